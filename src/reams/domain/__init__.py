@@ -1,0 +1,1 @@
+"""Pure domain layer: ids, states, records, errors, planning and hashing. No I/O."""

@@ -1,0 +1,87 @@
+"""Reading a batch ``job_config``: which job type it is, and the settings the engine needs.
+
+The v1 ``job_config`` union has no discriminator (spec §5.3, §12.2): a ``rules`` key means the
+classify variant, ``extract_config`` / ``data_schema`` the extract variant reams adds, and
+anything else (``{}`` included, as the SDK's own tests send) the parse variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reams.domain.errors import InvalidRequest
+from reams.domain.hashing import parameters_hash
+from reams.domain.states import JobType
+
+IMPLEMENTED_JOB_TYPES = frozenset({JobType.PARSE})
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """What the engine needs from a job's configuration, resolved once at creation."""
+
+    job_type: JobType
+    parameters: dict[str, Any]
+    parameters_hash: str
+    timeout_s: float | None = None
+    timeout_per_page_s: float | None = None
+    bypass_cache: bool = False
+    do_not_cache: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def infer_job_type(job_config: Mapping[str, Any]) -> JobType:
+    if "rules" in job_config:
+        return JobType.CLASSIFY
+    if "extract_config" in job_config or "data_schema" in job_config:
+        return JobType.EXTRACT
+    return JobType.PARSE
+
+
+def _parse_parameters(job_config: Mapping[str, Any]) -> dict[str, Any]:
+    name = job_config.get("job_name")
+    if name is not None and name != "parse_raw_file_job":
+        raise InvalidRequest(
+            f"job_config.job_name must be 'parse_raw_file_job', got {name!r}", status_code=422
+        )
+    params = job_config.get("parameters") or {}
+    if not isinstance(params, Mapping):
+        raise InvalidRequest("job_config.parameters must be an object", status_code=422)
+    kind = params.get("type", "parse")
+    if kind not in (None, "parse"):
+        raise InvalidRequest(
+            f"job_config.parameters.type must be 'parse', got {kind!r}", status_code=422
+        )
+    return dict(params)
+
+
+def _positive(params: Mapping[str, Any], key: str) -> float | None:
+    value = params.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise InvalidRequest(f"job_config.parameters.{key} must be a positive number", status_code=422)
+    return float(value)
+
+
+def resolve(job_config: Mapping[str, Any]) -> JobSettings:
+    """Validate a ``job_config`` and resolve what the engine needs; raises InvalidRequest."""
+    job_type = infer_job_type(job_config)
+    if job_type not in IMPLEMENTED_JOB_TYPES:
+        raise InvalidRequest(
+            f"{job_type.value} batch jobs are not available in this reams version yet; "
+            "only parse jobs can be created",
+            status_code=422,
+        )
+    params = _parse_parameters(job_config)
+    return JobSettings(
+        job_type=job_type,
+        parameters=params,
+        parameters_hash=parameters_hash(job_type.value, params),
+        timeout_s=_positive(params, "job_timeout_in_seconds"),
+        timeout_per_page_s=_positive(params, "job_timeout_extra_time_per_page_in_seconds"),
+        bypass_cache=bool(params.get("invalidate_cache")),
+        do_not_cache=bool(params.get("do_not_cache")),
+    )

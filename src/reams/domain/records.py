@@ -1,0 +1,140 @@
+"""Frozen records the store hands out. They mirror the tables, not the wire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: str
+    project_id: str
+    name: str
+    file_type: str | None
+    purpose: str | None
+    external_file_id: str | None
+    sha256: str
+    size: int
+    created_at: datetime
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Directory:
+    id: str
+    project_id: str
+    name: str
+    description: str | None
+    data_source_id: str | None
+    type: str | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DirectoryFile:
+    id: str
+    directory_id: str
+    project_id: str
+    file_id: str | None
+    display_name: str
+    unique_id: str
+    metadata: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    pending: int = 0
+    processing: int = 0
+    completed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.pending
+            + self.processing
+            + self.completed
+            + self.failed
+            + self.skipped
+            + self.cancelled
+        )
+
+    @property
+    def terminal(self) -> int:
+        return self.completed + self.failed + self.skipped + self.cancelled
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    project_id: str
+    job_type: str
+    status: str
+    directory_id: str | None
+    workflow_id: str
+    job_config: dict[str, Any]
+    parameters_hash: str
+    total_items: int
+    counts: Counts
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    error_message: str | None
+    cancel_reason: str | None
+    namespace: str | None
+    estimated_completion_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    job_id: str
+    project_id: str
+    item_id: str
+    item_name: str
+    file_id: str
+    sha256: str
+    size: int
+    status: str
+    skip_reason: str | None
+    error_code: str | None
+    error_message: str | None
+    attempts: int
+    result_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    project_id: str
+    job_id: str
+    item_row_id: str
+    item_id: str
+    job_type: str
+    job_config: dict[str, Any]
+    parameters_hash: str
+    sha256: str
+    output_sha256: str
+    output_metadata: dict[str, Any] | None
+    processed_at: datetime
+    file_name: str

@@ -1,0 +1,84 @@
+"""Job and item states and the only transitions allowed between them.
+
+The tables below are the documentation: the store's compare-and-set updates read them, so a
+transition that is not listed here cannot happen.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    DISPATCHED = "dispatched"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ItemStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class JobType(StrEnum):
+    PARSE = "parse"
+    EXTRACT = "extract"
+    CLASSIFY = "classify"
+
+
+class SkipReason(StrEnum):
+    ALREADY_PROCESSED = "already_processed"
+    SIZE_LIMIT_EXCEEDED = "size_limit_exceeded"
+
+
+# to-state -> states it may be entered from
+ITEM_TRANSITIONS: Final[dict[ItemStatus, frozenset[ItemStatus]]] = {
+    ItemStatus.PROCESSING: frozenset({ItemStatus.PENDING}),
+    ItemStatus.PENDING: frozenset({ItemStatus.PROCESSING}),  # a retry, or a reclaimed lease
+    ItemStatus.COMPLETED: frozenset({ItemStatus.PROCESSING}),
+    ItemStatus.FAILED: frozenset({ItemStatus.PROCESSING}),
+    ItemStatus.SKIPPED: frozenset({ItemStatus.PENDING, ItemStatus.PROCESSING}),
+    ItemStatus.CANCELLED: frozenset({ItemStatus.PENDING}),
+}
+
+JOB_TRANSITIONS: Final[dict[JobStatus, frozenset[JobStatus]]] = {
+    JobStatus.DISPATCHED: frozenset({JobStatus.PENDING}),
+    JobStatus.RUNNING: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED}),
+    JobStatus.COMPLETED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
+    JobStatus.FAILED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
+    JobStatus.CANCELLED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
+}
+
+TERMINAL_ITEM: Final = frozenset(
+    {ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.SKIPPED, ItemStatus.CANCELLED}
+)
+TERMINAL_JOB: Final = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
+ACTIVE_JOB: Final = frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING})
+
+# The job row keeps one counter column per item state.
+COUNTER_COLUMN: Final[dict[ItemStatus, str]] = {s: f"n_{s.value}" for s in ItemStatus}
+
+
+def item_sources(to: ItemStatus) -> frozenset[ItemStatus]:
+    """The states an item may move to ``to`` from."""
+    return ITEM_TRANSITIONS[to]
+
+
+def job_sources(to: JobStatus) -> frozenset[JobStatus]:
+    """The states a job may move to ``to`` from."""
+    return JOB_TRANSITIONS[to]
+
+
+def progress_percentage(*, total: int, terminal: int, job_terminal: bool) -> float:
+    """100 x terminal items / total; an empty job is 0 until it ends, then 100."""
+    if total == 0:
+        return 100.0 if job_terminal else 0.0
+    return round(100.0 * terminal / total, 2)

@@ -1,0 +1,55 @@
+"""The one settings object (environment variables with the ``REAMS_`` prefix).
+
+Built by the CLI or by ``create_app(settings=None)`` and passed down; never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "reams"
+
+
+class Settings(BaseSettings):
+    """Every knob of a reams process. Each field reads ``REAMS_<NAME>`` from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="REAMS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="State and blobs.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the data directory."
+    )
+    engine: Literal["local"] = Field(default="local", description="Which engine runs items.")
+    auth_mode: Literal["open", "keys"] = Field(
+        default="open", description="open: any bearer key maps to the default project."
+    )
+    default_project: str = Field(default="default", description="Project used in open mode.")
+    public_url: str | None = Field(
+        default=None, description="Base URL put into download links; default: the request's."
+    )
+    workers: int = Field(default=max(1, (os.cpu_count() or 1)), ge=1, le=256)
+    max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1, description="Larger: skipped.")
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    item_timeout_s: float = Field(default=300.0, gt=0, description="Default per-item timeout.")
+    item_timeout_per_page_s: float = Field(default=0.0, ge=0)
+    max_attempts: int = Field(default=3, ge=1, description="Tries per item (retryable errors).")
+    retry_backoff_s: float = Field(default=2.0, ge=0)
+    lease_s: float = Field(default=30.0, gt=0, description="Claim lease; renewed while running.")
+    worker_max_items: int = Field(default=200, ge=1, description="Recycle a worker after N items.")
+    worker_max_rss_mb: int = Field(default=1024, ge=64, description="Recycle above this RSS.")
+    worker_memory_limit_mb: int = Field(default=4096, ge=128, description="Address-space cap.")
+    poll_interval_s: float = Field(default=1.0, gt=0)
+    download_url_ttl_s: int = Field(default=3600, ge=1)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'reams.db').resolve()}"

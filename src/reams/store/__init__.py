@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, the store (SQLite and PostgreSQL), migrations, blobs."""

@@ -1,0 +1,70 @@
+"""Shared plumbing of the store: transactions, row mapping, page tokens."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, Row
+
+from reams.domain.errors import InvalidRequest
+from reams.store.db import aware
+
+R = TypeVar("R")
+
+
+class StoreBase:
+    """Owns the SQLAlchemy engine; every public method runs in one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+
+def to_record(cls: type[R], row: Row[Any] | Any, **extra: Any) -> R:
+    """Build a frozen record from a row, taking the columns the record declares."""
+    data = row._mapping if hasattr(row, "_mapping") else row
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in extra:
+            values[f.name] = extra[f.name]
+        elif f.name in data:
+            value = data[f.name]
+            values[f.name] = aware(value) if hasattr(value, "tzinfo") else value
+    return cls(**values)
+
+
+def encode_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        offset = json.loads(base64.urlsafe_b64decode(padded))["o"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidRequest("page_token is not a token this server issued") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidRequest("page_token is not a token this server issued")
+    return offset
+
+
+def next_token(offset: int, page_size: int, fetched: int) -> str | None:
+    """Pages fetch one row more than asked, so a full page knows whether another follows."""
+    return encode_token(offset + page_size) if fetched > page_size else None

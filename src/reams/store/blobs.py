@@ -1,0 +1,97 @@
+"""Content-addressed blob storage (uploaded files and results), keyed by sha256.
+
+One small interface so that an S3-style store can slot in beside the local-disk one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK = 1024 * 1024
+
+
+class BlobStore(Protocol):
+    """Immutable blobs by sha256. ``put`` is idempotent; ``get`` raises KeyError if absent."""
+
+    def put(self, data: bytes) -> str: ...
+
+    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]: ...
+
+    def get(self, sha256: str) -> bytes: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def path(self, sha256: str) -> Path: ...
+
+    def uri(self, sha256: str) -> str: ...
+
+
+class TooLarge(Exception):
+    """A stream exceeded the size allowed for it."""
+
+
+class LocalBlobStore:
+    """Blobs as files under ``root/ab/cd/<sha256>``, written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def uri(self, sha256: str) -> str:
+        return f"reams-blob://sha256/{sha256}"
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise KeyError(sha256) from None
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.exists(digest):
+            self._write(digest, [data])
+        return digest
+
+    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
+        """Store a stream without holding it in memory; raises TooLarge past ``max_bytes``."""
+        hasher = hashlib.sha256()
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".up-")
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise TooLarge(size)
+                    hasher.update(chunk)
+                    out.write(chunk)
+            digest = hasher.hexdigest()
+            self._place(Path(tmp), digest)
+            return digest, size
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _write(self, digest: str, chunks: list[bytes]) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".w-")
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        self._place(Path(tmp), digest)
+
+    def _place(self, tmp: Path, digest: str) -> None:
+        target = self.path(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            tmp.unlink(missing_ok=True)
+        else:
+            os.replace(tmp, target)

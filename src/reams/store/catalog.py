@@ -1,0 +1,307 @@
+"""Projects, API keys, files, directories and directory files: the documents a job reads."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from reams.domain import ids
+from reams.domain.errors import Conflict, NotFound
+from reams.domain.records import Directory, DirectoryFile, FileRecord, Project
+from reams.store import tables as t
+from reams.store.base import StoreBase, decode_token, next_token, to_record
+from reams.store.db import utcnow
+
+FILE_ORDER = {"name": t.files.c.name.asc(), "id": t.files.c.id.asc(), "created_at": None}
+
+
+def _page(query: Select[Any], token: str | None, page_size: int) -> tuple[Select[Any], int]:
+    offset = decode_token(token)
+    return query.offset(offset).limit(page_size + 1), offset
+
+
+class CatalogStore(StoreBase):
+    """Catalog part of the store. Ids of other projects behave exactly like unknown ids."""
+
+    # -- projects and keys -------------------------------------------------------------------
+    def ensure_project(self, name: str) -> Project:
+        with self.tx() as conn:
+            row = conn.execute(select(t.projects).where(t.projects.c.name == name)).first()
+            if row is None:
+                pid = ids.new_id(ids.PROJECT)
+                try:
+                    conn.execute(insert(t.projects).values(id=pid, name=name, created_at=utcnow()))
+                except IntegrityError:  # another process created it first
+                    conn.rollback()
+                    return self.ensure_project(name)
+                return Project(id=pid, name=name)
+            return to_record(Project, row)
+
+    def create_api_key(self, *, project_id: str, key_hash: str, prefix: str) -> str:
+        key_id = ids.new_id(ids.API_KEY)
+        with self.tx() as conn:
+            conn.execute(
+                insert(t.api_keys).values(
+                    id=key_id, project_id=project_id, key_hash=key_hash, prefix=prefix,
+                    created_at=utcnow(),
+                )
+            )
+        return key_id
+
+    def project_for_key(self, key_hash: str) -> Project | None:
+        query = (
+            select(t.projects)
+            .join(t.api_keys, t.api_keys.c.project_id == t.projects.c.id)
+            .where(t.api_keys.c.key_hash == key_hash, t.api_keys.c.revoked_at.is_(None))
+        )
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else to_record(Project, row)
+
+    # -- files -------------------------------------------------------------------------------
+    def create_file(
+        self, *, project_id: str, name: str, sha256: str, size: int,
+        purpose: str | None = None, external_file_id: str | None = None,
+    ) -> FileRecord:
+        now = utcnow()
+        values = {
+            "id": ids.new_id(ids.FILE), "project_id": project_id, "name": name,
+            "file_type": _extension(name), "purpose": purpose,
+            "external_file_id": external_file_id, "sha256": sha256, "size": size,
+            "created_at": now,
+        }
+        with self.tx() as conn:
+            conn.execute(insert(t.files).values(**values))
+        return to_record(FileRecord, values)
+
+    def get_file(self, file_id: str, *, project_id: str | None) -> FileRecord:
+        """A live file; ``project_id=None`` only for signed downloads."""
+        query = select(t.files).where(t.files.c.id == file_id, t.files.c.deleted_at.is_(None))
+        if project_id is not None:
+            query = query.where(t.files.c.project_id == project_id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("file", file_id)
+        return to_record(FileRecord, row)
+
+    def list_files(
+        self, *, project_id: str, page_size: int, page_token: str | None,
+        file_name: str | None = None, external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None, order_by: str | None = None,
+    ) -> tuple[list[FileRecord], str | None]:
+        c = t.files.c
+        query = select(t.files).where(c.project_id == project_id, c.deleted_at.is_(None))
+        if file_name is not None:
+            query = query.where(c.name == file_name)
+        if external_file_id is not None:
+            query = query.where(c.external_file_id == external_file_id)
+        if file_ids:
+            query = query.where(c.id.in_(list(file_ids)))
+        order = FILE_ORDER.get(order_by or "created_at")
+        query = query.order_by(order if order is not None else c.created_at.desc(), c.id)
+        query, offset = _page(query, page_token, page_size)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        token = next_token(offset, page_size, len(rows))
+        return [to_record(FileRecord, r) for r in rows[:page_size]], token
+
+    def delete_file(self, file_id: str, *, project_id: str) -> None:
+        with self.tx() as conn:
+            changed = conn.execute(
+                update(t.files)
+                .where(t.files.c.id == file_id, t.files.c.project_id == project_id)
+                .where(t.files.c.deleted_at.is_(None))
+                .values(deleted_at=utcnow())
+            ).rowcount
+        if not changed:
+            raise NotFound("file", file_id)
+
+    # -- directories -------------------------------------------------------------------------
+    def create_directory(
+        self, *, project_id: str, name: str, description: str | None = None,
+        type: str | None = None,
+    ) -> Directory:
+        now = utcnow()
+        values = {
+            "id": ids.new_id(ids.DIRECTORY), "project_id": project_id, "name": name,
+            "description": description, "type": type or "user", "created_at": now,
+            "updated_at": now, "deleted_at": None,
+        }
+        with self.tx() as conn:
+            conn.execute(insert(t.directories).values(**values))
+        return to_record(Directory, values, data_source_id=None)
+
+    def get_directory(
+        self, directory_id: str, *, project_id: str, include_deleted: bool = False
+    ) -> Directory:
+        c = t.directories.c
+        query = select(t.directories).where(c.id == directory_id, c.project_id == project_id)
+        if not include_deleted:
+            query = query.where(c.deleted_at.is_(None))
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("directory", directory_id)
+        return to_record(Directory, row, data_source_id=None)
+
+    def list_directories(
+        self, *, project_id: str, page_size: int, page_token: str | None,
+        name: str | None = None, include_deleted: bool = False,
+        types: Sequence[str] | None = None,
+    ) -> tuple[list[Directory], str | None]:
+        c = t.directories.c
+        query = select(t.directories).where(c.project_id == project_id)
+        if not include_deleted:
+            query = query.where(c.deleted_at.is_(None))
+        if name is not None:
+            query = query.where(c.name == name)
+        if types:
+            query = query.where(c.type.in_(list(types)))
+        query, offset = _page(query.order_by(c.created_at, c.id), page_token, page_size)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        page = [to_record(Directory, r, data_source_id=None) for r in rows[:page_size]]
+        return page, next_token(offset, page_size, len(rows))
+
+    def update_directory(
+        self, directory_id: str, *, project_id: str, changes: dict[str, Any]
+    ) -> Directory:
+        self.get_directory(directory_id, project_id=project_id)
+        if changes:
+            with self.tx() as conn:
+                conn.execute(
+                    update(t.directories)
+                    .where(t.directories.c.id == directory_id)
+                    .values(**changes, updated_at=utcnow())
+                )
+        return self.get_directory(directory_id, project_id=project_id)
+
+    def delete_directory(self, directory_id: str, *, project_id: str) -> None:
+        """Soft delete: the directory stays visible with ``include_deleted``."""
+        self.get_directory(directory_id, project_id=project_id)
+        now = utcnow()
+        with self.tx() as conn:
+            conn.execute(
+                update(t.directories)
+                .where(t.directories.c.id == directory_id)
+                .values(deleted_at=now, updated_at=now)
+            )
+
+    # -- directory files ---------------------------------------------------------------------
+    def add_directory_files(
+        self, *, project_id: str, directory_id: str, entries: Sequence[dict[str, Any]]
+    ) -> list[DirectoryFile]:
+        """Add entries (file_id, display_name, unique_id, metadata) in one transaction.
+
+        A ``unique_id`` already live in the directory raises Conflict.
+        """
+        now = utcnow()
+        seq0 = time.time_ns() // 1000
+        rows = [
+            {
+                "id": ids.new_id(ids.DIRECTORY_FILE), "seq": seq0 + i,
+                "directory_id": directory_id, "project_id": project_id,
+                "created_at": now, "updated_at": now, "deleted_at": None,
+                "metadata": e.get("metadata"), **{k: e[k] for k in _DFILE_KEYS},
+            }
+            for i, e in enumerate(entries)
+        ]
+        self.get_directory(directory_id, project_id=project_id)
+        try:
+            with self.tx() as conn:
+                if rows:
+                    conn.execute(insert(t.directory_files), rows)
+        except IntegrityError:
+            raise Conflict("a file with this unique_id is already in the directory") from None
+        return [to_record(DirectoryFile, r) for r in rows]
+
+    def get_directory_file(
+        self, dfile_id: str, *, project_id: str, directory_id: str | None = None
+    ) -> DirectoryFile:
+        c = t.directory_files.c
+        query = select(t.directory_files).where(
+            c.id == dfile_id, c.project_id == project_id, c.deleted_at.is_(None)
+        )
+        if directory_id is not None:
+            query = query.where(c.directory_id == directory_id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("directory file", dfile_id)
+        return to_record(DirectoryFile, row)
+
+    def list_directory_files(
+        self, *, project_id: str, directory_id: str, page_size: int, page_token: str | None,
+        filters: dict[str, Any] | None = None, include_deleted: bool = False,
+    ) -> tuple[list[DirectoryFile], str | None]:
+        self.get_directory(directory_id, project_id=project_id, include_deleted=True)
+        c = t.directory_files.c
+        query = select(t.directory_files).where(c.directory_id == directory_id)
+        if not include_deleted:
+            query = query.where(c.deleted_at.is_(None))
+        for key, value in (filters or {}).items():
+            query = query.where(_dfile_filter(key, value))
+        query, offset = _page(query.order_by(c.seq, c.id), page_token, page_size)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        page = [to_record(DirectoryFile, r) for r in rows[:page_size]]
+        return page, next_token(offset, page_size, len(rows))
+
+    def update_directory_file(
+        self, dfile_id: str, *, project_id: str, directory_id: str, changes: dict[str, Any]
+    ) -> DirectoryFile:
+        self.get_directory_file(dfile_id, project_id=project_id, directory_id=directory_id)
+        target = changes.get("directory_id")
+        if target is not None and target != directory_id:
+            self.get_directory(target, project_id=project_id)
+        if changes:
+            try:
+                with self.tx() as conn:
+                    conn.execute(
+                        update(t.directory_files)
+                        .where(t.directory_files.c.id == dfile_id)
+                        .values(**changes, updated_at=utcnow())
+                    )
+            except IntegrityError:
+                raise Conflict("a file with this unique_id is already in the directory") from None
+        return self.get_directory_file(dfile_id, project_id=project_id)
+
+    def delete_directory_file(self, dfile_id: str, *, project_id: str, directory_id: str) -> None:
+        self.get_directory_file(dfile_id, project_id=project_id, directory_id=directory_id)
+        now = utcnow()
+        with self.tx() as conn:
+            conn.execute(
+                update(t.directory_files)
+                .where(t.directory_files.c.id == dfile_id)
+                .values(deleted_at=now, updated_at=now)
+            )
+
+    def count_directory_files(self, directory_id: str) -> int:
+        c = t.directory_files.c
+        query = select(func.count()).where(c.directory_id == directory_id, c.deleted_at.is_(None))
+        with self.read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+
+_DFILE_KEYS = ("file_id", "display_name", "unique_id")
+
+
+def _dfile_filter(key: str, value: Any) -> Any:
+    c = t.directory_files.c
+    if key == "display_name_contains":
+        return c.display_name.contains(value, autoescape=True)
+    if key == "updated_at_on_or_after":
+        return c.updated_at >= value
+    if key == "updated_at_on_or_before":
+        return c.updated_at <= value
+    return getattr(c, key) == value
+
+
+def _extension(name: str) -> str | None:
+    stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and stem and ext and len(ext) <= 16 else None

@@ -1,0 +1,210 @@
+"""Batch jobs, their items and results: creation and reads (the API's side of the store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from reams.domain import ids
+from reams.domain.errors import InvalidRequest, NotFound
+from reams.domain.jobconfig import JobSettings
+from reams.domain.records import Counts, Item, Job, Result
+from reams.domain.states import ItemStatus, JobStatus
+from reams.store import tables as t
+from reams.store.base import to_record
+from reams.store.catalog import CatalogStore
+from reams.store.db import aware, utcnow
+
+INSERT_CHUNK = 2000
+
+
+def _counts(row: Any) -> Counts:
+    return Counts(**{s.value: int(row[f"n_{s.value}"]) for s in ItemStatus})
+
+
+def estimate_completion(row: Any, counts: Counts) -> datetime | None:
+    """ETA from the throughput between the previous anchor and the last transition."""
+    prev_at, prev_done = aware(row["eta_prev_at"]), row["eta_prev_done"]
+    last = aware(row["updated_at"])
+    remaining = counts.total - counts.terminal
+    if row["status"] not in ("dispatched", "running") or remaining <= 0:
+        return None
+    if prev_at is None or prev_done is None or last is None:
+        return None
+    elapsed = (last - prev_at).total_seconds()
+    done = counts.terminal - int(prev_done)
+    if elapsed <= 0 or done <= 0:
+        return None
+    return last + timedelta(seconds=remaining * elapsed / done)
+
+
+def job_record(row: Any) -> Job:
+    m = row._mapping
+    counts = _counts(m)
+    return to_record(Job, m, counts=counts, estimated_completion_at=estimate_completion(m, counts))
+
+
+class JobStore(CatalogStore):
+    """Creating jobs (everything pending, one transaction) and reading them back."""
+
+    def create_job(
+        self, *, project_id: str, settings: JobSettings, job_config: dict[str, Any],
+        directory_id: str | None, item_ids: Sequence[str] | None, namespace: str | None = None,
+    ) -> Job:
+        sources = self._job_sources(project_id, directory_id, item_ids)
+        now = utcnow()
+        job_id = ids.new_id(ids.BATCH_JOB)
+        job_row = {
+            "id": job_id, "project_id": project_id, "job_type": settings.job_type.value,
+            "status": JobStatus.PENDING.value, "directory_id": directory_id,
+            "workflow_id": ids.workflow_id(job_id), "namespace": namespace,
+            "job_config": job_config, "parameters_hash": settings.parameters_hash,
+            "total_items": len(sources), "n_pending": len(sources),
+            "created_at": now, "updated_at": now,
+        }
+        with self.tx() as conn:
+            conn.execute(insert(t.jobs).values(**job_row))
+            self._insert_items(conn, job_id, project_id, sources, now)
+        return self.get_job(job_id, project_id=project_id)
+
+    def _insert_items(
+        self, conn: Connection, job_id: str, project_id: str, sources: list[Any], now: datetime
+    ) -> None:
+        rows = [
+            {
+                "id": ids.new_id(ids.ITEM), "job_id": job_id, "seq": seq,
+                "project_id": project_id, "item_id": s.id, "item_name": s.display_name,
+                "file_id": s.file_id, "sha256": s.sha256, "size": s.size,
+                "status": ItemStatus.PENDING.value, "attempts": 0,
+                "created_at": now, "updated_at": now,
+            }
+            for seq, s in enumerate(sources)
+        ]
+        for start in range(0, len(rows), INSERT_CHUNK):
+            conn.execute(insert(t.items), rows[start : start + INSERT_CHUNK])
+
+    def _job_sources(
+        self, project_id: str, directory_id: str | None, item_ids: Sequence[str] | None
+    ) -> list[Any]:
+        d, f = t.directory_files.c, t.files.c
+        query = (
+            select(d.id, d.display_name, d.file_id, f.sha256, f.size)
+            .join(t.files, t.files.c.id == d.file_id)
+            .where(d.project_id == project_id, d.deleted_at.is_(None))
+            .order_by(d.seq, d.id)
+        )
+        if directory_id is None and not item_ids:
+            raise InvalidRequest("give directory_id or item_ids (neither was given)", status_code=422)
+        if directory_id is not None:
+            self.get_directory(directory_id, project_id=project_id)
+            query = query.where(d.directory_id == directory_id)
+        if item_ids:
+            query = query.where(d.id.in_(list(dict.fromkeys(item_ids))))
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        if item_ids:
+            missing = sorted(set(item_ids) - {r.id for r in rows})
+            if missing:
+                raise NotFound("directory file", ", ".join(missing[:5]))
+        return list(rows)
+
+    def get_job(self, job_id: str, *, project_id: str | None) -> Job:
+        query = select(t.jobs).where(t.jobs.c.id == job_id)
+        if project_id is not None:
+            query = query.where(t.jobs.c.project_id == project_id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("batch job", job_id)
+        return job_record(row)
+
+    def list_jobs(
+        self, *, project_id: str, limit: int, offset: int, directory_id: str | None = None,
+        job_type: str | None = None, status: str | None = None,
+    ) -> tuple[list[Job], int]:
+        c = t.jobs.c
+        where = [c.project_id == project_id]
+        if directory_id is not None:
+            where.append(c.directory_id == directory_id)
+        if job_type is not None:
+            where.append(c.job_type == job_type)
+        if status is not None:
+            where.append(c.status == status)
+        query = select(t.jobs).where(*where).order_by(c.created_at.desc(), c.id)
+        with self.read() as conn:
+            total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
+            rows = conn.execute(query.offset(offset).limit(limit)).all()
+        return [job_record(r) for r in rows], total
+
+    def list_items(
+        self, job_id: str, *, project_id: str | None, limit: int, offset: int,
+        status: str | None = None,
+    ) -> tuple[list[Item], int]:
+        job = self.get_job(job_id, project_id=project_id)
+        if status is not None:
+            total = getattr(job.counts, status)
+        else:
+            total = job.total_items
+        c = t.items.c
+        query = select(t.items).where(c.job_id == job_id)
+        if status is not None:
+            query = query.where(c.status == status)
+        query = query.order_by(c.seq).offset(offset).limit(limit)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        return [to_record(Item, r) for r in rows], int(total)
+
+    def get_item(self, item_row_id: str) -> Item:
+        with self.read() as conn:
+            row = conn.execute(select(t.items).where(t.items.c.id == item_row_id)).first()
+        if row is None:
+            raise NotFound("item", item_row_id)
+        return to_record(Item, row)
+
+    def item_name(self, item_id: str, *, project_id: str) -> str:
+        """The display name of a directory file, whether or not it was ever in a job."""
+        c = t.directory_files.c
+        query = select(c.display_name).where(c.id == item_id, c.project_id == project_id)
+        with self.read() as conn:
+            name = conn.execute(query).scalar()
+        if name is None:
+            raise NotFound("item", item_id)
+        return str(name)
+
+    def results_for_item(
+        self, item_id: str, *, project_id: str, job_type: str | None = None
+    ) -> list[Result]:
+        c = t.results.c
+        query = select(t.results).where(c.item_id == item_id, c.project_id == project_id)
+        if job_type is not None:
+            query = query.where(c.job_type == job_type)
+        with self.read() as conn:
+            rows = conn.execute(query.order_by(c.processed_at)).all()
+        return [to_record(Result, r) for r in rows]
+
+    def get_result(self, result_id: str, *, project_id: str | None) -> Result:
+        query = select(t.results).where(t.results.c.id == result_id)
+        if project_id is not None:
+            query = query.where(t.results.c.project_id == project_id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("job", result_id)
+        return to_record(Result, row)
+
+    def find_result(self, *, project_id: str, sha256: str, parameters_hash: str) -> Result | None:
+        """The earliest cacheable result for this content and configuration, if any."""
+        c = t.results.c
+        query = (
+            select(t.results)
+            .where(c.project_id == project_id, c.sha256 == sha256)
+            .where(c.parameters_hash == parameters_hash, c.cacheable.is_(True))
+            .order_by(c.processed_at)
+            .limit(1)
+        )
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else to_record(Result, row)

@@ -1,0 +1,185 @@
+"""Table definitions (SQLAlchemy Core). The job row carries one counter per item state."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+TS = DateTime(timezone=True)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("revoked_at", TS),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("name", String(1024), nullable=False),
+    Column("file_type", String(32)),
+    Column("purpose", String(64)),
+    Column("external_file_id", String(512)),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("deleted_at", TS),
+    Index("ix_files_project_created", "project_id", "created_at"),
+)
+
+directories = Table(
+    "directories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("description", Text),
+    Column("type", String(16)),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("deleted_at", TS),
+    Index("ix_directories_project", "project_id", "created_at"),
+)
+
+directory_files = Table(
+    "directory_files",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("directory_id", String(64), ForeignKey("directories.id"), nullable=False),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("file_id", String(64), ForeignKey("files.id")),
+    Column("display_name", String(1024), nullable=False),
+    Column("unique_id", String(1024), nullable=False),
+    Column("metadata", JSON),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("deleted_at", TS),
+    Index("ix_dfiles_dir_seq", "directory_id", "seq"),
+    Index(
+        "ux_dfiles_unique_live",
+        "directory_id",
+        "unique_id",
+        unique=True,
+        sqlite_where=text("deleted_at IS NULL"),
+        postgresql_where=text("deleted_at IS NULL"),
+    ),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("job_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("directory_id", String(64)),
+    Column("workflow_id", String(128), nullable=False),
+    Column("namespace", String(256)),
+    Column("job_config", JSON, nullable=False),
+    Column("parameters_hash", String(64), nullable=False),
+    Column("total_items", Integer, nullable=False),
+    Column("n_pending", Integer, nullable=False, server_default="0"),
+    Column("n_processing", Integer, nullable=False, server_default="0"),
+    Column("n_completed", Integer, nullable=False, server_default="0"),
+    Column("n_failed", Integer, nullable=False, server_default="0"),
+    Column("n_skipped", Integer, nullable=False, server_default="0"),
+    Column("n_cancelled", Integer, nullable=False, server_default="0"),
+    # Two throughput anchors (time, terminal count) for the ETA; see store.transitions.
+    Column("eta_prev_at", TS),
+    Column("eta_prev_done", Integer),
+    Column("eta_anchor_at", TS),
+    Column("eta_anchor_done", Integer),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("started_at", TS),
+    Column("completed_at", TS),
+    Column("error_message", Text),
+    Column("cancel_reason", Text),
+    Index("ix_jobs_project_created", "project_id", "created_at"),
+    Index("ix_jobs_status", "status"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("job_id", String(64), ForeignKey("jobs.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("project_id", String(64), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("item_name", String(1024), nullable=False),
+    Column("file_id", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("skip_reason", String(64)),
+    Column("error_code", String(64)),
+    Column("error_message", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("not_before", TS),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", TS),
+    Column("result_id", String(64)),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("started_at", TS),
+    Column("completed_at", TS),
+    Index("ix_items_job_status_seq", "job_id", "status", "seq"),
+    Index("ix_items_job_seq", "job_id", "seq"),
+    Index("ix_items_item_id", "item_id"),
+    Index("ix_items_lease", "status", "lease_expires_at"),
+)
+
+results = Table(
+    "results",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), nullable=False),
+    Column("job_id", String(64), nullable=False),
+    Column("item_row_id", String(64), nullable=False, unique=True),
+    Column("item_id", String(64), nullable=False),
+    Column("file_name", String(1024), nullable=False),
+    Column("job_type", String(16), nullable=False),
+    Column("job_config", JSON, nullable=False),
+    Column("parameters_hash", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("output_sha256", String(64), nullable=False),
+    Column("output_metadata", JSON),
+    Column("cacheable", Boolean, nullable=False),
+    Column("duration_s", Float),
+    Column("processed_at", TS, nullable=False),
+    Index("ix_results_dedup", "project_id", "sha256", "parameters_hash"),
+    Index("ix_results_item", "item_id"),
+)

@@ -1,0 +1,374 @@
+"""The engine's side of the store: compare-and-set item transitions with counters.
+
+Every transition is ``UPDATE items SET status = :to WHERE ... AND status = :from`` plus, in the
+same transaction, the job row's counters moved by the number of rows that changed. Zero rows
+changed means someone else won the race; callers treat that as "not mine", never as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, insert, select, update
+
+from reams.domain.records import Item, Job
+from reams.domain.states import (
+    ACTIVE_JOB,
+    COUNTER_COLUMN,
+    ItemStatus,
+    JobStatus,
+    SkipReason,
+    item_sources,
+    job_sources,
+)
+from reams.store import tables as t
+from reams.store.base import to_record
+from reams.store.db import aware, utcnow
+from reams.store.jobs import JobStore
+
+ETA_WINDOW = timedelta(seconds=10)
+TERMINAL_COLUMNS = ("n_completed", "n_failed", "n_skipped", "n_cancelled")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished item's result row values (written only if the item's CAS wins)."""
+
+    result_id: str
+    job_type: str
+    job_config: dict[str, Any]
+    parameters_hash: str
+    output_sha256: str
+    output_metadata: dict[str, Any] | None
+    cacheable: bool
+    duration_s: float
+
+
+class TransitionStore(JobStore):
+    """Claims, outcomes, retries, skips, cancellation, lease recovery and job finalization."""
+
+    # -- the one primitive -------------------------------------------------------------------
+    def _move(
+        self, conn: Connection, *, job_id: str, frm: ItemStatus, to: ItemStatus,
+        where: Sequence[Any] = (), values: dict[str, Any] | None = None, now: datetime,
+    ) -> int:
+        if frm not in item_sources(to):
+            raise ValueError(f"illegal item transition {frm} -> {to}")
+        c = t.items.c
+        changed = conn.execute(
+            update(t.items)
+            .where(c.job_id == job_id, c.status == frm.value, *where)
+            .values(status=to.value, updated_at=now, **(values or {}))
+        ).rowcount
+        if changed:
+            self._count(conn, job_id=job_id, frm=frm, to=to, n=changed, now=now)
+        return int(changed)
+
+    def _count(
+        self, conn: Connection, *, job_id: str, frm: ItemStatus, to: ItemStatus, n: int,
+        now: datetime,
+    ) -> None:
+        jc = t.jobs.c
+        src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
+        conn.execute(
+            update(t.jobs)
+            .where(jc.id == job_id)
+            .values({src: jc[src] - n, dst: jc[dst] + n, "updated_at": now})
+        )
+        if dst in TERMINAL_COLUMNS:
+            self._shift_eta(conn, job_id, now)
+
+    def _shift_eta(self, conn: Connection, job_id: str, now: datetime) -> None:
+        """Move the ETA anchors once per window, so the estimate follows recent throughput."""
+        jc = t.jobs.c
+        done = sum(jc[name] for name in TERMINAL_COLUMNS)
+        conn.execute(
+            update(t.jobs)
+            .where(jc.id == job_id, jc.eta_anchor_at < now - ETA_WINDOW)
+            .values(
+                eta_prev_at=jc.eta_anchor_at, eta_prev_done=jc.eta_anchor_done,
+                eta_anchor_at=now, eta_anchor_done=done,
+            )
+        )
+
+    def _set_job(
+        self, conn: Connection, job_id: str, to: JobStatus, **values: Any
+    ) -> bool:
+        jc = t.jobs.c
+        allowed = [s.value for s in job_sources(to)]
+        return bool(
+            conn.execute(
+                update(t.jobs)
+                .where(jc.id == job_id, jc.status.in_(allowed))
+                .values(status=to.value, **values)
+            ).rowcount
+        )
+
+    # -- job level ---------------------------------------------------------------------------
+    def active_job_ids(self) -> list[str]:
+        jc = t.jobs.c
+        query = select(jc.id).where(jc.status.in_([s.value for s in ACTIVE_JOB]))
+        with self.read() as conn:
+            return list(conn.execute(query.order_by(jc.created_at)).scalars())
+
+    def mark_dispatched(self, job_id: str) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._set_job(conn, job_id, JobStatus.DISPATCHED, updated_at=now)
+
+    def finalize_if_done(self, job_id: str) -> Job | None:
+        """Complete a job whose items are all terminal; returns it if this call completed it."""
+        jc = t.jobs.c
+        now = utcnow()
+        with self.tx() as conn:
+            done = conn.execute(
+                update(t.jobs)
+                .where(jc.id == job_id, jc.n_pending == 0, jc.n_processing == 0)
+                .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
+                .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
+            ).rowcount
+        return self.get_job(job_id, project_id=None) if done else None
+
+    def fail_job(self, job_id: str, message: str) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._set_job(
+                conn, job_id, JobStatus.FAILED, error_message=message, completed_at=now,
+                updated_at=now,
+            )
+
+    def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
+        """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``.
+
+        Items in flight finish and are recorded honestly. Cancelling a finished job is a no-op.
+        """
+        now = utcnow()
+        with self.tx() as conn:
+            if self._set_job(
+                conn, job_id, JobStatus.CANCELLED, cancel_reason=reason, completed_at=now,
+                updated_at=now,
+            ):
+                self._move(
+                    conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.CANCELLED,
+                    values={"completed_at": now}, now=now,
+                )
+        return self.get_job(job_id, project_id=None)
+
+    # -- claiming ----------------------------------------------------------------------------
+    def claim(
+        self, *, owner: str, lease_s: float, limit: int = 1, job_ids: Sequence[str] | None = None
+    ) -> list[Item]:
+        """Take up to ``limit`` due pending items of active jobs (oldest job first)."""
+        now = utcnow()
+        with self.tx() as conn:
+            candidates = conn.execute(self._candidates(now, limit, job_ids)).all()
+            claimed: list[str] = []
+            for row_id, job_id in candidates:
+                if self._claim_one(conn, row_id, job_id, owner, now + timedelta(seconds=lease_s)):
+                    claimed.append(row_id)
+                    self._start_job(conn, job_id, now)
+            if not claimed:
+                return []
+            rows = conn.execute(select(t.items).where(t.items.c.id.in_(claimed))).all()
+        by_id = {r.id: r for r in rows}
+        return [to_record(Item, by_id[i]) for i in claimed]
+
+    def _candidates(self, now: datetime, limit: int, job_ids: Sequence[str] | None) -> Any:
+        c, jc = t.items.c, t.jobs.c
+        active = [JobStatus.DISPATCHED.value, JobStatus.RUNNING.value]
+        query = (
+            select(c.id, c.job_id)
+            .join(t.jobs, jc.id == c.job_id)
+            .where(jc.status.in_(active), c.status == ItemStatus.PENDING.value)
+            .where((c.not_before.is_(None)) | (c.not_before <= now))
+            .order_by(jc.created_at, c.seq)
+            .limit(limit)
+        )
+        if job_ids is not None:
+            query = query.where(c.job_id.in_(list(job_ids)))
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=t.items)
+        return query
+
+    def _claim_one(
+        self, conn: Connection, row_id: str, job_id: str, owner: str, expires: datetime
+    ) -> bool:
+        now = utcnow()
+        return bool(
+            self._move(
+                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.PROCESSING,
+                where=[t.items.c.id == row_id], now=now,
+                values={
+                    "lease_owner": owner, "lease_expires_at": expires,
+                    "attempts": t.items.c.attempts + 1, "started_at": now,
+                },
+            )
+        )
+
+    def _start_job(self, conn: Connection, job_id: str, now: datetime) -> None:
+        jc = t.jobs.c
+        conn.execute(
+            update(t.jobs)
+            .where(jc.id == job_id, jc.status.in_(["pending", "dispatched"]))
+            .values(
+                status=JobStatus.RUNNING.value, started_at=now, eta_prev_at=now,
+                eta_anchor_at=now,
+                eta_prev_done=sum(jc[n] for n in TERMINAL_COLUMNS),
+                eta_anchor_done=sum(jc[n] for n in TERMINAL_COLUMNS),
+            )
+        )
+
+    def renew_leases(self, *, owner: str, item_row_ids: Sequence[str], lease_s: float) -> int:
+        if not item_row_ids:
+            return 0
+        c = t.items.c
+        with self.tx() as conn:
+            return int(
+                conn.execute(
+                    update(t.items)
+                    .where(c.id.in_(list(item_row_ids)), c.lease_owner == owner)
+                    .where(c.status == ItemStatus.PROCESSING.value)
+                    .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
+                ).rowcount
+            )
+
+    # -- outcomes ----------------------------------------------------------------------------
+    def _mine(self, item: Item, owner: str) -> list[Any]:
+        c = t.items.c
+        return [c.id == item.id, c.lease_owner == owner]
+
+    def complete(self, item: Item, *, owner: str, outcome: Outcome) -> bool:
+        """Record a result and complete the item, atomically; False if the lease was lost."""
+        now = utcnow()
+        with self.tx() as conn:
+            if not self._move(
+                conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.COMPLETED,
+                where=self._mine(item, owner), now=now,
+                values={"result_id": outcome.result_id, "completed_at": now,
+                        "error_code": None, "error_message": None, "lease_expires_at": None},
+            ):
+                return False
+            conn.execute(insert(t.results).values(_result_row(item, outcome, now)))
+        return True
+
+    def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return bool(
+                self._move(
+                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.FAILED,
+                    where=self._mine(item, owner), now=now,
+                    values={"error_code": code, "error_message": message,
+                            "completed_at": now, "lease_expires_at": None},
+                )
+            )
+
+    def retry_later(
+        self, item: Item, *, owner: str, code: str, message: str, delay_s: float
+    ) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return bool(
+                self._move(
+                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
+                    where=self._mine(item, owner), now=now,
+                    values={"error_code": code, "error_message": message, "lease_owner": None,
+                            "lease_expires_at": None,
+                            "not_before": now + timedelta(seconds=delay_s)},
+                )
+            )
+
+    def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return bool(
+                self._move(
+                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.SKIPPED,
+                    where=self._mine(item, owner), now=now,
+                    values={"skip_reason": reason, "result_id": result_id,
+                            "completed_at": now, "lease_expires_at": None},
+                )
+            )
+
+    # -- bulk planning skips -----------------------------------------------------------------
+    def skip_already_processed(self, job_id: str, *, project_id: str, parameters_hash: str) -> int:
+        """Skip every pending item whose content was processed with the same configuration."""
+        c, r = t.items.c, t.results.c
+        match = and_(
+            r.project_id == project_id, r.sha256 == c.sha256,
+            r.parameters_hash == parameters_hash, r.cacheable.is_(True),
+        )
+        earliest = select(r.id).where(match).order_by(r.processed_at).limit(1).scalar_subquery()
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.SKIPPED,
+                where=[exists().where(match)], now=now,
+                values={"skip_reason": SkipReason.ALREADY_PROCESSED.value,
+                        "result_id": earliest, "completed_at": now},
+            )
+
+    def skip_too_large(self, job_id: str, *, max_bytes: int) -> int:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.SKIPPED,
+                where=[t.items.c.size > max_bytes], now=now,
+                values={"skip_reason": SkipReason.SIZE_LIMIT_EXCEEDED.value, "completed_at": now},
+            )
+
+    # -- recovery ----------------------------------------------------------------------------
+    def reclaim_expired(self, *, max_attempts: int) -> int:
+        """Return items whose worker died (lease expired) to pending, or fail them for good."""
+        now = utcnow()
+        c = t.items.c
+        query = select(c.id, c.job_id, c.attempts).where(
+            c.status == ItemStatus.PROCESSING.value, c.lease_expires_at < now
+        )
+        moved = 0
+        with self.tx() as conn:
+            for row_id, job_id, attempts in conn.execute(query).all():
+                moved += self._reclaim_one(conn, row_id, job_id, attempts >= max_attempts, now)
+        return moved
+
+    def _reclaim_one(
+        self, conn: Connection, row_id: str, job_id: str, give_up: bool, now: datetime
+    ) -> int:
+        where = [t.items.c.id == row_id, t.items.c.lease_expires_at < now]
+        if give_up:
+            return self._move(
+                conn, job_id=job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.FAILED,
+                where=where, now=now,
+                values={"error_code": "worker_lost", "completed_at": now,
+                        "error_message": "The worker processing this item stopped "
+                        "responding on every attempt.", "lease_expires_at": None},
+            )
+        return self._move(
+            conn, job_id=job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
+            where=where, now=now, values={"lease_owner": None, "lease_expires_at": None},
+        )
+
+    def lease_expiry(self, item_row_id: str) -> datetime | None:
+        with self.read() as conn:
+            value = conn.execute(
+                select(t.items.c.lease_expires_at).where(t.items.c.id == item_row_id)
+            ).scalar()
+        return aware(value)
+
+
+def _result_row(item: Item, outcome: Outcome, now: datetime) -> dict[str, Any]:
+    return {
+        "id": outcome.result_id, "project_id": item.project_id, "job_id": item.job_id,
+        "item_row_id": item.id, "item_id": item.item_id, "file_name": item.item_name,
+        "job_type": outcome.job_type, "job_config": outcome.job_config,
+        "parameters_hash": outcome.parameters_hash, "sha256": item.sha256,
+        "output_sha256": outcome.output_sha256, "output_metadata": outcome.output_metadata,
+        "cacheable": outcome.cacheable, "duration_s": outcome.duration_s, "processed_at": now,
+    }
+
+
+class Store(TransitionStore):
+    """The whole store: catalog, jobs, transitions. One instance per process."""

@@ -1,0 +1,118 @@
+"""The v1 batch-processing family (spec §4–§5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from reams.wire.common import WireModel
+
+JobTypeName = Literal["parse", "extract", "classify"]
+JobStatusName = Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
+ItemStatusName = Literal["pending", "processing", "completed", "failed", "skipped", "cancelled"]
+
+
+class BatchCreate(WireModel):
+    """Body of `POST /api/v1/beta/batch-processing`."""
+
+    job_config: dict[str, Any] = Field(
+        description=(
+            "A parse config (`job_name: parse_raw_file_job`, `parameters`) or a classify config "
+            "(`rules`). `{}` is a parse job with default parameters."
+        )
+    )
+    directory_id: str | None = Field(default=None, description="Process every file here.")
+    item_ids: list[str] | None = Field(
+        default=None, description="Or: process only these directory files (`dfl-...`)."
+    )
+    page_size: int | None = Field(default=None, ge=1, le=10_000, description="Items per page.")
+    continue_as_new_threshold: int | None = Field(default=None, ge=1)
+
+
+class BatchJob(WireModel):
+    """A batch job and its item counters.
+
+    `total_items` always equals the sum of the items in every state; `processed_items` counts
+    completed items, `failed_items` failed ones and `skipped_items` skipped ones. `status` is
+    `failed` only when the orchestration itself failed, never because some items failed.
+    """
+
+    id: str = Field(description="Batch job id (`bjb-<uuid>`).")
+    job_type: JobTypeName
+    project_id: str
+    status: JobStatusName
+    total_items: int = Field(description="Items in the job (sum over all item states).")
+    processed_items: int | None = Field(default=None, description="Completed items.")
+    failed_items: int | None = Field(default=None, description="Failed items.")
+    skipped_items: int | None = Field(default=None, description="Already processed or too large.")
+    pending_items: int | None = Field(default=None, description="Items not yet started.")
+    processing_items: int | None = Field(default=None, description="Items in flight.")
+    cancelled_items: int | None = Field(default=None, description="Items cancelled before start.")
+    directory_id: str | None = None
+    workflow_id: str | None = Field(default=None, description="`reams-batch-<job_id>`.")
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    effective_at: datetime | None = None
+    error_message: str | None = None
+    job_record_id: str | None = None
+    estimated_completion_at: datetime | None = Field(
+        default=None,
+        description="Estimated completion time from recent throughput; null until estimable.",
+    )
+
+
+class BatchStatus(WireModel):
+    """`get_status`: the job plus `progress_percentage` = 100 × terminal items / total
+    (terminal: completed, failed, skipped, cancelled; 100 for an empty finished job)."""
+
+    job: BatchJob
+    progress_percentage: float
+
+
+class BatchCancel(WireModel):
+    reason: str | None = Field(default=None, description="Why the job was cancelled.")
+
+
+class BatchCancelResponse(WireModel):
+    job_id: str
+    message: str
+    processed_items: int = Field(description="Items completed before cancellation.")
+    status: JobStatusName
+
+
+class JobItem(WireModel):
+    item_id: str = Field(description="The directory file id (`dfl-...`).")
+    item_name: str
+    status: ItemStatusName
+    job_id: str | None = Field(
+        default=None, description="Underlying result job id: GET /api/v2/parse/{job_id}."
+    )
+    skip_reason: str | None = None
+    error_code: str | None = Field(default=None, description="Stable error code of a failure.")
+    error_message: str | None = None
+    attempts: int | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    effective_at: datetime | None = None
+    job_record_id: str | None = None
+
+
+class ProcessingResult(WireModel):
+    result_id: str
+    item_id: str
+    job_type: JobTypeName
+    job_config: dict[str, Any]
+    output_s3_path: str = Field(description="Where the output is stored (`reams-blob://sha256`).")
+    parameters_hash: str
+    processed_at: datetime
+    output_metadata: dict[str, Any] | None = None
+
+
+class ItemProcessingResults(WireModel):
+    item_id: str
+    item_name: str
+    processing_results: list[ProcessingResult] | None = None
