@@ -15,8 +15,8 @@ class ProcessorError(ReamsError):
     """A document could not be processed.
 
     ``code`` is short and stable (``encrypted_document``, ``corrupt_document``, ``empty_document``,
-    ``unsupported_format``, ``timeout``, ``too_large``, ...); ``message`` is a sentence a user can act
-    on; ``retryable`` says whether trying again later could succeed.
+    ``unsupported_format``, ``timeout``, ``too_large``, ...); ``message`` is a sentence a user
+    can act on; ``retryable`` says whether trying again later could succeed.
     """
 
     def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:

@@ -47,9 +47,7 @@ def sha256_hex(data: bytes) -> str:
 def _strip(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {
-            k: _strip(v)
-            for k, v in value.items()
-            if k not in NON_OUTPUT_KEYS and v is not None
+            k: _strip(v) for k, v in value.items() if k not in NON_OUTPUT_KEYS and v is not None
         }
     if isinstance(value, list):
         return [_strip(v) for v in value]

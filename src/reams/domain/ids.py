@@ -16,7 +16,11 @@ CLASSIFY_JOB: Final = "cjb"
 EXTRACT_JOB: Final = "ejb"
 API_KEY: Final = "key"
 
-RESULT_PREFIX_BY_JOB_TYPE: Final = {"parse": PARSE_JOB, "classify": CLASSIFY_JOB, "extract": EXTRACT_JOB}
+RESULT_PREFIX_BY_JOB_TYPE: Final = {
+    "parse": PARSE_JOB,
+    "classify": CLASSIFY_JOB,
+    "extract": EXTRACT_JOB,
+}
 
 
 def new_id(prefix: str) -> str:
@@ -25,5 +29,5 @@ def new_id(prefix: str) -> str:
 
 
 def workflow_id(job_id: str) -> str:
-    """The id under which a batch job's orchestration runs (a Temporal workflow id on that engine)."""
+    """The id of a batch job's orchestration (a Temporal workflow id on that engine)."""
     return f"reams-batch-{job_id}"

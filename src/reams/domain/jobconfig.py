@@ -62,7 +62,9 @@ def _positive(params: Mapping[str, Any], key: str) -> float | None:
     if value is None:
         return None
     if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise InvalidRequest(f"job_config.parameters.{key} must be a positive number", status_code=422)
+        raise InvalidRequest(
+            f"job_config.parameters.{key} must be a positive number", status_code=422
+        )
     return float(value)
 
 

@@ -46,7 +46,10 @@ class CatalogStore(StoreBase):
         with self.tx() as conn:
             conn.execute(
                 insert(t.api_keys).values(
-                    id=key_id, project_id=project_id, key_hash=key_hash, prefix=prefix,
+                    id=key_id,
+                    project_id=project_id,
+                    key_hash=key_hash,
+                    prefix=prefix,
                     created_at=utcnow(),
                 )
             )
@@ -64,14 +67,25 @@ class CatalogStore(StoreBase):
 
     # -- files -------------------------------------------------------------------------------
     def create_file(
-        self, *, project_id: str, name: str, sha256: str, size: int,
-        purpose: str | None = None, external_file_id: str | None = None,
+        self,
+        *,
+        project_id: str,
+        name: str,
+        sha256: str,
+        size: int,
+        purpose: str | None = None,
+        external_file_id: str | None = None,
     ) -> FileRecord:
         now = utcnow()
         values = {
-            "id": ids.new_id(ids.FILE), "project_id": project_id, "name": name,
-            "file_type": _extension(name), "purpose": purpose,
-            "external_file_id": external_file_id, "sha256": sha256, "size": size,
+            "id": ids.new_id(ids.FILE),
+            "project_id": project_id,
+            "name": name,
+            "file_type": _extension(name),
+            "purpose": purpose,
+            "external_file_id": external_file_id,
+            "sha256": sha256,
+            "size": size,
             "created_at": now,
         }
         with self.tx() as conn:
@@ -90,9 +104,15 @@ class CatalogStore(StoreBase):
         return to_record(FileRecord, row)
 
     def list_files(
-        self, *, project_id: str, page_size: int, page_token: str | None,
-        file_name: str | None = None, external_file_id: str | None = None,
-        file_ids: Sequence[str] | None = None, order_by: str | None = None,
+        self,
+        *,
+        project_id: str,
+        page_size: int,
+        page_token: str | None,
+        file_name: str | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+        order_by: str | None = None,
     ) -> tuple[list[FileRecord], str | None]:
         c = t.files.c
         query = select(t.files).where(c.project_id == project_id, c.deleted_at.is_(None))
@@ -123,14 +143,23 @@ class CatalogStore(StoreBase):
 
     # -- directories -------------------------------------------------------------------------
     def create_directory(
-        self, *, project_id: str, name: str, description: str | None = None,
+        self,
+        *,
+        project_id: str,
+        name: str,
+        description: str | None = None,
         type: str | None = None,
     ) -> Directory:
         now = utcnow()
         values = {
-            "id": ids.new_id(ids.DIRECTORY), "project_id": project_id, "name": name,
-            "description": description, "type": type or "user", "created_at": now,
-            "updated_at": now, "deleted_at": None,
+            "id": ids.new_id(ids.DIRECTORY),
+            "project_id": project_id,
+            "name": name,
+            "description": description,
+            "type": type or "user",
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
         }
         with self.tx() as conn:
             conn.execute(insert(t.directories).values(**values))
@@ -150,8 +179,13 @@ class CatalogStore(StoreBase):
         return to_record(Directory, row, data_source_id=None)
 
     def list_directories(
-        self, *, project_id: str, page_size: int, page_token: str | None,
-        name: str | None = None, include_deleted: bool = False,
+        self,
+        *,
+        project_id: str,
+        page_size: int,
+        page_token: str | None,
+        name: str | None = None,
+        include_deleted: bool = False,
         types: Sequence[str] | None = None,
     ) -> tuple[list[Directory], str | None]:
         c = t.directories.c
@@ -204,10 +238,15 @@ class CatalogStore(StoreBase):
         seq0 = time.time_ns() // 1000
         rows = [
             {
-                "id": ids.new_id(ids.DIRECTORY_FILE), "seq": seq0 + i,
-                "directory_id": directory_id, "project_id": project_id,
-                "created_at": now, "updated_at": now, "deleted_at": None,
-                "metadata": e.get("metadata"), **{k: e[k] for k in _DFILE_KEYS},
+                "id": ids.new_id(ids.DIRECTORY_FILE),
+                "seq": seq0 + i,
+                "directory_id": directory_id,
+                "project_id": project_id,
+                "created_at": now,
+                "updated_at": now,
+                "deleted_at": None,
+                "metadata": e.get("metadata"),
+                **{k: e[k] for k in _DFILE_KEYS},
             }
             for i, e in enumerate(entries)
         ]
@@ -236,8 +275,14 @@ class CatalogStore(StoreBase):
         return to_record(DirectoryFile, row)
 
     def list_directory_files(
-        self, *, project_id: str, directory_id: str, page_size: int, page_token: str | None,
-        filters: dict[str, Any] | None = None, include_deleted: bool = False,
+        self,
+        *,
+        project_id: str,
+        directory_id: str,
+        page_size: int,
+        page_token: str | None,
+        filters: dict[str, Any] | None = None,
+        include_deleted: bool = False,
     ) -> tuple[list[DirectoryFile], str | None]:
         self.get_directory(directory_id, project_id=project_id, include_deleted=True)
         c = t.directory_files.c

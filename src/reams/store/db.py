@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8, max_overflow=32
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy not emit its own BEGIN; ours is IMMEDIATE.

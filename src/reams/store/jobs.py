@@ -51,19 +51,32 @@ class JobStore(CatalogStore):
     """Creating jobs (everything pending, one transaction) and reading them back."""
 
     def create_job(
-        self, *, project_id: str, settings: JobSettings, job_config: dict[str, Any],
-        directory_id: str | None, item_ids: Sequence[str] | None, namespace: str | None = None,
+        self,
+        *,
+        project_id: str,
+        settings: JobSettings,
+        job_config: dict[str, Any],
+        directory_id: str | None,
+        item_ids: Sequence[str] | None,
+        namespace: str | None = None,
     ) -> Job:
         sources = self._job_sources(project_id, directory_id, item_ids)
         now = utcnow()
         job_id = ids.new_id(ids.BATCH_JOB)
         job_row = {
-            "id": job_id, "project_id": project_id, "job_type": settings.job_type.value,
-            "status": JobStatus.PENDING.value, "directory_id": directory_id,
-            "workflow_id": ids.workflow_id(job_id), "namespace": namespace,
-            "job_config": job_config, "parameters_hash": settings.parameters_hash,
-            "total_items": len(sources), "n_pending": len(sources),
-            "created_at": now, "updated_at": now,
+            "id": job_id,
+            "project_id": project_id,
+            "job_type": settings.job_type.value,
+            "status": JobStatus.PENDING.value,
+            "directory_id": directory_id,
+            "workflow_id": ids.workflow_id(job_id),
+            "namespace": namespace,
+            "job_config": job_config,
+            "parameters_hash": settings.parameters_hash,
+            "total_items": len(sources),
+            "n_pending": len(sources),
+            "created_at": now,
+            "updated_at": now,
         }
         with self.tx() as conn:
             conn.execute(insert(t.jobs).values(**job_row))
@@ -75,11 +88,19 @@ class JobStore(CatalogStore):
     ) -> None:
         rows = [
             {
-                "id": ids.new_id(ids.ITEM), "job_id": job_id, "seq": seq,
-                "project_id": project_id, "item_id": s.id, "item_name": s.display_name,
-                "file_id": s.file_id, "sha256": s.sha256, "size": s.size,
-                "status": ItemStatus.PENDING.value, "attempts": 0,
-                "created_at": now, "updated_at": now,
+                "id": ids.new_id(ids.ITEM),
+                "job_id": job_id,
+                "seq": seq,
+                "project_id": project_id,
+                "item_id": s.id,
+                "item_name": s.display_name,
+                "file_id": s.file_id,
+                "sha256": s.sha256,
+                "size": s.size,
+                "status": ItemStatus.PENDING.value,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
             }
             for seq, s in enumerate(sources)
         ]
@@ -97,7 +118,9 @@ class JobStore(CatalogStore):
             .order_by(d.seq, d.id)
         )
         if directory_id is None and not item_ids:
-            raise InvalidRequest("give directory_id or item_ids (neither was given)", status_code=422)
+            raise InvalidRequest(
+                "give directory_id or item_ids (neither was given)", status_code=422
+            )
         if directory_id is not None:
             self.get_directory(directory_id, project_id=project_id)
             query = query.where(d.directory_id == directory_id)
@@ -122,8 +145,14 @@ class JobStore(CatalogStore):
         return job_record(row)
 
     def list_jobs(
-        self, *, project_id: str, limit: int, offset: int, directory_id: str | None = None,
-        job_type: str | None = None, status: str | None = None,
+        self,
+        *,
+        project_id: str,
+        limit: int,
+        offset: int,
+        directory_id: str | None = None,
+        job_type: str | None = None,
+        status: str | None = None,
     ) -> tuple[list[Job], int]:
         c = t.jobs.c
         where = [c.project_id == project_id]
@@ -140,14 +169,16 @@ class JobStore(CatalogStore):
         return [job_record(r) for r in rows], total
 
     def list_items(
-        self, job_id: str, *, project_id: str | None, limit: int, offset: int,
+        self,
+        job_id: str,
+        *,
+        project_id: str | None,
+        limit: int,
+        offset: int,
         status: str | None = None,
     ) -> tuple[list[Item], int]:
         job = self.get_job(job_id, project_id=project_id)
-        if status is not None:
-            total = getattr(job.counts, status)
-        else:
-            total = job.total_items
+        total = job.total_items if status is None else getattr(job.counts, status)
         c = t.items.c
         query = select(t.items).where(c.job_id == job_id)
         if status is not None:

@@ -76,7 +76,7 @@ directory_files = Table(
     "directory_files",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("seq", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
     Column("directory_id", String(64), ForeignKey("directories.id"), nullable=False),
     Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
     Column("file_id", String(64), ForeignKey("files.id")),

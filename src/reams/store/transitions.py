@@ -52,8 +52,15 @@ class TransitionStore(JobStore):
 
     # -- the one primitive -------------------------------------------------------------------
     def _move(
-        self, conn: Connection, *, job_id: str, frm: ItemStatus, to: ItemStatus,
-        where: Sequence[Any] = (), values: dict[str, Any] | None = None, now: datetime,
+        self,
+        conn: Connection,
+        *,
+        job_id: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        where: Sequence[Any] = (),
+        values: dict[str, Any] | None = None,
+        now: datetime,
     ) -> int:
         if frm not in item_sources(to):
             raise ValueError(f"illegal item transition {frm} -> {to}")
@@ -68,7 +75,13 @@ class TransitionStore(JobStore):
         return int(changed)
 
     def _count(
-        self, conn: Connection, *, job_id: str, frm: ItemStatus, to: ItemStatus, n: int,
+        self,
+        conn: Connection,
+        *,
+        job_id: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        n: int,
         now: datetime,
     ) -> None:
         jc = t.jobs.c
@@ -89,14 +102,14 @@ class TransitionStore(JobStore):
             update(t.jobs)
             .where(jc.id == job_id, jc.eta_anchor_at < now - ETA_WINDOW)
             .values(
-                eta_prev_at=jc.eta_anchor_at, eta_prev_done=jc.eta_anchor_done,
-                eta_anchor_at=now, eta_anchor_done=done,
+                eta_prev_at=jc.eta_anchor_at,
+                eta_prev_done=jc.eta_anchor_done,
+                eta_anchor_at=now,
+                eta_anchor_done=done,
             )
         )
 
-    def _set_job(
-        self, conn: Connection, job_id: str, to: JobStatus, **values: Any
-    ) -> bool:
+    def _set_job(self, conn: Connection, job_id: str, to: JobStatus, **values: Any) -> bool:
         jc = t.jobs.c
         allowed = [s.value for s in job_sources(to)]
         return bool(
@@ -108,9 +121,9 @@ class TransitionStore(JobStore):
         )
 
     # -- job level ---------------------------------------------------------------------------
-    def active_job_ids(self) -> list[str]:
+    def active_job_ids(self, *, statuses: Sequence[JobStatus] = tuple(ACTIVE_JOB)) -> list[str]:
         jc = t.jobs.c
-        query = select(jc.id).where(jc.status.in_([s.value for s in ACTIVE_JOB]))
+        query = select(jc.id).where(jc.status.in_([s.value for s in statuses]))
         with self.read() as conn:
             return list(conn.execute(query.order_by(jc.created_at)).scalars())
 
@@ -136,7 +149,11 @@ class TransitionStore(JobStore):
         now = utcnow()
         with self.tx() as conn:
             return self._set_job(
-                conn, job_id, JobStatus.FAILED, error_message=message, completed_at=now,
+                conn,
+                job_id,
+                JobStatus.FAILED,
+                error_message=message,
+                completed_at=now,
                 updated_at=now,
             )
 
@@ -148,12 +165,20 @@ class TransitionStore(JobStore):
         now = utcnow()
         with self.tx() as conn:
             if self._set_job(
-                conn, job_id, JobStatus.CANCELLED, cancel_reason=reason, completed_at=now,
+                conn,
+                job_id,
+                JobStatus.CANCELLED,
+                cancel_reason=reason,
+                completed_at=now,
                 updated_at=now,
             ):
                 self._move(
-                    conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.CANCELLED,
-                    values={"completed_at": now}, now=now,
+                    conn,
+                    job_id=job_id,
+                    frm=ItemStatus.PENDING,
+                    to=ItemStatus.CANCELLED,
+                    values={"completed_at": now},
+                    now=now,
                 )
         return self.get_job(job_id, project_id=None)
 
@@ -199,11 +224,17 @@ class TransitionStore(JobStore):
         now = utcnow()
         return bool(
             self._move(
-                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.PROCESSING,
-                where=[t.items.c.id == row_id], now=now,
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.PROCESSING,
+                where=[t.items.c.id == row_id],
+                now=now,
                 values={
-                    "lease_owner": owner, "lease_expires_at": expires,
-                    "attempts": t.items.c.attempts + 1, "started_at": now,
+                    "lease_owner": owner,
+                    "lease_expires_at": expires,
+                    "attempts": t.items.c.attempts + 1,
+                    "started_at": now,
                 },
             )
         )
@@ -214,7 +245,9 @@ class TransitionStore(JobStore):
             update(t.jobs)
             .where(jc.id == job_id, jc.status.in_(["pending", "dispatched"]))
             .values(
-                status=JobStatus.RUNNING.value, started_at=now, eta_prev_at=now,
+                status=JobStatus.RUNNING.value,
+                started_at=now,
+                eta_prev_at=now,
                 eta_anchor_at=now,
                 eta_prev_done=sum(jc[n] for n in TERMINAL_COLUMNS),
                 eta_anchor_done=sum(jc[n] for n in TERMINAL_COLUMNS),
@@ -245,10 +278,19 @@ class TransitionStore(JobStore):
         now = utcnow()
         with self.tx() as conn:
             if not self._move(
-                conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.COMPLETED,
-                where=self._mine(item, owner), now=now,
-                values={"result_id": outcome.result_id, "completed_at": now,
-                        "error_code": None, "error_message": None, "lease_expires_at": None},
+                conn,
+                job_id=item.job_id,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.COMPLETED,
+                where=self._mine(item, owner),
+                now=now,
+                values={
+                    "result_id": outcome.result_id,
+                    "completed_at": now,
+                    "error_code": None,
+                    "error_message": None,
+                    "lease_expires_at": None,
+                },
             ):
                 return False
             conn.execute(insert(t.results).values(_result_row(item, outcome, now)))
@@ -259,10 +301,18 @@ class TransitionStore(JobStore):
         with self.tx() as conn:
             return bool(
                 self._move(
-                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.FAILED,
-                    where=self._mine(item, owner), now=now,
-                    values={"error_code": code, "error_message": message,
-                            "completed_at": now, "lease_expires_at": None},
+                    conn,
+                    job_id=item.job_id,
+                    frm=ItemStatus.PROCESSING,
+                    to=ItemStatus.FAILED,
+                    where=self._mine(item, owner),
+                    now=now,
+                    values={
+                        "error_code": code,
+                        "error_message": message,
+                        "completed_at": now,
+                        "lease_expires_at": None,
+                    },
                 )
             )
 
@@ -273,11 +323,19 @@ class TransitionStore(JobStore):
         with self.tx() as conn:
             return bool(
                 self._move(
-                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
-                    where=self._mine(item, owner), now=now,
-                    values={"error_code": code, "error_message": message, "lease_owner": None,
-                            "lease_expires_at": None,
-                            "not_before": now + timedelta(seconds=delay_s)},
+                    conn,
+                    job_id=item.job_id,
+                    frm=ItemStatus.PROCESSING,
+                    to=ItemStatus.PENDING,
+                    where=self._mine(item, owner),
+                    now=now,
+                    values={
+                        "error_code": code,
+                        "error_message": message,
+                        "lease_owner": None,
+                        "lease_expires_at": None,
+                        "not_before": now + timedelta(seconds=delay_s),
+                    },
                 )
             )
 
@@ -286,10 +344,38 @@ class TransitionStore(JobStore):
         with self.tx() as conn:
             return bool(
                 self._move(
-                    conn, job_id=item.job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.SKIPPED,
-                    where=self._mine(item, owner), now=now,
-                    values={"skip_reason": reason, "result_id": result_id,
-                            "completed_at": now, "lease_expires_at": None},
+                    conn,
+                    job_id=item.job_id,
+                    frm=ItemStatus.PROCESSING,
+                    to=ItemStatus.SKIPPED,
+                    where=self._mine(item, owner),
+                    now=now,
+                    values={
+                        "skip_reason": reason,
+                        "result_id": result_id,
+                        "completed_at": now,
+                        "lease_expires_at": None,
+                    },
+                )
+            )
+
+    def release(self, item: Item, *, owner: str) -> bool:
+        """Give an unfinished item back (engine shutting down); the attempt does not count."""
+        now = utcnow()
+        with self.tx() as conn:
+            return bool(
+                self._move(
+                    conn,
+                    job_id=item.job_id,
+                    frm=ItemStatus.PROCESSING,
+                    to=ItemStatus.PENDING,
+                    where=self._mine(item, owner),
+                    now=now,
+                    values={
+                        "lease_owner": None,
+                        "lease_expires_at": None,
+                        "attempts": t.items.c.attempts - 1,
+                    },
                 )
             )
 
@@ -298,25 +384,38 @@ class TransitionStore(JobStore):
         """Skip every pending item whose content was processed with the same configuration."""
         c, r = t.items.c, t.results.c
         match = and_(
-            r.project_id == project_id, r.sha256 == c.sha256,
-            r.parameters_hash == parameters_hash, r.cacheable.is_(True),
+            r.project_id == project_id,
+            r.sha256 == c.sha256,
+            r.parameters_hash == parameters_hash,
+            r.cacheable.is_(True),
         )
         earliest = select(r.id).where(match).order_by(r.processed_at).limit(1).scalar_subquery()
         now = utcnow()
         with self.tx() as conn:
             return self._move(
-                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.SKIPPED,
-                where=[exists().where(match)], now=now,
-                values={"skip_reason": SkipReason.ALREADY_PROCESSED.value,
-                        "result_id": earliest, "completed_at": now},
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.SKIPPED,
+                where=[exists().where(match)],
+                now=now,
+                values={
+                    "skip_reason": SkipReason.ALREADY_PROCESSED.value,
+                    "result_id": earliest,
+                    "completed_at": now,
+                },
             )
 
     def skip_too_large(self, job_id: str, *, max_bytes: int) -> int:
         now = utcnow()
         with self.tx() as conn:
             return self._move(
-                conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.SKIPPED,
-                where=[t.items.c.size > max_bytes], now=now,
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.SKIPPED,
+                where=[t.items.c.size > max_bytes],
+                now=now,
                 values={"skip_reason": SkipReason.SIZE_LIMIT_EXCEEDED.value, "completed_at": now},
             )
 
@@ -340,15 +439,28 @@ class TransitionStore(JobStore):
         where = [t.items.c.id == row_id, t.items.c.lease_expires_at < now]
         if give_up:
             return self._move(
-                conn, job_id=job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.FAILED,
-                where=where, now=now,
-                values={"error_code": "worker_lost", "completed_at": now,
-                        "error_message": "The worker processing this item stopped "
-                        "responding on every attempt.", "lease_expires_at": None},
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.FAILED,
+                where=where,
+                now=now,
+                values={
+                    "error_code": "worker_lost",
+                    "completed_at": now,
+                    "error_message": "The worker processing this item stopped "
+                    "responding on every attempt.",
+                    "lease_expires_at": None,
+                },
             )
         return self._move(
-            conn, job_id=job_id, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
-            where=where, now=now, values={"lease_owner": None, "lease_expires_at": None},
+            conn,
+            job_id=job_id,
+            frm=ItemStatus.PROCESSING,
+            to=ItemStatus.PENDING,
+            where=where,
+            now=now,
+            values={"lease_owner": None, "lease_expires_at": None},
         )
 
     def lease_expiry(self, item_row_id: str) -> datetime | None:
@@ -361,12 +473,21 @@ class TransitionStore(JobStore):
 
 def _result_row(item: Item, outcome: Outcome, now: datetime) -> dict[str, Any]:
     return {
-        "id": outcome.result_id, "project_id": item.project_id, "job_id": item.job_id,
-        "item_row_id": item.id, "item_id": item.item_id, "file_name": item.item_name,
-        "job_type": outcome.job_type, "job_config": outcome.job_config,
-        "parameters_hash": outcome.parameters_hash, "sha256": item.sha256,
-        "output_sha256": outcome.output_sha256, "output_metadata": outcome.output_metadata,
-        "cacheable": outcome.cacheable, "duration_s": outcome.duration_s, "processed_at": now,
+        "id": outcome.result_id,
+        "project_id": item.project_id,
+        "job_id": item.job_id,
+        "item_row_id": item.id,
+        "item_id": item.item_id,
+        "file_name": item.item_name,
+        "job_type": outcome.job_type,
+        "job_config": outcome.job_config,
+        "parameters_hash": outcome.parameters_hash,
+        "sha256": item.sha256,
+        "output_sha256": outcome.output_sha256,
+        "output_metadata": outcome.output_metadata,
+        "cacheable": outcome.cacheable,
+        "duration_s": outcome.duration_s,
+        "processed_at": now,
     }
 
 

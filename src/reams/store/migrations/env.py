@@ -21,9 +21,7 @@ def run() -> None:
 
 
 def _migrate(connection: object) -> None:
-    context.configure(
-        connection=connection, target_metadata=metadata, render_as_batch=True
-    )
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -128,7 +127,7 @@ def upgrade() -> None:
 
     op.create_table('directory_files',
     sa.Column('id', sa.String(length=64), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('directory_id', sa.String(length=64), nullable=False),
     sa.Column('project_id', sa.String(length=64), nullable=False),
     sa.Column('file_id', sa.String(length=64), nullable=True),

@@ -1,0 +1,103 @@
+"""Request dependencies: the process's services, the caller's project, paging, download links.
+
+Auth modes: ``open`` (default) maps every caller, with any bearer key or none, to the default
+project and ignores ``project_id``; ``keys`` requires ``Authorization: Bearer <key>`` and answers
+another project's ``project_id`` with 404, exactly like another project's resource ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, cast
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from reams.api.signing import DownloadLinks
+from reams.bootstrap import Services
+from reams.domain.apikeys import hash_api_key
+from reams.domain.errors import NotFound, Unauthorized
+
+# auto_error=False: a missing key is a 401 from our error table (open mode accepts it).
+_bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <api key>`")
+
+
+def get_services(request: Request) -> Services:
+    return cast(Services, request.app.state.services)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def caller_project(
+    request: Request,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    project_id: Annotated[
+        str | None, Query(description="Project scope; in keys mode it must be the key's.")
+    ] = None,
+    organization_id: Annotated[
+        str | None, Query(description="Accepted for SDK compatibility; reams has no orgs.")
+    ] = None,
+) -> str:
+    """The id of the project the request acts in."""
+    if services.settings.auth_mode == "open":
+        return cast(str, request.app.state.default_project_id)
+    if credentials is None:
+        raise Unauthorized("missing API key: send 'Authorization: Bearer <api key>'")
+    project = services.store.project_for_key(hash_api_key(credentials.credentials))
+    if project is None:
+        raise Unauthorized("invalid API key")
+    if project_id is not None and project_id != project.id:
+        raise NotFound("project", project_id)
+    return project.id
+
+
+ProjectId = Annotated[str, Depends(caller_project)]
+
+
+def download_links(request: Request, services: ServicesDep) -> DownloadLinks:
+    """Links on ``public_url`` when configured, else on the URL this request came in on."""
+    base = services.settings.public_url or str(request.base_url)
+    return DownloadLinks(
+        base_url=base,
+        secret=cast(bytes, request.app.state.signing_secret),
+        default_ttl_s=services.settings.download_url_ttl_s,
+    )
+
+
+LinksDep = Annotated[DownloadLinks, Depends(download_links)]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    page_size: int
+    page_token: str | None
+
+
+def cursor_params(
+    page_size: Annotated[int, Query(ge=1, le=1000, description="Rows per page (max 1000).")] = 50,
+    page_token: Annotated[
+        str | None, Query(description="`next_page_token` of the previous page.")
+    ] = None,
+) -> Cursor:
+    return Cursor(page_size=page_size, page_token=page_token)
+
+
+CursorDep = Annotated[Cursor, Depends(cursor_params)]
+
+
+@dataclass(frozen=True)
+class Offset:
+    limit: int
+    offset: int
+
+
+def offset_params(
+    limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page (max 1000).")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+) -> Offset:
+    return Offset(limit=limit, offset=offset)
+
+
+OffsetDep = Annotated[Offset, Depends(offset_params)]

@@ -1,0 +1,16 @@
+"""One router per resource; `ROUTERS` is the order the app includes them in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from reams.api.routes import batch, directories, directory_files, downloads, files, parse
+
+ROUTERS: tuple[APIRouter, ...] = (
+    files.router,
+    downloads.router,
+    directories.router,
+    directory_files.router,
+    batch.router,
+    parse.router,
+)

@@ -1,0 +1,154 @@
+"""The v1 batch family: `/api/v1/beta/batch-processing` (offset paging, `total_size`).
+
+The API only creates jobs (every item pending) and requests cancellation; status always comes
+from the store, whose counters move with each item transition, so `get_status` is O(1).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Header, Query
+
+from reams.api.deps import OffsetDep, ProjectId, ServicesDep
+from reams.api.present import (
+    batch_job_model,
+    batch_status_model,
+    job_item_model,
+    processing_result_model,
+)
+from reams.domain import jobconfig
+from reams.domain.errors import Conflict
+from reams.domain.states import JobStatus
+from reams.wire import batch as wb
+from reams.wire.common import OffsetPage
+
+router = APIRouter(prefix="/api/v1/beta/batch-processing", tags=["batch processing"])
+
+NamespaceHeader = Annotated[
+    str | None,
+    Header(alias="temporal-namespace", description="Recorded on the job; reams needs none."),
+]
+UNCANCELLABLE = frozenset({JobStatus.COMPLETED.value, JobStatus.FAILED.value})
+
+
+# Registered before `/{job_id}...` so that its path reads as the routing note in the spec says.
+@router.get(
+    "/items/{item_id}/processing-results",
+    response_model=wb.ItemProcessingResults,
+    summary="Processing history of one item across batches",
+)
+def processing_results(
+    item_id: str,
+    services: ServicesDep,
+    project_id: ProjectId,
+    job_type: Annotated[wb.JobTypeName | None, Query()] = None,
+) -> wb.ItemProcessingResults:
+    name = services.store.item_name(item_id, project_id=project_id)
+    results = services.store.results_for_item(item_id, project_id=project_id, job_type=job_type)
+    return wb.ItemProcessingResults(
+        item_id=item_id,
+        item_name=name,
+        processing_results=[
+            processing_result_model(r, output_uri=services.blobs.uri(r.output_sha256))
+            for r in results
+        ],
+    )
+
+
+@router.post("", response_model=wb.BatchJob, summary="Create a batch job")
+def create_batch(
+    body: wb.BatchCreate,
+    services: ServicesDep,
+    project_id: ProjectId,
+    namespace: NamespaceHeader = None,
+) -> wb.BatchJob:
+    """Plan the job (all items pending) in one transaction, then hand it to the engine.
+
+    Poll `GET .../{job_id}` for progress."""
+    settings = jobconfig.resolve(body.job_config)
+    job = services.store.create_job(
+        project_id=project_id,
+        settings=settings,
+        job_config=body.job_config,
+        directory_id=body.directory_id,
+        item_ids=body.item_ids,
+        namespace=namespace,
+    )
+    services.engine.submit(job.id)
+    return batch_job_model(services.store.get_job(job.id, project_id=project_id))
+
+
+@router.get("", response_model=OffsetPage[wb.BatchJob], summary="List batch jobs")
+def list_batches(
+    services: ServicesDep,
+    project_id: ProjectId,
+    page: OffsetDep,
+    directory_id: Annotated[str | None, Query()] = None,
+    job_type: Annotated[wb.JobTypeName | None, Query()] = None,
+    status: Annotated[wb.JobStatusName | None, Query()] = None,
+) -> OffsetPage[wb.BatchJob]:
+    jobs, total = services.store.list_jobs(
+        project_id=project_id,
+        limit=page.limit,
+        offset=page.offset,
+        directory_id=directory_id,
+        job_type=job_type,
+        status=status,
+    )
+    return OffsetPage[wb.BatchJob](
+        items=[batch_job_model(j) for j in jobs],
+        total_size=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{job_id}", response_model=wb.BatchStatus, summary="Status and progress of a job")
+def get_status(job_id: str, services: ServicesDep, project_id: ProjectId) -> wb.BatchStatus:
+    return batch_status_model(services.store.get_job(job_id, project_id=project_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=wb.BatchCancelResponse,
+    summary="Cancel a job",
+    responses={409: {"description": "The job already completed or failed."}},
+)
+def cancel_batch(
+    job_id: str,
+    services: ServicesDep,
+    project_id: ProjectId,
+    body: wb.BatchCancel | None = None,
+    namespace: NamespaceHeader = None,
+) -> wb.BatchCancelResponse:
+    """Pending items become `cancelled` at once; items in flight finish and are recorded."""
+    services.store.get_job(job_id, project_id=project_id)  # 404 for unknown / other projects
+    job = services.engine.cancel(job_id, reason=body.reason if body else None)
+    if job.status in UNCANCELLABLE:
+        raise Conflict(f"batch job {job_id!r} already {job.status}; it cannot be cancelled")
+    return wb.BatchCancelResponse(
+        job_id=job.id,
+        message=f"batch job {job.status}",
+        processed_items=job.counts.completed,
+        status=cast(wb.JobStatusName, job.status),
+    )
+
+
+@router.get("/{job_id}/items", response_model=OffsetPage[wb.JobItem], summary="List a job's items")
+def list_items(
+    job_id: str,
+    services: ServicesDep,
+    project_id: ProjectId,
+    page: OffsetDep,
+    status: Annotated[wb.ItemStatusName | None, Query()] = None,
+) -> OffsetPage[wb.JobItem]:
+    items, total = services.store.list_items(
+        job_id, project_id=project_id, limit=page.limit, offset=page.offset, status=status
+    )
+    return OffsetPage[wb.JobItem](
+        items=[job_item_model(i) for i in items],
+        total_size=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

@@ -1,0 +1,87 @@
+"""Signed, expiring download links: the URL itself is the credential.
+
+The SDK's ``files.get`` / ``files.content`` returns a URL that the caller then fetches with no
+Authorization header, so the link carries an HMAC-SHA256 over the file id and the expiry time.
+The secret comes from ``REAMS_SECRET_KEY`` when set (needed when several API replicas must
+accept each other's links), otherwise from ``<data_dir>/secret.key``, created 0600 on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+from urllib.parse import quote, urlencode
+
+from reams.api.errors import Forbidden
+from reams.wire.common import PresignedURL
+
+SECRET_ENV: Final = "REAMS_SECRET_KEY"
+SECRET_FILE: Final = "secret.key"
+DOWNLOAD_PATH: Final = "/download/files/{file_id}"
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The signing secret: the environment's, else the data directory's (made on first use)."""
+    configured = os.environ.get(SECRET_ENV)
+    if configured:
+        return configured.encode()
+    path = data_dir / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or by another process starting at the same time
+        return _read_secret(path)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    # A concurrent creator may not have written yet; a short wait beats two different secrets.
+    for _ in range(50):
+        value = path.read_bytes().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it to have a new secret made")
+
+
+def signature(secret: bytes, file_id: str, expires: int) -> str:
+    message = f"{file_id}\n{expires}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def verify(secret: bytes, file_id: str, expires: str | None, sig: str | None) -> None:
+    """Raise Forbidden unless ``sig`` signs (file_id, expires) and ``expires`` is still ahead."""
+    if not expires or not sig or not expires.isdigit():
+        raise Forbidden("download link is missing a valid expires/signature")
+    if not hmac.compare_digest(signature(secret, file_id, int(expires)), sig):
+        raise Forbidden("download link signature is invalid")
+    if int(expires) < time.time():
+        raise Forbidden("download link has expired; ask for a new one")
+
+
+@dataclass(frozen=True)
+class DownloadLinks:
+    """Makes signed links to this server's download route."""
+
+    base_url: str
+    secret: bytes
+    default_ttl_s: int
+
+    def presign(self, file_id: str, *, ttl_s: int | None = None) -> PresignedURL:
+        expires = int(time.time()) + (ttl_s or self.default_ttl_s)
+        query = urlencode(
+            {"expires": expires, "signature": signature(self.secret, file_id, expires)}
+        )
+        path = DOWNLOAD_PATH.format(file_id=quote(file_id, safe=""))
+        return PresignedURL(
+            url=f"{self.base_url.rstrip('/')}{path}?{query}",
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )

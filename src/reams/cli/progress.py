@@ -1,0 +1,89 @@
+"""The progress bar of a batch job, fed either from the local store or from the API.
+
+Both sources are reduced to a :class:`Tally`, so ``reams run`` and ``reams status --watch``
+draw the same bar: terminal items of total, per-state counts, elapsed time and ETA.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from reams.domain.records import Job
+from reams.wire.batch import BatchJob
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A job's item counts, whichever side they were read from."""
+
+    total: int
+    completed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    processing: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.completed + self.failed + self.skipped + self.cancelled
+
+    @classmethod
+    def of_record(cls, job: Job) -> Tally:
+        c = job.counts
+        return cls(job.total_items, c.completed, c.failed, c.skipped, c.cancelled, c.processing)
+
+    @classmethod
+    def of_wire(cls, job: BatchJob) -> Tally:
+        return cls(
+            job.total_items,
+            job.processed_items or 0,
+            job.failed_items or 0,
+            job.skipped_items or 0,
+            job.cancelled_items or 0,
+            job.processing_items or 0,
+        )
+
+    def counts_text(self) -> str:
+        parts = [f"[green]{self.completed} completed[/]", f"[red]{self.failed} failed[/]"]
+        parts.append(f"[yellow]{self.skipped} skipped[/]")
+        if self.cancelled:
+            parts.append(f"[magenta]{self.cancelled} cancelled[/]")
+        if self.processing:
+            parts.append(f"[cyan]{self.processing} in flight[/]")
+        return " · ".join(parts)
+
+
+def job_progress(console: Console) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+def add_job_task(progress: Progress, description: str) -> TaskID:
+    return progress.add_task(description, total=None, counts="")
+
+
+def show(progress: Progress, task: TaskID, tally: Tally) -> None:
+    progress.update(task, total=tally.total, completed=tally.done, counts=tally.counts_text())

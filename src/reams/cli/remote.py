@@ -1,0 +1,165 @@
+"""Commands that talk to a running server through the client: jobs, status, items, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import islice
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from reams.cli.console import EXIT_FAILURE, api_errors, eta, out, styled, when
+from reams.cli.progress import Tally, add_job_task, job_progress, show
+from reams.client import BatchStatus, Client, JobItem
+
+# A CLI user waits for an answer; the SDK's 5 retries would take ~15 s to report a dead server.
+CLI_MAX_RETRIES = 2
+PAGE = 200
+
+
+class JobState(StrEnum):
+    pending = "pending"
+    dispatched = "dispatched"
+    running = "running"
+    completed = "completed"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ItemState(StrEnum):
+    pending = "pending"
+    processing = "processing"
+    completed = "completed"
+    failed = "failed"
+    skipped = "skipped"
+    cancelled = "cancelled"
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Where the server is; filled by the global ``--base-url`` / ``--api-key`` options."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+
+    def client(self) -> Client:
+        return Client(self.base_url, self.api_key, max_retries=CLI_MAX_RETRIES)
+
+
+def _remote(ctx: typer.Context) -> Remote:
+    return ctx.obj if isinstance(ctx.obj, Remote) else Remote()
+
+
+def jobs(
+    ctx: typer.Context,
+    status: JobState | None = typer.Option(None, "--status", help="Only jobs in this state."),
+    limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many jobs."),
+) -> None:
+    """List batch jobs, newest first."""
+    table = Table("Job", "Type", "Status", "Items", "Done", "Failed", "Skipped", "Progress")
+    table.add_column("Created")
+    with api_errors(), _remote(ctx).client() as client:
+        found = client.beta.batch.list(status=status.value if status else None, limit=min(limit, PAGE))
+        for job in islice(found, limit):
+            tally = Tally.of_wire(job)
+            pct = 100.0 * tally.done / tally.total if tally.total else 100.0
+            table.add_row(
+                job.id,
+                job.job_type,
+                styled(job.status),
+                str(tally.total),
+                str(tally.completed),
+                str(tally.failed),
+                str(tally.skipped),
+                f"{pct:.0f}%",
+                when(job.created_at),
+            )
+    out.print(table if table.row_count else "No batch jobs.")
+
+
+def _status_table(status: BatchStatus) -> Table:
+    job, tally = status.job, Tally.of_wire(status.job)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    rows = [
+        ("Job", f"{job.id} ({job.job_type})"),
+        ("Status", styled(job.status)),
+        ("Progress", f"{status.progress_percentage:.1f}% — {tally.done} of {tally.total} items"),
+        ("Counts", tally.counts_text() + f" · {job.pending_items or 0} pending"),
+        ("ETA", eta(job.estimated_completion_at)),
+        ("Created", when(job.created_at)),
+        ("Started", when(job.started_at)),
+        ("Finished", when(job.completed_at)),
+    ]
+    if job.error_message:
+        rows.append(("Error", f"[red]{escape(job.error_message)}[/]"))
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def status(
+    ctx: typer.Context,
+    job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="Follow until the job finishes."),
+    interval: float = typer.Option(1.0, "--interval", min=0.1, help="Seconds between polls."),
+) -> None:
+    """Show a job's counts, progress and ETA (exit code 1 if the job failed)."""
+    with api_errors(), _remote(ctx).client() as client:
+        if watch:
+            with job_progress(out) as bar:
+                task = add_job_task(bar, job_id)
+                final = client.beta.batch.wait(
+                    job_id,
+                    poll_interval=interval,
+                    on_progress=lambda s: show(bar, task, Tally.of_wire(s.job)),
+                )
+        else:
+            final = client.beta.batch.get_status(job_id)
+    out.print(_status_table(final))
+    if final.job.status == "failed":
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _detail(item: JobItem) -> str:
+    if item.skip_reason:
+        return escape(item.skip_reason)
+    if item.error_code or item.error_message:
+        code = f"[bold]{escape(item.error_code or 'error')}[/]"
+        return f"{code}: {escape(item.error_message or '')}"
+    return ""
+
+
+def items(
+    ctx: typer.Context,
+    job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
+    status: ItemState | None = typer.Option(None, "--status", help="Only items in this state."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Show at most this many."),
+) -> None:
+    """List a job's items: name, status, and why it was skipped or failed."""
+    table = Table("Item", "Status", "Skip reason / error", "Attempts")
+    table.columns[0].overflow = "fold"
+    table.columns[2].overflow = "fold"
+    with api_errors(), _remote(ctx).client() as client:
+        found = client.beta.batch.job_items.list(
+            job_id, status=status.value if status else None, limit=PAGE
+        )
+        for item in islice(found, limit):
+            attempts = str(item.attempts) if item.attempts is not None else "-"
+            table.add_row(escape(item.item_name), styled(item.status), _detail(item), attempts)
+    out.print(table if table.row_count else "No items.")
+
+
+def cancel(
+    ctx: typer.Context,
+    job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
+    reason: str | None = typer.Option(None, "--reason", help="Recorded with the job."),
+) -> None:
+    """Cancel a job: pending items are cancelled at once, items in flight may finish."""
+    with api_errors(), _remote(ctx).client() as client:
+        answer = client.beta.batch.cancel(job_id, reason=reason)
+    out.print(f"{escape(answer.message)}")
+    out.print(f"Job {answer.job_id}: {styled(answer.status)}, {answer.processed_items} processed.")

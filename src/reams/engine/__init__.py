@@ -1,0 +1,1 @@
+"""Engines: drivers that claim items from the store and record outcomes through ``run_item``."""

@@ -1,0 +1,43 @@
+"""The engine seam and the configuration every engine shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from reams.domain.records import Job
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Engine knobs, filled from Settings by the composition root."""
+
+    workers: int = 1
+    max_file_bytes: int = 100 * 1024 * 1024
+    item_timeout_s: float = 300.0
+    item_timeout_per_page_s: float = 0.0
+    max_attempts: int = 3
+    retry_backoff_s: float = 2.0
+    lease_s: float = 30.0
+    worker_max_items: int = 200
+    worker_max_rss_mb: int = 1024
+    worker_memory_limit_mb: int = 4096
+    poll_interval_s: float = 1.0
+
+
+class Engine(Protocol):
+    """Schedules ``run_item`` over the items of submitted jobs.
+
+    ``start`` resumes every unfinished job and reclaims expired leases; ``submit`` hands over a
+    job whose items the store already holds (all pending); ``cancel`` cancels pending items at
+    once and lets in-flight items finish; ``stop`` lets in-flight items finish, then returns.
+    Engines keep no state of their own that the store does not also hold.
+    """
+
+    def start(self) -> None: ...
+
+    def submit(self, job_id: str) -> None: ...
+
+    def cancel(self, job_id: str, *, reason: str | None) -> Job: ...
+
+    def stop(self) -> None: ...

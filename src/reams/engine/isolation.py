@@ -1,0 +1,196 @@
+"""Isolated worker processes: a processor runs in a child process with a timeout and a memory cap.
+
+A hung or crashed processor costs one child, never the engine: on timeout the child is killed
+and replaced. Children are recycled after N items or above an RSS threshold so memory stays
+flat over long jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import subprocess
+import sys
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    job_type: str
+    path: str
+    filename: str
+    parameters: dict[str, Any]
+    timeout_s: float
+
+
+def _limit_memory(limit_mb: int) -> None:
+    if limit_mb > 0:
+        limit = limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _run_task(task: Task) -> tuple[str, Any]:
+    from reams import processors
+
+    try:
+        data = Path(task.path).read_bytes()
+        return "ok", processors.run(task.job_type, data, task.filename, task.parameters)
+    except ProcessorError as exc:
+        return "error", (exc.code, exc.message, exc.retryable)
+    except MemoryError:
+        return "error", ("too_large", "The document needs more memory than allowed.", False)
+    except Exception as exc:  # a processor bug must not kill the child; users get a code
+        log.exception("processor failed on %s", task.filename)
+        return "error", (
+            "processing_error",
+            f"Unexpected {type(exc).__name__} in processor.",
+            False,
+        )
+
+
+def child_main(argv: list[str]) -> None:
+    """Entry point of a worker process: ``python -m reams.engine.child IN_FD OUT_FD LIMIT_MB``."""
+    inbound = Connection(int(argv[0]), writable=False)
+    outbound = Connection(int(argv[1]), readable=False)
+    _limit_memory(int(argv[2]))
+    _serve(inbound, outbound)
+
+
+def _serve(inbound: Connection, outbound: Connection) -> None:
+    while True:
+        try:
+            task = inbound.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        outbound.send(_run_task(task))
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+class IsolatedWorker:
+    """One child process, used by one thread at a time."""
+
+    def __init__(self, *, memory_limit_mb: int, max_items: int, max_rss_mb: int) -> None:
+        self.memory_limit_mb = memory_limit_mb
+        self.max_items = max_items
+        self.max_rss_mb = max_rss_mb
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._io: tuple[Connection, Connection] | None = None
+        self._done = 0
+        self._queue: deque[Task] = deque()
+
+    def _ensure(self) -> tuple[Connection, Connection]:
+        if self._proc is None or self._proc.poll() is not None or self._io is None:
+            self.close()
+            self._proc, self._io = _launch(self.memory_limit_mb)
+            self._done = 0
+        return self._io
+
+    def run(self, task: Task) -> dict[str, Any]:
+        """Run a task; raises ProcessorError: ``timeout``, ``worker_crashed`` or the processor's."""
+        self.submit(task)
+        return self.collect()
+
+    def submit(self, task: Task) -> None:
+        """Hand a task to the child; it starts as soon as the previous one is collected."""
+        outbound, _ = self._ensure()
+        try:
+            outbound.send(task)
+        except OSError:
+            self.close(kill=True)
+            raise ProcessorError(
+                "worker_crashed", "The worker process stopped before this item.", retryable=True
+            ) from None
+        self._queue.append(task)
+
+    def collect(self) -> dict[str, Any]:
+        """The oldest submitted task's output (its timeout counts from now)."""
+        task = self._queue.popleft()
+        _, inbound = self._ensure()
+        if not inbound.poll(task.timeout_s):
+            self.close(kill=True)
+            raise ProcessorError(
+                "timeout", f"Processing took longer than the {task.timeout_s:g} s allowed."
+            )
+        try:
+            status, payload = inbound.recv()
+        except (EOFError, OSError):
+            self.close(kill=True)
+            raise ProcessorError(
+                "worker_crashed", "The worker process crashed on this document.", retryable=True
+            ) from None
+        self._after_item()
+        if status == "error":
+            code, message, retryable = payload
+            raise ProcessorError(code, message, retryable=retryable)
+        return dict(payload)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue)
+
+    def _after_item(self) -> None:
+        self._done += 1
+        pid = self._proc.pid if self._proc is not None else 0
+        if self._done >= self.max_items or _rss_mb(pid) > self.max_rss_mb:
+            self.close()
+
+    def close(self, *, kill: bool = False) -> None:
+        proc, io = self._proc, self._io
+        self._proc = self._io = None
+        # Tasks queued behind a killed one are lost with the child; callers resubmit them.
+        self._queue.clear()
+        if proc is None:
+            return
+        if not kill and io is not None and proc.poll() is None:
+            try:
+                io[0].send(None)
+                proc.wait(2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+        if io is not None:
+            io[0].close()
+            io[1].close()
+
+
+def _launch(memory_limit_mb: int) -> tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]:
+    """Start a child interpreter that serves tasks over two pipes.
+
+    A fresh interpreter (not fork) because the engine is multi-threaded, and not
+    multiprocessing's spawn because that re-imports the caller's ``__main__``.
+    """
+    task_r, task_w = os.pipe()
+    result_r, result_w = os.pipe()
+    cmd = [
+        sys.executable,
+        "-m",
+        "reams.engine.child",
+        str(task_r),
+        str(result_w),
+        str(memory_limit_mb),
+    ]
+    proc = subprocess.Popen(cmd, pass_fds=(task_r, result_w), stdin=subprocess.DEVNULL)
+    os.close(task_r)
+    os.close(result_w)
+    return proc, (Connection(task_w, readable=False), Connection(result_r, writable=False))

@@ -1,0 +1,211 @@
+"""The local engine: worker threads, each driving one isolated child process, over the store.
+
+Durable by construction: all state is in the store. On start it reclaims expired leases and
+resumes every unfinished job; while running it renews the leases of its in-flight items, so a
+killed process's items come back after one lease period and are processed exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+from reams.domain.records import Item, Job
+from reams.domain.states import JobStatus
+from reams.engine.base import EngineConfig
+from reams.engine.isolation import IsolatedWorker, Task
+from reams.engine.run_item import RunContext, begin_item, end_item
+from reams.store.blobs import BlobStore
+from reams.store.transitions import Store
+
+log = logging.getLogger(__name__)
+
+
+class LocalEngine:
+    """Runs items of submitted jobs with ``config.workers`` isolated worker processes."""
+
+    def __init__(self, *, store: Store, blobs: BlobStore, config: EngineConfig) -> None:
+        self.store = store
+        self.config = config
+        self.owner = f"local-{uuid.uuid4().hex[:12]}"
+        self.ctx = RunContext(store=store, blobs=blobs, config=config, owner=self.owner)
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._inflight: dict[str, Item] = {}
+        self._lock = threading.Lock()
+        self.on_item_done: Callable[[Item, str], None] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._threads:
+            return
+        self.store.reclaim_expired(max_attempts=self.config.max_attempts)
+        for job_id in self.store.active_job_ids():
+            self._prepare(job_id)
+        for n in range(self.config.workers):
+            self._spawn(self._work_loop, f"reams-worker-{n}")
+        self._spawn(self._housekeeping_loop, "reams-housekeeping")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self, *, grace_s: float = 30.0) -> None:
+        """Stop claiming; let in-flight items finish within ``grace_s``, then release them."""
+        self._stopping.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(grace_s)
+        self._threads.clear()
+        with self._lock:
+            leftover = list(self._inflight.values())
+        for item in leftover:
+            self.store.release(item, owner=self.owner)
+
+    # -- jobs --------------------------------------------------------------------------------
+    def submit(self, job_id: str) -> None:
+        self._prepare(job_id)
+        self._wake.set()
+
+    def _prepare(self, job_id: str) -> None:
+        """Dispatch a job: bulk-skip what planning can decide, then let workers claim the rest."""
+        job = self.store.get_job(job_id, project_id=None)
+        self.store.mark_dispatched(job_id)
+        self.store.skip_too_large(job_id, max_bytes=self.config.max_file_bytes)
+        settings = self.ctx.job_settings(job_id)
+        if not settings.bypass_cache:
+            self.store.skip_already_processed(
+                job_id, project_id=job.project_id, parameters_hash=settings.parameters_hash
+            )
+        self.store.finalize_if_done(job_id)
+
+    def cancel(self, job_id: str, *, reason: str | None) -> Job:
+        return self.store.cancel_job(job_id, reason=reason)
+
+    # -- threads -----------------------------------------------------------------------------
+    def _work_loop(self) -> None:
+        worker = IsolatedWorker(
+            memory_limit_mb=self.config.worker_memory_limit_mb,
+            max_items=self.config.worker_max_items,
+            max_rss_mb=self.config.worker_max_rss_mb,
+        )
+        try:
+            while not self._stopping.is_set():
+                if not self._work_once(worker):
+                    self._wake.wait(self.config.poll_interval_s)
+                    self._wake.clear()
+        finally:
+            worker.close()
+
+    def _work_once(self, worker: IsolatedWorker) -> bool:
+        """Process claimed items back to back; False when there was nothing to claim.
+
+        Pipelined: while the child parses item N, this thread claims and prepares item N+1 and,
+        once N's output is in, hands N+1 to the child before recording N, so the store's work
+        overlaps the processor's instead of adding to it.
+        """
+        current = self._next_task()
+        if current is None:
+            return False
+        worker.submit(current[1])
+        while current is not None:
+            upcoming = None if self._stopping.is_set() else self._next_task()
+            started = time.perf_counter()
+            output = _collect(worker)
+            if upcoming is not None:
+                worker.submit(upcoming[1])
+            item = current[0]
+            record = partial(end_item, self.ctx, item, output, time.perf_counter() - started)
+            self._settled(item, self._guarded(item, record))
+            current = upcoming
+        return True
+
+    def _next_task(self) -> tuple[Item, Task] | None:
+        """Claim items until one needs processing (skips are recorded on the way)."""
+        while True:
+            claimed = self.store.claim(owner=self.owner, lease_s=self.config.lease_s, limit=1)
+            if not claimed:
+                return None
+            item = claimed[0]
+            with self._lock:
+                self._inflight[item.id] = item
+            prepared = self._guarded(item, partial(begin_item, self.ctx, item))
+            if isinstance(prepared, Task):
+                return item, prepared
+            self._settled(item, prepared)
+
+    def _guarded(self, item: Item, step: Callable[[], Task | str]) -> Task | str:
+        try:
+            return step()
+        except Exception:  # the store or blob storage failed, not the document
+            log.exception("recording failed for %s", item.id)
+            return self._infrastructure_failure(item)
+
+    def _settled(self, item: Item, state: Task | str) -> None:
+        """The item has its outcome: forget it, end the job if it was the last one."""
+        with self._lock:
+            self._inflight.pop(item.id, None)
+        self.store.finalize_if_done(item.job_id)
+        if self.on_item_done is not None:
+            self.on_item_done(item, state if isinstance(state, str) else "error")
+
+    def _infrastructure_failure(self, item: Item) -> str:
+        """Retry later (or give up after max attempts); if even that fails, the lease expires."""
+        self._stopping.wait(self.config.poll_interval_s)
+        try:
+            if item.attempts < self.config.max_attempts:
+                self.store.retry_later(
+                    item,
+                    owner=self.owner,
+                    code="internal_error",
+                    message="reams could not record this item; it will be retried.",
+                    delay_s=self.config.retry_backoff_s,
+                )
+                return "pending"
+            self.store.fail(
+                item,
+                owner=self.owner,
+                code="internal_error",
+                message="reams could not record this item after several attempts.",
+            )
+            return "failed"
+        except Exception:
+            log.exception("could not record the failure of %s", item.id)
+            return "error"
+
+    def _housekeeping_loop(self) -> None:
+        interval = max(0.2, self.config.lease_s / 3)
+        while not self._stopping.wait(interval):
+            try:
+                self._housekeeping()
+            except Exception:
+                log.exception("housekeeping failed; will try again")
+
+    def _housekeeping(self) -> None:
+        with self._lock:
+            inflight = list(self._inflight)
+        self.store.renew_leases(
+            owner=self.owner, item_row_ids=inflight, lease_s=self.config.lease_s
+        )
+        if self.store.reclaim_expired(max_attempts=self.config.max_attempts):
+            self._wake.set()
+        # Jobs another process created but never dispatched (it died in between).
+        for job_id in self.store.active_job_ids(statuses=[JobStatus.PENDING]):
+            self._prepare(job_id)
+        for job_id in self.store.active_job_ids():
+            self.store.finalize_if_done(job_id)
+
+
+def _collect(worker: IsolatedWorker) -> dict[str, Any] | ProcessorError:
+    try:
+        return worker.collect()
+    except ProcessorError as exc:
+        return exc

@@ -1,0 +1,164 @@
+"""``run_item``: the one function that moves an item to its outcome, shared by every engine.
+
+Given an item already claimed (``processing``, leased to ``owner``): check dedup and limits, run
+the processor in an isolated worker with a timeout, store the result blob, and record the outcome
+with a compare-and-set in the store (counters move in the same transaction).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from reams.domain import ids
+from reams.domain.errors import ProcessorError
+from reams.domain.jobconfig import JobSettings, resolve
+from reams.domain.records import Item
+from reams.domain.states import SkipReason
+from reams.engine.base import EngineConfig
+from reams.engine.isolation import Task
+from reams.store.blobs import BlobStore
+from reams.store.transitions import Outcome, Store
+
+log = logging.getLogger(__name__)
+
+
+class Executor(Protocol):
+    """Runs a processor task somewhere isolated; raises ProcessorError on failure."""
+
+    def run(self, task: Task) -> dict[str, Any]: ...
+
+
+@dataclass
+class RunContext:
+    """What ``run_item`` needs: the store, the blobs, the engine config and the lease owner."""
+
+    store: Store
+    blobs: BlobStore
+    config: EngineConfig
+    owner: str
+    _jobs: dict[str, tuple[JobSettings, dict[str, Any]]] = field(default_factory=dict)
+
+    def _job(self, job_id: str) -> tuple[JobSettings, dict[str, Any]]:
+        # Derived from the stored job_config, so caching it keeps no state of our own.
+        cached = self._jobs.get(job_id)
+        if cached is None:
+            job = self.store.get_job(job_id, project_id=None)
+            cached = self._jobs[job_id] = (resolve(job.job_config), job.job_config)
+        return cached
+
+    def job_settings(self, job_id: str) -> JobSettings:
+        return self._job(job_id)[0]
+
+    def job_config(self, job_id: str) -> dict[str, Any]:
+        return self._job(job_id)[1]
+
+
+def item_timeout(ctx: RunContext, settings: JobSettings, item: Item) -> float:
+    base = settings.timeout_s or ctx.config.item_timeout_s
+    per_page = settings.timeout_per_page_s or ctx.config.item_timeout_per_page_s
+    # Pages are unknown before parsing; estimate them from size (~50 KB a page) for the budget.
+    pages = max(1, item.size // 50_000)
+    return base + per_page * pages
+
+
+def begin_item(ctx: RunContext, item: Item) -> Task | str:
+    """First half of ``run_item``: the task to run, or the state already recorded (a skip)."""
+    settings = ctx.job_settings(item.job_id)
+    early = _skip_if_needed(ctx, settings, item)
+    if early is not None:
+        return early
+    path = str(ctx.blobs.path(item.sha256))
+    timeout = item_timeout(ctx, settings, item)
+    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
+
+
+def end_item(
+    ctx: RunContext, item: Item, output: dict[str, Any] | ProcessorError, duration_s: float
+) -> str:
+    """Second half of ``run_item``: record the processor's output or error."""
+    if isinstance(output, ProcessorError):
+        return _record_failure(ctx, item, output)
+    return _record_success(ctx, ctx.job_settings(item.job_id), item, output, duration_s)
+
+
+def run_item(ctx: RunContext, item: Item, executor: Executor) -> str:
+    """Process one claimed item and record its outcome; returns the state it ended in."""
+    task = begin_item(ctx, item)
+    if isinstance(task, str):
+        return task
+    started = time.perf_counter()
+    try:
+        output: dict[str, Any] | ProcessorError = executor.run(task)
+    except ProcessorError as exc:
+        output = exc
+    return end_item(ctx, item, output, time.perf_counter() - started)
+
+
+def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> str | None:
+    if item.size > ctx.config.max_file_bytes:
+        ctx.store.skip(item, owner=ctx.owner, reason=SkipReason.SIZE_LIMIT_EXCEEDED, result_id=None)
+        return "skipped"
+    if not settings.bypass_cache:
+        prior = ctx.store.find_result(
+            project_id=item.project_id,
+            sha256=item.sha256,
+            parameters_hash=settings.parameters_hash,
+        )
+        if prior is not None:
+            ctx.store.skip(
+                item, owner=ctx.owner, reason=SkipReason.ALREADY_PROCESSED, result_id=prior.id
+            )
+            return "skipped"
+    if not ctx.blobs.exists(item.sha256):
+        ctx.store.fail(
+            item,
+            owner=ctx.owner,
+            code="file_missing",
+            message="The uploaded file's content is missing from blob storage.",
+        )
+        return "failed"
+    return None
+
+
+def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> str:
+    if exc.retryable and item.attempts < ctx.config.max_attempts:
+        delay = ctx.config.retry_backoff_s * 2 ** (item.attempts - 1)
+        ctx.store.retry_later(
+            item, owner=ctx.owner, code=exc.code, message=exc.message, delay_s=delay
+        )
+        return "pending"
+    ctx.store.fail(item, owner=ctx.owner, code=exc.code, message=exc.message)
+    return "failed"
+
+
+def _record_success(
+    ctx: RunContext, settings: JobSettings, item: Item, output: dict[str, Any], duration: float
+) -> str:
+    blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
+    prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
+    outcome = Outcome(
+        result_id=ids.new_id(prefix),
+        job_type=settings.job_type.value,
+        job_config=ctx.job_config(item.job_id),
+        parameters_hash=settings.parameters_hash,
+        output_sha256=ctx.blobs.put(blob),
+        output_metadata=_output_metadata(output),
+        cacheable=not settings.do_not_cache,
+        duration_s=round(duration, 4),
+    )
+    if ctx.store.complete(item, owner=ctx.owner, outcome=outcome):
+        return "completed"
+    log.warning("lease on %s was lost before completion; outcome discarded", item.id)
+    return "lost"
+
+
+def _output_metadata(output: dict[str, Any]) -> dict[str, Any] | None:
+    document = output.get("document")
+    if not isinstance(document, dict):
+        return None
+    keys = ("detected_type", "page_count", "warnings", "ignored_options")
+    return {k: document[k] for k in keys if k in document}

@@ -1,0 +1,146 @@
+"""Document type detection: content magic bytes first, then the file name's extension.
+
+Content wins because uploaded names lie (a PDF saved as ``.bin``, a Word file called ``.doc``);
+the extension decides only where the content is ambiguous (OLE containers, damaged zips, text).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+from reams.processors.parse.decode import sniff_text
+
+SUPPORTED_TYPES = frozenset({"pdf", "docx", "html", "markdown", "text", "csv", "tsv"})
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+_SIMPLE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+    (b"{\\rtf", "rtf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"%!PS", "postscript"),
+)
+
+_ZIP_MEMBERS: tuple[tuple[str, str], ...] = (
+    ("word/document.xml", "docx"),
+    ("xl/workbook.xml", "xlsx"),
+    ("ppt/presentation.xml", "pptx"),
+)
+
+_ODF_MIMETYPES = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/epub+zip": "epub",
+}
+
+_OLE_EXTENSIONS = frozenset({"doc", "xls", "ppt", "msg", "docx", "xlsx", "pptx", "vsd", "pub"})
+_ZIP_EXTENSIONS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "zip"})
+# Binary formats named by their extension when the content has no recognisable magic: a file
+# called ``.pdf`` that is not a PDF is a damaged PDF, not a text file.
+_BINARY_EXTENSIONS = frozenset({"pdf", "docx", "xlsx", "pptx", "doc", "xls", "ppt"})
+
+_TEXT_EXTENSIONS = {
+    "md": "markdown",
+    "markdown": "markdown",
+    "csv": "csv",
+    "tsv": "tsv",
+    "tab": "tsv",
+    "htm": "html",
+    "html": "html",
+    "xhtml": "html",
+}
+
+_LABELS = {
+    "ole": "Legacy Office (OLE compound) files",
+    "jpeg": "JPEG images",
+    "png": "PNG images",
+    "gif": "GIF images",
+    "tiff": "TIFF images",
+    "bmp": "BMP images",
+    "webp": "WebP images",
+}
+
+
+def detect_type(data: bytes, filename: str) -> str:
+    """Name the format of ``data``: a member of :data:`SUPPORTED_TYPES` or an unsupported name."""
+    extension = _extension(filename)
+    head = data[:1024]
+    if b"%PDF" in head:
+        return "pdf"
+    if head.startswith(_OLE_MAGIC):
+        return extension if extension in _OLE_EXTENSIONS else "ole"
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_type(data, extension)
+    magic = _simple_magic(head)
+    if magic is not None:
+        return magic
+    if extension in _BINARY_EXTENSIONS:
+        return extension
+    return _text_type(data, extension)
+
+
+def unsupported_message(kind: str) -> str:
+    """A sentence telling the user that ``kind`` cannot be parsed yet."""
+    label = _LABELS.get(kind, f"{kind.upper()} files")
+    if kind == "binary":
+        return "The file is not a document format reams recognises."
+    return f"{label} are not supported yet."
+
+
+def _extension(filename: str) -> str:
+    return PurePath(filename).suffix.lower().lstrip(".")
+
+
+def _simple_magic(head: bytes) -> str | None:
+    for magic, kind in _SIMPLE_MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _zip_type(data: bytes, extension: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = _read_mimetype(archive, names)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        # A damaged archive: trust the name, so a truncated .docx is reported as a corrupt DOCX.
+        return extension if extension in _ZIP_EXTENSIONS else "zip"
+    for member, kind in _ZIP_MEMBERS:
+        if member in names:
+            return kind
+    return _ODF_MIMETYPES.get(mimetype, "zip")
+
+
+def _read_mimetype(archive: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" not in names:
+        return ""
+    return archive.read("mimetype")[:100].decode("ascii", errors="replace").strip()
+
+
+def _text_type(data: bytes, extension: str) -> str:
+    if not sniff_text(data[:8192]):
+        return "binary"
+    if _looks_like_html(data[:1024]):
+        return "html"
+    return _TEXT_EXTENSIONS.get(extension, "text")
+
+
+def _looks_like_html(head: bytes) -> bool:
+    # UTF-16 documents carry NULs between ASCII letters; dropping them is enough to sniff markup.
+    lowered = head.replace(b"\x00", b"").lower()
+    return b"<html" in lowered or b"<!doctype html" in lowered

@@ -1,0 +1,83 @@
+"""The parse pipeline: detect the format, open it, extract the selected pages, assemble.
+
+Every exception a format library raises is turned into ``corrupt_document`` here (logged with its
+stack trace), so callers only ever see :class:`~reams.domain.errors.ProcessorError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from reams.domain.errors import ProcessorError
+from reams.processors.parse.assemble import assemble, extract_page
+from reams.processors.parse.csv import read_delimited
+from reams.processors.parse.detect import detect_type, unsupported_message
+from reams.processors.parse.docx import read_docx
+from reams.processors.parse.html import read_html
+from reams.processors.parse.model import PageSource, ParsedDocument
+from reams.processors.parse.options import ParseOptions
+from reams.processors.parse.pdf import PdfSource
+from reams.processors.parse.text import read_markdown, read_text
+
+logger = logging.getLogger(__name__)
+
+Opener = Callable[[bytes, ParseOptions], PageSource]
+
+_OPENERS: dict[str, Opener] = {
+    "pdf": lambda data, options: PdfSource(data),
+    "docx": lambda data, options: read_docx(data, tables_as_html=options.output_tables_as_html),
+    "html": lambda data, options: read_html(
+        data,
+        remove_navigation=options.html_remove_navigation_elements,
+        tables_as_html=options.output_tables_as_html,
+    ),
+    "markdown": lambda data, options: read_markdown(data),
+    "text": lambda data, options: read_text(data),
+    "csv": lambda data, options: read_delimited(
+        data, tab_separated=False, as_html=options.output_tables_as_html
+    ),
+    "tsv": lambda data, options: read_delimited(
+        data, tab_separated=True, as_html=options.output_tables_as_html
+    ),
+}
+
+_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "markdown": "Markdown"}
+
+
+def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedDocument:
+    """Parse ``data`` (a file called ``filename``) into per-page Markdown and text."""
+    if not data.strip(b" \t\r\n\f\v\x00"):
+        raise ProcessorError("empty_document", "The file is empty.")
+    kind = detect_type(data, filename)
+    opener = _OPENERS.get(kind)
+    if opener is None:
+        raise ProcessorError("unsupported_format", unsupported_message(kind))
+    with _reading(kind):
+        source = opener(data, options)
+        try:
+            indices = options.select_pages(source.page_count)
+            pages = [extract_page(source, index, options) for index in indices]
+            return assemble(kind, source, pages, options)
+        finally:
+            source.close()
+
+
+@contextmanager
+def _reading(kind: str) -> Iterator[None]:
+    try:
+        yield
+    except ProcessorError:
+        raise
+    except MemoryError:
+        raise ProcessorError(
+            "too_large", "The document needs more memory to parse than reams may use."
+        ) from None
+    except Exception:
+        logger.warning("could not read a %s document", kind, exc_info=True)
+        label = _LABELS.get(kind, kind.upper())
+        raise ProcessorError(
+            "corrupt_document",
+            f"The {label} file is damaged or not really a {label} file; reams could not read it.",
+        ) from None
