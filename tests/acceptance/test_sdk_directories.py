@@ -173,3 +173,14 @@ def test_duplicate_unique_id_conflicts_without_retries(server: RunningServer) ->
     orphan = client.files.list(file_name="other.txt").items
     assert orphan == [], "the file uploaded for a refused entry must not linger"
     client.close()
+
+
+def test_type_filters(sdk: LlamaCloud) -> None:
+    scratch = sdk.beta.directories.create(name="scratch", type="ephemeral")
+    assert scratch.type == "ephemeral"
+    assert sdk.beta.directories.create(name="kept").type == "user"
+    ephemeral = {d.id for d in sdk.beta.directories.list(type="ephemeral")}
+    assert ephemeral == {scratch.id}
+    both = {d.type for d in sdk.beta.directories.list(types=["ephemeral", "user"])}
+    assert both == {"ephemeral", "user"}
+    assert list(sdk.beta.directories.list(types=["index"])) == []

@@ -52,11 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = bootstrap.build(resolved)
-        app.state.services = services
-        app.state.signing_secret = load_secret(resolved.data_dir)
-        app.state.default_project_id = services.store.ensure_project(resolved.default_project).id
-        services.engine.start()
-        try:
+        try:  # close what was built even when a later start step fails
+            app.state.services = services
+            app.state.signing_secret = load_secret(resolved.data_dir)
+            project = services.store.ensure_project(resolved.default_project)
+            app.state.default_project_id = project.id
+            services.engine.start()
             yield
         finally:
             services.close()

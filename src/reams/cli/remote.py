@@ -61,7 +61,9 @@ def jobs(
     table = Table("Job", "Type", "Status", "Items", "Done", "Failed", "Skipped", "Progress")
     table.add_column("Created")
     with api_errors(), _remote(ctx).client() as client:
-        found = client.beta.batch.list(status=status.value if status else None, limit=min(limit, PAGE))
+        found = client.beta.batch.list(
+            status=status.value if status else None, limit=min(limit, PAGE)
+        )
         for job in islice(found, limit):
             tally = Tally.of_wire(job)
             pct = 100.0 * tally.done / tally.total if tally.total else 100.0

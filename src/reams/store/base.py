@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -23,6 +23,18 @@ class StoreBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._statements: dict[Hashable, Any] = {}
+
+    def statement(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """A statement built once and reused with bind parameters.
+
+        Building SQLAlchemy expressions costs more Python time than SQLite takes to run them,
+        so the per-item hot path (claim, record, count) reuses prebuilt statements.
+        """
+        stmt = self._statements.get(key)
+        if stmt is None:
+            stmt = self._statements[key] = build()
+        return stmt
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:

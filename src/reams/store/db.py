@@ -48,7 +48,10 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8, max_overflow=32
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=32,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy not emit its own BEGIN; ours is IMMEDIATE.

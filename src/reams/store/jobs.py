@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from reams.domain import ids
 from reams.domain.errors import InvalidRequest, NotFound
@@ -135,11 +136,11 @@ class JobStore(CatalogStore):
         return list(rows)
 
     def get_job(self, job_id: str, *, project_id: str | None) -> Job:
-        query = select(t.jobs).where(t.jobs.c.id == job_id)
-        if project_id is not None:
-            query = query.where(t.jobs.c.project_id == project_id)
+        """One job; ``project_id=None`` for engine-side reads (any project)."""
+        scoped = project_id is not None
+        stmt = self.statement(("job", scoped), partial(_job_query, scoped))
         with self.read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(stmt, {"j_id": job_id, "j_project": project_id}).first()
         if row is None:
             raise NotFound("batch job", job_id)
         return job_record(row)
@@ -228,14 +229,25 @@ class JobStore(CatalogStore):
 
     def find_result(self, *, project_id: str, sha256: str, parameters_hash: str) -> Result | None:
         """The earliest cacheable result for this content and configuration, if any."""
-        c = t.results.c
-        query = (
-            select(t.results)
-            .where(c.project_id == project_id, c.sha256 == sha256)
-            .where(c.parameters_hash == parameters_hash, c.cacheable.is_(True))
-            .order_by(c.processed_at)
-            .limit(1)
-        )
+        params = {"r_project": project_id, "r_sha": sha256, "r_hash": parameters_hash}
         with self.read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(self.statement("dedup", _dedup_query), params).first()
         return None if row is None else to_record(Result, row)
+
+
+def _job_query(scoped: bool) -> Any:
+    query = select(t.jobs).where(t.jobs.c.id == bindparam("j_id"))
+    if scoped:
+        query = query.where(t.jobs.c.project_id == bindparam("j_project"))
+    return query
+
+
+def _dedup_query() -> Any:
+    c = t.results.c
+    return (
+        select(t.results)
+        .where(c.project_id == bindparam("r_project"), c.sha256 == bindparam("r_sha"))
+        .where(c.parameters_hash == bindparam("r_hash"), c.cacheable.is_(True))
+        .order_by(c.processed_at)
+        .limit(1)
+    )

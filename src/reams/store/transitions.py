@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
 
 from reams.domain.records import Item, Job
 from reams.domain.states import (
     ACTIVE_JOB,
     COUNTER_COLUMN,
+    TERMINAL_ITEM,
     ItemStatus,
     JobStatus,
     SkipReason,
@@ -84,30 +86,42 @@ class TransitionStore(JobStore):
         n: int,
         now: datetime,
     ) -> None:
-        jc = t.jobs.c
-        src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
         conn.execute(
-            update(t.jobs)
-            .where(jc.id == job_id)
-            .values({src: jc[src] - n, dst: jc[dst] + n, "updated_at": now})
+            self.statement(("count", frm, to), partial(_count_statement, frm, to)),
+            {"c_job": job_id, "c_n": n, "c_now": now},
         )
-        if dst in TERMINAL_COLUMNS:
+        if to in TERMINAL_ITEM:
             self._shift_eta(conn, job_id, now)
 
     def _shift_eta(self, conn: Connection, job_id: str, now: datetime) -> None:
         """Move the ETA anchors once per window, so the estimate follows recent throughput."""
-        jc = t.jobs.c
-        done = sum(jc[name] for name in TERMINAL_COLUMNS)
         conn.execute(
-            update(t.jobs)
-            .where(jc.id == job_id, jc.eta_anchor_at < now - ETA_WINDOW)
-            .values(
-                eta_prev_at=jc.eta_anchor_at,
-                eta_prev_done=jc.eta_anchor_done,
-                eta_anchor_at=now,
-                eta_anchor_done=done,
-            )
+            self.statement("eta", _eta_statement),
+            {"e_job": job_id, "e_now": now, "e_cut": now - ETA_WINDOW},
         )
+
+    def _move_mine(
+        self,
+        conn: Connection,
+        item: Item,
+        *,
+        owner: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        values: dict[str, Any],
+    ) -> bool:
+        """``_move`` for one item leased to ``owner``, with a reusable statement."""
+        if frm not in item_sources(to):
+            raise ValueError(f"illegal item transition {frm} -> {to}")
+        key = ("mine", frm, to, tuple(sorted(values)))
+        stmt = self.statement(key, partial(_mine_statement, frm, to, key[3]))
+        now = utcnow()
+        params = {"m_id": item.id, "m_owner": owner, "m_now": now}
+        params.update({f"v_{k}": v for k, v in values.items()})
+        if not conn.execute(stmt, params).rowcount:
+            return False
+        self._count(conn, job_id=item.job_id, frm=frm, to=to, n=1, now=now)
+        return True
 
     def _set_job(self, conn: Connection, job_id: str, to: JobStatus, **values: Any) -> bool:
         jc = t.jobs.c
@@ -134,14 +148,10 @@ class TransitionStore(JobStore):
 
     def finalize_if_done(self, job_id: str) -> Job | None:
         """Complete a job whose items are all terminal; returns it if this call completed it."""
-        jc = t.jobs.c
-        now = utcnow()
         with self.tx() as conn:
             done = conn.execute(
-                update(t.jobs)
-                .where(jc.id == job_id, jc.n_pending == 0, jc.n_processing == 0)
-                .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
-                .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
+                self.statement("finalize", _finalize_statement),
+                {"f_job": job_id, "f_now": utcnow()},
             ).rowcount
         return self.get_job(job_id, project_id=None) if done else None
 
@@ -197,62 +207,36 @@ class TransitionStore(JobStore):
                     self._start_job(conn, job_id, now)
             if not claimed:
                 return []
-            rows = conn.execute(select(t.items).where(t.items.c.id.in_(claimed))).all()
+            rows = conn.execute(self.statement("items", _items_query), {"ids": claimed}).all()
         by_id = {r.id: r for r in rows}
         return [to_record(Item, by_id[i]) for i in claimed]
 
     def _candidates(self, now: datetime, limit: int, job_ids: Sequence[str] | None) -> Any:
-        c, jc = t.items.c, t.jobs.c
-        active = [JobStatus.DISPATCHED.value, JobStatus.RUNNING.value]
-        query = (
-            select(c.id, c.job_id)
-            .join(t.jobs, jc.id == c.job_id)
-            .where(jc.status.in_(active), c.status == ItemStatus.PENDING.value)
-            .where((c.not_before.is_(None)) | (c.not_before <= now))
-            .order_by(jc.created_at, c.seq)
-            .limit(limit)
-        )
         if job_ids is not None:
-            query = query.where(c.job_id.in_(list(job_ids)))
-        if self.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=t.items)
-        return query
+            return (
+                _candidates_query(self.dialect, limit)
+                .where(t.items.c.job_id.in_(list(job_ids)))
+                .params(q_now=now)
+            )
+        stmt = self.statement(
+            ("candidates", limit), partial(_candidates_query, self.dialect, limit)
+        )
+        return stmt.params(q_now=now)
 
     def _claim_one(
         self, conn: Connection, row_id: str, job_id: str, owner: str, expires: datetime
     ) -> bool:
         now = utcnow()
-        return bool(
-            self._move(
-                conn,
-                job_id=job_id,
-                frm=ItemStatus.PENDING,
-                to=ItemStatus.PROCESSING,
-                where=[t.items.c.id == row_id],
-                now=now,
-                values={
-                    "lease_owner": owner,
-                    "lease_expires_at": expires,
-                    "attempts": t.items.c.attempts + 1,
-                    "started_at": now,
-                },
-            )
+        params = {"k_id": row_id, "k_owner": owner, "k_exp": expires, "k_now": now}
+        if not conn.execute(self.statement("claim", _claim_statement), params).rowcount:
+            return False
+        self._count(
+            conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.PROCESSING, n=1, now=now
         )
+        return True
 
     def _start_job(self, conn: Connection, job_id: str, now: datetime) -> None:
-        jc = t.jobs.c
-        conn.execute(
-            update(t.jobs)
-            .where(jc.id == job_id, jc.status.in_(["pending", "dispatched"]))
-            .values(
-                status=JobStatus.RUNNING.value,
-                started_at=now,
-                eta_prev_at=now,
-                eta_anchor_at=now,
-                eta_prev_done=sum(jc[n] for n in TERMINAL_COLUMNS),
-                eta_anchor_done=sum(jc[n] for n in TERMINAL_COLUMNS),
-            )
-        )
+        conn.execute(self.statement("start", _start_statement), {"s_job": job_id, "s_now": now})
 
     def renew_leases(self, *, owner: str, item_row_ids: Sequence[str], lease_s: float) -> int:
         if not item_row_ids:
@@ -277,13 +261,12 @@ class TransitionStore(JobStore):
         """Record a result and complete the item, atomically; False if the lease was lost."""
         now = utcnow()
         with self.tx() as conn:
-            if not self._move(
+            if not self._move_mine(
                 conn,
-                job_id=item.job_id,
+                item,
+                owner=owner,
                 frm=ItemStatus.PROCESSING,
                 to=ItemStatus.COMPLETED,
-                where=self._mine(item, owner),
-                now=now,
                 values={
                     "result_id": outcome.result_id,
                     "completed_at": now,
@@ -293,20 +276,21 @@ class TransitionStore(JobStore):
                 },
             ):
                 return False
-            conn.execute(insert(t.results).values(_result_row(item, outcome, now)))
+            conn.execute(
+                self.statement("result", lambda: insert(t.results)), _result_row(item, outcome, now)
+            )
         return True
 
     def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool:
         now = utcnow()
         with self.tx() as conn:
             return bool(
-                self._move(
+                self._move_mine(
                     conn,
-                    job_id=item.job_id,
+                    item,
+                    owner=owner,
                     frm=ItemStatus.PROCESSING,
                     to=ItemStatus.FAILED,
-                    where=self._mine(item, owner),
-                    now=now,
                     values={
                         "error_code": code,
                         "error_message": message,
@@ -322,13 +306,12 @@ class TransitionStore(JobStore):
         now = utcnow()
         with self.tx() as conn:
             return bool(
-                self._move(
+                self._move_mine(
                     conn,
-                    job_id=item.job_id,
+                    item,
+                    owner=owner,
                     frm=ItemStatus.PROCESSING,
                     to=ItemStatus.PENDING,
-                    where=self._mine(item, owner),
-                    now=now,
                     values={
                         "error_code": code,
                         "error_message": message,
@@ -343,13 +326,12 @@ class TransitionStore(JobStore):
         now = utcnow()
         with self.tx() as conn:
             return bool(
-                self._move(
+                self._move_mine(
                     conn,
-                    job_id=item.job_id,
+                    item,
+                    owner=owner,
                     frm=ItemStatus.PROCESSING,
                     to=ItemStatus.SKIPPED,
-                    where=self._mine(item, owner),
-                    now=now,
                     values={
                         "skip_reason": reason,
                         "result_id": result_id,
@@ -493,3 +475,106 @@ def _result_row(item: Item, outcome: Outcome, now: datetime) -> dict[str, Any]:
 
 class Store(TransitionStore):
     """The whole store: catalog, jobs, transitions. One instance per process."""
+
+
+def _count_statement(frm: ItemStatus, to: ItemStatus) -> Any:
+    jc = t.jobs.c
+    src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
+    n = bindparam("c_n")
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("c_job"))
+        .values({src: jc[src] - n, dst: jc[dst] + n, "updated_at": bindparam("c_now")})
+    )
+
+
+def _eta_statement() -> Any:
+    jc = t.jobs.c
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("e_job"), jc.eta_anchor_at < bindparam("e_cut"))
+        .values(
+            eta_prev_at=jc.eta_anchor_at,
+            eta_prev_done=jc.eta_anchor_done,
+            eta_anchor_at=bindparam("e_now"),
+            eta_anchor_done=sum(jc[name] for name in TERMINAL_COLUMNS),
+        )
+    )
+
+
+def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> Any:
+    c = t.items.c
+    return (
+        update(t.items)
+        .where(c.id == bindparam("m_id"), c.lease_owner == bindparam("m_owner"))
+        .where(c.status == frm.value)
+        .values(
+            status=to.value, updated_at=bindparam("m_now"), **{k: bindparam(f"v_{k}") for k in keys}
+        )
+    )
+
+
+def _candidates_query(dialect: str, limit: int) -> Any:
+    c, jc = t.items.c, t.jobs.c
+    active = [JobStatus.DISPATCHED.value, JobStatus.RUNNING.value]
+    now = bindparam("q_now")
+    query = (
+        select(c.id, c.job_id)
+        .join(t.jobs, jc.id == c.job_id)
+        .where(jc.status.in_(active), c.status == ItemStatus.PENDING.value)
+        .where((c.not_before.is_(None)) | (c.not_before <= now))
+        .order_by(jc.created_at, c.seq)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=t.items)
+    return query
+
+
+def _claim_statement() -> Any:
+    c = t.items.c
+    return (
+        update(t.items)
+        .where(c.id == bindparam("k_id"), c.status == ItemStatus.PENDING.value)
+        .values(
+            status=ItemStatus.PROCESSING.value,
+            updated_at=bindparam("k_now"),
+            lease_owner=bindparam("k_owner"),
+            lease_expires_at=bindparam("k_exp"),
+            attempts=c.attempts + 1,
+            started_at=bindparam("k_now"),
+        )
+    )
+
+
+def _start_statement() -> Any:
+    jc = t.jobs.c
+    done = sum(jc[n] for n in TERMINAL_COLUMNS)
+    now = bindparam("s_now")
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("s_job"), jc.status.in_(["pending", "dispatched"]))
+        .values(
+            status=JobStatus.RUNNING.value,
+            started_at=now,
+            eta_prev_at=now,
+            eta_anchor_at=now,
+            eta_prev_done=done,
+            eta_anchor_done=done,
+        )
+    )
+
+
+def _items_query() -> Any:
+    return select(t.items).where(t.items.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _finalize_statement() -> Any:
+    jc = t.jobs.c
+    now = bindparam("f_now")
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
+        .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
+        .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
+    )

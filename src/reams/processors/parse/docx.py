@@ -20,6 +20,7 @@ from reams.processors.parse.tables import render_table
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 # Macro-enabled documents and templates have the same body; python-docx only registers .docx.
 _EXTRA_MAIN_CONTENT_TYPES = (
@@ -31,7 +32,8 @@ _CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modifi
 
 
 def read_docx(data: bytes, *, tables_as_html: bool) -> StaticSource:
-    _reject_containers(data)
+    _reject_ole(data)
+    _check_archive(data)
     document = _open(data)
     walker = _BodyWalker(document, tables_as_html=tables_as_html)
     blocks = walker.walk(document.element.body)
@@ -42,7 +44,8 @@ def read_docx(data: bytes, *, tables_as_html: bool) -> StaticSource:
     return StaticSource([page], metadata=_metadata(document))
 
 
-def _reject_containers(data: bytes) -> None:
+def _reject_ole(data: bytes) -> None:
+    """Encrypted OOXML is stored in an OLE container; so is a legacy .doc given a .docx name."""
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTION_STREAM in data:
             raise ProcessorError(
@@ -55,12 +58,22 @@ def _reject_containers(data: bytes) -> None:
             "The file is a legacy Word (.doc) document named .docx; "
             "DOC files are not supported yet.",
         )
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse zip bombs and Strict Open XML, which python-docx cannot read, before parsing."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNCOMPRESSED_BYTES:
             raise ProcessorError(
                 "too_large",
                 "The Word document unpacks to more than 512 MB; reams will not open it.",
             )
+        with archive.open("word/document.xml") as body:
+            head = body.read(4096)
+    if _STRICT_NAMESPACE in head:
+        raise ProcessorError(
+            "unsupported_format", "Word documents saved as Strict Open XML are not supported yet."
+        )
 
 
 def _open(data: bytes) -> Any:
@@ -215,6 +228,11 @@ def _run_text(run: Any, parts: list[str]) -> None:
             parts.append("\n")
         elif tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[tag])
+        elif tag == f"{W}ruby":
+            # Keep the base text of ruby (furigana) annotations, not the reading above it.
+            base = child.find(f"{W}rubyBase")
+            if base is not None:
+                _collect_runs(base, parts)
 
 
 def _row_cells(row: Any) -> list[str]:

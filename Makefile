@@ -1,0 +1,45 @@
+# reams — developer entry points. `make demo` and `make test` work from a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-fast lint format bench examples clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with reams and its test dependencies
+
+demo: $(STAMP) ## process examples/ into demo-out/ with a progress bar
+	REAMS_DATA_DIR=$(CURDIR)/.reams $(BIN)/reams run examples --job parse --out demo-out
+	@echo "Outputs in demo-out/ (Markdown + JSON per document). Run it again: every file is skipped."
+
+lint: $(STAMP) ## ruff (lint + format check), mypy strict, import-linter
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+test: lint ## the whole suite (lint first)
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) ## unit tier only
+	$(BIN)/python -m pytest -q tests/unit
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP) ## benchmarks; writes bench/README.md
+	$(BIN)/python bench/run_all.py
+
+examples: $(STAMP) ## regenerate the example documents
+	$(BIN)/python tests/docgen.py examples
+
+clean:
+	rm -rf $(VENV) .reams demo-out .pytest_cache .mypy_cache .ruff_cache
