@@ -52,16 +52,16 @@ def _read_secret(path: Path) -> bytes:
     raise RuntimeError(f"{path} is empty; delete it to have a new secret made")
 
 
-def signature(secret: bytes, file_id: str, expires: int) -> str:
+def signature(secret: bytes, file_id: str, *, expires: int) -> str:
     message = f"{file_id}\n{expires}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def verify(secret: bytes, file_id: str, expires: str | None, sig: str | None) -> None:
+def verify(secret: bytes, file_id: str, *, expires: str | None, sig: str | None) -> None:
     """Raise Forbidden unless ``sig`` signs (file_id, expires) and ``expires`` is still ahead."""
     if not expires or not sig or not expires.isdigit():
         raise Forbidden("download link is missing a valid expires/signature")
-    if not hmac.compare_digest(signature(secret, file_id, int(expires)), sig):
+    if not hmac.compare_digest(signature(secret, file_id, expires=int(expires)), sig):
         raise Forbidden("download link signature is invalid")
     if int(expires) < time.time():
         raise Forbidden("download link has expired; ask for a new one")
@@ -78,7 +78,7 @@ class DownloadLinks:
     def presign(self, file_id: str, *, ttl_s: int | None = None) -> PresignedURL:
         expires = int(time.time()) + (ttl_s or self.default_ttl_s)
         query = urlencode(
-            {"expires": expires, "signature": signature(self.secret, file_id, expires)}
+            {"expires": expires, "signature": signature(self.secret, file_id, expires=expires)}
         )
         path = DOWNLOAD_PATH.format(file_id=quote(file_id, safe=""))
         return PresignedURL(

@@ -98,7 +98,10 @@ def print_summary(
         out.print(_skipped_table(outcomes))
     job_s = _job_seconds(job)
     timing = f"Elapsed: {elapsed:.3f} s" + (f" (job: {job_s:.3f} s)" if job_s is not None else "")
-    out.print(f"Job {job.id} {styled(job.status)}. {timing}")
+    out.print(f"Job {job.id} {styled(job.status)}. {timing}", soft_wrap=True)
     if job.error_message:
         out.print(f"[red]{escape(job.error_message)}[/]")
-    out.print(f"Outputs: {written} written, {kept} already there, in {escape(str(out_dir))}")
+    out.print(
+        f"Outputs: {written} written, {kept} already there, in {escape(str(out_dir))}",
+        soft_wrap=True,
+    )

@@ -32,7 +32,7 @@ _metadata = TypeAdapter(dict[str, wf.MetadataValue])
 
 
 def _present(
-    rec: DirectoryFile, links: DownloadLinks, expand: list[Expand] | None
+    rec: DirectoryFile, links: DownloadLinks, *, expand: list[Expand] | None
 ) -> wf.DirectoryFile:
     wants_url = bool(expand) and rec.file_id is not None
     url = links.presign(rec.file_id) if wants_url and rec.file_id else None
@@ -143,7 +143,7 @@ def list_directory_files(
         include_deleted=include_deleted,
         filters={k: v for k, v in given.items() if v is not None},
     )
-    items = [_present(r, links, expand) for r in rows]
+    items = [_present(r, links, expand=expand) for r in rows]
     return CursorPage[wf.DirectoryFile](items=items, next_page_token=token)
 
 
@@ -159,7 +159,7 @@ def get_directory_file(
     rec = services.store.get_directory_file(
         directory_file_id, project_id=project_id, directory_id=directory_id
     )
-    return _present(rec, links, expand)
+    return _present(rec, links, expand=expand)
 
 
 def _update_changes(body: wf.DirectoryFileUpdate) -> dict[str, Any]:

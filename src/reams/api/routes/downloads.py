@@ -28,7 +28,7 @@ def download(
     expires: Annotated[str | None, Query(description="Unix time the link expires.")] = None,
     signature: Annotated[str | None, Query(description="HMAC-SHA256 hex.")] = None,
 ) -> FileResponse:
-    verify(request.app.state.signing_secret, file_id, expires, signature)
+    verify(request.app.state.signing_secret, file_id, expires=expires, sig=signature)
     rec = services.store.get_file(file_id, project_id=None)
     if not services.blobs.exists(rec.sha256):  # the record outlived its bytes: say so, not 500
         raise NotFound("file content", file_id)

@@ -24,7 +24,7 @@ ExpandQuery = Annotated[
 MAX_TTL_S = 7 * 24 * 3600
 
 
-def _present(rec: FileRecord, links: DownloadLinks, expand: list[FileExpand] | None) -> wf.File:
+def _present(rec: FileRecord, links: DownloadLinks, *, expand: list[FileExpand] | None) -> wf.File:
     url = links.presign(rec.id) if expand and "download_url" in expand else None
     return file_model(rec, download_url=url)
 
@@ -71,7 +71,7 @@ def list_files(
         file_ids=file_ids,
         order_by=order_by,
     )
-    items = [_present(r, links, expand) for r in rows]
+    items = [_present(r, links, expand=expand) for r in rows]
     return CursorPage[wf.File](items=items, next_page_token=token)
 
 
@@ -83,7 +83,7 @@ def get_file(
     links: LinksDep,
     expand: ExpandQuery = None,
 ) -> wf.File:
-    return _present(services.store.get_file(file_id, project_id=project_id), links, expand)
+    return _present(services.store.get_file(file_id, project_id=project_id), links, expand=expand)
 
 
 @router.get("/{file_id}/content", response_model=PresignedURL, summary="Get a signed download URL")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import statistics
 from dataclasses import dataclass
 
 from reams.processors.parse.blocks import Block, escape_markdown, heading
@@ -56,15 +55,17 @@ def _page_style(lines: list[Line]) -> _PageStyle:
         weights[key] = weights.get(key, 0) + len(line.text)
     body_size = max(weights, key=lambda size: weights[size])
     body = [line for line in lines if abs(line.size - body_size) < _SIZE_TOLERANCE]
-    gaps = [
+    gaps = sorted(
         previous.baseline - line.baseline
         for previous, line in itertools.pairwise(body)
         if 0 < previous.baseline - line.baseline < body_size * 3
-    ]
+    )
     rights = sorted(line.right for line in body)
     return _PageStyle(
         body_size=body_size,
-        spacing=statistics.median(gaps) if gaps else body_size * 1.2,
+        # The lower quartile, not the median: on pages of short paragraphs, paragraph gaps
+        # can outnumber plain line steps.
+        spacing=gaps[len(gaps) // 4] if gaps else body_size * 1.2,
         right_edge=rights[int(len(rights) * 0.9)] if rights else 0.0,
     )
 

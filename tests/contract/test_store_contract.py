@@ -1,0 +1,256 @@
+"""The store contract: the same behaviour on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from reams.domain.errors import Conflict, NotFound
+from reams.domain.jobconfig import resolve
+from reams.domain.records import Job
+from reams.store.transitions import Outcome, Store
+
+CONFIG: dict[str, Any] = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
+
+
+def _job_with_files(store: Store, n: int, *, sizes: list[int] | None = None) -> Job:
+    project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
+    directory = store.create_directory(project_id=project.id, name="d")
+    entries = []
+    for i in range(n):
+        size = sizes[i] if sizes else 10
+        f = store.create_file(project_id=project.id, name=f"f{i}.md", sha256=f"{i:064x}", size=size)
+        entries.append({"file_id": f.id, "display_name": f.name, "unique_id": f.name})
+    store.add_directory_files(project_id=project.id, directory_id=directory.id, entries=entries)
+    return store.create_job(
+        project_id=project.id,
+        settings=resolve(CONFIG),
+        job_config=CONFIG,
+        directory_id=directory.id,
+        item_ids=None,
+    )
+
+
+def _outcome(job: Job) -> Outcome:
+    return Outcome(
+        result_id=f"pjb-{uuid.uuid4()}",
+        job_type="parse",
+        job_config=CONFIG,
+        parameters_hash=job.parameters_hash,
+        output_sha256="0" * 64,
+        output_metadata=None,
+        cacheable=True,
+        duration_s=0.01,
+    )
+
+
+def _assert_counts_add_up(store: Store, job_id: str) -> Job:
+    job = store.get_job(job_id, project_id=None)
+    items, total = store.list_items(job_id, project_id=None, limit=10_000, offset=0)
+    assert total == job.total_items == len(items) == job.counts.total
+    for status in ("pending", "processing", "completed", "failed", "skipped", "cancelled"):
+        assert getattr(job.counts, status) == sum(1 for i in items if i.status == status), status
+    return job
+
+
+def test_create_job_puts_every_item_pending(store: Store) -> None:
+    job = _job_with_files(store, 5)
+    assert job.status == "pending"
+    assert job.workflow_id == f"reams-batch-{job.id}"
+    assert job.counts.pending == 5
+    _assert_counts_add_up(store, job.id)
+
+
+def test_claim_complete_finalize(store: Store) -> None:
+    job = _job_with_files(store, 3)
+    store.mark_dispatched(job.id)
+    claimed = store.claim(owner="w", lease_s=30, limit=10)
+    assert len(claimed) == 3
+    assert store.get_job(job.id, project_id=None).status == "running"
+    assert store.finalize_if_done(job.id) is None
+    for item in claimed:
+        assert store.complete(item, owner="w", outcome=_outcome(job))
+    done = store.finalize_if_done(job.id)
+    assert done is not None and done.status == "completed"
+    assert _assert_counts_add_up(store, job.id).counts.completed == 3
+
+
+def test_outcome_needs_the_lease(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    (item,) = store.claim(owner="a", lease_s=30)
+    assert not store.complete(item, owner="b", outcome=_outcome(job))
+    assert not store.fail(item, owner="b", code="x", message="y")
+    assert store.fail(item, owner="a", code="corrupt_document", message="bad")
+    assert not store.complete(item, owner="a", outcome=_outcome(job))  # already terminal
+    job_after = _assert_counts_add_up(store, job.id)
+    assert job_after.counts.failed == 1
+    items, _ = store.list_items(job.id, project_id=None, limit=5, offset=0)
+    assert (items[0].error_code, items[0].error_message) == ("corrupt_document", "bad")
+
+
+def test_concurrent_claims_never_share_an_item(store: Store) -> None:
+    job = _job_with_files(store, 60)
+    store.mark_dispatched(job.id)
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def worker(owner: str) -> None:
+        while claimed := store.claim(owner=owner, lease_s=30, limit=2):
+            with lock:
+                seen.extend(i.id for i in claimed)
+            for item in claimed:
+                store.complete(item, owner=owner, outcome=_outcome(job))
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(seen) == len(set(seen)) == 60
+    assert _assert_counts_add_up(store, job.id).counts.completed == 60
+
+
+def test_retry_returns_item_to_pending_after_delay(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    (item,) = store.claim(owner="w", lease_s=30)
+    assert store.retry_later(item, owner="w", code="worker_crashed", message="m", delay_s=60)
+    assert store.claim(owner="w", lease_s=30) == []  # not due yet
+    assert _assert_counts_add_up(store, job.id).counts.pending == 1
+
+
+def test_expired_lease_is_reclaimed_then_given_up(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    store.claim(owner="dead", lease_s=0.001)
+    time.sleep(0.01)
+    assert store.reclaim_expired(max_attempts=2) == 1
+    assert store.get_job(job.id, project_id=None).counts.pending == 1
+    store.claim(owner="dead", lease_s=0.001)
+    time.sleep(0.01)
+    assert store.reclaim_expired(max_attempts=2) == 1
+    job_after = _assert_counts_add_up(store, job.id)
+    assert job_after.counts.failed == 1
+    items, _ = store.list_items(job.id, project_id=None, limit=1, offset=0)
+    assert items[0].error_code == "worker_lost"
+
+
+def test_live_lease_is_not_reclaimed(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    store.claim(owner="alive", lease_s=60)
+    assert store.reclaim_expired(max_attempts=3) == 0
+
+
+def test_cancel_cancels_pending_and_keeps_in_flight(store: Store) -> None:
+    job = _job_with_files(store, 4)
+    store.mark_dispatched(job.id)
+    (item,) = store.claim(owner="w", lease_s=30)
+    cancelled = store.cancel_job(job.id, reason="user asked")
+    assert cancelled.status == "cancelled"
+    assert cancelled.counts.cancelled == 3 and cancelled.counts.processing == 1
+    assert store.claim(owner="w", lease_s=30) == []
+    assert store.complete(item, owner="w", outcome=_outcome(job))  # in flight: recorded
+    final = _assert_counts_add_up(store, job.id)
+    assert final.status == "cancelled" and final.counts.completed == 1
+
+
+def test_dedup_skips_already_processed_with_lineage(store: Store) -> None:
+    first = _job_with_files(store, 2)
+    store.mark_dispatched(first.id)
+    outcomes = {}
+    for item in store.claim(owner="w", lease_s=30, limit=5):
+        outcomes[item.sha256] = _outcome(first)
+        store.complete(item, owner="w", outcome=outcomes[item.sha256])
+    second = store.create_job(
+        project_id=first.project_id,
+        settings=resolve(CONFIG),
+        job_config=CONFIG,
+        directory_id=first.directory_id,
+        item_ids=None,
+    )
+    skipped = store.skip_already_processed(
+        second.id, project_id=first.project_id, parameters_hash=second.parameters_hash
+    )
+    assert skipped == 2
+    items, _ = store.list_items(second.id, project_id=None, limit=5, offset=0)
+    for item in items:
+        assert (item.status, item.skip_reason) == ("skipped", "already_processed")
+        assert item.result_id == outcomes[item.sha256].result_id
+    _assert_counts_add_up(store, second.id)
+
+
+def test_other_parameters_do_not_dedup(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    other = resolve({"parameters": {"type": "parse", "max_pages": 3}})
+    assert other.parameters_hash != job.parameters_hash
+    store.mark_dispatched(job.id)
+    (item,) = store.claim(owner="w", lease_s=30)
+    store.complete(item, owner="w", outcome=_outcome(job))
+    assert (
+        store.find_result(
+            project_id=job.project_id, sha256=item.sha256, parameters_hash=other.parameters_hash
+        )
+        is None
+    )
+
+
+def test_size_limit_skips(store: Store) -> None:
+    job = _job_with_files(store, 3, sizes=[10, 5000, 20])
+    assert store.skip_too_large(job.id, max_bytes=100) == 1
+    items, _ = store.list_items(job.id, project_id=None, limit=5, offset=0, status="skipped")
+    assert [i.skip_reason for i in items] == ["size_limit_exceeded"]
+    _assert_counts_add_up(store, job.id)
+
+
+def test_empty_directory_job_completes(store: Store) -> None:
+    project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
+    directory = store.create_directory(project_id=project.id, name="empty")
+    job = store.create_job(
+        project_id=project.id,
+        settings=resolve(CONFIG),
+        job_config=CONFIG,
+        directory_id=directory.id,
+        item_ids=None,
+    )
+    assert job.total_items == 0
+    done = store.finalize_if_done(job.id)
+    assert done is not None and done.status == "completed"
+
+
+def test_other_projects_ids_are_not_found(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    other = store.ensure_project(f"other-{uuid.uuid4().hex[:8]}")
+    with pytest.raises(NotFound):
+        store.get_job(job.id, project_id=other.id)
+    assert job.directory_id is not None
+    with pytest.raises(NotFound):
+        store.get_directory(job.directory_id, project_id=other.id)
+
+
+def test_duplicate_unique_id_conflicts(store: Store) -> None:
+    project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
+    directory = store.create_directory(project_id=project.id, name="d")
+    f = store.create_file(project_id=project.id, name="a.md", sha256="1" * 64, size=1)
+    entry = {"file_id": f.id, "display_name": "a.md", "unique_id": "a.md"}
+    store.add_directory_files(project_id=project.id, directory_id=directory.id, entries=[entry])
+    with pytest.raises(Conflict):
+        store.add_directory_files(project_id=project.id, directory_id=directory.id, entries=[entry])
+
+
+def test_cursor_paging_visits_every_row_once(store: Store) -> None:
+    project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
+    made = {store.create_directory(project_id=project.id, name=f"d{i}").id for i in range(7)}
+    seen: list[str] = []
+    token = None
+    while True:
+        page, token = store.list_directories(project_id=project.id, page_size=3, page_token=token)
+        seen.extend(d.id for d in page)
+        if token is None:
+            break
+    assert sorted(seen) == sorted(made)
