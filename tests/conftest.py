@@ -1,12 +1,11 @@
 """Shared fixtures: a real reams server per test module, the official SDK against it, and
-small real documents made here (plus PDF/DOCX from ``tests/docgen.py`` when it is present).
+small real documents (text formats written here, PDF/DOCX made by ``tests/docgen.py``).
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,42 +63,30 @@ HTML = b"""<!doctype html>
 """
 
 
-def _docgen_documents() -> dict[str, bytes]:
-    """PDF and DOCX samples from the project's own generator (``tests/docgen.py``), when it
-    exists; a maker is used with its defaults, so only makers that need no arguments count."""
-    try:
-        import docgen  # type: ignore[import-not-found]
-    except ImportError:
-        return {}
-    made: dict[str, bytes] = {}
-    for name, maker_name in (("minutes.pdf", "make_pdf"), ("letter.docx", "make_docx")):
-        maker = getattr(docgen, maker_name, None)
-        if maker is not None and _needs_no_arguments(maker):
-            made[name] = _as_bytes(maker())
-    return made
+def _binary_documents(folder: Path) -> list[Path]:
+    """A two-page PDF and a DOCX from the project's own generator (``tests/docgen.py``)."""
+    import docgen
 
-
-def _needs_no_arguments(func: Callable[..., object]) -> bool:
-    params = inspect.signature(func).parameters.values()
-    return all(
-        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params
+    pdf = docgen.make_pdf(
+        folder / "minutes.pdf",
+        ["# Board minutes\n\nThe board approved the annual budget.", "Second page: next steps."],
     )
-
-
-def _as_bytes(value: object) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    return Path(str(value)).read_bytes()
+    docx = docgen.make_docx(
+        folder / "letter.docx",
+        title="Offer letter",
+        paragraphs=["Dear applicant,", "We are pleased to offer you the position."],
+        table=[["Item", "Amount"], ["Salary", "50000"]],
+    )
+    return [pdf, docx]
 
 
 @pytest.fixture(scope="session")
 def sample_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A few small real documents on disk, by file name; the text ones are always there."""
+    """A few small real documents on disk, by file name: Markdown, CSV, HTML, PDF, DOCX."""
     folder = tmp_path_factory.mktemp("sample-docs")
-    contents = {"report.md": MARKDOWN, "sales.csv": CSV, "notes.html": HTML}
-    contents.update(_docgen_documents())
     paths = {}
-    for name, data in contents.items():
+    for name, data in {"report.md": MARKDOWN, "sales.csv": CSV, "notes.html": HTML}.items():
         paths[name] = folder / name
         paths[name].write_bytes(data)
+    paths.update({p.name: p for p in _binary_documents(folder)})
     return paths

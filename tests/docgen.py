@@ -11,12 +11,15 @@ from __future__ import annotations
 import csv
 import datetime
 import html
+import io
 import random
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+Rows = Sequence[Sequence[str]]
 PDF_PAGE_WIDTH = 612.0  # US Letter, in points
 PDF_PAGE_HEIGHT = 792.0
 
@@ -26,15 +29,8 @@ _BODY_FONT, _BODY_SIZE, _LEADING = "Helvetica", 11.0, 15.0
 _HEADING_FONT, _HEADING_SIZE = "Helvetica-Bold", 16.0
 
 
-# --- PDF ---------------------------------------------------------------------------------------
-
-
 def make_pdf(
-    path: Path | str,
-    pages: Sequence[str],
-    title: str | None = None,
-    *,
-    password: str | None = None,
+    path: Path | str, pages: Sequence[str], title: str | None = None, *, password: str | None = None
 ) -> Path:
     """Write a PDF with one page per string in ``pages``, with a real text layer.
 
@@ -84,15 +80,12 @@ def _draw_line(canvas: Any, line: str, y: float) -> float:
     return y
 
 
-# --- DOCX --------------------------------------------------------------------------------------
-
-
 def make_docx(
     path: Path | str,
     *,
     title: str,
     paragraphs: Sequence[str],
-    table: Sequence[Sequence[str]] | None = None,
+    table: Rows | None = None,
     table_after: int | None = None,
 ) -> Path:
     """Write a Word document: a Title, then ``paragraphs``, with ``table`` after paragraph
@@ -116,8 +109,20 @@ def make_docx(
         _add_paragraph(document, text)
     if table is not None and position >= len(paragraphs):
         _add_table(document, table)
-    document.save(str(path))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(_without_zip_times(buffer.getvalue()))
     return path
+
+
+def _without_zip_times(data: bytes) -> bytes:
+    # python-docx stamps every zip member with the current time; fixed times keep output stable.
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            item.date_time = (2024, 10, 21, 9, 30, 0)
+            target.writestr(item, source.read(item.filename))
+    return out.getvalue()
 
 
 def _add_paragraph(document: Any, text: str) -> None:
@@ -132,7 +137,7 @@ def _add_paragraph(document: Any, text: str) -> None:
         document.add_paragraph(text)
 
 
-def _add_table(document: Any, rows: Sequence[Sequence[str]]) -> None:
+def _add_table(document: Any, rows: Rows) -> None:
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
     for row, values in zip(table.rows, rows, strict=True):
@@ -140,15 +145,12 @@ def _add_table(document: Any, rows: Sequence[Sequence[str]]) -> None:
             cell.text = value
 
 
-# --- HTML, Markdown, text, CSV -----------------------------------------------------------------
-
-
 def make_html(
     path: Path | str,
     *,
     title: str,
     paragraphs: Sequence[str],
-    table: Sequence[Sequence[str]] | None = None,
+    table: Rows | None = None,
     nav_links: Sequence[str] = (),
     footer: str | None = None,
     encoding: str = "utf-8",
@@ -163,9 +165,7 @@ def make_html(
         "<script>console.log('tracking code that is not content');</script></head><body>",
     ]
     if nav_links:
-        links = "".join(
-            f'<li><a href="#{i}">{html.escape(t)}</a></li>' for i, t in enumerate(nav_links)
-        )
+        links = "".join(f'<li><a href="#">{html.escape(link)}</a></li>' for link in nav_links)
         parts.append(f"<nav><ul>{links}</ul></nav>")
     parts.append(f"<article><h1>{html.escape(title)}</h1>")
     parts.extend(_html_blocks(paragraphs))
@@ -197,7 +197,7 @@ def _html_blocks(paragraphs: Sequence[str]) -> list[str]:
     return blocks
 
 
-def _html_table(rows: Sequence[Sequence[str]]) -> str:
+def _html_table(rows: Rows) -> str:
     header = "".join(f"<th>{html.escape(cell)}</th>" for cell in rows[0])
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
@@ -207,11 +207,7 @@ def _html_table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def make_markdown(
-    path: Path | str,
-    *,
-    title: str,
-    paragraphs: Sequence[str],
-    table: Sequence[Sequence[str]] | None = None,
+    path: Path | str, *, title: str, paragraphs: Sequence[str], table: Rows | None = None
 ) -> Path:
     """Write a Markdown file: ``# title``, the paragraphs as written, an optional pipe table."""
     parts = [f"# {title}", *paragraphs]
@@ -222,7 +218,7 @@ def make_markdown(
     return path
 
 
-def _markdown_table(rows: Sequence[Sequence[str]]) -> str:
+def _markdown_table(rows: Rows) -> str:
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines.extend("| " + " | ".join(row) + " |" for row in rows[1:])
     return "\n".join(lines)
@@ -236,11 +232,7 @@ def make_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> Path:
 
 
 def make_csv(
-    path: Path | str,
-    rows: Sequence[Sequence[str]],
-    *,
-    delimiter: str = ",",
-    encoding: str = "utf-8",
+    path: Path | str, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8"
 ) -> Path:
     """Write ``rows`` (the first one is the header) as CSV, or TSV with ``delimiter='\\t'``."""
     path = Path(path)
@@ -249,21 +241,13 @@ def make_csv(
     return path
 
 
-# --- corpus and examples -----------------------------------------------------------------------
-
 _TOPICS = ("logistics", "billing", "onboarding", "security", "forecasting", "procurement")
-_WORDS = (
-    "customer", "order", "invoice", "shipment", "warehouse", "budget", "review", "quarter",
-    "team", "policy", "supplier", "contract", "schedule", "report", "margin", "revenue",
-)  # fmt: skip
+_WORDS = ("customer", "order", "invoice", "shipment", "budget", "review", "team", "policy")
+_KINDS = ("pdf", "docx", "html", "md", "csv", "txt")
 
 
 def make_corpus(
-    out_dir: Path | str,
-    n: int,
-    kinds: Sequence[str] = ("pdf", "docx", "html", "md", "csv", "txt"),
-    *,
-    seed: int = 7,
+    out_dir: Path | str, n: int, kinds: Sequence[str] = _KINDS, *, seed: int = 7
 ) -> list[Path]:
     """Write ``n`` small, varied documents (cycling through ``kinds``) and return their paths."""
     out = Path(out_dir)

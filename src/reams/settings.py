@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     worker_memory_limit_mb: int = Field(default=4096, ge=128, description="Address-space cap.")
     poll_interval_s: float = Field(default=1.0, gt=0)
     download_url_ttl_s: int = Field(default=3600, ge=1)
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs download URLs; every API replica needs the same one. "
+        "Default: a random key kept in the data directory.",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -101,6 +101,12 @@ def test_items_results_and_parse_output(
     assert report.metadata and report.metadata.pages[0].page_number == 1
     sales = sdk.parsing.get(job_id=by_name["sales.csv"].job_id or "", expand=["text_full"])
     assert "North" in (sales.text_full or "") and sales.markdown is None
+    pdf = sdk.parsing.get(job_id=by_name["minutes.pdf"].job_id or "", expand=["text", "markdown"])
+    assert pdf.text and [p.page_number for p in pdf.text.pages] == [1, 2]
+    assert "annual budget" in pdf.text.pages[0].text
+    assert pdf.markdown and "next steps" in pdf.markdown.pages[1].markdown  # type: ignore[union-attr]
+    letter = sdk.parsing.get(job_id=by_name["letter.docx"].job_id or "", expand=["markdown_full"])
+    assert "pleased to offer" in (letter.markdown_full or "")
 
 
 def test_item_status_filter(sdk: LlamaCloud, parsed: tuple[str, Any]) -> None:

@@ -54,7 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = bootstrap.build(resolved)
         try:  # close what was built even when a later start step fails
             app.state.services = services
-            app.state.signing_secret = load_secret(resolved.data_dir)
+            app.state.signing_secret = load_secret(
+                resolved.data_dir,
+                resolved.secret_key.get_secret_value() if resolved.secret_key else None,
+            )
             project = services.store.ensure_project(resolved.default_project)
             app.state.default_project_id = project.id
             services.engine.start()

@@ -13,6 +13,8 @@ from typing import Final
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from sqlalchemy.exc import DataError
+
 from reams.domain.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from reams.store.blobs import TooLarge
 
@@ -33,6 +35,8 @@ ERROR_TABLE: Final[Mapping[type[Exception], tuple[int, Mapping[str, str]]]] = {
     Unauthorized: (401, {"www-authenticate": "Bearer"}),
     Forbidden: (403, {}),
     TooLarge: (413, {}),
+    # The database refused a value (PostgreSQL rejects NUL characters in text, for one).
+    DataError: (400, {}),
 }
 
 
@@ -40,6 +44,8 @@ def _detail(request: Request, exc: Exception) -> str:
     if isinstance(exc, TooLarge):
         limit = request.app.state.services.settings.max_upload_bytes
         return f"upload is larger than the limit of {limit} bytes"
+    if isinstance(exc, DataError):
+        return "a value in the request cannot be stored (for example it contains a NUL character)"
     return str(exc)
 
 

@@ -22,14 +22,12 @@ from urllib.parse import quote, urlencode
 from reams.api.errors import Forbidden
 from reams.wire.common import PresignedURL
 
-SECRET_ENV: Final = "REAMS_SECRET_KEY"
 SECRET_FILE: Final = "secret.key"
 DOWNLOAD_PATH: Final = "/download/files/{file_id}"
 
 
-def load_secret(data_dir: Path) -> bytes:
-    """The signing secret: the environment's, else the data directory's (made on first use)."""
-    configured = os.environ.get(SECRET_ENV)
+def load_secret(data_dir: Path, configured: str | None = None) -> bytes:
+    """The signing secret: the configured one, else the data directory's (made on first use)."""
     if configured:
         return configured.encode()
     path = data_dir / SECRET_FILE

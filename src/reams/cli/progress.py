@@ -25,7 +25,7 @@ from reams.domain.records import Job
 from reams.wire.batch import BatchJob
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Tally:
     """A job's item counts, whichever side they were read from."""
 
@@ -43,17 +43,24 @@ class Tally:
     @classmethod
     def of_record(cls, job: Job) -> Tally:
         c = job.counts
-        return cls(job.total_items, c.completed, c.failed, c.skipped, c.cancelled, c.processing)
+        return cls(
+            total=job.total_items,
+            completed=c.completed,
+            failed=c.failed,
+            skipped=c.skipped,
+            cancelled=c.cancelled,
+            processing=c.processing,
+        )
 
     @classmethod
     def of_wire(cls, job: BatchJob) -> Tally:
         return cls(
-            job.total_items,
-            job.processed_items or 0,
-            job.failed_items or 0,
-            job.skipped_items or 0,
-            job.cancelled_items or 0,
-            job.processing_items or 0,
+            total=job.total_items,
+            completed=job.processed_items or 0,
+            failed=job.failed_items or 0,
+            skipped=job.skipped_items or 0,
+            cancelled=job.cancelled_items or 0,
+            processing=job.processing_items or 0,
         )
 
     def counts_text(self) -> str:
@@ -78,6 +85,18 @@ def job_progress(console: Console) -> Progress:
         TextColumn("ETA"),
         TimeRemainingColumn(),
         console=console,
+    )
+
+
+def output_progress(console: Console) -> Progress:
+    """A plain bar for writing outputs; it disappears once done, the summary follows."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from reams.cli.console import EXIT_FAILURE, api_errors, eta, out, styled, when
 from reams.cli.progress import Tally, add_job_task, job_progress, show
-from reams.client import BatchStatus, Client, JobItem
+from reams.client import BatchJob, BatchStatus, Client, JobItem
 
 # A CLI user waits for an answer; the SDK's 5 retries would take ~15 s to report a dead server.
 CLI_MAX_RETRIES = 2
@@ -52,6 +52,13 @@ def _remote(ctx: typer.Context) -> Remote:
     return ctx.obj if isinstance(ctx.obj, Remote) else Remote()
 
 
+def _job_row(job: BatchJob) -> list[str]:
+    tally = Tally.of_wire(job)
+    pct = 100.0 * tally.done / tally.total if tally.total else 100.0
+    counts = [tally.total, tally.completed, tally.failed, tally.skipped]
+    return [job.id, job.job_type, styled(job.status), *map(str, counts), f"{pct:.0f}%"]
+
+
 def jobs(
     ctx: typer.Context,
     status: JobState | None = typer.Option(None, "--status", help="Only jobs in this state."),
@@ -65,19 +72,7 @@ def jobs(
             status=status.value if status else None, limit=min(limit, PAGE)
         )
         for job in islice(found, limit):
-            tally = Tally.of_wire(job)
-            pct = 100.0 * tally.done / tally.total if tally.total else 100.0
-            table.add_row(
-                job.id,
-                job.job_type,
-                styled(job.status),
-                str(tally.total),
-                str(tally.completed),
-                str(tally.failed),
-                str(tally.skipped),
-                f"{pct:.0f}%",
-                when(job.created_at),
-            )
+            table.add_row(*_job_row(job), when(job.created_at))
     out.print(table if table.row_count else "No batch jobs.")
 
 

@@ -21,7 +21,7 @@ import typer
 from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
 from reams.cli.outputs import OutputWriter, job_items, result_loader
-from reams.cli.progress import Tally, add_job_task, job_progress, show
+from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
 from reams.cli.summary import Outcomes, print_summary
 from reams.domain.errors import InvalidRequest
 from reams.domain.jobconfig import JobSettings, resolve
@@ -71,7 +71,7 @@ def stop_engine(engine: Engine, *, grace_s: float | None = None) -> None:
         engine.stop()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class LocalRun:
     """One ``reams run``: its services, its job once created, and its timings."""
 
@@ -128,10 +128,12 @@ class LocalRun:
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
         writer = OutputWriter(self.out, result_loader(self.services.store, self.services.blobs))
         outcomes = Outcomes()
-        with err.status(f"Writing outputs to {self.out} …"):
+        with output_progress(err) as bar:
+            task = bar.add_task(f"Writing outputs to {self.out}", total=job.total_items)
             for item in job_items(self.services.store, job.id):
                 writer.write(item)
                 outcomes.add(item)
+                bar.advance(task)
         return outcomes, writer
 
     def interrupted(self) -> int:
@@ -180,7 +182,11 @@ def run(
     """Process a local folder without a server; re-running skips files already processed."""
     root, target = checked_root(path, out_dir)
     config, settings = job_config(job, param, force=force)
-    session = LocalRun(build(Settings(workers=workers) if workers else Settings()), root, target)
+    try:
+        services = build(Settings(workers=workers) if workers else Settings())
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    session = LocalRun(services=services, root=root, out=target)
     try:
         code = session.execute(config, settings)
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from reams.cli.console import out
 from reams.settings import Settings
 
-_PASSWORD = re.compile(r"(?P<head>[a-z0-9+.-]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@)", re.I)
+_PASSWORD = re.compile(r"(?P<head>[a-z0-9+.-]+://[^:/@]*:)(?P<password>[^/]*)(?P<tail>@)", re.I)
 
 
 def mask_password(url: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Unpack
 
 from reams.client import endpoints as ep
@@ -16,7 +16,7 @@ from reams.client import params as p
 from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
 from reams.client.transport import AsyncTransport
-from reams.client.waiting import Deadline, is_terminal
+from reams.client.waiting import AsyncProgressCallback, Deadline, is_terminal
 from reams.wire.batch import BatchCancelResponse, BatchJob, BatchStatus, ItemProcessingResults
 from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
@@ -166,12 +166,12 @@ class AsyncBatch(_Resource):
         self,
         job_id: str,
         *,
-        on_progress: Callable[[BatchStatus], object] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         poll_interval: float = 1.0,
         timeout: float | None = None,
         **params: Unpack[p.Scope],
     ) -> BatchStatus:
-        """Poll until the job is completed, failed or cancelled; return its final status.
+        """Await the end of the job (completed, failed or cancelled); return its final status.
 
         ``on_progress(status)``, a plain or an async callable, is called after every poll,
         the last one included. Raises ``TimeoutError`` when ``timeout`` seconds pass first

@@ -57,7 +57,7 @@ def _namespace(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _delete(url: str, params: Mapping[str, Any]) -> ApiRequest[None]:
-    return ApiRequest("DELETE", url, parse_nothing, query=_scope(params), accept="*/*")
+    return ApiRequest("DELETE", url, parse=parse_nothing, query=_scope(params), accept="*/*")
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def files_create(params: p.FileCreateParams) -> ApiRequest[File]:
     return ApiRequest(
         "POST",
         FILES,
-        parse_model(File),
+        parse=parse_model(File),
         query=_scope(params),
         files={"file": upload_part(params["file"])},
         data=_text_parts(params, "purpose", "external_file_id"),
@@ -80,13 +80,15 @@ def files_list(params: p.FileListParams) -> PagedRequest[File]:
 
 def files_retrieve(file_id: str, params: p.ExpandParams) -> ApiRequest[File]:
     """Get one file's metadata."""
-    return ApiRequest("GET", path(FILES + "/{}", file_id), parse_model(File), query=dict(params))
+    return ApiRequest(
+        "GET", path(FILES + "/{}", file_id), parse=parse_model(File), query=dict(params)
+    )
 
 
 def files_content(file_id: str, params: p.FileContentParams) -> ApiRequest[PresignedURL]:
     """A signed URL that downloads the file's bytes (no Authorization header needed)."""
     url = path(FILES + "/{}/content", file_id)
-    return ApiRequest("GET", url, parse_model(PresignedURL), query=dict(params))
+    return ApiRequest("GET", url, parse=parse_model(PresignedURL), query=dict(params))
 
 
 def files_delete(file_id: str, params: p.Scope) -> ApiRequest[None]:
@@ -98,7 +100,11 @@ def files_delete(file_id: str, params: p.Scope) -> ApiRequest[None]:
 def directories_create(params: p.DirectoryCreateParams) -> ApiRequest[Directory]:
     """Create a directory."""
     return ApiRequest(
-        "POST", DIRECTORIES, parse_model(Directory), query=_scope(params), json_body=_rest(params)
+        "POST",
+        DIRECTORIES,
+        parse=parse_model(Directory),
+        query=_scope(params),
+        json_body=_rest(params),
     )
 
 
@@ -110,14 +116,14 @@ def directories_list(params: p.DirectoryListParams) -> PagedRequest[Directory]:
 def directories_get(directory_id: str, params: p.Scope) -> ApiRequest[Directory]:
     """Get one directory."""
     url = path(DIRECTORIES + "/{}", directory_id)
-    return ApiRequest("GET", url, parse_model(Directory), query=_scope(params))
+    return ApiRequest("GET", url, parse=parse_model(Directory), query=_scope(params))
 
 
 def directories_update(directory_id: str, params: p.DirectoryUpdateParams) -> ApiRequest[Directory]:
     """Rename a directory or change its description (only the given keys change)."""
     url = path(DIRECTORIES + "/{}", directory_id)
     return ApiRequest(
-        "PATCH", url, parse_model(Directory), query=_scope(params), json_body=_rest(params)
+        "PATCH", url, parse=parse_model(Directory), query=_scope(params), json_body=_rest(params)
     )
 
 
@@ -137,7 +143,7 @@ def directory_files_add(
     """Add an uploaded file (``file_id``) to a directory."""
     url = path(DIRECTORIES + "/{}/files", directory_id)
     return ApiRequest(
-        "POST", url, parse_model(DirectoryFile), query=_scope(params), json_body=_rest(params)
+        "POST", url, parse=parse_model(DirectoryFile), query=_scope(params), json_body=_rest(params)
     )
 
 
@@ -148,7 +154,7 @@ def directory_files_upload(
     return ApiRequest(
         "POST",
         path(DIRECTORIES + "/{}/files/upload", directory_id),
-        parse_model(DirectoryFile),
+        parse=parse_model(DirectoryFile),
         query=_scope(params),
         files={"upload_file": upload_part(params["upload_file"])},
         data=_text_parts(params, "display_name", "external_file_id", "metadata", "unique_id"),
@@ -169,7 +175,7 @@ def directory_files_get(
     """Get one directory file by its ``directory_file_id``."""
     query = _rest(params, "directory_id") | _scope(params)
     url = _dfile_url(directory_file_id, params)
-    return ApiRequest("GET", url, parse_model(DirectoryFile), query=query)
+    return ApiRequest("GET", url, parse=parse_model(DirectoryFile), query=query)
 
 
 def directory_files_update(
@@ -179,7 +185,7 @@ def directory_files_update(
     return ApiRequest(
         "PATCH",
         _dfile_url(directory_file_id, params),
-        parse_model(DirectoryFile),
+        parse=parse_model(DirectoryFile),
         query=_scope(params),
         json_body=_rest(params, "directory_id"),
     )
@@ -196,7 +202,7 @@ def batch_create(params: p.BatchCreateParams) -> ApiRequest[BatchJob]:
     return ApiRequest(
         "POST",
         BATCH,
-        parse_model(BatchJob),
+        parse=parse_model(BatchJob),
         query=_scope(params),
         json_body=_rest(params, "temporal_namespace"),
         headers=_namespace(params),
@@ -211,7 +217,7 @@ def batch_list(params: p.BatchListParams) -> PagedRequest[BatchJob]:
 def batch_get_status(job_id: str, params: p.Scope) -> ApiRequest[BatchStatus]:
     """A job's status, item counts and ``progress_percentage``."""
     url = path(BATCH + "/{}", job_id)
-    return ApiRequest("GET", url, parse_model(BatchStatus), query=_scope(params))
+    return ApiRequest("GET", url, parse=parse_model(BatchStatus), query=_scope(params))
 
 
 def batch_cancel(job_id: str, params: p.BatchCancelParams) -> ApiRequest[BatchCancelResponse]:
@@ -219,7 +225,7 @@ def batch_cancel(job_id: str, params: p.BatchCancelParams) -> ApiRequest[BatchCa
     return ApiRequest(
         "POST",
         path(BATCH + "/{}/cancel", job_id),
-        parse_model(BatchCancelResponse),
+        parse=parse_model(BatchCancelResponse),
         query=_scope(params),
         json_body=_rest(params, "temporal_namespace"),
         headers=_namespace(params),
@@ -237,14 +243,14 @@ def job_items_processing_results(
 ) -> ApiRequest[ItemProcessingResults]:
     """Every result ever produced for an item (a directory file), across batch jobs."""
     url = path(BATCH + "/items/{}/processing-results", item_id)
-    return ApiRequest("GET", url, parse_model(ItemProcessingResults), query=dict(params))
+    return ApiRequest("GET", url, parse=parse_model(ItemProcessingResults), query=dict(params))
 
 
 # -- parse results ---------------------------------------------------------------------------
 def parsing_get(job_id: str, params: p.ParsingGetParams) -> ApiRequest[ParseResult]:
     """A parse result (an item's ``job_id``); ``expand`` picks markdown, text, ... to include."""
     url = path("/api/v2/parse/{}", job_id)
-    return ApiRequest("GET", url, parse_model(ParseResult), query=dict(params))
+    return ApiRequest("GET", url, parse=parse_model(ParseResult), query=dict(params))
 
 
 def documented(builder: Callable[..., object]) -> Callable[[F], F]:

@@ -69,4 +69,4 @@ class PagedRequest(Generic[T]):
 
 
 def paged(model: type[T], style: PageStyle, *, path: str, query: dict[str, Any]) -> PagedRequest[T]:
-    return PagedRequest(ApiRequest("GET", path, page_parser(model), query=query), style)
+    return PagedRequest(ApiRequest("GET", path, parse=page_parser(model), query=query), style)

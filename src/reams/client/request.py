@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
@@ -36,6 +36,7 @@ class ApiRequest(Generic[T]):
 
     method: str
     path: str
+    _: KW_ONLY
     parse: Callable[[httpx.Response], T]
     query: Mapping[str, Any] = field(default_factory=dict)
     json_body: Mapping[str, Any] | None = None

@@ -7,7 +7,7 @@ transport (how to send it); the async twin in :mod:`reams.client.async_client` m
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Unpack
 
 from reams.client import endpoints as ep
@@ -15,7 +15,7 @@ from reams.client import params as p
 from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
 from reams.client.transport import SyncTransport
-from reams.client.waiting import Deadline, is_terminal
+from reams.client.waiting import Deadline, ProgressCallback, is_terminal
 from reams.wire.batch import BatchCancelResponse, BatchJob, BatchStatus, ItemProcessingResults
 from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
@@ -157,7 +157,7 @@ class Batch(_Resource):
         self,
         job_id: str,
         *,
-        on_progress: Callable[[BatchStatus], object] | None = None,
+        on_progress: ProgressCallback | None = None,
         poll_interval: float = 1.0,
         timeout: float | None = None,
         **params: Unpack[p.Scope],

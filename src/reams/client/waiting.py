@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from reams.wire.batch import BatchStatus
 
 TERMINAL_JOB_STATUSES = frozenset({"completed", "failed", "cancelled"})
+
+ProgressCallback = Callable[[BatchStatus], object]
+# The async ``wait`` also accepts a coroutine function, and awaits what it returns.
+AsyncProgressCallback = Callable[[BatchStatus], Awaitable[object] | object]
 
 
 def is_terminal(status: BatchStatus) -> bool:

@@ -22,6 +22,8 @@ from reams.domain.errors import ProcessorError
 
 log = logging.getLogger(__name__)
 
+STARTUP_TIMEOUT_S = 60.0
+
 
 @dataclass(frozen=True)
 class Task:
@@ -62,6 +64,9 @@ def child_main(argv: list[str]) -> None:
     inbound = Connection(int(argv[0]), writable=False)
     outbound = Connection(int(argv[1]), readable=False)
     _limit_memory(int(argv[2]))
+    import reams.processors  # noqa: F401  (loaded before "ready" so timeouts exclude it)
+
+    outbound.send(("ready", None))
     _serve(inbound, outbound)
 
 
@@ -102,12 +107,24 @@ class IsolatedWorker:
             self.close()
             self._proc, self._io = _launch(self.memory_limit_mb)
             self._done = 0
+            self._await_ready(self._io[1])
         return self._io
 
     def run(self, task: Task) -> dict[str, Any]:
         """Run a task; raises ProcessorError: ``timeout``, ``worker_crashed`` or the processor's."""
         self.submit(task)
         return self.collect()
+
+    def _await_ready(self, inbound: Connection) -> None:
+        try:
+            if inbound.poll(STARTUP_TIMEOUT_S) and inbound.recv()[0] == "ready":
+                return
+        except (EOFError, OSError):
+            pass
+        self.close(kill=True)
+        raise ProcessorError(
+            "worker_crashed", "A worker process could not be started.", retryable=True
+        )
 
     def submit(self, task: Task) -> None:
         """Hand a task to the child; it starts as soon as the previous one is collected."""

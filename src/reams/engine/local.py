@@ -112,12 +112,12 @@ class LocalEngine:
         once N's output is in, hands N+1 to the child before recording N, so the store's work
         overlaps the processor's instead of adding to it.
         """
-        current = self._next_task()
+        current = self._next_task_or_none()
         if current is None:
             return False
         worker.submit(current[1])
         while current is not None:
-            upcoming = None if self._stopping.is_set() else self._next_task()
+            upcoming = None if self._stopping.is_set() else self._next_task_or_none()
             started = time.perf_counter()
             output = _collect(worker)
             if upcoming is not None:
@@ -127,6 +127,14 @@ class LocalEngine:
             self._settled(item, self._guarded(item, record))
             current = upcoming
         return True
+
+    def _next_task_or_none(self) -> tuple[Item, Task] | None:
+        """``_next_task`` for the pipeline: a store error must not strand the item in flight."""
+        try:
+            return self._next_task()
+        except Exception:
+            log.exception("claiming the next item failed; will try again")
+            return None
 
     def _next_task(self) -> tuple[Item, Task] | None:
         """Claim items until one needs processing (skips are recorded on the way)."""

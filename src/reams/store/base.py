@@ -43,7 +43,7 @@ class StoreBase:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(reams_read_only=True) as conn:
             yield conn
 
 

@@ -20,6 +20,7 @@ from reams.domain.states import (
     ACTIVE_JOB,
     COUNTER_COLUMN,
     TERMINAL_ITEM,
+    TERMINAL_JOB,
     ItemStatus,
     JobStatus,
     SkipReason,
@@ -171,10 +172,23 @@ class TransitionStore(JobStore):
         """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``.
 
         Items in flight finish and are recorded honestly. Cancelling a finished job is a no-op.
+        Item rows are locked before the job row, the order every other transition uses, so
+        cancel and claim never deadlock on PostgreSQL.
         """
         now = utcnow()
+        job = self.get_job(job_id, project_id=None)
+        if job.status in TERMINAL_JOB:
+            return job
         with self.tx() as conn:
-            if self._set_job(
+            self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                values={"completed_at": now},
+                now=now,
+            )
+            if not self._set_job(
                 conn,
                 job_id,
                 JobStatus.CANCELLED,
@@ -182,14 +196,7 @@ class TransitionStore(JobStore):
                 completed_at=now,
                 updated_at=now,
             ):
-                self._move(
-                    conn,
-                    job_id=job_id,
-                    frm=ItemStatus.PENDING,
-                    to=ItemStatus.CANCELLED,
-                    values={"completed_at": now},
-                    now=now,
-                )
+                conn.rollback()  # it finished meanwhile: nothing to cancel
         return self.get_job(job_id, project_id=None)
 
     # -- claiming ----------------------------------------------------------------------------

@@ -34,8 +34,7 @@ _metadata = TypeAdapter(dict[str, wf.MetadataValue])
 def _present(
     rec: DirectoryFile, links: DownloadLinks, *, expand: list[Expand] | None
 ) -> wf.DirectoryFile:
-    wants_url = bool(expand) and rec.file_id is not None
-    url = links.presign(rec.file_id) if wants_url and rec.file_id else None
+    url = links.presign(rec.file_id) if expand and rec.file_id else None
     return directory_file_model(rec, download_url=url)
 
 

@@ -24,7 +24,6 @@ _SIMPLE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "gif"),
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
-    (b"BM", "bmp"),
     (b"{\\rtf", "rtf"),
     (b"\x1f\x8b", "gzip"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
@@ -77,7 +76,7 @@ def detect_type(data: bytes, filename: str) -> str:
     """Name the format of ``data``: a member of :data:`SUPPORTED_TYPES` or an unsupported name."""
     extension = _extension(filename)
     head = data[:1024]
-    if b"%PDF" in head:
+    if b"%PDF-" in head:
         return "pdf"
     if head.startswith(_OLE_MAGIC):
         return extension if extension in _OLE_EXTENSIONS else "ole"
@@ -109,6 +108,9 @@ def _simple_magic(head: bytes) -> str | None:
             return kind
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "webp"
+    # "BM" alone also starts plenty of text ("BMW ..."); a bitmap has zero reserved bytes after.
+    if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
+        return "bmp"
     return None
 
 

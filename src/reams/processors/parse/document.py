@@ -43,12 +43,13 @@ _OPENERS: dict[str, Opener] = {
     ),
 }
 
+_BLANK_BYTES = b" \t\r\n\f\v\x00"
 _LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "markdown": "Markdown"}
 
 
 def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedDocument:
     """Parse ``data`` (a file called ``filename``) into per-page Markdown and text."""
-    if not data.strip(b" \t\r\n\f\v\x00"):
+    if _is_blank(data):
         raise ProcessorError("empty_document", "The file is empty.")
     kind = detect_type(data, filename)
     opener = _OPENERS.get(kind)
@@ -62,6 +63,11 @@ def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedD
             return assemble(kind, source, pages, options)
         finally:
             source.close()
+
+
+def _is_blank(data: bytes) -> bool:
+    # Looking at the head first avoids copying a large document just to strip it.
+    return not data[:4096].strip(_BLANK_BYTES) and not data.strip(_BLANK_BYTES)
 
 
 @contextmanager

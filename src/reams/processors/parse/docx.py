@@ -28,6 +28,8 @@ _EXTRA_MAIN_CONTENT_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 )
+_TEXTBOX = f"{W}txbxContent"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modified")
 
 
@@ -150,8 +152,13 @@ class _BodyWalker:
 
     def _paragraph(self, element: Any) -> None:
         text = paragraph_text(element).strip()
-        if not text:
-            return
+        if text:
+            self._paragraph_text(element, text)
+        for textbox in _textboxes(element):
+            self._end_list()
+            self._walk(textbox)
+
+    def _paragraph_text(self, element: Any, text: str) -> None:
         style = self._styles.get(_val(element, f"{W}pPr/{W}pStyle") or "", StyleInfo())
         marker_and_depth = self._list_marker(element, style)
         if marker_and_depth is not None:
@@ -235,6 +242,21 @@ def _run_text(run: Any, parts: list[str]) -> None:
                 _collect_runs(base, parts)
 
 
+def _textboxes(paragraph: Any) -> list[Any]:
+    """Text boxes anchored in a paragraph, once each: Word stores a VML fallback copy of every
+    DrawingML text box, and a box inside another box is reached through its parent."""
+    return [box for box in paragraph.iter(_TEXTBOX) if not _nested(box, paragraph)]
+
+
+def _nested(box: Any, paragraph: Any) -> bool:
+    parent = box.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in (_FALLBACK, _TEXTBOX):
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def _row_cells(row: Any) -> list[str]:
     cells: list[str] = []
     for cell in row.iter(f"{W}tc"):
@@ -254,7 +276,7 @@ def _val(parent: Any, path: str) -> str | None:
 
 def _styles_element(part: Any) -> Any:
     try:
-        return part._styles_part.element
+        return part.styles.element
     except (KeyError, AttributeError, NotImplementedError):
         return None
 

@@ -45,8 +45,8 @@ def _style_info(style: Any) -> StyleInfo:
     return StyleInfo(
         heading_level=_heading_level(name, ppr),
         num_id=_val(ppr, f"{W}numPr/{W}numId"),
-        numbered="number" in name.lower(),
-        list_style=name.lower().startswith("list"),
+        numbered=name.lower().startswith("list number"),
+        list_style=name.lower().startswith(("list bullet", "list number")),
     )
 
 
@@ -88,9 +88,6 @@ class Numbering:
         count = self._counters.get((num_id, level), start - 1) + 1
         self._counters[(num_id, level)] = count
         return f"{count}."
-
-    def is_numbered(self, num_id: str, level: int) -> bool:
-        return self._formats.get((num_id, level), ("bullet", 1))[0] not in ("bullet", "none")
 
     def _load(self, numbering: Any) -> None:
         abstract: dict[str, dict[int, tuple[str, int]]] = {}

@@ -47,6 +47,7 @@ HONOURED_KEYS = frozenset(
         "target_pages",
         "max_pages",
         "output_tables_as_HTML",
+        "output_tables_as_html",  # the Python SDK's field name, in case a client sends it as is
         "replace_failed_page_mode",
         "replace_failed_page_with_error_message_prefix",
         "replace_failed_page_with_error_message_suffix",

@@ -1,0 +1,226 @@
+"""The engine contract: every engine over every store ends each item exactly once.
+
+Real processors, real worker processes, real documents (made by tests/docgen.py).
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docgen import make_corpus, make_pdf
+from sqlalchemy import func, select
+
+from reams.bootstrap import Services, build
+from reams.domain.jobconfig import resolve
+from reams.domain.records import Job
+from reams.settings import Settings
+from reams.store import tables as t
+from reams.store.ingest import sync_folder
+
+TERMINAL = ("completed", "failed", "cancelled")
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        workers=2,
+        lease_s=3,
+        poll_interval_s=0.05,
+        retry_backoff_s=0.05,
+    )
+    built = build(settings)
+    yield built
+    built.close()
+
+
+def submit(services: Services, folder: Path, parameters: dict[str, Any] | None = None) -> Job:
+    project = services.store.ensure_project("default")
+    directory_id = sync_folder(services.store, services.blobs, project_id=project.id, root=folder)
+    config = {
+        "job_name": "parse_raw_file_job",
+        "parameters": {"type": "parse", **(parameters or {})},
+    }
+    job = services.store.create_job(
+        project_id=project.id,
+        settings=resolve(config),
+        job_config=config,
+        directory_id=directory_id,
+        item_ids=None,
+    )
+    services.engine.start()
+    services.engine.submit(job.id)
+    return job
+
+
+def wait(services: Services, job_id: str, *, timeout: float = 120) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = services.store.get_job(job_id, project_id=None)
+        if job.status in TERMINAL:
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def items_by_name(services: Services, job_id: str) -> dict[str, Any]:
+    items, total = services.store.list_items(job_id, project_id=None, limit=10_000, offset=0)
+    assert total == len(items)
+    return {i.item_name: i for i in items}
+
+
+def assert_consistent(services: Services, job: Job) -> None:
+    items = items_by_name(services, job.id)
+    assert job.counts.total == job.total_items == len(items)
+    for status in ("pending", "processing", "completed", "failed", "skipped", "cancelled"):
+        assert getattr(job.counts, status) == sum(i.status == status for i in items.values())
+    with services.store.read() as conn:
+        per_item = conn.execute(
+            select(t.results.c.item_row_id, func.count())
+            .where(t.results.c.job_id == job.id)
+            .group_by(t.results.c.item_row_id)
+        ).all()
+    assert all(n == 1 for _, n in per_item), "an item has more than one result"
+    assert len(per_item) == job.counts.completed
+
+
+def test_mixed_folder_bad_files_fail_alone(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 12)
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    (folder / "empty.txt").write_bytes(b"")
+    with zipfile.ZipFile(folder / "sheet.xlsx", "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    make_pdf(folder / "locked.pdf", ["secret text"], password="pw")
+    job = wait(services, submit(services, folder).id)
+    assert job.status == "completed"
+    assert_consistent(services, job)
+    items = items_by_name(services, job.id)
+    codes = {name: items[name].error_code for name in items if items[name].status == "failed"}
+    assert codes == {
+        "corrupt.pdf": "corrupt_document",
+        "empty.txt": "empty_document",
+        "sheet.xlsx": "unsupported_format",
+        "locked.pdf": "encrypted_document",
+    }
+    assert all(items[n].error_message for n in codes)
+    assert job.counts.completed == 12
+
+
+def test_result_is_real_parse_output(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_pdf(folder / "report.pdf", ["Alpha bravo charlie", "Delta echo foxtrot"])
+    job = wait(services, submit(services, folder).id)
+    item = items_by_name(services, job.id)["report.pdf"]
+    assert item.status == "completed" and item.result_id.startswith("pjb-")
+    result = services.store.get_result(item.result_id, project_id=None)
+    import json
+
+    output = json.loads(services.blobs.get(result.output_sha256))
+    assert [p["page_number"] for p in output["pages"]] == [1, 2]
+    assert "Delta echo foxtrot" in output["pages"][1]["text"]
+
+
+def test_rerun_skips_already_processed_and_force_reprocesses(
+    services: Services, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 6)
+    first = wait(services, submit(services, folder).id)
+    second = wait(services, submit(services, folder).id)
+    assert second.counts.skipped == 6 and second.counts.completed == 0
+    first_items = items_by_name(services, first.id)
+    for name, item in items_by_name(services, second.id).items():
+        assert item.skip_reason == "already_processed"
+        assert item.result_id == first_items[name].result_id  # lineage to the earlier result
+    forced = wait(services, submit(services, folder, {"invalidate_cache": True}).id)
+    assert forced.counts.completed == 6
+    other = wait(services, submit(services, folder, {"max_pages": 1}).id)
+    assert other.counts.completed == 6  # other output-affecting parameters: no dedup
+    assert_consistent(services, forced)
+
+
+def test_size_limit_skips(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "small.md").write_text("# small\n\ntext")
+    (folder / "big.md").write_text("# big\n\n" + "word " * 5000)
+    services.engine.config = services.engine.ctx.config = type(services.engine.config)(
+        **{**services.engine.config.__dict__, "max_file_bytes": 1000}
+    )
+    job = wait(services, submit(services, folder).id)
+    items = items_by_name(services, job.id)
+    assert (items["big.md"].status, items["big.md"].skip_reason) == (
+        "skipped",
+        "size_limit_exceeded",
+    )
+    assert items["small.md"].status == "completed"
+
+
+def test_timeout_stops_a_slow_item_and_the_engine_carries_on(
+    services: Services, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 4, kinds=("md",))
+    make_pdf(folder / "long.pdf", [f"Page {n} " + "lorem ipsum " * 300 for n in range(400)])
+    job = wait(services, submit(services, folder, {"job_timeout_in_seconds": 0.2}).id)
+    items = items_by_name(services, job.id)
+    assert items["long.pdf"].status == "failed"
+    assert items["long.pdf"].error_code == "timeout"
+    assert job.counts.completed == 4
+    assert_consistent(services, job)
+
+
+def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 60, kinds=("pdf", "docx"))
+    job = submit(services, folder)
+    while services.store.get_job(job.id, project_id=None).counts.terminal < 2:
+        time.sleep(0.02)
+    cancelled = services.engine.cancel(job.id, reason="test")
+    assert cancelled.status == "cancelled"
+    assert cancelled.counts.pending == 0 and cancelled.counts.cancelled > 0
+    deadline = time.monotonic() + 30
+    while services.store.get_job(job.id, project_id=None).counts.processing:
+        stuck = [
+            (i.item_name, i.status, i.attempts)
+            for i in items_by_name(services, job.id).values()
+            if i.status == "processing"
+        ]
+        assert time.monotonic() < deadline, (
+            f"in-flight items never finished: {stuck} {services.store.get_job(job.id, project_id=None).counts}"
+        )
+        time.sleep(0.05)
+    final = services.store.get_job(job.id, project_id=None)
+    assert final.status == "cancelled"
+    assert_consistent(services, final)
+
+
+def test_restarted_engine_resumes_the_job(
+    services: Services, database_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 40, kinds=("pdf", "docx", "html"))
+    job = submit(services, folder)
+    while services.store.get_job(job.id, project_id=None).counts.terminal < 5:
+        time.sleep(0.02)
+    services.engine.stop(grace_s=10)
+    paused = services.store.get_job(job.id, project_id=None)
+    assert paused.counts.processing == 0  # in-flight items finished or were given back
+    assert paused.status == "running"
+    again = build(services.settings)
+    try:
+        again.engine.start()
+        final = wait(again, job.id)
+    finally:
+        again.close()
+    assert final.status == "completed" and final.counts.completed == 40
+    assert_consistent(services, final)
