@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docgen import make_corpus, make_pdf
 from sqlalchemy import func, select
 
+from docgen import make_corpus, make_pdf
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
@@ -190,14 +190,7 @@ def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path
     assert cancelled.counts.pending == 0 and cancelled.counts.cancelled > 0
     deadline = time.monotonic() + 30
     while services.store.get_job(job.id, project_id=None).counts.processing:
-        stuck = [
-            (i.item_name, i.status, i.attempts)
-            for i in items_by_name(services, job.id).values()
-            if i.status == "processing"
-        ]
-        assert time.monotonic() < deadline, (
-            f"in-flight items never finished: {stuck} {services.store.get_job(job.id, project_id=None).counts}"
-        )
+        assert time.monotonic() < deadline, "in-flight items never finished"
         time.sleep(0.05)
     final = services.store.get_job(job.id, project_id=None)
     assert final.status == "cancelled"

@@ -12,7 +12,6 @@ from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-
 from sqlalchemy.exc import DataError
 
 from reams.domain.errors import Conflict, InvalidRequest, NotFound, Unauthorized

@@ -49,7 +49,7 @@ class StoreBase:
 
 def to_record(cls: type[R], row: Row[Any] | Any, **extra: Any) -> R:
     """Build a frozen record from a row, taking the columns the record declares."""
-    data = row._mapping if hasattr(row, "_mapping") else row
+    data: Any = row._mapping if hasattr(row, "_mapping") else row
     values: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name in extra:

@@ -487,7 +487,7 @@ class Store(TransitionStore):
 def _count_statement(frm: ItemStatus, to: ItemStatus) -> Any:
     jc = t.jobs.c
     src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
-    n = bindparam("c_n")
+    n: Any = bindparam("c_n")
     return (
         update(t.jobs)
         .where(jc.id == bindparam("c_job"))
@@ -524,7 +524,7 @@ def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> A
 def _candidates_query(dialect: str, limit: int) -> Any:
     c, jc = t.items.c, t.jobs.c
     active = [JobStatus.DISPATCHED.value, JobStatus.RUNNING.value]
-    now = bindparam("q_now")
+    now: Any = bindparam("q_now")
     query = (
         select(c.id, c.job_id)
         .join(t.jobs, jc.id == c.job_id)
@@ -557,7 +557,7 @@ def _claim_statement() -> Any:
 def _start_statement() -> Any:
     jc = t.jobs.c
     done = sum(jc[n] for n in TERMINAL_COLUMNS)
-    now = bindparam("s_now")
+    now: Any = bindparam("s_now")
     return (
         update(t.jobs)
         .where(jc.id == bindparam("s_job"), jc.status.in_(["pending", "dispatched"]))
@@ -578,7 +578,7 @@ def _items_query() -> Any:
 
 def _finalize_statement() -> Any:
     jc = t.jobs.c
-    now = bindparam("f_now")
+    now: Any = bindparam("f_now")
     return (
         update(t.jobs)
         .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
