@@ -3,6 +3,7 @@ completes after a restart on the same data dir, every item exactly once."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -10,11 +11,22 @@ from pathlib import Path
 import pytest
 from llama_cloud import LlamaCloud
 
+from docgen import make_pdf
 from servers import start_server
 
 ENV = {"REAMS_LEASE_S": "2", "REAMS_WORKERS": "1"}
-DEADLINE_S = 120.0
-ITEMS = 150  # items take milliseconds: enough of them that the kill lands mid-job
+DEADLINE_S = 180.0
+ITEMS = 200
+KILL_AFTER = 20  # items finished when the server is killed: the job is well under way
+
+
+def _pdf(i: int) -> bytes:
+    """A distinct few-page PDF, so each item takes real parsing time."""
+    path = make_pdf(
+        Path(tempfile.mkdtemp()) / "doc.pdf",
+        [f"Document {i} page {n}: {uuid.uuid4()} " + "lorem ipsum dolor " * 80 for n in range(6)],
+    )
+    return path.read_bytes()
 
 
 def client(base_url: str) -> LlamaCloud:
@@ -30,13 +42,15 @@ def test_job_survives_sigkill(tmp_path: Path) -> None:
         sdk = client(first.base_url)
         directory = sdk.beta.directories.create(name="crash")
         for i in range(ITEMS):
-            body = f"# Doc {i}\n\n{uuid.uuid4()}\n".encode()
-            sdk.beta.directories.files.upload(directory.id, upload_file=(f"d{i}.md", body))
+            sdk.beta.directories.files.upload(directory.id, upload_file=(f"d{i}.pdf", _pdf(i)))
         job = sdk.beta.batch.create(job_config={}, directory_id=directory.id)
-        before = sdk.beta.batch.get_status(job.id).job
+        deadline = time.monotonic() + DEADLINE_S
+        while (before := sdk.beta.batch.get_status(job.id).job).processed_items < KILL_AFTER:
+            assert time.monotonic() < deadline, before
+            time.sleep(0.01)
     finally:
         first.kill()
-    assert before.status != "completed", "the job must still have work when the server dies"
+    assert before.status == "running", "the job must still have work when the server dies"
     second = start_server(tmp_path, env=ENV)
     try:
         sdk = client(second.base_url)
