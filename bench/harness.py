@@ -1,0 +1,112 @@
+"""Shared plumbing of the benchmarks: figures, statistics, the ``reams run`` command, corpora.
+
+Every benchmark returns :class:`Figure` rows; ``run_all.py`` turns them into the README table.
+Timings are wall-clock (``time.perf_counter``) and every ratio compares runs made side by side
+in the same invocation, because the machine is shared and absolute times drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+CLI_TIMEOUT_S = 900.0  # a bound, not an expectation: one `reams run` of the largest preset
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the results table; ``passed`` is None for figures without a target."""
+
+    name: str
+    target: str
+    measured: str
+    passed: bool | None
+    detail: str = ""
+
+    @property
+    def verdict(self) -> str:
+        return {True: "pass", False: "FAIL", None: "info"}[self.passed]
+
+
+def docgen() -> Any:
+    """The project's document generators (``tests/docgen.py``)."""
+    tests = str(REPO / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import docgen as module
+
+    return module
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (``pct`` in 0..100) of a non-empty sample."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def reams_command() -> list[str]:
+    """The installed ``reams`` console script next to this interpreter, else ``-m reams``."""
+    script = Path(sys.executable).parent / "reams"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reams"]
+
+
+def reams_run(
+    src: Path, *, out: Path, data_dir: Path, workers: int, force: bool = False
+) -> float:
+    """Wall time of one whole ``reams run SRC --job parse`` command (raises if it fails)."""
+    command = [*reams_command(), "run", str(src), "--job", "parse", "--out", str(out)]
+    command += ["--workers", str(workers), *(["--force"] if force else [])]
+    env = {**os.environ, "REAMS_DATA_DIR": str(data_dir), "COLUMNS": "120"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, env=env, capture_output=True, timeout=CLI_TIMEOUT_S, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).decode(errors="replace")[-2000:]
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}:\n{tail}")
+    return elapsed
+
+
+def last_job_counts(data_dir: Path) -> dict[str, int]:
+    """Item counts of the newest job in ``data_dir``'s store (to check what a run did)."""
+    from sqlalchemy import select
+
+    from reams.settings import Settings
+    from reams.store import tables as t
+    from reams.store.db import make_engine
+    from reams.store.transitions import Store
+
+    db = make_engine(Settings(data_dir=data_dir).resolved_database_url())
+    try:
+        store = Store(db)
+        with store.read() as conn:
+            job_id = conn.execute(
+                select(t.jobs.c.id).order_by(t.jobs.c.created_at.desc()).limit(1)
+            ).scalar_one()
+        counts = store.get_job(job_id, project_id=None).counts
+        return {name: int(value) for name, value in dataclasses.asdict(counts).items()}
+    finally:
+        db.dispose()
+
+
+def ratio_text(value: float) -> str:
+    return f"{value:.2f}×"
+
+
+def seconds_text(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"

@@ -1,0 +1,151 @@
+"""End-to-end overhead of ``reams run`` over the bare parse work, and the cost of a re-run.
+
+The same generated folder (``docgen.make_corpus``: pdf, docx, html, md, csv, txt) is processed
+in each round, in alternating order, by:
+
+* **bare loop, cold**: a fresh interpreter that reads every file and calls
+  ``reams.processors.run("parse", ...)`` in a plain loop (wall time of the whole process, so it
+  pays interpreter start-up and library imports, as the command does);
+* **bare loop, warm**: the same loop inside this process (libraries already imported): the
+  stricter, informational baseline;
+* **reams run --workers 1**: the whole command as a subprocess with a fresh ``REAMS_DATA_DIR``
+  (store, worker process, outputs written);
+* **re-run**: the same command again, where every file is skipped as ``already_processed``.
+
+``python bench/overhead.py [--files 1000] [--rounds 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import (
+    Figure,
+    docgen,
+    last_job_counts,
+    median,
+    ratio_text,
+    reams_run,
+    seconds_text,
+)
+
+KINDS = ("pdf", "docx", "html", "md", "csv", "txt")
+TARGET_RATIO = 1.10
+TARGET_RERUN_PER_1000_S = 1.0
+BARE_TIMEOUT_S = 900.0
+
+
+def bare_loop(src: Path) -> float:
+    """Seconds to parse every file of ``src`` in-process, in a plain loop."""
+    from reams import processors
+
+    started = time.perf_counter()
+    for path in sorted(p for p in src.iterdir() if p.is_file()):
+        processors.run("parse", path.read_bytes(), path.name, {"type": "parse"})
+    return time.perf_counter() - started
+
+
+def bare_loop_cold(src: Path) -> float:
+    """Wall time of a fresh interpreter running :func:`bare_loop` (start-up included)."""
+    command = [sys.executable, __file__, "--bare-loop", str(src)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, timeout=BARE_TIMEOUT_S)
+    return time.perf_counter() - started
+
+
+@dataclass
+class Samples:
+    """Timings of every round, by what was timed."""
+
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    cli: list[float] = field(default_factory=list)
+    rerun: list[float] = field(default_factory=list)
+
+
+def one_round(src: Path, work: Path, samples: Samples, *, cli_first: bool) -> None:
+    """Time the bare loops and the command (first run, then the re-run) in the given order."""
+
+    def bare() -> None:
+        samples.cold.append(bare_loop_cold(src))
+        samples.warm.append(bare_loop(src))
+
+    def cli() -> None:
+        data, out = Path(tempfile.mkdtemp(dir=work)), Path(tempfile.mkdtemp(dir=work))
+        samples.cli.append(reams_run(src, out=out, data_dir=data, workers=1))
+        samples.rerun.append(reams_run(src, out=out, data_dir=data, workers=1))
+        check_rerun(data, expected=sum(1 for _ in src.iterdir()))
+
+    for step in (cli, bare) if cli_first else (bare, cli):
+        step()
+
+
+def check_rerun(data_dir: Path, *, expected: int) -> None:
+    counts = last_job_counts(data_dir)
+    if counts["skipped"] != expected:
+        raise RuntimeError(f"re-run should skip all {expected} files; it recorded {counts}")
+
+
+def measure(*, files: int = 1000, rounds: int = 3) -> list[Figure]:
+    """Generate the folder once, run ``rounds`` alternating rounds, report medians."""
+    with tempfile.TemporaryDirectory(prefix="reams-bench-overhead-") as tmp:
+        work = Path(tmp)
+        src = work / "docs"
+        docgen().make_corpus(src, files, kinds=KINDS, seed=11)
+        bare_loop(src)  # warm the in-process libraries once, outside any timing
+        samples = Samples()
+        for index in range(rounds):
+            one_round(src, work, samples, cli_first=index % 2 == 1)
+    return figures(samples, files=files, rounds=rounds)
+
+
+def figures(samples: Samples, *, files: int, rounds: int) -> list[Figure]:
+    cold, warm, cli, rerun = map(median, (samples.cold, samples.warm, samples.cli, samples.rerun))
+    rerun_budget = TARGET_RERUN_PER_1000_S * files / 1000
+    basis = f"median of {rounds} rounds, {files} mixed files"
+    return [
+        Figure(
+            f"`reams run --workers 1` / bare loop ({files} files, both from a fresh interpreter)",
+            f"≤ {TARGET_RATIO:.2f}×",
+            ratio_text(cli / cold),
+            cli / cold <= TARGET_RATIO,
+            f"{basis}: command {seconds_text(cli)}, bare loop {seconds_text(cold)}",
+        ),
+        Figure(
+            "`reams run --workers 1` / warm in-process bare loop",
+            "(info)",
+            ratio_text(cli / warm),
+            None,
+            f"{basis}: warm loop {seconds_text(warm)} (imports already paid)",
+        ),
+        Figure(
+            f"re-run, all {files} files skipped as already_processed",
+            f"< {seconds_text(rerun_budget)}",
+            seconds_text(rerun),
+            rerun < rerun_budget,
+            f"{basis}: whole command, start-up included",
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bare-loop", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_loop is not None:  # the child side of bare_loop_cold
+        print(f"{bare_loop(args.bare_loop):.4f}")
+        return
+    for figure in measure(files=args.files, rounds=args.rounds):
+        print(f"{figure.verdict:4}  {figure.name}: {figure.measured} ({figure.detail})")
+
+
+if __name__ == "__main__":
+    main()
