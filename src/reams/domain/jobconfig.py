@@ -81,7 +81,10 @@ def resolve(job_config: Mapping[str, Any]) -> JobSettings:
     return JobSettings(
         job_type=job_type,
         parameters=params,
-        parameters_hash=parameters_hash(job_type.value, params),
+        # `type` only repeats the job type; `{}` and `{"type": "parse"}` are the same job.
+        parameters_hash=parameters_hash(
+            job_type.value, {k: v for k, v in params.items() if k != "type"}
+        ),
         timeout_s=_positive(params, "job_timeout_in_seconds"),
         timeout_per_page_s=_positive(params, "job_timeout_extra_time_per_page_in_seconds"),
         bypass_cache=bool(params.get("invalidate_cache")),
