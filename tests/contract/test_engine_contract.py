@@ -217,3 +217,18 @@ def test_restarted_engine_resumes_the_job(
         again.close()
     assert final.status == "completed" and final.counts.completed == 40
     assert_consistent(services, final)
+
+
+def test_estimated_completion_appears_while_running(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    make_corpus(folder, 80, kinds=("pdf", "docx"))
+    job = submit(services, folder)
+    deadline = time.monotonic() + 60
+    while (running := services.store.get_job(job.id, project_id=None)).counts.terminal < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert running.status == "running"  # 80 documents take far longer than 3
+    assert running.estimated_completion_at is not None
+    assert running.estimated_completion_at >= running.updated_at
+    final = wait(services, job.id)
+    assert final.status == "completed" and final.estimated_completion_at is None
