@@ -1,0 +1,80 @@
+"""Isolated worker processes: timeouts, crashes and recycling, with real child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from docgen import make_pdf
+from reams.domain.errors import ProcessorError
+from reams.engine.isolation import IsolatedWorker, Task
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> dict[str, Path]:
+    small = tmp_path / "small.md"
+    small.write_text("# Hello\n\nworld\n")
+    big = make_pdf(tmp_path / "big.pdf", [f"Page {n} " + "lorem ipsum " * 300 for n in range(400)])
+    return {"small": small, "big": big}
+
+
+def task(path: Path, timeout_s: float = 30.0) -> Task:
+    return Task("parse", str(path), path.name, {}, timeout_s)
+
+
+def test_output_comes_back(docs: dict[str, Path]) -> None:
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024)
+    try:
+        output = worker.run(task(docs["small"]))
+    finally:
+        worker.close()
+    assert "Hello" in output["markdown_full"]
+
+
+def test_timeout_kills_the_child_and_the_next_task_runs(docs: dict[str, Path]) -> None:
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024)
+    try:
+        with pytest.raises(ProcessorError) as info:
+            worker.run(task(docs["big"], timeout_s=0.05))
+        assert info.value.code == "timeout" and not info.value.retryable
+        assert "world" in worker.run(task(docs["small"]))["markdown_full"]
+    finally:
+        worker.close()
+
+
+def test_a_killed_child_is_a_retryable_crash(docs: dict[str, Path]) -> None:
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024)
+    worker.run(task(docs["small"]))
+    assert worker._proc is not None
+    pid = worker._proc.pid
+    killer = threading.Timer(0.05, os.kill, args=(pid, signal.SIGKILL))
+    killer.start()
+    try:
+        with pytest.raises(ProcessorError) as info:
+            worker.run(task(docs["big"]))
+        assert info.value.code == "worker_crashed" and info.value.retryable
+        assert "Hello" in worker.run(task(docs["small"]))["markdown_full"]
+    finally:
+        killer.cancel()
+        worker.close()
+
+
+def test_children_are_recycled_after_max_items(docs: dict[str, Path]) -> None:
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=2, max_rss_mb=1024)
+    pids = []
+    try:
+        for _ in range(5):
+            worker.run(task(docs["small"]))
+            if worker._proc is not None:
+                pids.append(worker._proc.pid)
+            time.sleep(0)
+    finally:
+        worker.close()
+    # After every second item the child is replaced: never more than two items per pid.
+    assert len(set(pids)) >= 2
+    assert all(pids.count(p) <= 1 for p in set(pids))
