@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pathlib
-import sys
 from collections.abc import Callable
 
 import pytest
 
-# Until ``tests`` is on pytest's pythonpath, put it there for ``from docgen import ...``.
-_TESTS_DIR = pathlib.Path(__file__).resolve().parents[2]
-if str(_TESTS_DIR) not in sys.path:
-    sys.path.insert(0, str(_TESTS_DIR))
+from corpus import corpus_root
 
-CORPUS = pathlib.Path("/work/shared/corpus")
+CORPUS = corpus_root()
 
 
 @pytest.fixture
