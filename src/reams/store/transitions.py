@@ -260,13 +260,23 @@ class TransitionStore(JobStore):
             )
 
     # -- outcomes ----------------------------------------------------------------------------
-    def _mine(self, item: Item, owner: str) -> list[Any]:
-        c = t.items.c
-        return [c.id == item.id, c.lease_owner == owner]
+    def _settle(self, item: Item, *, owner: str, to: ItemStatus, values: dict[str, Any]) -> bool:
+        """Move one in-flight item leased to ``owner`` on, in its own transaction."""
+        with self.tx() as conn:
+            return self._move_mine(
+                conn, item, owner=owner, frm=ItemStatus.PROCESSING, to=to, values=values
+            )
 
     def complete(self, item: Item, *, owner: str, outcome: Outcome) -> bool:
         """Record a result and complete the item, atomically; False if the lease was lost."""
         now = utcnow()
+        values = {
+            "result_id": outcome.result_id,
+            "completed_at": now,
+            "error_code": None,
+            "error_message": None,
+            "lease_expires_at": None,
+        }
         with self.tx() as conn:
             if not self._move_mine(
                 conn,
@@ -274,13 +284,7 @@ class TransitionStore(JobStore):
                 owner=owner,
                 frm=ItemStatus.PROCESSING,
                 to=ItemStatus.COMPLETED,
-                values={
-                    "result_id": outcome.result_id,
-                    "completed_at": now,
-                    "error_code": None,
-                    "error_message": None,
-                    "lease_expires_at": None,
-                },
+                values=values,
             ):
                 return False
             conn.execute(
@@ -289,64 +293,34 @@ class TransitionStore(JobStore):
         return True
 
     def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool:
-        now = utcnow()
-        with self.tx() as conn:
-            return bool(
-                self._move_mine(
-                    conn,
-                    item,
-                    owner=owner,
-                    frm=ItemStatus.PROCESSING,
-                    to=ItemStatus.FAILED,
-                    values={
-                        "error_code": code,
-                        "error_message": message,
-                        "completed_at": now,
-                        "lease_expires_at": None,
-                    },
-                )
-            )
+        values = {
+            "error_code": code,
+            "error_message": message,
+            "completed_at": utcnow(),
+            "lease_expires_at": None,
+        }
+        return self._settle(item, owner=owner, to=ItemStatus.FAILED, values=values)
 
     def retry_later(
         self, item: Item, *, owner: str, code: str, message: str, delay_s: float
     ) -> bool:
-        now = utcnow()
-        with self.tx() as conn:
-            return bool(
-                self._move_mine(
-                    conn,
-                    item,
-                    owner=owner,
-                    frm=ItemStatus.PROCESSING,
-                    to=ItemStatus.PENDING,
-                    values={
-                        "error_code": code,
-                        "error_message": message,
-                        "lease_owner": None,
-                        "lease_expires_at": None,
-                        "not_before": now + timedelta(seconds=delay_s),
-                    },
-                )
-            )
+        values = {
+            "error_code": code,
+            "error_message": message,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "not_before": utcnow() + timedelta(seconds=delay_s),
+        }
+        return self._settle(item, owner=owner, to=ItemStatus.PENDING, values=values)
 
     def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool:
-        now = utcnow()
-        with self.tx() as conn:
-            return bool(
-                self._move_mine(
-                    conn,
-                    item,
-                    owner=owner,
-                    frm=ItemStatus.PROCESSING,
-                    to=ItemStatus.SKIPPED,
-                    values={
-                        "skip_reason": reason,
-                        "result_id": result_id,
-                        "completed_at": now,
-                        "lease_expires_at": None,
-                    },
-                )
-            )
+        values = {
+            "skip_reason": reason,
+            "result_id": result_id,
+            "completed_at": utcnow(),
+            "lease_expires_at": None,
+        }
+        return self._settle(item, owner=owner, to=ItemStatus.SKIPPED, values=values)
 
     def release(self, item: Item, *, owner: str) -> bool:
         """Give an unfinished item back (engine shutting down); the attempt does not count."""
@@ -358,7 +332,7 @@ class TransitionStore(JobStore):
                     job_id=item.job_id,
                     frm=ItemStatus.PROCESSING,
                     to=ItemStatus.PENDING,
-                    where=self._mine(item, owner),
+                    where=[t.items.c.id == item.id, t.items.c.lease_owner == owner],
                     now=now,
                     values={
                         "lease_owner": None,
