@@ -142,15 +142,7 @@ def wait_for_results(data_dir: Path, at_least: int, proc: subprocess.Popen[str])
     [
         pytest.param(False, id="signal-to-reams"),
         # A terminal's Ctrl-C reaches the whole foreground process group, worker children too.
-        pytest.param(
-            True,
-            id="terminal-ctrl-c",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="engine worker children do not ignore SIGINT yet: the item in flight "
-                "dies with a KeyboardInterrupt traceback and is recorded as worker_crashed",
-            ),
-        ),
+        pytest.param(True, id="terminal-ctrl-c"),
     ],
 )
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes_the_rest_without_repeats(

@@ -28,7 +28,6 @@ from reams.domain.jobconfig import JobSettings, resolve
 from reams.domain.records import Job
 from reams.domain.states import JobStatus
 from reams.engine.base import Engine
-from reams.engine.local import LocalEngine
 from reams.settings import Settings
 from reams.store.ingest import sync_folder
 
@@ -64,8 +63,7 @@ def job_config(job: str, params: list[str], *, force: bool) -> tuple[dict[str, A
 
 
 def stop_engine(engine: Engine, *, grace_s: float | None = None) -> None:
-    # Only the local engine takes a grace period; the Engine protocol's stop() does not (yet).
-    if grace_s is not None and isinstance(engine, LocalEngine):
+    if grace_s is not None:
         engine.stop(grace_s=grace_s)
     else:
         engine.stop()

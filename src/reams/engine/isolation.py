@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import signal
 import subprocess
 import sys
 from collections import deque
@@ -64,6 +65,8 @@ def child_main(argv: list[str]) -> None:
     inbound = Connection(int(argv[0]), writable=False)
     outbound = Connection(int(argv[1]), readable=False)
     _limit_memory(int(argv[2]))
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import reams.processors  # noqa: F401  (loaded before "ready" so timeouts exclude it)
 
     outbound.send(("ready", None))
@@ -100,7 +103,7 @@ class IsolatedWorker:
         self._proc: subprocess.Popen[bytes] | None = None
         self._io: tuple[Connection, Connection] | None = None
         self._done = 0
-        self._queue: deque[Task] = deque()
+        self._queue: deque[tuple[Task, bool]] = deque()  # (task, handed to the child)
 
     def _ensure(self) -> tuple[Connection, Connection]:
         if self._proc is None or self._proc.poll() is not None or self._io is None:
@@ -127,21 +130,31 @@ class IsolatedWorker:
         )
 
     def submit(self, task: Task) -> None:
-        """Hand a task to the child; it starts as soon as the previous one is collected."""
-        outbound, _ = self._ensure()
+        """Hand a task to the child; it starts as soon as the previous one is collected.
+
+        Never raises: a child that cannot take the task shows up as ``worker_crashed`` when
+        the task is collected, so callers have one place to handle outcomes.
+        """
+        handed = self._hand_over(task)  # may replace the child (and the queue) first
+        self._queue.append((task, handed))
+
+    def _hand_over(self, task: Task) -> bool:
         try:
+            outbound, _ = self._ensure()
             outbound.send(task)
-        except OSError:
+        except (OSError, ProcessorError):
             self.close(kill=True)
-            raise ProcessorError(
-                "worker_crashed", "The worker process stopped before this item.", retryable=True
-            ) from None
-        self._queue.append(task)
+            return False
+        return True
 
     def collect(self) -> dict[str, Any]:
         """The oldest submitted task's output (its timeout counts from now)."""
-        task = self._queue.popleft()
-        _, inbound = self._ensure()
+        task, handed = self._queue.popleft()
+        if not handed or self._io is None:
+            raise ProcessorError(
+                "worker_crashed", "The worker process stopped before this item.", retryable=True
+            )
+        inbound = self._io[1]
         if not inbound.poll(task.timeout_s):
             self.close(kill=True)
             raise ProcessorError(
@@ -173,8 +186,8 @@ class IsolatedWorker:
     def close(self, *, kill: bool = False) -> None:
         proc, io = self._proc, self._io
         self._proc = self._io = None
-        # Tasks queued behind a killed one are lost with the child; callers resubmit them.
-        self._queue.clear()
+        # Tasks queued behind this child are lost with it: they come back as crashes.
+        self._queue = deque((task, False) for task, _ in self._queue)
         if proc is None:
             return
         if not kill and io is not None and proc.poll() is None:
