@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import String, bindparam, cast, func, insert, literal, select, update
 
 from reams.domain import ids
 from reams.domain.errors import InvalidRequest, NotFound
@@ -18,8 +18,6 @@ from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.catalog import CatalogStore
 from reams.store.db import aware, utcnow
-
-INSERT_CHUNK = 2000
 
 
 def _counts(row: Any) -> Counts:
@@ -61,7 +59,12 @@ class JobStore(CatalogStore):
         item_ids: Sequence[str] | None,
         namespace: str | None = None,
     ) -> Job:
-        sources = self._job_sources(project_id, directory_id, item_ids)
+        """Write the job and all its items (pending) in one transaction.
+
+        Items are copied by one ``INSERT ... SELECT`` from the directory files, so a job of
+        100,000 files never passes through Python row by row.
+        """
+        sources = self._sources(project_id, directory_id, item_ids)
         now = utcnow()
         job_id = ids.new_id(ids.BATCH_JOB)
         job_row = {
@@ -74,66 +77,43 @@ class JobStore(CatalogStore):
             "namespace": namespace,
             "job_config": job_config,
             "parameters_hash": settings.parameters_hash,
-            "total_items": len(sources),
-            "n_pending": len(sources),
+            "total_items": 0,
+            "n_pending": 0,
             "created_at": now,
             "updated_at": now,
         }
         with self.tx() as conn:
             conn.execute(insert(t.jobs).values(**job_row))
-            self._insert_items(conn, job_id, project_id, sources, now)
+            conn.execute(_insert_items(sources, job_id, project_id, now))
+            # Counted, not rowcount: drivers disagree on it for INSERT ... SELECT.
+            n = conn.execute(select(func.count()).where(t.items.c.job_id == job_id)).scalar_one()
+            conn.execute(
+                update(t.jobs).where(t.jobs.c.id == job_id).values(total_items=n, n_pending=n)
+            )
         return self.get_job(job_id, project_id=project_id)
 
-    def _insert_items(
-        self, conn: Connection, job_id: str, project_id: str, sources: list[Any], now: datetime
-    ) -> None:
-        rows = [
-            {
-                "id": ids.new_id(ids.ITEM),
-                "job_id": job_id,
-                "seq": seq,
-                "project_id": project_id,
-                "item_id": s.id,
-                "item_name": s.display_name,
-                "file_id": s.file_id,
-                "sha256": s.sha256,
-                "size": s.size,
-                "status": ItemStatus.PENDING.value,
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for seq, s in enumerate(sources)
-        ]
-        for start in range(0, len(rows), INSERT_CHUNK):
-            conn.execute(insert(t.items), rows[start : start + INSERT_CHUNK])
-
-    def _job_sources(
+    def _sources(
         self, project_id: str, directory_id: str | None, item_ids: Sequence[str] | None
-    ) -> list[Any]:
-        d, f = t.directory_files.c, t.files.c
-        query = (
-            select(d.id, d.display_name, d.file_id, f.sha256, f.size)
-            .join(t.files, t.files.c.id == d.file_id)
-            .where(d.project_id == project_id, d.deleted_at.is_(None))
-            .order_by(d.seq, d.id)
-        )
+    ) -> Any:
+        """The live directory files a job covers (checked to exist), as a query."""
+        d = t.directory_files.c
         if directory_id is None and not item_ids:
             raise InvalidRequest(
                 "give directory_id or item_ids (neither was given)", status_code=422
             )
+        where = [d.project_id == project_id, d.deleted_at.is_(None), d.file_id.is_not(None)]
         if directory_id is not None:
             self.get_directory(directory_id, project_id=project_id)
-            query = query.where(d.directory_id == directory_id)
+            where.append(d.directory_id == directory_id)
         if item_ids:
-            query = query.where(d.id.in_(list(dict.fromkeys(item_ids))))
-        with self.read() as conn:
-            rows = conn.execute(query).all()
-        if item_ids:
-            missing = sorted(set(item_ids) - {r.id for r in rows})
+            wanted = list(dict.fromkeys(item_ids))
+            where.append(d.id.in_(wanted))
+            with self.read() as conn:
+                found = set(conn.execute(select(d.id).where(*where)).scalars())
+            missing = [i for i in wanted if i not in found]
             if missing:
                 raise NotFound("directory file", ", ".join(missing[:5]))
-        return list(rows)
+        return where
 
     def get_job(self, job_id: str, *, project_id: str | None) -> Job:
         """One job; ``project_id=None`` for engine-side reads (any project)."""
@@ -251,3 +231,44 @@ def _dedup_query() -> Any:
         .order_by(c.processed_at)
         .limit(1)
     )
+
+
+def _insert_items(where: list[Any], job_id: str, project_id: str, now: datetime) -> Any:
+    d, f = t.directory_files.c, t.files.c
+    seq = func.row_number().over(order_by=(d.seq, d.id)) - 1
+    prefix = job_id.replace(ids.BATCH_JOB, ids.ITEM, 1) + "-"
+    rows = (
+        select(
+            (literal(prefix) + cast(seq, String)).label("id"),
+            literal(job_id).label("job_id"),
+            seq.label("seq"),
+            literal(project_id).label("project_id"),
+            d.id.label("item_id"),
+            d.display_name.label("item_name"),
+            d.file_id,
+            f.sha256,
+            f.size,
+            literal(ItemStatus.PENDING.value).label("status"),
+            literal(0).label("attempts"),
+            literal(now, type_=t.TS).label("created_at"),
+            literal(now, type_=t.TS).label("updated_at"),
+        )
+        .join(t.files, f.id == d.file_id)
+        .where(*where)
+    )
+    columns = [
+        "id",
+        "job_id",
+        "seq",
+        "project_id",
+        "item_id",
+        "item_name",
+        "file_id",
+        "sha256",
+        "size",
+        "status",
+        "attempts",
+        "created_at",
+        "updated_at",
+    ]
+    return insert(t.items).from_select(columns, rows)
