@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -13,6 +14,7 @@ import pytest
 from docgen import make_pdf
 from reams.domain.errors import ProcessorError
 from reams.engine.isolation import IsolatedWorker, Task
+from reams.engine.outputs import ProcessorOutput
 
 
 @pytest.fixture
@@ -21,6 +23,10 @@ def docs(tmp_path: Path) -> dict[str, Path]:
     small.write_text("# Hello\n\nworld\n")
     big = make_pdf(tmp_path / "big.pdf", [f"Page {n} " + "lorem ipsum " * 300 for n in range(400)])
     return {"small": small, "big": big}
+
+
+def markdown(output: ProcessorOutput) -> str:
+    return str(json.loads(output.blob)["markdown_full"])
 
 
 def task(path: Path, timeout_s: float = 30.0) -> Task:
@@ -33,7 +39,8 @@ def test_output_comes_back(docs: dict[str, Path]) -> None:
         output = worker.run(task(docs["small"]))
     finally:
         worker.close()
-    assert "Hello" in output["markdown_full"]
+    assert "Hello" in json.loads(output.blob)["markdown_full"]
+    assert output.metadata is not None and output.metadata["detected_type"] == "markdown"
 
 
 def test_timeout_kills_the_child_and_the_next_task_runs(docs: dict[str, Path]) -> None:
@@ -42,7 +49,7 @@ def test_timeout_kills_the_child_and_the_next_task_runs(docs: dict[str, Path]) -
         with pytest.raises(ProcessorError) as info:
             worker.run(task(docs["big"], timeout_s=0.05))
         assert info.value.code == "timeout" and not info.value.retryable
-        assert "world" in worker.run(task(docs["small"]))["markdown_full"]
+        assert "world" in markdown(worker.run(task(docs["small"])))
     finally:
         worker.close()
 
@@ -58,7 +65,7 @@ def test_a_killed_child_is_a_retryable_crash(docs: dict[str, Path]) -> None:
         with pytest.raises(ProcessorError) as info:
             worker.run(task(docs["big"]))
         assert info.value.code == "worker_crashed" and info.value.retryable
-        assert "Hello" in worker.run(task(docs["small"]))["markdown_full"]
+        assert "Hello" in markdown(worker.run(task(docs["small"])))
     finally:
         killer.cancel()
         worker.close()

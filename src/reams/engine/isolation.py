@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reams.domain.errors import ProcessorError
+from reams.engine.outputs import ProcessorOutput, encode
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def _run_task(task: Task) -> tuple[str, Any]:
 
     try:
         data = Path(task.path).read_bytes()
-        return "ok", processors.run(task.job_type, data, task.filename, task.parameters)
+        return "ok", encode(processors.run(task.job_type, data, task.filename, task.parameters))
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)
     except MemoryError:
@@ -113,7 +114,7 @@ class IsolatedWorker:
             self._await_ready(self._io[1])
         return self._io
 
-    def run(self, task: Task) -> dict[str, Any]:
+    def run(self, task: Task) -> ProcessorOutput:
         """Run a task; raises ProcessorError: ``timeout``, ``worker_crashed`` or the processor's."""
         self.submit(task)
         return self.collect()
@@ -147,7 +148,7 @@ class IsolatedWorker:
             return False
         return True
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> ProcessorOutput:
         """The oldest submitted task's output (its timeout counts from now)."""
         task, handed = self._queue.popleft()
         if not handed or self._io is None:
@@ -171,7 +172,9 @@ class IsolatedWorker:
         if status == "error":
             code, message, retryable = payload
             raise ProcessorError(code, message, retryable=retryable)
-        return dict(payload)
+        if not isinstance(payload, ProcessorOutput):  # a protocol slip, not the document's fault
+            raise ProcessorError("processing_error", "The worker answered something unexpected.")
+        return payload
 
     @property
     def busy(self) -> bool:

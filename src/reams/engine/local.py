@@ -13,13 +13,13 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from reams.domain.errors import ProcessorError
 from reams.domain.records import Item, Job
 from reams.domain.states import JobStatus
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import IsolatedWorker, Task
+from reams.engine.outputs import ProcessorOutput
 from reams.engine.run_item import RunContext, begin_item, end_item
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
@@ -212,7 +212,7 @@ class LocalEngine:
             self.store.finalize_if_done(job_id)
 
 
-def _collect(worker: IsolatedWorker) -> dict[str, Any] | ProcessorError:
+def _collect(worker: IsolatedWorker) -> ProcessorOutput | ProcessorError:
     try:
         return worker.collect()
     except ProcessorError as exc:

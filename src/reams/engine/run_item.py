@@ -7,7 +7,6 @@ with a compare-and-set in the store (counters move in the same transaction).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from reams.domain.records import Item
 from reams.domain.states import SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
+from reams.engine.outputs import ProcessorOutput
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Outcome, Store
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class Executor(Protocol):
     """Runs a processor task somewhere isolated; raises ProcessorError on failure."""
 
-    def run(self, task: Task) -> dict[str, Any]: ...
+    def run(self, task: Task) -> ProcessorOutput: ...
 
 
 @dataclass
@@ -77,7 +77,7 @@ def begin_item(ctx: RunContext, item: Item) -> Task | str:
 
 
 def end_item(
-    ctx: RunContext, item: Item, output: dict[str, Any] | ProcessorError, duration_s: float
+    ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError, duration_s: float
 ) -> str:
     """Second half of ``run_item``: record the processor's output or error."""
     if isinstance(output, ProcessorError):
@@ -92,7 +92,7 @@ def run_item(ctx: RunContext, item: Item, executor: Executor) -> str:
         return task
     started = time.perf_counter()
     try:
-        output: dict[str, Any] | ProcessorError = executor.run(task)
+        output: ProcessorOutput | ProcessorError = executor.run(task)
     except ProcessorError as exc:
         output = exc
     return end_item(ctx, item, output, time.perf_counter() - started)
@@ -136,17 +136,16 @@ def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> str:
 
 
 def _record_success(
-    ctx: RunContext, settings: JobSettings, item: Item, output: dict[str, Any], duration: float
+    ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput, duration: float
 ) -> str:
-    blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
     outcome = Outcome(
         result_id=ids.new_id(prefix),
         job_type=settings.job_type.value,
         job_config=ctx.job_config(item.job_id),
         parameters_hash=settings.parameters_hash,
-        output_sha256=ctx.blobs.put(blob),
-        output_metadata=_output_metadata(output),
+        output_sha256=ctx.blobs.put(output.blob),
+        output_metadata=output.metadata,
         cacheable=not settings.do_not_cache,
         duration_s=round(duration, 4),
     )
@@ -154,11 +153,3 @@ def _record_success(
         return "completed"
     log.warning("lease on %s was lost before completion; outcome discarded", item.id)
     return "lost"
-
-
-def _output_metadata(output: dict[str, Any]) -> dict[str, Any] | None:
-    document = output.get("document")
-    if not isinstance(document, dict):
-        return None
-    keys = ("detected_type", "page_count", "warnings", "ignored_options")
-    return {k: document[k] for k in keys if k in document}

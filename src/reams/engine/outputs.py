@@ -1,0 +1,33 @@
+"""What a worker process hands back: the encoded result blob and a little metadata.
+
+Encoding happens in the worker, so the engine's own process only hashes and stores bytes; on
+two cores that keeps the parent from competing with the workers for CPU.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+METADATA_KEYS = ("detected_type", "page_count", "warnings", "ignored_options")
+
+
+@dataclass(frozen=True)
+class ProcessorOutput:
+    """A processor's output as stored: JSON bytes, plus metadata kept on the result row."""
+
+    blob: bytes
+    metadata: dict[str, Any] | None
+
+
+def encode(output: dict[str, Any]) -> ProcessorOutput:
+    blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
+    return ProcessorOutput(blob=blob, metadata=_metadata(output))
+
+
+def _metadata(output: dict[str, Any]) -> dict[str, Any] | None:
+    document = output.get("document")
+    if not isinstance(document, dict):
+        return None
+    return {k: document[k] for k in METADATA_KEYS if k in document}
