@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, description="Tries per item (retryable errors).")
     retry_backoff_s: float = Field(default=2.0, ge=0)
     lease_s: float = Field(default=30.0, gt=0, description="Claim lease; renewed while running.")
-    worker_max_items: int = Field(default=200, ge=1, description="Recycle a worker after N items.")
+    worker_max_items: int = Field(default=1000, ge=1, description="Recycle a worker after N items.")
     worker_max_rss_mb: int = Field(default=1024, ge=64, description="Recycle above this RSS.")
     worker_memory_limit_mb: int = Field(default=4096, ge=128, description="Address-space cap.")
     poll_interval_s: float = Field(default=1.0, gt=0)

@@ -19,7 +19,7 @@ class EngineConfig:
     max_attempts: int = 3
     retry_backoff_s: float = 2.0
     lease_s: float = 30.0
-    worker_max_items: int = 200
+    worker_max_items: int = 1000
     worker_max_rss_mb: int = 1024
     worker_memory_limit_mb: int = 4096
     poll_interval_s: float = 1.0

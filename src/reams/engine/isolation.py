@@ -13,6 +13,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -46,8 +47,10 @@ def _run_task(task: Task) -> tuple[str, Any]:
     from reams import processors
 
     try:
+        started = time.perf_counter()
         data = Path(task.path).read_bytes()
-        return "ok", encode(processors.run(task.job_type, data, task.filename, task.parameters))
+        output = processors.run(task.job_type, data, task.filename, task.parameters)
+        return "ok", encode(output, duration_s=time.perf_counter() - started)
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)
     except MemoryError:
@@ -104,6 +107,7 @@ class IsolatedWorker:
         self._proc: subprocess.Popen[bytes] | None = None
         self._io: tuple[Connection, Connection] | None = None
         self._done = 0
+        self._ready = False
         self._queue: deque[tuple[Task, bool]] = deque()  # (task, handed to the child)
 
     def _ensure(self) -> tuple[Connection, Connection]:
@@ -111,7 +115,9 @@ class IsolatedWorker:
             self.close()
             self._proc, self._io = _launch(self.memory_limit_mb)
             self._done = 0
-            self._await_ready(self._io[1])
+            # Not waited for here: the child starts up while the engine records the previous
+            # item, and collect() waits for "ready" before the task's timeout starts.
+            self._ready = False
         return self._io
 
     def run(self, task: Task) -> ProcessorOutput:
@@ -122,6 +128,7 @@ class IsolatedWorker:
     def _await_ready(self, inbound: Connection) -> None:
         try:
             if inbound.poll(STARTUP_TIMEOUT_S) and inbound.recv()[0] == "ready":
+                self._ready = True
                 return
         except (EOFError, OSError):
             pass
@@ -156,6 +163,8 @@ class IsolatedWorker:
                 "worker_crashed", "The worker process stopped before this item.", retryable=True
             )
         inbound = self._io[1]
+        if not self._ready:
+            self._await_ready(inbound)
         if not inbound.poll(task.timeout_s):
             self.close(kill=True)
             raise ProcessorError(

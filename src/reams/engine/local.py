@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
 from reams.domain.errors import ProcessorError
@@ -25,6 +26,9 @@ from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
 
 log = logging.getLogger(__name__)
+
+SMALL_ITEM_S = 0.02  # items faster than this are claimed several at a time
+CLAIM_BATCH = 8
 
 
 class LocalEngine:
@@ -97,54 +101,58 @@ class LocalEngine:
             max_items=self.config.worker_max_items,
             max_rss_mb=self.config.worker_max_rss_mb,
         )
+        lane = _Lane()
         try:
             while not self._stopping.is_set():
-                if not self._work_once(worker):
+                if not self._work_once(worker, lane):
                     self._wake.wait(self.config.poll_interval_s)
                     self._wake.clear()
         finally:
             worker.close()
 
-    def _work_once(self, worker: IsolatedWorker) -> bool:
+    def _work_once(self, worker: IsolatedWorker, lane: _Lane) -> bool:
         """Process claimed items back to back; False when there was nothing to claim.
 
         Pipelined: while the child parses item N, this thread claims and prepares item N+1 and,
         once N's output is in, hands N+1 to the child before recording N, so the store's work
         overlaps the processor's instead of adding to it.
         """
-        current = self._next_task_or_none()
+        current = self._next_task_or_none(lane)
         if current is None:
             return False
         worker.submit(current[1])
         while current is not None:
-            upcoming = None if self._stopping.is_set() else self._next_task_or_none()
-            started = time.perf_counter()
+            upcoming = None if self._stopping.is_set() else self._next_task_or_none(lane)
             output = _collect(worker)
             if upcoming is not None:
                 worker.submit(upcoming[1])
+            lane.observe(output)
             item = current[0]
-            record = partial(end_item, self.ctx, item, output, time.perf_counter() - started)
-            self._settled(item, self._guarded(item, record))
+            self._settled(item, self._guarded(item, partial(end_item, self.ctx, item, output)))
             current = upcoming
         return True
 
-    def _next_task_or_none(self) -> tuple[Item, Task] | None:
+    def _next_task_or_none(self, lane: _Lane) -> tuple[Item, Task] | None:
         """``_next_task`` for the pipeline: a store error must not strand the item in flight."""
         try:
-            return self._next_task()
+            return self._next_task(lane)
         except Exception:
             log.exception("claiming the next item failed; will try again")
             return None
 
-    def _next_task(self) -> tuple[Item, Task] | None:
-        """Claim items until one needs processing (skips are recorded on the way)."""
+    def _next_task(self, lane: _Lane) -> tuple[Item, Task] | None:
+        """Take items (claiming a batch when the lane is empty) until one needs processing."""
         while True:
-            claimed = self.store.claim(owner=self.owner, lease_s=self.config.lease_s, limit=1)
-            if not claimed:
-                return None
-            item = claimed[0]
-            with self._lock:
-                self._inflight[item.id] = item
+            if not lane.claimed:
+                claimed = self.store.claim(
+                    owner=self.owner, lease_s=self.config.lease_s, limit=lane.batch
+                )
+                if not claimed:
+                    return None
+                with self._lock:
+                    self._inflight.update((i.id, i) for i in claimed)
+                lane.claimed.extend(claimed)
+            item = lane.claimed.popleft()
             prepared = self._guarded(item, partial(begin_item, self.ctx, item))
             if isinstance(prepared, Task):
                 return item, prepared
@@ -217,3 +225,19 @@ def _collect(worker: IsolatedWorker) -> ProcessorOutput | ProcessorError:
         return worker.collect()
     except ProcessorError as exc:
         return exc
+
+
+@dataclass
+class _Lane:
+    """One worker thread's claimed-but-not-started items and how many to claim at once.
+
+    Small items are claimed in batches (one transaction for several), large ones one at a
+    time, so no thread sits on work another idle thread could be doing.
+    """
+
+    claimed: deque[Item] = field(default_factory=deque)
+    batch: int = 1
+
+    def observe(self, output: ProcessorOutput | ProcessorError) -> None:
+        fast = isinstance(output, ProcessorOutput) and output.duration_s < SMALL_ITEM_S
+        self.batch = CLAIM_BATCH if fast else 1

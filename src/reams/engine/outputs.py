@@ -19,11 +19,12 @@ class ProcessorOutput:
 
     blob: bytes
     metadata: dict[str, Any] | None
+    duration_s: float = 0.0  # the processor's own time, measured in the worker
 
 
-def encode(output: dict[str, Any]) -> ProcessorOutput:
+def encode(output: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
     blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
-    return ProcessorOutput(blob=blob, metadata=_metadata(output))
+    return ProcessorOutput(blob=blob, metadata=_metadata(output), duration_s=duration_s)
 
 
 def _metadata(output: dict[str, Any]) -> dict[str, Any] | None:

@@ -8,7 +8,6 @@ with a compare-and-set in the store (counters move in the same transaction).
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -76,13 +75,11 @@ def begin_item(ctx: RunContext, item: Item) -> Task | str:
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
 
 
-def end_item(
-    ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError, duration_s: float
-) -> str:
+def end_item(ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError) -> str:
     """Second half of ``run_item``: record the processor's output or error."""
     if isinstance(output, ProcessorError):
         return _record_failure(ctx, item, output)
-    return _record_success(ctx, ctx.job_settings(item.job_id), item, output, duration_s)
+    return _record_success(ctx, ctx.job_settings(item.job_id), item, output)
 
 
 def run_item(ctx: RunContext, item: Item, executor: Executor) -> str:
@@ -90,12 +87,11 @@ def run_item(ctx: RunContext, item: Item, executor: Executor) -> str:
     task = begin_item(ctx, item)
     if isinstance(task, str):
         return task
-    started = time.perf_counter()
     try:
         output: ProcessorOutput | ProcessorError = executor.run(task)
     except ProcessorError as exc:
         output = exc
-    return end_item(ctx, item, output, time.perf_counter() - started)
+    return end_item(ctx, item, output)
 
 
 def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> str | None:
@@ -136,7 +132,7 @@ def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> str:
 
 
 def _record_success(
-    ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput, duration: float
+    ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput
 ) -> str:
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
     outcome = Outcome(
@@ -147,7 +143,7 @@ def _record_success(
         output_sha256=ctx.blobs.put(output.blob),
         output_metadata=output.metadata,
         cacheable=not settings.do_not_cache,
-        duration_s=round(duration, 4),
+        duration_s=round(output.duration_s, 4),
     )
     if ctx.store.complete(item, owner=ctx.owner, outcome=outcome):
         return "completed"
