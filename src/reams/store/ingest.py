@@ -11,9 +11,10 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from reams.domain import ids
 from reams.store import tables as t
@@ -111,46 +112,68 @@ def _apply(
     known: dict[str, tuple[str, str]],
     gone: set[str],
 ) -> None:
+    """Write new file versions, new entries and removals in one transaction, in bulk."""
     now = utcnow()
-    seq0 = now.timestamp() * 1_000_000
+    seq0 = int(now.timestamp() * 1_000_000)
+    files, entries, moved = [], [], []
+    for n, f in enumerate(changed):
+        file_id = ids.new_id(ids.FILE)
+        files.append(_file_row(f, file_id, project_id, now))
+        if f.relpath in known:
+            moved.append({"b_id": known[f.relpath][0], "b_file": file_id, "b_now": now})
+        else:
+            entries.append(_entry_row(f, file_id, project_id, directory_id, seq0 + n, now))
+    removed = [{"b_id": known[r][0], "b_now": now} for r in gone]
+    d = t.directory_files.c
     with store.tx() as conn:
-        for n, f in enumerate(changed):
-            file_id = ids.new_id(ids.FILE)
-            conn.execute(
-                insert(t.files).values(
-                    id=file_id,
-                    project_id=project_id,
-                    name=f.path.name,
-                    sha256=f.sha256,
-                    size=f.size,
-                    file_type=_extension(f.path.name),
-                    purpose="parse",
-                    created_at=now,
-                )
-            )
-            if f.relpath in known:
-                conn.execute(
-                    update(t.directory_files)
-                    .where(t.directory_files.c.id == known[f.relpath][0])
-                    .values(file_id=file_id, updated_at=now)
-                )
-                continue
-            conn.execute(
-                insert(t.directory_files).values(
-                    id=ids.new_id(ids.DIRECTORY_FILE),
-                    seq=int(seq0) + n,
-                    directory_id=directory_id,
-                    project_id=project_id,
-                    file_id=file_id,
-                    display_name=f.relpath,
-                    unique_id=f.relpath,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        for relpath in gone:
+        if files:
+            conn.execute(insert(t.files), files)
+        if entries:
+            conn.execute(insert(t.directory_files), entries)
+        if moved:
             conn.execute(
                 update(t.directory_files)
-                .where(t.directory_files.c.id == known[relpath][0])
-                .values(deleted_at=now, updated_at=now)
+                .where(d.id == bindparam("b_id"))
+                .values(file_id=bindparam("b_file"), updated_at=bindparam("b_now")),
+                moved,
             )
+        if removed:
+            conn.execute(
+                update(t.directory_files)
+                .where(d.id == bindparam("b_id"))
+                .values(deleted_at=bindparam("b_now"), updated_at=bindparam("b_now")),
+                removed,
+            )
+
+
+def _file_row(f: LocalFile, file_id: str, project_id: str, now: datetime) -> dict[str, object]:
+    return {
+        "id": file_id,
+        "project_id": project_id,
+        "name": f.path.name,
+        "sha256": f.sha256,
+        "size": f.size,
+        "file_type": _extension(f.path.name),
+        "purpose": "parse",
+        "external_file_id": None,
+        "created_at": now,
+        "deleted_at": None,
+    }
+
+
+def _entry_row(
+    f: LocalFile, file_id: str, project_id: str, directory_id: str, seq: int, now: datetime
+) -> dict[str, object]:
+    return {
+        "id": ids.new_id(ids.DIRECTORY_FILE),
+        "seq": seq,
+        "directory_id": directory_id,
+        "project_id": project_id,
+        "file_id": file_id,
+        "display_name": f.relpath,
+        "unique_id": f.relpath,
+        "metadata": None,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+    }
