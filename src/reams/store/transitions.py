@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, exists, insert, select, update
 
 from reams.domain.records import Item, Job
 from reams.domain.states import (
@@ -87,18 +87,10 @@ class TransitionStore(JobStore):
         n: int,
         now: datetime,
     ) -> None:
+        """Move the job's counters by ``n`` (and, for terminal moves, its ETA anchors)."""
         conn.execute(
             self.statement(("count", frm, to), partial(_count_statement, frm, to)),
-            {"c_job": job_id, "c_n": n, "c_now": now},
-        )
-        if to in TERMINAL_ITEM:
-            self._shift_eta(conn, job_id, now)
-
-    def _shift_eta(self, conn: Connection, job_id: str, now: datetime) -> None:
-        """Move the ETA anchors once per window, so the estimate follows recent throughput."""
-        conn.execute(
-            self.statement("eta", _eta_statement),
-            {"e_job": job_id, "e_now": now, "e_cut": now - ETA_WINDOW},
+            {"c_job": job_id, "c_n": n, "c_now": now, "c_cut": now - ETA_WINDOW},
         )
 
     def _move_mine(
@@ -210,17 +202,17 @@ class TransitionStore(JobStore):
         """Take up to ``limit`` due pending items of active jobs (oldest job first).
 
         One small query per job on (job_id, status, seq), so a claim costs the same on a
-        100,000-item job as on a 10-item one.
+        100,000-item job as on a 10-item one; the chosen rows are locked (PostgreSQL: FOR
+        UPDATE SKIP LOCKED; SQLite: the write lock), then moved with one statement.
         """
         now = utcnow()
-        expires = now + timedelta(seconds=lease_s)
         claimed: list[str] = []
         with self.tx() as conn:
             for job_id in self._claimable_jobs(conn, job_ids):
-                for row_id in self._due_items(conn, job_id, now, limit - len(claimed)):
-                    if self._claim_one(conn, row_id, job_id, owner, expires):
-                        claimed.append(row_id)
-                if claimed:
+                due = self._due_items(conn, job_id, now, limit - len(claimed))
+                if due:
+                    self._claim_rows(conn, job_id, due, owner, now, lease_s)
+                    claimed.extend(due)
                     self._start_job(conn, job_id, now)
                 if len(claimed) >= limit:
                     break
@@ -238,17 +230,32 @@ class TransitionStore(JobStore):
         stmt = self.statement(("due", limit), partial(_due_items_query, self.dialect, limit))
         return list(conn.execute(stmt, {"q_job": job_id, "q_now": now}).scalars())
 
-    def _claim_one(
-        self, conn: Connection, row_id: str, job_id: str, owner: str, expires: datetime
-    ) -> bool:
-        now = utcnow()
-        params = {"k_id": row_id, "k_owner": owner, "k_exp": expires, "k_now": now}
-        if not conn.execute(self.statement("claim", _claim_statement), params).rowcount:
-            return False
+    def _claim_rows(
+        self,
+        conn: Connection,
+        job_id: str,
+        row_ids: list[str],
+        owner: str,
+        now: datetime,
+        lease_s: float,
+    ) -> None:
+        params = {
+            "ids": row_ids,
+            "k_owner": owner,
+            "k_now": now,
+            "k_exp": now + timedelta(seconds=lease_s),
+        }
+        moved = conn.execute(self.statement("claim", _claim_statement), params).rowcount
+        if moved != len(row_ids):  # the rows are locked for us: anything else is a bug
+            raise RuntimeError(f"claimed {moved} of {len(row_ids)} locked items")
         self._count(
-            conn, job_id=job_id, frm=ItemStatus.PENDING, to=ItemStatus.PROCESSING, n=1, now=now
+            conn,
+            job_id=job_id,
+            frm=ItemStatus.PENDING,
+            to=ItemStatus.PROCESSING,
+            n=moved,
+            now=now,
         )
-        return True
 
     def _start_job(self, conn: Connection, job_id: str, now: datetime) -> None:
         conn.execute(self.statement("start", _start_statement), {"s_job": job_id, "s_now": now})
@@ -470,25 +477,20 @@ def _count_statement(frm: ItemStatus, to: ItemStatus) -> Any:
     jc = t.jobs.c
     src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
     n: Any = bindparam("c_n")
-    return (
-        update(t.jobs)
-        .where(jc.id == bindparam("c_job"))
-        .values({src: jc[src] - n, dst: jc[dst] + n, "updated_at": bindparam("c_now")})
-    )
-
-
-def _eta_statement() -> Any:
-    jc = t.jobs.c
-    return (
-        update(t.jobs)
-        .where(jc.id == bindparam("e_job"), jc.eta_anchor_at < bindparam("e_cut"))
-        .values(
-            eta_prev_at=jc.eta_anchor_at,
-            eta_prev_done=jc.eta_anchor_done,
-            eta_anchor_at=bindparam("e_now"),
-            eta_anchor_done=sum(jc[name] for name in TERMINAL_COLUMNS),
-        )
-    )
+    now: Any = bindparam("c_now")
+    values: dict[str, Any] = {src: jc[src] - n, dst: jc[dst] + n, "updated_at": now}
+    if to in TERMINAL_ITEM:
+        # Shift the ETA anchors once per window, in the same statement (right-hand sides
+        # read the row as it was, so the new anchor counts this transition too).
+        due = jc.eta_anchor_at < bindparam("c_cut")
+        done = sum(jc[name] for name in TERMINAL_COLUMNS) + n
+        values |= {
+            "eta_prev_at": case((due, jc.eta_anchor_at), else_=jc.eta_prev_at),
+            "eta_prev_done": case((due, jc.eta_anchor_done), else_=jc.eta_prev_done),
+            "eta_anchor_at": case((due, now), else_=jc.eta_anchor_at),
+            "eta_anchor_done": case((due, done), else_=jc.eta_anchor_done),
+        }
+    return update(t.jobs).where(jc.id == bindparam("c_job")).values(values)
 
 
 def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> Any:
@@ -528,7 +530,8 @@ def _claim_statement() -> Any:
     c = t.items.c
     return (
         update(t.items)
-        .where(c.id == bindparam("k_id"), c.status == ItemStatus.PENDING.value)
+        .where(c.id.in_(bindparam("ids", expanding=True)))
+        .where(c.status == ItemStatus.PENDING.value)
         .values(
             status=ItemStatus.PROCESSING.value,
             updated_at=bindparam("k_now"),
