@@ -26,6 +26,7 @@ from reams.engine.outputs import ProcessorOutput, encode
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 60.0
+WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ def child_main(argv: list[str]) -> None:
     inbound = Connection(int(argv[0]), writable=False)
     outbound = Connection(int(argv[1]), readable=False)
     _limit_memory(int(argv[2]))
+    # Workers yield the CPU to the API and the engine's bookkeeping: on a busy machine status
+    # reads stay fast and items are recorded as soon as they are done.
+    os.nice(WORKER_NICENESS)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import reams.processors  # noqa: F401  (loaded before "ready" so timeouts exclude it)
