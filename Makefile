@@ -35,7 +35,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-bench: $(STAMP) ## benchmarks; writes bench/README.md
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) ## benchmarks (installs the competitors they compare with); writes bench/README.md
 	$(BIN)/python bench/run_all.py
 
 examples: $(STAMP) ## regenerate the example documents
