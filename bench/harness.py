@@ -8,6 +8,7 @@ in the same invocation, because the machine is shared and absolute times drift.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 import statistics
@@ -38,6 +39,20 @@ class Figure:
     @property
     def verdict(self) -> str:
         return {True: "pass", False: "FAIL", None: "info"}[self.passed]
+
+
+def corpus_root() -> Path:
+    """``REAMS_CORPUS``, else ``../shared/corpus`` beside the repo (as the tests find it)."""
+    configured = os.environ.get("REAMS_CORPUS")
+    return Path(configured) if configured else REPO.parent / "shared" / "corpus"
+
+
+def split_of(doc_id: str) -> str:
+    """``"holdout"`` or ``"dev"``: the corpus rule (last hex digit of sha256(id) in 0-3 = holdout).
+
+    ``doc_id`` is the file's path relative to its set folder (``doc_id`` for ``cuad``).
+    """
+    return "holdout" if hashlib.sha256(doc_id.encode()).hexdigest()[-1] in "0123" else "dev"
 
 
 def _tests_on_path() -> None:

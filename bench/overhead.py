@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import shutil
 import subprocess
 import sys
@@ -32,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import (
-    REPO,
     Figure,
+    corpus_root,
     docgen,
     last_job_counts,
     median,
@@ -149,12 +148,6 @@ def measure_folder(src: Path, work: Path, *, rounds: int) -> Samples:
     for index in range(rounds):
         one_round(src, work, samples, cli_first=index % 2 == 1)
     return samples
-
-
-def corpus_root() -> Path:
-    """``REAMS_CORPUS``, else ``../shared/corpus`` beside the repo (as the tests find it)."""
-    configured = os.environ.get("REAMS_CORPUS")
-    return Path(configured) if configured else REPO.parent / "shared" / "corpus"
 
 
 def figures(samples: Samples, *, label: str, files: int, rounds: int) -> list[Figure]:

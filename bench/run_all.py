@@ -1,9 +1,10 @@
 """Run the benchmarks, print the results table and rewrite ``bench/README.md``.
 
-``make bench`` runs ``python bench/run_all.py``: every benchmark at full size (about five
+``make bench`` runs ``python bench/run_all.py``: every benchmark at full size (about seven
 minutes on a 2-core machine). ``--only overhead scaling`` picks benchmarks, ``--quick`` runs
 scaled-down sizes for a smoke check, ``--rounds N`` overrides the rounds of the timed
-comparisons, ``--corpus`` adds runs on ``../shared/corpus`` (skipped when it is absent) and
+comparisons, ``--corpus`` adds the overhead runs on ``../shared/corpus`` (the parse benchmarks
+always use the corpus; everything that needs it is skipped when it is absent) and
 ``--no-readme`` leaves the README alone.
 """
 
@@ -21,8 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import overhead
+import parse_quality
+import parse_speed
 import scaling
 import status_load
+import temporal_engine
 from harness import REPO, Figure
 
 
@@ -51,6 +55,22 @@ def _scaling(args: argparse.Namespace) -> list[Figure]:
 def _status(args: argparse.Namespace) -> list[Figure]:
     items, requests = (10_000, 300) if args.quick else (100_000, 1_000)
     return status_load.measure(items=items, small_items=1_000, requests=requests)
+
+
+def _parse_quality(args: argparse.Namespace) -> list[Figure]:
+    return parse_quality.measure()
+
+
+def _parse_speed(args: argparse.Namespace) -> list[Figure]:
+    rounds = args.rounds or (1 if args.quick else 3)
+    return parse_speed.measure(rounds=rounds, quick=args.quick)
+
+
+def _temporal(args: argparse.Namespace) -> list[Figure]:
+    items, rounds, docs, pages = (200, 1, 4, 40) if args.quick else (1000, 3, 16, 150)
+    return temporal_engine.measure(
+        items=items, rounds=args.rounds or rounds, docs=docs, pages=pages
+    )
 
 
 BENCHMARKS = (
@@ -87,6 +107,61 @@ BENCHMARKS = (
         "processing-rate row; the growth row compares the job sizes under the same load, and "
         "the idle row shows what the endpoint costs without load.",
         _status,
+    ),
+    Benchmark(
+        "parse_quality",
+        "bench/parse_quality.py",
+        "reams's parse output (`markdown_full`) against markitdown 0.1.9's on the same files of "
+        "`../shared/corpus`, each converter in its own worker process with a 120 s per-file "
+        "timeout; a file a converter fails on scores 0 and is counted. Every figure is shown "
+        "for all files, then for the corpus's dev and holdout splits (holdout: last hex digit "
+        "of sha256(path in the set) in 0–3), reams first. *docling-groundtruth*, per format "
+        "(every source with an expected `.md`): **text similarity**, both Markdowns reduced to "
+        "case-folded word tokens (HTML comments, images, link targets, tags, escapes and all "
+        "Markdown punctuation dropped), scored by `difflib.SequenceMatcher` ratio over the token "
+        "lists, 2·matched/(ref + output): 1 for the same words in the same order, lower for "
+        "missing, extra or misordered text (the order-free bag-of-words F1 is in the details); "
+        "**table structure**, for documents whose reference has tables: pipe and HTML tables "
+        "read as grids and compared by the F1 of their adjacency relations (each non-empty cell "
+        "with its nearest non-empty right and lower neighbour, ICDAR 2013 style), so right "
+        "cells in the wrong rows or columns score low and no table scores 0. "
+        "*markitdown-tests*: share of `test_vectors.json` `must_include` strings found and "
+        "`must_not_include` strings avoided (files given by name only, no URL hint), per format "
+        "in the details. *tabula-tables*: cell precision/recall of the output table that best "
+        "matches each expected CSV (cells compared as normalised tokens). Target (issue 3): "
+        "reams at least equal to markitdown on every format where markitdown emits anything "
+        "(else info), and better on PDF tables.",
+        _parse_quality,
+    ),
+    Benchmark(
+        "parse_speed",
+        "bench/parse_speed.py",
+        "Conversion time measured inside worker processes that have imported their converter "
+        "(files read beforehand). Text PDFs (DA-619p 619 pages, GeoTopo 117, multi-column 13, "
+        "redp5110 sample 18): reams pages/s against a bare pypdfium2 loop "
+        "(`get_textpage().get_text_range()` per page) over the same pages, warm, each file by "
+        "both back to back in alternating order, median of 3 rounds; markitdown once per PDF "
+        "in a fresh process. `DA-619p.pdf` and `handbook-872p.docx`: each converter in a "
+        "brand-new process, time and peak RSS (the process's own `VmHWM`, which is "
+        "`ru_maxrss` without the part Linux inherits from the launching process; imports "
+        "included). docx, pptx, xlsx, html (docling-groundtruth sources): per-file time reams "
+        "/ markitdown, warm, alternating, median of 3 rounds per file, then the median of the "
+        "per-file ratios over the files both convert.",
+        _parse_speed,
+    ),
+    Benchmark(
+        "temporal",
+        "bench/temporal_engine.py",
+        "The Temporal engine against a dev server started by the benchmark, fresh SQLite store "
+        "per run, clock from `submit` to the job completed in the store. 1,000 distinct "
+        "one-line Markdown files: the API side of the Temporal engine in-process plus one "
+        "`reams worker` subprocess (2 slots, started and polling before the clock) against "
+        "the local engine (2 workers), alternating, median of 3 rounds; target (issue 5): "
+        "Temporal ≤ 1.5× the local time. CPU-bound PDFs (16 × 150 pages) on 1 `reams worker` "
+        "process against 2 (1 slot each), alternating, median of 3 rounds. Workflow history "
+        "events for the 1,000 items in one run, and per run with `continue_as_new_threshold` "
+        "= 250.",
+        _temporal,
     ),
 )
 
@@ -153,16 +228,44 @@ def details(rows: list[tuple[Benchmark, Figure]]) -> list[str]:
     return [f"- **{f.name}** — {f.detail}" for _, f in rows if f.detail]
 
 
+def carried_over(measured: set[str]) -> tuple[list[str], list[str]]:
+    """Table rows and details of the benchmarks not run this time, from the README as it was,
+    so that ``--only`` updates its own rows without dropping the others' last figures."""
+    path = REPO / "bench" / "README.md"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    known = {b.name for b in BENCHMARKS} - measured
+    rows = [line for line in lines if line.startswith("| ") and line.split("|")[1].strip() in known]
+    figures = {row.split("|")[2].strip() for row in rows}
+    details = [
+        line
+        for line in lines
+        if line.startswith("- **") and line[4:].split("** — ", 1)[0] in figures
+    ]
+    return rows, details
+
+
+def in_benchmark_order(table_lines: list[str], carried_rows: list[str]) -> list[str]:
+    order = {b.name: n for n, b in enumerate(BENCHMARKS)}
+    body = sorted(table_lines[2:] + carried_rows, key=lambda row: order[row.split("|")[1].strip()])
+    return table_lines[:2] + body
+
+
 def readme(rows: list[tuple[Benchmark, Figure]], *, command: str, elapsed_s: float) -> str:
     measured = {bench.name for bench, _ in rows}
+    carried = carried_over(measured)
+    note = (
+        ["Rows of benchmarks not run this time are from their last run.", ""] if carried[0] else []
+    )
     parts = [
         "# Benchmarks",
         "",
         "Written by `bench/run_all.py`; do not edit by hand. `make bench` runs "
-        "`python bench/run_all.py` (all benchmarks, full size, about five minutes); each script "
+        "`python bench/run_all.py` (all benchmarks, full size, about seven minutes); each script "
         "also runs alone (`python bench/<name>.py --help`). Load only ever targets 127.0.0.1. "
         "The machine is shared, so every ratio compares runs made side by side in one "
-        "invocation, in alternating order, and reports the median.",
+        "invocation, in alternating order, and reports the median. The parse benchmarks need "
+        "`../shared/corpus` (or `$REAMS_CORPUS`) and show a `skipped: no corpus` row without "
+        "it; `python bench/parse_quality.py --per-file` prints every file's scores.",
         "",
         "## What each benchmark measures",
         "",
@@ -174,11 +277,13 @@ def readme(rows: list[tuple[Benchmark, Figure]], *, command: str, elapsed_s: flo
         f"{', '.join(b.name for b in BENCHMARKS if b.name in measured)})",
         *machine(),
         "",
-        *table(rows),
+        *in_benchmark_order(table(rows), carried[0]),
         "",
+        *note,
         "### Details",
         "",
         *details(rows),
+        *carried[1],
         "",
     ]
     return "\n".join(parts)

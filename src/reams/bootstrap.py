@@ -1,16 +1,21 @@
-"""The composition root: settings → store, blobs, engine."""
+"""The composition root: settings → store, blobs, engine (or a Temporal worker host)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
+from reams.engine.temporal.config import TemporalConfig
 from reams.settings import Settings
 from reams.store.blobs import LocalBlobStore
 from reams.store.db import make_engine, migrate
 from reams.store.transitions import Store
+
+if TYPE_CHECKING:
+    from reams.engine.temporal.worker import WorkerHost
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +50,75 @@ def engine_config(settings: Settings) -> EngineConfig:
     )
 
 
-def build(settings: Settings) -> Services:
-    """Open (and migrate) the database and blob store, and create the engine (not started)."""
+def temporal_config(settings: Settings) -> TemporalConfig:
+    return TemporalConfig(
+        address=settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        task_queue=settings.temporal_task_queue,
+        slice_size=settings.temporal_slice_size,
+        slice_max_s=settings.temporal_slice_max_s,
+        fan_out=settings.temporal_fan_out,
+        continue_as_new_threshold=settings.temporal_continue_as_new_threshold,
+        heartbeat_timeout_s=settings.temporal_heartbeat_timeout_s,
+        retry_initial_s=settings.temporal_retry_initial_s,
+        retry_max_interval_s=settings.temporal_retry_max_interval_s,
+        retry_max_attempts=settings.temporal_retry_max_attempts,
+        resubmit_interval_s=settings.temporal_resubmit_interval_s,
+    )
+
+
+def _open(settings: Settings) -> tuple[Store, LocalBlobStore]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = make_engine(settings.resolved_database_url())
     migrate(db)
-    store = Store(db)
-    blobs = LocalBlobStore(settings.data_dir / "blobs")
-    engine = LocalEngine(store=store, blobs=blobs, config=engine_config(settings))
+    return Store(db), LocalBlobStore(settings.data_dir / "blobs")
+
+
+def _engine(settings: Settings, store: Store, blobs: LocalBlobStore) -> Engine:
+    if settings.engine == "temporal":
+        # Imported here: temporalio is an optional dependency (the `temporal` extra).
+        from reams.engine.temporal.engine import TemporalEngine
+
+        return TemporalEngine(
+            store=store, config=engine_config(settings), temporal=temporal_config(settings)
+        )
+    return LocalEngine(store=store, blobs=blobs, config=engine_config(settings))
+
+
+def build(settings: Settings) -> Services:
+    """Open (and migrate) the database and blob store, and create the engine (not started)."""
+    store, blobs = _open(settings)
+    engine = _engine(settings, store, blobs)
     return Services(settings=settings, store=store, blobs=blobs, engine=engine)
+
+
+@dataclass
+class WorkerServices:
+    """What ``reams worker`` runs on: the store, the blobs and a Temporal worker host."""
+
+    settings: Settings
+    store: Store
+    host: WorkerHost
+
+    def serve(self) -> None:
+        """Run until SIGTERM or SIGINT; then shut down gracefully."""
+        from reams.engine.temporal.worker import serve_until_signalled
+
+        try:
+            serve_until_signalled(self.host)
+        finally:
+            self.store.engine.dispose()
+
+
+def build_worker(settings: Settings) -> WorkerServices:
+    """Open (and migrate) the store and blobs, and create a Temporal worker host."""
+    from reams.engine.temporal.worker import WorkerHost
+
+    store, blobs = _open(settings)
+    host = WorkerHost(
+        store=store,
+        blobs=blobs,
+        config=engine_config(settings),
+        temporal=temporal_config(settings),
+    )
+    return WorkerServices(settings=settings, store=store, host=host)

@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in the data directory."
     )
-    engine: Literal["local"] = Field(default="local", description="Which engine runs items.")
+    engine: Literal["local", "temporal"] = Field(
+        default="local",
+        description="local: the API process runs items; temporal: `reams worker` processes do.",
+    )
     auth_mode: Literal["open", "keys"] = Field(
         default="open", description="open: any bearer key maps to the default project."
     )
@@ -39,7 +42,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1, description="Larger: skipped.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     item_timeout_s: float = Field(default=300.0, gt=0, description="Default per-item timeout.")
-    item_timeout_per_page_s: float = Field(default=0.0, ge=0)
+    item_timeout_per_page_s: float = Field(
+        default=6.0, ge=0, description="Extra time per estimated page (scans need OCR)."
+    )
     max_attempts: int = Field(default=3, ge=1, description="Tries per item (retryable errors).")
     retry_backoff_s: float = Field(default=2.0, ge=0)
     lease_s: float = Field(default=30.0, gt=0, description="Claim lease; renewed while running.")
@@ -52,6 +57,37 @@ class Settings(BaseSettings):
         default=None,
         description="Signs download URLs; every API replica needs the same one. "
         "Default: a random key kept in the data directory.",
+    )
+
+    temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend.")
+    temporal_namespace: str = Field(
+        default="default",
+        description="Namespace for jobs created without a `temporal-namespace` header; "
+        "`reams worker` polls this one.",
+    )
+    temporal_task_queue: str = Field(default="reams", description="Task queue of reams workers.")
+    temporal_slice_size: int = Field(
+        default=50, ge=1, le=10_000, description="Items one activity settles at most."
+    )
+    temporal_slice_max_s: float = Field(
+        default=60.0, gt=0, description="An activity takes no new item after this long."
+    )
+    temporal_fan_out: int = Field(
+        default=8, ge=1, le=256, description="Activities one job runs at once."
+    )
+    temporal_continue_as_new_threshold: int = Field(
+        default=5000, ge=1, description="Items a workflow run settles before continuing as new."
+    )
+    temporal_heartbeat_timeout_s: float = Field(
+        default=30.0, gt=0, description="A worker silent this long is presumed dead."
+    )
+    temporal_retry_initial_s: float = Field(default=1.0, gt=0)
+    temporal_retry_max_interval_s: float = Field(default=60.0, gt=0)
+    temporal_retry_max_attempts: int = Field(
+        default=10, ge=0, description="Activity attempts on infrastructure failures; 0: no limit."
+    )
+    temporal_resubmit_interval_s: float = Field(
+        default=60.0, gt=0, description="How often the API makes sure active jobs have a workflow."
     )
 
     def resolved_database_url(self) -> str:

@@ -35,13 +35,14 @@ def client(server: RunningServer) -> Iterator[Client]:
 
 @pytest.fixture(scope="module")
 def finished_job(client: Client, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A completed parse job over four good documents and one unsupported spreadsheet."""
+    """A completed parse job over four good documents and one unsupported e-book."""
     folder = tmp_path_factory.mktemp("remote-docs")
     paths = docgen.make_corpus(folder, 4, kinds=("md", "html"))
-    with zipfile.ZipFile(folder / "sheet.xlsx", "w") as book:
-        book.writestr("xl/workbook.xml", "<workbook/>")
+    with zipfile.ZipFile(folder / "book.epub", "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", "<container/>")
     directory = client.beta.directories.create(name="cli")
-    for path in [*paths, folder / "sheet.xlsx"]:
+    for path in [*paths, folder / "book.epub"]:
         client.beta.directories.files.upload(directory.id, upload_file=path)
     job = client.beta.batch.create(job_config={}, directory_id=directory.id)
     client.beta.batch.wait(job.id, poll_interval=0.05, timeout=60)
@@ -78,7 +79,7 @@ def test_jobs_lists_jobs_with_their_counts(server: RunningServer, finished_job: 
 def test_items_shows_failed_items_with_their_code(server: RunningServer, finished_job: str) -> None:
     failed = reams("--base-url", server.base_url, "items", finished_job, "--status", "failed")
     assert failed.returncode == 0, failed.stderr
-    assert "sheet.xlsx" in failed.stdout and "unsupported_format" in failed.stdout
+    assert "book.epub" in failed.stdout and "unsupported_format" in failed.stdout
     assert "doc-0000" not in failed.stdout
     every = reams("--base-url", server.base_url, "items", finished_job)
     assert every.stdout.count("doc-000") == 4

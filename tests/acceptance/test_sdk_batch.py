@@ -107,6 +107,10 @@ def test_items_results_and_parse_output(
     assert pdf.markdown and "next steps" in pdf.markdown.pages[1].markdown  # type: ignore[union-attr]
     letter = sdk.parsing.get(job_id=by_name["letter.docx"].job_id or "", expand=["markdown_full"])
     assert "pleased to offer" in (letter.markdown_full or "")
+    typed = sdk.parsing.get(job_id=by_name["report.md"].job_id or "", expand=["items"])
+    assert typed.items is not None  # typed items pass the SDK's strict validation
+    kinds = [item.type for item in typed.items.pages[0].items]  # type: ignore[union-attr]
+    assert kinds[0] == "heading" and "list" in kinds
 
 
 def test_item_status_filter(sdk: LlamaCloud, parsed: tuple[str, Any]) -> None:

@@ -1,13 +1,16 @@
 """The engine contract: every engine over every store ends each item exactly once.
 
-Real processors, real worker processes, real documents (made by tests/docgen.py).
+Real processors, real worker processes, real documents (made by tests/docgen.py). The
+Temporal variant runs against a real dev server, with the API side of the engine and a
+worker (the code `reams worker` runs) in this process.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +24,60 @@ from reams.domain.records import Job
 from reams.settings import Settings
 from reams.store import tables as t
 from reams.store.ingest import sync_folder
+from temporal_servers import EngineWithWorker
 
 TERMINAL = ("completed", "failed", "cancelled")
 
 
+MakeServices = Callable[..., Services]
+
+
+@pytest.fixture(params=["local", "temporal"])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        workers=2,
-        lease_s=3,
-        poll_interval_s=0.05,
-        retry_backoff_s=0.05,
-    )
-    built = build(settings)
-    yield built
-    built.close()
+def make_services(
+    database_url: str, tmp_path: Path, engine_name: str, request: pytest.FixtureRequest
+) -> Iterator[MakeServices]:
+    """Builds services on this test's store (again, for restarts); closes them all after."""
+    base: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "database_url": database_url,
+        "workers": 2,
+        "lease_s": 3,
+        "poll_interval_s": 0.05,
+        "retry_backoff_s": 0.05,
+        "item_timeout_per_page_s": 0,  # timeouts here are exactly what a job asks for
+        "engine": engine_name,
+    }
+    if engine_name == "temporal":
+        server = request.getfixturevalue("temporal_server")
+        base |= {
+            "temporal_address": server.address,
+            "temporal_task_queue": f"contract-{uuid.uuid4().hex[:12]}",
+            "temporal_heartbeat_timeout_s": 5,
+            "temporal_slice_size": 10,
+            "temporal_fan_out": 4,
+        }
+    built: list[Services] = []
+
+    def make(**overrides: Any) -> Services:
+        services = build(Settings(**{**base, **overrides}))
+        if engine_name == "temporal":
+            services.engine = EngineWithWorker(services.engine, services.settings)
+        built.append(services)
+        return services
+
+    yield make
+    for services in reversed(built):
+        services.close()
+
+
+@pytest.fixture
+def services(make_services: MakeServices) -> Services:
+    return make_services()
 
 
 def submit(services: Services, folder: Path, parameters: dict[str, Any] | None = None) -> Job:
@@ -98,6 +138,8 @@ def test_mixed_folder_bad_files_fail_alone(services: Services, tmp_path: Path) -
     with zipfile.ZipFile(folder / "sheet.xlsx", "w") as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("[Content_Types].xml", "<Types/>")
+    with zipfile.ZipFile(folder / "book.epub", "w") as zf:
+        zf.writestr("mimetype", "application/epub+zip")
     make_pdf(folder / "locked.pdf", ["secret text"], password="pw")
     job = wait(services, submit(services, folder).id)
     assert job.status == "completed"
@@ -105,9 +147,10 @@ def test_mixed_folder_bad_files_fail_alone(services: Services, tmp_path: Path) -
     items = items_by_name(services, job.id)
     codes = {name: items[name].error_code for name in items if items[name].status == "failed"}
     assert codes == {
+        "sheet.xlsx": "corrupt_document",  # a workbook without its parts
+        "book.epub": "unsupported_format",
         "corrupt.pdf": "corrupt_document",
         "empty.txt": "empty_document",
-        "sheet.xlsx": "unsupported_format",
         "locked.pdf": "encrypted_document",
     }
     assert all(items[n].error_message for n in codes)
@@ -148,14 +191,12 @@ def test_rerun_skips_already_processed_and_force_reprocesses(
     assert_consistent(services, forced)
 
 
-def test_size_limit_skips(services: Services, tmp_path: Path) -> None:
+def test_size_limit_skips(make_services: MakeServices, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "small.md").write_text("# small\n\ntext")
     (folder / "big.md").write_text("# big\n\n" + "word " * 5000)
-    services.engine.config = services.engine.ctx.config = type(services.engine.config)(
-        **{**services.engine.config.__dict__, "max_file_bytes": 1000}
-    )
+    services = make_services(max_file_bytes=1000)
     job = wait(services, submit(services, folder).id)
     items = items_by_name(services, job.id)
     assert (items["big.md"].status, items["big.md"].skip_reason) == (
@@ -171,7 +212,8 @@ def test_timeout_stops_a_slow_item_and_the_engine_carries_on(
     folder = tmp_path / "docs"
     make_corpus(folder, 4, kinds=("md",))
     make_pdf(folder / "long.pdf", [f"Page {n} " + "lorem ipsum " * 300 for n in range(400)])
-    job = wait(services, submit(services, folder, {"job_timeout_in_seconds": 0.2}).id)
+    budget = {"job_timeout_in_seconds": 0.2, "job_timeout_extra_time_per_page_in_seconds": 1e-4}
+    job = wait(services, submit(services, folder, budget).id)
     items = items_by_name(services, job.id)
     assert items["long.pdf"].status == "failed"
     assert items["long.pdf"].error_code == "timeout"
@@ -198,7 +240,7 @@ def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path
 
 
 def test_restarted_engine_resumes_the_job(
-    services: Services, database_url: str, tmp_path: Path
+    services: Services, make_services: MakeServices, tmp_path: Path
 ) -> None:
     folder = tmp_path / "docs"
     make_corpus(folder, 40, kinds=("pdf", "docx", "html"))
@@ -209,12 +251,9 @@ def test_restarted_engine_resumes_the_job(
     paused = services.store.get_job(job.id, project_id=None)
     assert paused.counts.processing == 0  # in-flight items finished or were given back
     assert paused.status == "running"
-    again = build(services.settings)
-    try:
-        again.engine.start()
-        final = wait(again, job.id)
-    finally:
-        again.close()
+    again = make_services()
+    again.engine.start()
+    final = wait(again, job.id)
     assert final.status == "completed" and final.counts.completed == 40
     assert_consistent(services, final)
 

@@ -8,6 +8,7 @@ from reams.cli import remote
 from reams.cli.keys import keys_app
 from reams.cli.run import run
 from reams.cli.serve import serve
+from reams.cli.worker import worker
 
 app = typer.Typer(
     name="reams",
@@ -28,12 +29,14 @@ def main(
         None, "--api-key", envvar="REAMS_API_KEY", help="API key for remote commands."
     ),
 ) -> None:
-    """Process documents locally (run), serve the API (serve), or query a server."""
+    """Process documents locally (run), serve the API (serve), run Temporal workers (worker),
+    or query a server."""
     ctx.obj = remote.Remote(base_url=base_url, api_key=api_key)
 
 
 app.command()(serve)
 app.command()(run)
+app.command()(worker)
 app.command()(remote.jobs)
 app.command()(remote.status)
 app.command()(remote.items)

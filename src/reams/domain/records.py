@@ -99,6 +99,8 @@ class Job:
     cancel_reason: str | None
     namespace: str | None
     estimated_completion_at: datetime | None = None
+    page_size: int | None = None
+    continue_as_new_threshold: int | None = None
 
 
 @dataclass(frozen=True)

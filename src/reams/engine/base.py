@@ -15,7 +15,7 @@ class EngineConfig:
     workers: int = 1
     max_file_bytes: int = 100 * 1024 * 1024
     item_timeout_s: float = 300.0
-    item_timeout_per_page_s: float = 0.0
+    item_timeout_per_page_s: float = 6.0
     max_attempts: int = 3
     retry_backoff_s: float = 2.0
     lease_s: float = 30.0

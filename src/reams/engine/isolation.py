@@ -75,7 +75,10 @@ def child_main(argv: list[str]) -> None:
     os.nice(WORKER_NICENESS)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import reams.processors  # noqa: F401  (loaded before "ready" so timeouts exclude it)
+    # Loaded before "ready" so that item timeouts exclude them (the parse package alone takes
+    # ~0.1 s to import, more than a tight per-item timeout on a busy machine).
+    import reams.processors
+    import reams.processors.parse  # noqa: F401
 
     outbound.send(("ready", None))
     _serve(inbound, outbound)

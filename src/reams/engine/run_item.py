@@ -24,6 +24,8 @@ from reams.store.transitions import Outcome, Store
 
 log = logging.getLogger(__name__)
 
+BYTES_PER_PAGE = 50_000  # a rough page size, to turn per-page timeouts into a budget
+
 
 class Executor(Protocol):
     """Runs a processor task somewhere isolated; raises ProcessorError on failure."""
@@ -59,8 +61,8 @@ class RunContext:
 def item_timeout(ctx: RunContext, settings: JobSettings, item: Item) -> float:
     base = settings.timeout_s or ctx.config.item_timeout_s
     per_page = settings.timeout_per_page_s or ctx.config.item_timeout_per_page_s
-    # Pages are unknown before parsing; estimate them from size (~50 KB a page) for the budget.
-    pages = max(1, item.size // 50_000)
+    # Pages are unknown before parsing; estimate them from size for the budget.
+    pages = max(1, item.size // BYTES_PER_PAGE)
     return base + per_page * pages
 
 

@@ -58,6 +58,8 @@ class JobStore(CatalogStore):
         directory_id: str | None,
         item_ids: Sequence[str] | None,
         namespace: str | None = None,
+        page_size: int | None = None,
+        continue_as_new_threshold: int | None = None,
     ) -> Job:
         """Write the job and all its items (pending) in one transaction.
 
@@ -75,6 +77,8 @@ class JobStore(CatalogStore):
             "directory_id": directory_id,
             "workflow_id": ids.workflow_id(job_id),
             "namespace": namespace,
+            "page_size": page_size,
+            "continue_as_new_threshold": continue_as_new_threshold,
             "job_config": job_config,
             "parameters_hash": settings.parameters_hash,
             "total_items": 0,

@@ -107,6 +107,9 @@ jobs = Table(
     Column("directory_id", String(64)),
     Column("workflow_id", String(128), nullable=False),
     Column("namespace", String(256)),
+    # Workflow tuning from the create call (Temporal engine): items per activity, per run.
+    Column("page_size", Integer),
+    Column("continue_as_new_threshold", Integer),
     Column("job_config", JSON, nullable=False),
     Column("parameters_hash", String(64), nullable=False),
     Column("total_items", Integer, nullable=False),

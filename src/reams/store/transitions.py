@@ -13,7 +13,17 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, exists, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from reams.domain.records import Item, Job
 from reams.domain.states import (
@@ -440,6 +450,41 @@ class TransitionStore(JobStore):
             now=now,
             values={"lease_owner": None, "lease_expires_at": None},
         )
+
+    def cancel_leftovers(self, job_id: str) -> int:
+        """Cancel the pending items of a cancelled job.
+
+        Items in flight when a job is cancelled may come back to ``pending`` afterwards (a
+        retry, or a slice giving back what it had claimed); they must end ``cancelled`` too.
+        """
+        if self.get_job(job_id, project_id=None).status != JobStatus.CANCELLED:
+            return 0
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                now=now,
+                values={"completed_at": now},
+            )
+
+    def next_times(self, job_id: str) -> tuple[datetime | None, datetime | None]:
+        """When the job's next pending item is due (now, if one is), and when the first lease
+        of its items in flight expires; None for either when there is no such item."""
+        c = t.items.c
+        now = utcnow()
+        pending = (c.job_id == job_id, c.status == ItemStatus.PENDING.value)
+        due_now = select(c.id).where(*pending).where(c.not_before.is_(None) | (c.not_before <= now))
+        later = select(func.min(c.not_before)).where(*pending)
+        leased = select(func.min(c.lease_expires_at)).where(
+            c.job_id == job_id, c.status == ItemStatus.PROCESSING.value
+        )
+        with self.read() as conn:
+            first_due = now if conn.execute(due_now.limit(1)).first() else None
+            first_due = first_due or aware(conn.execute(later).scalar())
+            return first_due, aware(conn.execute(leased).scalar())
 
     def lease_expiry(self, item_row_id: str) -> datetime | None:
         with self.read() as conn:

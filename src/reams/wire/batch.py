@@ -27,8 +27,19 @@ class BatchCreate(WireModel):
     item_ids: list[str] | None = Field(
         default=None, description="Or: process only these directory files (`dfl-...`)."
     )
-    page_size: int | None = Field(default=None, ge=1, le=10_000, description="Items per page.")
-    continue_as_new_threshold: int | None = Field(default=None, ge=1)
+    page_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="Temporal engine: items one activity processes at most (a page). "
+        "Default: the server's `temporal_slice_size`.",
+    )
+    continue_as_new_threshold: int | None = Field(
+        default=None,
+        ge=1,
+        description="Temporal engine: items one workflow run processes before it continues "
+        "as new, keeping histories small. Default: the server's setting.",
+    )
 
 
 class BatchJob(WireModel):

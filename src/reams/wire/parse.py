@@ -54,4 +54,5 @@ class ParseResult(WireModel):
     text: Pages | None = None
     text_full: str | None = None
     metadata: Pages | None = None
+    items: Pages | None = None
     job_metadata: dict[str, Any] | None = Field(default=None)

@@ -45,7 +45,7 @@ def test_structure_is_rendered_and_scripts_are_dropped(page: bytes) -> None:
 
 def test_navigation_stays_by_default_and_goes_when_asked(page: bytes) -> None:
     kept = _markdown(page)
-    assert "- Home\n- Shop" in kept
+    assert "- [Home](#)\n- [Shop](#)" in kept
     assert "All rights reserved." in kept
     removed = _markdown(page, html_remove_navigation_elements=True)
     assert "Home" not in removed
@@ -66,7 +66,7 @@ def test_inline_markup_links_breaks_and_nested_lists() -> None:
         b"<blockquote>Quoted words</blockquote><pre>code  keeps   spaces</pre></body></html>"
     )
     markdown = _markdown(html, "x.html")
-    assert "See our site now.\nSecond line." in markdown
+    assert "See [our **site**](https://example.com) now.\nSecond line." in markdown
     assert "1. One\n    - Inner\n2. Two" in markdown
     assert "> Quoted words" in markdown
     assert "```\ncode  keeps   spaces\n```" in markdown

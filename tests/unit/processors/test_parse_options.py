@@ -21,7 +21,7 @@ def test_set_cloud_only_options_are_listed_sorted_and_unset_ones_are_not() -> No
         {
             "premium_mode": True,
             "parsing_instruction": "Summarise tables",
-            "hide_headers": True,
+            "auto_mode": True,
             "fast_mode": False,
             "gpt4o_mode": None,
             "system_prompt": "",
@@ -30,7 +30,7 @@ def test_set_cloud_only_options_are_listed_sorted_and_unset_ones_are_not() -> No
         }
     )
     assert options.ignored_options == (
-        "hide_headers",
+        "auto_mode",
         "parsing_instruction",
         "premium_mode",
         "some_future_key",

@@ -102,13 +102,13 @@ def test_a_pdf_without_text_keeps_its_pages_and_warns(tmp_path: Path) -> None:
     data = make_pdf(tmp_path / "scan.pdf", ["", ""]).read_bytes()
     result = run("parse", data, "scan.pdf", {})
     assert [page["success"] for page in result["pages"]] == [True, True]
-    assert result["document"]["warnings"] == ["no text layer; OCR is not available in this version"]
+    assert result["document"]["warnings"] == ["no text found"]
 
 
 def test_some_blank_pages_are_named_in_the_warning(tmp_path: Path) -> None:
     data = make_pdf(tmp_path / "mixed.pdf", ["Some text", ""]).read_bytes()
     warnings = run("parse", data, "mixed.pdf", {})["document"]["warnings"]
-    assert warnings == ["page 2: no text layer; OCR is not available in this version"]
+    assert warnings == ["page 2: no text found"]
 
 
 def test_password_protected_pdf_is_encrypted_document(tmp_path: Path) -> None:

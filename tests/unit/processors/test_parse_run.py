@@ -29,11 +29,12 @@ def test_result_has_exactly_the_wire_shape_and_is_json(tmp_path: Path) -> None:
     assert set(result) == {"type", "document", "pages", "markdown_full", "text_full"}
     assert result["type"] == "parse"
     assert set(result["document"]) == {  # type: ignore[arg-type]
-        "detected_type", "page_count", "warnings", "ignored_options", "metadata",
+        "detected_type", "page_count", "language", "warnings", "ignored_options", "metadata",
     }  # fmt: skip
     page = result["pages"][0]  # type: ignore[index]
     assert set(page) == {
         "page_number", "markdown", "text", "width", "height", "success", "error", "ocr",
+        "needs_ocr", "header", "footer", "printed_page_number", "items",
     }  # fmt: skip
     assert json.loads(json.dumps(result)) == result
 
@@ -44,19 +45,22 @@ def test_other_job_types_are_not_implemented() -> None:
     assert caught.value.code == "unsupported_job_type"
 
 
-def test_xlsx_is_unsupported_format() -> None:
+def test_xlsb_is_unsupported_format() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    error = _error(buffer.getvalue(), "sales.xlsx")
+        archive.writestr("xl/workbook.bin", b"\x00")
+    error = _error(buffer.getvalue(), "sales.xlsb")
     assert error.code == "unsupported_format"
-    assert error.message == "XLSX files are not supported yet."
+    assert error.message == "Excel binary workbooks (.xlsb) are not supported yet."
 
 
-def test_png_and_binary_data_are_unsupported_format() -> None:
+def test_a_broken_png_is_corrupt_and_binary_data_is_unsupported_format() -> None:
     png = _error(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "scan.pdf")
-    assert (png.code, png.message) == ("unsupported_format", "PNG images are not supported yet.")
+    assert (png.code, png.message) == (
+        "corrupt_document",
+        "The PNG file is damaged or not really a PNG file; reams could not read it.",
+    )
     garbage = _error(bytes(range(256)) * 4, "blob.bin")
     assert garbage.code == "unsupported_format"
 

@@ -27,7 +27,11 @@ router = APIRouter(prefix="/api/v1/beta/batch-processing", tags=["batch processi
 
 NamespaceHeader = Annotated[
     str | None,
-    Header(alias="temporal-namespace", description="Recorded on the job; reams needs none."),
+    Header(
+        alias="temporal-namespace",
+        description="Temporal engine: the namespace the job's workflow runs in "
+        "(default: the server's); recorded on the job either way.",
+    ),
 ]
 UNCANCELLABLE = frozenset({JobStatus.COMPLETED.value, JobStatus.FAILED.value})
 
@@ -74,6 +78,8 @@ def create_batch(
         directory_id=body.directory_id,
         item_ids=body.item_ids,
         namespace=namespace,
+        page_size=body.page_size,
+        continue_as_new_threshold=body.continue_as_new_threshold,
     )
     services.engine.submit(job.id)
     return batch_job_model(services.store.get_job(job.id, project_id=project_id))

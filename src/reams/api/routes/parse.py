@@ -26,11 +26,34 @@ def _text(out: Output) -> Pages:
     return Pages(pages=[{"page_number": p["page_number"], "text": p["text"]} for p in out["pages"]])
 
 
-def _markdown_page(page: dict[str, Any]) -> dict[str, Any]:
-    if page.get("success", True):
-        return {"page_number": page["page_number"], "markdown": page["markdown"], "success": True}
+def _failed_page(page: dict[str, Any]) -> dict[str, Any]:
     error = page.get("error") or "page could not be parsed"
     return {"page_number": page["page_number"], "error": error, "success": False}
+
+
+def _markdown_page(page: dict[str, Any]) -> dict[str, Any]:
+    if not page.get("success", True):
+        return _failed_page(page)
+    view = {"page_number": page["page_number"], "markdown": page["markdown"], "success": True}
+    view |= {k: page[k] for k in ("header", "footer") if page.get(k)}
+    return view
+
+
+def _items_page(page: dict[str, Any]) -> dict[str, Any]:
+    if not page.get("success", True):
+        return _failed_page(page)
+    return {
+        "page_number": page["page_number"],
+        # Formats without a page geometry (DOCX, HTML, text) have none to report: 0 x 0.
+        "page_width": float(page.get("width") or 0.0),
+        "page_height": float(page.get("height") or 0.0),
+        "success": True,
+        "items": page.get("items", []),
+    }
+
+
+def _items(out: Output) -> Pages:
+    return Pages(pages=[_items_page(p) for p in out["pages"]])
 
 
 def _markdown(out: Output) -> Pages:
@@ -39,7 +62,10 @@ def _markdown(out: Output) -> Pages:
 
 def _metadata(out: Output) -> Pages:
     pages = [
-        {k: p.get(k) for k in ("page_number", "width", "height", "success", "ocr")}
+        {
+            k: p.get(k)
+            for k in ("page_number", "width", "height", "success", "ocr", "printed_page_number")
+        }
         for p in out["pages"]
     ]
     return Pages(pages=pages, document=out.get("document", {}))
@@ -66,6 +92,7 @@ VIEWS: Final[dict[str, Callable[[Result, Output], Any]]] = {
     "text_full": lambda _r, out: out["text_full"],
     "markdown_full": lambda _r, out: out["markdown_full"],
     "metadata": lambda _r, out: _metadata(out),
+    "items": lambda _r, out: _items(out),
     "job_metadata": _job_metadata,
 }
 

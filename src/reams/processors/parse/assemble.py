@@ -9,34 +9,72 @@ from __future__ import annotations
 import logging
 
 from reams.domain.errors import ProcessorError
-from reams.processors.parse.model import PageSource, ParsedDocument, ParsedPage
+from reams.processors.parse.blocks import escape_markdown
+from reams.processors.parse.items import furniture_item, page_items
+from reams.processors.parse.language import guess_language
+from reams.processors.parse.model import Item, PageContent, PageSource, ParsedDocument, ParsedPage
 from reams.processors.parse.options import ParseOptions
 
 logger = logging.getLogger(__name__)
 
-NO_TEXT_LAYER = "no text layer; OCR is not available in this version"
+# Said of pages that came out empty: blank pages, and pages OCR found no text on or did not read
+# (those also get a warning from ocr_pages saying why).
+NO_TEXT_LAYER = "no text found"
 
 
 def extract_page(source: PageSource, index: int, options: ParseOptions) -> ParsedPage:
     """Extract page ``index`` (0-based), turning a damaged page into a failed page record."""
     try:
         content = source.page(index)
-    except Exception:
+    except Exception as exc:
         logger.warning("page %d could not be extracted", index + 1, exc_info=True)
-        return _failed_page(source, index, options)
+        return _failed_page(source, index, options, cause=exc)
+    header = content.header if not options.hide_headers else None
+    footer = content.footer if not options.hide_footers else None
     return ParsedPage(
         page_number=index + 1,
-        markdown=content.markdown,
-        text=content.text,
+        markdown=_framed(
+            escape_markdown(header or ""), content.markdown, escape_markdown(footer or "")
+        ),
+        text=_framed(header or "", content.text, footer or "", separator="\n"),
         width=content.width,
         height=content.height,
         success=True,
         error=None,
+        items=_items(content, header=header, footer=footer),
+        header=content.header,
+        footer=content.footer,
+        printed_page_number=content.printed_page_number,
+        needs_ocr=content.needs_ocr,
+        ocr=content.ocr,
     )
 
 
-def _failed_page(source: PageSource, index: int, options: ParseOptions) -> ParsedPage:
-    error = f"Page {index + 1} could not be read; its content may be damaged."
+def _framed(header: str, body: str, footer: str, *, separator: str = "\n\n") -> str:
+    """The page body between its running header and footer (either may be empty)."""
+    if not header and not footer:
+        return body
+    return separator.join(part for part in (header, body, footer) if part)
+
+
+def _items(content: PageContent, *, header: str | None, footer: str | None) -> tuple[Item, ...]:
+    items = page_items(content.markdown)
+    if header:
+        items.insert(0, furniture_item("header", header))
+    if footer:
+        items.append(furniture_item("footer", footer))
+    return tuple(items)
+
+
+def _failed_page(
+    source: PageSource, index: int, options: ParseOptions, *, cause: Exception | None = None
+) -> ParsedPage:
+    # A reader that knows why a page failed (OCR, say) raises ProcessorError with a message
+    # fit for the user; anything else is a damaged page.
+    if isinstance(cause, ProcessorError):
+        error = cause.message
+    else:
+        error = f"Page {index + 1} could not be read; its content may be damaged."
     if options.replace_failed_page_mode == "raw_text":
         content = _raw_text(source, index)
     elif options.replace_failed_page_mode == "blank_page":
@@ -69,15 +107,17 @@ def assemble(
             f"target_pages names pages beyond the last page ({source.page_count} pages); "
             "they were skipped."
         )
+    text_full = _join([(page.page_number, page.text) for page in pages], options)
     return ParsedDocument(
         detected_type=kind,
         page_count=source.page_count,
         pages=tuple(pages),
         markdown_full=_join([(page.page_number, page.markdown) for page in pages], options),
-        text_full=_join([(page.page_number, page.text) for page in pages], options),
+        text_full=text_full,
         warnings=tuple(warnings),
         ignored_options=options.ignored_options,
         metadata=dict(source.metadata),
+        language=guess_language(text_full),
     )
 
 
@@ -86,7 +126,10 @@ def _check_failures(pages: list[ParsedPage], options: ParseOptions) -> None:
     if not failed:
         return
     if failed == len(pages):
-        raise ProcessorError("corrupt_document", "None of the document's pages could be read.")
+        # The first page's reason tells the user what went wrong (damage, OCR, memory).
+        raise ProcessorError(
+            "corrupt_document", f"None of the document's pages could be read. {pages[0].error}"
+        )
     tolerance = options.page_error_tolerance
     if tolerance is not None and failed / len(pages) > tolerance:
         raise ProcessorError(

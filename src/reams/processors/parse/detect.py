@@ -1,7 +1,9 @@
 """Document type detection: content magic bytes first, then the file name's extension.
 
 Content wins because uploaded names lie (a PDF saved as ``.bin``, a Word file called ``.doc``);
-the extension decides only where the content is ambiguous (OLE containers, damaged zips, text).
+the extension decides only where the content is ambiguous (unreadable OLE containers, damaged
+zips, plain text). OLE containers are named by their streams (:mod:`detect_ole`), text formats by
+their opening (:mod:`detect_text`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ import zipfile
 from pathlib import PurePath
 
 from reams.processors.parse.decode import sniff_text
+from reams.processors.parse.detect_ole import ole_type
+from reams.processors.parse.detect_text import sniff_markup
 
-SUPPORTED_TYPES = frozenset({"pdf", "docx", "html", "markdown", "text", "csv", "tsv"})
+SUPPORTED_TYPES = frozenset(
+    {"pdf", "docx", "html", "markdown", "text", "csv", "tsv", "eml", "msg", "xml", "json"}
+) | frozenset({"xlsx", "xls", "ods", "pptx", "odt", "odp", "rtf"})
+SUPPORTED_TYPES |= frozenset({"png", "jpeg", "tiff", "bmp", "gif", "webp"})  # read by OCR
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -35,6 +42,7 @@ _ZIP_MEMBERS: tuple[tuple[str, str], ...] = (
     ("word/document.xml", "docx"),
     ("xl/workbook.xml", "xlsx"),
     ("ppt/presentation.xml", "pptx"),
+    ("xl/workbook.bin", "xlsb"),
 )
 
 _ODF_MIMETYPES = {
@@ -44,7 +52,6 @@ _ODF_MIMETYPES = {
     "application/epub+zip": "epub",
 }
 
-_OLE_EXTENSIONS = frozenset({"doc", "xls", "ppt", "msg", "docx", "xlsx", "pptx", "vsd", "pub"})
 _ZIP_EXTENSIONS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "zip"})
 # Binary formats named by their extension when the content has no recognisable magic: a file
 # called ``.pdf`` that is not a PDF is a damaged PDF, not a text file.
@@ -59,10 +66,19 @@ _TEXT_EXTENSIONS = {
     "htm": "html",
     "html": "html",
     "xhtml": "html",
+    "xml": "xml",
+    "rss": "xml",
+    "atom": "xml",
+    "json": "json",
+    "jsonl": "json",
+    "ndjson": "json",
+    "ipynb": "json",
+    "eml": "eml",
 }
 
 _LABELS = {
     "ole": "Legacy Office (OLE compound) files",
+    "xlsb": "Excel binary workbooks (.xlsb)",
     "jpeg": "JPEG images",
     "png": "PNG images",
     "gif": "GIF images",
@@ -79,7 +95,7 @@ def detect_type(data: bytes, filename: str) -> str:
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(_OLE_MAGIC):
-        return extension if extension in _OLE_EXTENSIONS else "ole"
+        return ole_type(data, extension)
     if head.startswith(_ZIP_MAGIC):
         return _zip_type(data, extension)
     magic = _simple_magic(head)
@@ -137,12 +153,4 @@ def _read_mimetype(archive: zipfile.ZipFile, names: set[str]) -> str:
 def _text_type(data: bytes, extension: str) -> str:
     if not sniff_text(data[:8192]):
         return "binary"
-    if _looks_like_html(data[:1024]):
-        return "html"
-    return _TEXT_EXTENSIONS.get(extension, "text")
-
-
-def _looks_like_html(head: bytes) -> bool:
-    # UTF-16 documents carry NULs between ASCII letters; dropping them is enough to sniff markup.
-    lowered = head.replace(b"\x00", b"").lower()
-    return b"<html" in lowered or b"<!doctype html" in lowered
+    return sniff_markup(data, extension) or _TEXT_EXTENSIONS.get(extension, "text")

@@ -14,20 +14,28 @@ from reams.domain.errors import ProcessorError
 from reams.processors.parse.assemble import assemble, extract_page
 from reams.processors.parse.csv import read_delimited
 from reams.processors.parse.detect import detect_type, unsupported_message
-from reams.processors.parse.docx import read_docx
+from reams.processors.parse.eml import read_eml
+from reams.processors.parse.guards import cap_pages, check_document
 from reams.processors.parse.html import read_html
+from reams.processors.parse.image import IMAGE_TYPES, open_image
+from reams.processors.parse.jsondoc import read_json
 from reams.processors.parse.model import PageSource, ParsedDocument
+from reams.processors.parse.msg import read_msg
+from reams.processors.parse.ocr_pages import with_ocr
+from reams.processors.parse.office_openers import OFFICE_LABELS, OFFICE_OPENERS
 from reams.processors.parse.options import ParseOptions
 from reams.processors.parse.pdf import PdfSource
 from reams.processors.parse.text import read_markdown, read_text
+from reams.processors.parse.xmldoc import read_xml
 
 logger = logging.getLogger(__name__)
 
 Opener = Callable[[bytes, ParseOptions], PageSource]
 
 _OPENERS: dict[str, Opener] = {
-    "pdf": lambda data, options: PdfSource(data),
-    "docx": lambda data, options: read_docx(data, tables_as_html=options.output_tables_as_html),
+    "pdf": lambda data, options: with_ocr(
+        PdfSource(data, tables_as_html=options.output_tables_as_html), options
+    ),
     "html": lambda data, options: read_html(
         data,
         remove_navigation=options.html_remove_navigation_elements,
@@ -41,16 +49,31 @@ _OPENERS: dict[str, Opener] = {
     "tsv": lambda data, options: read_delimited(
         data, tab_separated=True, as_html=options.output_tables_as_html
     ),
+    "eml": lambda data, options: read_eml(data, tables_as_html=options.output_tables_as_html),
+    "msg": lambda data, options: read_msg(data, tables_as_html=options.output_tables_as_html),
+    "xml": lambda data, options: read_xml(data, tables_as_html=options.output_tables_as_html),
+    "json": lambda data, options: read_json(data),
+    **OFFICE_OPENERS,
+    **dict.fromkeys(IMAGE_TYPES, open_image),
 }
 
 _BLANK_BYTES = b" \t\r\n\f\v\x00"
-_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "markdown": "Markdown"}
+_LABELS = {
+    "pdf": "PDF",
+    "docx": "Word",
+    "html": "HTML",
+    "markdown": "Markdown",
+    "eml": "e-mail (EML)",
+    "msg": "Outlook message (MSG)",
+    **OFFICE_LABELS,
+}
 
 
 def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedDocument:
     """Parse ``data`` (a file called ``filename``) into per-page Markdown and text."""
     if _is_blank(data):
         raise ProcessorError("empty_document", "The file is empty.")
+    check_document(data)
     kind = detect_type(data, filename)
     opener = _OPENERS.get(kind)
     if opener is None:
@@ -59,6 +82,7 @@ def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedD
         source = opener(data, options)
         try:
             indices = options.select_pages(source.page_count)
+            indices = cap_pages(indices, warnings=source.warnings)
             pages = [extract_page(source, index, options) for index in indices]
             return assemble(kind, source, pages, options)
         finally:

@@ -12,9 +12,17 @@ import zipfile
 from typing import Any
 
 from reams.domain.errors import ProcessorError
-from reams.processors.parse.blocks import Block, heading, list_item, page_from_blocks, paragraph
+from reams.processors.parse.blocks import Block, heading, list_item, paragraph
+from reams.processors.parse.docx_parts import (
+    CHART,
+    chart_blocks,
+    furniture_blocks,
+    note_blocks,
+    note_reference,
+)
 from reams.processors.parse.docx_styles import Numbering, StyleInfo, W, read_styles
 from reams.processors.parse.model import Metadata, StaticSource
+from reams.processors.parse.office import office_page
 from reams.processors.parse.tables import render_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,20 +37,31 @@ _EXTRA_MAIN_CONTENT_TYPES = (
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 )
 _TEXTBOX = f"{W}txbxContent"
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modified")
 
 
-def read_docx(data: bytes, *, tables_as_html: bool) -> StaticSource:
+def read_docx(
+    data: bytes, *, tables_as_html: bool, headers: bool = True, footers: bool = True
+) -> StaticSource:
+    """The body as one page, with page headers first and footers and notes last (when asked)."""
     _reject_ole(data)
     _check_archive(data)
     document = _open(data)
+
     walker = _BodyWalker(document, tables_as_html=tables_as_html)
-    blocks = walker.walk(document.element.body)
-    if not any(block.text.strip() for block in blocks):
+    body = walker.walk(document.element.body)  # first, so headers do not advance list numbers
+    if not any(block.text.strip() for block in body):
         raise ProcessorError("empty_document", "The Word document contains no text.")
+    blocks = [
+        *(furniture_blocks(document, walker.walk, kind="header") if headers else []),
+        *body,
+        *note_blocks(document, paragraph_text),
+        *(furniture_blocks(document, walker.walk, kind="footer") if footers else []),
+    ]
     width, height = _page_size(document)
-    page = page_from_blocks(blocks, width=width, height=height)
+    page = office_page(blocks, width=width, height=height)
     return StaticSource([page], metadata=_metadata(document))
 
 
@@ -121,7 +140,7 @@ class _BodyWalker:
     """Turns body children into blocks, gathering consecutive list items into one list block."""
 
     def __init__(self, document: Any, *, tables_as_html: bool) -> None:
-        part = document.part
+        part = self._part = document.part
         self._styles = read_styles(_styles_element(part))
         self._numbering = Numbering(_numbering_element(part))
         self._tables_as_html = tables_as_html
@@ -131,6 +150,8 @@ class _BodyWalker:
         self._open_levels: list[int] = []
 
     def walk(self, container: Any) -> list[Block]:
+        """The blocks of ``container``; the walker may walk several parts in turn."""
+        self._blocks = []
         self._walk(container)
         self._end_list()
         return self._blocks
@@ -154,9 +175,14 @@ class _BodyWalker:
         text = paragraph_text(element).strip()
         if text:
             self._paragraph_text(element, text)
-        for textbox in _textboxes(element):
+        for anchored in _anchored(element):
             self._end_list()
-            self._walk(textbox)
+            if anchored.tag == _TEXTBOX:
+                self._walk(anchored)
+            else:
+                self._blocks.extend(
+                    chart_blocks(self._part, anchored, as_html=self._tables_as_html)
+                )
 
     def _paragraph_text(self, element: Any, text: str) -> None:
         style = self._styles.get(_val(element, f"{W}pPr/{W}pStyle") or "", StyleInfo())
@@ -198,8 +224,11 @@ class _BodyWalker:
             self._list_md, self._list_text, self._open_levels = [], [], []
 
     def _table(self, element: Any) -> None:
-        rows = [_row_cells(row) for row in element.iterchildren(f"{W}tr")]
-        table = render_table(rows, as_html=self._tables_as_html)
+        if (cell := _single_cell(element)) is not None:
+            # A one-cell table is a frame around its content (a box, or a nested table).
+            self._walk(cell)
+            return
+        table = render_table(_grid_rows(element), as_html=self._tables_as_html)
         if table is not None:
             self._blocks.append(table)
 
@@ -214,6 +243,8 @@ def paragraph_text(element: Any) -> str:
 _RUN_CONTAINERS = frozenset(
     {f"{W}hyperlink", f"{W}ins", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"}
 )
+_T, _BR, _RUN_PROPERTIES = f"{W}t", f"{W}br", f"{W}rPr"
+_NOTE_REFERENCES = frozenset({f"{W}footnoteReference", f"{W}endnoteReference"})
 _RUN_TEXT = {f"{W}tab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-", f"{W}softHyphen": ""}
 
 
@@ -221,20 +252,36 @@ def _collect_runs(container: Any, parts: list[str]) -> None:
     for child in container.iterchildren():
         if child.tag == f"{W}r":
             _run_text(child, parts)
+        elif child.tag == f"{W}sdt" and (box := _checkbox(child)) is not None:
+            parts.append(box)
         elif child.tag in _RUN_CONTAINERS:
             _collect_runs(child, parts)
+
+
+def _checkbox(sdt: Any) -> str | None:
+    """``[x]`` or ``[ ]`` for a checkbox content control (its glyph depends on the font)."""
+    checkbox = sdt.find(f"{W}sdtPr/{_W14}checkbox")
+    if checkbox is None:
+        return None
+    checked = checkbox.find(f"{_W14}checked")
+    value = None if checked is None else checked.get(f"{_W14}val")
+    return "[x]" if value in ("1", "true") else "[ ]"
 
 
 def _run_text(run: Any, parts: list[str]) -> None:
     for child in run.iterchildren():
         tag = child.tag
-        if tag == f"{W}t":
+        if tag == _T:
             parts.append(child.text or "")
-        elif tag == f"{W}br":
+        elif tag == _RUN_PROPERTIES:
+            continue  # in nearly every run: settled first on long documents
+        elif tag == _BR:
             # Page and column breaks end a line of text too; only their Markdown meaning differs.
             parts.append("\n")
         elif tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[tag])
+        elif tag in _NOTE_REFERENCES:
+            parts.append(note_reference(child) or "")
         elif tag == f"{W}ruby":
             # Keep the base text of ruby (furigana) annotations, not the reading above it.
             base = child.find(f"{W}rubyBase")
@@ -242,10 +289,10 @@ def _run_text(run: Any, parts: list[str]) -> None:
                 _collect_runs(base, parts)
 
 
-def _textboxes(paragraph: Any) -> list[Any]:
-    """Text boxes anchored in a paragraph, once each: Word stores a VML fallback copy of every
-    DrawingML text box, and a box inside another box is reached through its parent."""
-    return [box for box in paragraph.iter(_TEXTBOX) if not _nested(box, paragraph)]
+def _anchored(paragraph: Any) -> list[Any]:
+    """Text boxes and charts anchored in a paragraph, once each: Word stores a VML fallback copy
+    of every DrawingML text box, and a box inside another box is reached through its parent."""
+    return [box for box in paragraph.iter(_TEXTBOX, CHART) if not _nested(box, paragraph)]
 
 
 def _nested(box: Any, paragraph: Any) -> bool:
@@ -257,15 +304,55 @@ def _nested(box: Any, paragraph: Any) -> bool:
     return False
 
 
-def _row_cells(row: Any) -> list[str]:
-    cells: list[str] = []
+def _single_cell(table: Any) -> Any:
+    """The only cell of a one-row, one-column table, else None."""
+    rows = _rows(table)
+    cells = list(rows[0].iterchildren(f"{W}tc")) if len(rows) == 1 else []
+    if len(cells) != 1 or (_val(cells[0], f"{W}tcPr/{W}gridSpan") or "1") != "1":
+        return None
+    return cells[0]
+
+
+def _grid_rows(table: Any) -> list[list[str]]:
+    """The table's rows on its grid, merged cells repeated in every grid cell they cover (the
+    value of a horizontally spanned cell in each column, a vertically merged one in each row)."""
+    rows: list[list[str]] = []
+    for row in _rows(table):
+        above = rows[-1] if rows else []
+        cells = [
+            (above[index] if index < len(above) else "") if text is None else text
+            for index, text in enumerate(_row_cells(row))
+        ]
+        rows.append(cells)
+    return rows
+
+
+def _rows(table: Any) -> list[Any]:
+    """The table's own rows, including rows wrapped in content controls or custom XML."""
+    rows: list[Any] = []
+    for child in table.iterchildren(f"{W}tr", f"{W}sdt", f"{W}customXml"):
+        if child.tag == f"{W}tr":
+            rows.append(child)
+        else:
+            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            rows.extend(_rows(content) if content is not None else [])
+    return rows
+
+
+def _row_cells(row: Any) -> list[str | None]:
+    """A row's cells by grid column; None where a vertical merge continues from the row above."""
+    cells: list[str | None] = []
     for cell in row.iter(f"{W}tc"):
         if cell.getparent() is not row and cell.getparent().tag != f"{W}sdtContent":
             continue  # a cell of a nested table: its text is part of the enclosing cell
-        texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
-        cells.append(" ".join(text for text in texts if text.strip()))
+        merge = cell.find(f"{W}tcPr/{W}vMerge")
+        if merge is not None and merge.get(f"{W}val") in (None, "continue"):
+            text: str | None = None
+        else:
+            texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
+            text = " ".join(text for text in texts if text.strip())
         span = _val(cell, f"{W}tcPr/{W}gridSpan") or "1"
-        cells.extend([""] * (int(span) - 1 if span.isdigit() and int(span) < 64 else 0))
+        cells.extend([text] * (int(span) if span.isdigit() and 0 < int(span) < 64 else 1))
     return cells
 
 

@@ -1,19 +1,20 @@
-"""HTML files: decoded (BOM, declared charset, guess), cleaned of scripts and chrome, rendered.
+"""HTML files: decoded (BOM, declared charset, guess), reduced to their content, rendered.
 
-Scripts, styles and other invisible elements are always removed; ``nav``, ``header``, ``footer``
-and ``aside`` (and their ARIA roles) only when ``html_remove_navigation_elements`` is set, because
-a page header often carries the document's real title. The whole page is one page.
+What counts as content is :mod:`html_clean`'s business; rendering is :mod:`html_render`'s. This
+module reads the page's metadata (title, language) and adds the title as a heading when the
+content has no top-level heading of its own. The whole page is one page.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from reams.domain.errors import ProcessorError
-from reams.processors.parse.blocks import heading, page_from_blocks
+from reams.processors.parse.blocks import Block, heading, page_from_blocks
 from reams.processors.parse.decode import decode_text
-from reams.processors.parse.html_render import HtmlRenderer, collapse_inline
+from reams.processors.parse.html_clean import content_root
+from reams.processors.parse.html_inline import Node, collapse_inline
+from reams.processors.parse.html_render import HtmlRenderer
 from reams.processors.parse.model import Metadata, StaticSource
 
 _DECLARED_CHARSET = re.compile(
@@ -21,28 +22,37 @@ _DECLARED_CHARSET = re.compile(
     rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
 )
-_INVISIBLE = ("script", "style", "noscript", "template", "head", "iframe", "object", "svg")
-_NAVIGATION_XPATH = (
-    "//nav | //header | //footer | //aside"
-    " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
-)
 
 
 def read_html(data: bytes, *, remove_navigation: bool, tables_as_html: bool) -> StaticSource:
     text, encoding = decode_text(data, declared=_declared_charset(data[:4096]))
-    if not text.strip():
-        raise ProcessorError("empty_document", "The file contains no text.")
-    root = _parse(text)
-    metadata = _metadata(root, encoding)
-    _remove(root, remove_navigation=remove_navigation)
-    body = root.find("body")
-    blocks = HtmlRenderer(tables_as_html=tables_as_html).container(root if body is None else body)
-    if not any(block.text.strip() for block in blocks):
+    blocks, metadata = render_html(
+        text, remove_navigation=remove_navigation, tables_as_html=tables_as_html
+    )
+    if not any(block.text.strip() or block.markdown.strip() for block in blocks):
         raise ProcessorError("empty_document", "The HTML page contains no visible text.")
+    return StaticSource([page_from_blocks(blocks)], metadata={"encoding": encoding, **metadata})
+
+
+def render_html(
+    text: str, *, remove_navigation: bool, tables_as_html: bool, with_title: bool = True
+) -> tuple[list[Block], Metadata]:
+    """Render decoded HTML into blocks.
+
+    With ``with_title``, the page's ``<title>`` comes first when the content has no ``#``
+    heading; an HTML part of a larger document (a mail body, a feed entry) has its own heading.
+    """
+    if not text.strip():
+        return [], {}
+    root = _parse(text)
+    metadata = _metadata(root)
+    content = content_root(root, remove_navigation=remove_navigation)
+    blocks = HtmlRenderer(tables_as_html=tables_as_html).container(content)
     title = metadata.get("title")
-    if isinstance(title, str) and not any(block.markdown.startswith("# ") for block in blocks):
+    has_heading = any(block.markdown.startswith("# ") for block in blocks)
+    if with_title and isinstance(title, str) and blocks and not has_heading:
         blocks.insert(0, heading(1, title))
-    return StaticSource([page_from_blocks(blocks)], metadata=metadata)
+    return blocks, metadata
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -53,7 +63,7 @@ def _declared_charset(head: bytes) -> str | None:
     return label.decode("ascii", errors="replace")
 
 
-def _parse(text: str) -> Any:
+def _parse(text: str) -> Node:
     import lxml.html
 
     # Re-encoding lets lxml accept documents that carry their own (now stale) encoding declaration.
@@ -61,24 +71,14 @@ def _parse(text: str) -> Any:
     return lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
 
 
-def _metadata(root: Any, encoding: str) -> Metadata:
-    metadata: Metadata = {"encoding": encoding}
+def _metadata(root: Node) -> Metadata:
+    metadata: Metadata = {}
     title = root.find(".//title")
     if title is not None:
-        text = collapse_inline(title.text_content())
+        text = collapse_inline(title.text_content()).replace("\n", " ")
         if text:
             metadata["title"] = text
     language = root.get("lang")
-    if language:
+    if language and language.strip():
         metadata["language"] = language.strip()
     return metadata
-
-
-def _remove(root: Any, *, remove_navigation: bool) -> None:
-    doomed = list(root.iter(*_INVISIBLE))
-    if remove_navigation:
-        doomed.extend(root.xpath(_NAVIGATION_XPATH))
-    for element in doomed:
-        if element.getparent() is not None:
-            # drop_tree keeps the element's tail text, which belongs to the parent.
-            element.drop_tree()

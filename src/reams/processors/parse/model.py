@@ -12,16 +12,30 @@ from typing import Protocol
 
 MetadataValue = str | int
 Metadata = dict[str, MetadataValue]
+Item = dict[str, object]
+"""One typed page item, JSON-ready, shaped like LlamaParse v2 ``items`` (see ``items.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PageContent:
-    """One page as a format reader extracted it. Sizes are in PDF points, None when unknown."""
+    """One page as a format reader extracted it. Sizes are in PDF points, None when unknown.
+
+    ``header`` and ``footer`` are the page's running header and footer as plain text, kept out of
+    ``markdown`` and ``text``: the pipeline puts them back unless ``hide_headers`` /
+    ``hide_footers`` is set. ``printed_page_number`` is the number printed on the page, when
+    found. ``needs_ocr`` marks a page whose text layer is missing or unusable; ``ocr`` marks a
+    page whose text was read by OCR.
+    """
 
     markdown: str
     text: str
     width: float | None = None
     height: float | None = None
+    header: str | None = None
+    footer: str | None = None
+    printed_page_number: str | None = None
+    needs_ocr: bool = False
+    ocr: bool = False
 
 
 class PageSource(Protocol):
@@ -79,6 +93,11 @@ class ParsedPage:
     success: bool
     error: str | None
     ocr: bool = False
+    items: tuple[Item, ...] = ()
+    header: str | None = None
+    footer: str | None = None
+    printed_page_number: str | None = None
+    needs_ocr: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -90,6 +109,11 @@ class ParsedPage:
             "success": self.success,
             "error": self.error,
             "ocr": self.ocr,
+            "needs_ocr": self.needs_ocr,
+            "header": self.header,
+            "footer": self.footer,
+            "printed_page_number": self.printed_page_number,
+            "items": list(self.items),
         }
 
 
@@ -109,6 +133,8 @@ class ParsedDocument:
     warnings: tuple[str, ...] = ()
     ignored_options: tuple[str, ...] = ()
     metadata: Metadata = field(default_factory=dict)
+    language: str | None = None
+    """ISO 639-1 code guessed from the text, None when unsure."""
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-serialisable result of a ``parse`` job."""
@@ -117,6 +143,7 @@ class ParsedDocument:
             "document": {
                 "detected_type": self.detected_type,
                 "page_count": self.page_count,
+                "language": self.language,
                 "warnings": list(self.warnings),
                 "ignored_options": list(self.ignored_options),
                 "metadata": dict(self.metadata),

@@ -38,7 +38,8 @@ ENGINE_KEYS = frozenset(
     }
 )
 
-# ``disable_ocr`` is honoured trivially: this version never runs OCR.
+# ``extract_printed_page_number`` is honoured trivially: printed page numbers are always reported
+# when found. ``ocr_engine`` is a reams extension (``auto``, ``rapidocr`` or ``tesseract``).
 HONOURED_KEYS = frozenset(
     {
         "page_separator",
@@ -54,6 +55,11 @@ HONOURED_KEYS = frozenset(
         "html_remove_navigation_elements",
         "page_error_tolerance",
         "disable_ocr",
+        "ocr_engine",
+        "hide_headers",
+        "hide_footers",
+        "extract_printed_page_number",
+        "spreadsheet_include_hidden_sheets",
     }
 )
 
@@ -79,6 +85,15 @@ class ParseOptions(BaseModel):
     html_remove_navigation_elements: bool = False
     page_error_tolerance: float | None = Field(default=None, ge=0.0, le=1.0)
     disable_ocr: bool = False
+    """Never run OCR: pages without a text layer stay empty, and a warning names them."""
+    ocr_engine: Literal["auto", "rapidocr", "tesseract"] = "auto"
+    """``auto`` is rapidocr; ``tesseract`` (faster, where installed) falls back to rapidocr."""
+    hide_headers: bool = False
+    """Leave repeated page headers out of Markdown and text (they are still reported)."""
+    hide_footers: bool = False
+    extract_printed_page_number: bool = False
+    """Honoured trivially: printed page numbers are always reported when found."""
+    spreadsheet_include_hidden_sheets: bool = False
     ignored_options: tuple[str, ...] = ()
 
     @field_validator("target_pages", mode="before")

@@ -1,76 +1,138 @@
-"""PDF files via PDFium (pypdfium2): one page per PDF page, text from the embedded text layer.
+"""PDF files via PDFium (pypdfium2): one page per PDF page, laid out from the text layer.
 
 The document stays open while pages are extracted one at a time, so only the selected pages are
-loaded, and every PDFium object is closed as soon as it is done with. There is no OCR in this
-version: a page without a text layer yields empty text and the pipeline warns about it.
+loaded, and every PDFium object is closed as soon as it is done with. Running headers and footers
+are learned once per document from a sample of pages (``pdf_furniture``); the sampled pages' lines
+are kept and reused, so small documents are still read once. This module does not OCR: it marks a
+page whose text layer is missing or unusable with ``needs_ocr`` and offers
+:meth:`PdfSource.page_needs_ocr` and :meth:`PdfSource.render` to the OCR step.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.model import Metadata, PageContent
-from reams.processors.parse.pdf_layout import layout_page
-from reams.processors.parse.pdf_lines import read_lines
-
-# pypdfium2 names the FPDF_ERR_* codes; the numbers are part of PDFium's stable public API.
-_ERR_PASSWORD = 4
-_ERR_SECURITY = 5
-
-_METADATA_KEYS = {
-    "Title": "title",
-    "Author": "author",
-    "Subject": "subject",
-    "Keywords": "keywords",
-    "Creator": "creator",
-    "Producer": "producer",
-    "CreationDate": "created",
-    "ModDate": "modified",
-}
-_PDF_DATE = re.compile(
-    r"^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(\d{2})?'?(\d{2})?'?)?"
+from reams.processors.parse.pdf_furniture import (
+    Furniture,
+    PageLines,
+    joined,
+    learn,
+    printed_page_number,
 )
+from reams.processors.parse.pdf_images import Picture, read_pictures
+from reams.processors.parse.pdf_layout import layout_page
+from reams.processors.parse.pdf_lines import Line
+from reams.processors.parse.pdf_metadata import load_error, read_metadata
+from reams.processors.parse.pdf_rules import PageRules, read_rules
+from reams.processors.parse.pdf_text import read_lines
+
+_FURNITURE_SAMPLE = 16  # pages looked at to learn running headers and footers
+_MIN_USABLE_CHARS = 10  # visible characters a usable text layer has at least
+_MAX_GARBAGE = 0.5  # share of unmapped glyphs (no Unicode) above which text is unusable
+_BACKGROUND = 0.8  # of the page: an image this large behind usable text is a background
+_MAX_RENDER_PIXELS = 40_000_000  # a bound on a rendered page, whatever the scale asked for
+_GARBAGE = re.compile("[\ufffd\ue000-\uf8ff]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What one read of a page yields: its lines, size, rotation and pictures."""
+
+    lines: list[Line]
+    width: float
+    height: float
+    rotation: int
+    pictures: list[Picture]
 
 
 class PdfSource:
     """An open PDF whose pages are extracted on demand; a :class:`PageSource`."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, *, tables_as_html: bool = False) -> None:
         import pypdfium2 as pdfium
 
         try:
             self._pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise _load_error(exc) from None
+            raise load_error(exc) from None
         self.page_count: int = len(self._pdf)
         self.warnings: list[str] = []
         if self.page_count == 0:
             self._pdf.close()
             raise ProcessorError("empty_document", "The PDF has no pages.")
         self.metadata: Metadata = self._read_metadata()
+        self._tables_as_html = tables_as_html
+        self._read_ahead: dict[int, _Page] = {}
+        self._furniture: Furniture | None = None
 
     def _read_metadata(self) -> Metadata:
         # Metadata is a nicety: a damaged info dictionary must not cost the user the text.
         try:
-            return _metadata(self._pdf)
+            return read_metadata(self._pdf)
         except Exception:
             self.warnings.append("the document metadata could not be read")
             return {}
 
     def page(self, index: int) -> PageContent:
+        furniture = self._learned_furniture()
+        page = self._read_ahead.pop(index, None) or self._read(index)
+        header, body, footer = furniture.split(PageLines(page.lines, page.height, index))
+        usable = _usable(page.lines)
+        # An image filling a page of usable text is its background (or the scan under an OCR
+        # layer), not a figure.
+        background = _BACKGROUND * page.width * page.height
+        content = layout_page(
+            body,
+            width=page.width,
+            height=page.height,
+            tables_as_html=self._tables_as_html,
+            rules=functools.cache(lambda: self._rules(index)),
+            pictures=[p for p in page.pictures if not usable or p.area < background],
+        )
+        return dataclasses.replace(
+            content,
+            header=joined(header),
+            footer=joined(footer),
+            printed_page_number=printed_page_number(header, footer),
+            needs_ocr=not usable and bool(page.pictures),
+        )
+
+    def page_needs_ocr(self, index: int) -> bool:
+        """Whether page ``index`` (0-based) lacks a usable text layer but shows an image.
+
+        A page with fewer than a handful of visible characters, or whose characters are mostly
+        glyphs without Unicode (a font without a ToUnicode map), has no usable text; it needs OCR
+        when it shows an image (a scan, a photo of text). A blank page needs nothing.
+        """
+        page = self._read_ahead.get(index) or self._read(index)
+        return _needs_ocr(page)
+
+    def render(self, index: int, scale: float = 2.0) -> Any:
+        """Page ``index`` (0-based) as an RGB :class:`PIL.Image.Image`, ``scale`` × 72 dpi.
+
+        The page's ``/Rotate`` is applied; ``scale`` is lowered if the image would exceed
+        40 million pixels, so one huge page cannot exhaust memory.
+        """
         page = self._pdf[index]
         try:
             width, height = page.get_size()
-            textpage = page.get_textpage()
+            # Just under the bound: PDFium rounds the bitmap size up.
+            limit = 0.99 * (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
+            bitmap = page.render(scale=min(scale, limit))
             try:
-                lines = read_lines(textpage)
+                # PDFium renders BGR here; the conversion to RGB copies the pixels, so the
+                # image outlives the bitmap.
+                return bitmap.to_pil()
             finally:
-                textpage.close()
+                bitmap.close()
         finally:
             page.close()
-        return layout_page(lines, width=float(width), height=float(height))
 
     def raw_text(self, index: int) -> str:
         page = self._pdf[index]
@@ -84,47 +146,66 @@ class PdfSource:
             page.close()
 
     def close(self) -> None:
+        self._read_ahead.clear()
         self._pdf.close()
 
+    def _read(self, index: int) -> _Page:
+        page = self._pdf[index]
+        try:
+            width, height = (float(size) for size in page.get_size())
+            rotation = int(page.get_rotation())
+            textpage = page.get_textpage()
+            try:
+                lines = read_lines(textpage, rotation=rotation, width=width, height=height)
+            finally:
+                textpage.close()
+            pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
+            return _Page(lines, width, height, rotation, pictures)
+        finally:
+            page.close()
 
-def _load_error(exc: Any) -> ProcessorError:
-    code = getattr(exc, "err_code", None)
-    if code == _ERR_PASSWORD:
-        return ProcessorError(
-            "encrypted_document",
-            "The PDF is password-protected; reams cannot open it without the password.",
-        )
-    if code == _ERR_SECURITY:
-        return ProcessorError(
-            "encrypted_document", "The PDF uses an encryption scheme that reams cannot open."
-        )
-    return ProcessorError(
-        "corrupt_document", "The PDF is damaged or incomplete; PDFium could not open it."
-    )
+    def _rules(self, index: int) -> PageRules:
+        page = self._pdf[index]
+        try:
+            width, height = page.get_size()
+            rotation = page.get_rotation()
+            return read_rules(page.raw, rotation=rotation, width=width, height=height)
+        finally:
+            page.close()
+
+    def _learned_furniture(self) -> Furniture:
+        """Running headers and footers, learned on first use from pages across the document."""
+        if self._furniture is None:
+            samples: list[PageLines] = []
+            for index in _sample(self.page_count):
+                try:
+                    page = self._read_ahead.get(index) or self._read(index)
+                except Exception:
+                    continue  # a damaged page fails on its own when it is extracted
+                self._read_ahead[index] = page
+                samples.append(PageLines(page.lines, page.height, index))
+            self._furniture = learn(samples)
+        return self._furniture
 
 
-def _metadata(pdf: Any) -> Metadata:
-    metadata: Metadata = {}
-    for key, value in pdf.get_metadata_dict(skip_empty=True).items():
-        name = _METADATA_KEYS.get(key)
-        text = str(value).strip()
-        if name and text:
-            metadata[name] = _iso_date(text) if name in ("created", "modified") else text
-    version = pdf.get_version()
-    if version:
-        metadata["pdf_version"] = f"{version // 10}.{version % 10}"
-    return metadata
+def _sample(page_count: int) -> list[int]:
+    """Up to ``_FURNITURE_SAMPLE`` page indices spread evenly over the document."""
+    if page_count <= _FURNITURE_SAMPLE:
+        return list(range(page_count)) if page_count > 1 else []
+    step = page_count / _FURNITURE_SAMPLE
+    return sorted({int(i * step) for i in range(_FURNITURE_SAMPLE)})
 
 
-def _iso_date(value: str) -> str:
-    """Convert a PDF date (``D:20240131120000+01'00'``) to ISO 8601; keep it as is otherwise."""
-    match = _PDF_DATE.match(value)
-    if match is None:
-        return value
-    year, month, day, hour, minute, second, zone, zone_h, zone_m = match.groups()
-    iso = f"{year}-{month or '01'}-{day or '01'}T{hour or '00'}:{minute or '00'}:{second or '00'}"
-    if zone in ("Z", "z"):
-        return iso + "Z"
-    if zone:
-        return f"{iso}{zone}{zone_h or '00'}:{zone_m or '00'}"
-    return iso
+def _usable(lines: list[Line]) -> bool:
+    chars = sum(len(line.text) for line in lines)
+    if chars < _MIN_USABLE_CHARS:
+        return False
+    # Glyphs without a Unicode mapping come out as U+FFFD or private-use code points.
+    if not any(_GARBAGE.search(line.text) for line in lines):
+        return True
+    garbage = sum(len(_GARBAGE.findall(line.text)) for line in lines)
+    return garbage <= _MAX_GARBAGE * chars
+
+
+def _needs_ocr(page: _Page) -> bool:
+    return not _usable(page.lines) and bool(page.pictures)

@@ -1,146 +1,173 @@
-"""Grouping the lines of a PDF page into Markdown paragraphs, headings and list items.
+"""Laying out a PDF page: reading order, tables, pictures, then paragraphs, headings and lists.
 
-A new block starts at a larger-than-usual vertical gap, a jump back up the page (a new column),
-after a sentence that ends well before the right margin, at a change of font size or weight, at a
-bullet or number, and around table-of-contents entries. Larger-than-body text becomes a heading
-(level by size ratio); a short all-bold line at body size becomes a level-4 heading.
+The page's lines (and its pictures) are first cut into regions in reading order (``pdf_order``):
+columns, and the elements that cross them. In each region, tables are found (``pdf_tables``) and
+stand in the flow as one element each, pictures stand where they sit on the page, and the other
+lines become paragraphs, headings and list items (``pdf_paragraphs``).
 """
 
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from reams.processors.parse.blocks import Block, escape_markdown, heading
+from reams.processors.parse.blocks import Block
+from reams.processors.parse.items import IMAGE_MARK
 from reams.processors.parse.model import PageContent
-from reams.processors.parse.pdf_lines import BULLET, NUMBERED, Line
+from reams.processors.parse.pdf_images import Picture
+from reams.processors.parse.pdf_lines import BULLET, NUMBERED, Line, Piece
+from reams.processors.parse.pdf_order import Box, reading_order
+from reams.processors.parse.pdf_paragraphs import (
+    PageStyle,
+    column_style,
+    page_style,
+    paragraphs,
+    tighten_lists,
+)
+from reams.processors.parse.pdf_tables import Rules, Table, find_tables
+from reams.processors.parse.tables import render_table
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_SENTENCE_END = (".", "!", "?", ":", '"', "”", ")")
-
-_PARAGRAPH_GAP = 1.45  # times the usual line spacing
-_HEADING_RATIO = 1.15  # times the body font size
-_SHORT_LINE = 2.5  # body font sizes short of the usual right edge
-_MAX_HEADING_CHARS = 150
-_MAX_BOLD_HEADING_CHARS = 80
-_SIZE_TOLERANCE = 0.9  # points
-
-
-@dataclass(frozen=True, slots=True)
-class _PageStyle:
-    """What is normal on this page: body font size, line spacing, right edge of full lines."""
-
-    body_size: float
-    spacing: float
-    right_edge: float
+Element = Line | Table | Picture
+_Payload = tuple[int, Piece | Picture]
 
 
-def layout_page(lines: list[Line], *, width: float, height: float) -> PageContent:
+def layout_page(
+    lines: list[Line],
+    *,
+    width: float,
+    height: float,
+    tables_as_html: bool = False,
+    rules: Rules | None = None,
+    pictures: Sequence[Picture] = (),
+) -> PageContent:
     """Render a page's lines as Markdown blocks, and as plain text with one line per line."""
-    if not lines:
+    if not lines and not pictures:
         return PageContent(markdown="", text="", width=width, height=height)
-    style = _page_style(lines)
-    groups = _group(lines, style)
-    blocks = [_render(group, style) for group in groups]
-    markdown = "\n\n".join(_tighten_lists(blocks))
-    text = "\n".join(line.text for line in lines)
+    style = page_style(lines) if lines else PageStyle(10.0, 12.0, width)
+    across, sideways = _by_direction(lines)
+    regions = [
+        _placed(_with_tables(region, find_tables(region, rules=rules)), placed)
+        for region, placed in _regions(across, pictures, em=style.body_size)
+    ]
+    if sideways:
+        regions.append(list(sideways))  # vertical text (margin notes, spines) comes last
+    texts = [[element for element in region if isinstance(element, Line)] for region in regions]
+    if any(len(text) < len(region) for text, region in zip(texts, regions, strict=True)):
+        # Table cells can outweigh running text; the body size is that of the text.
+        style = page_style([line for text in texts for line in text] or lines) if lines else style
+    flow: list[Element] = []
+    blocks: list[Block] = []
+    for elements, column_lines in zip(regions, texts, strict=True):
+        column = column_style(column_lines, style)
+        blocks.extend(_blocks(elements, column, tables_as_html=tables_as_html))
+        flow.extend(elements)
+    markdown = "\n\n".join(tighten_lists(blocks))
+    text = "\n".join(filter(None, (_plain(element) for element in flow)))
     return PageContent(markdown=markdown, text=text, width=width, height=height)
 
 
-def _page_style(lines: list[Line]) -> _PageStyle:
-    weights: dict[float, int] = {}
-    for line in lines:
-        key = round(line.size * 2) / 2
-        weights[key] = weights.get(key, 0) + len(line.text)
-    body_size = max(weights, key=lambda size: weights[size])
-    body = [line for line in lines if abs(line.size - body_size) < _SIZE_TOLERANCE]
-    gaps = sorted(
-        previous.baseline - line.baseline
-        for previous, line in itertools.pairwise(body)
-        if 0 < previous.baseline - line.baseline < body_size * 3
+def _by_direction(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Lines reading across the page, and the few that run vertically (kept apart)."""
+    sideways = [line for line in lines if not line.upright]
+    if not sideways or 2 * len(sideways) > len(lines):
+        return lines, []  # most text turned: there is no other direction to read in
+    return [line for line in lines if line.upright], sideways
+
+
+def _regions(
+    lines: list[Line], pictures: Sequence[Picture], *, em: float
+) -> list[tuple[list[Line], list[Picture]]]:
+    """Lines and pictures by region in reading order; a line split by a column gutter is cut."""
+    boxes: list[Box[_Payload]] = [
+        Box((index, piece), piece.left, piece.right, line.top, line.bottom, len(piece.text))
+        for index, line in enumerate(lines)
+        for piece in line.parts()
+    ]
+    boxes.extend(
+        Box((-1, picture), picture.left, picture.right, picture.top, picture.bottom, 0)
+        for picture in pictures
     )
-    rights = sorted(line.right for line in body)
-    return _PageStyle(
-        body_size=body_size,
-        # The lower quartile, not the median: on pages of short paragraphs, paragraph gaps
-        # can outnumber plain line steps.
-        spacing=gaps[len(gaps) // 4] if gaps else body_size * 1.2,
-        right_edge=rights[int(len(rights) * 0.9)] if rights else 0.0,
+    rtl = 2 * sum(1 for line in lines if line.rtl) > len(lines)
+    regions: list[tuple[list[Line], list[Picture]]] = []
+    for region in reading_order(boxes, em=em, rtl=rtl):
+        cut: list[Line] = []
+        placed: list[Picture] = []
+        for index, run in itertools.groupby(region, key=lambda box: box.payload[0]):
+            parts = [box.payload[1] for box in run]
+            if index < 0:
+                placed.extend(part for part in parts if isinstance(part, Picture))
+                continue
+            pieces = tuple(part for part in parts if isinstance(part, Piece))
+            line = lines[index]
+            # A line whose pieces stayed together (the usual case) stays whole.
+            cut.append(line if len(pieces) == len(line.parts()) else _part_line(line, pieces))
+        regions.append((cut, placed))
+    return regions
+
+
+def _part_line(line: Line, pieces: tuple[Piece, ...]) -> Line:
+    text = " ".join(piece.text for piece in pieces)
+    item = BULLET.match(text) is not None or NUMBERED.match(text) is not None
+    return Line(
+        text,
+        pieces[0].left,
+        pieces[-1].right,
+        line.baseline,
+        line.size,
+        line.bold,
+        item,
+        line.leader,
+        pieces if len(pieces) > 1 else (),
+        line.rtl,
     )
 
 
-def _group(lines: list[Line], style: _PageStyle) -> list[list[Line]]:
-    groups: list[list[Line]] = [[lines[0]]]
-    for previous, line in itertools.pairwise(lines):
-        if _breaks_layout(previous, line, style) or _breaks_style(groups[-1], previous, line):
-            groups.append([line])
-        else:
-            groups[-1].append(line)
-    return groups
+def _with_tables(lines: list[Line], tables: list[Table]) -> list[Element]:
+    """The region's lines with each table standing in for its lines, where its first line was."""
+    owner = {index: table for table in tables for index in table.lines}
+    flow: list[Element] = []
+    for index, line in enumerate(lines):
+        table = owner.get(index)
+        if table is None:
+            flow.append(line)
+        elif table.lines[0] == index:
+            flow.append(table)
+    return flow
 
 
-def _breaks_layout(previous: Line, line: Line, style: _PageStyle) -> bool:
-    gap = previous.baseline - line.baseline
-    if gap <= 0 or gap > style.spacing * _PARAGRAPH_GAP:
-        return True
-    ends_short = previous.right < style.right_edge - _SHORT_LINE * style.body_size
-    return ends_short and previous.text.endswith(_SENTENCE_END)
+def _placed(flow: list[Element], pictures: list[Picture]) -> list[Element]:
+    """``flow`` with each picture before the first element that starts below its top."""
+    if not pictures:
+        return flow
+    placed: list[Element] = []
+    waiting = sorted(pictures, key=lambda picture: -picture.top)
+    for element in flow:
+        top = element.top
+        while waiting and waiting[0].top >= top:
+            placed.append(waiting.pop(0))
+        placed.append(element)
+    placed.extend(waiting)
+    return placed
 
 
-def _breaks_style(group: list[Line], previous: Line, line: Line) -> bool:
-    if abs(line.size - previous.size) > _SIZE_TOLERANCE or line.bold != previous.bold:
-        return True
-    if line.item or line.leader or previous.leader:
-        return True
-    # A list item continues only on lines indented past its marker.
-    return group[0].item and line.left <= group[0].left + 1.0
+def _blocks(flow: list[Element], style: PageStyle, *, tables_as_html: bool) -> list[Block]:
+    blocks: list[Block] = []
+    for is_text, run in itertools.groupby(flow, key=lambda element: isinstance(element, Line)):
+        if is_text:
+            blocks.extend(paragraphs([e for e in run if isinstance(e, Line)], style))
+            continue
+        for element in run:
+            if isinstance(element, Picture):
+                blocks.append(Block(IMAGE_MARK, ""))
+            elif isinstance(element, Table):
+                table = render_table(element.rows, as_html=tables_as_html)
+                blocks.extend([table] if table is not None else [])
+    return blocks
 
 
-def _render(group: list[Line], style: _PageStyle) -> Block:
-    text = _join([line.text for line in group])
-    level = _heading_level(group, text, style)
-    if level is not None:
-        return heading(level, text)
-    bullet = BULLET.match(text)
-    if bullet:
-        return Block("- " + escape_markdown(text[bullet.end() :]), text)
-    number = NUMBERED.match(text)
-    if number:
-        return Block(f"{number.group(1)}. " + escape_markdown(text[number.end() :]), text)
-    return Block(escape_markdown(text), text)
-
-
-def _heading_level(group: list[Line], text: str, style: _PageStyle) -> int | None:
-    ratio = group[0].size / style.body_size
-    if ratio >= _HEADING_RATIO and len(text) <= _MAX_HEADING_CHARS:
-        return 1 if ratio >= 1.6 else 2 if ratio >= 1.3 else 3
-    bold_label = all(line.bold for line in group) and len(group) == 1
-    if bold_label and len(text) <= _MAX_BOLD_HEADING_CHARS and not text.endswith(_SENTENCE_END):
-        return 4
-    return None
-
-
-def _join(parts: list[str]) -> str:
-    joined = parts[0]
-    for part in parts[1:]:
-        # A line ending in a hyphen continues a compound word; anything else needs a space.
-        joined += part if joined.endswith("-") else " " + part
-    if "  " in joined or "\t" in joined or "\u00a0" in joined:
-        return _SPACES.sub(" ", joined)
-    return joined
-
-
-def _tighten_lists(blocks: list[Block]) -> list[str]:
-    """Join consecutive list items with single newlines so Markdown renders one tight list."""
-    rendered: list[str] = []
-    for block in blocks:
-        if _is_item(block.markdown) and rendered and _is_item(rendered[-1].rsplit("\n", 1)[-1]):
-            rendered[-1] += "\n" + block.markdown
-        else:
-            rendered.append(block.markdown)
-    return rendered
-
-
-def _is_item(markdown: str) -> bool:
-    return markdown.startswith("- ") or NUMBERED.match(markdown) is not None
+def _plain(element: Element) -> str:
+    if isinstance(element, Line):
+        return element.text
+    if isinstance(element, Table):
+        return "\n".join("\t".join(row) for row in element.rows)
+    return ""

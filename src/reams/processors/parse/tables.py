@@ -13,7 +13,7 @@ def render_table(rows: list[list[str]], *, as_html: bool) -> Block | None:
     if not rows or not any(cell for row in rows for cell in row):
         return None
     text = "\n".join("\t".join(row) for row in rows)
-    markdown = _html_table(rows) if as_html else _markdown_table(rows)
+    markdown = table_html(rows) if as_html else _markdown_table(rows)
     return Block(markdown, text)
 
 
@@ -39,7 +39,10 @@ def _markdown_row(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _html_table(rows: list[list[str]]) -> str:
+def table_html(rows: list[list[str]]) -> str:
+    """An HTML table of ``rows``, the first row as its header."""
+    if not rows:
+        return "<table></table>"
     header, *body = rows
     head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
     lines = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]

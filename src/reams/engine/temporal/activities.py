@@ -1,0 +1,139 @@
+"""The batch workflow's activities: everything that touches the store, blobs or processors.
+
+Idempotent by construction: every state change is a compare-and-set in the store, so an
+activity retried after a worker died, or run twice by a zombie, never counts an item twice.
+Synchronous (they run on the worker's thread pool, one slot per isolated child process) and
+never interrupted mid-transaction: cancellation is read between items, not raised into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from reams.domain.errors import NotFound
+from reams.domain.jobconfig import resolve
+from reams.domain.records import Job
+from reams.domain.states import TERMINAL_JOB, JobStatus
+from reams.engine.base import EngineConfig
+from reams.engine.dispatch import prepare_job
+from reams.engine.run_item import BYTES_PER_PAGE, RunContext
+from reams.engine.temporal import contracts as c
+from reams.engine.temporal.config import TemporalConfig
+from reams.engine.temporal.slices import ChildPool, SliceLimits, SliceRun
+from reams.store.blobs import BlobStore
+from reams.store.db import utcnow
+from reams.store.transitions import Store
+
+SLICE_MARGIN_S = 120.0
+CANCEL_REASON = "Cancelled in Temporal."
+
+
+class BatchActivities:
+    """The activities of one worker process, sharing its store, blobs and child processes."""
+
+    def __init__(
+        self, *, store: Store, blobs: BlobStore, config: EngineConfig, temporal: TemporalConfig
+    ) -> None:
+        self.store = store
+        self.blobs = blobs
+        self.config = config
+        self.temporal = temporal
+        self.children = ChildPool(config)
+
+    def definitions(self) -> list[Callable[..., Any]]:
+        return [self.plan, self.process_slice, self.job_state, self.fail_job, self.cancel_job]
+
+    def close(self) -> None:
+        self.children.close()
+
+    @activity.defn(name=c.PLAN, no_thread_cancel_exception=True)
+    def plan(self, job_id: str) -> c.Plan:
+        """Dispatch the job (idempotent) and decide how its workflow schedules work."""
+        job = _existing(lambda: prepare_job(self.store, job_id, max_file_bytes=self._max_bytes))
+        t = self.temporal
+        return c.Plan(
+            slice_size=job.page_size or t.slice_size,
+            fan_out=t.fan_out,
+            continue_as_new_threshold=job.continue_as_new_threshold or t.continue_as_new_threshold,
+            heartbeat_timeout_s=t.heartbeat_timeout_s,
+            slice_timeout_s=self._slice_timeout(job),
+            retry=c.RetrySpec(
+                initial_s=t.retry_initial_s,
+                max_interval_s=t.retry_max_interval_s,
+                max_attempts=t.retry_max_attempts,
+            ),
+        )
+
+    @property
+    def _max_bytes(self) -> int:
+        return self.config.max_file_bytes
+
+    def _slice_timeout(self, job: Job) -> float:
+        """A backstop only (heartbeats catch dead workers): a slice takes no new item after
+        ``slice_max_s``, and the two in its pipeline then have their own timeouts, at most
+        that of the largest file the size limit lets through."""
+        settings = resolve(job.job_config)
+        base = settings.timeout_s or self.config.item_timeout_s
+        per_page = settings.timeout_per_page_s or self.config.item_timeout_per_page_s
+        pages = max(1, self.config.max_file_bytes // BYTES_PER_PAGE)
+        return self.temporal.slice_max_s + 2 * (base + per_page * pages) + SLICE_MARGIN_S
+
+    @activity.defn(name=c.PROCESS_SLICE, no_thread_cancel_exception=True)
+    def process_slice(self, request: c.SliceInput) -> c.SliceResult:
+        """Claim and settle up to ``max_items`` due items of the job; heartbeats throughout."""
+        info = activity.info()
+        owner = f"t:{info.workflow_run_id}:{info.activity_id}:{info.attempt}"[:64]
+        ctx = RunContext(store=self.store, blobs=self.blobs, config=self.config, owner=owner)
+        keep_every = min(self.config.lease_s, self.temporal.heartbeat_timeout_s) / 3
+        run = SliceRun(
+            ctx=ctx,
+            job_id=request.job_id,
+            limits=SliceLimits(request.max_items, self.temporal.slice_max_s, keep_every),
+            interrupted=_interrupted,
+            heartbeat=activity.heartbeat,
+        )
+        with self.children.lease() as child:
+            return run.execute(child)
+
+    @activity.defn(name=c.JOB_STATE, no_thread_cancel_exception=True)
+    def job_state(self, job_id: str) -> c.JobState:
+        """Nothing was left to claim: is the job done, due later, or holding dead leases?"""
+        job = _existing(lambda: self.store.get_job(job_id, project_id=None))
+        if job.status in TERMINAL_JOB:
+            self.store.cancel_leftovers(job_id)
+            return c.JobState(c.DONE, job.status)
+        if self.store.finalize_if_done(job_id) is not None:
+            return c.JobState(c.DONE, JobStatus.COMPLETED.value)
+        if self.store.reclaim_expired(max_attempts=self.config.max_attempts):
+            return c.JobState(c.READY, job.status)
+        due, expiry = self.store.next_times(job_id)
+        upcoming = [t for t in (due, expiry) if t is not None]
+        if not upcoming:  # moved on since we looked: look again
+            return c.JobState(c.READY, job.status)
+        wait_s = max(0.0, (min(upcoming) - utcnow()).total_seconds())
+        return c.JobState(c.WAITING if wait_s > 0 else c.READY, job.status, wait_s)
+
+    @activity.defn(name=c.FAIL_JOB, no_thread_cancel_exception=True)
+    def fail_job(self, request: c.FailJob) -> None:
+        self.store.fail_job(request.job_id, request.message)
+
+    @activity.defn(name=c.CANCEL_JOB, no_thread_cancel_exception=True)
+    def cancel_job(self, job_id: str) -> None:
+        self.store.cancel_job(job_id, reason=CANCEL_REASON)
+        self.store.cancel_leftovers(job_id)
+
+
+def _interrupted() -> bool:
+    return activity.is_cancelled() or activity.is_worker_shutdown()
+
+
+def _existing(read: Callable[[], Job]) -> Job:
+    """A job deleted from the store will not come back: retrying cannot help."""
+    try:
+        return read()
+    except NotFound as exc:
+        raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc

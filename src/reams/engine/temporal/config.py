@@ -1,0 +1,25 @@
+"""The Temporal engine's knobs, filled from Settings by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TemporalConfig:
+    """Where Temporal is and how batch workflows schedule work (see ``Settings``)."""
+
+    address: str = "127.0.0.1:7233"
+    namespace: str = "default"
+    task_queue: str = "reams"
+    slice_size: int = 50
+    slice_max_s: float = 60.0
+    fan_out: int = 8
+    continue_as_new_threshold: int = 5000
+    heartbeat_timeout_s: float = 30.0
+    retry_initial_s: float = 1.0
+    retry_max_interval_s: float = 60.0
+    retry_max_attempts: int = 10
+    resubmit_interval_s: float = 60.0
+    rpc_timeout_s: float = 15.0
+    shutdown_grace_s: float = 30.0

@@ -1,0 +1,183 @@
+"""The Temporal engine's API side: dispatch jobs, start their workflows, cancel them.
+
+API servers never run items; ``reams worker`` processes do. A job's workflow has the id the
+API reports (``reams-batch-<job_id>``) and runs in the job's namespace (the create call's
+``temporal-namespace`` header) or the configured default. Starting is idempotent: a workflow
+already running is left alone, so every API replica may re-submit every unfinished job, on
+start and then periodically, and nothing is lost when Temporal was away when a job was made.
+
+The API's routes are synchronous, so the engine keeps a private asyncio loop in a background
+thread for the Temporal client and waits on it with a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import Future
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from reams.domain.records import Job
+from reams.domain.states import TERMINAL_JOB, JobStatus
+from reams.engine.base import EngineConfig
+from reams.engine.dispatch import prepare_job
+from reams.engine.temporal import contracts as c
+from reams.engine.temporal.config import TemporalConfig
+from reams.store.transitions import Store
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class TemporalEngine:
+    """Implements the Engine protocol by starting and cancelling batch workflows."""
+
+    def __init__(self, *, store: Store, config: EngineConfig, temporal: TemporalConfig) -> None:
+        self.store = store
+        self.config = config
+        self.temporal = temporal
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._clients: dict[str, Client] = {}
+        self._stopping = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the loop and the sweeper, which re-submits every unfinished job at once and
+        then every ``resubmit_interval_s`` (Temporal may be down now; the API still serves)."""
+        if self._loop is not None:
+            return
+        self._stopping.clear()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="reams-temporal-client", daemon=True
+        )
+        self._thread.start()
+        self._sweeper = threading.Thread(target=self._sweep, name="reams-resubmit", daemon=True)
+        self._sweeper.start()
+
+    def stop(self, *, grace_s: float = 30.0) -> None:
+        """Stop re-submitting and close the client loop; workers keep running the jobs."""
+        self._stopping.set()
+        if self._sweeper is not None:
+            self._sweeper.join(grace_s)
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        self._clients.clear()  # the bridge closes a connection when its client is dropped
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(grace_s)
+        loop.close()
+
+    # -- jobs --------------------------------------------------------------------------------
+    def submit(self, job_id: str) -> None:
+        """Dispatch the job, then start its workflow in the background: the API answers at
+        once even when Temporal is slow or away (then the sweeper starts it later)."""
+        job = prepare_job(self.store, job_id, max_file_bytes=self.config.max_file_bytes)
+        if job.status not in TERMINAL_JOB:  # a job whose items were all skipped needs none
+            self._background(self._start(job), f"start the workflow of {job_id}")
+
+    def cancel(self, job_id: str, *, reason: str | None) -> Job:
+        """Cancel in the store (pending items at once), then the workflow: its activities hear
+        of it at their next heartbeat and finish the item they are on. The workflow also
+        ends by itself when it next finds the job cancelled in the store."""
+        job = self.store.cancel_job(job_id, reason=reason)
+        if job.status == JobStatus.CANCELLED:  # not one that had finished already
+            self._background(self._cancel(job), f"cancel workflow {job.workflow_id}")
+        return job
+
+    def _ensure(self, job: Job) -> None:
+        """Give the job a running workflow, dispatching it first if nobody has yet."""
+        if job.status == JobStatus.PENDING:
+            job = prepare_job(self.store, job.id, max_file_bytes=self.config.max_file_bytes)
+        if job.status not in TERMINAL_JOB:
+            self._call(self._start(job))
+
+    # -- Temporal calls (on the loop thread) -------------------------------------------------
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the loop and wait for it (the sweeper: one job at a time)."""
+        return self._schedule(coro).result(self.temporal.rpc_timeout_s * 2)
+
+    def _background(self, coro: Coroutine[Any, Any, None], what: str) -> None:
+        """Run ``coro`` on the loop without waiting; a failure is logged (and healed by the
+        sweeper, which re-submits every unfinished job)."""
+
+        def report(future: Future[None]) -> None:
+            if not future.cancelled() and future.exception() is not None:
+                log.warning("could not %s now (%s); will retry", what, future.exception())
+
+        try:
+            self._schedule(coro).add_done_callback(report)
+        except RuntimeError as exc:
+            log.warning("could not %s: %s", what, exc)
+
+    def _schedule(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        if self._loop is None:
+            coro.close()
+            raise RuntimeError("the Temporal engine is not started")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    async def _client(self, namespace: str) -> Client:
+        client = self._clients.get(namespace)
+        if client is None:
+            base = next(iter(self._clients.values()), None)
+            if base is None:
+                client = await Client.connect(self.temporal.address, namespace=namespace)
+            else:  # one connection serves every namespace
+                client = Client(base.service_client, namespace=namespace)
+            self._clients[namespace] = client
+        return client
+
+    def _namespace(self, job: Job) -> str:
+        return job.namespace or self.temporal.namespace
+
+    async def _start(self, job: Job) -> None:
+        client = await self._client(self._namespace(job))
+        try:
+            await client.start_workflow(
+                c.WORKFLOW,
+                c.BatchInput(job.id),
+                id=job.workflow_id,
+                task_queue=self.temporal.task_queue,
+                # Running: leave it. Closed while the job is not: it stopped early, run again.
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                rpc_timeout=timedelta(seconds=self.temporal.rpc_timeout_s),
+            )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            # No such namespace: the orchestration cannot start, ever. Say so on the job.
+            message = f"Temporal namespace {self._namespace(job)!r} does not exist: {exc}"
+            self.store.fail_job(job.id, message)
+
+    async def _cancel(self, job: Job) -> None:
+        client = await self._client(self._namespace(job))
+        handle = client.get_workflow_handle(job.workflow_id)
+        try:
+            await handle.cancel(rpc_timeout=timedelta(seconds=self.temporal.rpc_timeout_s))
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:  # not found: already closed, or none
+                raise
+
+    # -- self-healing ------------------------------------------------------------------------
+    def _sweep(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                for job_id in self.store.active_job_ids():
+                    if self._stopping.is_set():
+                        return
+                    self._ensure(self.store.get_job(job_id, project_id=None))
+            except Exception as exc:  # Temporal or the database is away: next round
+                log.warning("re-submitting unfinished jobs failed (%s); will retry", exc)
+            self._stopping.wait(self.temporal.resubmit_interval_s)

@@ -1,0 +1,182 @@
+"""One ``process_slice`` activity's work: claim a job's due items and drive them to outcomes.
+
+Items are claimed as the pipeline needs them (a few at a time when they are fast, one at a
+time when slow), so a worker that dies holds few leases and slow items are not hoarded. A
+keeper thread heartbeats to Temporal (how a dead worker is noticed, and how cancellation
+arrives) and renews the slice's leases while an item runs, however long it takes.
+
+Nothing here imports temporalio: the activity passes in how to heartbeat and how to tell that
+it should stop (cancelled, or the worker shutting down).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from reams.domain.records import Item
+from reams.engine.base import EngineConfig
+from reams.engine.drive import DriveHooks, ItemDriver
+from reams.engine.isolation import IsolatedWorker
+from reams.engine.run_item import RunContext
+from reams.engine.temporal.contracts import SliceResult
+
+log = logging.getLogger(__name__)
+
+SETTLED = frozenset({"completed", "failed", "skipped", "pending", "lost"})
+
+
+class ChildPool:
+    """The worker process's isolated children: one per busy activity slot, reused across
+    slices so a child's warm imports and caches outlive one slice."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self._idle: list[IsolatedWorker] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def lease(self) -> Iterator[IsolatedWorker]:
+        with self._lock:
+            child = self._idle.pop() if self._idle else None
+        if child is None:
+            child = IsolatedWorker(
+                memory_limit_mb=self.config.worker_memory_limit_mb,
+                max_items=self.config.worker_max_items,
+                max_rss_mb=self.config.worker_max_rss_mb,
+            )
+        try:
+            yield child
+        finally:
+            if child.busy:  # a task was handed over but never collected: its state is unknown
+                child.close(kill=True)
+            with self._lock:
+                self._idle.append(child)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.close()
+
+
+@dataclass
+class SliceLimits:
+    max_items: int
+    max_s: float
+    keep_every_s: float
+
+
+class SliceRun:
+    """Settles up to ``max_items`` of one job's items with one child process."""
+
+    def __init__(
+        self,
+        *,
+        ctx: RunContext,
+        job_id: str,
+        limits: SliceLimits,
+        interrupted: Callable[[], bool],
+        heartbeat: Callable[[int], None],
+    ) -> None:
+        self.ctx = ctx
+        self.job_id = job_id
+        self.limits = limits
+        self.interrupted = interrupted
+        self.heartbeat = heartbeat
+        self.settled = 0
+        self.exhausted = False
+        self._claimed = 0
+        self._deadline = time.monotonic() + limits.max_s
+        self._inflight: dict[str, Item] = {}
+        self._lock = threading.Lock()
+        self._failure: Exception | None = None
+
+    def execute(self, child: IsolatedWorker) -> SliceResult:
+        hooks = DriveHooks(
+            claim=self._claim, stopping=self._stopping, pause=time.sleep, settled=self._settled
+        )
+        driver = ItemDriver(ctx=self.ctx, worker=child, hooks=hooks)
+        with self._keeper():
+            try:
+                driver.run()
+            finally:
+                self._give_back(driver.unstarted())
+        if self._failure is not None and self.settled == 0:
+            raise self._failure  # the store is away: let the activity's retry policy wait
+        return SliceResult(settled=self.settled, exhausted=self.exhausted)
+
+    def _claim(self, wanted: int) -> list[Item]:
+        wanted = min(wanted, self.limits.max_items - self._claimed)
+        if wanted <= 0:
+            return []
+        try:
+            items = self.ctx.store.claim(
+                owner=self.ctx.owner,
+                lease_s=self.ctx.config.lease_s,
+                limit=wanted,
+                job_ids=[self.job_id],
+            )
+        except Exception as exc:
+            self._failure = exc
+            raise
+        self.exhausted = len(items) < wanted
+        self._claimed += len(items)
+        with self._lock:
+            self._inflight.update((i.id, i) for i in items)
+        return items
+
+    def _stopping(self) -> bool:
+        return self.interrupted() or time.monotonic() >= self._deadline
+
+    def _settled(self, item: Item, state: str) -> None:
+        with self._lock:
+            self._inflight.pop(item.id, None)
+        if state in SETTLED:
+            self.settled += 1
+
+    def _give_back(self, unstarted: list[Item]) -> None:
+        """Release claimed items never begun (the attempt does not count); if the job was
+        cancelled meanwhile, they end ``cancelled`` like its other pending items."""
+        if not unstarted:
+            return
+        try:
+            for item in unstarted:
+                self.ctx.store.release(item, owner=self.ctx.owner)
+                with self._lock:
+                    self._inflight.pop(item.id, None)
+            self.ctx.store.cancel_leftovers(self.job_id)
+        except Exception:  # their leases expire and the workflow reclaims them
+            log.exception("could not give back the unstarted items of job %s", self.job_id)
+
+    @contextmanager
+    def _keeper(self) -> Iterator[None]:
+        stop = threading.Event()
+        # The activity's context (contextvars) lets the thread heartbeat on its behalf.
+        context = contextvars.copy_context()
+        thread = threading.Thread(
+            target=context.run, args=(self._keep, stop), name="reams-slice-keeper", daemon=True
+        )
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    def _keep(self, stop: threading.Event) -> None:
+        while not stop.wait(self.limits.keep_every_s):
+            try:
+                self.heartbeat(self.settled)
+                with self._lock:
+                    held = list(self._inflight)
+                self.ctx.store.renew_leases(
+                    owner=self.ctx.owner, item_row_ids=held, lease_s=self.ctx.config.lease_s
+                )
+            except Exception:  # a missed renewal is survivable: leases outlast several
+                log.exception("keeping the slice of job %s alive failed", self.job_id)

@@ -1,0 +1,163 @@
+"""``BatchWorkflow``: one workflow per batch job, deterministic, holding no item state.
+
+The store is the truth, so the workflow never sees item ids: it keeps up to ``fan_out``
+``process_slice`` activities running, each of which claims the job's due items from the store
+and settles up to ``slice_size`` of them. When the job has nothing left to claim, ``job_state``
+says whether it is done, has items due later (retry backoff: sleep until then) or has leases
+of dead workers to reclaim. After ``continue_as_new_threshold`` items the workflow continues
+as new, so a 100,000-item job never grows one long history.
+
+Imports nothing with I/O (checked by import-linter): only ``temporalio.workflow`` and the
+contracts. Any change here must replay the recorded histories in tests/integration/data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, CancelledError
+
+with workflow.unsafe.imports_passed_through():
+    from reams.engine.temporal import contracts as c
+
+T = TypeVar("T")
+
+BOOKKEEPING_TIMEOUT = timedelta(seconds=60)
+# Bookkeeping reads and writes a few rows; while the database is away it waits for it.
+BOOKKEEPING_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
+IDLE_S = 1.0  # pause when the store said "ready" but the last round found nothing to claim
+MIN_WAIT_S = 0.05
+
+
+@workflow.defn(name=c.WORKFLOW)
+class BatchWorkflow:
+    """Runs a batch job to its end: every item terminal, or the job cancelled or failed."""
+
+    def __init__(self) -> None:
+        self._store_cancelled = False
+
+    @workflow.run
+    async def run(self, batch: c.BatchInput) -> c.BatchOutcome:
+        plan = batch.plan
+        if plan is None:
+            plan = await _bookkeeping(c.PLAN, batch.job_id, c.Plan)
+        try:
+            return await self._drive(batch, plan)
+        except ActivityError as exc:
+            if isinstance(exc.cause, CancelledError):
+                await self._cancelled(batch.job_id)
+                raise
+            # Item work failed on every retry: the orchestration failed, not the items.
+            message = f"Item work failed on every retry: {exc.cause or exc}"
+            await _bookkeeping(c.FAIL_JOB, c.FailJob(batch.job_id, message[:2000]), type(None))
+            return c.BatchOutcome(batch.job_id, "failed", batch.processed_so_far)
+        except asyncio.CancelledError:
+            await self._cancelled(batch.job_id)
+            raise
+
+    async def _cancelled(self, job_id: str) -> None:
+        """Cancelled through the API (already in the store) or in Temporal (the UI, the CLI):
+        the store agrees, and its pending items are cancelled at once, as the API does."""
+        if not self._store_cancelled:
+            self._store_cancelled = True
+            await _bookkeeping(c.CANCEL_JOB, job_id, type(None))
+
+    async def _drive(self, batch: c.BatchInput, plan: c.Plan) -> c.BatchOutcome:
+        settled_here, idle = 0, False
+        while True:
+            if settled_here >= plan.continue_as_new_threshold:
+                progress = batch.processed_so_far + settled_here
+                workflow.continue_as_new(c.BatchInput(batch.job_id, progress, plan))
+            budget = plan.continue_as_new_threshold - settled_here
+            settled, exhausted = await self._round(batch.job_id, plan, budget)
+            settled_here += settled
+            if not exhausted:
+                continue
+            state = await _bookkeeping(c.JOB_STATE, batch.job_id, c.JobState)
+            if state.phase == c.DONE:
+                total = batch.processed_so_far + settled_here
+                return c.BatchOutcome(batch.job_id, state.status, total)
+            if state.phase == c.WAITING or (idle and settled == 0):
+                await workflow.sleep(max(state.wait_s, MIN_WAIT_S if not idle else IDLE_S))
+            idle = settled == 0
+
+    async def _round(self, job_id: str, plan: c.Plan, budget: int) -> tuple[int, bool]:
+        """Keep ``fan_out`` slices running until the job has nothing due or the budget is
+        spent; returns (items settled, whether a slice found nothing more to claim)."""
+        running: list[asyncio.Task[c.SliceResult]] = []
+        settled, exhausted = 0, False
+        try:
+            while True:
+                if not exhausted:
+                    running += _more_slices(job_id, plan, budget - settled, len(running))
+                if not running:
+                    return settled, exhausted
+                done, running = await workflow.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    result = task.result()
+                    settled += result.settled
+                    exhausted = exhausted or result.exhausted
+        except asyncio.CancelledError:
+            # The store first (slices then find nothing more to claim), then the running
+            # slices hear of it, finish their item and give back what they hold.
+            await self._cancelled(job_id)
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
+        except ActivityError:
+            # A slice failed for good: let the others end on their own (cancelling them could
+            # race with their own failure) before the job is failed.
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
+
+
+def _more_slices(
+    job_id: str, plan: c.Plan, room: int, running: int
+) -> list[asyncio.Task[c.SliceResult]]:
+    """Slices that bring the running ones up to ``fan_out`` without letting them, together,
+    settle more than ``room`` items (the rest of the run's continue-as-new budget)."""
+    sizes: list[int] = []
+    room -= running * plan.slice_size
+    while running + len(sizes) < plan.fan_out and room > 0:
+        sizes.append(min(plan.slice_size, room))
+        room -= plan.slice_size
+    return [asyncio.create_task(_slice(job_id, plan, size)) for size in sizes]
+
+
+async def _slice(job_id: str, plan: c.Plan, size: int) -> c.SliceResult:
+    retry = plan.retry
+    result = await workflow.execute_activity(
+        c.PROCESS_SLICE,
+        c.SliceInput(job_id, size),
+        result_type=c.SliceResult,
+        start_to_close_timeout=timedelta(seconds=plan.slice_timeout_s),
+        heartbeat_timeout=timedelta(seconds=plan.heartbeat_timeout_s),
+        retry_policy=RetryPolicy(
+            initial_interval=timedelta(seconds=retry.initial_s),
+            backoff_coefficient=retry.backoff,
+            maximum_interval=timedelta(seconds=retry.max_interval_s),
+            maximum_attempts=retry.max_attempts,
+        ),
+        cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    )
+    assert isinstance(result, c.SliceResult)
+    return result
+
+
+async def _bookkeeping(name: str, arg: Any, result_type: type[T]) -> T:
+    result = await workflow.execute_activity(
+        name,
+        arg,
+        result_type=result_type,
+        start_to_close_timeout=BOOKKEEPING_TIMEOUT,
+        retry_policy=BOOKKEEPING_RETRY,
+    )
+    assert isinstance(result, result_type)
+    return result

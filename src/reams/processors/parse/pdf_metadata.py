@@ -1,0 +1,70 @@
+"""PDF document metadata and open errors: the info dictionary as ISO dates and plain strings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+from reams.processors.parse.model import Metadata
+
+# pypdfium2 names the FPDF_ERR_* codes; the numbers are part of PDFium's stable public API.
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+
+_METADATA_KEYS = {
+    "Title": "title",
+    "Author": "author",
+    "Subject": "subject",
+    "Keywords": "keywords",
+    "Creator": "creator",
+    "Producer": "producer",
+    "CreationDate": "created",
+    "ModDate": "modified",
+}
+_PDF_DATE = re.compile(
+    r"^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(\d{2})?'?(\d{2})?'?)?"
+)
+
+
+def load_error(exc: Any) -> ProcessorError:
+    code = getattr(exc, "err_code", None)
+    if code == _ERR_PASSWORD:
+        return ProcessorError(
+            "encrypted_document",
+            "The PDF is password-protected; reams cannot open it without the password.",
+        )
+    if code == _ERR_SECURITY:
+        return ProcessorError(
+            "encrypted_document", "The PDF uses an encryption scheme that reams cannot open."
+        )
+    return ProcessorError(
+        "corrupt_document", "The PDF is damaged or incomplete; PDFium could not open it."
+    )
+
+
+def read_metadata(pdf: Any) -> Metadata:
+    metadata: Metadata = {}
+    for key, value in pdf.get_metadata_dict(skip_empty=True).items():
+        name = _METADATA_KEYS.get(key)
+        text = str(value).strip()
+        if name and text:
+            metadata[name] = _iso_date(text) if name in ("created", "modified") else text
+    version = pdf.get_version()
+    if version:
+        metadata["pdf_version"] = f"{version // 10}.{version % 10}"
+    return metadata
+
+
+def _iso_date(value: str) -> str:
+    """Convert a PDF date (``D:20240131120000+01'00'``) to ISO 8601; keep it as is otherwise."""
+    match = _PDF_DATE.match(value)
+    if match is None:
+        return value
+    year, month, day, hour, minute, second, zone, zone_h, zone_m = match.groups()
+    iso = f"{year}-{month or '01'}-{day or '01'}T{hour or '00'}:{minute or '00'}:{second or '00'}"
+    if zone in ("Z", "z"):
+        return iso + "Z"
+    if zone:
+        return f"{iso}{zone}{zone_h or '00'}:{zone_m or '00'}"
+    return iso

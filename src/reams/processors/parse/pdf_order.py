@@ -1,0 +1,152 @@
+"""Reading order of a PDF page: text columns found from the gaps between lines.
+
+PDFium yields text in content-stream order, which is the reading order for most producers, but
+not for all: a masthead drawn last, or two columns whose lines PDFium ran together. This module
+looks for a *column gutter*, a vertical strip that running text on both sides leaves empty over
+most of the page. Elements that cross the gutter (titles, full-width figures and tables) cut the
+page into bands; within a band the left column is read before the right one, recursively, so
+three columns work too. A page without a gutter keeps the content-stream order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_MIN_GUTTER_EMS = 0.9
+# Shares of the boxes that may cross a gutter (titles, full-width figures), tried in turn.
+_CROSSING_SHARES = (0.0, 0.1, 0.25)
+_MIN_SIDE_LINES = 4
+_MIN_SIDE_CHARS = 120
+_MIN_MEAN_CHARS = 14  # per line on each side: running text, not labels and values
+_MARGIN = 0.12  # a gutter lies inside the text, not within this share of either end
+_FULL_LINE = 0.7  # of a column's width: a full line of running text is at least this wide
+_FULL_SHARE = 0.35  # of a column's lines that are full, in running text (with a table in it)
+
+
+@dataclass(slots=True)
+class Box(Generic[T]):
+    """Something to order: its payload and extent (PDF points, ``top`` above ``bottom``)."""
+
+    payload: T
+    left: float
+    right: float
+    top: float
+    bottom: float
+    chars: int
+
+
+def reading_order(boxes: list[Box[T]], *, em: float, rtl: bool = False) -> list[list[Box[T]]]:
+    """``boxes`` (given in content-stream order) as regions in reading order.
+
+    A region is a column of a band, or an element crossing the columns; boxes keep their
+    content-stream order within a region. Columns of right-to-left text are read right first.
+    """
+    gutter = _gutter(boxes, em=em)
+    if gutter is None:
+        return [boxes] if boxes else []
+    regions: list[list[Box[T]]] = []
+    for band, crossing in _bands(boxes, gutter):
+        if crossing:
+            regions.append(band)
+            continue
+        middle = (gutter[0] + gutter[1]) / 2
+        left = [box for box in band if box.right <= middle]
+        right = [box for box in band if box.right > middle]
+        for side in (right, left) if rtl else (left, right):
+            regions.extend(reading_order(side, em=em, rtl=rtl))
+    return regions
+
+
+def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[Box[T]], bool]]:
+    """Cut the page, top down, where boxes crossing the gutter begin and end.
+
+    Each band is a run of crossing boxes or of column boxes; within a band the boxes keep their
+    content-stream order.
+    """
+    order = sorted(range(len(boxes)), key=lambda i: -boxes[i].top)
+    bands: list[tuple[list[int], bool]] = []
+    for index in order:
+        box = boxes[index]
+        crossing = box.left < gutter[0] and box.right > gutter[1]
+        if bands and bands[-1][1] == crossing:
+            bands[-1][0].append(index)
+        else:
+            bands.append(([index], crossing))
+    return [([boxes[i] for i in sorted(members)], crossing) for members, crossing in bands]
+
+
+def _gutter(boxes: list[Box[T]], *, em: float) -> tuple[float, float] | None:
+    """The widest vertical strip that separates two columns of running text, if any."""
+    if len(boxes) < 2 * _MIN_SIDE_LINES:
+        return None
+    left = min(box.left for box in boxes)
+    right = max(box.right for box in boxes)
+    edges = sorted(
+        itertools.chain(((box.left, 1) for box in boxes), ((box.right, -1) for box in boxes))
+    )
+    lo, hi = left + _MARGIN * (right - left), right - _MARGIN * (right - left)
+    # Clean gutters first: a generous allowance for crossing boxes merges sparse columns
+    # (a spread of two pages) into one wide strip.
+    for share in _CROSSING_SHARES:
+        candidates = _strips(edges, allowed=int(len(boxes) * share), origin=left, end=right)
+        for start, end in sorted(candidates, key=lambda strip: strip[0] - strip[1]):
+            if end - start < _MIN_GUTTER_EMS * em:
+                break
+            if lo <= (start + end) / 2 <= hi and _columns_of_text(boxes, start, end, em=em):
+                return start, end
+    return None
+
+
+def _strips(
+    edges: list[tuple[float, int]], *, allowed: int, origin: float, end: float
+) -> list[tuple[float, float]]:
+    """Maximal x ranges covered by at most ``allowed`` boxes, by a sweep over box edges.
+
+    ``edges`` are (x, +1) for box lefts and (x, -1) for box rights, sorted; at equal x an edge
+    that closes a box comes first, so touching boxes leave no strip.
+    """
+    strips: list[tuple[float, float]] = []
+    count, start = 0, origin
+    for x, step in edges:
+        if count <= allowed < count + step:
+            strips.append((start, x))
+        elif count + step <= allowed < count:
+            start = x
+        count += step
+    if start < end and count <= allowed:
+        strips.append((start, end))
+    return [(a, b) for a, b in strips if b > a]
+
+
+def _columns_of_text(boxes: list[Box[T]], start: float, end: float, *, em: float) -> bool:
+    """Whether both sides of the strip hold running text: a column, or columns of their own."""
+    # Lines of ragged text reach into the strip; its middle is what they must not cross.
+    middle = (start + end) / 2
+    sides = (
+        [box for box in boxes if box.right <= middle],
+        [box for box in boxes if box.left >= middle],
+    )
+    return all(_is_text(side) or _gutter(side, em=em) is not None for side in sides)
+
+
+def _is_text(side: list[Box[T]]) -> bool:
+    """Running text: enough lines, of some length, most of them filling the column's width.
+
+    The width test tells a column of text from the columns of a table, whose cells are narrow.
+    """
+    chars = sum(box.chars for box in side)
+    if len(side) < _MIN_SIDE_LINES or chars < _MIN_SIDE_CHARS:
+        return False
+    if chars / len(side) < _MIN_MEAN_CHARS:
+        return False
+    # The extent between the usual line starts and ends: a page number in the margin would
+    # stretch it.
+    lefts = sorted(box.left for box in side)
+    rights = sorted(box.right for box in side)
+    extent = rights[len(rights) * 9 // 10] - lefts[len(lefts) // 10]
+    full = sum(1 for box in side if box.right - box.left >= _FULL_LINE * extent)
+    return full >= _FULL_SHARE * len(side)

@@ -1,0 +1,158 @@
+"""DOCX tables and table-like content: merged cells, one-cell frames, checkboxes, charts."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+
+from reams.processors.parse.docx import read_docx
+
+_NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+
+
+def _markdown(document: Any, *, as_html: bool = False) -> str:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return str(read_docx(buffer.getvalue(), tables_as_html=as_html).pages[0].markdown)
+
+
+def _filled_table(document: Any, rows: int, cols: int) -> Any:
+    table = document.add_table(rows=rows, cols=cols)
+    for r in range(rows):
+        for c in range(cols):
+            table.cell(r, c).text = f"r{r}c{c}"
+    return table
+
+
+def test_merged_cells_repeat_their_value_in_every_grid_cell() -> None:
+    document = docx.Document()
+    table = _filled_table(document, 3, 3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "wide"
+    table.cell(1, 2).merge(table.cell(2, 2)).text = "tall"
+    assert _markdown(document).splitlines() == [
+        "| wide | wide | r0c2 |",
+        "| --- | --- | --- |",
+        "| r1c0 | r1c1 | tall |",
+        "| r2c0 | r2c1 | tall |",
+    ]
+
+
+def test_block_merge_fills_rows_and_columns() -> None:
+    document = docx.Document()
+    table = _filled_table(document, 3, 3)
+    table.cell(1, 0).merge(table.cell(2, 1)).text = "block"
+    lines = _markdown(document).splitlines()
+    assert lines[2:] == ["| block | block | r1c2 |", "| block | block | r2c2 |"]
+
+
+def test_one_cell_table_is_unwrapped_into_its_content() -> None:
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "Boxed note"
+    inner = frame.add_table(rows=2, cols=2)
+    for r in range(2):
+        for c in range(2):
+            inner.cell(r, c).text = f"n{r}{c}"
+    markdown = _markdown(document)
+    assert markdown.splitlines() == [
+        "Boxed note",
+        "",
+        "| n00 | n01 |",
+        "| --- | --- |",
+        "| n10 | n11 |",
+    ]
+
+
+def test_one_row_table_with_several_cells_stays_a_table() -> None:
+    document = docx.Document()
+    _filled_table(document, 1, 2)
+    assert _markdown(document).splitlines()[0] == "| r0c0 | r0c1 |"
+
+
+def _checkbox(checked: bool) -> Any:
+    state = "1" if checked else "0"
+    glyph = "\u2612" if checked else "\u2610"
+    return parse_xml(
+        f'<w:sdt {_NAMESPACES}><w:sdtPr><w14:checkbox><w14:checked w14:val="{state}"/>'
+        f"</w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>{glyph}</w:t></w:r>"
+        "</w:sdtContent></w:sdt>"
+    )
+
+
+def test_checkbox_content_controls_become_task_markers_in_cells_and_body() -> None:
+    document = docx.Document()
+    table = _filled_table(document, 2, 2)
+    cell = table.cell(1, 1).paragraphs[0]
+    cell.text = ""
+    cell._p.append(_checkbox(True))
+    cell.add_run(" Coffee")
+    body = document.add_paragraph()
+    body._p.append(_checkbox(False))
+    body.add_run(" Tea")
+    markdown = _markdown(document)
+    assert "| r1c0 | [x] Coffee |" in markdown
+    assert markdown.endswith("[ ] Tea")
+
+
+def _add_chart(document: Any) -> None:
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    data = CategoryChartData()
+    data.categories = ["North", "South"]
+    data.add_series("Sales", (4.4000000000000004, 2.0))
+    data.add_series("Costs", (1.5, 3.25))
+    blob = ChartXmlWriter(XL_CHART_TYPE.LINE, data).xml.encode()
+    part = Part(
+        PackURI("/word/charts/chart1.xml"), CONTENT_TYPE.DML_CHART, blob, document.part.package
+    )
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
+    document.add_paragraph("Before chart")._p.append(
+        parse_xml(
+            f"<w:r {_NAMESPACES}><w:drawing><wp:inline><a:graphic><a:graphicData>"
+            f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+        )
+    )
+
+
+def test_inline_chart_becomes_a_table_of_its_data() -> None:
+    document = docx.Document()
+    _add_chart(document)
+    assert _markdown(document).splitlines() == [
+        "Before chart",
+        "",
+        "|  | Sales | Costs |",
+        "| --- | --- | --- |",
+        "| North | 4.4 | 1.5 |",
+        "| South | 2 | 3.25 |",
+    ]
+
+
+def test_chart_table_as_html_when_asked() -> None:
+    document = docx.Document()
+    _add_chart(document)
+    assert "<td>North</td>" in _markdown(document, as_html=True)
+
+
+def test_rows_inside_a_content_control_are_kept() -> None:
+    document = docx.Document()
+    table = _filled_table(document, 3, 2)
+    row = table.rows[2]._tr
+    wrapper = parse_xml(f"<w:sdt {_NAMESPACES}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    row.addprevious(wrapper)
+    wrapper[1].append(row)
+    assert _markdown(document).splitlines()[-1] == "| r2c0 | r2c1 |"
