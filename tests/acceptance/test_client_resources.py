@@ -114,9 +114,12 @@ def test_batch_list_items_results_and_parse_output(
     client: Client, sample_docs: dict[str, Path]
 ) -> None:
     directory_id = make_directory(client, "samples", list(sample_docs.values()))
-    jobs = [client.beta.batch.create(job_config={}, directory_id=directory_id) for _ in range(2)]
-    for job in jobs:
-        client.beta.batch.wait(job.id, poll_interval=0.05, timeout=60)
+    # One after the other: dedup is "already processed", so the second job must start after
+    # the first has finished to find everything processed.
+    jobs = []
+    for _ in range(2):
+        jobs.append(client.beta.batch.create(job_config={}, directory_id=directory_id))
+        client.beta.batch.wait(jobs[-1].id, poll_interval=0.05, timeout=60)
     # limit=1: the iterator must walk the offset pages up to total_size.
     listed = [j.id for j in client.beta.batch.list(directory_id=directory_id, limit=1)]
     assert sorted(listed) == sorted(j.id for j in jobs)
@@ -131,6 +134,7 @@ def test_batch_list_items_results_and_parse_output(
     assert parsed.job.status == "COMPLETED"
     assert "Quarterly report" in (parsed.markdown_full or "")
     skipped = list(client.beta.batch.job_items.list(jobs[1].id, status="skipped"))
+    assert len(skipped) == len(sample_docs)
     assert {i.skip_reason for i in skipped} == {"already_processed"}
 
 
