@@ -28,13 +28,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@dataclass
-class RunningServer:
-    """A started server; its stderr goes to a file so a failure can show it."""
+@dataclass(kw_only=True)
+class ManagedProcess:
+    """A reams process started by a test; its output goes to a file so a failure can show it."""
 
     process: subprocess.Popen[bytes]
-    base_url: str
-    data_dir: Path
     log_path: Path
     env: dict[str, str] = field(repr=False)
 
@@ -45,20 +43,29 @@ class RunningServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
-        """SIGTERM (graceful shutdown), then SIGKILL if it does not exit in time."""
+    def stop(self) -> int:
+        """SIGTERM (graceful shutdown), then SIGKILL if it does not exit in time; exit code."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.kill()
+        return int(self.process.returncode)
 
     def kill(self) -> None:
         """SIGKILL: for crash tests (no shutdown code runs)."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(STOP_TIMEOUT_S)
+
+
+@dataclass(kw_only=True)
+class RunningServer(ManagedProcess):
+    """A started API server."""
+
+    base_url: str
+    data_dir: Path
 
 
 def _wait_until_up(server: RunningServer) -> None:

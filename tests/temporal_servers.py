@@ -17,14 +17,14 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reams.domain.records import Job
 from reams.engine.base import Engine
 from reams.settings import Settings
-from servers import free_port
+from servers import ManagedProcess, free_port
 
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 40.0
@@ -167,31 +167,9 @@ class EngineWithWorker:
         self.api.stop(grace_s=grace_s)
 
 
-@dataclass
-class WorkerProcess:
+@dataclass(kw_only=True)
+class WorkerProcess(ManagedProcess):
     """`reams worker` in a subprocess; its output goes to a file."""
-
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    env: dict[str, str] = field(repr=False)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> int:
-        """SIGTERM (graceful), then SIGKILL if it does not exit in time; the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return int(self.process.returncode)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(STOP_TIMEOUT_S)
 
 
 def start_worker_process(folder: Path, env: dict[str, str]) -> WorkerProcess:
