@@ -47,6 +47,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         worker_max_rss_mb=settings.worker_max_rss_mb,
         worker_memory_limit_mb=settings.worker_memory_limit_mb,
         poll_interval_s=settings.poll_interval_s,
+        llm=settings.llm_config(),
     )
 
 

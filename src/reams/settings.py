@@ -59,6 +59,34 @@ class Settings(BaseSettings):
         "Default: a random key kept in the data directory.",
     )
 
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1) for classify and "
+        "extract; unset: the offline engines.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key, if needed.")
+    llm_max_concurrency: int = Field(
+        default=4, ge=1, le=1024, description="LLM requests in flight at once on this host."
+    )
+    llm_timeout_s: float = Field(default=120.0, gt=0, description="Per LLM request.")
+    llm_max_retries: int = Field(
+        default=4, ge=0, le=20, description="In-item retries on 429 / 5xx before the item retries."
+    )
+
+    def llm_config(self) -> dict[str, object] | None:
+        """The LLM endpoint as the processors take it, or None when not configured."""
+        if not self.llm_base_url or not self.llm_model:
+            return None
+        return {
+            "base_url": self.llm_base_url,
+            "model": self.llm_model,
+            "api_key": self.llm_api_key.get_secret_value() if self.llm_api_key else None,
+            "max_concurrency": self.llm_max_concurrency,
+            "timeout_s": self.llm_timeout_s,
+            "max_retries": self.llm_max_retries,
+        }
+
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend.")
     temporal_namespace: str = Field(
         default="default",

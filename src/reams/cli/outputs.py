@@ -55,35 +55,42 @@ class OutputWriter:
 
     out: Path
     load: Callable[[str], dict[str, Any]]
+    job_type: str = "parse"  # parse writes .md and .json; classify and extract .json only
     written: int = 0
     kept: int = 0
 
-    def targets(self, item: Item) -> tuple[Path, Path] | None:
+    def targets(self, item: Item) -> list[Path] | None:
         base = (self.out / item.item_name).resolve()
         if not base.is_relative_to(self.out.resolve()):
             return None  # never write outside OUT, whatever a name says
-        return base.with_name(base.name + ".md"), base.with_name(base.name + ".json")
+        js = base.with_name(base.name + ".json")
+        return [base.with_name(base.name + ".md"), js] if self.job_type == "parse" else [js]
 
     def write(self, item: Item) -> None:
         """A new result is always written; an earlier one only where OUT lacks it."""
         paths = self.targets(item)
         if item.result_id is None or paths is None:
             return
-        md, js = paths
-        if item.status != ItemStatus.COMPLETED and md.exists() and js.exists():
+        if item.status != ItemStatus.COMPLETED and all(p.exists() for p in paths):
             self.kept += 1
             return
         output = self.load(item.result_id)
-        _atomic_write(js, json.dumps(_json_document(item, output), ensure_ascii=False, indent=2))
-        _atomic_write(md, str(output.get("markdown_full") or ""))
+        document = json.dumps(_json_document(item, output), ensure_ascii=False, indent=2)
+        _atomic_write(paths[-1], document)
+        if self.job_type == "parse":
+            _atomic_write(paths[0], str(output.get("markdown_full") or ""))
         self.written += 1
 
 
+ANALYSIS_KEYS = ("result", "extract_result", "extract_metadata", "scores", "engine", "usage")
+
+
 def _json_document(item: Item, output: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "file": item.item_name,
-        "result_id": item.result_id,
-        "type": output.get("type"),
-        "document": output.get("document"),
-        "pages": output.get("pages", []),
-    }
+    document = {"file": item.item_name, "result_id": item.result_id, "type": output.get("type")}
+    if output.get("type") in ("classify", "extract"):
+        return (
+            document
+            | {k: output[k] for k in ANALYSIS_KEYS if k in output}
+            | {"document": output.get("document")}
+        )
+    return document | {"document": output.get("document"), "pages": output.get("pages", [])}

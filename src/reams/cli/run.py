@@ -18,6 +18,7 @@ from typing import Any
 
 import typer
 
+from reams import processors
 from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
 from reams.cli.outputs import OutputWriter, job_items, result_loader
@@ -35,6 +36,7 @@ POLL_S = 0.2
 STOP_GRACE_S = 5.0
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 JOB_NAMES = {"parse": "parse_raw_file_job"}
+JOB_TYPES = ("parse", "classify", "extract")
 
 
 def parse_param(raw: str) -> tuple[str, Any]:
@@ -48,18 +50,54 @@ def parse_param(raw: str) -> tuple[str, Any]:
         return key.strip(), value
 
 
-def job_config(job: str, params: list[str], *, force: bool) -> tuple[dict[str, Any], JobSettings]:
-    if job not in JOB_NAMES:
-        choices = ", ".join(JOB_NAMES)
-        fail(f"--job {job!r} is not available; choose one of: {choices}", code=EXIT_USAGE)
-    parameters: dict[str, Any] = {"type": job, **dict(parse_param(p) for p in params)}
-    if force:
-        parameters["invalidate_cache"] = True
-    config = {"job_name": JOB_NAMES[job], "parameters": parameters}
+def _json_file(path: Path, what: str) -> Any:
     try:
-        return config, resolve(config)
+        return json.loads(path.expanduser().read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {what} file {path}: {exc.strerror or exc}", code=EXIT_USAGE)
+    except ValueError as exc:
+        fail(f"{what} file {path} is not valid JSON: {exc}", code=EXIT_USAGE)
+
+
+def _config_for(
+    job: str, params: dict[str, Any], rules: Path | None, schema: Path | None
+) -> dict[str, Any]:
+    if job == "classify":
+        if rules is None:
+            fail(
+                "--job classify needs --rules FILE (a JSON list of {type, description})",
+                code=EXIT_USAGE,
+            )
+        return {"rules": _json_file(rules, "rules"), **params}
+    if job == "extract":
+        if schema is None:
+            fail("--job extract needs --schema FILE (a JSON Schema of the fields)", code=EXIT_USAGE)
+        return {"data_schema": _json_file(schema, "schema"), "extract_config": params}
+    parameters: dict[str, Any] = {"type": job, **params}
+    return {"job_name": JOB_NAMES[job], "parameters": parameters}
+
+
+def job_config(
+    job: str,
+    params: list[str],
+    *,
+    force: bool,
+    rules: Path | None = None,
+    schema: Path | None = None,
+) -> tuple[dict[str, Any], JobSettings]:
+    if job not in JOB_TYPES:
+        choices = ", ".join(JOB_TYPES)
+        fail(f"--job {job!r} is not available; choose one of: {choices}", code=EXIT_USAGE)
+    extra = dict(parse_param(p) for p in params)
+    if force:
+        extra["invalidate_cache"] = True
+    config = _config_for(job, extra, rules, schema)
+    try:
+        settings = resolve(config)
+        processors.check(settings.job_type.value, settings.parameters)
     except InvalidRequest as exc:
         fail(str(exc), code=EXIT_USAGE)
+    return config, settings
 
 
 def stop_engine(engine: Engine, *, grace_s: float | None = None) -> None:
@@ -124,7 +162,8 @@ class LocalRun:
                 time.sleep(POLL_S)
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
-        writer = OutputWriter(self.out, result_loader(self.services.store, self.services.blobs))
+        load = result_loader(self.services.store, self.services.blobs)
+        writer = OutputWriter(self.out, load, job_type=job.job_type)
         outcomes = Outcomes()
         with output_progress(err) as bar:
             task = bar.add_task(f"Writing outputs to {self.out}", total=job.total_items)
@@ -171,15 +210,29 @@ def checked_root(path: Path, out_dir: Path) -> tuple[Path, Path]:
 
 def run(
     path: Path = typer.Argument(..., help="Folder of documents to process."),
-    job: str = typer.Option("parse", "--job", help="Job type (parse)."),
-    out_dir: Path = typer.Option(..., "--out", help="Where to write <file>.md and <file>.json."),
+    job: str = typer.Option("parse", "--job", help="Job type: parse, classify or extract."),
+    out_dir: Path = typer.Option(
+        ..., "--out", help="Where to write <file>.json (and <file>.md for parse)."
+    ),
+    rules: Path | None = typer.Option(
+        None, "--rules", help="classify: JSON file, a list of {type, description}."
+    ),
+    schema: Path | None = typer.Option(
+        None, "--schema", help="extract: JSON Schema file of the fields to extract."
+    ),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Parallel workers."),
     force: bool = typer.Option(False, "--force", help="Reprocess files processed before."),
-    param: list[str] = typer.Option([], "--param", help="Job parameter key=value (repeatable)."),
+    param: list[str] = typer.Option(
+        [],
+        "--param",
+        help="Job option key=value (repeatable): parse parameters; classify job_config keys "
+        "(engine, confidence_threshold, mode); extract extract_config keys (engine, "
+        "extraction_target, target_pages, ...).",
+    ),
 ) -> None:
     """Process a local folder without a server; re-running skips files already processed."""
     root, target = checked_root(path, out_dir)
-    config, settings = job_config(job, param, force=force)
+    config, settings = job_config(job, param, force=force, rules=rules, schema=schema)
     try:
         services = build(Settings(workers=workers) if workers else Settings())
     except KeyboardInterrupt:

@@ -65,3 +65,9 @@ def parameters_hash(job_type: str, job_config: Mapping[str, Any]) -> str:
     """
     payload = {"job_type": job_type, "config": _strip(job_config)}
     return sha256_hex(canonical_json(payload).encode())
+
+
+def config_hash(job_type: str, parameters: Mapping[str, Any]) -> str:
+    """sha256 of already-normalised parameters, hashed whole (nothing stripped)."""
+    payload = {"job_type": job_type, "config": parameters}
+    return sha256_hex(canonical_json(payload).encode())

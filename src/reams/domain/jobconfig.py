@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reams.domain.analysis_config import (
+    classify_parameters,
+    extract_parameters,
+    invalidate_cache,
+)
 from reams.domain.errors import InvalidRequest
-from reams.domain.hashing import parameters_hash
+from reams.domain.hashing import config_hash, parameters_hash
 from reams.domain.states import JobType
-
-IMPLEMENTED_JOB_TYPES = frozenset({JobType.PARSE})
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,27 @@ def _positive(params: Mapping[str, Any], key: str) -> float | None:
 
 
 def resolve(job_config: Mapping[str, Any]) -> JobSettings:
-    """Validate a ``job_config`` and resolve what the engine needs; raises InvalidRequest."""
+    """Validate a ``job_config`` and resolve what the engine needs; raises InvalidRequest.
+
+    Classify and extract configs are checked structurally here; the processors check what only
+    they understand (the JSON Schema of an extract job) through ``reams.processors.check``.
+    """
+    if not isinstance(job_config, Mapping):
+        raise InvalidRequest("job_config must be an object", status_code=422)
     job_type = infer_job_type(job_config)
-    if job_type not in IMPLEMENTED_JOB_TYPES:
-        raise InvalidRequest(
-            f"{job_type.value} batch jobs are not available in this reams version yet; "
-            "only parse jobs can be created",
-            status_code=422,
+    if job_type is not JobType.PARSE:
+        analysis = (
+            classify_parameters(job_config)
+            if job_type is JobType.CLASSIFY
+            else extract_parameters(job_config)
+        )
+        # Normalised already (server-side fields dropped), so hashed as is: a schema property
+        # may well be called "id" or "status".
+        return JobSettings(
+            job_type=job_type,
+            parameters=analysis,
+            parameters_hash=config_hash(job_type.value, analysis),
+            bypass_cache=invalidate_cache(job_config),
         )
     params = _parse_parameters(job_config)
     return JobSettings(

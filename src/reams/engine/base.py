@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from reams.domain.records import Job
 
@@ -23,6 +23,8 @@ class EngineConfig:
     worker_max_rss_mb: int = 1024
     worker_memory_limit_mb: int = 4096
     poll_interval_s: float = 1.0
+    # The LLM endpoint for classify/extract (``LlmConfig.to_dict()``), or None: offline engines.
+    llm: dict[str, Any] | None = None
 
 
 class Engine(Protocol):

@@ -36,6 +36,7 @@ class Task:
     filename: str
     parameters: dict[str, Any]
     timeout_s: float
+    llm: dict[str, Any] | None = None  # the LLM endpoint, for classify and extract
 
 
 def _limit_memory(limit_mb: int) -> None:
@@ -50,7 +51,7 @@ def _run_task(task: Task) -> tuple[str, Any]:
     try:
         started = time.perf_counter()
         data = Path(task.path).read_bytes()
-        output = processors.run(task.job_type, data, task.filename, task.parameters)
+        output = processors.run(task.job_type, data, task.filename, task.parameters, llm=task.llm)
         return "ok", encode(output, duration_s=time.perf_counter() - started)
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)

@@ -31,4 +31,7 @@ def _metadata(output: dict[str, Any]) -> dict[str, Any] | None:
     document = output.get("document")
     if not isinstance(document, dict):
         return None
-    return {k: document[k] for k in METADATA_KEYS if k in document}
+    metadata = {k: document[k] for k in METADATA_KEYS if k in document}
+    # Classify / extract: which engine answered, and the LLM tokens it cost (per item).
+    metadata |= {k: output[k] for k in ("engine", "usage") if output.get(k) is not None}
+    return metadata

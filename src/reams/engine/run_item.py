@@ -15,7 +15,7 @@ from reams.domain import ids
 from reams.domain.errors import ProcessorError
 from reams.domain.jobconfig import JobSettings, resolve
 from reams.domain.records import Item
-from reams.domain.states import SkipReason
+from reams.domain.states import JobType, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
 from reams.engine.outputs import ProcessorOutput
@@ -74,7 +74,8 @@ def begin_item(ctx: RunContext, item: Item) -> Task | str:
         return early
     path = str(ctx.blobs.path(item.sha256))
     timeout = item_timeout(ctx, settings, item)
-    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
+    llm = ctx.config.llm if settings.job_type is not JobType.PARSE else None
+    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
 
 
 def end_item(ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError) -> str:

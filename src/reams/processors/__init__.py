@@ -2,29 +2,52 @@
 
 :func:`run` is the single entry point the engine calls inside an isolated worker process. It
 raises only :class:`~reams.domain.errors.ProcessorError`, whose ``code`` users see.
+:func:`check` validates what only a processor understands (an extract job's JSON Schema) when a
+job is created, so a bad configuration is a 422 and nothing is queued.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from reams.domain.errors import ProcessorError
 
-__all__ = ["run"]
+__all__ = ["check", "run"]
 
 
 def run(
-    job_type: str, data: bytes, filename: str, parameters: Mapping[str, object]
-) -> dict[str, object]:
+    job_type: str,
+    data: bytes,
+    filename: str,
+    parameters: Mapping[str, Any],
+    *,
+    llm: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Run the ``job_type`` processor on one document and return its JSON-serialisable output.
 
-    Only ``parse`` is implemented here; other job types raise ``unsupported_job_type``.
+    ``llm`` is the LLM endpoint (``LlmConfig.to_dict()``) classify and extract may use; parse
+    never does.
     """
-    if job_type != "parse":
-        raise ProcessorError(
-            "unsupported_job_type", f"The job type {job_type!r} is not implemented yet."
-        )
-    from reams.processors.parse import ParseOptions, parse_document
+    if job_type == "parse":
+        from reams.processors.parse import ParseOptions, parse_document
 
-    options = ParseOptions.from_parameters(parameters)
-    return parse_document(data, filename, options).to_dict()
+        options = ParseOptions.from_parameters(parameters)
+        return parse_document(data, filename, options).to_dict()
+    if job_type == "classify":
+        from reams.processors.classify import classify
+
+        return classify(data, filename, parameters, llm=llm)
+    if job_type == "extract":
+        from reams.processors.extract import extract
+
+        return extract(data, filename, parameters, llm=llm)
+    raise ProcessorError("unsupported_job_type", f"The job type {job_type!r} is not supported.")
+
+
+def check(job_type: str, parameters: Mapping[str, Any]) -> None:
+    """Raise InvalidRequest (422) when a job's parameters cannot work; called at job creation."""
+    if job_type == "extract":
+        from reams.processors.extract import check_parameters
+
+        check_parameters(parameters)

@@ -211,6 +211,37 @@ class JobStore(CatalogStore):
             raise NotFound("job", result_id)
         return to_record(Result, row)
 
+    def item_file_id(self, item_id: str, *, project_id: str) -> str | None:
+        """The file behind a directory-file item (None when it is gone)."""
+        c = t.directory_files.c
+        query = select(c.file_id).where(c.id == item_id, c.project_id == project_id)
+        with self.read() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else str(value)
+
+    def job_results(
+        self, job_id: str, *, project_id: str, offset: int, limit: int
+    ) -> tuple[list[tuple[Result, str]], int]:
+        """A page of a job's items that have a result, with each item's file id; and their count.
+
+        Items skipped as ``already_processed`` are included: their result is the earlier one.
+        """
+        i, r = t.items.c, t.results.c
+        scope = (i.job_id == job_id, i.project_id == project_id, i.result_id.is_not(None))
+        query = (
+            select(t.results, i.file_id.label("item_file_id"))
+            .select_from(t.items)
+            .join(t.results, r.id == i.result_id)
+            .where(*scope)
+            .order_by(i.seq)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+            total = conn.execute(select(func.count()).select_from(t.items).where(*scope)).scalar()
+        return [(to_record(Result, row), str(row.item_file_id)) for row in rows], int(total or 0)
+
     def find_result(self, *, project_id: str, sha256: str, parameters_hash: str) -> Result | None:
         """The earliest cacheable result for this content and configuration, if any."""
         params = {"r_project": project_id, "r_sha": sha256, "r_hash": parameters_hash}

@@ -31,7 +31,16 @@ def test_job_type_from_shape() -> None:
         {"parameters": {"type": "extract"}},
         {"parameters": {"job_timeout_in_seconds": -1}},
         {"parameters": {"job_timeout_in_seconds": "soon"}},
-        {"rules": [{"type": "a", "description": "b"}]},  # classify is a later issue
+        {"rules": []},
+        {"rules": [{"type": "a", "description": "b"}, {"type": "A", "description": "c"}]},
+        {"rules": [{"type": "a"}]},
+        {"rules": [{"type": "a", "description": "b"}], "mode": "SLOW"},
+        {"rules": [{"type": "a", "description": "b"}], "confidence_threshold": 2},
+        {"rules": [{"type": "a", "description": "b"}], "temperature": 0},
+        {"data_schema": "not a schema"},
+        {"extract_config": {"extraction_target": "per_doc"}},
+        {"data_schema": {}, "extract_config": {"extraction_target": "per_line"}},
+        {"data_schema": {}, "extract_config": {"target_pages": "0-2"}},
     ],
 )
 def test_bad_configs_are_rejected_with_422(config: dict[str, object]) -> None:

@@ -39,9 +39,9 @@ def test_result_has_exactly_the_wire_shape_and_is_json(tmp_path: Path) -> None:
     assert json.loads(json.dumps(result)) == result
 
 
-def test_other_job_types_are_not_implemented() -> None:
+def test_unknown_job_types_are_refused() -> None:
     with pytest.raises(ProcessorError) as caught:
-        run("classify", b"x", "a.txt", {})
+        run("translate", b"x", "a.txt", {})
     assert caught.value.code == "unsupported_job_type"
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from reams.api.routes import batch, directories, directory_files, downloads, files, parse
+from reams.api.routes import (
+    batch,
+    classify,
+    directories,
+    directory_files,
+    downloads,
+    extract,
+    files,
+    parse,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     files.router,
@@ -13,4 +22,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     directory_files.router,
     batch.router,
     parse.router,
+    classify.router,
+    extract.router,
 )

@@ -10,6 +10,7 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, Query
 
+from reams import processors
 from reams.api.deps import OffsetDep, ProjectId, ServicesDep
 from reams.api.present import (
     batch_job_model,
@@ -71,6 +72,7 @@ def create_batch(
 
     Poll `GET .../{job_id}` for progress."""
     settings = jobconfig.resolve(body.job_config)
+    processors.check(settings.job_type.value, settings.parameters)
     job = services.store.create_job(
         project_id=project_id,
         settings=settings,

@@ -6,14 +6,14 @@ output, and `expand` picks which views of it to answer, as LlamaCloud's parse AP
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 
 from reams.api.deps import ProjectId, ServicesDep
-from reams.domain.errors import InvalidRequest, NotFound
+from reams.api.outputs import load_output, result_of_type
+from reams.domain.errors import InvalidRequest
 from reams.domain.records import Result
 from reams.wire.parse import Pages, ParseJobInfo, ParseResult
 
@@ -97,13 +97,6 @@ VIEWS: Final[dict[str, Callable[[Result, Output], Any]]] = {
 }
 
 
-def _load_output(read: Callable[[str], bytes], result: Result) -> Output:
-    try:
-        return dict(json.loads(read(result.output_sha256)))
-    except KeyError:  # the blob is gone (e.g. a data dir restored partially)
-        raise NotFound("parse result output", result.id) from None
-
-
 def _check_expand(expand: list[str]) -> None:
     unknown = sorted(set(expand) - VIEWS.keys())
     if unknown:
@@ -126,10 +119,8 @@ def get_parse_result(
     expand: Annotated[list[str] | None, Query(description=f"Any of: {', '.join(VIEWS)}.")] = None,
 ) -> ParseResult:
     _check_expand(expand or [])
-    result = services.store.get_result(job_id, project_id=project_id)
-    if result.job_type != "parse":
-        raise NotFound("parse job", job_id)
-    out = _load_output(services.blobs.get, result)
+    result = result_of_type(services.store.get_result, job_id, project_id, "parse")
+    out = load_output(services.blobs.get, result, "parse result output")
     job = ParseJobInfo(
         id=result.id,
         project_id=result.project_id,

@@ -1,0 +1,169 @@
+"""Classify results: `GET /api/v2/classify/{job_id}` per item, and the v1 classifier-job views.
+
+A classify batch item's `job_id` is its result id (`cjb-...`): the v2 endpoint answers one
+document's classification inline, as LlamaCloud's classify API does. For the v1 shape, a
+classify batch job *is* the classifier job: `GET /api/v1/classifier/jobs/{batch_job_id}` is the
+`ClassifyJob` record and `.../results` lists every classified file (AIP-132 paging).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from reams.api.deps import ProjectId, ServicesDep
+from reams.api.outputs import USER_ID, load_output, result_of_type
+from reams.domain.errors import InvalidRequest, NotFound
+from reams.domain.records import Job, Result
+from reams.domain.states import JobStatus
+from reams.wire import analysis as wa
+
+router = APIRouter(tags=["classify results"])
+
+MAX_PAGE = 1000
+
+
+def _rules(config: dict[str, Any]) -> list[wa.ClassifyRule]:
+    return [wa.ClassifyRule(type=r["type"], description=r["description"]) for r in config["rules"]]
+
+
+def _v2_configuration(config: dict[str, Any]) -> wa.ClassifyConfigurationV2:
+    parsing = config.get("parsing_configuration") or {}
+    pages = parsing.get("target_pages")
+    return wa.ClassifyConfigurationV2(
+        rules=_rules(config),
+        # The v2 model knows FAST only; MULTIMODAL jobs show no mode there.
+        mode="FAST" if config.get("mode", "FAST") == "FAST" else None,
+        parsing_configuration=wa.ClassifyParsingV2(
+            lang=parsing.get("lang"),
+            max_pages=parsing.get("max_pages"),
+            target_pages=",".join(str(p + 1) for p in pages) if pages else None,
+        )
+        if parsing
+        else None,
+    )
+
+
+def _classification(out: dict[str, Any]) -> wa.ClassifyResult:
+    return wa.ClassifyResult.model_validate(out["result"])
+
+
+@router.get(
+    "/api/v2/classify/{job_id}",
+    response_model=wa.ClassifyV2Job,
+    response_model_exclude_none=True,
+    summary="One document's classification (a classify batch item's `job_id`)",
+)
+def get_classification(
+    job_id: str, services: ServicesDep, project_id: ProjectId
+) -> wa.ClassifyV2Job:
+    result = result_of_type(services.store.get_result, job_id, project_id, "classify")
+    out = load_output(services.blobs.get, result, "classify result output")
+    file_id = services.store.item_file_id(result.item_id, project_id=project_id)
+    return wa.ClassifyV2Job(
+        id=result.id,
+        configuration=_v2_configuration(result.job_config),
+        document_input_type="file_id",
+        file_input=file_id or result.item_id,
+        project_id=result.project_id,
+        status="COMPLETED",
+        user_id=USER_ID,
+        created_at=result.processed_at,
+        updated_at=result.processed_at,
+        result=_classification(out),
+    )
+
+
+def _v1_status(job: Job) -> str:
+    if job.status == JobStatus.CANCELLED:
+        return "CANCELLED"
+    if job.status == JobStatus.FAILED:
+        return "ERROR"
+    if job.status != JobStatus.COMPLETED:
+        return "PENDING"
+    counts = job.counts
+    if counts.failed == 0:
+        return "SUCCESS"
+    return "PARTIAL_SUCCESS" if counts.completed + counts.skipped > 0 else "ERROR"
+
+
+def _classify_job(services: ServicesDep, job_id: str, project_id: str) -> Job:
+    job = services.store.get_job(job_id, project_id=project_id)
+    if job.job_type != "classify":
+        raise NotFound("classifier job", job_id)
+    return job
+
+
+@router.get(
+    "/api/v1/classifier/jobs/{classify_job_id}",
+    response_model=wa.ClassifierJobV1,
+    response_model_exclude_none=True,
+    summary="A classify batch job as a v1 classifier job",
+)
+def get_classifier_job(
+    classify_job_id: str, services: ServicesDep, project_id: ProjectId
+) -> wa.ClassifierJobV1:
+    job = _classify_job(services, classify_job_id, project_id)
+    config = job.job_config
+    return wa.ClassifierJobV1(
+        id=job.id,
+        project_id=job.project_id,
+        user_id=USER_ID,
+        status=_v1_status(job),
+        rules=_rules(config),
+        mode=config.get("mode"),
+        parsing_configuration=config.get("parsing_configuration"),
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        error_message=job.error_message,
+    )
+
+
+def _offset(page_token: str | None) -> int:
+    if page_token is None or page_token == "":
+        return 0
+    if not page_token.isdigit():
+        raise InvalidRequest(f"page_token {page_token!r} is not a token this API returned")
+    return int(page_token)
+
+
+def _classified(job: Job, result: Result, file_id: str, out: dict[str, Any]) -> wa.ClassifiedFile:
+    return wa.ClassifiedFile(
+        id=result.id,
+        classify_job_id=job.id,
+        file_id=file_id,
+        result=_classification(out),
+        created_at=result.processed_at,
+        updated_at=result.processed_at,
+    )
+
+
+@router.get(
+    "/api/v1/classifier/jobs/{classify_job_id}/results",
+    response_model=wa.ClassifierResultsPage,
+    response_model_exclude_none=True,
+    summary="Every classified file of a classify batch job",
+)
+def get_classifier_results(
+    classify_job_id: str,
+    services: ServicesDep,
+    project_id: ProjectId,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    page_token: Annotated[str | None, Query()] = None,
+) -> wa.ClassifierResultsPage:
+    job = _classify_job(services, classify_job_id, project_id)
+    offset = _offset(page_token)
+    rows, total = services.store.job_results(
+        job.id, project_id=project_id, offset=offset, limit=page_size
+    )
+    items = [
+        _classified(job, result, file_id, load_output(services.blobs.get, result, "result"))
+        for result, file_id in rows
+    ]
+    following = offset + len(items)
+    return wa.ClassifierResultsPage(
+        items=items,
+        next_page_token=str(following) if following < total else None,
+        total_size=total,
+    )
