@@ -46,6 +46,8 @@ class ClassifyV2Job(WireModel):
     updated_at: datetime | None = None
     error_message: str | None = None
     result: ClassifyResult | None = None
+    usage: dict[str, Any] | None = None  # LLM tokens (reams; LlamaCloud reports credits)
+    engine: dict[str, Any] | None = None  # which engine answered (reams)
 
 
 class ExtractV2Job(WireModel):

@@ -70,7 +70,20 @@ def create_batch(
 ) -> wb.BatchJob:
     """Plan the job (all items pending) in one transaction, then hand it to the engine.
 
-    Poll `GET .../{job_id}` for progress."""
+    The job type comes from the shape of `job_config`:
+
+    - **parse** (`{}`, or `{"job_name": "parse_raw_file_job", "parameters": {...}}`);
+    - **classify**: the v1 `ClassifyJob` shape, `{"rules": [{"type", "description"}], "mode",
+      "parsing_configuration": {"lang", "max_pages", "target_pages" (0-indexed)}}`. The
+      server-side fields the SDK's typing requires (`id`, `project_id`, `user_id`, `status`) are
+      accepted and **ignored**. reams adds `engine` (`auto` | `offline` | `llm`) and
+      `confidence_threshold` (0..1; below it the result's `type` is null);
+    - **extract**: `{"data_schema": <JSON Schema>, "extract_config": {"extraction_target",
+      "target_pages" (1-based, "1,3-5"), "max_pages", "system_prompt", "cite_sources",
+      "confidence_scores", "engine", ...}}`.
+
+    Results: each item's `job_id` is readable at `/api/v2/parse/{id}`,
+    `/api/v2/classify/{id}` or `/api/v2/extract/{id}`. Poll `GET .../{job_id}` for progress."""
     settings = jobconfig.resolve(body.job_config)
     processors.check(settings.job_type.value, settings.parameters)
     job = services.store.create_job(

@@ -72,6 +72,8 @@ def get_classification(
         created_at=result.processed_at,
         updated_at=result.processed_at,
         result=_classification(out),
+        usage=out.get("usage"),
+        engine=out.get("engine"),
     )
 
 
