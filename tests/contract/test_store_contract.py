@@ -160,6 +160,23 @@ def test_cancel_cancels_pending_and_keeps_in_flight(store: Store) -> None:
     assert final.status == "cancelled" and final.counts.completed == 1
 
 
+@pytest.mark.parametrize("give_back", ["retry", "release"])
+def test_item_given_back_after_cancel_ends_cancelled(store: Store, give_back: str) -> None:
+    """An in-flight item that fails retryably (or is released) after its job was cancelled
+    must not stay pending in the cancelled job."""
+    job = _job_with_files(store, 2)
+    store.mark_dispatched(job.id)
+    (item,) = store.claim(owner="w", lease_s=30)
+    store.cancel_job(job.id, reason="user asked")
+    if give_back == "retry":
+        assert store.retry_later(item, owner="w", code="boom", message="retry me", delay_s=0)
+    else:
+        assert store.release(item, owner="w")
+    final = _assert_counts_add_up(store, job.id)
+    assert final.counts.pending == 0 and final.counts.cancelled == 2
+    assert store.get_item(item.id).status == "cancelled"
+
+
 def test_dedup_skips_already_processed_with_lineage(store: Store) -> None:
     first = _job_with_files(store, 2)
     store.mark_dispatched(first.id)

@@ -336,7 +336,30 @@ class TransitionStore(JobStore):
             "lease_expires_at": None,
             "not_before": utcnow() + timedelta(seconds=delay_s),
         }
-        return self._settle(item, owner=owner, to=ItemStatus.PENDING, values=values)
+        with self.tx() as conn:
+            if not self._move_mine(
+                conn, item, owner=owner, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
+                values=values,
+            ):  # fmt: skip
+                return False
+            self._cancel_if_job_cancelled(conn, item)
+        return True
+
+    def _cancel_if_job_cancelled(self, conn: Connection, item: Item) -> None:
+        """An item back to ``pending`` in a job cancelled meanwhile ends ``cancelled``, in the
+        same transaction: a cancelled job never keeps a pending item."""
+        status = conn.execute(select(t.jobs.c.status).where(t.jobs.c.id == item.job_id)).scalar()
+        if status == JobStatus.CANCELLED:
+            now = utcnow()
+            self._move(
+                conn,
+                job_id=item.job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                where=[t.items.c.id == item.id],
+                values={"completed_at": now},
+                now=now,
+            )
 
     def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool:
         values = {
@@ -351,21 +374,22 @@ class TransitionStore(JobStore):
         """Give an unfinished item back (engine shutting down); the attempt does not count."""
         now = utcnow()
         with self.tx() as conn:
-            return bool(
-                self._move(
-                    conn,
-                    job_id=item.job_id,
-                    frm=ItemStatus.PROCESSING,
-                    to=ItemStatus.PENDING,
-                    where=[t.items.c.id == item.id, t.items.c.lease_owner == owner],
-                    now=now,
-                    values={
-                        "lease_owner": None,
-                        "lease_expires_at": None,
-                        "attempts": t.items.c.attempts - 1,
-                    },
-                )
+            moved = self._move(
+                conn,
+                job_id=item.job_id,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.PENDING,
+                where=[t.items.c.id == item.id, t.items.c.lease_owner == owner],
+                now=now,
+                values={
+                    "lease_owner": None,
+                    "lease_expires_at": None,
+                    "attempts": t.items.c.attempts - 1,
+                },
             )
+            if moved:
+                self._cancel_if_job_cancelled(conn, item)
+        return bool(moved)
 
     # -- bulk planning skips -----------------------------------------------------------------
     def skip_already_processed(self, job_id: str, *, project_id: str, parameters_hash: str) -> int:
