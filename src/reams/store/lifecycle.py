@@ -1,0 +1,239 @@
+"""Job-level transitions, planning-time skips and lease recovery."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
+
+from reams.domain.records import Job
+from reams.domain.states import (
+    ACTIVE_JOB,
+    TERMINAL_JOB,
+    ItemStatus,
+    JobStatus,
+    SkipReason,
+    job_sources,
+)
+from reams.store import tables as t
+from reams.store.db import aware, utcnow
+from reams.store.moves import TransitionStore
+
+
+class LifecycleStore(TransitionStore):
+    """Dispatch, finalize, fail and cancel jobs; bulk skips; reclaim expired leases."""
+
+    # -- job level ---------------------------------------------------------------------------
+    def active_job_ids(self, *, statuses: Sequence[JobStatus] = tuple(ACTIVE_JOB)) -> list[str]:
+        jc = t.jobs.c
+        query = select(jc.id).where(jc.status.in_([s.value for s in statuses]))
+        with self.read() as conn:
+            return list(conn.execute(query.order_by(jc.created_at)).scalars())
+
+    def mark_dispatched(self, job_id: str) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._set_job(conn, job_id, JobStatus.DISPATCHED, updated_at=now)
+
+    def finalize_if_done(self, job_id: str) -> Job | None:
+        """Complete a job whose items are all terminal; returns it if this call completed it."""
+        job = self.get_job(job_id, project_id=None)
+        # A read first: most calls find work left, and a read takes no write lock.
+        if job.status in TERMINAL_JOB or job.counts.pending or job.counts.processing:
+            return None
+        with self.tx() as conn:
+            done = conn.execute(
+                self.statement("finalize", _finalize_statement),
+                {"f_job": job_id, "f_now": utcnow()},
+            ).rowcount
+        return self.get_job(job_id, project_id=None) if done else None
+
+    def fail_job(self, job_id: str, message: str) -> bool:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._set_job(
+                conn,
+                job_id,
+                JobStatus.FAILED,
+                error_message=message,
+                completed_at=now,
+                updated_at=now,
+            )
+
+    def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
+        """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``.
+
+        Items in flight finish and are recorded honestly. Cancelling a finished job is a no-op.
+        Item rows are locked before the job row, the order every other transition uses, so
+        cancel and claim never deadlock on PostgreSQL.
+        """
+        now = utcnow()
+        job = self.get_job(job_id, project_id=None)
+        if job.status in TERMINAL_JOB:
+            return job
+        with self.tx() as conn:
+            self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                values={"completed_at": now},
+                now=now,
+            )
+            if not self._set_job(
+                conn,
+                job_id,
+                JobStatus.CANCELLED,
+                cancel_reason=reason,
+                completed_at=now,
+                updated_at=now,
+            ):
+                conn.rollback()  # it finished meanwhile: nothing to cancel
+        return self.get_job(job_id, project_id=None)
+
+    # -- bulk planning skips -----------------------------------------------------------------
+    def skip_already_processed(self, job_id: str, *, project_id: str, parameters_hash: str) -> int:
+        """Skip every pending item whose content was processed with the same configuration."""
+        c, r = t.items.c, t.results.c
+        match = and_(
+            r.project_id == project_id,
+            r.sha256 == c.sha256,
+            r.parameters_hash == parameters_hash,
+            r.cacheable.is_(True),
+        )
+        earliest = select(r.id).where(match).order_by(r.processed_at).limit(1).scalar_subquery()
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.SKIPPED,
+                where=[exists().where(match)],
+                now=now,
+                values={
+                    "skip_reason": SkipReason.ALREADY_PROCESSED.value,
+                    "result_id": earliest,
+                    "completed_at": now,
+                },
+            )
+
+    def skip_too_large(self, job_id: str, *, max_bytes: int) -> int:
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.SKIPPED,
+                where=[t.items.c.size > max_bytes],
+                now=now,
+                values={"skip_reason": SkipReason.SIZE_LIMIT_EXCEEDED.value, "completed_at": now},
+            )
+
+    # -- recovery ----------------------------------------------------------------------------
+    def reclaim_expired(self, *, max_attempts: int) -> int:
+        """Return items whose worker died (lease expired) to pending, or fail them for good."""
+        now = utcnow()
+        c = t.items.c
+        query = select(c.id, c.job_id, c.attempts).where(
+            c.status == ItemStatus.PROCESSING.value, c.lease_expires_at < now
+        )
+        moved = 0
+        with self.tx() as conn:
+            for row_id, job_id, attempts in conn.execute(query).all():
+                moved += self._reclaim_one(conn, row_id, job_id, attempts >= max_attempts, now)
+        return moved
+
+    def _reclaim_one(
+        self, conn: Connection, row_id: str, job_id: str, give_up: bool, now: datetime
+    ) -> int:
+        where = [t.items.c.id == row_id, t.items.c.lease_expires_at < now]
+        if give_up:
+            return self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.FAILED,
+                where=where,
+                now=now,
+                values={
+                    "error_code": "worker_lost",
+                    "completed_at": now,
+                    "error_message": "The worker processing this item stopped "
+                    "responding on every attempt.",
+                    "lease_expires_at": None,
+                },
+            )
+        return self._move(
+            conn,
+            job_id=job_id,
+            frm=ItemStatus.PROCESSING,
+            to=ItemStatus.PENDING,
+            where=where,
+            now=now,
+            values={"lease_owner": None, "lease_expires_at": None},
+        )
+
+    def cancel_leftovers(self, job_id: str) -> int:
+        """Cancel the pending items of a cancelled job.
+
+        Items in flight when a job is cancelled may come back to ``pending`` afterwards (a
+        retry, or a slice giving back what it had claimed); they must end ``cancelled`` too.
+        """
+        if self.get_job(job_id, project_id=None).status != JobStatus.CANCELLED:
+            return 0
+        now = utcnow()
+        with self.tx() as conn:
+            return self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                now=now,
+                values={"completed_at": now},
+            )
+
+    def next_times(self, job_id: str) -> tuple[datetime | None, datetime | None]:
+        """When the job's next pending item is due (now, if one is), and when the first lease
+        of its items in flight expires; None for either when there is no such item."""
+        c = t.items.c
+        now = utcnow()
+        pending = (c.job_id == job_id, c.status == ItemStatus.PENDING.value)
+        due_now = select(c.id).where(*pending).where(c.not_before.is_(None) | (c.not_before <= now))
+        later = select(func.min(c.not_before)).where(*pending)
+        leased = select(func.min(c.lease_expires_at)).where(
+            c.job_id == job_id, c.status == ItemStatus.PROCESSING.value
+        )
+        with self.read() as conn:
+            first_due = now if conn.execute(due_now.limit(1)).first() else None
+            first_due = first_due or aware(conn.execute(later).scalar())
+            return first_due, aware(conn.execute(leased).scalar())
+
+    def lease_expiry(self, item_row_id: str) -> datetime | None:
+        with self.read() as conn:
+            value = conn.execute(
+                select(t.items.c.lease_expires_at).where(t.items.c.id == item_row_id)
+            ).scalar()
+        return aware(value)
+
+
+def _finalize_statement() -> Any:
+    jc = t.jobs.c
+    now: Any = bindparam("f_now")
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
+        .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
+        .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
+    )

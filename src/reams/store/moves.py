@@ -1,0 +1,161 @@
+"""The one primitive of the engine's side of the store: a compare-and-set item move.
+
+Every transition is ``UPDATE items SET status = :to WHERE ... AND status = :from`` plus, in the
+same transaction, the job row's counters moved by the number of rows that changed. Zero rows
+changed means someone else won the race; callers treat that as "not mine", never as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    case,
+    update,
+)
+
+from reams.domain.records import Item
+from reams.domain.states import (
+    COUNTER_COLUMN,
+    TERMINAL_ITEM,
+    ItemStatus,
+    JobStatus,
+    item_sources,
+    job_sources,
+)
+from reams.store import tables as t
+from reams.store.db import utcnow
+from reams.store.jobs import JobStore
+
+ETA_WINDOW = timedelta(seconds=10)
+TERMINAL_COLUMNS = ("n_completed", "n_failed", "n_skipped", "n_cancelled")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished item's result row values (written only if the item's CAS wins)."""
+
+    result_id: str
+    job_type: str
+    job_config: dict[str, Any]
+    parameters_hash: str
+    output_sha256: str
+    output_metadata: dict[str, Any] | None
+    cacheable: bool
+    duration_s: float
+
+
+class TransitionStore(JobStore):
+    """Claims, outcomes, retries, skips, cancellation, lease recovery and job finalization."""
+
+    # -- the one primitive -------------------------------------------------------------------
+    def _move(
+        self,
+        conn: Connection,
+        *,
+        job_id: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        where: Sequence[Any] = (),
+        values: dict[str, Any] | None = None,
+        now: datetime,
+    ) -> int:
+        if frm not in item_sources(to):
+            raise ValueError(f"illegal item transition {frm} -> {to}")
+        c = t.items.c
+        changed = conn.execute(
+            update(t.items)
+            .where(c.job_id == job_id, c.status == frm.value, *where)
+            .values(status=to.value, updated_at=now, **(values or {}))
+        ).rowcount
+        if changed:
+            self._count(conn, job_id=job_id, frm=frm, to=to, n=changed, now=now)
+        return int(changed)
+
+    def _count(
+        self,
+        conn: Connection,
+        *,
+        job_id: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        n: int,
+        now: datetime,
+    ) -> None:
+        """Move the job's counters by ``n`` (and, for terminal moves, its ETA anchors)."""
+        conn.execute(
+            self.statement(("count", frm, to), partial(_count_statement, frm, to)),
+            {"c_job": job_id, "c_n": n, "c_now": now, "c_cut": now - ETA_WINDOW},
+        )
+
+    def _move_mine(
+        self,
+        conn: Connection,
+        item: Item,
+        *,
+        owner: str,
+        frm: ItemStatus,
+        to: ItemStatus,
+        values: dict[str, Any],
+    ) -> bool:
+        """``_move`` for one item leased to ``owner``, with a reusable statement."""
+        if frm not in item_sources(to):
+            raise ValueError(f"illegal item transition {frm} -> {to}")
+        key = ("mine", frm, to, tuple(sorted(values)))
+        stmt = self.statement(key, partial(_mine_statement, frm, to, key[3]))
+        now = utcnow()
+        params = {"m_id": item.id, "m_owner": owner, "m_now": now}
+        params.update({f"v_{k}": v for k, v in values.items()})
+        if not conn.execute(stmt, params).rowcount:
+            return False
+        self._count(conn, job_id=item.job_id, frm=frm, to=to, n=1, now=now)
+        return True
+
+    def _set_job(self, conn: Connection, job_id: str, to: JobStatus, **values: Any) -> bool:
+        jc = t.jobs.c
+        allowed = [s.value for s in job_sources(to)]
+        return bool(
+            conn.execute(
+                update(t.jobs)
+                .where(jc.id == job_id, jc.status.in_(allowed))
+                .values(status=to.value, **values)
+            ).rowcount
+        )
+
+
+def _count_statement(frm: ItemStatus, to: ItemStatus) -> Any:
+    jc = t.jobs.c
+    src, dst = COUNTER_COLUMN[frm], COUNTER_COLUMN[to]
+    n: Any = bindparam("c_n")
+    now: Any = bindparam("c_now")
+    values: dict[str, Any] = {src: jc[src] - n, dst: jc[dst] + n, "updated_at": now}
+    if to in TERMINAL_ITEM:
+        # Shift the ETA anchors once per window, in the same statement (right-hand sides
+        # read the row as it was, so the new anchor counts this transition too).
+        due = jc.eta_anchor_at < bindparam("c_cut")
+        done = sum(jc[name] for name in TERMINAL_COLUMNS) + n
+        values |= {
+            "eta_prev_at": case((due, jc.eta_anchor_at), else_=jc.eta_prev_at),
+            "eta_prev_done": case((due, jc.eta_anchor_done), else_=jc.eta_prev_done),
+            "eta_anchor_at": case((due, now), else_=jc.eta_anchor_at),
+            "eta_anchor_done": case((due, done), else_=jc.eta_anchor_done),
+        }
+    return update(t.jobs).where(jc.id == bindparam("c_job")).values(values)
+
+
+def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> Any:
+    c = t.items.c
+    return (
+        update(t.items)
+        .where(c.id == bindparam("m_id"), c.lease_owner == bindparam("m_owner"))
+        .where(c.status == frm.value)
+        .values(
+            status=to.value, updated_at=bindparam("m_now"), **{k: bindparam(f"v_{k}") for k in keys}
+        )
+    )

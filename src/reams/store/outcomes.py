@@ -1,0 +1,152 @@
+"""Recording an in-flight item's outcome: completed, failed, retried, skipped, released."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    insert,
+    select,
+)
+
+from reams.domain.records import Item
+from reams.domain.states import (
+    ItemStatus,
+    JobStatus,
+)
+from reams.store import tables as t
+from reams.store.db import utcnow
+from reams.store.moves import Outcome, TransitionStore
+
+
+class OutcomeStore(TransitionStore):
+    """Outcomes of items leased to an owner; a lost lease makes them no-ops (False)."""
+
+    # -- outcomes ----------------------------------------------------------------------------
+    def _settle(self, item: Item, *, owner: str, to: ItemStatus, values: dict[str, Any]) -> bool:
+        """Move one in-flight item leased to ``owner`` on, in its own transaction."""
+        with self.tx() as conn:
+            return self._move_mine(
+                conn, item, owner=owner, frm=ItemStatus.PROCESSING, to=to, values=values
+            )
+
+    def complete(self, item: Item, *, owner: str, outcome: Outcome) -> bool:
+        """Record a result and complete the item, atomically; False if the lease was lost."""
+        now = utcnow()
+        values = {
+            "result_id": outcome.result_id,
+            "completed_at": now,
+            "error_code": None,
+            "error_message": None,
+            "lease_expires_at": None,
+        }
+        with self.tx() as conn:
+            if not self._move_mine(
+                conn,
+                item,
+                owner=owner,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.COMPLETED,
+                values=values,
+            ):
+                return False
+            conn.execute(
+                self.statement("result", lambda: insert(t.results)), _result_row(item, outcome, now)
+            )
+        return True
+
+    def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool:
+        values = {
+            "error_code": code,
+            "error_message": message,
+            "completed_at": utcnow(),
+            "lease_expires_at": None,
+        }
+        return self._settle(item, owner=owner, to=ItemStatus.FAILED, values=values)
+
+    def retry_later(
+        self, item: Item, *, owner: str, code: str, message: str, delay_s: float
+    ) -> bool:
+        values = {
+            "error_code": code,
+            "error_message": message,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "not_before": utcnow() + timedelta(seconds=delay_s),
+        }
+        with self.tx() as conn:
+            if not self._move_mine(
+                conn, item, owner=owner, frm=ItemStatus.PROCESSING, to=ItemStatus.PENDING,
+                values=values,
+            ):  # fmt: skip
+                return False
+            self._cancel_if_job_cancelled(conn, item)
+        return True
+
+    def _cancel_if_job_cancelled(self, conn: Connection, item: Item) -> None:
+        """An item back to ``pending`` in a job cancelled meanwhile ends ``cancelled``, in the
+        same transaction: a cancelled job never keeps a pending item."""
+        status = conn.execute(select(t.jobs.c.status).where(t.jobs.c.id == item.job_id)).scalar()
+        if status == JobStatus.CANCELLED:
+            now = utcnow()
+            self._move(
+                conn,
+                job_id=item.job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                where=[t.items.c.id == item.id],
+                values={"completed_at": now},
+                now=now,
+            )
+
+    def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool:
+        values = {
+            "skip_reason": reason,
+            "result_id": result_id,
+            "completed_at": utcnow(),
+            "lease_expires_at": None,
+        }
+        return self._settle(item, owner=owner, to=ItemStatus.SKIPPED, values=values)
+
+    def release(self, item: Item, *, owner: str) -> bool:
+        """Give an unfinished item back (engine shutting down); the attempt does not count."""
+        now = utcnow()
+        with self.tx() as conn:
+            moved = self._move(
+                conn,
+                job_id=item.job_id,
+                frm=ItemStatus.PROCESSING,
+                to=ItemStatus.PENDING,
+                where=[t.items.c.id == item.id, t.items.c.lease_owner == owner],
+                now=now,
+                values={
+                    "lease_owner": None,
+                    "lease_expires_at": None,
+                    "attempts": t.items.c.attempts - 1,
+                },
+            )
+            if moved:
+                self._cancel_if_job_cancelled(conn, item)
+        return bool(moved)
+
+
+def _result_row(item: Item, outcome: Outcome, now: datetime) -> dict[str, Any]:
+    return {
+        "id": outcome.result_id,
+        "project_id": item.project_id,
+        "job_id": item.job_id,
+        "item_row_id": item.id,
+        "item_id": item.item_id,
+        "file_name": item.item_name,
+        "job_type": outcome.job_type,
+        "job_config": outcome.job_config,
+        "parameters_hash": outcome.parameters_hash,
+        "sha256": item.sha256,
+        "output_sha256": outcome.output_sha256,
+        "output_metadata": outcome.output_metadata,
+        "cacheable": outcome.cacheable,
+        "duration_s": outcome.duration_s,
+        "processed_at": now,
+    }
