@@ -21,7 +21,7 @@ __all__ = ["check_parameters", "extract"]
 
 def check_parameters(parameters: Mapping[str, Any]) -> None:
     """Raise InvalidRequest (422) when the job's ``data_schema`` is not usable."""
-    from reams.processors.extract.conform import check_schema
+    from reams.processors.extract.schema import check_schema
 
     try:
         check_schema(parameters["data_schema"])
