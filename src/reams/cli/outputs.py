@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
 
 PAGE = 500
+NO_TYPE = "(no rule fits)"
 
 
 def job_items(store: Store, job_id: str) -> Iterator[Item]:
@@ -58,6 +60,11 @@ class OutputWriter:
     job_type: str = "parse"  # parse writes .md and .json; classify and extract .json only
     written: int = 0
     kept: int = 0
+    labels: Counter[str] = field(default_factory=Counter)  # classify: files per type
+
+    def _count_label(self, output: dict[str, Any]) -> None:
+        if output.get("type") == "classify":
+            self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
 
     def targets(self, item: Item) -> list[Path] | None:
         base = (self.out / item.item_name).resolve()
@@ -73,8 +80,11 @@ class OutputWriter:
             return
         if item.status != ItemStatus.COMPLETED and all(p.exists() for p in paths):
             self.kept += 1
+            if self.job_type == "classify":  # small: read for the per-type summary
+                self._count_label(self.load(item.result_id))
             return
         output = self.load(item.result_id)
+        self._count_label(output)
         document = json.dumps(_json_document(item, output), ensure_ascii=False, indent=2)
         _atomic_write(paths[-1], document)
         if self.job_type == "parse":

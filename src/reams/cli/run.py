@@ -138,6 +138,7 @@ class LocalRun:
             written=writer.written,
             kept=writer.kept,
             elapsed=time.perf_counter() - self.started,
+            labels=writer.labels,
         )
         return 0 if final.status == JobStatus.COMPLETED else EXIT_FAILURE
 

@@ -7,6 +7,7 @@ because a re-run over thousands of unchanged files would otherwise print thousan
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,11 +88,27 @@ def _job_seconds(job: Job) -> float | None:
     return (job.completed_at - job.created_at).total_seconds()
 
 
+def _labels_table(labels: Mapping[str, int]) -> Table:
+    table = Table("Type", "Files", title="Classified as", title_justify="left")
+    for label, count in sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(escape(label), str(count))
+    return table
+
+
 def print_summary(
-    job: Job, outcomes: Outcomes, *, out_dir: Path, written: int, kept: int, elapsed: float
+    job: Job,
+    outcomes: Outcomes,
+    *,
+    out_dir: Path,
+    written: int,
+    kept: int,
+    elapsed: float,
+    labels: Mapping[str, int] | None = None,
 ) -> None:
     """Print the report; ``elapsed`` is the command's own time (scan, job, outputs)."""
     out.print(_counts_table(Tally.of_record(job)))
+    if labels:
+        out.print(_labels_table(labels))
     if outcomes.failed_total:
         out.print(_failed_table(outcomes))
     if outcomes.skip_reasons:
