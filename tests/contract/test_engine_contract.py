@@ -81,12 +81,16 @@ def services(make_services: MakeServices) -> Services:
 
 
 def submit(services: Services, folder: Path, parameters: dict[str, Any] | None = None) -> Job:
-    project = services.store.ensure_project("default")
-    directory_id = sync_folder(services.store, services.blobs, project_id=project.id, root=folder)
     config = {
         "job_name": "parse_raw_file_job",
         "parameters": {"type": "parse", **(parameters or {})},
     }
+    return submit_config(services, folder, config)
+
+
+def submit_config(services: Services, folder: Path, config: dict[str, Any]) -> Job:
+    project = services.store.ensure_project("default")
+    directory_id = sync_folder(services.store, services.blobs, project_id=project.id, root=folder)
     job = services.store.create_job(
         project_id=project.id,
         settings=resolve(config),
@@ -271,3 +275,42 @@ def test_estimated_completion_appears_while_running(services: Services, tmp_path
     assert running.estimated_completion_at >= running.updated_at
     final = wait(services, job.id)
     assert final.status == "completed" and final.estimated_completion_at is None
+
+
+ANALYSIS_RULES = [
+    {"type": "invoice", "description": "a bill listing amounts and a total due"},
+    {"type": "minutes", "description": "notes of a meeting: attendees, decisions, next steps"},
+]
+ANALYSIS_SCHEMA = {
+    "type": "object",
+    "properties": {"invoice_number": {"type": "string"}, "total": {"type": "number"}},
+}
+
+
+def _output(services: Services, item: Any) -> dict[str, Any]:
+    import json
+
+    result = services.store.get_result(item.result_id, project_id=None)
+    output: dict[str, Any] = json.loads(services.blobs.get(result.output_sha256))
+    return output
+
+
+def test_classify_and_extract_jobs_run_on_every_engine(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bill.txt").write_text("INVOICE\nInvoice number: A-17\nTotal due: 42.50 EUR\n")
+    make_pdf(folder / "minutes.pdf", ["Meeting minutes\n\nAttendees: Ann, Bo. Decisions: none."])
+    classify = wait(services, submit_config(services, folder, {"rules": ANALYSIS_RULES}).id)
+    assert classify.status == "completed" and classify.job_type == "classify"
+    assert_consistent(services, classify)
+    labels = {
+        name: _output(services, item)["result"]["type"]
+        for name, item in items_by_name(services, classify.id).items()
+    }
+    assert labels == {"bill.txt": "invoice", "minutes.pdf": "minutes"}
+
+    extract = wait(services, submit_config(services, folder, {"data_schema": ANALYSIS_SCHEMA}).id)
+    assert extract.status == "completed" and extract.job_type == "extract"
+    bill = items_by_name(services, extract.id)["bill.txt"]
+    assert bill.result_id.startswith("ejb-")
+    assert _output(services, bill)["extract_result"] == {"invoice_number": "A-17", "total": 42.5}
