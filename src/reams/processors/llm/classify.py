@@ -1,0 +1,105 @@
+"""Classify a parsed document with an LLM: one of the user's rule types, or None."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+from reams.processors.llm.client import chat_json
+from reams.processors.llm.config import LlmConfig
+from reams.processors.llm.prompts import classify_messages, correction, doc_pages, render_pages
+from reams.processors.llm.usage import Usage
+
+__all__ = ["classify_llm", "classify_schema"]
+
+SCHEMA_NAME = "reams_classify"
+
+
+def classify_schema(types: Sequence[str]) -> dict[str, Any]:
+    """The structured-output schema of a classification reply."""
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": ["string", "null"], "enum": [*types, None]},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "reasoning": {"type": "string"},
+        },
+        "required": ["type", "confidence", "reasoning"],
+        "additionalProperties": False,
+    }
+
+
+def classify_llm(
+    doc: Mapping[str, Any],
+    rules: Sequence[tuple[str, str]],
+    *,
+    threshold: float,
+    config: LlmConfig,
+    max_chars: int = 24_000,
+) -> tuple[dict[str, Any], Usage]:
+    """``{"type", "confidence", "reasoning"}`` for ``doc`` and the usage of the requests.
+
+    ``type`` is one of the rule types, or None when none fits or the model's confidence is below
+    ``threshold``. An invalid reply is sent back once for correction, then ``llm_bad_output``.
+    """
+    types = [t for t, _ in rules]
+    if not types:
+        raise ProcessorError("invalid_parameters", "Classification needs at least one rule.")
+    document = render_pages(doc_pages(doc), max_chars)
+    if not document.strip():
+        return {"type": None, "confidence": 0.0, "reasoning": "The document has no text."}, Usage()
+    schema = classify_schema(types)
+    messages = classify_messages(rules, document)
+    usage = Usage()
+    reply, used = chat_json(config, messages, schema, SCHEMA_NAME)
+    usage.add(used)
+    result, problem = _validate(reply, types)
+    if result is None:
+        reply, used = chat_json(config, correction(messages, reply, problem), schema, SCHEMA_NAME)
+        usage.add(used)
+        result, problem = _validate(reply, types)
+    if result is None:
+        raise ProcessorError(
+            "llm_bad_output",
+            f"The LLM's classification reply was invalid twice ({problem}).",
+            retryable=True,
+        )
+    if result["type"] is not None and result["confidence"] < threshold:
+        result["type"] = None
+    return result, usage
+
+
+def _validate(reply: Mapping[str, Any], types: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
+    """The normalised reply, or None and what is wrong with it."""
+    chosen, problem = _chosen_type(reply.get("type"), types)
+    if problem:
+        return None, problem
+    confidence = reply.get("confidence")
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, int | float)
+        or not math.isfinite(confidence)
+        or not 0 <= confidence <= 1
+    ):
+        return None, f"confidence must be a number from 0 to 1, got {confidence!r}"
+    reasoning = reply.get("reasoning")
+    if reasoning is not None and not isinstance(reasoning, str):
+        return None, "reasoning must be a string"
+    result = {"type": chosen, "confidence": float(confidence), "reasoning": reasoning or ""}
+    return result, ""
+
+
+def _chosen_type(value: Any, types: Sequence[str]) -> tuple[str | None, str]:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "null", "none")):
+        return None, ""
+    if not isinstance(value, str):
+        return None, f"type must be a string or null, got {value!r}"
+    if value in types:
+        return value, ""
+    folded = {t.strip().casefold(): t for t in types}
+    match = folded.get(value.strip().casefold())
+    if match is not None:
+        return match, ""
+    return None, f"type {value!r} is not one of {list(types)!r} (or null)"

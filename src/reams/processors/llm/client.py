@@ -1,0 +1,347 @@
+"""A small, careful client for OpenAI-compatible ``/chat/completions`` with JSON replies.
+
+:func:`chat_json` sends one conversation and returns the reply parsed as a JSON object, with the
+token usage of every request it made. It holds a cross-process concurrency slot per request,
+retries 429 / 5xx / timeouts / connection errors with exponential backoff and jitter (honouring
+``Retry-After``), re-asks once when the reply is not JSON, and falls back once from
+``response_format: json_schema`` to ``json_object`` (schema in the prompt) when the endpoint
+rejects the former with 400/422 (and drops ``temperature`` once if a 400 names it, as some
+reasoning models require). The API key never appears in messages or logs.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from reams.domain.errors import ProcessorError
+from reams.processors.llm.config import LlmConfig, safe_url
+from reams.processors.llm.slots import SlotError, SlotTimeout, hold_slot
+from reams.processors.llm.usage import Usage
+
+__all__ = ["chat_json", "parse_json_object"]
+
+log = logging.getLogger("reams.processors.llm")
+
+_MAX_MESSAGE_CHARS = 300
+_REASK = (
+    "Your previous reply was not a single valid JSON object. Reply again with only the JSON "
+    "object described above: no prose, no code fences."
+)
+_FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+
+
+def chat_json(
+    config: LlmConfig, messages: list[dict[str, str]], schema: Mapping[str, Any], name: str
+) -> tuple[dict[str, Any], Usage]:
+    """Ask the endpoint for a JSON object matching ``schema``; return it and the usage.
+
+    Raises :class:`ProcessorError` with code ``llm_unavailable`` / ``llm_rate_limited`` (retryable,
+    after ``max_retries`` retries), ``llm_auth_failed`` (401/403), ``llm_request_rejected`` (other
+    4xx, with the server's message), ``llm_bad_output`` (retryable: not JSON twice in a row) or
+    ``llm_misconfigured`` (the slots directory is unusable). Waiting for a concurrency slot longer
+    than ``timeout_s`` raises ``llm_unavailable``.
+    """
+    usage = Usage()
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if config.api_key:
+        headers["Authorization"] = f"Bearer {config.api_key}"
+    with httpx.Client(timeout=config.timeout_s, headers=headers) as http:
+        call = _Call(config=config, http=http, usage=usage, schema=schema, name=name)
+        return call.run(list(messages)), usage
+
+
+def parse_json_object(content: str) -> dict[str, Any] | None:
+    """``content`` as a JSON object (code fences and ``<think>`` blocks stripped), else None."""
+    text = _THINK.sub("", content).strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group(1).strip()
+    for candidate in (text, text[text.find("{") : text.rfind("}") + 1]):
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+@dataclass
+class _Failure:
+    """Why the last attempt failed and how long the server asked us to wait."""
+
+    problem: str
+    rate_limited: bool = False
+    retry_after: float | None = None
+
+
+class _Fallback(Exception):
+    """The endpoint rejected ``json_schema``: resend at once with ``json_object``."""
+
+
+@dataclass
+class _Call:
+    config: LlmConfig
+    http: httpx.Client
+    usage: Usage
+    schema: Mapping[str, Any]
+    name: str
+    json_schema_mode: bool = True
+    send_temperature: bool = True
+    _endpoint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._endpoint = safe_url(self.config.chat_url)
+
+    def run(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        content = self._complete(messages)
+        parsed = parse_json_object(content)
+        if parsed is not None:
+            return parsed
+        log.warning("LLM reply from %s was not JSON; asking again", self._endpoint)
+        retry = [
+            *messages,
+            {"role": "assistant", "content": content[:4000]},
+            {"role": "user", "content": _REASK},
+        ]
+        content = self._complete(retry)
+        parsed = parse_json_object(content)
+        if parsed is not None:
+            return parsed
+        raise ProcessorError(
+            "llm_bad_output",
+            f"The LLM at {self._endpoint} twice replied with something that is not a JSON "
+            f"object (last reply starts: {self._redact(content[:80])!r}).",
+            retryable=True,
+        )
+
+    # -- one logical request, with retries -------------------------------------------------
+
+    def _complete(self, messages: list[dict[str, str]]) -> str:
+        failures = 0
+        while True:
+            try:
+                return self._attempt(messages)
+            except _Fallback:
+                continue
+            except _RetryableFailure as exc:
+                failure = exc.failure
+            failures += 1
+            if failures > self.config.max_retries:
+                raise self._give_up(failure, failures)
+            delay = self._backoff(failures, failure.retry_after)
+            log.warning(
+                "LLM request to %s failed (%s); retry %d/%d in %.2fs",
+                self._endpoint,
+                failure.problem,
+                failures,
+                self.config.max_retries,
+                delay,
+            )
+            time.sleep(delay)
+
+    def _attempt(self, messages: list[dict[str, str]]) -> str:
+        body = self._body(messages)
+        try:
+            with hold_slot(
+                self.config.resolved_slots_dir(),
+                self.config.max_concurrency,
+                self.config.timeout_s,
+            ):
+                self.usage.requests += 1
+                response = self.http.post(self.config.chat_url, json=body)
+        except SlotTimeout as exc:
+            raise ProcessorError(
+                "llm_unavailable",
+                f"No LLM concurrency slot for {self._endpoint} became free: {exc}.",
+                retryable=True,
+            ) from None
+        except SlotError as exc:
+            raise ProcessorError("llm_misconfigured", f"{exc}.", retryable=False) from None
+        except httpx.TimeoutException:
+            raise _RetryableFailure(
+                _Failure(f"no reply within {self.config.timeout_s:g}s")
+            ) from None
+        except httpx.TransportError as exc:
+            raise _RetryableFailure(_Failure(f"connection error {type(exc).__name__}")) from None
+        if response.status_code == 200:
+            return self._content(response)
+        raise self._judge(response)
+
+    def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": self.config.model}
+        if self.send_temperature:
+            body["temperature"] = 0
+        if self.json_schema_mode:
+            body["messages"] = messages
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": self.name, "schema": dict(self.schema), "strict": False},
+            }
+        else:
+            body["messages"] = _with_schema_prompt(messages, self.schema)
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    # -- reading replies ---------------------------------------------------------------------
+
+    def _content(self, response: httpx.Response) -> str:
+        try:
+            payload = response.json()
+        except ValueError:
+            return ""
+        if not isinstance(payload, dict):
+            return ""
+        self.usage.add_reply(payload.get("usage"))
+        return _message_text(payload)
+
+    def _judge(self, response: httpx.Response) -> Exception:
+        status = response.status_code
+        detail = self._redact(_error_detail(response))
+        if status in (401, 403):
+            return ProcessorError(
+                "llm_auth_failed",
+                f"The LLM endpoint {self._endpoint} refused the credentials (HTTP {status}): "
+                f"{detail}. Check REAMS_LLM_API_KEY.",
+                retryable=False,
+            )
+        if status == 429:
+            return _RetryableFailure(
+                _Failure(
+                    f"HTTP 429: {detail}", rate_limited=True, retry_after=_retry_after(response)
+                )
+            )
+        if status >= 500 or status == 408:
+            return _RetryableFailure(
+                _Failure(f"HTTP {status}: {detail}", retry_after=_retry_after(response))
+            )
+        if status in (400, 422) and self._adapt(status, detail):
+            return _Fallback()
+        return ProcessorError(
+            "llm_request_rejected",
+            f"The LLM endpoint {self._endpoint} rejected the request (HTTP {status}): {detail}",
+            retryable=False,
+        )
+
+    def _adapt(self, status: int, detail: str) -> bool:
+        """Drop what the endpoint rejected (``temperature``, then json_schema); False if nothing."""
+        if self.send_temperature and "temperature" in detail.lower():
+            log.warning("LLM endpoint %s rejected temperature; sending none", self._endpoint)
+            self.send_temperature = False
+            return True
+        if self.json_schema_mode:
+            log.warning(
+                "LLM endpoint %s rejected response_format json_schema (HTTP %d); "
+                "falling back to json_object",
+                self._endpoint,
+                status,
+            )
+            self.json_schema_mode = False
+            return True
+        return False
+
+    def _give_up(self, failure: _Failure, failures: int) -> ProcessorError:
+        code = "llm_rate_limited" if failure.rate_limited else "llm_unavailable"
+        return ProcessorError(
+            code,
+            f"The LLM endpoint {self._endpoint} failed {failures} times in a row; "
+            f"last: {failure.problem}.",
+            retryable=True,
+        )
+
+    def _backoff(self, failures: int, retry_after: float | None) -> float:
+        cap = self.config.max_backoff_s
+        if retry_after is not None:
+            return min(cap, retry_after) * random.uniform(1.0, 1.1)
+        base = self.config.backoff_s * 2.0 ** (failures - 1)
+        return min(cap, base) * random.uniform(0.5, 1.0)
+
+    def _redact(self, text: str) -> str:
+        key = self.config.api_key
+        return text.replace(key, "***") if key else text
+
+
+class _RetryableFailure(Exception):
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.problem)
+        self.failure = failure
+
+
+def _with_schema_prompt(
+    messages: list[dict[str, str]], schema: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    note = (
+        "Reply with a single JSON object that validates against this JSON Schema:\n```json\n"
+        + json.dumps(schema, ensure_ascii=False)
+        + "\n```"
+    )
+    out = [dict(m) for m in messages]
+    if out and out[0].get("role") == "system":
+        out[0]["content"] = out[0].get("content", "") + "\n\n" + note
+    else:
+        out.insert(0, {"role": "system", "content": note})
+    return out
+
+
+def _message_text(payload: Mapping[str, Any]) -> str:
+    choices = payload.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        return ""
+    message = choices[0].get("message")
+    if not isinstance(message, dict):
+        return ""
+    content = message.get("content")
+    if isinstance(content, list):  # content parts
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
+def _error_detail(response: httpx.Response) -> str:
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    detail: Any = None
+    if isinstance(payload, dict):
+        error = payload.get("error")
+        if isinstance(error, dict):
+            detail = error.get("message")
+        detail = detail or error or payload.get("detail") or payload.get("message")
+    if not detail:
+        detail = response.text or response.reason_phrase
+    text = " ".join(str(detail).split())
+    if len(text) > _MAX_MESSAGE_CHARS:
+        text = text[: _MAX_MESSAGE_CHARS - 1] + "…"
+    return text or "no detail"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    millis = response.headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
