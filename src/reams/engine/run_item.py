@@ -63,7 +63,11 @@ def item_timeout(ctx: RunContext, settings: JobSettings, item: Item) -> float:
     per_page = settings.timeout_per_page_s or ctx.config.item_timeout_per_page_s
     # Pages are unknown before parsing; estimate them from size for the budget.
     pages = max(1, item.size // BYTES_PER_PAGE)
-    return base + per_page * pages
+    budget = base + per_page * pages
+    if settings.job_type is not JobType.PARSE and ctx.config.llm:
+        # A model answering slowly is not a hung parser: one more request's worth of time.
+        budget += float(ctx.config.llm.get("timeout_s") or 0)
+    return budget
 
 
 def begin_item(ctx: RunContext, item: Item) -> Task | str:
