@@ -314,3 +314,25 @@ def test_classify_and_extract_jobs_run_on_every_engine(services: Services, tmp_p
     bill = items_by_name(services, extract.id)["bill.txt"]
     assert bill.result_id.startswith("ejb-")
     assert _output(services, bill)["extract_result"] == {"invoice_number": "A-17", "total": 42.5}
+
+
+def test_workers_use_the_configured_llm(make_services: MakeServices, tmp_path: Path) -> None:
+    """The LLM endpoint reaches the processes that run items (local children, Temporal
+    activity workers alike), and each item records the tokens it used."""
+    from llm_server import fake_llm_server
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bill.txt").write_text("INVOICE\nInvoice number: A-17\nTotal due: 42.50 EUR\n")
+    with fake_llm_server() as llm:
+        services = make_services(llm_base_url=llm.base_url, llm_model="fake-model")
+        job = wait(services, submit_config(services, folder, {"rules": ANALYSIS_RULES}).id)
+        assert job.status == "completed"
+        item = items_by_name(services, job.id)["bill.txt"]
+        output = _output(services, item)
+        assert output["engine"] == {"name": "llm", "model": "fake-model"}
+        assert output["result"]["type"] == "invoice"
+        assert output["usage"]["requests"] == len(llm.chat_requests) == 1
+        result = services.store.get_result(item.result_id, project_id=None)
+        assert result.output_metadata is not None
+        assert result.output_metadata["usage"]["total_tokens"] > 0
