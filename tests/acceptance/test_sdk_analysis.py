@@ -125,7 +125,7 @@ def test_classify_batch_end_to_end(sdk: LlamaCloud, directory_id: str) -> None:
         assert 0.0 <= got.result.confidence <= 1.0
         assert got.result.reasoning
         assert [r.type for r in got.configuration.rules] == [r["type"] for r in RULES]
-        assert got.file_input.startswith("file-") or got.file_input.startswith("dfl-")
+        assert got.file_input.startswith("fil-")  # the uploaded file behind the item
 
     # The same job seen as a v1 classifier job.
     v1 = sdk.classifier.jobs.get(job.id)

@@ -1,0 +1,208 @@
+"""Lexical evidence: which words of a rule occur in a document's title zone and body.
+
+Words are lowercased, accent-stripped and cut to a crude stem (``distributor``,
+``distribution`` and ``distributors`` all become ``distribut``), so the evidence survives
+inflection without a language model. A rule's *name terms* come from its type name, split into
+alternatives on ``/`` (``joint venture / joint filing`` is two phrases); its *key terms* are the
+content words of its description.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Words that say nothing about a document's kind (function words, and the generic words that
+# descriptions use to describe anything).
+_STOPWORDS_TEXT = """a about above after again against all also an and any are as at be
+    because been before
+    being below between both but by can could did do does doing down during each either etc few
+    for from further had has have having he her here hers him his how i if in into is it its
+    itself just may me might more most must my no nor not now of off often on once one only or
+    other others our out over own same she should so some such than that the their them then
+    there these they this those through to too under until up upon usually very via was we were
+    what when where which while who whom why will with within without would you your
+    document documents file text kind type usually typically e g eg ie often one another
+    contains containing describes describing usual"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Suffixes cut, longest first; a stem keeps at least MIN_STEM characters.
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "ational",
+    "ations",
+    "ation",
+    "nesses",
+    "ments",
+    "ment",
+    "ships",
+    "ship",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ators",
+    "ator",
+    "ers",
+    "ors",
+    "ees",
+    "ies",
+    "ied",
+    "ier",
+    "ive",
+    "ity",
+    "ed",
+    "er",
+    "or",
+    "ee",
+    "es",
+    "al",
+    "ly",
+    "s",
+    "e",
+    "y",
+)
+MIN_STEM = 4
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents (``Résumé`` → ``resume``)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """The stems of the content words of ``text``, in order, each once."""
+    seen: dict[str, None] = {}
+    for word in words(text):
+        if word in STOPWORDS or len(word) < 3 or word.isdigit():
+            continue
+        seen.setdefault(stem(word), None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class RuleTerms:
+    """A rule's lexical side: name phrases (alternatives, each a tuple of stems) and key terms."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    key_terms: tuple[str, ...]
+    surface: dict[str, str]  # stem -> a word that produced it, for the reasoning
+
+
+def rule_terms(type_name: str, description: str) -> RuleTerms:
+    surface: dict[str, str] = {}
+    for word in words(f"{type_name} {description}"):
+        surface.setdefault(stem(word), word)
+    alternatives = [part for part in re.split(r"[/|,;]+", type_name) if part.strip()]
+    phrases = tuple(
+        terms for part in alternatives if (terms := tuple(content_terms(part.replace("_", " "))))
+    )
+    names = {t for phrase in phrases for t in phrase}
+    keys = tuple(t for t in content_terms(description) if t not in names)
+    return RuleTerms(phrases, keys, surface)
+
+
+def term_weights(rules: Sequence[RuleTerms]) -> dict[str, float]:
+    """IDF of each term over the rules: a word every rule uses separates none of them."""
+    count = len(rules)
+    frequency: Counter[str] = Counter()
+    for terms in rules:
+        frequency.update({*terms.key_terms, *(t for p in terms.phrases for t in p)})
+    return {term: math.log((count + 1) / (df + 0.5)) for term, df in frequency.items()}
+
+
+@dataclass(frozen=True)
+class Zones:
+    """A document's words by where they are: title zone (heading + opening) and whole body."""
+
+    head: frozenset[str]
+    head_counts: Counter[str]
+    body_counts: Counter[str]
+    body_words: int
+    head_text: str
+
+
+def zones(head_text: str, body_text: str) -> Zones:
+    head_stems = stems(head_text)
+    body_stems = stems(body_text)
+    return Zones(
+        head=frozenset(head_stems),
+        head_counts=Counter(head_stems),
+        body_counts=Counter(body_stems),
+        body_words=len(body_stems),
+        head_text=head_text,
+    )
+
+
+def weighted_share(
+    terms: Iterable[str], present: frozenset[str] | Counter[str], w: dict[str, float]
+) -> float:
+    total = hit = 0.0
+    for term in terms:
+        weight = w.get(term, 1.0)
+        total += weight
+        if term in present:
+            hit += weight
+    return hit / total if total > 0 else 0.0
+
+
+def best_phrase(terms: RuleTerms, present: frozenset[str]) -> tuple[float, tuple[str, ...]]:
+    """The name phrase most present in ``present``: (share of its stems present, the phrase)."""
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for phrase in terms.phrases:
+        share = sum(t in present for t in phrase) / len(phrase)
+        if share > best[0]:
+            best = (share, phrase)
+    return best
+
+
+def earliness(terms: RuleTerms, opening: Sequence[str]) -> float:
+    """How early the best name phrase shows in ``opening`` (stems in order): its share of
+    stems present times 1 at the first word, falling to 0 at the last."""
+    if not opening:
+        return 0.0
+    first: dict[str, int] = {}
+    for index, word in enumerate(opening):
+        first.setdefault(word, index)
+    best = 0.0
+    for phrase in terms.phrases:
+        found = [first[t] for t in phrase if t in first]
+        if found:
+            share = len(found) / len(phrase)
+            best = max(best, share * (1.0 - min(found) / len(opening)))
+    return best
+
+
+def density(terms: Iterable[str], counts: Counter[str], total_words: int) -> tuple[float, int]:
+    """Occurrences of ``terms`` per 1,000 words squashed to 0..1, and the raw count."""
+    hits = sum(counts.get(t, 0) for t in terms)
+    if total_words == 0:
+        return 0.0, 0
+    per_mille = 1000.0 * hits / total_words
+    return 1.0 - math.exp(-per_mille / 4.0), hits

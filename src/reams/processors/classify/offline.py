@@ -1,0 +1,302 @@
+"""The offline classify engine (the default): zero-shot from the rule descriptions alone.
+
+No training and no labelled data. Each rule is scored against the parsed document from six
+pieces of evidence, each in 0..1 (the two semantic ones are cosines):
+
+* **title**: the share of the rule's type-name words (stemmed; ``/`` separates alternative
+  names) found in the document's title lines (first heading, short capitalised lines of the
+  opening; see :mod:`.title`);
+* **opening**: the same name words in the first ``HEAD_CHARS`` characters, worth more the
+  earlier they come;
+* **key terms**: the share of the description's content words, weighted by how few rules use
+  them, found on the first page;
+* **body**: how densely the type-name words occur in the text (per 1,000 words);
+* **semantic**: cosine of the document's static embedding (opening plus body) with the rule's
+  (type name and description); see :mod:`.embed`;
+* **title semantic**: the best cosine of a title line with the type name (``Cooperation
+  Agreement`` is close to ``collaboration``).
+
+Their weighted sum is each rule's raw score. A softmax over the raw scores *and a fixed "no
+rule" score* turns them into per-rule probabilities, so a single rule gets an absolute answer
+(does the document fit at all?) and several rules compete. The best rule wins when its
+probability reaches the threshold; otherwise the type is None. The weights, the "no rule"
+score, the temperature and the threshold were tuned on the dev splits of CUAD and of a small
+mixed set (``bench/classify_quality.py --tune``); holdout figures are in that benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from reams.processors.classify import embed, lexical, title
+from reams.processors.classify.model import ClassifyOutcome, Rule
+
+__all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WEIGHTS", "ClassifyOutcome", "Rule", "classify_offline"]
+
+HEAD_CHARS = 1000  # the opening, where a document says what it is
+TITLE_DECAY = 0.8  # each later title line counts this much less (section headings come later)
+FIRST_PAGE_CHARS = 5000  # where the description's key terms are looked for
+EMBED_HEAD_CHARS = 2000
+EMBED_BODY_CHARS = 30_000
+MAX_BODY_CHARS = 400_000  # lexical counts stop here: enough for any document's gist
+
+
+@dataclass(frozen=True)
+class Weights:
+    title: float
+    opening: float
+    key_terms: float
+    body: float
+    semantic: float
+    title_semantic: float
+    null: float  # the raw score of "no rule fits"
+    temperature: float
+
+
+DEFAULT_WEIGHTS = Weights(
+    title=1.0,
+    opening=0.5,
+    key_terms=1.0,
+    body=0.3,
+    semantic=1.0,
+    title_semantic=2.0,
+    null=1.5,
+    temperature=0.3,
+)
+DEFAULT_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One rule's evidence about one document (every value 0..1, semantic a cosine)."""
+
+    rule: Rule
+    terms: lexical.RuleTerms
+    title: float
+    title_terms: tuple[str, ...]
+    title_line: str
+    opening: float
+    key_terms: float
+    key_hits: tuple[str, ...]
+    body: float
+    body_count: int
+    semantic: float
+    title_semantic: float
+
+    def raw(self, weights: Weights) -> float:
+        return (
+            weights.title * self.title
+            + weights.opening * self.opening
+            + weights.title_semantic * self.title_semantic
+            + weights.key_terms * self.key_terms
+            + weights.body * self.body
+            + weights.semantic * self.semantic
+        )
+
+
+@dataclass(frozen=True)
+class _RuleSet:
+    rules: tuple[Rule, ...]
+    terms: tuple[lexical.RuleTerms, ...]
+    weights: dict[str, float]
+    vectors: np.ndarray[Any, np.dtype[np.float32]]
+    name_vectors: np.ndarray[Any, np.dtype[np.float32]]
+
+
+@lru_cache(maxsize=64)
+def _rule_set(rules: tuple[Rule, ...]) -> _RuleSet:
+    terms = tuple(lexical.rule_terms(r.type, r.description) for r in rules)
+    vectors = np.stack([embed.embed(f"{r.type}. {r.description}") for r in rules])
+    names = np.stack([embed.embed(r.type) for r in rules])
+    return _RuleSet(rules, terms, lexical.term_weights(terms), vectors, names)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class DocText:
+    """A parse output's text by zone: title candidates, opening, and body."""
+
+    titles: tuple[str, ...]
+    opening: str
+    body: str
+
+
+def document_text(doc: Mapping[str, Any]) -> DocText:
+    """The zones of a parse output (``pages``, ``text_full``, ``markdown_full``)."""
+    pages = [p for p in doc.get("pages") or [] if isinstance(p, Mapping)]
+    body = _text(doc.get("text_full")) or _text(doc.get("markdown_full"))
+    if not body.strip():
+        body = "\n\n".join(_text(p.get("text")) or _text(p.get("markdown")) for p in pages)
+    found = title.titles(body, title.first_headings(pages))
+    return DocText(tuple(found), body[:HEAD_CHARS], body[:MAX_BODY_CHARS])
+
+
+def _unit(vector: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | None:
+    """Every rule's evidence about ``doc``, or None when the document has no text."""
+    text = document_text(doc)
+    if not any(ch.isalnum() for ch in text.body):
+        return None
+    rule_set = _rule_set(tuple(rules))
+    model = embed.model()
+    title_stems = [frozenset(lexical.stems(line)) for line in text.titles]
+    opening = lexical.stems(text.opening)
+    first_page = frozenset(lexical.stems(text.body[:FIRST_PAGE_CHARS]))
+    body_counts = Counter(lexical.stems(text.body))
+    body_words = sum(body_counts.values())
+    doc_vec = _unit(
+        model.embed(text.body[:EMBED_HEAD_CHARS]) + model.embed(text.body[:EMBED_BODY_CHARS])
+    )
+    semantic = rule_set.vectors @ doc_vec
+    if text.titles:
+        title_vecs = np.stack([model.embed(line) for line in text.titles])
+        title_semantic = (rule_set.name_vectors @ title_vecs.T).max(axis=1)
+    else:
+        title_semantic = np.zeros(len(rule_set.rules), dtype=np.float32)
+    evidence = []
+    for i, (rule, terms) in enumerate(zip(rule_set.rules, rule_set.terms, strict=True)):
+        share, phrase, line = _title_match(terms, text.titles, title_stems)
+        names = {t for p in terms.phrases for t in p}
+        body_score, body_count = lexical.density(names, body_counts, body_words)
+        evidence.append(
+            Evidence(
+                rule=rule,
+                terms=terms,
+                title=share,
+                title_terms=phrase,
+                title_line=line,
+                opening=lexical.earliness(terms, opening),
+                key_terms=lexical.weighted_share(terms.key_terms, first_page, rule_set.weights),
+                key_hits=_telling(terms.key_terms, first_page, rule_set.weights),
+                body=body_score,
+                body_count=body_count,
+                semantic=float(semantic[i]),
+                title_semantic=float(title_semantic[i]),
+            )
+        )
+    return evidence
+
+
+def _title_match(
+    terms: lexical.RuleTerms, lines: Sequence[str], stems: Sequence[frozenset[str]]
+) -> tuple[float, tuple[str, ...], str]:
+    """The title line that best carries a name phrase: (share of the phrase in it, discounted
+    by ``TITLE_DECAY`` per earlier title line; the phrase's stems found; the line)."""
+    best: tuple[float, tuple[str, ...], str] = (0.0, (), "")
+    for rank, (line, present) in enumerate(zip(lines, stems, strict=True)):
+        share, phrase = lexical.best_phrase(terms, present)
+        score = share * TITLE_DECAY**rank
+        if score > best[0]:
+            best = (score, tuple(t for t in phrase if t in present), line)
+    return best
+
+
+def _telling(
+    terms: Sequence[str], present: frozenset[str], weights: dict[str, float]
+) -> tuple[str, ...]:
+    """The terms present, most telling first, leaving out those most rules share."""
+    top = max((weights.get(t, 0.0) for t in terms), default=0.0)
+    hits = [t for t in terms if t in present and weights.get(t, 0.0) >= 0.5 * top]
+    return tuple(sorted(hits, key=lambda t: -weights.get(t, 0.0)))
+
+
+def probabilities(evidence: Sequence[Evidence], weights: Weights) -> list[float]:
+    """Softmax over the rules' raw scores and the "no rule" score; the rules' shares."""
+    raws = [e.raw(weights) for e in evidence]
+    top = max([*raws, weights.null])
+    exps = [math.exp((r - top) / weights.temperature) for r in raws]
+    null = math.exp((weights.null - top) / weights.temperature)
+    total = sum(exps) + null
+    return [x / total for x in exps]
+
+
+def decide(
+    evidence: Sequence[Evidence], weights: Weights, threshold: float
+) -> tuple[int, list[float]]:
+    """The index of the winning rule (-1: none reaches ``threshold``) and every probability."""
+    probs = probabilities(evidence, weights)
+    best = max(range(len(probs)), key=lambda i: (probs[i], -i))
+    return (best if probs[best] >= threshold else -1), probs
+
+
+def classify_offline(
+    doc: Mapping[str, Any],
+    rules: Sequence[Rule],
+    *,
+    threshold: float | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> ClassifyOutcome:
+    """Classify one parsed document (``processors.run("parse", ...)``'s output) by ``rules``.
+
+    ``threshold`` (default :data:`DEFAULT_THRESHOLD`): the least probability the best rule
+    needs; below it the type is None. Deterministic: same document and rules, same outcome.
+    """
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    if not rules:
+        return ClassifyOutcome(None, 0.0, "no rules", {})
+    evidence = gather(doc, rules)
+    if evidence is None:
+        return ClassifyOutcome(None, 0.0, "no text", {r.type: 0.0 for r in rules})
+    winner, probs = decide(evidence, weights, limit)
+    scores = {e.rule.type: round(p, 4) for e, p in zip(evidence, probs, strict=True)}
+    ranked = sorted(range(len(probs)), key=lambda i: (-probs[i], i))
+    best = evidence[ranked[0]]
+    confidence = round(probs[ranked[0]], 4)
+    runner_up = (evidence[ranked[1]], probs[ranked[1]]) if len(ranked) > 1 else None
+    why = explain(best, runner_up)
+    if winner < 0:
+        verdict = (
+            f"no rule fits: the best, {best.rule.type!r}, scores {confidence:.2f}, "
+            f"below the threshold {limit:.2f}"
+        )
+        return ClassifyOutcome(None, confidence, f"{verdict}; its evidence: {why}", scores)
+    return ClassifyOutcome(best.rule.type, confidence, f"{best.rule.type!r}: {why}", scores)
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f'"{w}"' for w in words)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def explain(best: Evidence, runner_up: tuple[Evidence, float] | None) -> str:
+    """The evidence for ``best`` in words, then the runner-up rule and its score."""
+    surface = best.terms.surface
+    parts = []
+    if best.title_terms:
+        named = _quoted([surface.get(t, t) for t in best.title_terms])
+        parts.append(f'title "{_clip(best.title_line)}" matches {named}')
+    elif best.opening:
+        parts.append("the opening names the type")
+    else:
+        parts.append("the type name is not in the title")
+    if best.body_count:
+        parts.append(f"the text mentions the type name {best.body_count}×")
+    if best.key_hits:
+        hits = _quoted([surface.get(t, t) for t in best.key_hits[:6]])
+        parts.append(f"the first page has description terms {hits}")
+    parts.append(f"title similarity to the type name {best.title_semantic:.2f}")
+    parts.append(f"semantic similarity to the description {best.semantic:.2f}")
+    if runner_up is not None:
+        other, score = runner_up
+        parts.append(
+            f"next best: {other.rule.type!r} (score {score:.2f}, semantic {other.semantic:.2f})"
+        )
+    return "; ".join(parts)
