@@ -15,6 +15,10 @@ import pytest
 from llama_cloud import LlamaCloud, NotFoundError, UnprocessableEntityError
 from test_sdk_batch import make_directory, wait_terminal
 
+# client.classifier.jobs (v1) is deprecated in the SDK in favour of client.classify; reams serves
+# both, and these tests call the v1 one on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore:Please use:DeprecationWarning")
+
 INVOICE = b"""ACME Supplies Ltd.
 
 INVOICE
