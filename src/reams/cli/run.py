@@ -21,7 +21,7 @@ import typer
 from reams import processors
 from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
-from reams.cli.outputs import OutputWriter, job_items, result_loader
+from reams.cli.outputs import OutputWriter, job_item_pages, result_loader
 from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
 from reams.cli.summary import Outcomes, print_summary
 from reams.domain.errors import InvalidRequest
@@ -168,10 +168,12 @@ class LocalRun:
         outcomes = Outcomes()
         with output_progress(err) as bar:
             task = bar.add_task(f"Writing outputs to {self.out}", total=job.total_items)
-            for item in job_items(self.services.store, job.id):
-                writer.write(item)
-                outcomes.add(item)
-                bar.advance(task)
+            for page in job_item_pages(self.services.store, job.id):
+                load.prefetch(page)
+                for item in page:
+                    writer.write(item)
+                    outcomes.add(item)
+                bar.advance(task, len(page))
         return outcomes, writer
 
     def interrupted(self) -> int:

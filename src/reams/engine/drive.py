@@ -105,11 +105,8 @@ class ItemDriver:
             return self._infrastructure_failure(item)
 
     def _settled(self, item: Item, state: Task | str) -> None:
-        """The item has its outcome: end the job if it was the last one, tell the engine."""
-        try:
-            self.ctx.store.finalize_if_done(item.job_id)
-        except Exception:  # housekeeping finalizes it later; the item itself is recorded
-            log.exception("could not finalize job %s", item.job_id)
+        """The item has its outcome (the store completed the job with the last one): tell the
+        engine."""
         self.hooks.settled(item, state if isinstance(state, str) else "error")
 
     def _infrastructure_failure(self, item: Item) -> str:

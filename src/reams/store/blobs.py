@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -82,11 +83,22 @@ class LocalBlobStore:
             Path(tmp).unlink(missing_ok=True)
 
     def _write(self, digest: str, chunks: list[bytes]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".w-")
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-        self._place(Path(tmp), digest)
+        # A name unique to this process and thread (cheaper than mkstemp's random retries);
+        # O_EXCL still refuses a leftover of a dead process that had the same pid.
+        tmp = self.root / f".w-{digest[:16]}-{os.getpid()}-{threading.get_ident()}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # a dead process's leftover: this thread owns the name now
+            tmp.unlink(missing_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            self._place(tmp, digest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def _place(self, tmp: Path, digest: str) -> None:
         target = self.path(digest)

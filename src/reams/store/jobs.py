@@ -211,6 +211,15 @@ class JobStore(CatalogStore):
             raise NotFound("job", result_id)
         return to_record(Result, row)
 
+    def results_by_id(self, result_ids: Sequence[str]) -> dict[str, Result]:
+        """Several results in one query (missing ids are simply absent)."""
+        if not result_ids:
+            return {}
+        query = select(t.results).where(t.results.c.id.in_(list(result_ids)))
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        return {row.id: to_record(Result, row) for row in rows}
+
     def item_file_id(self, item_id: str, *, project_id: str) -> str | None:
         """The file behind a directory-file item (None when it is gone)."""
         c = t.directory_files.c

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Connection,
     and_,
-    bindparam,
     exists,
     func,
     select,
-    update,
 )
 
 from reams.domain.records import Job
@@ -23,7 +20,6 @@ from reams.domain.states import (
     ItemStatus,
     JobStatus,
     SkipReason,
-    job_sources,
 )
 from reams.store import tables as t
 from reams.store.db import aware, utcnow
@@ -52,10 +48,7 @@ class LifecycleStore(TransitionStore):
         if job.status in TERMINAL_JOB or job.counts.pending or job.counts.processing:
             return None
         with self.tx() as conn:
-            done = conn.execute(
-                self.statement("finalize", _finalize_statement),
-                {"f_job": job_id, "f_now": utcnow()},
-            ).rowcount
+            done = self._finalize(conn, job_id, utcnow())
         return self.get_job(job_id, project_id=None) if done else None
 
     def fail_job(self, job_id: str, message: str) -> bool:
@@ -226,14 +219,3 @@ class LifecycleStore(TransitionStore):
                 select(t.items.c.lease_expires_at).where(t.items.c.id == item_row_id)
             ).scalar()
         return aware(value)
-
-
-def _finalize_statement() -> Any:
-    jc = t.jobs.c
-    now: Any = bindparam("f_now")
-    return (
-        update(t.jobs)
-        .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
-        .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
-        .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
-    )

@@ -117,6 +117,11 @@ class TransitionStore(JobStore):
         self._count(conn, job_id=item.job_id, frm=frm, to=to, n=1, now=now)
         return True
 
+    def _finalize(self, conn: Connection, job_id: str, now: datetime) -> bool:
+        """Complete the job if none of its items is pending or in flight (one guarded UPDATE)."""
+        params = {"f_job": job_id, "f_now": now}
+        return bool(conn.execute(self.statement("finalize", _finalize_statement), params).rowcount)
+
     def _set_job(self, conn: Connection, job_id: str, to: JobStatus, **values: Any) -> bool:
         jc = t.jobs.c
         allowed = [s.value for s in job_sources(to)]
@@ -158,4 +163,15 @@ def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> A
         .values(
             status=to.value, updated_at=bindparam("m_now"), **{k: bindparam(f"v_{k}") for k in keys}
         )
+    )
+
+
+def _finalize_statement() -> Any:
+    jc = t.jobs.c
+    now: Any = bindparam("f_now")
+    return (
+        update(t.jobs)
+        .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
+        .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
+        .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
     )

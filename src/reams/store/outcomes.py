@@ -28,9 +28,13 @@ class OutcomeStore(TransitionStore):
     def _settle(self, item: Item, *, owner: str, to: ItemStatus, values: dict[str, Any]) -> bool:
         """Move one in-flight item leased to ``owner`` on, in its own transaction."""
         with self.tx() as conn:
-            return self._move_mine(
+            if not self._move_mine(
                 conn, item, owner=owner, frm=ItemStatus.PROCESSING, to=to, values=values
-            )
+            ):
+                return False
+            # The last item's outcome completes its job in the same transaction.
+            self._finalize(conn, item.job_id, utcnow())
+        return True
 
     def complete(self, item: Item, *, owner: str, outcome: Outcome) -> bool:
         """Record a result and complete the item, atomically; False if the lease was lost."""
@@ -55,6 +59,7 @@ class OutcomeStore(TransitionStore):
             conn.execute(
                 self.statement("result", lambda: insert(t.results)), _result_row(item, outcome, now)
             )
+            self._finalize(conn, item.job_id, now)
         return True
 
     def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool:
