@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,14 +34,12 @@ def client(server: RunningServer) -> Iterator[Client]:
 
 @pytest.fixture(scope="module")
 def finished_job(client: Client, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A completed parse job over four good documents and one unsupported e-book."""
+    """A completed parse job over four good documents and one unsupported archive."""
     folder = tmp_path_factory.mktemp("remote-docs")
     paths = docgen.make_corpus(folder, 4, kinds=("md", "html"))
-    with zipfile.ZipFile(folder / "book.epub", "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("META-INF/container.xml", "<container/>")
+    (folder / "archive.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200))
     directory = client.beta.directories.create(name="cli")
-    for path in [*paths, folder / "book.epub"]:
+    for path in [*paths, folder / "archive.7z"]:
         client.beta.directories.files.upload(directory.id, upload_file=path)
     job = client.beta.batch.create(job_config={}, directory_id=directory.id)
     client.beta.batch.wait(job.id, poll_interval=0.05, timeout=60)
@@ -79,7 +76,7 @@ def test_jobs_lists_jobs_with_their_counts(server: RunningServer, finished_job: 
 def test_items_shows_failed_items_with_their_code(server: RunningServer, finished_job: str) -> None:
     failed = reams("--base-url", server.base_url, "items", finished_job, "--status", "failed")
     assert failed.returncode == 0, failed.stderr
-    assert "book.epub" in failed.stdout and "unsupported_format" in failed.stdout
+    assert "archive.7z" in failed.stdout and "unsupported_format" in failed.stdout
     assert "doc-0000" not in failed.stdout
     every = reams("--base-url", server.base_url, "items", finished_job)
     assert every.stdout.count("doc-000") == 4

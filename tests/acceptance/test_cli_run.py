@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -73,13 +72,11 @@ def folder(tmp_path: Path) -> Path:
 
 def test_run_writes_markdown_and_json_and_failures_stay_alone(folder: Path, tmp_path: Path) -> None:
     (folder / "corrupt.pdf").write_bytes(os.urandom(4096))
-    with zipfile.ZipFile(folder / "book.epub", "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("META-INF/container.xml", "<container/>")
+    (folder / "archive.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200))
     out = tmp_path / "out"
     done = reams(tmp_path / "data", "run", str(folder), "--job", "parse", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    good = relpaths(folder) - {"corrupt.pdf", "book.epub"}
+    good = relpaths(folder) - {"corrupt.pdf", "archive.7z"}
     assert relpaths(out) == {f"{p}.md" for p in good} | {f"{p}.json" for p in good}
     for name in good:
         data = json.loads((out / f"{name}.json").read_text())
@@ -88,7 +85,7 @@ def test_run_writes_markdown_and_json_and_failures_stay_alone(folder: Path, tmp_
     summary = done.stdout
     assert (count(summary, "completed"), count(summary, "failed")) == (len(good), 2)
     assert re.search(r"corrupt\.pdf\s*│ corrupt_document", summary), summary
-    assert re.search(r"book\.epub\s*│ unsupported_format", summary), summary
+    assert re.search(r"archive\.7z\s*│ unsupported_format", summary), summary
     assert "Traceback" not in done.stderr
 
 

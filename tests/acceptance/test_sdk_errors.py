@@ -59,9 +59,20 @@ def test_batch_needs_a_source(sdk: LlamaCloud) -> None:
         {"parameters": {"job_timeout_in_seconds": -5}},
         {"parameters": "fast please"},
         {"rules": []},
-        {"rules": [{"type": "invoice", "description": "a"}, {"type": "invoice", "description": "b"}]},
+        {
+            "rules": [
+                {"type": "invoice", "description": "a"},
+                {"type": "invoice", "description": "b"},
+            ]
+        },
         {"data_schema": {"type": "object", "properties": {"total": {"type": "money"}}}},
-        {"data_schema": {"type": "object", "properties": {"a": {"type": "string"}}, "required": "a"}},
+        {
+            "data_schema": {
+                "type": "object",
+                "properties": {"a": {"type": "string"}},
+                "required": "a",
+            }
+        },
     ],
 )
 def test_invalid_job_config_is_422(sdk: LlamaCloud, job_config: dict[str, Any]) -> None:

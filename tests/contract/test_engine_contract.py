@@ -143,7 +143,8 @@ def test_mixed_folder_bad_files_fail_alone(services: Services, tmp_path: Path) -
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("[Content_Types].xml", "<Types/>")
     with zipfile.ZipFile(folder / "book.epub", "w") as zf:
-        zf.writestr("mimetype", "application/epub+zip")
+        zf.writestr("mimetype", "application/epub+zip")  # an e-book without its package
+    (folder / "archive.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200))
     make_pdf(folder / "locked.pdf", ["secret text"], password="pw")
     job = wait(services, submit(services, folder).id)
     assert job.status == "completed"
@@ -152,7 +153,8 @@ def test_mixed_folder_bad_files_fail_alone(services: Services, tmp_path: Path) -
     codes = {name: items[name].error_code for name in items if items[name].status == "failed"}
     assert codes == {
         "sheet.xlsx": "corrupt_document",  # a workbook without its parts
-        "book.epub": "unsupported_format",
+        "book.epub": "corrupt_document",
+        "archive.7z": "unsupported_format",
         "corrupt.pdf": "corrupt_document",
         "empty.txt": "empty_document",
         "locked.pdf": "encrypted_document",

@@ -1,8 +1,9 @@
 """The parse processor: one document in, per-page Markdown and plain text out.
 
-Supported formats are PDF (text layer), DOCX, HTML, Markdown, plain text, CSV and TSV; every other
-detected format is rejected with ``unsupported_format``. Heavy libraries (pypdfium2, python-docx,
-lxml, charset_normalizer) are imported inside the format modules on first use.
+Supported formats are listed in :data:`SUPPORTED_TYPES` (PDF, Office and OpenDocument files, EPUB,
+web, mail, text and image formats); every other detected format is rejected with
+``unsupported_format``. Heavy libraries (pypdfium2, python-docx, lxml, charset_normalizer) are
+imported inside the format modules on first use.
 """
 
 from __future__ import annotations

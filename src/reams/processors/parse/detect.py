@@ -18,7 +18,7 @@ from reams.processors.parse.detect_text import sniff_markup
 
 SUPPORTED_TYPES = frozenset(
     {"pdf", "docx", "html", "markdown", "text", "csv", "tsv", "eml", "msg", "xml", "json"}
-) | frozenset({"xlsx", "xls", "ods", "pptx", "odt", "odp", "rtf"})
+) | frozenset({"xlsx", "xls", "ods", "pptx", "odt", "odp", "rtf", "epub"})
 SUPPORTED_TYPES |= frozenset({"png", "jpeg", "tiff", "bmp", "gif", "webp"})  # read by OCR
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,6 +52,7 @@ _ODF_MIMETYPES = {
     "application/epub+zip": "epub",
 }
 
+_EPUB_CONTAINER = "META-INF/container.xml"
 _ZIP_EXTENSIONS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "zip"})
 # Binary formats named by their extension when the content has no recognisable magic: a file
 # called ``.pdf`` that is not a PDF is a damaged PDF, not a text file.
@@ -135,12 +136,14 @@ def _zip_type(data: bytes, extension: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = _read_mimetype(archive, names)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # A damaged archive: trust the name, so a truncated .docx is reported as a corrupt DOCX.
         return extension if extension in _ZIP_EXTENSIONS else "zip"
     for member, kind in _ZIP_MEMBERS:
         if member in names:
             return kind
+    if not mimetype and _EPUB_CONTAINER in names:
+        return "epub"  # an e-book whose packer left out the mimetype member
     return _ODF_MIMETYPES.get(mimetype, "zip")
 
 

@@ -15,6 +15,8 @@ from reams.processors.parse.assemble import assemble, extract_page
 from reams.processors.parse.csv import read_delimited
 from reams.processors.parse.detect import detect_type, unsupported_message
 from reams.processors.parse.eml import read_eml
+from reams.processors.parse.epub import LABEL as EPUB_LABEL
+from reams.processors.parse.epub import open_epub
 from reams.processors.parse.guards import cap_pages, check_document
 from reams.processors.parse.html import read_html
 from reams.processors.parse.image import IMAGE_TYPES, open_image
@@ -53,6 +55,7 @@ _OPENERS: dict[str, Opener] = {
     "msg": lambda data, options: read_msg(data, tables_as_html=options.output_tables_as_html),
     "xml": lambda data, options: read_xml(data, tables_as_html=options.output_tables_as_html),
     "json": lambda data, options: read_json(data),
+    "epub": open_epub,
     **OFFICE_OPENERS,
     **dict.fromkeys(IMAGE_TYPES, open_image),
 }
@@ -65,6 +68,7 @@ _LABELS = {
     "markdown": "Markdown",
     "eml": "e-mail (EML)",
     "msg": "Outlook message (MSG)",
+    "epub": EPUB_LABEL,
     **OFFICE_LABELS,
 }
 

@@ -25,7 +25,7 @@ _DECLARED_CHARSET = re.compile(
 
 
 def read_html(data: bytes, *, remove_navigation: bool, tables_as_html: bool) -> StaticSource:
-    text, encoding = decode_text(data, declared=_declared_charset(data[:4096]))
+    text, encoding = decode_text(data, declared=declared_charset(data[:4096]))
     blocks, metadata = render_html(
         text, remove_navigation=remove_navigation, tables_as_html=tables_as_html
     )
@@ -55,7 +55,7 @@ def render_html(
     return blocks, metadata
 
 
-def _declared_charset(head: bytes) -> str | None:
+def declared_charset(head: bytes) -> str | None:
     match = _DECLARED_CHARSET.search(head)
     if match is None:
         return None

@@ -56,7 +56,7 @@ def check_archive(data: bytes, *, label: str) -> zipfile.ZipFile:
     """Open ``data`` as a zip, refusing archives that unpack to more than 512 MB."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ProcessorError(
             "corrupt_document",
             f"The {label} file is damaged (its zip container cannot be read); "
