@@ -1,0 +1,123 @@
+"""Label/value extraction: find ``Label: value`` pairs whose label means the field, and read a
+value of the field's type out of the text beside the label."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from reams.processors.extract.dates import find_dates
+from reams.processors.extract.model import Candidate
+from reams.processors.extract.numbers import find_amounts
+from reams.processors.extract.text import DocView, FieldTerms, Pair, content_stems
+
+__all__ = ["label_score", "pair_candidates", "typed_value"]
+
+MIN_LABEL_SCORE = 0.5
+IDENTIFIER_WORDS = frozenset({"numbe", "id", "code", "refer", "ident"})
+
+
+def label_score(terms: FieldTerms, label: str) -> float:
+    """How well ``label`` names the field (0..1): best alias coverage, label words explained."""
+    key = set(content_stems(label))
+    if not key:
+        return 0.0
+    best = 0.0
+    for alias in terms.aliases:
+        wanted = set(content_stems(alias))
+        if not wanted:
+            continue
+        shared = len(wanted & key)
+        best = max(best, (shared / len(wanted)) * (shared / len(key)) ** 0.5)
+    described = set(terms.desc_words) | set(content_stems(terms.phrase))
+    if key <= described:
+        best = max(best, 0.4 * len(key & set(content_stems(terms.phrase))) / len(key) + 0.3)
+    return min(best, 1.0)
+
+
+def typed_value(
+    text: str, kind: str, node: Mapping[str, Any], terms: FieldTerms, *, dayfirst: bool
+) -> Any:
+    """A value of the field's type read from ``text`` (None when ``text`` holds none)."""
+    if node.get("format") in ("date", "date-time"):
+        dates = find_dates(text, dayfirst=dayfirst, partial=True)
+        return dates[0].iso if dates else None
+    if kind in ("number", "integer"):
+        last = "total" in terms.desc_words or "total" in content_stems(terms.phrase)
+        return _amount(text, integer=kind == "integer", last=last)
+    if kind == "string":
+        return _string_value(text, terms)
+    if kind == "boolean":
+        return text
+    return None
+
+
+def _amount(text: str, *, integer: bool, last: bool = False) -> float | int | None:
+    """The amount in ``text``: the first (the last for a total: "net | tax | total" rows)."""
+    amounts = [a for a in find_amounts(text) if not integer or a.value == int(a.value)]
+    if not amounts:
+        return None
+    dated = find_dates(text)
+    amounts = [a for a in amounts if not any(d.start <= a.start < d.end for d in dated)]
+    if not amounts:
+        return None
+    marked = [a for a in amounts if a.has_currency or a.has_decimals]
+    chosen = (marked or amounts)[-1 if last else 0]
+    return int(chosen.value) if integer else chosen.value
+
+
+def _string_value(text: str, terms: FieldTerms) -> str | None:
+    text = text.strip(" :|-–")
+    if not text:
+        return None
+    named = set(content_stems(terms.phrase)) | {s for a in terms.aliases for s in content_stems(a)}
+    if IDENTIFIER_WORDS & named:
+        return _identifier(text)
+    return text
+
+
+def _identifier(text: str) -> str | None:
+    """The first code-like word (it has a digit and is not an amount), else a short value."""
+    for word in text.split():
+        word = word.strip(".,;:()")
+        if re.search(r"\d", word) and len(word) >= 2 and not _AMOUNT_LIKE.fullmatch(word):
+            return word
+    short = len(text.split()) <= 2 and not _AMOUNT_LIKE.fullmatch(text)
+    return text if short and re.search(r"\d", text) else None
+
+
+_AMOUNT_LIKE = re.compile(
+    r"[-(]?[$€£¥₹]?\s?\d{1,3}(?:[.,\s]\d{3})*[.,]\d{2}\)?\s?(?:[$€£¥₹%]|\w{3})?|\d+%"
+)
+
+
+def pair_candidates(
+    view: DocView,
+    terms: FieldTerms,
+    kind: str,
+    node: Mapping[str, Any],
+    *,
+    dayfirst: bool = False,
+) -> list[Candidate]:
+    """Candidates from labelled values, best first (ties keep reading order)."""
+    found: list[tuple[float, int, Candidate]] = []
+    for pair in view.pairs:
+        score = label_score(terms, pair.key)
+        if score < MIN_LABEL_SCORE:
+            continue
+        value = typed_value(pair.value, kind, node, terms, dayfirst=dayfirst)
+        if value is None:
+            continue
+        if kind == "number" and not any(
+            a.has_currency or a.has_decimals for a in find_amounts(pair.value)
+        ):
+            score *= 0.8  # money is written with decimals or a currency
+        found.append((-score, pair.order, _candidate(pair, value, score)))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [c for _, _, c in found]
+
+
+def _candidate(pair: Pair, value: Any, score: float) -> Candidate:
+    reasoning = f'label "{pair.key}" on page {pair.page}'
+    return Candidate(value, pair.page, pair.source, 0.5 + 0.45 * score, reasoning)

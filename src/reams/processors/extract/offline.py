@@ -1,0 +1,268 @@
+"""The offline extract engine: schema-guided extraction from a parse output, no model needed.
+
+For each property of the schema the engine reads the field's words (its name split into
+words, its description's content words and the phrases quoted in the description) and tries,
+by the field's type and meaning:
+
+* recognisers for a few common meanings: document titles, parties of a preamble, governing-law
+  jurisdictions, currencies, durations;
+* ``Label: value`` pairs in lines and two-cell table rows whose label means the field;
+* lines that start with the field's label ("Invoice Number 42183017");
+* for dates and durations, the date or duration whose surrounding words mean the field;
+* for booleans, the presence of the clause the field describes (``clauses.py``);
+* for arrays of objects, the tables whose header cells name the item's properties.
+
+Values are then conformed to the schema (``conform.py``), so the result always validates
+against ``nullable_schema(schema)``. Nothing is invented: a field with no evidence is absent
+(``None`` when required).
+
+Field metadata: every field with a value has an entry ``{"citation": [{"page",
+"matching_text"}], "confidence", "reasoning"}``; nested objects map to dicts of entries, arrays
+to lists. Fields without a value have no entry. A boolean found ``False`` because no clause
+matched has an entry with an empty citation list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from reams.processors.extract import patterns
+from reams.processors.extract.clauses import ClauseIndex, clause_candidate
+from reams.processors.extract.conform import conform, conform_node
+from reams.processors.extract.labels import pair_candidates, typed_value
+from reams.processors.extract.model import Candidate, ExtractOutcome
+from reams.processors.extract.prose import leading_labels, prose_dates, prose_durations
+from reams.processors.extract.rows import per_table_rows
+from reams.processors.extract.schema import value_type
+from reams.processors.extract.tables import table_items
+from reams.processors.extract.text import DocView, FieldTerms, content_stems, field_terms
+
+__all__ = ["extract_offline"]
+
+Target = Literal["per_doc", "per_page", "per_table_row"]
+Strategy = Callable[["FieldTerms", str, Mapping[str, Any]], "Candidate | None"]
+_DAY_FIRST = re.compile(r"\b(?:1[3-9]|2\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-]\d{2,4}\b")
+_MONTH_FIRST = re.compile(r"\b(?:0?[1-9]|1[0-2])[/.-](?:1[3-9]|2\d|3[01])[/.-]\d{2,4}\b")
+DURATION_WORDS = frozenset(content_stems("period duration term notice"))
+TITLE_WORDS = frozenset(content_stems("title"))
+DOC_NAME_WORDS = frozenset(content_stems("document name"))
+
+
+def extract_offline(
+    doc: Mapping[str, Any], schema: Mapping[str, Any], *, target: Target = "per_doc"
+) -> ExtractOutcome:
+    """Extract ``schema`` from the parse output ``doc`` (see the module docstring)."""
+    if target == "per_page":
+        results: list[dict[str, Any]] = []
+        metas: list[dict[str, Any]] = []
+        for page in doc.get("pages") or []:
+            number = int(page.get("page_number") or len(results) + 1)
+            result, meta = _Engine(DocView.build(doc, page=number), schema, doc).run()
+            results.append(result)
+            metas.append(meta)
+        return ExtractOutcome(results, {"page_metadata": metas})
+    if target == "per_table_row":
+        view = DocView.build(doc)
+        rows, metas = per_table_rows(view, schema, dayfirst=_dayfirst(view, doc))
+        result_rows = [conform(row, schema) for row in rows]
+        metas = [_prune(meta, row) for meta, row in zip(metas, result_rows, strict=True)]
+        warnings = [] if rows else ["no table matched the schema's properties"]
+        return ExtractOutcome(result_rows, {"row_metadata": metas}, warnings)
+    result, meta = _Engine(DocView.build(doc), schema, doc).run()
+    return ExtractOutcome(result, {"document_metadata": meta})
+
+
+def _dayfirst(view: DocView, doc: Mapping[str, Any]) -> bool:
+    text = "\n".join(line.text for line in view.lines[:400])
+    if _DAY_FIRST.search(text):
+        return True
+    if _MONTH_FIRST.search(text):
+        return False
+    language = str((doc.get("document") or {}).get("language") or "en")
+    return not language.startswith("en")
+
+
+def _prune(meta: dict[str, Any], result: Any) -> dict[str, Any]:
+    """Metadata only for the fields that kept a value after conforming."""
+    if not isinstance(result, Mapping):
+        return {}
+    out = {}
+    for name, value in meta.items():
+        kept = result.get(name)
+        if kept is None:
+            continue
+        if isinstance(kept, Mapping) and isinstance(value, dict) and "citation" not in value:
+            out[name] = _prune(value, kept)
+        else:
+            out[name] = value
+    return out
+
+
+class _Engine:
+    """One extraction over one view (a whole document, or a single page)."""
+
+    def __init__(self, view: DocView, root: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
+        self.view = view
+        self.root = root
+        self.dayfirst = _dayfirst(view, doc)
+        self._clauses: ClauseIndex | None = None
+
+    def run(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        raw, meta = self._object(self.root, "")
+        result = conform(raw or {}, self.root)
+        return result, _prune(meta, result)
+
+    def clauses(self) -> ClauseIndex:
+        if self._clauses is None:
+            self._clauses = ClauseIndex(self.view)
+        return self._clauses
+
+    def _object(
+        self, node: Mapping[str, Any], parent: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        values: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        for name, sub in (node.get("properties") or {}).items():
+            terms = field_terms(name, sub)
+            if parent:
+                terms = FieldTerms(
+                    name, terms.name_words, terms.desc_words, (*terms.aliases, f"{parent} {name}")
+                )
+            value, evidence = self._field(terms, sub)
+            value = conform_node(value, sub, self.root)
+            if value is not None:
+                values[name] = value
+                meta[name] = evidence
+        return values, meta
+
+    def _field(self, terms: FieldTerms, node: Mapping[str, Any]) -> tuple[Any, Any]:
+        kind, branch = value_type(node, self.root)
+        if kind == "object":
+            found, meta = self._object(branch, terms.phrase)
+            return (found or None), meta
+        if kind == "array":
+            return self._array(terms, branch)
+        if kind == "boolean":
+            candidate = clause_candidate(self.clauses(), terms)
+            return candidate.value, _boolean_meta(candidate)
+        scalar = self._scalar(terms, kind, branch)
+        return (scalar.value, scalar.metadata()) if scalar else (None, None)
+
+    def _array(self, terms: FieldTerms, node: Mapping[str, Any]) -> tuple[Any, Any]:
+        items = node.get("items")
+        if not isinstance(items, Mapping):
+            return None, None
+        kind, branch = value_type(items, self.root)
+        if kind == "object":
+            objects, metas = table_items(self.view, branch, self.root, dayfirst=self.dayfirst)
+            return (objects, metas) if objects else (None, None)
+        found = self._list(terms, kind, branch)
+        values = [conform_node(c.value, items, self.root) for c in found]
+        kept = [(v, c) for v, c in zip(values, found, strict=True) if v is not None]
+        if not kept:
+            return None, None
+        return [v for v, _ in kept], [c.metadata() for _, c in kept]
+
+    def _list(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> list[Candidate]:
+        if {"parti", "party"} & set(content_stems(terms.phrase)):
+            found = patterns.parties(self.view)
+            if found:
+                return found
+        for candidate in pair_candidates(self.view, terms, "string", {}):
+            parts = [p.strip() for p in re.split(r"[;,]\s*|\s+and\s+", str(candidate.value))]
+            return [
+                Candidate(
+                    p, candidate.page, candidate.source, candidate.confidence, candidate.reasoning
+                )
+                for p in parts
+                if p and typed_value(p, kind, node, terms, dayfirst=self.dayfirst) is not None
+            ]
+        return []
+
+    def _scalar(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        strategies: list[Strategy] = [self._recognised, self._labelled, self._prose, self._enum]
+        if node.get("format") in ("date", "date-time"):  # _prose weighs labels against prose
+            strategies = [self._recognised, self._prose]
+        for strategy in strategies:
+            found = strategy(terms, kind, node)
+            if found is not None:
+                return found
+        return None
+
+    def _recognised(
+        self, terms: FieldTerms, kind: str, node: Mapping[str, Any]
+    ) -> Candidate | None:
+        name = set(content_stems(terms.phrase))
+        found: list[Candidate] = []
+        if kind != "string" or "enum" in node or node.get("format"):
+            return None
+        if "curre" in name:
+            found = patterns.currency(self.view)
+        elif name & {"law", "juris"}:
+            wanted = (set(terms.desc_words) | name) - {"law"}
+            found = patterns.jurisdictions(self.view, wanted)
+        elif name & TITLE_WORDS or name >= DOC_NAME_WORDS:
+            found = patterns.title(self.view)
+        return found[0] if found else None
+
+    def _labelled(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        found = pair_candidates(self.view, terms, kind, node, dayfirst=self.dayfirst)
+        if _is_duration(terms, kind, node):
+            found = [_as_duration(c) for c in found if patterns.durations(str(c.value))]
+        if found:
+            return found[0]
+        for rest, evidence in leading_labels(self.view, terms):
+            value = typed_value(rest, kind, node, terms, dayfirst=self.dayfirst)
+            if value is not None and conform_node(value, node, self.root) is not None:
+                return Candidate(
+                    value, evidence.page, evidence.source, evidence.confidence, evidence.reasoning
+                )
+        return None
+
+    def _prose(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        if node.get("format") in ("date", "date-time"):
+            found = prose_dates(self.view, terms, dayfirst=self.dayfirst)
+            labelled = pair_candidates(self.view, terms, kind, node, dayfirst=self.dayfirst)
+            found = sorted([*labelled[:1], *found[:1]], key=lambda c: -c.confidence)
+        elif _is_duration(terms, kind, node):
+            found = prose_durations(self.view, terms)
+        else:
+            return None
+        return found[0] if found else None
+
+    def _enum(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        options = [o for o in node.get("enum") or [] if isinstance(o, str) and o.strip()]
+        if not options:
+            return None
+        name = set(content_stems(terms.phrase))
+        best: tuple[int, Candidate | None] = (0, None)
+        for line in self.view.lines:
+            lowered = line.text.lower()
+            for option in options:
+                if re.search(rf"(?<!\w){re.escape(option.lower())}(?!\w)", lowered):
+                    support = 1 + 2 * len(name & set(content_stems(line.text)))
+                    if support > best[0]:
+                        why = f'option "{option}" named on page {line.page}'
+                        best = (support, Candidate(option, line.page, line.text, 0.4, why))
+        return best[1]
+
+
+def _is_duration(terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> bool:
+    """A free-text field whose name means a length of time ("notice period", "term")."""
+    plain = kind == "string" and "enum" not in node and not node.get("format")
+    return plain and bool(DURATION_WORDS & set(content_stems(terms.phrase)))
+
+
+def _as_duration(candidate: Candidate) -> Candidate:
+    value = patterns.durations(str(candidate.value))[0][0]
+    return Candidate(
+        value, candidate.page, candidate.source, candidate.confidence, candidate.reasoning
+    )
+
+
+def _boolean_meta(candidate: Candidate) -> dict[str, Any]:
+    if candidate.page:
+        return candidate.metadata()
+    return {"citation": [], "confidence": candidate.confidence, "reasoning": candidate.reasoning}

@@ -1,0 +1,176 @@
+"""Extraction schemas: what is supported, the nullable form, and type helpers.
+
+A schema is JSON Schema (draft 2020-12) with an object at the top level. Supported keywords:
+``type`` (object, array, string, number, integer, boolean, null, or a list of them),
+``properties``, ``required``, ``additionalProperties``, ``items``, ``enum``, ``const``,
+``format`` (``date``/``date-time`` are normalised; others are kept as plain strings),
+``anyOf``/``oneOf`` (of types, typically a type and null), local ``$ref`` into ``$defs``, the
+annotations (``description``, ``title``, ``default``, ``examples``, ``$schema``, ``$id``,
+``$comment``) and the simple value constraints (``minimum``, ``maximum``, ``minLength``,
+``maxLength``, ``pattern``, ``minItems``, ``maxItems``, ...), which values are checked against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+
+__all__ = ["check_schema", "nullable_schema", "resolve", "value_type"]
+
+TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+ANNOTATIONS = frozenset(
+    {"description", "title", "default", "examples", "$schema", "$id", "$comment", "deprecated"}
+)
+CONSTRAINTS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+STRUCTURE = frozenset(
+    {"type", "properties", "required", "additionalProperties", "items", "enum", "const", "format"}
+)
+COMBINATORS = frozenset({"anyOf", "oneOf", "$ref", "$defs"})
+SUPPORTED = TYPES | ANNOTATIONS | CONSTRAINTS | STRUCTURE | COMBINATORS
+MAX_DEPTH = 12
+
+
+def check_schema(schema: object) -> None:
+    """Raise ``ValueError`` naming the JSON path when ``schema`` is invalid or unsupported."""
+    if not isinstance(schema, Mapping):
+        raise ValueError("$: the schema must be a JSON object")
+    try:
+        jsonschema.Draft202012Validator.check_schema(dict(schema))
+    except jsonschema.SchemaError as error:
+        where = "$" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.path)
+        raise ValueError(f"{where}: invalid JSON Schema: {error.message}") from None
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), Mapping):
+        raise ValueError('$: the top level must be {"type": "object", "properties": {...}}')
+    if not schema["properties"]:
+        raise ValueError("$.properties: the schema must declare at least one property")
+    _check_node(schema, "$", schema, 0)
+
+
+def _check_node(node: Mapping[str, Any], path: str, root: Mapping[str, Any], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{path}: the schema nests deeper than {MAX_DEPTH} levels")
+    unknown = sorted(set(node) - SUPPORTED)
+    if unknown:
+        raise ValueError(f"{path}: unsupported keyword {unknown[0]!r}")
+    if "$ref" in node:
+        _check_ref(node["$ref"], path, root)
+    _check_required(node, path)
+    for name, sub in (node.get("properties") or {}).items():
+        _check_node(sub, f"{path}.properties.{name}", root, depth + 1)
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), Mapping):
+            _check_node(node[key], f"{path}.{key}", root, depth + 1)
+    for key in ("anyOf", "oneOf"):
+        for index, sub in enumerate(node.get(key) or []):
+            _check_node(sub, f"{path}.{key}[{index}]", root, depth + 1)
+    for name, sub in (node.get("$defs") or {}).items():
+        _check_node(sub, f"{path}.$defs.{name}", root, depth + 1)
+
+
+def _check_ref(ref: str, path: str, root: Mapping[str, Any]) -> None:
+    if not ref.startswith("#/$defs/") or ref.count("/") != 2:
+        raise ValueError(f"{path}.$ref: only local references '#/$defs/<name>' are supported")
+    if ref.split("/")[-1] not in (root.get("$defs") or {}):
+        raise ValueError(f"{path}.$ref: {ref!r} does not name an entry of $defs")
+
+
+def _check_required(node: Mapping[str, Any], path: str) -> None:
+    required = node.get("required")
+    if required is None:
+        return
+    known = node.get("properties") or {}
+    for name in required:
+        if name not in known:
+            raise ValueError(f"{path}.required: {name!r} is not one of the properties")
+
+
+def resolve(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``node`` with a local ``$ref`` followed (a few hops at most)."""
+    for _ in range(8):
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            return node
+        target = (root.get("$defs") or {}).get(ref.split("/")[-1])
+        if not isinstance(target, Mapping):
+            return node
+        node = target
+    return node
+
+
+def value_type(node: Mapping[str, Any], root: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """The main non-null type of ``node`` and the branch that declares it.
+
+    ``anyOf``/``oneOf`` pick their first non-null branch; an ``enum`` without a type is a
+    string; no type at all is ``"any"``.
+    """
+    node = resolve(node, root)
+    declared = node.get("type")
+    if isinstance(declared, str):
+        return declared, node
+    if isinstance(declared, list):
+        non_null = [t for t in declared if t != "null"]
+        return (non_null[0] if non_null else "null"), node
+    for key in ("anyOf", "oneOf"):
+        for branch in node.get(key) or []:
+            kind, found = value_type(branch, root)
+            if kind != "null":
+                return kind, found
+    if "enum" in node or "const" in node:
+        return "string", node
+    return "any", node
+
+
+def nullable_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` with ``null`` allowed on every property, at every depth (array items too
+    keep their own type; their properties become nullable)."""
+    out = _nullable_children(dict(schema))
+    if isinstance(out.get("$defs"), Mapping):
+        out["$defs"] = {k: _nullable_children(dict(v)) for k, v in out["$defs"].items()}
+    return out
+
+
+def _nullable_children(node: dict[str, Any]) -> dict[str, Any]:
+    for key in ("anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            node[key] = [_nullable_children(dict(b)) for b in node[key]]
+    if isinstance(node.get("items"), Mapping):
+        node["items"] = _nullable_children(dict(node["items"]))
+    if isinstance(node.get("properties"), Mapping):
+        node["properties"] = {
+            name: _or_null(_nullable_children(dict(sub)))
+            for name, sub in node["properties"].items()
+        }
+    return node
+
+
+def _or_null(node: dict[str, Any]) -> dict[str, Any]:
+    declared = node.get("type")
+    if (
+        "$ref" in node
+        or "const" in node
+        or not (isinstance(declared, str | list) or "enum" in node)
+    ):
+        return {"anyOf": [node, {"type": "null"}]}
+    if isinstance(declared, str) and declared != "null":
+        node["type"] = [declared, "null"]
+    elif isinstance(declared, list) and "null" not in declared:
+        node["type"] = [*declared, "null"]
+    if isinstance(node.get("enum"), list) and None not in node["enum"]:
+        node["enum"] = [*node["enum"], None]
+    return node
