@@ -8,12 +8,12 @@ page) and ``per_table_row`` (one request per chunk of pages; the rows are concat
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reams.domain.errors import ProcessorError
+from reams.processors.extract.schema import nullable_schema
 from reams.processors.llm.client import chat_json
 from reams.processors.llm.config import LlmConfig
 from reams.processors.llm.evidence import Verifier, field_metadata, parse_evidence
@@ -68,13 +68,6 @@ def extract_llm(
     return job.per_doc(pages)
 
 
-def nullable_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``schema`` in which every object property also accepts null."""
-    out = copy.deepcopy(dict(schema))
-    _make_nullable(out)
-    return out
-
-
 def response_schema(schema: Mapping[str, Any], target: str) -> dict[str, Any]:
     """The structured-output schema: ``{"data": ..., "evidence": [...]}`` (``$defs`` hoisted)."""
     data = nullable_schema(schema)
@@ -88,42 +81,6 @@ def response_schema(schema: Mapping[str, Any], target: str) -> dict[str, Any]:
     }
     out.update(defs)
     return out
-
-
-def _make_nullable(node: dict[str, Any]) -> None:
-    props = node.get("properties")
-    if isinstance(props, dict):
-        for key, prop in list(props.items()):
-            if isinstance(prop, dict):
-                _make_nullable(prop)
-                props[key] = _allow_null(prop)
-    for child in _subschemas(node):
-        _make_nullable(child)
-
-
-def _subschemas(node: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Schemas nested in ``node`` other than its properties."""
-    found: list[Any] = [node.get("items"), node.get("additionalProperties")]
-    for key in ("anyOf", "oneOf", "allOf"):
-        value = node.get(key)
-        found.extend(value if isinstance(value, list) else [])
-    for key in _DEFS:
-        value = node.get(key)
-        found.extend(value.values() if isinstance(value, dict) else [])
-    return [child for child in found if isinstance(child, dict)]
-
-
-def _allow_null(prop: dict[str, Any]) -> dict[str, Any]:
-    kind = prop.get("type")
-    if "const" in prop or ("type" not in prop and ("$ref" in prop or "anyOf" in prop)):
-        return {"anyOf": [prop, {"type": "null"}]}
-    if isinstance(kind, str) and kind != "null":
-        prop["type"] = [kind, "null"]
-    elif isinstance(kind, list) and "null" not in kind:
-        prop["type"] = [*kind, "null"]
-    if isinstance(prop.get("enum"), list) and None not in prop["enum"]:
-        prop["enum"] = [*prop["enum"], None]
-    return prop
 
 
 def _nulls(schema: Mapping[str, Any]) -> dict[str, Any]:
