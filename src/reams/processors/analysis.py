@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
-from reams.processors.llm.config import LlmConfig
+
+if TYPE_CHECKING:  # imported where used: the llm package imports the extract package
+    from reams.processors.llm.config import LlmConfig
 
 # Classification reads the start of a document; parsing a 600-page manual whole would only cost.
 CLASSIFY_DEFAULT_MAX_PAGES = 20
@@ -43,6 +45,8 @@ def choose_engine(
     requested: str, llm: Mapping[str, Any] | None, *, wants_model: bool = False
 ) -> EngineChoice:
     """Resolve ``requested`` (auto | offline | llm) against the worker's LLM configuration."""
+    from reams.processors.llm.config import LlmConfig
+
     config = LlmConfig.from_dict(llm) if llm else None
     if requested == "offline":
         return EngineChoice("offline")
