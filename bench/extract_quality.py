@@ -306,7 +306,7 @@ def pr(run: Run, name: str) -> str:
     for split in SPLITS:
         tally = run.tally(split, name)
         parts.append(f"{split} P {pct(tally.precision())} R {pct(tally.recall())}")
-    return " | ".join(parts)
+    return " · ".join(parts)
 
 
 def macro_f1(run: Run, split: str) -> float | None:
@@ -339,7 +339,7 @@ def cuad_figures(run: Run) -> list[Figure]:
         Figure(
             "extract cuad clause flags macro-F1",
             f"≥ {CLAUSE_TARGET:.2f} holdout",
-            f"dev {pct3(dev)} | holdout {pct3(holdout)}",
+            f"dev {pct3(dev)} · holdout {pct3(holdout)}",
             passed,
             detail=flag_detail(run),
         )
