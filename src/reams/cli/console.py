@@ -15,8 +15,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from reams.client import APIConnectionError, ReamsAPIError
-
 # Results go to stdout, diagnostics to stderr, so `reams keys create ... > key.txt` stays clean.
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -45,6 +43,9 @@ def fail(message: str, *, code: int = EXIT_FAILURE) -> NoReturn:
 @contextmanager
 def api_errors() -> Iterator[None]:
     """Turn client errors into a red message and exit code 1."""
+    # Imported here: `reams run` and `reams serve` never load the HTTP client.
+    from reams.client import APIConnectionError, ReamsAPIError
+
     try:
         yield
     except APIConnectionError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -12,7 +13,9 @@ from rich.table import Table
 
 from reams.cli.console import EXIT_FAILURE, api_errors, eta, out, styled, when
 from reams.cli.progress import Tally, add_job_task, job_progress, show
-from reams.client import BatchJob, BatchStatus, Client, JobItem
+
+if TYPE_CHECKING:  # the client is imported when a remote command runs, not for `reams run`
+    from reams.client import BatchJob, BatchStatus, Client, JobItem
 
 # A CLI user waits for an answer; the SDK's 5 retries would take ~15 s to report a dead server.
 CLI_MAX_RETRIES = 2
@@ -45,6 +48,8 @@ class Remote:
     api_key: str | None = None
 
     def client(self) -> Client:
+        from reams.client import Client
+
         return Client(self.base_url, self.api_key, max_retries=CLI_MAX_RETRIES)
 
 
