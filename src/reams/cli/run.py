@@ -118,6 +118,8 @@ class LocalRun:
     job: Job | None = None
 
     def execute(self, config: dict[str, Any], settings: JobSettings) -> int:
+        # Started first: its worker processes boot while the folder is scanned.
+        self.services.engine.start()
         directory_id, project_id = self.mirror()
         store = self.services.store
         self.job = store.create_job(
@@ -127,7 +129,6 @@ class LocalRun:
             directory_id=directory_id,
             item_ids=None,
         )
-        self.services.engine.start()
         self.services.engine.submit(self.job.id)
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)

@@ -128,6 +128,13 @@ class IsolatedWorker:
             self._ready = False
         return self._io
 
+    def warm(self) -> None:
+        """Start the child now (it boots in the background) rather than at the first item."""
+        try:
+            self._ensure()
+        except OSError:  # the first submit tries again and reports it as an item outcome
+            self.close(kill=True)
+
     def run(self, task: Task) -> ProcessorOutput:
         """Run a task; raises ProcessorError: ``timeout``, ``worker_crashed`` or the processor's."""
         self.submit(task)

@@ -94,6 +94,7 @@ class LocalEngine:
             settled=self._settled,
         )
         driver = ItemDriver(ctx=self.ctx, worker=worker, hooks=hooks)
+        worker.warm()  # interpreter start-up and imports overlap whatever comes before a job
         try:
             while not self._stopping.is_set():
                 if not driver.run():
