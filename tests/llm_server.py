@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeLLM", "Fault", "RecordedRequest", "fake_llm_server"]
+__all__ = ["FakeLLM", "Fault", "RecordedRequest", "fake_llm_server", "fast_config"]
 
 Responder = Callable[[dict[str, Any]], "dict[str, Any] | str"]
 
@@ -511,3 +511,19 @@ def _convert(raw: str, kind: str) -> Any:
             raw.lower()
         )
     return raw
+
+
+def fast_config(server: FakeLLM, **changes: Any) -> Any:
+    """An ``LlmConfig`` for ``server`` with test-sized timeouts and backoff (changes override;
+    give ``slots_dir`` a folder of the test's own)."""
+    from reams.processors.llm import LlmConfig
+
+    values: dict[str, Any] = {
+        "base_url": server.base_url,
+        "model": "fake-model",
+        "timeout_s": 5.0,
+        "max_retries": 2,
+        "backoff_s": 0.01,
+        "max_backoff_s": 0.05,
+    }
+    return LlmConfig.from_dict({**values, **changes})

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from llm_server import FakeLLM, Fault, fake_llm_server
+from llm_server import FakeLLM, Fault, fake_llm_server, fast_config
 from reams import processors
 from reams.domain.errors import ProcessorError
 from reams.processors.llm import LlmConfig, chat_json, classify_llm, extract_llm
@@ -77,18 +77,10 @@ def llm() -> Iterator[FakeLLM]:
 
 
 def make_config(server: FakeLLM, tmp_path: Path, **changes: Any) -> LlmConfig:
-    values: dict[str, Any] = {
-        "base_url": server.base_url,
-        "model": "fake-model",
-        "api_key": API_KEY,
-        "timeout_s": 5.0,
-        "max_retries": 2,
-        "slots_dir": str(tmp_path / "slots"),
-        "backoff_s": 0.01,
-        "max_backoff_s": 0.05,
-    }
-    values.update(changes)
-    return LlmConfig.from_dict(values)
+    config: LlmConfig = fast_config(
+        server, **{"api_key": API_KEY, "slots_dir": str(tmp_path / "slots"), **changes}
+    )
+    return config
 
 
 def parsed(data: bytes, name: str = "doc.md") -> dict[str, Any]:

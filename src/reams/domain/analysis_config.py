@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from reams.domain.errors import InvalidRequest
+from reams.domain.hashing import RECORD_FIELDS
 
 ENGINES: Final = ("auto", "offline", "llm")
 CLASSIFY_MODES: Final = ("FAST", "MULTIMODAL")
@@ -30,19 +31,7 @@ MAX_RULES: Final = 200
 MAX_TEXT: Final = 10_000
 
 # Server-side fields of a ClassifyJob record: the SDK makes callers send them; reams ignores them.
-CLASSIFY_IGNORED: Final = frozenset(
-    {
-        "id",
-        "project_id",
-        "user_id",
-        "status",
-        "created_at",
-        "updated_at",
-        "effective_at",
-        "error_message",
-        "job_record_id",
-    }
-)
+CLASSIFY_IGNORED: Final = RECORD_FIELDS
 CLASSIFY_KEYS: Final = frozenset(
     {"rules", "mode", "parsing_configuration", "engine", "confidence_threshold", "invalidate_cache"}
 )

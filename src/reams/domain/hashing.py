@@ -7,24 +7,30 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-# Keys that do not change the output: where it is delivered, who asked, how it is tracked, and the
-# cache switches themselves.
-NON_OUTPUT_KEYS: Final = frozenset(
+# Server-side fields of a job record (the SDK's ClassifyJob typing makes callers send them).
+RECORD_FIELDS: Final = frozenset(
     {
-        "webhook_url",
-        "webhook_configurations",
-        "correlation_id",
-        "session_id",
-        "parent_job_execution_id",
-        "user_id",
-        "project_id",
         "id",
+        "project_id",
+        "user_id",
         "status",
         "created_at",
         "updated_at",
         "effective_at",
         "error_message",
         "job_record_id",
+    }
+)
+
+# Keys that do not change the output: where it is delivered, who asked, how it is tracked, and the
+# cache switches themselves.
+NON_OUTPUT_KEYS: Final = RECORD_FIELDS | frozenset(
+    {
+        "webhook_url",
+        "webhook_configurations",
+        "correlation_id",
+        "session_id",
+        "parent_job_execution_id",
         "invalidate_cache",
         "do_not_cache",
         "priority",
