@@ -44,12 +44,16 @@ STRUCTURE = frozenset(
 COMBINATORS = frozenset({"anyOf", "oneOf", "$ref", "$defs"})
 SUPPORTED = TYPES | ANNOTATIONS | CONSTRAINTS | STRUCTURE | COMBINATORS
 MAX_DEPTH = 12
+MAX_JSON_DEPTH = 64
 
 
 def check_schema(schema: object) -> None:
     """Raise ``ValueError`` naming the JSON path when ``schema`` is invalid or unsupported."""
     if not isinstance(schema, Mapping):
         raise ValueError("$: the schema must be a JSON object")
+    # Before anything recursive looks at it: a document nested hundreds of levels deep.
+    if _json_depth(schema) > MAX_JSON_DEPTH:
+        raise ValueError(f"$: the schema nests deeper than {MAX_JSON_DEPTH} levels of JSON")
     try:
         jsonschema.Draft202012Validator.check_schema(dict(schema))
     except jsonschema.SchemaError as error:
@@ -60,6 +64,56 @@ def check_schema(schema: object) -> None:
     if not schema["properties"]:
         raise ValueError("$.properties: the schema must declare at least one property")
     _check_node(schema, "$", schema, 0)
+    _check_ref_cycles(schema)
+
+
+def _json_depth(value: object) -> int:
+    """How deeply objects and arrays nest in ``value`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Mapping):
+            children: list[object] = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _refs_in(node: object) -> set[str]:
+    """Names of the ``$defs`` entries that ``node`` refers to, at any depth."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                found.add(ref.rsplit("/", 1)[-1])
+            stack.extend(v for k, v in current.items() if k != "$defs")
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _check_ref_cycles(root: Mapping[str, Any]) -> None:
+    """A ``$ref`` that leads back to itself describes unbounded data: refused."""
+    defs = root.get("$defs") or {}
+    edges = {name: _refs_in(sub) for name, sub in defs.items()}
+    for start in edges:
+        seen, stack = set(), list(edges[start])
+        while stack:
+            name = stack.pop()
+            if name == start:
+                raise ValueError(
+                    f"$.$defs.{start}: recursive schemas (a $ref cycle) are not supported"
+                )
+            if name not in seen:
+                seen.add(name)
+                stack.extend(edges.get(name, ()))
 
 
 def _check_node(node: Mapping[str, Any], path: str, root: Mapping[str, Any], depth: int) -> None:

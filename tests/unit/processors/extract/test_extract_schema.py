@@ -97,3 +97,55 @@ def test_nullable_schema_allows_null_on_every_property() -> None:
     with pytest.raises(jsonschema.ValidationError):
         validator.validate({"a": 3, "b": None, "c": None, "d": None, "f": None})
     assert schema["properties"]["a"] == {"type": "string"}  # the input is not modified
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(levels):
+        node = {"type": "object", "properties": {"x": node}}
+    return {"type": "object", "properties": {"n": node}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "words"),
+    [
+        (
+            {
+                "$defs": {"n": {"type": "object", "properties": {"child": {"$ref": "#/$defs/n"}}}},
+                "type": "object",
+                "properties": {"root": {"$ref": "#/$defs/n"}},
+            },
+            "$ref cycle",
+        ),
+        (
+            {
+                "$defs": {
+                    "a": {"type": "object", "properties": {"b": {"$ref": "#/$defs/b"}}},
+                    "b": {"type": "array", "items": {"$ref": "#/$defs/a"}},
+                },
+                "type": "object",
+                "properties": {"root": {"$ref": "#/$defs/a"}},
+            },
+            "$ref cycle",
+        ),
+        (_nested(500), "levels of JSON"),
+    ],
+)
+def test_unbounded_schemas_are_refused_not_crashed_on(schema: dict[str, Any], words: str) -> None:
+    with pytest.raises(ValueError) as info:
+        check_schema(schema)
+    assert words in str(info.value)
+
+
+def test_a_definition_used_twice_is_not_a_cycle() -> None:
+    address = {"type": "object", "properties": {"city": {"type": "string"}}}
+    check_schema(
+        {
+            "$defs": {"address": address},
+            "type": "object",
+            "properties": {
+                "home": {"$ref": "#/$defs/address"},
+                "work": {"$ref": "#/$defs/address"},
+            },
+        }
+    )
