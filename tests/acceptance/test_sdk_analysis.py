@@ -8,6 +8,7 @@ the server-side fields the SDK's typing forces on callers) and an extract job (r
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import jsonschema
@@ -201,3 +202,79 @@ def test_schema_validation_endpoint(sdk: LlamaCloud) -> None:
             data_schema={"type": "object", "properties": {"a": {"type": "text"}}}
         )
     assert "a" in str(caught.value.body["detail"])  # type: ignore[index]
+
+
+def _upload(sdk: LlamaCloud, name: str, data: bytes) -> str:
+    directory = sdk.beta.directories.create(name=f"v2-{name}")
+    return sdk.beta.directories.files.upload(directory.id, upload_file=(name, data)).id
+
+
+def _poll(get: Any, job_id: str) -> Any:
+    deadline = time.monotonic() + 60
+    while True:
+        job = get(job_id)
+        if job.status in ("COMPLETED", "FAILED"):
+            return job
+        assert job.status in ("PENDING", "RUNNING")
+        assert time.monotonic() < deadline, f"{job_id} still {job.status}"
+        time.sleep(0.1)
+
+
+def test_v2_classify_one_document(sdk: LlamaCloud) -> None:
+    file_input = _upload(sdk, "invoice.md", INVOICE)
+    created = sdk.classify.create(
+        file_input=file_input,
+        configuration={"rules": RULES, "parsing_configuration": {"target_pages": "1"}},  # type: ignore[typeddict-item]
+    )
+    assert created.file_input == file_input and created.status in (
+        "PENDING",
+        "RUNNING",
+        "COMPLETED",
+    )
+    done = _poll(sdk.classify.get, created.id)
+    assert done.status == "COMPLETED"
+    assert done.result is not None and done.result.type == "invoice"
+    assert done.configuration.parsing_configuration.target_pages == "1"  # type: ignore[union-attr]
+    # It is a batch job like any other.
+    assert sdk.beta.batch.get_status(created.id).job.job_type == "classify"
+
+
+def test_v2_extract_one_document(sdk: LlamaCloud) -> None:
+    file_input = _upload(sdk, "invoice.md", INVOICE)
+    created = sdk.extract.create(file_input=file_input, configuration={"data_schema": SCHEMA})
+    done = _poll(sdk.extract.get, created.id)
+    assert done.status == "COMPLETED"
+    assert done.extract_result["invoice_number"] == "INV-2024-0042"  # type: ignore[index]
+    with_evidence = sdk.extract.get(created.id, expand=["extract_metadata", "configuration"])
+    assert with_evidence.extract_metadata is not None
+    assert with_evidence.configuration is not None
+    assert with_evidence.configuration.data_schema == SCHEMA
+
+
+def test_v2_failed_document_says_why(sdk: LlamaCloud) -> None:
+    file_input = _upload(sdk, "blank.txt", b"   \n")
+    created = sdk.extract.create(file_input=file_input, configuration={"data_schema": SCHEMA})
+    done = _poll(sdk.extract.get, created.id)
+    assert done.status == "FAILED"
+    assert done.error_message and done.error_message.startswith("empty_document")
+
+
+def test_v2_bad_requests_are_422_or_404(sdk: LlamaCloud) -> None:
+    file_input = _upload(sdk, "cv.md", RESUME)
+    with pytest.raises(UnprocessableEntityError) as caught:
+        sdk.classify.create(file_input="fil-123", configuration={"rules": RULES})  # type: ignore[typeddict-item]
+    assert "dfl-" in str(caught.value.body)
+    with pytest.raises(UnprocessableEntityError):
+        sdk.classify.create(file_input=file_input, configuration_id="cfg-1")
+    with pytest.raises(UnprocessableEntityError):
+        sdk.classify.create(file_input=file_input, configuration={"rules": []})
+    with pytest.raises(UnprocessableEntityError):
+        sdk.extract.create(
+            file_input=file_input,
+            configuration={"data_schema": {"type": "object", "properties": {}}},
+        )
+    with pytest.raises(NotFoundError):
+        sdk.extract.create(
+            file_input="dfl-00000000-0000-0000-0000-000000000000",
+            configuration={"data_schema": SCHEMA},
+        )

@@ -118,6 +118,18 @@ def _one_based_pages(spec: str, where: str) -> str:
     return ",".join(parts)
 
 
+def pages_from_one_based(spec: object, where: str) -> list[int]:
+    """``"1,3-4"`` (1-based, the v2 APIs' form) as the 0-indexed list ``[0, 2, 3]``."""
+    text = _text(spec, where)
+    pages: set[int] = set()
+    for part in _one_based_pages(text, where).split(","):
+        start, _, end = part.partition("-")
+        pages.update(range(int(start), int(end or start) + 1))
+        if len(pages) > 100_000:
+            raise _fail(f"{where}: too many pages")
+    return sorted(pages)
+
+
 def _rules(value: object) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise _fail("job_config.rules must be a list of {type, description} objects")

@@ -50,6 +50,26 @@ class ClassifyV2Job(WireModel):
     engine: dict[str, Any] | None = None  # which engine answered (reams)
 
 
+class ClassifyCreate(WireModel):
+    """`POST /api/v2/classify`; `file_id` is the deprecated name of `file_input`."""
+
+    file_input: str | None = None
+    file_id: str | None = None
+    configuration: dict[str, Any] | None = None
+    configuration_id: str | None = None
+    transaction_id: str | None = None
+    webhook_configurations: list[dict[str, Any]] | None = None
+
+
+class ExtractCreate(WireModel):
+    """`POST /api/v2/extract`."""
+
+    file_input: str
+    configuration: dict[str, Any] | None = None
+    configuration_id: str | None = None
+    webhook_configurations: list[dict[str, Any]] | None = None
+
+
 class ExtractV2Job(WireModel):
     id: str
     project_id: str

@@ -1,7 +1,8 @@
-"""Classify results: `GET /api/v2/classify/{job_id}` per item, and the v1 classifier-job views.
+"""Classify: the v2 product API (one document) and the v1 classifier-job views of batch jobs.
 
-A classify batch item's `job_id` is its result id (`cjb-...`): the v2 endpoint answers one
-document's classification inline, as LlamaCloud's classify API does. For the v1 shape, a
+`POST /api/v2/classify` classifies one directory file as a one-item batch job (see
+`api.product_jobs`); `GET /api/v2/classify/{id}` answers that job's id or a classify batch
+item's result id (`cjb-...`), with the classification inline. For the v1 shape, a
 classify batch job *is* the classifier job: `GET /api/v1/classifier/jobs/{batch_job_id}` is the
 `ClassifyJob` record and `.../results` lists every classified file (AIP-132 paging).
 """
@@ -12,8 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
-from reams.api.outputs import USER_ID, load_output, result_of_type
+from reams.api.outputs import USER_ID, load_output
+from reams.domain.analysis_config import pages_from_one_based
 from reams.domain.errors import InvalidRequest, NotFound
 from reams.domain.records import Job, Result
 from reams.domain.states import JobStatus
@@ -49,32 +52,68 @@ def _classification(out: dict[str, Any]) -> wa.ClassifyResult:
     return wa.ClassifyResult.model_validate(out["result"])
 
 
+def _v2_job(job: product_jobs.ProductJob) -> wa.ClassifyV2Job:
+    out = job.output or {}
+    return wa.ClassifyV2Job(
+        id=job.id,
+        configuration=_v2_configuration(job.job_config),
+        document_input_type="file_id",
+        file_input=job.file_input,
+        project_id=job.project_id,
+        status=job.status,
+        user_id=USER_ID,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        error_message=job.error_message,
+        result=_classification(out) if job.output else None,
+        usage=out.get("usage"),
+        engine=out.get("engine"),
+    )
+
+
+def _batch_config(body: wa.ClassifyCreate) -> dict[str, Any]:
+    """The v2 create body as a v1 ``ClassifyJob``-shaped batch config."""
+    if body.configuration_id:
+        raise InvalidRequest(
+            "saved configurations (configuration_id) are not supported: pass configuration",
+            status_code=422,
+        )
+    if body.configuration is None:
+        raise InvalidRequest("configuration (with rules) is required", status_code=422)
+    config = dict(body.configuration)
+    parsing = dict(config.pop("parsing_configuration", None) or {})
+    if parsing.get("target_pages") is not None:
+        where = "configuration.parsing_configuration.target_pages"
+        parsing["target_pages"] = pages_from_one_based(parsing["target_pages"], where)
+    return config | ({"parsing_configuration": parsing} if parsing else {})
+
+
+@router.post(
+    "/api/v2/classify",
+    response_model=wa.ClassifyV2Job,
+    response_model_exclude_none=True,
+    summary="Classify one document (a directory file): a one-item classify batch job",
+)
+def create_classification(
+    body: wa.ClassifyCreate, services: ServicesDep, project_id: ProjectId
+) -> wa.ClassifyV2Job:
+    """`file_input` is a directory file id (`dfl-...`). The job runs asynchronously: poll
+    `GET /api/v2/classify/{id}` until its status is COMPLETED or FAILED."""
+    file_input = body.file_input or body.file_id
+    job = product_jobs.create(services, project_id, file_input, _batch_config(body))
+    return _v2_job(product_jobs.find(services, job.id, project_id, "classify"))
+
+
 @router.get(
     "/api/v2/classify/{job_id}",
     response_model=wa.ClassifyV2Job,
     response_model_exclude_none=True,
-    summary="One document's classification (a classify batch item's `job_id`)",
+    summary="A classify job (POST /api/v2/classify) or a classify batch item's result",
 )
 def get_classification(
     job_id: str, services: ServicesDep, project_id: ProjectId
 ) -> wa.ClassifyV2Job:
-    result = result_of_type(services.store.get_result, job_id, project_id, "classify")
-    out = load_output(services.blobs.get, result, "classify result output")
-    file_id = services.store.item_file_id(result.item_id, project_id=project_id)
-    return wa.ClassifyV2Job(
-        id=result.id,
-        configuration=_v2_configuration(result.job_config),
-        document_input_type="file_id",
-        file_input=file_id or result.item_id,
-        project_id=result.project_id,
-        status="COMPLETED",
-        user_id=USER_ID,
-        created_at=result.processed_at,
-        updated_at=result.processed_at,
-        result=_classification(out),
-        usage=out.get("usage"),
-        engine=out.get("engine"),
-    )
+    return _v2_job(product_jobs.find(services, job_id, project_id, "classify"))
 
 
 def _v1_status(job: Job) -> str:

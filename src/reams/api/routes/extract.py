@@ -1,6 +1,8 @@
-"""Extract results: `GET /api/v2/extract/{job_id}` (spec §9.3), and schema validation.
+"""Extract: the v2 product API (spec §9.3) for one document, and schema validation.
 
-An extract batch item's `job_id` is its result id (`ejb-...`). As in LlamaCloud's API,
+`POST /api/v2/extract` extracts from one directory file as a one-item batch job (see
+`api.product_jobs`); `GET /api/v2/extract/{id}` answers that job's id or an extract batch item's
+result id (`ejb-...`). As in LlamaCloud's API,
 `extract_result` is always inline; `expand=extract_metadata` adds the per-field evidence
 (`field_metadata.document_metadata`: citations with page and matching text, confidence) and
 `expand=configuration` the job's configuration.
@@ -13,11 +15,10 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query
 
 from reams import processors
+from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
-from reams.api.outputs import load_output, result_of_type
 from reams.domain.analysis_config import extract_parameters
 from reams.domain.errors import InvalidRequest
-from reams.domain.records import Result
 from reams.wire import analysis as wa
 
 router = APIRouter(prefix="/api/v2/extract", tags=["extract results"])
@@ -25,9 +26,8 @@ router = APIRouter(prefix="/api/v2/extract", tags=["extract results"])
 EXPANDS: Final = ("extract_metadata", "configuration", "usage")
 
 
-def _configuration(result: Result) -> dict[str, Any]:
+def _configuration(config: dict[str, Any]) -> dict[str, Any]:
     """The job's extract configuration in LlamaCloud's `ExtractConfiguration` shape."""
-    config = result.job_config
     merged = dict(config.get("extract_config") or {})
     merged["data_schema"] = config.get("data_schema", merged.get("data_schema"))
     return merged
@@ -53,11 +53,56 @@ def _check_expand(expand: list[str]) -> None:
         )
 
 
+def _v2_job(job: product_jobs.ProductJob, wanted: list[str]) -> wa.ExtractV2Job:
+    out = job.output
+    return wa.ExtractV2Job(
+        id=job.id,
+        project_id=job.project_id,
+        file_input=job.file_input,
+        status=job.status,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        error_message=job.error_message,
+        extract_result=out["extract_result"] if out else None,
+        extract_metadata=out["extract_metadata"] if out and "extract_metadata" in wanted else None,
+        configuration=_configuration(job.job_config) if "configuration" in wanted else None,
+        metadata=_metadata(out) if out else None,
+    )
+
+
+def _batch_config(body: wa.ExtractCreate) -> dict[str, Any]:
+    """The v2 create body as reams's extract batch config."""
+    if body.configuration_id:
+        raise InvalidRequest(
+            "saved configurations (configuration_id) are not supported: pass configuration",
+            status_code=422,
+        )
+    if body.configuration is None:
+        raise InvalidRequest("configuration (with data_schema) is required", status_code=422)
+    config = dict(body.configuration)
+    return {"data_schema": config.pop("data_schema", None), "extract_config": config}
+
+
+@router.post(
+    "",
+    response_model=wa.ExtractV2Job,
+    response_model_exclude_none=True,
+    summary="Extract from one document (a directory file): a one-item extract batch job",
+)
+def create_extraction(
+    body: wa.ExtractCreate, services: ServicesDep, project_id: ProjectId
+) -> wa.ExtractV2Job:
+    """`file_input` is a directory file id (`dfl-...`). The job runs asynchronously: poll
+    `GET /api/v2/extract/{id}` until its status is COMPLETED or FAILED."""
+    job = product_jobs.create(services, project_id, body.file_input, _batch_config(body))
+    return _v2_job(product_jobs.find(services, job.id, project_id, "extract"), [])
+
+
 @router.get(
     "/{job_id}",
     response_model=wa.ExtractV2Job,
     response_model_exclude_none=True,
-    summary="One document's extracted fields (an extract batch item's `job_id`)",
+    summary="An extract job (POST /api/v2/extract) or an extract batch item's result",
 )
 def get_extraction(
     job_id: str,
@@ -67,21 +112,7 @@ def get_extraction(
 ) -> wa.ExtractV2Job:
     wanted = expand or []
     _check_expand(wanted)
-    result = result_of_type(services.store.get_result, job_id, project_id, "extract")
-    out = load_output(services.blobs.get, result, "extract result output")
-    file_id = services.store.item_file_id(result.item_id, project_id=project_id)
-    return wa.ExtractV2Job(
-        id=result.id,
-        project_id=result.project_id,
-        file_input=file_id or result.item_id,
-        status="COMPLETED",
-        created_at=result.processed_at,
-        updated_at=result.processed_at,
-        extract_result=out["extract_result"],
-        extract_metadata=out["extract_metadata"] if "extract_metadata" in wanted else None,
-        configuration=_configuration(result) if "configuration" in wanted else None,
-        metadata=_metadata(out),
-    )
+    return _v2_job(product_jobs.find(services, job_id, project_id, "extract"), wanted)
 
 
 @router.post(
