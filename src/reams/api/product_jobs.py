@@ -40,6 +40,20 @@ class ProductJob:
     error_message: str | None = None
 
 
+def configuration_of(
+    configuration: dict[str, Any] | None, configuration_id: str | None, *, needs: str
+) -> dict[str, Any]:
+    """The inline configuration of a create request (saved configurations are not supported)."""
+    if configuration_id:
+        raise InvalidRequest(
+            "saved configurations (configuration_id) are not supported: pass configuration",
+            status_code=422,
+        )
+    if configuration is None:
+        raise InvalidRequest(f"configuration (with {needs}) is required", status_code=422)
+    return dict(configuration)
+
+
 def create(
     services: Services, project_id: str, file_input: object, job_config: dict[str, Any]
 ) -> Job:

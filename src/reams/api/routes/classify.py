@@ -73,14 +73,7 @@ def _v2_job(job: product_jobs.ProductJob) -> wa.ClassifyV2Job:
 
 def _batch_config(body: wa.ClassifyCreate) -> dict[str, Any]:
     """The v2 create body as a v1 ``ClassifyJob``-shaped batch config."""
-    if body.configuration_id:
-        raise InvalidRequest(
-            "saved configurations (configuration_id) are not supported: pass configuration",
-            status_code=422,
-        )
-    if body.configuration is None:
-        raise InvalidRequest("configuration (with rules) is required", status_code=422)
-    config = dict(body.configuration)
+    config = product_jobs.configuration_of(body.configuration, body.configuration_id, needs="rules")
     parsing = dict(config.pop("parsing_configuration", None) or {})
     if parsing.get("target_pages") is not None:
         where = "configuration.parsing_configuration.target_pages"

@@ -72,14 +72,9 @@ def _v2_job(job: product_jobs.ProductJob, wanted: list[str]) -> wa.ExtractV2Job:
 
 def _batch_config(body: wa.ExtractCreate) -> dict[str, Any]:
     """The v2 create body as reams's extract batch config."""
-    if body.configuration_id:
-        raise InvalidRequest(
-            "saved configurations (configuration_id) are not supported: pass configuration",
-            status_code=422,
-        )
-    if body.configuration is None:
-        raise InvalidRequest("configuration (with data_schema) is required", status_code=422)
-    config = dict(body.configuration)
+    config = product_jobs.configuration_of(
+        body.configuration, body.configuration_id, needs="data_schema"
+    )
     return {"data_schema": config.pop("data_schema", None), "extract_config": config}
 
 
