@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from llama_cloud import LlamaCloud
 
+from llm_server import FakeLLM, fake_llm_server
 from servers import RunningServer, start_server
 from temporal_servers import TemporalServer, start_temporal
 
@@ -74,6 +75,13 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tempor
         pytest.skip(f"the Temporal dev server could not start: {exc}")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def llm() -> Iterator[FakeLLM]:
+    """A fake OpenAI-compatible endpoint on loopback (``tests/llm_server.py``), one per test."""
+    with fake_llm_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

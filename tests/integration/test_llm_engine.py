@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +67,6 @@ EXTRACT_SCHEMA: dict[str, Any] = {
     },
     "required": ["invoice_number"],
 }
-
-
-@pytest.fixture
-def llm() -> Iterator[FakeLLM]:
-    with fake_llm_server() as server:
-        yield server
 
 
 def make_config(server: FakeLLM, tmp_path: Path, **changes: Any) -> LlmConfig:

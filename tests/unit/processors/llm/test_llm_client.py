@@ -5,7 +5,6 @@ backoff on 429 / 5xx / timeouts, the error codes, re-asking on malformed JSON, s
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,6 @@ from reams.processors.llm.slots import hold_slot
 API_KEY = "sk-test-0123456789abcdef"
 SCHEMA: dict[str, Any] = {"type": "object", "properties": {"answer": {"type": "string"}}}
 MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Hi"}]
-
-
-@pytest.fixture
-def llm() -> Iterator[FakeLLM]:
-    with fake_llm_server() as server:
-        yield server
 
 
 def make_config(server: FakeLLM, tmp_path: Path, **changes: Any) -> LlmConfig:
