@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from reams import processors
-from reams.api.outputs import load_output
+from reams.api.outputs import load_output, result_of_type
 from reams.bootstrap import Services
 from reams.domain import ids, jobconfig
 from reams.domain.errors import InvalidRequest, NotFound
@@ -81,9 +81,7 @@ def find(services: Services, job_id: str, project_id: str, job_type: str) -> Pro
     """The product job ``job_id``: a batch job id, or a batch item's result id."""
     if job_id.startswith(f"{ids.BATCH_JOB}-"):
         return _from_job(services, job_id, project_id, job_type)
-    result = services.store.get_result(job_id, project_id=project_id)
-    if result.job_type != job_type:
-        raise NotFound(f"{job_type} job", job_id)
+    result = result_of_type(services.store.get_result, job_id, project_id, job_type)
     return _from_result(services, result, project_id)
 
 

@@ -35,11 +35,6 @@ def job_item_pages(store: Store, job_id: str) -> Iterator[list[Item]]:
             return
 
 
-def job_items(store: Store, job_id: str) -> Iterator[Item]:
-    for page in job_item_pages(store, job_id):
-        yield from page
-
-
 @dataclass
 class ResultLoader:
     """Loads result outputs by result id; ``prefetch`` reads a page of result rows at once."""
