@@ -12,10 +12,15 @@ from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
 
-from reams.domain.errors import Conflict, InvalidRequest, NotFound, Unauthorized
-from reams.store.blobs import TooLarge
+from reams.domain.errors import (
+    Conflict,
+    InvalidField,
+    InvalidRequest,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,37 +31,24 @@ class Forbidden(Exception):
 
 NO_RETRY: Final = {"x-should-retry": "false"}
 
-# exception class -> (status code, extra headers). InvalidRequest brings its own status code.
+# exception class -> (status code, extra headers); the first matching class wins, so a subclass
+# is listed before its base.
 ERROR_TABLE: Final[Mapping[type[Exception], tuple[int, Mapping[str, str]]]] = {
     NotFound: (404, {}),
     Conflict: (409, NO_RETRY),
+    InvalidField: (422, {}),
     InvalidRequest: (400, {}),
     Unauthorized: (401, {"www-authenticate": "Bearer"}),
     Forbidden: (403, {}),
     TooLarge: (413, {}),
-    # The database refused a value (PostgreSQL rejects NUL characters in text, for one).
-    DataError: (400, {}),
 }
-
-
-def _detail(request: Request, exc: Exception) -> str:
-    if isinstance(exc, TooLarge):
-        limit = request.app.state.services.settings.max_upload_bytes
-        return f"upload is larger than the limit of {limit} bytes"
-    if isinstance(exc, DataError):
-        return "a value in the request cannot be stored (for example it contains a NUL character)"
-    return str(exc)
-
-
-def _status(exc: Exception, default: int) -> int:
-    return exc.status_code if isinstance(exc, InvalidRequest) else default
 
 
 async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     """Answer an error listed in ERROR_TABLE."""
     status, headers = next(v for k, v in ERROR_TABLE.items() if isinstance(exc, k))
     return JSONResponse(
-        {"detail": _detail(request, exc)}, status_code=_status(exc, status), headers=dict(headers)
+        {"detail": str(exc)}, status_code=status, headers=dict(headers)
     )
 
 

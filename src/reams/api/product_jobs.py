@@ -18,7 +18,7 @@ from reams import processors
 from reams.api.outputs import load_output, result_of_type
 from reams.bootstrap import Services
 from reams.domain import ids, jobconfig
-from reams.domain.errors import InvalidRequest, NotFound
+from reams.domain.errors import InvalidField, NotFound
 from reams.domain.records import Item, Job, Result
 from reams.domain.states import ItemStatus, JobStatus
 
@@ -45,12 +45,11 @@ def configuration_of(
 ) -> dict[str, Any]:
     """The inline configuration of a create request (saved configurations are not supported)."""
     if configuration_id:
-        raise InvalidRequest(
+        raise InvalidField(
             "saved configurations (configuration_id) are not supported: pass configuration",
-            status_code=422,
         )
     if configuration is None:
-        raise InvalidRequest(f"configuration (with {needs}) is required", status_code=422)
+        raise InvalidField(f"configuration (with {needs}) is required")
     return dict(configuration)
 
 
@@ -59,10 +58,9 @@ def create(
 ) -> Job:
     """Validate, then create and submit a one-item batch job over ``file_input``."""
     if not isinstance(file_input, str) or not file_input.startswith(f"{ids.DIRECTORY_FILE}-"):
-        raise InvalidRequest(
+        raise InvalidField(
             "file_input must be a directory file id (dfl-...): upload the document with "
             "POST /api/v1/beta/directories/{directory_id}/files first",
-            status_code=422,
         )
     settings = jobconfig.resolve(job_config)
     processors.check(settings.job_type.value, settings.parameters)

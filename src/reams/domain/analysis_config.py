@@ -12,7 +12,7 @@ takes the fields of LlamaCloud's ``ExtractConfiguration`` (``extraction_target``
 ``tier`` ...) plus ``engine``. ``data_schema`` may also sit inside ``extract_config``.
 
 Both normalise to a plain ``parameters`` dict that is hashed for dedup and handed to the
-processor; everything here raises :class:`InvalidRequest` (422) with a message naming the key.
+processor; everything here raises :class:`InvalidField` (an API 422) with a message naming the key.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.domain.hashing import RECORD_FIELDS
 
 ENGINES: Final = ("auto", "offline", "llm")
@@ -56,8 +56,8 @@ EXTRACT_CONFIG_KEYS: Final = frozenset(
 EXTRACT_NO_EFFECT: Final = frozenset({"version", "parse_tier", "parse_config_id"})
 
 
-def _fail(message: str) -> InvalidRequest:
-    return InvalidRequest(message, status_code=422)
+def _fail(message: str) -> InvalidField:
+    return InvalidField(message)
 
 
 def _unknown(keys: Sequence[str], allowed: frozenset[str], where: str) -> None:

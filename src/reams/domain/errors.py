@@ -48,11 +48,20 @@ class Conflict(ReamsError):
 
 
 class InvalidRequest(ReamsError):
-    """The request is well-formed JSON but asks for something impossible (answered 400/422)."""
+    """The request cannot be served as it stands: a malformed token, a bad query (API: 400)."""
 
-    def __init__(self, message: str, *, status_code: int = 400) -> None:
-        super().__init__(message)
-        self.status_code = status_code
+
+class InvalidField(InvalidRequest):
+    """A field of the request has a value reams cannot accept: a job config, a schema, a name
+    (API: 422). The message names the field."""
+
+
+class TooLarge(ReamsError):
+    """A stream exceeded the size allowed for it (API: 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"upload is larger than the limit of {limit} bytes")
+        self.limit = limit
 
 
 class Unauthorized(ReamsError):

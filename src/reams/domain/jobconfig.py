@@ -16,7 +16,7 @@ from reams.domain.analysis_config import (
     extract_parameters,
     invalidate_cache,
 )
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.domain.hashing import config_hash, parameters_hash
 from reams.domain.states import JobType
 
@@ -46,17 +46,13 @@ def infer_job_type(job_config: Mapping[str, Any]) -> JobType:
 def _parse_parameters(job_config: Mapping[str, Any]) -> dict[str, Any]:
     name = job_config.get("job_name")
     if name is not None and name != "parse_raw_file_job":
-        raise InvalidRequest(
-            f"job_config.job_name must be 'parse_raw_file_job', got {name!r}", status_code=422
-        )
+        raise InvalidField(f"job_config.job_name must be 'parse_raw_file_job', got {name!r}")
     params = job_config.get("parameters") or {}
     if not isinstance(params, Mapping):
-        raise InvalidRequest("job_config.parameters must be an object", status_code=422)
+        raise InvalidField("job_config.parameters must be an object")
     kind = params.get("type", "parse")
     if kind not in (None, "parse"):
-        raise InvalidRequest(
-            f"job_config.parameters.type must be 'parse', got {kind!r}", status_code=422
-        )
+        raise InvalidField(f"job_config.parameters.type must be 'parse', got {kind!r}")
     return dict(params)
 
 
@@ -65,9 +61,7 @@ def _positive(params: Mapping[str, Any], key: str) -> float | None:
     if value is None:
         return None
     if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise InvalidRequest(
-            f"job_config.parameters.{key} must be a positive number", status_code=422
-        )
+        raise InvalidField(f"job_config.parameters.{key} must be a positive number")
     return float(value)
 
 
@@ -78,7 +72,7 @@ def resolve(job_config: Mapping[str, Any]) -> JobSettings:
     they understand (the JSON Schema of an extract job) through ``reams.processors.check``.
     """
     if not isinstance(job_config, Mapping):
-        raise InvalidRequest("job_config must be an object", status_code=422)
+        raise InvalidField("job_config must be an object")
     job_type = infer_job_type(job_config)
     if job_type is not JobType.PARSE:
         analysis = (

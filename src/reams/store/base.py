@@ -10,8 +10,9 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Row
+from sqlalchemy.exc import DataError
 
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField, InvalidRequest
 from reams.store.db import aware
 
 R = TypeVar("R")
@@ -38,13 +39,28 @@ class StoreBase:
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with _refused_values(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(reams_read_only=True) as conn:
+        with (
+            _refused_values(),
+            self.engine.connect().execution_options(reams_read_only=True) as conn,
+        ):
             yield conn
+
+
+@contextmanager
+def _refused_values() -> Iterator[None]:
+    """A value the database refuses (PostgreSQL rejects NUL characters in text, for one) is
+    the caller's mistake: a domain error naming it, never a driver exception upstairs."""
+    try:
+        yield
+    except DataError:
+        raise InvalidField(
+            "a value in the request cannot be stored (for example it contains a NUL character)"
+        ) from None
 
 
 def to_record(cls: type[R], row: Row[Any] | Any, **extra: Any) -> R:

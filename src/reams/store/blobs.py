@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from reams.domain.errors import TooLarge
+
 CHUNK = 1024 * 1024
 
 
@@ -29,10 +31,6 @@ class BlobStore(Protocol):
     def path(self, sha256: str) -> Path: ...
 
     def uri(self, sha256: str) -> str: ...
-
-
-class TooLarge(Exception):
-    """A stream exceeded the size allowed for it."""
 
 
 class LocalBlobStore:
@@ -73,7 +71,7 @@ class LocalBlobStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise TooLarge(size)
+                        raise TooLarge(max_bytes)
                     hasher.update(chunk)
                     out.write(chunk)
             digest = hasher.hexdigest()

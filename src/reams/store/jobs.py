@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import String, bindparam, cast, func, insert, literal, select, update
 
 from reams.domain import ids
-from reams.domain.errors import InvalidRequest, NotFound
+from reams.domain.errors import InvalidField, NotFound
 from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Counts, Item, Job, Result
 from reams.domain.states import ItemStatus, JobStatus
@@ -102,9 +102,7 @@ class JobStore(CatalogStore):
         """The live directory files a job covers (checked to exist), as a query."""
         d = t.directory_files.c
         if directory_id is None and not item_ids:
-            raise InvalidRequest(
-                "give directory_id or item_ids (neither was given)", status_code=422
-            )
+            raise InvalidField("give directory_id or item_ids (neither was given)")
         where = [d.project_id == project_id, d.deleted_at.is_(None), d.file_id.is_not(None)]
         if directory_id is not None:
             self.get_directory(directory_id, project_id=project_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField, InvalidRequest
 from reams.domain.hashing import parameters_hash
 from reams.domain.jobconfig import infer_job_type, resolve
 from reams.domain.states import JobType
@@ -46,7 +46,7 @@ def test_job_type_from_shape() -> None:
 def test_bad_configs_are_rejected_with_422(config: dict[str, object]) -> None:
     with pytest.raises(InvalidRequest) as info:
         resolve(config)
-    assert info.value.status_code == 422
+    assert isinstance(info.value, InvalidField)
     assert str(info.value)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reams import processors
-from reams.domain.errors import InvalidRequest, ProcessorError
+from reams.domain.errors import InvalidField, InvalidRequest, ProcessorError
 from reams.domain.jobconfig import resolve
 from reams.processors.analysis import choose_engine
 
@@ -96,4 +96,4 @@ def test_bad_schema_is_refused_before_anything_runs() -> None:
     settings = resolve(bad)
     with pytest.raises(InvalidRequest) as info:
         processors.check("extract", settings.parameters)
-    assert info.value.status_code == 422 and "properties.x" in str(info.value)
+    assert isinstance(info.value, InvalidField) and "properties.x" in str(info.value)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
 from reams.api.present import directory_model
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.wire import files as wf
 from reams.wire.common import CursorPage
 
@@ -21,9 +21,9 @@ UPDATABLE = ("name", "description")
 def _reject_sources(body: wf.DirectoryCreate) -> None:
     # Directories here hold manual uploads only; pretending to sync would lose data silently.
     if body.data_source_id is not None:
-        raise InvalidRequest("data sources are not supported", status_code=422)
+        raise InvalidField("data sources are not supported")
     if (body.model_extra or {}).get("connector_subscription_id") is not None:
-        raise InvalidRequest("connector subscriptions are not supported", status_code=422)
+        raise InvalidField("connector subscriptions are not supported")
 
 
 @router.post("", response_model=wf.Directory, summary="Create a directory")
@@ -70,7 +70,7 @@ def update_directory(
 ) -> wf.Directory:
     changes: dict[str, Any] = {k: getattr(body, k) for k in UPDATABLE if k in body.model_fields_set}
     if "name" in changes and changes["name"] is None:
-        raise InvalidRequest("name cannot be null", status_code=422)
+        raise InvalidField("name cannot be null")
     rec = services.store.update_directory(directory_id, project_id=project_id, changes=changes)
     return directory_model(rec)
 

@@ -17,7 +17,7 @@ from reams.api.deps import CursorDep, LinksDep, ProjectId, ServicesDep
 from reams.api.present import directory_file_model
 from reams.api.signing import DownloadLinks
 from reams.api.uploads import store_upload
-from reams.domain.errors import Conflict, InvalidRequest
+from reams.domain.errors import Conflict, InvalidField
 from reams.domain.records import DirectoryFile
 from reams.wire import files as wf
 from reams.wire.common import CursorPage
@@ -45,7 +45,7 @@ def _parse_metadata(raw: str | None) -> dict[str, Any] | None:
         return _metadata.validate_python(json.loads(raw))
     except (ValueError, ValidationError) as exc:
         detail = "metadata must be a JSON object of strings, numbers, booleans, nulls, string lists"
-        raise InvalidRequest(f"{detail}: {exc}", status_code=422) from None
+        raise InvalidField(f"{detail}: {exc}") from None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -168,11 +168,11 @@ def _update_changes(body: wf.DirectoryFileUpdate) -> dict[str, Any]:
     }
     for key in ("display_name", "unique_id"):
         if key in changes and changes[key] is None:
-            raise InvalidRequest(f"{key} cannot be null", status_code=422)
+            raise InvalidField(f"{key} cannot be null")
     # 2.4.1 sends the move target as `directory_id`, 2.19 as `target_directory_id`.
     targets = {t for t in (body.directory_id, body.target_directory_id) if t is not None}
     if len(targets) > 1:
-        raise InvalidRequest("directory_id and target_directory_id disagree", status_code=422)
+        raise InvalidField("directory_id and target_directory_id disagree")
     if targets:
         changes["directory_id"] = targets.pop()
     return changes

@@ -18,7 +18,7 @@ from reams import processors
 from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
 from reams.domain.analysis_config import extract_parameters
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.wire import analysis as wa
 
 router = APIRouter(prefix="/api/v2/extract", tags=["extract results"])
@@ -47,9 +47,8 @@ def _metadata(out: dict[str, Any]) -> dict[str, Any]:
 def _check_expand(expand: list[str]) -> None:
     unknown = sorted(set(expand) - set(EXPANDS))
     if unknown:
-        raise InvalidRequest(
+        raise InvalidField(
             f"unsupported expand value(s) {', '.join(unknown)}; allowed: {', '.join(EXPANDS)}",
-            status_code=422,
         )
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 
 from reams.api.deps import ProjectId, ServicesDep
 from reams.api.outputs import load_output, result_of_type
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.domain.records import Result
 from reams.wire.parse import Pages, ParseJobInfo, ParseResult
 
@@ -100,9 +100,8 @@ VIEWS: Final[dict[str, Callable[[Result, Output], Any]]] = {
 def _check_expand(expand: list[str]) -> None:
     unknown = sorted(set(expand) - VIEWS.keys())
     if unknown:
-        raise InvalidRequest(
+        raise InvalidField(
             f"unsupported expand value(s) {', '.join(unknown)}; allowed: {', '.join(VIEWS)}",
-            status_code=422,
         )
 
 

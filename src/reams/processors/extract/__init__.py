@@ -13,20 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reams.domain.errors import InvalidRequest
+from reams.domain.errors import InvalidField
 from reams.processors.analysis import choose_engine, document_summary, parse_for_analysis
 
 __all__ = ["check_parameters", "extract"]
 
 
 def check_parameters(parameters: Mapping[str, Any]) -> None:
-    """Raise InvalidRequest (422) when the job's ``data_schema`` is not usable."""
+    """Raise InvalidField when the job's ``data_schema`` is not usable."""
     from reams.processors.extract.schema import check_schema
 
     try:
         check_schema(parameters["data_schema"])
     except ValueError as exc:
-        raise InvalidRequest(f"job_config.data_schema: {exc}", status_code=422) from None
+        raise InvalidField(f"job_config.data_schema: {exc}") from None
 
 
 def _conform_all(value: Any, schema: Mapping[str, Any], target: str) -> Any:
