@@ -13,9 +13,7 @@ import pytest
 import reams.processors
 
 MODULES = sorted(
-    info.name
-    for info in pkgutil.walk_packages(reams.processors.__path__, "reams.processors.")
-    if not info.name.startswith("reams.processors.parse.")
+    info.name for info in pkgutil.walk_packages(reams.processors.__path__, "reams.processors.")
 )
 
 
@@ -35,6 +33,18 @@ def test_every_analysis_module_imports_first() -> None:
     assert done.stdout.strip() == "", f"modules that fail to import first:\n{done.stdout}"
 
 
-@pytest.mark.parametrize("name", ["reams.processors.llm", "reams.processors.classify"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reams.processors.llm",
+        "reams.processors.classify",
+        "reams.processors.parse.pdf.reader",
+        "reams.processors.parse.ocr.engine",
+        "reams.processors.parse.office.docx",
+        "reams.processors.parse.web.html",
+        "reams.processors.parse.mail.eml",
+        "reams.processors.parse.epub.reader",
+    ],
+)
 def test_packages_are_listed(name: str) -> None:
     assert name in MODULES

@@ -12,7 +12,7 @@ import pytest
 from docgen import make_docx
 from reams.domain.errors import ProcessorError
 from reams.processors import run
-from reams.processors.parse import docx as docx_reader
+from reams.processors.parse.office import docx as docx_reader
 
 PARAGRAPHS = [
     "# Attendees",

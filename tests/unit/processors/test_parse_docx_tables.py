@@ -11,7 +11,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 
-from reams.processors.parse.docx import read_docx
+from reams.processors.parse.office.docx import read_docx
 
 _NAMESPACES = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '

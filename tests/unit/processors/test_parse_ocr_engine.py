@@ -14,7 +14,7 @@ from ocr_fixtures import WORDS, image_bytes, normalised, scanned_pdf, text_image
 
 from reams.domain.errors import ProcessorError
 from reams.processors import run
-from reams.processors.parse.ocr import find_engine
+from reams.processors.parse.ocr.engine import find_engine
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (rapidocr) is not installed")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reams.processors.parse.ocr_layout import layout_boxes
-from reams.processors.parse.ocr_lines import TextBox, group_lines
-from reams.processors.parse.ocr_tesseract import parse_tsv
+from reams.processors.parse.ocr.layout import layout_boxes
+from reams.processors.parse.ocr.lines import TextBox, group_lines
+from reams.processors.parse.ocr.tesseract import parse_tsv
 
 LINE = 30.0  # pixels: body text height
 STEP = 40.0  # pixels: line pitch within a paragraph

@@ -18,8 +18,8 @@ from office_fixtures import (
 
 from reams.domain.errors import ProcessorError
 from reams.processors import run
-from reams.processors.parse import sheets
-from reams.processors.parse.sheets import format_number, split_regions
+from reams.processors.parse.office import sheets
+from reams.processors.parse.office.sheets import format_number, split_regions
 
 
 def _parse(data: bytes, name: str, **parameters: object) -> dict[str, object]:

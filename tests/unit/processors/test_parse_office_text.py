@@ -12,7 +12,7 @@ from office_fixtures import OLE_MAGIC, make_odf
 
 from reams.domain.errors import ProcessorError
 from reams.processors import run
-from reams.processors.parse.docx import read_docx
+from reams.processors.parse.office.docx import read_docx
 
 _LIST_STYLE = (
     '<text:list-style style:name="L1"><text:list-level-style-number text:level="1" '

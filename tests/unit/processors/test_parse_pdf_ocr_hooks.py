@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docgen import PDF_PAGE_HEIGHT, PDF_PAGE_WIDTH, make_pdf
 from docgen_pdf import make_scanned_pdf
-from reams.processors.parse.pdf import PdfSource
+from reams.processors.parse.pdf.reader import PdfSource
 
 
 def test_only_a_page_showing_an_image_without_text_needs_ocr(tmp_path: Path) -> None:

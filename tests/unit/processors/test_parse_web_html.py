@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reams.processors import run
-from reams.processors.parse.html_links import link_target, unwrap_redirect
+from reams.processors.parse.web.links import link_target, unwrap_redirect
 
 
 def _markdown(body: str, **parameters: object) -> str:

@@ -18,7 +18,7 @@ from reams.processors.parse.options import ParseOptions
 logger = logging.getLogger(__name__)
 
 # Said of pages that came out empty: blank pages, and pages OCR found no text on or did not read
-# (those also get a warning from ocr_pages saying why).
+# (those also get a warning from ocr.pages saying why).
 NO_TEXT_LAYER = "no text found"
 
 

@@ -14,21 +14,21 @@ from reams.domain.errors import ProcessorError
 from reams.processors.parse.assemble import assemble, extract_page
 from reams.processors.parse.csv import read_delimited
 from reams.processors.parse.detect import detect_type, unsupported_message
-from reams.processors.parse.eml import read_eml
-from reams.processors.parse.epub import LABEL as EPUB_LABEL
-from reams.processors.parse.epub import open_epub
+from reams.processors.parse.epub.reader import LABEL as EPUB_LABEL
+from reams.processors.parse.epub.reader import open_epub
 from reams.processors.parse.guards import cap_pages, check_document
-from reams.processors.parse.html import read_html
-from reams.processors.parse.image import IMAGE_TYPES, open_image
 from reams.processors.parse.jsondoc import read_json
+from reams.processors.parse.mail.eml import read_eml
+from reams.processors.parse.mail.msg import read_msg
 from reams.processors.parse.model import PageSource, ParsedDocument
-from reams.processors.parse.msg import read_msg
-from reams.processors.parse.ocr_pages import with_ocr
-from reams.processors.parse.office_openers import OFFICE_LABELS, OFFICE_OPENERS
+from reams.processors.parse.ocr.image import IMAGE_TYPES, open_image
+from reams.processors.parse.ocr.pages import with_ocr
+from reams.processors.parse.office.openers import OFFICE_LABELS, OFFICE_OPENERS
 from reams.processors.parse.options import ParseOptions
-from reams.processors.parse.pdf import PdfSource
+from reams.processors.parse.pdf.reader import PdfSource
 from reams.processors.parse.text import read_markdown, read_text
-from reams.processors.parse.xmldoc import read_xml
+from reams.processors.parse.web.html import read_html
+from reams.processors.parse.web.xmldoc import read_xml
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ These are constants, not parse options: they protect the worker, they do not sha
   :data:`MAX_UNPACKED_BYTES` in total, or a member that is both large and compressed more than
   :data:`MAX_RATIO` to one (a decompression bomb), is refused as ``too_large`` before any reader
   inflates it. Python's zipfile never inflates a member past its declared size, so checking the
-  declared sizes is enough. Images have their own pixel limit (:mod:`image`).
+  declared sizes is enough. Images have their own pixel limit (:mod:`ocr.image`).
 - A PDF that is only a wrapper around an encrypted payload (Microsoft IRM and other PDF 2.0
   "unencrypted wrapper documents") is refused as ``encrypted_document``: its visible page only
   says that another reader is needed, and parsing that page would pass for success.

@@ -1,0 +1,1 @@
+"""EPUB e-books: the package (OPF spine) and its chapters as pages."""

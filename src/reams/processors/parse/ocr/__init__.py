@@ -1,0 +1,1 @@
+"""OCR: engines, the layout of recognised text, and the pages (scans, images) that need it."""

@@ -1,0 +1,149 @@
+"""The rapidocr engine (PP-OCRv4 on ONNX Runtime), tuned for document pages.
+
+rapidocr's own pipeline detects and recognises text at one resolution. Here text is *detected* on
+the page scaled to :data:`DETECT_SIDE` pixels and *recognised* from crops of the full-resolution
+page. On the invoice corpus that reads 94% of the words instead of 70% (detection at low
+resolution finds whole lines, spaces included; recognition from sharp crops reads small print)
+and costs half the time: detection is the part whose cost grows with the pixels.
+
+ONNX Runtime runs one thread, and lines are recognised one at a time: a worker pool already runs
+a process per core, so more threads only contend, and batching lines pads short ones to the width
+of long ones (measured: 2.5 instead of 3.7 CPU seconds per dense page).
+
+rapidocr straightens each line it reads (its classifier turns upside-down crops, and tall crops
+are read turned), but reports boxes in the image as given. A page scanned sideways or upside down
+would then be read in the wrong order, so the page's orientation is found from the shape of its
+boxes and the classifier's verdicts, and every box is mapped into the upright page before layout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reams.processors.parse.ocr.lines import TextBox
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+DETECT_SIDE = 1200  # pixels: longer side of the image text is detected on
+_MAX_ASPECT = 8.0  # detection sees strips no longer than this; longer ones are padded
+_VERTICAL = 1.5  # height / width of a box read as turned text (rapidocr's own threshold)
+
+Found = tuple[Any, str]  # (4 corner points in page pixels, text)
+
+
+class RapidOcrEngine:
+    """rapidocr with two-resolution reading and page orientation; an :class:`OcrEngine`."""
+
+    name = "rapidocr"
+
+    def __init__(self) -> None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
+
+    def recognise(self, image: Image) -> list[TextBox]:
+        import numpy as np
+
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])  # BGR, as the models expect
+        boxes = self._detect(pixels)
+        if not boxes:
+            return []
+        crops = self._ocr.get_crop_img_list(pixels, boxes)
+        flipped = self._upside_down(crops)
+        found = self._recognise(boxes, crops, flipped=flipped)
+        turn = _turn([points for points, _ in found], flipped=flipped)
+        return [_upright(points, text, turn=turn, size=rgb.size) for points, text in found]
+
+    def _upside_down(self, crops: list[Any]) -> bool:
+        """Whether most of the page's text is upside down, by the classifier's weighted vote.
+
+        Decided for the whole page: on a turned scan the classifier is sure of short words but
+        often unsure of long lines, which it would then leave upside down.
+        """
+        _, verdicts, _ = self._ocr.text_cls(crops)
+        vote = 0.0
+        for crop, (label, score) in zip(crops, verdicts, strict=True):
+            weight = float(score) * crop.shape[1]
+            vote += weight if "180" in str(label) else -weight
+        return vote > 0
+
+    def _recognise(self, boxes: list[Any], crops: list[Any], *, flipped: bool) -> list[Found]:
+        import cv2
+
+        if flipped:
+            crops = [cv2.rotate(crop, cv2.ROTATE_180) for crop in crops]
+        results, _ = self._ocr.text_rec(crops, False)
+        found: list[Found] = []
+        for points, result in zip(boxes, results, strict=True):
+            text = " ".join(str(result[0]).split())
+            if text and float(result[1]) >= self._ocr.text_score:
+                found.append((points, text))
+        return found
+
+    def _detect(self, pixels: Any) -> list[Any]:
+        """Text boxes found on the page scaled down to DETECT_SIDE, in full-page pixels."""
+        import cv2
+        import numpy as np
+
+        height, width = pixels.shape[:2]
+        ratio = min(1.0, DETECT_SIDE / max(height, width))
+        small = pixels
+        if ratio < 1.0:
+            size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+            small = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+        boxes, _ = self._ocr.text_det(_pad_strip(small))
+        if boxes is None or len(boxes) == 0:
+            return []
+        return [np.asarray(box, dtype=np.float32) / ratio for box in boxes]
+
+
+def _pad_strip(pixels: Any) -> Any:
+    """A long thin image padded with white, as the detector upscales its short side to 736 px."""
+    import cv2
+
+    height, width = pixels.shape[:2]
+    if width > _MAX_ASPECT * height:
+        bottom, right = int(width / _MAX_ASPECT) - height, 0
+    elif height > _MAX_ASPECT * width:
+        bottom, right = 0, int(height / _MAX_ASPECT) - width
+    else:
+        return pixels
+    white = (255, 255, 255)
+    return cv2.copyMakeBorder(pixels, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
+
+
+def _turn(boxes: list[Any], *, flipped: bool) -> int:
+    """How far the page's text is turned clockwise: 0, 90, 180 or 270 degrees."""
+    if _mostly_vertical(boxes):
+        # A tall crop is read after a quarter turn anticlockwise; upright then means the
+        # page's text runs top to bottom (turned clockwise).
+        return 270 if flipped else 90
+    return 180 if flipped else 0
+
+
+def _mostly_vertical(boxes: list[Any]) -> bool:
+    # Weighted by size, and only over boxes well longer than tall in one direction or the
+    # other: a lone digit is tall in any orientation.
+    tall = wide = 0.0
+    for points in boxes:
+        width = points[:, 0].max() - points[:, 0].min()
+        height = points[:, 1].max() - points[:, 1].min()
+        if height >= _VERTICAL * max(width, 1.0):
+            tall += height
+        elif width >= _VERTICAL * max(height, 1.0):
+            wide += width
+    return tall > wide
+
+
+def _upright(points: Any, text: str, *, turn: int, size: tuple[int, int]) -> TextBox:
+    width, height = size
+    xs, ys = points[:, 0], points[:, 1]
+    if turn == 90:
+        xs, ys = ys, width - xs
+    elif turn == 180:
+        xs, ys = width - xs, height - ys
+    elif turn == 270:
+        xs, ys = height - ys, xs
+    return TextBox(text, float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))

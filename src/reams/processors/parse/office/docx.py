@@ -1,0 +1,375 @@
+"""DOCX files via python-docx: headings, paragraphs, lists and tables in body order.
+
+The body XML is walked directly so tables and paragraphs interleave as in the document. DOCX has
+no reliable page boundaries (pages exist only once Word lays the text out), so the whole document
+is one page; explicit page breaks are not treated as page boundaries.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+from reams.processors.parse.blocks import Block, heading, list_item, paragraph
+from reams.processors.parse.model import Metadata, StaticSource
+from reams.processors.parse.office.common import office_page
+from reams.processors.parse.office.docx_parts import (
+    CHART,
+    chart_blocks,
+    furniture_blocks,
+    note_blocks,
+    note_reference,
+)
+from reams.processors.parse.office.docx_styles import Numbering, StyleInfo, W, read_styles
+from reams.processors.parse.tables import render_table
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+# Macro-enabled documents and templates have the same body; python-docx only registers .docx.
+_EXTRA_MAIN_CONTENT_TYPES = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+_TEXTBOX = f"{W}txbxContent"
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modified")
+
+
+def read_docx(
+    data: bytes, *, tables_as_html: bool, headers: bool = True, footers: bool = True
+) -> StaticSource:
+    """The body as one page, with page headers first and footers and notes last (when asked)."""
+    _reject_ole(data)
+    _check_archive(data)
+    document = _open(data)
+
+    walker = _BodyWalker(document, tables_as_html=tables_as_html)
+    body = walker.walk(document.element.body)  # first, so headers do not advance list numbers
+    if not any(block.text.strip() for block in body):
+        raise ProcessorError("empty_document", "The Word document contains no text.")
+    blocks = [
+        *(furniture_blocks(document, walker.walk, kind="header") if headers else []),
+        *body,
+        *note_blocks(document, paragraph_text),
+        *(furniture_blocks(document, walker.walk, kind="footer") if footers else []),
+    ]
+    width, height = _page_size(document)
+    page = office_page(blocks, width=width, height=height)
+    return StaticSource([page], metadata=_metadata(document))
+
+
+def _reject_ole(data: bytes) -> None:
+    """Encrypted OOXML is stored in an OLE container; so is a legacy .doc given a .docx name."""
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            raise ProcessorError(
+                "encrypted_document",
+                "The Word document is password-protected; "
+                "reams cannot open it without the password.",
+            )
+        raise ProcessorError(
+            "unsupported_format",
+            "The file is a legacy Word (.doc) document named .docx; "
+            "DOC files are not supported yet.",
+        )
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse zip bombs and Strict Open XML, which python-docx cannot read, before parsing."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > _MAX_UNCOMPRESSED_BYTES:
+            raise ProcessorError(
+                "too_large",
+                "The Word document unpacks to more than 512 MB; reams will not open it.",
+            )
+        with archive.open("word/document.xml") as body:
+            head = body.read(4096)
+    if _STRICT_NAMESPACE in head:
+        raise ProcessorError(
+            "unsupported_format", "Word documents saved as Strict Open XML are not supported yet."
+        )
+
+
+def _open(data: bytes) -> Any:
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in _EXTRA_MAIN_CONTENT_TYPES:
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    return Package.open(io.BytesIO(data)).main_document_part.document
+
+
+def _page_size(document: Any) -> tuple[float | None, float | None]:
+    sections = document.sections
+    if len(sections) == 0:
+        return None, None
+    section = sections[0]
+    width, height = section.page_width, section.page_height
+    return (
+        float(width.pt) if width is not None else None,
+        float(height.pt) if height is not None else None,
+    )
+
+
+def _metadata(document: Any) -> Metadata:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    # Asking python-docx for missing core properties would invent defaults ("Word Document").
+    try:
+        part = document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return {}
+    properties = part.core_properties
+    metadata: Metadata = {}
+    for name in _CORE_PROPERTIES:
+        value = getattr(properties, name, None)
+        if value:
+            metadata[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return metadata
+
+
+class _BodyWalker:
+    """Turns body children into blocks, gathering consecutive list items into one list block."""
+
+    def __init__(self, document: Any, *, tables_as_html: bool) -> None:
+        part = self._part = document.part
+        self._styles = read_styles(_styles_element(part))
+        self._numbering = Numbering(_numbering_element(part))
+        self._tables_as_html = tables_as_html
+        self._blocks: list[Block] = []
+        self._list_md: list[str] = []
+        self._list_text: list[str] = []
+        self._open_levels: list[int] = []
+
+    def walk(self, container: Any) -> list[Block]:
+        """The blocks of ``container``; the walker may walk several parts in turn."""
+        self._blocks = []
+        self._walk(container)
+        self._end_list()
+        return self._blocks
+
+    def _walk(self, container: Any) -> None:
+        for child in container.iterchildren():
+            tag = child.tag
+            if tag == f"{W}p":
+                self._paragraph(child)
+            elif tag == f"{W}tbl":
+                self._end_list()
+                self._table(child)
+            elif tag == f"{W}sdt":
+                content = child.find(f"{W}sdtContent")
+                if content is not None:
+                    self._walk(content)
+            elif tag == f"{W}customXml":
+                self._walk(child)
+
+    def _paragraph(self, element: Any) -> None:
+        text = paragraph_text(element).strip()
+        if text:
+            self._paragraph_text(element, text)
+        for anchored in _anchored(element):
+            self._end_list()
+            if anchored.tag == _TEXTBOX:
+                self._walk(anchored)
+            else:
+                self._blocks.extend(
+                    chart_blocks(self._part, anchored, as_html=self._tables_as_html)
+                )
+
+    def _paragraph_text(self, element: Any, text: str) -> None:
+        style = self._styles.get(_val(element, f"{W}pPr/{W}pStyle") or "", StyleInfo())
+        marker_and_depth = self._list_marker(element, style)
+        if marker_and_depth is not None:
+            marker, level = marker_and_depth
+            depth = self._depth(level)
+            self._list_md.append(list_item(marker, text, depth=depth))
+            self._list_text.append(f"{'    ' * depth}{marker} {text}")
+            return
+        self._end_list()
+        if style.heading_level is not None:
+            self._blocks.append(heading(style.heading_level, " ".join(text.split())))
+        else:
+            self._blocks.append(paragraph(text))
+
+    def _list_marker(self, element: Any, style: StyleInfo) -> tuple[str, int] | None:
+        num_id = _val(element, f"{W}pPr/{W}numPr/{W}numId") or style.num_id
+        level_value = _val(element, f"{W}pPr/{W}numPr/{W}ilvl") or "0"
+        level = int(level_value) if level_value.isdigit() else 0
+        # numId 0 is Word's way of switching numbering off for one paragraph.
+        if num_id is not None and num_id != "0":
+            return self._numbering.marker(num_id, level), level
+        if style.list_style:
+            return ("1." if style.numbered else "-"), 0
+        return None
+
+    def _depth(self, level: int) -> int:
+        # Word lists may start at any level; Markdown nests one level at a time.
+        while self._open_levels and self._open_levels[-1] > level:
+            self._open_levels.pop()
+        if not self._open_levels or self._open_levels[-1] < level:
+            self._open_levels.append(level)
+        return len(self._open_levels) - 1
+
+    def _end_list(self) -> None:
+        if self._list_md:
+            self._blocks.append(Block("\n".join(self._list_md), "\n".join(self._list_text)))
+            self._list_md, self._list_text, self._open_levels = [], [], []
+
+    def _table(self, element: Any) -> None:
+        if (cell := _single_cell(element)) is not None:
+            # A one-cell table is a frame around its content (a box, or a nested table).
+            self._walk(cell)
+            return
+        table = render_table(_grid_rows(element), as_html=self._tables_as_html)
+        if table is not None:
+            self._blocks.append(table)
+
+
+def paragraph_text(element: Any) -> str:
+    """The visible text of a ``w:p``, including hyperlinks, insertions and content controls."""
+    parts: list[str] = []
+    _collect_runs(element, parts)
+    return "".join(parts)
+
+
+_RUN_CONTAINERS = frozenset(
+    {f"{W}hyperlink", f"{W}ins", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"}
+)
+_T, _BR, _RUN_PROPERTIES = f"{W}t", f"{W}br", f"{W}rPr"
+_NOTE_REFERENCES = frozenset({f"{W}footnoteReference", f"{W}endnoteReference"})
+_RUN_TEXT = {f"{W}tab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-", f"{W}softHyphen": ""}
+
+
+def _collect_runs(container: Any, parts: list[str]) -> None:
+    for child in container.iterchildren():
+        if child.tag == f"{W}r":
+            _run_text(child, parts)
+        elif child.tag == f"{W}sdt" and (box := _checkbox(child)) is not None:
+            parts.append(box)
+        elif child.tag in _RUN_CONTAINERS:
+            _collect_runs(child, parts)
+
+
+def _checkbox(sdt: Any) -> str | None:
+    """``[x]`` or ``[ ]`` for a checkbox content control (its glyph depends on the font)."""
+    checkbox = sdt.find(f"{W}sdtPr/{_W14}checkbox")
+    if checkbox is None:
+        return None
+    checked = checkbox.find(f"{_W14}checked")
+    value = None if checked is None else checked.get(f"{_W14}val")
+    return "[x]" if value in ("1", "true") else "[ ]"
+
+
+def _run_text(run: Any, parts: list[str]) -> None:
+    for child in run.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _RUN_PROPERTIES:
+            continue  # in nearly every run: settled first on long documents
+        elif tag == _BR:
+            # Page and column breaks end a line of text too; only their Markdown meaning differs.
+            parts.append("\n")
+        elif tag in _RUN_TEXT:
+            parts.append(_RUN_TEXT[tag])
+        elif tag in _NOTE_REFERENCES:
+            parts.append(note_reference(child) or "")
+        elif tag == f"{W}ruby":
+            # Keep the base text of ruby (furigana) annotations, not the reading above it.
+            base = child.find(f"{W}rubyBase")
+            if base is not None:
+                _collect_runs(base, parts)
+
+
+def _anchored(paragraph: Any) -> list[Any]:
+    """Text boxes and charts anchored in a paragraph, once each: Word stores a VML fallback copy
+    of every DrawingML text box, and a box inside another box is reached through its parent."""
+    return [box for box in paragraph.iter(_TEXTBOX, CHART) if not _nested(box, paragraph)]
+
+
+def _nested(box: Any, paragraph: Any) -> bool:
+    parent = box.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in (_FALLBACK, _TEXTBOX):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _single_cell(table: Any) -> Any:
+    """The only cell of a one-row, one-column table, else None."""
+    rows = _rows(table)
+    cells = list(rows[0].iterchildren(f"{W}tc")) if len(rows) == 1 else []
+    if len(cells) != 1 or (_val(cells[0], f"{W}tcPr/{W}gridSpan") or "1") != "1":
+        return None
+    return cells[0]
+
+
+def _grid_rows(table: Any) -> list[list[str]]:
+    """The table's rows on its grid, merged cells repeated in every grid cell they cover (the
+    value of a horizontally spanned cell in each column, a vertically merged one in each row)."""
+    rows: list[list[str]] = []
+    for row in _rows(table):
+        above = rows[-1] if rows else []
+        cells = [
+            (above[index] if index < len(above) else "") if text is None else text
+            for index, text in enumerate(_row_cells(row))
+        ]
+        rows.append(cells)
+    return rows
+
+
+def _rows(table: Any) -> list[Any]:
+    """The table's own rows, including rows wrapped in content controls or custom XML."""
+    rows: list[Any] = []
+    for child in table.iterchildren(f"{W}tr", f"{W}sdt", f"{W}customXml"):
+        if child.tag == f"{W}tr":
+            rows.append(child)
+        else:
+            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            rows.extend(_rows(content) if content is not None else [])
+    return rows
+
+
+def _row_cells(row: Any) -> list[str | None]:
+    """A row's cells by grid column; None where a vertical merge continues from the row above."""
+    cells: list[str | None] = []
+    for cell in row.iter(f"{W}tc"):
+        if cell.getparent() is not row and cell.getparent().tag != f"{W}sdtContent":
+            continue  # a cell of a nested table: its text is part of the enclosing cell
+        merge = cell.find(f"{W}tcPr/{W}vMerge")
+        if merge is not None and merge.get(f"{W}val") in (None, "continue"):
+            text: str | None = None
+        else:
+            texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
+            text = " ".join(text for text in texts if text.strip())
+        span = _val(cell, f"{W}tcPr/{W}gridSpan") or "1"
+        cells.extend([text] * (int(span) if span.isdigit() and 0 < int(span) < 64 else 1))
+    return cells
+
+
+def _val(parent: Any, path: str) -> str | None:
+    element = parent.find(path)
+    return None if element is None else element.get(f"{W}val")
+
+
+def _styles_element(part: Any) -> Any:
+    try:
+        return part.styles.element
+    except (KeyError, AttributeError, NotImplementedError):
+        return None
+
+
+def _numbering_element(part: Any) -> Any:
+    try:
+        return part.numbering_part.element
+    except (KeyError, AttributeError, NotImplementedError):
+        return None

@@ -1,0 +1,85 @@
+"""Images on a PDF page: where they sit, for placeholders in the Markdown and for OCR decisions.
+
+Image objects are found among the page objects and inside form XObjects. Small ones (icons,
+bullets, rules drawn as bitmaps) are left out: only an image covering a noticeable share of the
+page becomes a placeholder. The walk is bounded, so a page of vector art costs little.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
+
+_MIN_AREA = 0.02  # of the page: smaller images are decoration
+_MAX_OBJECTS = 5_000
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """An image's box in display coordinates (y grows up the page)."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def area(self) -> float:
+        return (self.right - self.left) * (self.top - self.bottom)
+
+
+def read_pictures(page: Any, *, rotation: int, width: float, height: float) -> list[Picture]:
+    """The images of a pypdfium2 page (the raw FPDF_PAGE handle) worth a placeholder, top down."""
+    import pypdfium2.raw as pdfium_c
+
+    finder = _Finder(pdfium_c)
+    count = min(int(pdfium_c.FPDFPage_CountObjects(page)), _MAX_OBJECTS)
+    finder.walk((pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)), IDENTITY, 0)
+    turn = Turn(rotation % 360, width, height)
+    pictures = []
+    for x0, y0, x1, y1 in finder.boxes:
+        (a, b), (c, d) = turn(x0, y0), turn(x1, y1)
+        picture = Picture(min(a, c), max(a, c), max(b, d), min(b, d))
+        if picture.area >= _MIN_AREA * width * height:
+            pictures.append(picture)
+    return sorted(pictures, key=lambda picture: -picture.top)
+
+
+class _Finder:
+    """Collects the page-space bounds (x0, y0, x1, y1) of image objects."""
+
+    def __init__(self, pdfium_c: Any) -> None:
+        self._c = pdfium_c
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self._seen = 0
+        self._bounds = tuple(ctypes.c_float() for _ in range(4))
+        self._bounds_args = tuple(ctypes.byref(value) for value in self._bounds)
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
+        c = self._c
+        for obj in objects:
+            self._seen += 1
+            if self._seen > _MAX_OBJECTS:
+                return
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_IMAGE:
+                self._image(obj, parent)
+            elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+                count = c.FPDFFormObj_CountObjects(obj)
+                inner = parent
+                if c.FPDFPageObj_GetMatrix(obj, ctypes.byref(self._matrix)):
+                    m = self._matrix
+                    inner = compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+                self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
+
+    def _image(self, obj: Any, parent: Matrix) -> None:
+        if self._c.FPDFPageObj_GetBounds(obj, *self._bounds_args):
+            left, bottom, right, top = (value.value for value in self._bounds)
+            (x0, y0), (x1, y1) = apply(parent, left, bottom), apply(parent, right, top)
+            self.boxes.append((x0, y0, x1, y1))

@@ -1,0 +1,173 @@
+"""Laying out a PDF page: reading order, tables, pictures, then paragraphs, headings and lists.
+
+The page's lines (and its pictures) are first cut into regions in reading order (``order``):
+columns, and the elements that cross them. In each region, tables are found (``tables``) and
+stand in the flow as one element each, pictures stand where they sit on the page, and the other
+lines become paragraphs, headings and list items (``paragraphs``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from reams.processors.parse.blocks import Block
+from reams.processors.parse.items import IMAGE_MARK
+from reams.processors.parse.model import PageContent
+from reams.processors.parse.pdf.images import Picture
+from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
+from reams.processors.parse.pdf.order import Box, reading_order
+from reams.processors.parse.pdf.paragraphs import (
+    PageStyle,
+    column_style,
+    page_style,
+    paragraphs,
+    tighten_lists,
+)
+from reams.processors.parse.pdf.tables import Rules, Table, find_tables
+from reams.processors.parse.tables import render_table
+
+Element = Line | Table | Picture
+_Payload = tuple[int, Piece | Picture]
+
+
+def layout_page(
+    lines: list[Line],
+    *,
+    width: float,
+    height: float,
+    tables_as_html: bool = False,
+    rules: Rules | None = None,
+    pictures: Sequence[Picture] = (),
+) -> PageContent:
+    """Render a page's lines as Markdown blocks, and as plain text with one line per line."""
+    if not lines and not pictures:
+        return PageContent(markdown="", text="", width=width, height=height)
+    style = page_style(lines) if lines else PageStyle(10.0, 12.0, width)
+    across, sideways = _by_direction(lines)
+    regions = [
+        _placed(_with_tables(region, find_tables(region, rules=rules)), placed)
+        for region, placed in _regions(across, pictures, em=style.body_size)
+    ]
+    if sideways:
+        regions.append(list(sideways))  # vertical text (margin notes, spines) comes last
+    texts = [[element for element in region if isinstance(element, Line)] for region in regions]
+    if any(len(text) < len(region) for text, region in zip(texts, regions, strict=True)):
+        # Table cells can outweigh running text; the body size is that of the text.
+        style = page_style([line for text in texts for line in text] or lines) if lines else style
+    flow: list[Element] = []
+    blocks: list[Block] = []
+    for elements, column_lines in zip(regions, texts, strict=True):
+        column = column_style(column_lines, style)
+        blocks.extend(_blocks(elements, column, tables_as_html=tables_as_html))
+        flow.extend(elements)
+    markdown = "\n\n".join(tighten_lists(blocks))
+    text = "\n".join(filter(None, (_plain(element) for element in flow)))
+    return PageContent(markdown=markdown, text=text, width=width, height=height)
+
+
+def _by_direction(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Lines reading across the page, and the few that run vertically (kept apart)."""
+    sideways = [line for line in lines if not line.upright]
+    if not sideways or 2 * len(sideways) > len(lines):
+        return lines, []  # most text turned: there is no other direction to read in
+    return [line for line in lines if line.upright], sideways
+
+
+def _regions(
+    lines: list[Line], pictures: Sequence[Picture], *, em: float
+) -> list[tuple[list[Line], list[Picture]]]:
+    """Lines and pictures by region in reading order; a line split by a column gutter is cut."""
+    boxes: list[Box[_Payload]] = [
+        Box((index, piece), piece.left, piece.right, line.top, line.bottom, len(piece.text))
+        for index, line in enumerate(lines)
+        for piece in line.parts()
+    ]
+    boxes.extend(
+        Box((-1, picture), picture.left, picture.right, picture.top, picture.bottom, 0)
+        for picture in pictures
+    )
+    rtl = 2 * sum(1 for line in lines if line.rtl) > len(lines)
+    regions: list[tuple[list[Line], list[Picture]]] = []
+    for region in reading_order(boxes, em=em, rtl=rtl):
+        cut: list[Line] = []
+        placed: list[Picture] = []
+        for index, run in itertools.groupby(region, key=lambda box: box.payload[0]):
+            parts = [box.payload[1] for box in run]
+            if index < 0:
+                placed.extend(part for part in parts if isinstance(part, Picture))
+                continue
+            pieces = tuple(part for part in parts if isinstance(part, Piece))
+            line = lines[index]
+            # A line whose pieces stayed together (the usual case) stays whole.
+            cut.append(line if len(pieces) == len(line.parts()) else _part_line(line, pieces))
+        regions.append((cut, placed))
+    return regions
+
+
+def _part_line(line: Line, pieces: tuple[Piece, ...]) -> Line:
+    text = " ".join(piece.text for piece in pieces)
+    item = BULLET.match(text) is not None or NUMBERED.match(text) is not None
+    return Line(
+        text,
+        pieces[0].left,
+        pieces[-1].right,
+        line.baseline,
+        line.size,
+        line.bold,
+        item,
+        line.leader,
+        pieces if len(pieces) > 1 else (),
+        line.rtl,
+    )
+
+
+def _with_tables(lines: list[Line], tables: list[Table]) -> list[Element]:
+    """The region's lines with each table standing in for its lines, where its first line was."""
+    owner = {index: table for table in tables for index in table.lines}
+    flow: list[Element] = []
+    for index, line in enumerate(lines):
+        table = owner.get(index)
+        if table is None:
+            flow.append(line)
+        elif table.lines[0] == index:
+            flow.append(table)
+    return flow
+
+
+def _placed(flow: list[Element], pictures: list[Picture]) -> list[Element]:
+    """``flow`` with each picture before the first element that starts below its top."""
+    if not pictures:
+        return flow
+    placed: list[Element] = []
+    waiting = sorted(pictures, key=lambda picture: -picture.top)
+    for element in flow:
+        top = element.top
+        while waiting and waiting[0].top >= top:
+            placed.append(waiting.pop(0))
+        placed.append(element)
+    placed.extend(waiting)
+    return placed
+
+
+def _blocks(flow: list[Element], style: PageStyle, *, tables_as_html: bool) -> list[Block]:
+    blocks: list[Block] = []
+    for is_text, run in itertools.groupby(flow, key=lambda element: isinstance(element, Line)):
+        if is_text:
+            blocks.extend(paragraphs([e for e in run if isinstance(e, Line)], style))
+            continue
+        for element in run:
+            if isinstance(element, Picture):
+                blocks.append(Block(IMAGE_MARK, ""))
+            elif isinstance(element, Table):
+                table = render_table(element.rows, as_html=tables_as_html)
+                blocks.extend([table] if table is not None else [])
+    return blocks
+
+
+def _plain(element: Element) -> str:
+    if isinstance(element, Line):
+        return element.text
+    if isinstance(element, Table):
+        return "\n".join("\t".join(row) for row in element.rows)
+    return ""

@@ -1,0 +1,56 @@
+"""A line of PDF text as layout analysis sees it: text, geometry, style, and its pieces.
+
+Coordinates are in PDF points as the page is displayed (``/Rotate`` applied), ``baseline``
+growing up the page. ``text`` reads lines from PDFium; the layout modules consume them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BULLET = re.compile(r"^[•·▪◦‣●○■□➢►✓\-–*]\s+")
+NUMBERED = re.compile(r"^\(?(\d{1,3})[.)]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a line's text between wide gaps; x coordinates in PDF points."""
+
+    text: str
+    left: float
+    right: float
+
+
+@dataclass(slots=True)
+class Line:
+    """One text line; coordinates in PDF points, ``baseline`` grows up the page."""
+
+    text: str
+    left: float
+    right: float
+    baseline: float
+    size: float
+    bold: bool = False
+    item: bool = False
+    """Starts with a bullet or a number."""
+    leader: bool = False
+    """Ends in dot leaders and a page number, as table-of-contents entries do."""
+    pieces: tuple[Piece, ...] = ()
+    """The line split at wide gaps; empty when it is one piece."""
+    rtl: bool = False
+    """Runs right to left: its first character is its rightmost."""
+    upright: bool = True
+    """Reads across the page as displayed; False for vertical or steeply rotated text."""
+
+    @property
+    def top(self) -> float:
+        return self.baseline + 0.8 * self.size
+
+    @property
+    def bottom(self) -> float:
+        return self.baseline - 0.25 * self.size
+
+    def parts(self) -> tuple[Piece, ...]:
+        """The line's pieces, or the whole line as one piece."""
+        return self.pieces or (Piece(self.text, self.left, self.right),)

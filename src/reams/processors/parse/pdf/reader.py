@@ -1,0 +1,211 @@
+"""PDF files via PDFium (pypdfium2): one page per PDF page, laid out from the text layer.
+
+The document stays open while pages are extracted one at a time, so only the selected pages are
+loaded, and every PDFium object is closed as soon as it is done with. Running headers and footers
+are learned once per document from a sample of pages (``furniture``); the sampled pages' lines
+are kept and reused, so small documents are still read once. This module does not OCR: it marks a
+page whose text layer is missing or unusable with ``needs_ocr`` and offers
+:meth:`PdfSource.page_needs_ocr` and :meth:`PdfSource.render` to the OCR step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from reams.domain.errors import ProcessorError
+from reams.processors.parse.model import Metadata, PageContent
+from reams.processors.parse.pdf.furniture import (
+    Furniture,
+    PageLines,
+    joined,
+    learn,
+    printed_page_number,
+)
+from reams.processors.parse.pdf.images import Picture, read_pictures
+from reams.processors.parse.pdf.layout import layout_page
+from reams.processors.parse.pdf.lines import Line
+from reams.processors.parse.pdf.metadata import load_error, read_metadata
+from reams.processors.parse.pdf.rules import PageRules, read_rules
+from reams.processors.parse.pdf.text import read_lines
+
+_FURNITURE_SAMPLE = 16  # pages looked at to learn running headers and footers
+_MIN_USABLE_CHARS = 10  # visible characters a usable text layer has at least
+_MAX_GARBAGE = 0.5  # share of unmapped glyphs (no Unicode) above which text is unusable
+_BACKGROUND = 0.8  # of the page: an image this large behind usable text is a background
+_MAX_RENDER_PIXELS = 40_000_000  # a bound on a rendered page, whatever the scale asked for
+_GARBAGE = re.compile("[\ufffd\ue000-\uf8ff]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What one read of a page yields: its lines, size, rotation and pictures."""
+
+    lines: list[Line]
+    width: float
+    height: float
+    rotation: int
+    pictures: list[Picture]
+
+
+class PdfSource:
+    """An open PDF whose pages are extracted on demand; a :class:`PageSource`."""
+
+    def __init__(self, data: bytes, *, tables_as_html: bool = False) -> None:
+        import pypdfium2 as pdfium
+
+        try:
+            self._pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise load_error(exc) from None
+        self.page_count: int = len(self._pdf)
+        self.warnings: list[str] = []
+        if self.page_count == 0:
+            self._pdf.close()
+            raise ProcessorError("empty_document", "The PDF has no pages.")
+        self.metadata: Metadata = self._read_metadata()
+        self._tables_as_html = tables_as_html
+        self._read_ahead: dict[int, _Page] = {}
+        self._furniture: Furniture | None = None
+
+    def _read_metadata(self) -> Metadata:
+        # Metadata is a nicety: a damaged info dictionary must not cost the user the text.
+        try:
+            return read_metadata(self._pdf)
+        except Exception:
+            self.warnings.append("the document metadata could not be read")
+            return {}
+
+    def page(self, index: int) -> PageContent:
+        furniture = self._learned_furniture()
+        page = self._read_ahead.pop(index, None) or self._read(index)
+        header, body, footer = furniture.split(PageLines(page.lines, page.height, index))
+        usable = _usable(page.lines)
+        # An image filling a page of usable text is its background (or the scan under an OCR
+        # layer), not a figure.
+        background = _BACKGROUND * page.width * page.height
+        content = layout_page(
+            body,
+            width=page.width,
+            height=page.height,
+            tables_as_html=self._tables_as_html,
+            rules=functools.cache(lambda: self._rules(index)),
+            pictures=[p for p in page.pictures if not usable or p.area < background],
+        )
+        return dataclasses.replace(
+            content,
+            header=joined(header),
+            footer=joined(footer),
+            printed_page_number=printed_page_number(header, footer),
+            needs_ocr=not usable and bool(page.pictures),
+        )
+
+    def page_needs_ocr(self, index: int) -> bool:
+        """Whether page ``index`` (0-based) lacks a usable text layer but shows an image.
+
+        A page with fewer than a handful of visible characters, or whose characters are mostly
+        glyphs without Unicode (a font without a ToUnicode map), has no usable text; it needs OCR
+        when it shows an image (a scan, a photo of text). A blank page needs nothing.
+        """
+        page = self._read_ahead.get(index) or self._read(index)
+        return _needs_ocr(page)
+
+    def render(self, index: int, scale: float = 2.0) -> Any:
+        """Page ``index`` (0-based) as an RGB :class:`PIL.Image.Image`, ``scale`` × 72 dpi.
+
+        The page's ``/Rotate`` is applied; ``scale`` is lowered if the image would exceed
+        40 million pixels, so one huge page cannot exhaust memory.
+        """
+        page = self._pdf[index]
+        try:
+            width, height = page.get_size()
+            # Just under the bound: PDFium rounds the bitmap size up.
+            limit = 0.99 * (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
+            bitmap = page.render(scale=min(scale, limit))
+            try:
+                # PDFium renders BGR here; the conversion to RGB copies the pixels, so the
+                # image outlives the bitmap.
+                return bitmap.to_pil()
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+
+    def raw_text(self, index: int) -> str:
+        page = self._pdf[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return str(textpage.get_text_range()).replace("\r\n", "\n")
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self._read_ahead.clear()
+        self._pdf.close()
+
+    def _read(self, index: int) -> _Page:
+        page = self._pdf[index]
+        try:
+            width, height = (float(size) for size in page.get_size())
+            rotation = int(page.get_rotation())
+            textpage = page.get_textpage()
+            try:
+                lines = read_lines(textpage, rotation=rotation, width=width, height=height)
+            finally:
+                textpage.close()
+            pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
+            return _Page(lines, width, height, rotation, pictures)
+        finally:
+            page.close()
+
+    def _rules(self, index: int) -> PageRules:
+        page = self._pdf[index]
+        try:
+            width, height = page.get_size()
+            rotation = page.get_rotation()
+            return read_rules(page.raw, rotation=rotation, width=width, height=height)
+        finally:
+            page.close()
+
+    def _learned_furniture(self) -> Furniture:
+        """Running headers and footers, learned on first use from pages across the document."""
+        if self._furniture is None:
+            samples: list[PageLines] = []
+            for index in _sample(self.page_count):
+                try:
+                    page = self._read_ahead.get(index) or self._read(index)
+                except Exception:
+                    continue  # a damaged page fails on its own when it is extracted
+                self._read_ahead[index] = page
+                samples.append(PageLines(page.lines, page.height, index))
+            self._furniture = learn(samples)
+        return self._furniture
+
+
+def _sample(page_count: int) -> list[int]:
+    """Up to ``_FURNITURE_SAMPLE`` page indices spread evenly over the document."""
+    if page_count <= _FURNITURE_SAMPLE:
+        return list(range(page_count)) if page_count > 1 else []
+    step = page_count / _FURNITURE_SAMPLE
+    return sorted({int(i * step) for i in range(_FURNITURE_SAMPLE)})
+
+
+def _usable(lines: list[Line]) -> bool:
+    chars = sum(len(line.text) for line in lines)
+    if chars < _MIN_USABLE_CHARS:
+        return False
+    # Glyphs without a Unicode mapping come out as U+FFFD or private-use code points.
+    if not any(_GARBAGE.search(line.text) for line in lines):
+        return True
+    garbage = sum(len(_GARBAGE.findall(line.text)) for line in lines)
+    return garbage <= _MAX_GARBAGE * chars
+
+
+def _needs_ocr(page: _Page) -> bool:
+    return not _usable(page.lines) and bool(page.pictures)

@@ -1,0 +1,143 @@
+"""Ruling lines of a PDF page: the horizontal and vertical strokes tables are drawn with.
+
+They come from the page's path objects (and those inside form XObjects): a thin path is one
+rule, a rectangle gives its four edges (cell borders and shaded cells alike), and a path of many
+segments (a whole grid in one path) is walked segment by segment. Collinear pieces are joined,
+so a rule drawn cell by cell reads as one. Reading rules costs a walk over the page objects, so
+the layout asks for them only when a page has a table candidate.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
+
+_THIN = 2.5  # points: a path thinner than this is a line
+_MIN_LENGTH = 4.0  # points: shorter strokes are glyph parts or tick marks, not rules
+_SIMPLE_SEGMENTS = 5  # a path of at most this many segments is read from its bounds
+_MAX_SEGMENTS = 20_000  # per page: a bound for pages of vector art
+_MAX_DEPTH = 4  # form XObjects nested deeper than this are not searched
+_JOIN = 2.0  # points: collinear pieces closer than this are one rule
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule: ``position`` is the y of a horizontal rule (the x of a vertical one)."""
+
+    position: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageRules:
+    """The page's rules in display coordinates (y grows up the page, as in ``lines``)."""
+
+    horizontal: tuple[Rule, ...] = ()
+    vertical: tuple[Rule, ...] = ()
+
+
+def read_rules(page: Any, *, rotation: int, width: float, height: float) -> PageRules:
+    """The rules of a pypdfium2 page (``page`` is the raw FPDF_PAGE handle)."""
+    import pypdfium2.raw as pdfium_c
+
+    reader = _Reader(pdfium_c)
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    reader.walk((pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)), IDENTITY, 0)
+    turn = Turn(rotation % 360, width, height)
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    for x0, y0, x1, y1 in reader.lines:
+        (a, b), (c, d) = turn(x0, y0), turn(x1, y1)
+        if abs(b - d) <= _THIN and abs(a - c) >= _MIN_LENGTH:
+            horizontal.append(((b + d) / 2, min(a, c), max(a, c)))
+        elif abs(a - c) <= _THIN and abs(b - d) >= _MIN_LENGTH:
+            vertical.append(((a + c) / 2, min(b, d), max(b, d)))
+    return PageRules(_joined(horizontal), _joined(vertical))
+
+
+class _Reader:
+    """Collects straight strokes (x0, y0, x1, y1) in page space from path objects."""
+
+    def __init__(self, pdfium_c: Any) -> None:
+        self._c = pdfium_c
+        self.lines: list[tuple[float, float, float, float]] = []
+        self._segments = 0
+        self._bounds = tuple(ctypes.c_float() for _ in range(4))
+        self._bounds_args = tuple(ctypes.byref(value) for value in self._bounds)
+        self._point = (ctypes.c_float(), ctypes.c_float())
+        self._point_args = tuple(ctypes.byref(value) for value in self._point)
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
+        c = self._c
+        for obj in objects:
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_PATH:
+                self._path(obj, parent)
+            elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+                count = c.FPDFFormObj_CountObjects(obj)
+                inner = compose(self._object_matrix(obj), parent)
+                self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
+
+    def _path(self, obj: Any, parent: Matrix) -> None:
+        segments = int(self._c.FPDFPath_CountSegments(obj))
+        if segments <= _SIMPLE_SEGMENTS:
+            self._box(obj, parent)
+        elif self._segments + segments <= _MAX_SEGMENTS:
+            self._segments += segments
+            self._strokes(obj, compose(self._object_matrix(obj), parent), segments)
+
+    def _box(self, obj: Any, parent: Matrix) -> None:
+        """A simple path by its bounds: one rule if thin, else the four edges of a rectangle."""
+        if not self._c.FPDFPageObj_GetBounds(obj, *self._bounds_args):
+            return
+        left, bottom, right, top = (value.value for value in self._bounds)
+        corners = [apply(parent, x, y) for x, y in ((left, bottom), (right, top))]
+        (x0, y0), (x1, y1) = corners
+        if abs(y1 - y0) <= _THIN or abs(x1 - x0) <= _THIN:
+            middle_y, middle_x = (y0 + y1) / 2, (x0 + x1) / 2
+            thin_y = abs(y1 - y0) <= _THIN
+            self.lines.append(
+                (x0, middle_y, x1, middle_y) if thin_y else (middle_x, y0, middle_x, y1)
+            )
+            return
+        self.lines.extend([(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)])
+
+    def _strokes(self, obj: Any, matrix: Matrix, segments: int) -> None:
+        c = self._c
+        start = previous = None
+        for index in range(segments):
+            segment = c.FPDFPath_GetPathSegment(obj, index)
+            if not c.FPDFPathSegment_GetPoint(segment, *self._point_args):
+                continue
+            point = apply(matrix, self._point[0].value, self._point[1].value)
+            if c.FPDFPathSegment_GetType(segment) == c.FPDF_SEGMENT_LINETO and previous:
+                self.lines.append((*previous, *point))
+            elif c.FPDFPathSegment_GetType(segment) == c.FPDF_SEGMENT_MOVETO:
+                start = point
+            if c.FPDFPathSegment_GetClose(segment) and start is not None:
+                self.lines.append((*point, *start))
+            previous = point
+
+    def _object_matrix(self, obj: Any) -> Matrix:
+        m = self._matrix
+        if not self._c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+            return IDENTITY
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _joined(strokes: list[tuple[float, float, float]]) -> tuple[Rule, ...]:
+    """Join collinear strokes that touch or nearly touch into single rules."""
+    rules: list[Rule] = []
+    for position, start, end in sorted(strokes, key=lambda s: (round(s[0]), s[1])):
+        last = rules[-1] if rules else None
+        if last and abs(last.position - position) <= _THIN and start <= last.end + _JOIN:
+            rules[-1] = Rule(last.position, last.start, max(last.end, end))
+        else:
+            rules.append(Rule(position, start, end))
+    return tuple(rules)

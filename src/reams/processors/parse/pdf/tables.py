@@ -1,0 +1,279 @@
+"""Finding tables on a PDF page from the alignment of its text, and reading their cells.
+
+Lines are grouped into rows by baseline. A run of nearby rows in which several rows have pieces
+separated by wide gaps is a table candidate; its columns are the x ranges between *gutters*, the
+vertical strips that no piece of those rows touches. A candidate is kept when it has at least two
+columns and two multi-piece rows, and when it is not something else that aligns the same way:
+running text set in columns (long cells in every column) or a list (markers in the first column).
+Horizontal ruling lines, when the page has them, join the lines of a multi-line row into one row:
+lines between two rules are one row unless several of them fill the row on their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
+from reams.processors.parse.pdf.rules import PageRules
+
+_ROW_TOLERANCE = 0.4  # font sizes between baselines of the same row
+_ROW_GAP = 2.6  # font sizes between baselines of neighbouring rows of one table
+_MIN_GUTTER = 2.0  # points
+_PROSE_WORDS = 6.0  # mean words per cell of a column of running text
+_MIN_ROWS = 2  # rows with two or more pieces
+_MAX_SPLITS = 4
+_WIDER_GAP = 1.2  # times the median row gap: where a run that is no table is cut in two
+_RULE_SPAN = 0.5  # of the table's width that a rule must run across to delimit rows
+_FULL_ROW = 0.8  # of the columns: a line filling this many is a row on its own
+
+Rules = Callable[[], PageRules]
+"""Gives the page's ruling lines; called only when a table candidate needs them."""
+
+
+@dataclass
+class Row:
+    """Lines that share a baseline, with their pieces sorted left to right."""
+
+    lines: list[int]
+    pieces: list[Piece]
+    baseline: float
+    size: float
+
+    @property
+    def left(self) -> float:
+        return self.pieces[0].left
+
+    @property
+    def right(self) -> float:
+        return max(piece.right for piece in self.pieces)
+
+
+@dataclass
+class Table:
+    """A table found on the page: its cells row by row and where it sits."""
+
+    rows: list[list[str]]
+    lines: list[int]
+    """Indices of the page lines the table consumed."""
+    left: float
+    right: float
+    top: float
+    bottom: float
+    columns: list[tuple[float, float]] = field(default_factory=list)
+
+
+def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
+    """The tables among ``lines`` (in page order); every line belongs to at most one table."""
+    rows = _rows(lines)
+    if sum(1 for row in rows if len(row.pieces) > 1) < _MIN_ROWS:
+        return []  # the common case: running text, one piece per baseline
+    tables: list[Table] = []
+    for run in _runs(rows):
+        tables.extend(_tables_in(run, lines, rules, depth=0))
+    return tables
+
+
+def _tables_in(
+    run: list[Row], lines: list[Line], rules: Rules | None, *, depth: int
+) -> list[Table]:
+    """The tables in a run of rows; a run that is no table is cut at its widest row gap."""
+    tables: list[Table] = []
+    for part in _parts(run):
+        table = _table(part, lines, rules)
+        if table is not None:
+            tables.append(table)
+        elif depth < _MAX_SPLITS:
+            for half in _halves(part):
+                tables.extend(_tables_in(half, lines, rules, depth=depth + 1))
+    return tables
+
+
+def _halves(rows: list[Row]) -> list[list[Row]]:
+    """Two tables stacked closely, or a table under a block of form fields, part at a wider gap."""
+    gaps = [upper.baseline - lower.baseline for upper, lower in itertools.pairwise(rows)]
+    if len(gaps) < 3:
+        return []
+    widest = max(range(len(gaps)), key=lambda i: gaps[i])
+    if gaps[widest] < _WIDER_GAP * sorted(gaps)[len(gaps) // 2]:
+        return []
+    return [rows[: widest + 1], rows[widest + 1 :]]
+
+
+def _rows(lines: list[Line]) -> list[Row]:
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].baseline)
+    rows: list[Row] = []
+    for index in order:
+        line = lines[index]
+        last = rows[-1] if rows else None
+        if last is not None and last.baseline - line.baseline <= _ROW_TOLERANCE * line.size:
+            last.lines.append(index)
+            last.pieces.extend(line.parts())
+            last.size = max(last.size, line.size)
+        else:
+            rows.append(Row([index], list(line.parts()), line.baseline, line.size))
+    for row in rows:
+        row.pieces.sort(key=lambda piece: piece.left)
+    return rows
+
+
+def _runs(rows: list[Row]) -> list[list[Row]]:
+    """Split the page's rows into runs of vertically close rows holding two multi-piece rows."""
+    runs: list[list[Row]] = []
+    current: list[Row] = []
+    for row in rows:
+        if current and current[-1].baseline - row.baseline > _ROW_GAP * max(row.size, 1.0):
+            runs.append(current)
+            current = []
+        current.append(row)
+    runs.append(current)
+    return [run for run in runs if sum(1 for row in run if len(row.pieces) > 1) >= _MIN_ROWS]
+
+
+def _parts(run: list[Row]) -> list[list[Row]]:
+    """Cut a run at rows that cross its gutters (text between tables) and trim its ends."""
+    gutters = _gutters(run)
+    wide = 0.6 * (max(row.right for row in run) - min(row.left for row in run))
+    parts: list[list[Row]] = []
+    current: list[Row] = []
+    for row in run:
+        if _crosses(row, gutters) and (len(row.pieces) > 1 or row.right - row.left >= wide):
+            parts.append(current)
+            current = []
+        else:
+            current.append(row)
+    parts.append(current)
+    return [_trimmed(part) for part in parts if _multi_rows(part) >= _MIN_ROWS]
+
+
+def _trimmed(part: list[Row]) -> list[Row]:
+    gutters = _gutters(part)
+    start, end = 0, len(part)
+    while start < end and len(part[start].pieces) == 1 and _crosses(part[start], gutters):
+        start += 1
+    while end > start and len(part[end - 1].pieces) == 1 and _crosses(part[end - 1], gutters):
+        end -= 1
+    return part[start:end]
+
+
+def _multi_rows(rows: list[Row]) -> int:
+    return sum(1 for row in rows if len(row.pieces) > 1)
+
+
+def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
+    """The empty vertical strips between the pieces of the multi-piece rows, left to right."""
+    spans = sorted((p.left, p.right) for row in rows if len(row.pieces) > 1 for p in row.pieces)
+    if not spans:
+        return []
+    gutters: list[tuple[float, float]] = []
+    reach = spans[0][1]
+    for left, right in spans[1:]:
+        if left - reach >= _MIN_GUTTER:
+            gutters.append((reach, left))
+        reach = max(reach, right)
+    return gutters
+
+
+def _crosses(row: Row, gutters: list[tuple[float, float]]) -> bool:
+    return any(
+        p.left < g_left and p.right > g_right for p in row.pieces for g_left, g_right in gutters
+    )
+
+
+def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
+    gutters = _gutters(rows)
+    if not gutters:
+        return None
+    left = min(row.left for row in rows)
+    right = max(row.right for row in rows)
+    edges = [left, *(sum(g) / 2 for g in gutters), right]
+    columns = list(itertools.pairwise(edges))
+    grid = [_cells(row, columns) for row in rows]
+    if _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
+        return None
+    if rules is not None:
+        grid = _merge_ruled(rows, grid, _crossing_rules(rules(), left, right))
+    if len(grid) < _MIN_ROWS:
+        return None  # one row of cells is a line with gaps, not a table
+    consumed = sorted(index for row in rows for index in row.lines)
+    top = max(lines[i].top for i in consumed)
+    bottom = min(lines[i].bottom for i in consumed)
+    return Table(grid, consumed, left, right, top, bottom, columns)
+
+
+def _cells(row: Row, columns: list[tuple[float, float]]) -> list[str]:
+    cells = [""] * len(columns)
+    for piece in row.pieces:
+        # A piece that spans columns (a group heading) lands in the first column it covers.
+        column = next(
+            (i for i, (_, right) in enumerate(columns) if piece.left < right),
+            len(columns) - 1,
+        )
+        cells[column] = f"{cells[column]} {piece.text}" if cells[column] else piece.text
+    return cells
+
+
+def _is_prose(grid: list[list[str]]) -> bool:
+    """Whether most columns hold running text: text set in columns, not a table."""
+    wordy = 0
+    for column in zip(*grid, strict=True):
+        filled = [cell for cell in column if cell]
+        if filled and sum(len(cell.split()) for cell in filled) / len(filled) >= _PROSE_WORDS:
+            wordy += 1
+    return wordy >= 2 and wordy * 2 >= len(grid[0])
+
+
+def _is_list(grid: list[list[str]]) -> bool:
+    """Whether the first column only holds list markers: a list with hanging indents."""
+    first = [row[0] for row in grid if row[0]]
+    return bool(first) and all(
+        BULLET.match(cell + " ") or NUMBERED.match(cell + " ") for cell in first
+    )
+
+
+def _crossing_rules(rules: PageRules, left: float, right: float) -> list[float]:
+    """The y of the horizontal rules that run across most of the table's width."""
+    width = right - left
+    return [
+        rule.position
+        for rule in rules.horizontal
+        if min(rule.end, right) - max(rule.start, left) >= _RULE_SPAN * width
+    ]
+
+
+def _is_numbered_lines(grid: list[list[str]]) -> bool:
+    """Whether this is text with line numbers in the margin (a transcript, a listing)."""
+    if len(grid[0]) != 2:
+        return False
+    numbers = [row[0] for row in grid if row[0]]
+    texts = [row[1] for row in grid if row[1]]
+    numbered = bool(numbers) and all(number.isdigit() for number in numbers)
+    wordy = sum(len(text.split()) for text in texts) >= _PROSE_WORDS * max(len(texts), 1) * 0.5
+    return numbered and wordy
+
+
+def _merge_ruled(rows: list[Row], grid: list[list[str]], rules: Sequence[float]) -> list[list[str]]:
+    """Join the lines of each band between two rules into one row, if they make one row.
+
+    A band in which at most one line fills most of the columns holds a row whose cells wrap;
+    a band of several full lines (rules only under the header) keeps its lines as rows.
+    """
+    top = rows[0].baseline + rows[0].size
+    bottom = rows[-1].baseline - rows[-1].size
+    inside = [y for y in rules if bottom <= y <= top]
+    bands: dict[int, list[list[str]]] = {}
+    for row, cells in zip(rows, grid, strict=True):
+        bands.setdefault(sum(1 for y in inside if y > row.baseline), []).append(cells)
+    merged: list[list[str]] = []
+    for band in bands.values():
+        if sum(1 for cells in band if _is_full(cells)) <= 1:
+            merged.append([" ".join(c for c in column if c) for column in zip(*band, strict=True)])
+        else:
+            merged.extend(band)
+    return merged
+
+
+def _is_full(cells: list[str]) -> bool:
+    filled = sum(1 for cell in cells if cell)
+    return filled >= max(2, _FULL_ROW * len(cells))

@@ -1,0 +1,353 @@
+"""Reading the lines of a PDF text page, each with the geometry that layout analysis needs.
+
+PDFium gives the page text in reading order with ``\\r\\n`` between lines. Each line is located by
+a few raw PDFium calls on its first, middle and last characters (baseline, left and right edge,
+font size and weight), so no per-character Python loop runs and the speed stays close to a bare
+text dump. Only a line much wider than its characters need (table rows, two columns that PDFium
+ran together) is walked word by word, to split it into pieces at wide gaps.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import math
+import re
+import statistics
+from typing import Any
+
+from reams.processors.parse.pdf.geometry import Turn
+from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
+
+# PDFium marks a hyphen it removed at a line end with U+FFFE; control characters are noise.
+_NOISE = re.compile(r"[\ufffe\ufeff\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPACES = re.compile(r" +")
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LAM_ALEF = re.compile("[\u0622\u0623\u0625\u0627]\u0644")
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*[\divxlcIVXLC]+$")
+# TeX names bold fonts CMBX10, SFBX1000; URW's Times bold is NimbusRomNo9L-Medi.
+_BOLD_NAME = re.compile(rb"bold|black|heavy|demi|[a-z]bx\d|-medi\b|bd\b", re.IGNORECASE)
+_FORCE_BOLD = 1 << 18  # PDF font descriptor flag ForceBold (bit 19)
+_FONT_NAME_BYTES = 256
+
+_MAX_ADVANCE = 0.5  # ems per character that a line of ordinary text needs at most
+_SLACK_EMS = 1.5  # justified lines stretch; a line this much wider than needed is walked
+_STRETCH = 1.1
+_PIECE_GAP = 1.0  # ems of empty space that make a line a row of cells
+_NARROW_GAP = 0.6  # ems: a gap this wide splits where it stands out from the word gaps
+_STANDS_OUT = 2.5  # times the line's narrowest word gap
+_MIN_SAMPLE = 12  # characters a line needs to count towards the page's advance estimate
+Span = tuple[float, float]
+_ROW_SHIFT = 0.8  # font sizes between the baselines of a line's ends that mean two rows
+_MAX_TILT = 30  # degrees off the reading direction that still count as reading across
+_BELOW = 0.3  # font sizes: a last character whose top is this far under the baseline is not on it
+
+
+def read_lines(
+    textpage: Any, *, rotation: int = 0, width: float = 0, height: float = 0
+) -> list[Line]:
+    """Read the non-blank lines of a pypdfium2 text page.
+
+    ``rotation`` is the page's ``/Rotate`` (0, 90, 180, 270) and ``width`` / ``height`` its size
+    as displayed: coordinates are turned so that the text reads left to right, top down.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.get_text_range()
+    segments = raw.split("\r\n")
+    # Cleaning line by line (not the whole page) keeps "\r<noise>\n" from becoming a new break.
+    noisy = _NOISE.search(raw) is not None
+    # Text and character indices coincide unless PDFium inserted or dropped characters.
+    locator = _Locator(pdfium_c, textpage.raw, aligned=textpage.count_chars() == len(raw))
+    locator.turn(rotation, width=width, height=height)
+    lines: list[Line] = []
+    spans: list[int] = []
+    offset = 0
+    for segment in segments:
+        clean = _NOISE.sub("", segment) if noisy else segment
+        text = clean.strip()
+        if text:
+            first = offset + len(segment) - len(segment.lstrip())
+            # Pieces and rows need text positions, which removed noise characters would shift.
+            if clean == segment:
+                for line, start in _located(locator, text, first):
+                    lines.append(line)
+                    spans.append(start)
+            else:
+                lines.append(locator.line(text, first, first + len(text) - 1))
+                spans.append(-1)
+        offset += len(segment) + 2
+    _split_wide(lines, spans, locator)
+    return lines
+
+
+def _located(locator: _Locator, text: str, first: int) -> list[tuple[Line, int]]:
+    """The line(s) of one PDFium line of ``text`` starting at text index ``first``."""
+    if _LAM_ALEF.search(text):
+        text = locator.untangled(text, first)
+    line = locator.line(text, first, first + len(text) - 1)
+    if not locator.ends_off_baseline(line):
+        return [(line, first)]
+    return [
+        (locator.line(part, start, start + len(part) - 1), start)
+        for part, start in locator.rows(text, first, line.size)
+    ]
+
+
+def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None:
+    """Split lines much wider than their text needs into pieces at wide gaps."""
+    samples = [
+        (line.right - line.left) / (len(line.text) * line.size)
+        for line in lines
+        if len(line.text) >= _MIN_SAMPLE and line.size > 0
+    ]
+    advance = min(statistics.median(samples), _MAX_ADVANCE) if samples else _MAX_ADVANCE
+    for line, start in zip(lines, starts, strict=True):
+        needed = len(line.text) * line.size * advance * _STRETCH + _SLACK_EMS * line.size
+        # A line of left-to-right script running right to left jumps back: it is walked too.
+        jumps = line.rtl and _RTL_SCRIPT.search(line.text) is None
+        if start < 0 or " " not in line.text:
+            continue
+        if jumps or line.right - line.left > needed or locator.runs_apart(line, start):
+            line.pieces = locator.pieces(line, start)
+            if line.pieces:
+                line.left = min(piece.left for piece in line.pieces)
+                line.right = max(piece.right for piece in line.pieces)
+
+
+class _Locator:
+    """Character geometry through raw PDFium calls, with functions and buffers bound once."""
+
+    def __init__(self, pdfium_c: Any, textpage: Any, *, aligned: bool) -> None:
+        self._page = textpage
+        self._aligned = aligned
+        self._origin = pdfium_c.FPDFText_GetCharOrigin
+        self._charbox = pdfium_c.FPDFText_GetCharBox
+        self._font_size = pdfium_c.FPDFText_GetFontSize
+        self._get_matrix = pdfium_c.FPDFText_GetMatrix
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._font_info = pdfium_c.FPDFText_GetFontInfo
+        self._font_name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
+        self._font_flags = ctypes.c_int()
+        self._bold_fonts: dict[bytes, bool] = {}
+        self._font_args = (self._font_name, _FONT_NAME_BYTES, ctypes.byref(self._font_flags))
+        self._text_to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._origin_args = (ctypes.byref(self._x), ctypes.byref(self._y))
+        self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+        # GetCharBox fills left, right, bottom, top.
+        self._box_args = tuple(ctypes.byref(value) for value in self._box)
+        self._turn = Turn(0, 0.0, 0.0)
+        self._upright = True
+        self._count_rects = pdfium_c.FPDFText_CountRects
+        self._get_rect = pdfium_c.FPDFText_GetRect
+        # GetRect fills left, top, right, bottom.
+        self._rect_values = tuple(ctypes.c_double() for _ in range(4))
+        self._rect_args = tuple(ctypes.byref(value) for value in self._rect_values)
+        self._last_vertical = (0.0, 0.0)  # bottom and top of the last character boxed
+
+    def turn(self, rotation: int, *, width: float, height: float) -> None:
+        """Report coordinates as seen on a page displayed with ``/Rotate`` ``rotation``."""
+        self._turn = Turn(rotation % 360, width, height)
+
+    def _point(self, index: int) -> tuple[float, float]:
+        """The origin of character ``index``: x along the text, y up the page."""
+        self._origin(self._page, index, *self._origin_args)
+        if not self._turn.rotation:
+            return self._x.value, self._y.value
+        return self._turn(self._x.value, self._y.value)
+
+    def _span(self, index: int) -> Span | None:
+        """The left and right edges of character ``index`` along the text, or None."""
+        if not self._charbox(self._page, index, *self._box_args):
+            return None
+        left, right, bottom, top = self._box
+        if not self._turn.rotation:
+            self._last_vertical = (bottom.value, top.value)
+            return left.value, right.value
+        a, c = self._turn(left.value, bottom.value)
+        b, d = self._turn(right.value, top.value)
+        self._last_vertical = (min(c, d), max(c, d))
+        return min(a, b), max(a, b)
+
+    def _char(self, index: int) -> int:
+        if self._aligned:
+            return index
+        return max(int(self._text_to_char(self._page, index)), 0)
+
+    def line(self, text: str, first: int, last: int) -> Line:
+        first_char, last_char = self._char(first), self._char(last)
+        left, baseline = self._point(first_char)
+        self._last_vertical = (baseline, baseline)
+        span = self._span(last_char)
+        last_vertical = self._last_vertical
+        right = span[1] if span is not None else left
+        rtl = right < left  # right-to-left text: the first character is the rightmost
+        if rtl:
+            edges = [left, *(span or ()), *(self._span(first_char) or ())]
+            left, right = min(edges), max(edges)
+            self._last_vertical = last_vertical
+        # The middle character speaks for the line: first ones are often bullets or numbers,
+        # and a generated space has no font.
+        offset = len(text) // 2
+        while offset < len(text) - 1 and text[offset] == " ":
+            offset += 1
+        middle = self._char(first + offset)
+        return Line(
+            text,
+            left,
+            right,
+            baseline,
+            self._size(middle),
+            self._is_bold(middle),
+            BULLET.match(text) is not None or NUMBERED.match(text) is not None,
+            _is_leader(text),
+            rtl=rtl,
+            upright=self._upright,
+        )
+
+    def runs_apart(self, line: Line, start: int) -> bool:
+        """Whether the line's text objects leave a gap of an em or more between them.
+
+        Two columns drawn on shared baselines make one PDFium line as wide as its text needs;
+        PDFium's rectangles (one per text object run) show the gutter for one call per run.
+        """
+        page = self._page
+        count = int(self._count_rects(page, self._char(start), len(line.text)))
+        if count < 2:
+            return False
+        spans = sorted(self._rect(index) for index in range(count))
+        return any(b[0] - a[1] >= _PIECE_GAP * line.size for a, b in itertools.pairwise(spans))
+
+    def _rect(self, index: int) -> Span:
+        self._get_rect(self._page, index, *self._rect_args)
+        left, top, right, bottom = (value.value for value in self._rect_values)
+        if not self._turn.rotation:
+            return left, right
+        a, b = self._turn(left, bottom)[0], self._turn(right, top)[0]
+        return min(a, b), max(a, b)
+
+    def ends_off_baseline(self, line: Line) -> bool:
+        """Whether the last character of the line just located lies wholly below its baseline.
+
+        PDFium sometimes gives the rows of a table as one line; that shows here, and only then
+        is the line walked character by character (:meth:`rows`).
+        """
+        bottom, top = self._last_vertical
+        return top < line.baseline - _BELOW * line.size or bottom > line.top
+
+    def rows(self, text: str, first: int, size: float) -> list[tuple[str, int]]:
+        """``text`` (starting at text index ``first``) cut where PDFium ran rows together."""
+        baseline = self._point(self._char(first))[1]
+        tolerance = _ROW_SHIFT * max(size, 1.0)
+        rows: list[tuple[str, int]] = []
+        begin = 0
+        for offset in range(1, len(text)):
+            if text[offset] == " ":
+                continue
+            y = self._point(self._char(first + offset))[1]
+            if abs(y - baseline) > tolerance:
+                rows.append((text[begin:offset], first + begin))
+                begin, baseline = offset, y
+        rows.append((text[begin:], first + begin))
+        return [_stripped(part, start) for part, start in rows if part.strip()]
+
+    def untangled(self, text: str, start: int) -> str:
+        """``text`` with lam-alef ligatures in logical order.
+
+        Some producers map the Arabic lam-alef ligature glyph to alef then lam; the two then
+        share one glyph box, which tells them from a real alef followed by a lam.
+        """
+        chars = list(text)
+        for match in _LAM_ALEF.finditer(text):
+            at = match.start()
+            alef = self._span(self._char(start + at))
+            lam = self._span(self._char(start + at + 1))
+            if alef is not None and alef == lam:
+                chars[at], chars[at + 1] = chars[at + 1], chars[at]
+        return "".join(chars)
+
+    def pieces(self, line: Line, start: int) -> tuple[Piece, ...]:
+        """Split ``line`` (whose text starts at text index ``start``) at wide gaps.
+
+        A line with a gap of an em or more is a row of cells, split at every gap down to
+        ``_NARROW_GAP``; in another line such a gap splits only where it is much wider than the
+        line's narrowest word gap, so a justified line, whose gaps are all stretched alike, stays
+        whole. Gaps are measured between the boxes of the
+        characters around a space in either direction, so right-to-left text splits too; a piece
+        spans its first and last characters.
+        """
+        text = line.text
+        gaps: list[tuple[int, int, Span, Span, float]] = []
+        for match in _SPACES.finditer(text):
+            before = self._span(self._char(start + match.start() - 1))
+            after = self._span(self._char(start + match.end()))
+            if before is not None and after is not None:
+                width = max(after[0] - before[1], before[0] - after[1])
+                gaps.append((match.start(), match.end(), before, after, width))
+        if not gaps:
+            return ()
+        widths = [gap[4] for gap in gaps]
+        wide, narrow = _PIECE_GAP * line.size, _NARROW_GAP * line.size
+        # In a row of cells (one gap of an em or more) every gap past the narrow limit parts
+        # cells; elsewhere a narrow gap must stand out from the line's word gaps.
+        limit = narrow if max(widths) >= wide else max(narrow, _STANDS_OUT * min(widths))
+        pieces: list[Piece] = []
+        begin, opening = 0, self._span(self._char(start))
+        for at, resume, before, after, width in gaps:
+            if width >= limit:
+                pieces.append(_piece(text[begin:at], opening, before, line))
+                begin, opening = resume, after
+        if not pieces:
+            return ()
+        closing = self._span(self._char(start + len(text) - 1))
+        pieces.append(_piece(text[begin:], opening, closing, line))
+        return tuple(pieces)
+
+    def _size(self, index: int) -> float:
+        """The size of character ``index`` on the page; notes in ``_upright`` its direction."""
+        # The font size is in text space; the matrix scales it to the size on the page.
+        size = float(self._font_size(self._page, index))
+        self._upright = True
+        if self._get_matrix(self._page, index, self._matrix_ref):
+            m = self._matrix
+            scale = abs(m.a * m.d - m.b * m.c) ** 0.5
+            if scale > 0:
+                size *= scale
+            self._upright = self._reads_across(m.a, m.b)
+        return size
+
+    def _reads_across(self, a: float, b: float) -> bool:
+        """Whether text advancing along (a, b) in user space reads across the displayed page."""
+        if not b:  # the common case: horizontal text
+            return self._turn.rotation in (0, 180)
+        angle = math.degrees(math.atan2(b, a)) % 360
+        off = abs(angle - self._turn.rotation) % 360
+        return min(off, 360 - off) <= _MAX_TILT
+
+    def _is_bold(self, index: int) -> bool:
+        # Font weights are rarely set (Arial-BoldMT reports 400), so the font name decides.
+        if not self._font_info(self._page, index, *self._font_args):
+            return False
+        if self._font_flags.value & _FORCE_BOLD:
+            return True
+        name = self._font_name.value
+        bold = self._bold_fonts.get(name)
+        if bold is None:
+            bold = self._bold_fonts[name] = _BOLD_NAME.search(name) is not None
+        return bold
+
+
+def _piece(text: str, first: Span | None, last: Span | None, line: Line) -> Piece:
+    edges = [*(first or ()), *(last or ())] or [line.left, line.right]
+    return Piece(text, min(edges), max(edges))
+
+
+def _stripped(text: str, start: int) -> tuple[str, int]:
+    return text.strip(), start + len(text) - len(text.lstrip())
+
+
+def _is_leader(text: str) -> bool:
+    # The substring test keeps the regex off the vast majority of lines.
+    return ("...." in text or ". . . ." in text) and _LEADER.search(text) is not None

@@ -1,0 +1,1 @@
+"""Web formats: HTML, XML documents and RSS/Atom feeds."""
