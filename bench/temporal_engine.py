@@ -70,11 +70,11 @@ def _settings(data_dir: Path, **values: Any) -> Any:
 def _job_over(services: Any, folder: Path, **job: Any) -> str:
     """Ingest ``folder`` and create a parse job over it (not timed)."""
     from reams.domain.jobconfig import resolve
-    from reams.store.ingest import sync_folder
+    from reams.service.folders import mirror_folder
 
     config = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
     project = services.store.ensure_project("default")
-    directory = sync_folder(services.store, services.blobs, project_id=project.id, root=folder)
+    directory = mirror_folder(services.store, services.blobs, project_id=project.id, root=folder)
     created = services.store.create_job(
         project_id=project.id,
         settings=resolve(config),

@@ -1,4 +1,5 @@
-"""The composition root: settings → store, blobs, engine (or a Temporal worker host)."""
+"""The composition root: settings → store, blobs, engine, application services (or a Temporal
+worker host)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import TYPE_CHECKING
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
 from reams.engine.temporal.config import TemporalConfig
+from reams.service.jobs import Jobs
 from reams.settings import Settings
 from reams.store.blobs import LocalBlobStore
 from reams.store.db import make_engine, migrate
+from reams.store.protocols import Catalog
 from reams.store.transitions import Store
 
 if TYPE_CHECKING:
@@ -22,16 +25,39 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Services:
-    """Everything a reams process runs on; built once per process and passed down."""
+    """Everything a reams process runs on; built once per process and passed down.
+
+    The API and the CLI use ``catalog`` (reads and creates), ``blobs`` and ``jobs`` (every job
+    is created and cancelled there); ``store`` and ``engine`` are the composition root's own.
+    """
 
     settings: Settings
     store: Store
     blobs: LocalBlobStore
     engine: Engine
+    jobs: Jobs
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.store
+
+    def start(self) -> None:
+        """Start the engine: resume unfinished jobs, reclaim expired leases."""
+        self.engine.start()
+
+    def stop(self, *, grace_s: float | None = None) -> None:
+        """Stop the engine; in-flight items get ``grace_s`` (default: the engine's) to finish."""
+        if grace_s is None:
+            self.engine.stop()
+        else:
+            self.engine.stop(grace_s=grace_s)
 
     def close(self) -> None:
-        self.engine.stop()
-        self.store.engine.dispose()
+        """Stop the engine (idempotent), then close the database."""
+        try:
+            self.stop()
+        finally:
+            self.store.engine.dispose()
 
 
 def engine_config(settings: Settings) -> EngineConfig:
@@ -90,7 +116,8 @@ def build(settings: Settings) -> Services:
     """Open (and migrate) the database and blob store, and create the engine (not started)."""
     store, blobs = _open(settings)
     engine = _engine(settings, store, blobs)
-    return Services(settings=settings, store=store, blobs=blobs, engine=engine)
+    jobs = Jobs(catalog=store, engine=engine)
+    return Services(settings=settings, store=store, blobs=blobs, engine=engine, jobs=jobs)
 
 
 @dataclass

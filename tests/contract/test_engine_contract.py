@@ -21,9 +21,9 @@ from docgen import make_corpus, make_pdf
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
+from reams.service.folders import mirror_folder
 from reams.settings import Settings
 from reams.store import tables as t
-from reams.store.ingest import sync_folder
 from temporal_servers import EngineWithWorker
 
 TERMINAL = ("completed", "failed", "cancelled")
@@ -90,7 +90,7 @@ def submit(services: Services, folder: Path, parameters: dict[str, Any] | None =
 
 def submit_config(services: Services, folder: Path, config: dict[str, Any]) -> Job:
     project = services.store.ensure_project("default")
-    directory_id = sync_folder(services.store, services.blobs, project_id=project.id, root=folder)
+    directory_id = mirror_folder(services.store, services.blobs, project_id=project.id, root=folder)
     job = services.store.create_job(
         project_id=project.id,
         settings=resolve(config),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reams.service.folders import mirror_folder
 from reams.store.blobs import LocalBlobStore
-from reams.store.ingest import sync_folder
 from reams.store.transitions import Store
 
 
@@ -23,17 +23,17 @@ def test_sync_follows_added_changed_and_removed_files(store: Store, tmp_path: Pa
     (root / "sub" / "b.md").write_text("# b")
     (root / ".hidden").write_text("not a document")
     project = store.ensure_project("ingest")
-    first_id = sync_folder(store, blobs, project_id=project.id, root=root)
+    first_id = mirror_folder(store, blobs, project_id=project.id, root=root)
     first = _entries(store, project.id, first_id)
     assert set(first) == {"a.md", "sub/b.md"}
 
-    assert sync_folder(store, blobs, project_id=project.id, root=root) == first_id
+    assert mirror_folder(store, blobs, project_id=project.id, root=root) == first_id
     assert _entries(store, project.id, first_id) == first  # unchanged: nothing rewritten
 
     (root / "a.md").write_text("# a, edited")
     (root / "sub" / "b.md").unlink()
     (root / "c.md").write_text("# c")
-    sync_folder(store, blobs, project_id=project.id, root=root)
+    mirror_folder(store, blobs, project_id=project.id, root=root)
     after = _entries(store, project.id, first_id)
     assert set(after) == {"a.md", "c.md"}
     assert after["a.md"] != first["a.md"]  # a new file version

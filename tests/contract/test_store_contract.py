@@ -12,7 +12,7 @@ import pytest
 from reams.domain.errors import Conflict, NotFound
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
-from reams.store.transitions import Outcome, Store
+from reams.store.transitions import Completion, Store
 
 CONFIG: dict[str, Any] = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 
@@ -35,8 +35,8 @@ def _job_with_files(store: Store, n: int, *, sizes: list[int] | None = None) -> 
     )
 
 
-def _outcome(job: Job) -> Outcome:
-    return Outcome(
+def _outcome(job: Job) -> Completion:
+    return Completion(
         result_id=f"pjb-{uuid.uuid4()}",
         job_type="parse",
         job_config=CONFIG,
@@ -73,10 +73,10 @@ def test_claim_complete_finalize(store: Store) -> None:
     assert store.get_job(job.id, project_id=None).status == "running"
     assert store.finalize_if_done(job.id) is None
     for item in claimed[:-1]:
-        assert store.complete(item, owner="w", outcome=_outcome(job))
+        assert store.complete(item, owner="w", completion=_outcome(job))
         assert store.get_job(job.id, project_id=None).status == "running"
     # The last outcome completes the job in its own transaction.
-    assert store.complete(claimed[-1], owner="w", outcome=_outcome(job))
+    assert store.complete(claimed[-1], owner="w", completion=_outcome(job))
     done = _assert_counts_add_up(store, job.id)
     assert done.status == "completed" and done.counts.completed == 3
     assert done.completed_at is not None
@@ -87,10 +87,10 @@ def test_outcome_needs_the_lease(store: Store) -> None:
     job = _job_with_files(store, 1)
     store.mark_dispatched(job.id)
     (item,) = store.claim(owner="a", lease_s=30)
-    assert not store.complete(item, owner="b", outcome=_outcome(job))
+    assert not store.complete(item, owner="b", completion=_outcome(job))
     assert not store.fail(item, owner="b", code="x", message="y")
     assert store.fail(item, owner="a", code="corrupt_document", message="bad")
-    assert not store.complete(item, owner="a", outcome=_outcome(job))  # already terminal
+    assert not store.complete(item, owner="a", completion=_outcome(job))  # already terminal
     job_after = _assert_counts_add_up(store, job.id)
     assert job_after.counts.failed == 1
     items, _ = store.list_items(job.id, project_id=None, limit=5, offset=0)
@@ -108,7 +108,7 @@ def test_concurrent_claims_never_share_an_item(store: Store) -> None:
             with lock:
                 seen.extend(i.id for i in claimed)
             for item in claimed:
-                store.complete(item, owner=owner, outcome=_outcome(job))
+                store.complete(item, owner=owner, completion=_outcome(job))
 
     threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
     for th in threads:
@@ -159,7 +159,7 @@ def test_cancel_cancels_pending_and_keeps_in_flight(store: Store) -> None:
     assert cancelled.status == "cancelled"
     assert cancelled.counts.cancelled == 3 and cancelled.counts.processing == 1
     assert store.claim(owner="w", lease_s=30) == []
-    assert store.complete(item, owner="w", outcome=_outcome(job))  # in flight: recorded
+    assert store.complete(item, owner="w", completion=_outcome(job))  # in flight: recorded
     final = _assert_counts_add_up(store, job.id)
     assert final.status == "cancelled" and final.counts.completed == 1
 
@@ -187,7 +187,7 @@ def test_dedup_skips_already_processed_with_lineage(store: Store) -> None:
     outcomes = {}
     for item in store.claim(owner="w", lease_s=30, limit=5):
         outcomes[item.sha256] = _outcome(first)
-        store.complete(item, owner="w", outcome=outcomes[item.sha256])
+        store.complete(item, owner="w", completion=outcomes[item.sha256])
     second = store.create_job(
         project_id=first.project_id,
         settings=resolve(CONFIG),
@@ -212,7 +212,7 @@ def test_other_parameters_do_not_dedup(store: Store) -> None:
     assert other.parameters_hash != job.parameters_hash
     store.mark_dispatched(job.id)
     (item,) = store.claim(owner="w", lease_s=30)
-    store.complete(item, owner="w", outcome=_outcome(job))
+    store.complete(item, owner="w", completion=_outcome(job))
     assert (
         store.find_result(
             project_id=job.project_id, sha256=item.sha256, parameters_hash=other.parameters_hash

@@ -16,8 +16,8 @@ from docgen import make_corpus
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
+from reams.service.folders import mirror_folder
 from reams.settings import Settings
-from reams.store.ingest import sync_folder
 from temporal_servers import (
     InProcessWorker,
     TemporalServer,
@@ -62,7 +62,7 @@ class Cluster:
     def create(self, folder: Path, **job: Any) -> Job:
         store = self.services.store
         project = store.ensure_project("default")
-        directory = sync_folder(store, self.services.blobs, project_id=project.id, root=folder)
+        directory = mirror_folder(store, self.services.blobs, project_id=project.id, root=folder)
         created = store.create_job(
             project_id=project.id,
             settings=resolve(PARSE),

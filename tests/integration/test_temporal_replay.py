@@ -14,7 +14,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from reams.engine.temporal.workflows import BatchWorkflow
+from reams.engine.temporal.workflow.batch import BatchWorkflow
 
 DATA = Path(__file__).parent / "data"
 HISTORIES = sorted(DATA.glob("batch_*.json"))

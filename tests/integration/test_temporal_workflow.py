@@ -25,8 +25,8 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from reams.engine.temporal import contracts as c
-from reams.engine.temporal.workflows import BatchWorkflow
+from reams.engine.temporal.workflow import contracts as c
+from reams.engine.temporal.workflow.batch import BatchWorkflow
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 

@@ -58,9 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 resolved.data_dir,
                 resolved.secret_key.get_secret_value() if resolved.secret_key else None,
             )
-            project = services.store.ensure_project(resolved.default_project)
+            project = services.catalog.ensure_project(resolved.default_project)
             app.state.default_project_id = project.id
-            services.engine.start()
+            services.start()
             yield
         finally:
             services.close()

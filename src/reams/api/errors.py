@@ -47,9 +47,7 @@ ERROR_TABLE: Final[Mapping[type[Exception], tuple[int, Mapping[str, str]]]] = {
 async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     """Answer an error listed in ERROR_TABLE."""
     status, headers = next(v for k, v in ERROR_TABLE.items() if isinstance(exc, k))
-    return JSONResponse(
-        {"detail": str(exc)}, status_code=status, headers=dict(headers)
-    )
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=dict(headers))
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,9 @@ from reams.wire.common import PresignedURL
 
 DirectoryTypeName = Literal["ephemeral", "index", "user"]
 
+# The v1 record and the v2 products carry a user; reams has projects and keys, not users.
+USER_ID = "reams"
+
 
 def file_model(rec: FileRecord, *, download_url: PresignedURL | None = None) -> wf.File:
     return wf.File(

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reams import processors
-from reams.api.outputs import load_output, result_of_type
 from reams.bootstrap import Services
-from reams.domain import ids, jobconfig
+from reams.domain import ids
 from reams.domain.errors import InvalidField, NotFound
 from reams.domain.records import Item, Job, Result
 from reams.domain.states import ItemStatus, JobStatus
+from reams.service.jobs import JobRequest
+from reams.service.results import load_output, result_of_type
 
 Output = dict[str, Any]
 
@@ -62,29 +62,21 @@ def create(
             "file_input must be a directory file id (dfl-...): upload the document with "
             "POST /api/v1/beta/directories/{directory_id}/files first",
         )
-    settings = jobconfig.resolve(job_config)
-    processors.check(settings.job_type.value, settings.parameters)
-    job = services.store.create_job(
-        project_id=project_id,
-        settings=settings,
-        job_config=job_config,
-        directory_id=None,
-        item_ids=[file_input],
+    return services.jobs.submit(
+        JobRequest(project_id=project_id, job_config=job_config, item_ids=[file_input])
     )
-    services.engine.submit(job.id)
-    return job
 
 
 def find(services: Services, job_id: str, project_id: str, job_type: str) -> ProductJob:
     """The product job ``job_id``: a batch job id, or a batch item's result id."""
     if job_id.startswith(f"{ids.BATCH_JOB}-"):
         return _from_job(services, job_id, project_id, job_type)
-    result = result_of_type(services.store.get_result, job_id, project_id, job_type)
+    result = result_of_type(services.catalog.get_result, job_id, project_id, job_type)
     return _from_result(services, result, project_id)
 
 
 def _from_result(services: Services, result: Result, project_id: str) -> ProductJob:
-    file_id = services.store.item_file_id(result.item_id, project_id=project_id)
+    file_id = services.catalog.item_file_id(result.item_id, project_id=project_id)
     return ProductJob(
         id=result.id,
         project_id=result.project_id,
@@ -98,12 +90,12 @@ def _from_result(services: Services, result: Result, project_id: str) -> Product
 
 
 def _from_job(services: Services, job_id: str, project_id: str, job_type: str) -> ProductJob:
-    job = services.store.get_job(job_id, project_id=project_id)
-    items, _ = services.store.list_items(job.id, project_id=project_id, limit=2, offset=0)
+    job = services.catalog.get_job(job_id, project_id=project_id)
+    items, _ = services.catalog.list_items(job.id, project_id=project_id, limit=2, offset=0)
     if job.job_type != job_type or len(items) != 1:
         raise NotFound(f"{job_type} job", job_id)
     (item,) = items
-    status, output, error = _state(job, item, services.store.get_result, services.blobs.get)
+    status, output, error = _state(job, item, services.catalog.get_result, services.blobs.get)
     return ProductJob(
         id=job.id,
         project_id=job.project_id,

@@ -30,7 +30,7 @@ def store_upload(
     sha256, size = services.blobs.put_stream(
         upload.file, max_bytes=services.settings.max_upload_bytes
     )
-    return services.store.create_file(
+    return services.catalog.create_file(
         project_id=project_id,
         name=safe_name(upload.filename),
         sha256=sha256,

@@ -24,13 +24,13 @@ def create(
     # The engine is built by the composition root but never started: this only writes rows.
     services = build(Settings())
     try:
-        found = services.store.ensure_project(project)
+        found = services.catalog.ensure_project(project)
         key = new_api_key()
-        services.store.create_api_key(
+        services.catalog.create_api_key(
             project_id=found.id, key_hash=hash_api_key(key), prefix=key_prefix(key)
         )
     finally:
-        services.store.engine.dispose()
+        services.close()
     # The key alone on stdout, so `reams keys create --project p > key.txt` captures just it.
     out.print(key, markup=False, soft_wrap=True)
     err.print(f"Created an API key for project [bold]{escape(found.name)}[/] ({found.id}).")

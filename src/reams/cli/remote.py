@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from reams.cli.console import EXIT_FAILURE, api_errors, eta, out, styled, when
 from reams.cli.progress import Tally, add_job_task, job_progress, show
+from reams.domain.states import ItemStatus, JobStatus
 
 if TYPE_CHECKING:  # the client is imported when a remote command runs, not for `reams run`
     from reams.client import BatchJob, BatchStatus, Client, JobItem
@@ -20,24 +20,6 @@ if TYPE_CHECKING:  # the client is imported when a remote command runs, not for 
 # A CLI user waits for an answer; the SDK's 5 retries would take ~15 s to report a dead server.
 CLI_MAX_RETRIES = 2
 PAGE = 200
-
-
-class JobState(StrEnum):
-    pending = "pending"
-    dispatched = "dispatched"
-    running = "running"
-    completed = "completed"
-    failed = "failed"
-    cancelled = "cancelled"
-
-
-class ItemState(StrEnum):
-    pending = "pending"
-    processing = "processing"
-    completed = "completed"
-    failed = "failed"
-    skipped = "skipped"
-    cancelled = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -66,7 +48,7 @@ def _job_row(job: BatchJob) -> list[str]:
 
 def jobs(
     ctx: typer.Context,
-    status: JobState | None = typer.Option(None, "--status", help="Only jobs in this state."),
+    status: JobStatus | None = typer.Option(None, "--status", help="Only jobs in this state."),
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many jobs."),
 ) -> None:
     """List batch jobs, newest first."""
@@ -138,7 +120,7 @@ def _detail(item: JobItem) -> str:
 def items(
     ctx: typer.Context,
     job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
-    status: ItemState | None = typer.Option(None, "--status", help="Only items in this state."),
+    status: ItemStatus | None = typer.Option(None, "--status", help="Only items in this state."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Show at most this many."),
 ) -> None:
     """List a job's items: name, status, and why it was skipped or failed."""

@@ -18,19 +18,18 @@ from typing import Any
 
 import typer
 
-from reams import processors
 from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
-from reams.cli.outputs import OutputWriter, job_item_pages, result_loader
+from reams.cli.output_files import OutputWriter
 from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
 from reams.cli.summary import Outcomes, print_summary
-from reams.domain.errors import InvalidRequest
-from reams.domain.jobconfig import JobSettings, resolve
+from reams.domain.errors import Conflict, InvalidRequest
 from reams.domain.records import Job
 from reams.domain.states import JobStatus
-from reams.engine.base import Engine
+from reams.service.folders import mirror_folder
+from reams.service.jobs import JobRequest, check_config
+from reams.service.results import ResultLoader, job_item_pages
 from reams.settings import Settings
-from reams.store.ingest import sync_folder
 
 POLL_S = 0.2
 STOP_GRACE_S = 5.0
@@ -84,7 +83,7 @@ def job_config(
     force: bool,
     rules: Path | None = None,
     schema: Path | None = None,
-) -> tuple[dict[str, Any], JobSettings]:
+) -> dict[str, Any]:
     if job not in JOB_TYPES:
         choices = ", ".join(JOB_TYPES)
         fail(f"--job {job!r} is not available; choose one of: {choices}", code=EXIT_USAGE)
@@ -93,18 +92,10 @@ def job_config(
         extra["invalidate_cache"] = True
     config = _config_for(job, extra, rules, schema)
     try:
-        settings = resolve(config)
-        processors.check(settings.job_type.value, settings.parameters)
+        check_config(config)
     except InvalidRequest as exc:
         fail(str(exc), code=EXIT_USAGE)
-    return config, settings
-
-
-def stop_engine(engine: Engine, *, grace_s: float | None = None) -> None:
-    if grace_s is not None:
-        engine.stop(grace_s=grace_s)
-    else:
-        engine.stop()
+    return config
 
 
 @dataclass(kw_only=True)
@@ -117,19 +108,13 @@ class LocalRun:
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
 
-    def execute(self, config: dict[str, Any], settings: JobSettings) -> int:
+    def execute(self, config: dict[str, Any]) -> int:
         # Started first: its worker processes boot while the folder is scanned.
-        self.services.engine.start()
+        self.services.start()
         directory_id, project_id = self.mirror()
-        store = self.services.store
-        self.job = store.create_job(
-            project_id=project_id,
-            settings=settings,
-            job_config=config,
-            directory_id=directory_id,
-            item_ids=None,
+        self.job = self.services.jobs.submit(
+            JobRequest(project_id=project_id, job_config=config, directory_id=directory_id)
         )
-        self.services.engine.submit(self.job.id)
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)
         print_summary(
@@ -144,32 +129,32 @@ class LocalRun:
         return 0 if final.status == JobStatus.COMPLETED else EXIT_FAILURE
 
     def mirror(self) -> tuple[str, str]:
-        store, blobs = self.services.store, self.services.blobs
+        catalog, blobs = self.services.catalog, self.services.blobs
         with err.status(f"Scanning {self.root} …"):
-            project = store.ensure_project(self.services.settings.default_project)
-            directory_id = sync_folder(
-                store, blobs, project_id=project.id, root=self.root, exclude=self.out
+            project = catalog.ensure_project(self.services.settings.default_project)
+            directory_id = mirror_folder(
+                catalog, blobs, project_id=project.id, root=self.root, exclude=self.out
             )
         return directory_id, project.id
 
     def follow(self, job_id: str) -> Job:
-        store = self.services.store
+        catalog = self.services.catalog
         with job_progress(err) as bar:
             task = add_job_task(bar, f"{self.root.name or self.root}")
             while True:
-                job = store.get_job(job_id, project_id=None)
+                job = catalog.get_job(job_id, project_id=None)
                 show(bar, task, Tally.of_record(job))
                 if job.status in TERMINAL:
                     return job
                 time.sleep(POLL_S)
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
-        load = result_loader(self.services.store, self.services.blobs)
+        load = ResultLoader(self.services.catalog, self.services.blobs)
         writer = OutputWriter(self.out, load, job_type=job.job_type)
         outcomes = Outcomes()
         with output_progress(err) as bar:
             task = bar.add_task(f"Writing outputs to {self.out}", total=job.total_items)
-            for page in job_item_pages(self.services.store, job.id):
+            for page in job_item_pages(self.services.catalog, job.id):
                 load.prefetch(page)
                 for item in page:
                     writer.write(item)
@@ -180,12 +165,17 @@ class LocalRun:
     def interrupted(self) -> int:
         """Ctrl-C: let in-flight files finish (briefly), cancel the rest, say how to resume."""
         err.print("[yellow]stopping…[/] (files in progress get a few seconds to finish)")
-        _quietly(lambda: stop_engine(self.services.engine, grace_s=STOP_GRACE_S))
+        _quietly(lambda: self.services.stop(grace_s=STOP_GRACE_S))
         if self.job is None:
             return EXIT_INTERRUPTED
         # Cancelled, not left running: otherwise the next run's engine would resume this job
         # next to the new one. Nothing is lost: finished files are skipped next time.
-        job = self.services.engine.cancel(self.job.id, reason="interrupted (Ctrl-C)")
+        try:
+            job = self.services.jobs.cancel(
+                self.job.id, project_id=None, reason="interrupted (Ctrl-C)"
+            )
+        except Conflict:  # it finished while stopping
+            job = self.services.catalog.get_job(self.job.id, project_id=None)
         tally = Tally.of_record(job)
         err.print(
             f"{tally.done - tally.cancelled} of {tally.total} files done: {tally.counts_text()}."
@@ -194,10 +184,7 @@ class LocalRun:
         return EXIT_INTERRUPTED
 
     def close(self) -> None:
-        try:
-            stop_engine(self.services.engine)
-        finally:
-            self.services.store.engine.dispose()
+        self.services.close()
 
 
 def checked_root(path: Path, out_dir: Path) -> tuple[Path, Path]:
@@ -236,14 +223,14 @@ def run(
 ) -> None:
     """Process a local folder without a server; re-running skips files already processed."""
     root, target = checked_root(path, out_dir)
-    config, settings = job_config(job, param, force=force, rules=rules, schema=schema)
+    config = job_config(job, param, force=force, rules=rules, schema=schema)
     try:
         services = build(Settings(workers=workers) if workers else Settings())
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     session = LocalRun(services=services, root=root, out=target)
     try:
-        code = session.execute(config, settings)
+        code = session.execute(config)
     except KeyboardInterrupt:
         code = session.interrupted()
     finally:

@@ -6,9 +6,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from reams.domain.states import TERMINAL_JOB
 from reams.wire.batch import BatchStatus
-
-TERMINAL_JOB_STATUSES = frozenset({"completed", "failed", "cancelled"})
 
 ProgressCallback = Callable[[BatchStatus], object]
 # The async ``wait`` also accepts a coroutine function, and awaits what it returns.
@@ -16,7 +15,7 @@ AsyncProgressCallback = Callable[[BatchStatus], Awaitable[object] | object]
 
 
 def is_terminal(status: BatchStatus) -> bool:
-    return status.job.status in TERMINAL_JOB_STATUSES
+    return status.job.status in TERMINAL_JOB
 
 
 @dataclass

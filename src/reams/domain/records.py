@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from reams.domain.states import ItemStatus, JobStatus, JobType
+
 
 @dataclass(frozen=True)
 class Project:
@@ -55,6 +57,22 @@ class DirectoryFile:
 
 
 @dataclass(frozen=True)
+class ScannedFile:
+    """A regular file found under a local folder: its path relative to the folder and content."""
+
+    relpath: str
+    name: str
+    sha256: str
+    size: int
+
+
+def file_type_of(name: str) -> str | None:
+    """The file type a name declares (its lower-case extension), or None."""
+    stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and stem and ext and len(ext) <= 16 else None
+
+
+@dataclass(frozen=True)
 class Counts:
     pending: int = 0
     processing: int = 0
@@ -83,8 +101,8 @@ class Counts:
 class Job:
     id: str
     project_id: str
-    job_type: str
-    status: str
+    job_type: JobType
+    status: JobStatus
     directory_id: str | None
     workflow_id: str
     job_config: dict[str, Any]
@@ -102,6 +120,11 @@ class Job:
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
 
+    def __post_init__(self) -> None:
+        # Rows hold the values; records hold the enums (a StrEnum still equals its value).
+        object.__setattr__(self, "job_type", JobType(self.job_type))
+        object.__setattr__(self, "status", JobStatus(self.status))
+
 
 @dataclass(frozen=True)
 class Item:
@@ -113,7 +136,7 @@ class Item:
     file_id: str
     sha256: str
     size: int
-    status: str
+    status: ItemStatus
     skip_reason: str | None
     error_code: str | None
     error_message: str | None
@@ -123,6 +146,9 @@ class Item:
     updated_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", ItemStatus(self.status))
 
 
 @dataclass(frozen=True)

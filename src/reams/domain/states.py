@@ -39,6 +39,23 @@ class SkipReason(StrEnum):
     SIZE_LIMIT_EXCEEDED = "size_limit_exceeded"
 
 
+class Outcome(StrEnum):
+    """How the engine settled one claimed item (what its driver reports back)."""
+
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    RETRY = "pending"  # failed retryably: back to pending, due after a backoff
+    LOST = "lost"  # the lease was lost before recording: another owner has the item
+    ERROR = "error"  # not even the failure could be recorded; the lease will expire
+
+
+# Outcomes after which the item no longer needs its claimant (only ERROR leaves it leased).
+SETTLED: Final = frozenset(
+    {Outcome.COMPLETED, Outcome.FAILED, Outcome.SKIPPED, Outcome.RETRY, Outcome.LOST}
+)
+
+
 # to-state -> states it may be entered from
 ITEM_TRANSITIONS: Final[dict[ItemStatus, frozenset[ItemStatus]]] = {
     ItemStatus.PROCESSING: frozenset({ItemStatus.PENDING}),

@@ -1,1 +1,1 @@
-"""Engines: drivers that claim items from the store and record outcomes through ``run_item``."""
+"""Engines: drivers that claim items from the store and record outcomes through ``ItemDriver``."""

@@ -28,7 +28,7 @@ class EngineConfig:
 
 
 class Engine(Protocol):
-    """Schedules ``run_item`` over the items of submitted jobs.
+    """Schedules the ``ItemDriver`` pipeline over the items of submitted jobs.
 
     ``start`` resumes every unfinished job and reclaims expired leases; ``submit`` hands over a
     job whose items the store already holds (all pending); ``cancel`` cancels pending items at

@@ -16,9 +16,10 @@ from functools import partial
 
 from reams.domain.errors import ProcessorError
 from reams.domain.records import Item
+from reams.domain.states import Outcome
 from reams.engine.isolation import IsolatedWorker, Task
 from reams.engine.outputs import ProcessorOutput
-from reams.engine.run_item import RunContext, begin_item, end_item
+from reams.engine.steps import RunContext, begin_item, end_item
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,13 @@ class DriveHooks:
 
     ``claim(n)`` takes up to n items (leased to the context's owner); ``stopping()`` says to
     take no new item; ``pause(s)`` waits before recording an infrastructure failure (and may
-    return early when stopping); ``settled(item, state)`` hears of every item's outcome.
+    return early when stopping); ``settled(item, outcome)`` hears of every item's outcome.
     """
 
     claim: Claim
     stopping: Callable[[], bool]
     pause: Callable[[float], object]
-    settled: Callable[[Item, str], None] = lambda _item, _state: None
+    settled: Callable[[Item, Outcome], None] = lambda _item, _outcome: None
 
 
 class ItemDriver:
@@ -97,19 +98,19 @@ class ItemDriver:
                 return item, prepared
             self._settled(item, prepared)
 
-    def _guarded(self, item: Item, step: Callable[[], Task | str]) -> Task | str:
+    def _guarded(self, item: Item, step: Callable[[], Task | Outcome]) -> Task | Outcome:
         try:
             return step()
         except Exception:  # the store or blob storage failed, not the document
             log.exception("recording failed for %s", item.id)
             return self._infrastructure_failure(item)
 
-    def _settled(self, item: Item, state: Task | str) -> None:
+    def _settled(self, item: Item, state: Task | Outcome) -> None:
         """The item has its outcome (the store completed the job with the last one): tell the
         engine."""
-        self.hooks.settled(item, state if isinstance(state, str) else "error")
+        self.hooks.settled(item, state if isinstance(state, Outcome) else Outcome.ERROR)
 
-    def _infrastructure_failure(self, item: Item) -> str:
+    def _infrastructure_failure(self, item: Item) -> Outcome:
         """Retry later (or give up after max attempts); if even that fails, the lease expires."""
         config, store, owner = self.ctx.config, self.ctx.store, self.ctx.owner
         self.hooks.pause(config.poll_interval_s)
@@ -122,17 +123,17 @@ class ItemDriver:
                     message="reams could not record this item; it will be retried.",
                     delay_s=config.retry_backoff_s,
                 )
-                return "pending"
+                return Outcome.RETRY
             store.fail(
                 item,
                 owner=owner,
                 code="internal_error",
                 message="reams could not record this item after several attempts.",
             )
-            return "failed"
+            return Outcome.FAILED
         except Exception:
             log.exception("could not record the failure of %s", item.id)
-            return "error"
+            return Outcome.ERROR
 
 
 def _collect(worker: IsolatedWorker) -> ProcessorOutput | ProcessorError:

@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Callable
 
 from reams.domain.records import Item, Job
-from reams.domain.states import JobStatus
+from reams.domain.states import JobStatus, Outcome
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.drive import DriveHooks, ItemDriver
 from reams.engine.isolation import IsolatedWorker
-from reams.engine.run_item import RunContext
+from reams.engine.steps import RunContext
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
 
@@ -38,7 +38,7 @@ class LocalEngine:
         self._threads: list[threading.Thread] = []
         self._inflight: dict[str, Item] = {}
         self._lock = threading.Lock()
-        self.on_item_done: Callable[[Item, str], None] | None = None
+        self.on_item_done: Callable[[Item, Outcome], None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -109,7 +109,7 @@ class LocalEngine:
             self._inflight.update((i.id, i) for i in claimed)
         return claimed
 
-    def _settled(self, item: Item, state: str) -> None:
+    def _settled(self, item: Item, state: Outcome) -> None:
         with self._lock:
             self._inflight.pop(item.id, None)
         if self.on_item_done is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reams.domain import ids
 from reams.domain.errors import Conflict, NotFound
-from reams.domain.records import Directory, DirectoryFile, FileRecord, Project
+from reams.domain.records import Directory, DirectoryFile, FileRecord, Project, file_type_of
 from reams.store import tables as t
 from reams.store.base import StoreBase, decode_token, next_token, to_record
 from reams.store.db import utcnow
@@ -81,7 +81,7 @@ class CatalogStore(StoreBase):
             "id": ids.new_id(ids.FILE),
             "project_id": project_id,
             "name": name,
-            "file_type": _extension(name),
+            "file_type": file_type_of(name),
             "purpose": purpose,
             "external_file_id": external_file_id,
             "sha256": sha256,
@@ -345,8 +345,3 @@ def _dfile_filter(key: str, value: Any) -> Any:
     if key == "updated_at_on_or_before":
         return c.updated_at <= value
     return getattr(c, key) == value
-
-
-def _extension(name: str) -> str | None:
-    stem, dot, ext = name.rpartition(".")
-    return ext.lower() if dot and stem and ext and len(ext) <= 16 else None

@@ -15,10 +15,7 @@ from sqlalchemy import (
 )
 
 from reams.domain.records import Item
-from reams.domain.states import (
-    ItemStatus,
-    JobStatus,
-)
+from reams.domain.states import ItemStatus, JobStatus, job_sources
 from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.db import utcnow
@@ -146,13 +143,17 @@ def _claim_statement() -> Any:
     )
 
 
+# A claim starts its job when the job may become running (the transition table says from what).
+_STARTABLE = sorted(s.value for s in job_sources(JobStatus.RUNNING))
+
+
 def _start_statement() -> Any:
     jc = t.jobs.c
     done = sum(jc[n] for n in TERMINAL_COLUMNS)
     now: Any = bindparam("s_now")
     return (
         update(t.jobs)
-        .where(jc.id == bindparam("s_job"), jc.status.in_(["pending", "dispatched"]))
+        .where(jc.id == bindparam("s_job"), jc.status.in_(_STARTABLE))
         .values(
             status=JobStatus.RUNNING.value,
             started_at=now,

@@ -16,8 +16,8 @@ from reams.domain.records import Counts, Item, Job, Result
 from reams.domain.states import ItemStatus, JobStatus
 from reams.store import tables as t
 from reams.store.base import to_record
-from reams.store.catalog import CatalogStore
 from reams.store.db import aware, utcnow
+from reams.store.folders import FolderStore
 
 
 def _counts(row: Any) -> Counts:
@@ -46,7 +46,7 @@ def job_record(row: Any) -> Job:
     return to_record(Job, m, counts=counts, estimated_completion_at=estimate_completion(m, counts))
 
 
-class JobStore(CatalogStore):
+class JobStore(FolderStore):
     """Creating jobs (everything pending, one transaction) and reading them back."""
 
     def create_job(

@@ -38,7 +38,7 @@ TERMINAL_COLUMNS = ("n_completed", "n_failed", "n_skipped", "n_cancelled")
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Completion:
     """A finished item's result row values (written only if the item's CAS wins)."""
 
     result_id: str

@@ -18,7 +18,7 @@ from reams.domain.states import (
 )
 from reams.store import tables as t
 from reams.store.db import utcnow
-from reams.store.moves import Outcome, TransitionStore
+from reams.store.moves import Completion, TransitionStore
 
 
 class OutcomeStore(TransitionStore):
@@ -36,11 +36,11 @@ class OutcomeStore(TransitionStore):
             self._finalize(conn, item.job_id, utcnow())
         return True
 
-    def complete(self, item: Item, *, owner: str, outcome: Outcome) -> bool:
+    def complete(self, item: Item, *, owner: str, completion: Completion) -> bool:
         """Record a result and complete the item, atomically; False if the lease was lost."""
         now = utcnow()
         values = {
-            "result_id": outcome.result_id,
+            "result_id": completion.result_id,
             "completed_at": now,
             "error_code": None,
             "error_message": None,
@@ -57,7 +57,8 @@ class OutcomeStore(TransitionStore):
             ):
                 return False
             conn.execute(
-                self.statement("result", lambda: insert(t.results)), _result_row(item, outcome, now)
+                self.statement("result", lambda: insert(t.results)),
+                _result_row(item, completion, now),
             )
             self._finalize(conn, item.job_id, now)
         return True
@@ -137,21 +138,21 @@ class OutcomeStore(TransitionStore):
         return bool(moved)
 
 
-def _result_row(item: Item, outcome: Outcome, now: datetime) -> dict[str, Any]:
+def _result_row(item: Item, completion: Completion, now: datetime) -> dict[str, Any]:
     return {
-        "id": outcome.result_id,
+        "id": completion.result_id,
         "project_id": item.project_id,
         "job_id": item.job_id,
         "item_row_id": item.id,
         "item_id": item.item_id,
         "file_name": item.item_name,
-        "job_type": outcome.job_type,
-        "job_config": outcome.job_config,
-        "parameters_hash": outcome.parameters_hash,
+        "job_type": completion.job_type,
+        "job_config": completion.job_config,
+        "parameters_hash": completion.parameters_hash,
         "sha256": item.sha256,
-        "output_sha256": outcome.output_sha256,
-        "output_metadata": outcome.output_metadata,
-        "cacheable": outcome.cacheable,
-        "duration_s": outcome.duration_s,
+        "output_sha256": completion.output_sha256,
+        "output_metadata": completion.output_metadata,
+        "cacheable": completion.cacheable,
+        "duration_s": completion.duration_s,
         "processed_at": now,
     }

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from reams.store.claims import ClaimStore
 from reams.store.lifecycle import LifecycleStore
-from reams.store.moves import Outcome
+from reams.store.moves import Completion
 from reams.store.outcomes import OutcomeStore
 
-__all__ = ["Outcome", "Store"]
+__all__ = ["Completion", "Store"]
 
 
 class Store(LifecycleStore, ClaimStore, OutcomeStore):
-    """The whole store: catalog, jobs, transitions. One instance per process."""
+    """The whole store: catalog, jobs, transitions. One instance per process.
+
+    It implements both seams of :mod:`reams.store.protocols`: the application layer holds it
+    as a ``Catalog``, the engines as ``Work``.
+    """

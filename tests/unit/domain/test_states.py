@@ -69,3 +69,16 @@ def test_progress_percentage() -> None:
     assert progress_percentage(total=3, terminal=1, job_terminal=False) == 33.33
     assert progress_percentage(total=0, terminal=0, job_terminal=False) == 0.0
     assert progress_percentage(total=0, terminal=0, job_terminal=True) == 100.0
+
+
+def test_wire_literals_and_the_domain_enums_name_the_same_states() -> None:
+    # The wire keeps Literal types (the SDK validates them strictly); the names are written
+    # once in domain.states, and this holds the two together.
+    from typing import get_args
+
+    from reams.domain.states import ItemStatus, JobStatus, JobType
+    from reams.wire.batch import ItemStatusName, JobStatusName, JobTypeName
+
+    assert set(get_args(JobStatusName)) == {s.value for s in JobStatus}
+    assert set(get_args(ItemStatusName)) == {s.value for s in ItemStatus}
+    assert set(get_args(JobTypeName)) == {t.value for t in JobType}

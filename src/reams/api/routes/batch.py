@@ -10,7 +10,6 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, Query
 
-from reams import processors
 from reams.api.deps import OffsetDep, ProjectId, ServicesDep
 from reams.api.present import (
     batch_job_model,
@@ -18,9 +17,7 @@ from reams.api.present import (
     job_item_model,
     processing_result_model,
 )
-from reams.domain import jobconfig
-from reams.domain.errors import Conflict
-from reams.domain.states import JobStatus
+from reams.service.jobs import JobRequest
 from reams.wire import batch as wb
 from reams.wire.common import OffsetPage
 
@@ -34,7 +31,6 @@ NamespaceHeader = Annotated[
         "(default: the server's); recorded on the job either way.",
     ),
 ]
-UNCANCELLABLE = frozenset({JobStatus.COMPLETED.value, JobStatus.FAILED.value})
 
 
 # Registered before `/{job_id}...` so that its path reads as the routing note in the spec says.
@@ -49,8 +45,8 @@ def processing_results(
     project_id: ProjectId,
     job_type: Annotated[wb.JobTypeName | None, Query()] = None,
 ) -> wb.ItemProcessingResults:
-    name = services.store.item_name(item_id, project_id=project_id)
-    results = services.store.results_for_item(item_id, project_id=project_id, job_type=job_type)
+    name = services.catalog.item_name(item_id, project_id=project_id)
+    results = services.catalog.results_for_item(item_id, project_id=project_id, job_type=job_type)
     return wb.ItemProcessingResults(
         item_id=item_id,
         item_name=name,
@@ -84,20 +80,18 @@ def create_batch(
 
     Results: each item's `job_id` is readable at `/api/v2/parse/{id}`,
     `/api/v2/classify/{id}` or `/api/v2/extract/{id}`. Poll `GET .../{job_id}` for progress."""
-    settings = jobconfig.resolve(body.job_config)
-    processors.check(settings.job_type.value, settings.parameters)
-    job = services.store.create_job(
-        project_id=project_id,
-        settings=settings,
-        job_config=body.job_config,
-        directory_id=body.directory_id,
-        item_ids=body.item_ids,
-        namespace=namespace,
-        page_size=body.page_size,
-        continue_as_new_threshold=body.continue_as_new_threshold,
+    job = services.jobs.submit(
+        JobRequest(
+            project_id=project_id,
+            job_config=body.job_config,
+            directory_id=body.directory_id,
+            item_ids=body.item_ids,
+            namespace=namespace,
+            page_size=body.page_size,
+            continue_as_new_threshold=body.continue_as_new_threshold,
+        )
     )
-    services.engine.submit(job.id)
-    return batch_job_model(services.store.get_job(job.id, project_id=project_id))
+    return batch_job_model(services.catalog.get_job(job.id, project_id=project_id))
 
 
 @router.get("", response_model=OffsetPage[wb.BatchJob], summary="List batch jobs")
@@ -109,7 +103,7 @@ def list_batches(
     job_type: Annotated[wb.JobTypeName | None, Query()] = None,
     status: Annotated[wb.JobStatusName | None, Query()] = None,
 ) -> OffsetPage[wb.BatchJob]:
-    jobs, total = services.store.list_jobs(
+    jobs, total = services.catalog.list_jobs(
         project_id=project_id,
         limit=page.limit,
         offset=page.offset,
@@ -127,7 +121,7 @@ def list_batches(
 
 @router.get("/{job_id}", response_model=wb.BatchStatus, summary="Status and progress of a job")
 def get_status(job_id: str, services: ServicesDep, project_id: ProjectId) -> wb.BatchStatus:
-    return batch_status_model(services.store.get_job(job_id, project_id=project_id))
+    return batch_status_model(services.catalog.get_job(job_id, project_id=project_id))
 
 
 @router.post(
@@ -144,10 +138,7 @@ def cancel_batch(
     namespace: NamespaceHeader = None,
 ) -> wb.BatchCancelResponse:
     """Pending items become `cancelled` at once; items in flight finish and are recorded."""
-    services.store.get_job(job_id, project_id=project_id)  # 404 for unknown / other projects
-    job = services.engine.cancel(job_id, reason=body.reason if body else None)
-    if job.status in UNCANCELLABLE:
-        raise Conflict(f"batch job {job_id!r} already {job.status}; it cannot be cancelled")
+    job = services.jobs.cancel(job_id, project_id=project_id, reason=body.reason if body else None)
     return wb.BatchCancelResponse(
         job_id=job.id,
         message=f"batch job {job.status}",
@@ -164,7 +155,7 @@ def list_items(
     page: OffsetDep,
     status: Annotated[wb.ItemStatusName | None, Query()] = None,
 ) -> OffsetPage[wb.JobItem]:
-    items, total = services.store.list_items(
+    items, total = services.catalog.list_items(
         job_id, project_id=project_id, limit=page.limit, offset=page.offset, status=status
     )
     return OffsetPage[wb.JobItem](

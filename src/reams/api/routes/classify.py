@@ -15,11 +15,12 @@ from fastapi import APIRouter, Query
 
 from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
-from reams.api.outputs import USER_ID, load_output
+from reams.api.present import USER_ID
 from reams.domain.analysis_config import pages_from_one_based
 from reams.domain.errors import InvalidRequest, NotFound
 from reams.domain.records import Job, Result
 from reams.domain.states import JobStatus
+from reams.service.results import load_output
 from reams.wire import analysis as wa
 
 router = APIRouter(tags=["classify results"])
@@ -123,7 +124,7 @@ def _v1_status(job: Job) -> str:
 
 
 def _classify_job(services: ServicesDep, job_id: str, project_id: str) -> Job:
-    job = services.store.get_job(job_id, project_id=project_id)
+    job = services.catalog.get_job(job_id, project_id=project_id)
     if job.job_type != "classify":
         raise NotFound("classifier job", job_id)
     return job
@@ -188,7 +189,7 @@ def get_classifier_results(
 ) -> wa.ClassifierResultsPage:
     job = _classify_job(services, classify_job_id, project_id)
     offset = _offset(page_token)
-    rows, total = services.store.job_results(
+    rows, total = services.catalog.job_results(
         job.id, project_id=project_id, offset=offset, limit=page_size
     )
     items = [

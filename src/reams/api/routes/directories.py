@@ -31,7 +31,7 @@ def create_directory(
     body: wf.DirectoryCreate, services: ServicesDep, project_id: ProjectId
 ) -> wf.Directory:
     _reject_sources(body)
-    rec = services.store.create_directory(
+    rec = services.catalog.create_directory(
         project_id=project_id, name=body.name, description=body.description, type=body.type
     )
     return directory_model(rec)
@@ -48,7 +48,7 @@ def list_directories(
     types: Annotated[list[DirectoryType] | None, Query(description="Only these types.")] = None,
 ) -> CursorPage[wf.Directory]:
     wanted = [*(types or []), *([type] if type else [])]
-    rows, token = services.store.list_directories(
+    rows, token = services.catalog.list_directories(
         project_id=project_id,
         page_size=cursor.page_size,
         page_token=cursor.page_token,
@@ -61,7 +61,7 @@ def list_directories(
 
 @router.get("/{directory_id}", response_model=wf.Directory, summary="Get a directory")
 def get_directory(directory_id: str, services: ServicesDep, project_id: ProjectId) -> wf.Directory:
-    return directory_model(services.store.get_directory(directory_id, project_id=project_id))
+    return directory_model(services.catalog.get_directory(directory_id, project_id=project_id))
 
 
 @router.patch("/{directory_id}", response_model=wf.Directory, summary="Update a directory")
@@ -71,7 +71,7 @@ def update_directory(
     changes: dict[str, Any] = {k: getattr(body, k) for k in UPDATABLE if k in body.model_fields_set}
     if "name" in changes and changes["name"] is None:
         raise InvalidField("name cannot be null")
-    rec = services.store.update_directory(directory_id, project_id=project_id, changes=changes)
+    rec = services.catalog.update_directory(directory_id, project_id=project_id, changes=changes)
     return directory_model(rec)
 
 
@@ -80,4 +80,4 @@ def update_directory(
 )
 def delete_directory(directory_id: str, services: ServicesDep, project_id: ProjectId) -> None:
     """Soft delete: the directory stays listable with `include_deleted=true`."""
-    services.store.delete_directory(directory_id, project_id=project_id)
+    services.catalog.delete_directory(directory_id, project_id=project_id)

@@ -59,15 +59,15 @@ def _utc(value: datetime | None) -> datetime | None:
 def add_directory_file(
     directory_id: str, body: wf.DirectoryFileAdd, services: ServicesDep, project_id: ProjectId
 ) -> wf.DirectoryFile:
-    services.store.get_directory(directory_id, project_id=project_id)
-    file = services.store.get_file(body.file_id, project_id=project_id)
+    services.catalog.get_directory(directory_id, project_id=project_id)
+    file = services.catalog.get_file(body.file_id, project_id=project_id)
     entry = {
         "file_id": file.id,
         "display_name": body.display_name or file.name,
         "unique_id": body.unique_id or file.external_file_id or file.name,
         "metadata": body.metadata,
     }
-    [rec] = services.store.add_directory_files(
+    [rec] = services.catalog.add_directory_files(
         project_id=project_id, directory_id=directory_id, entries=[entry]
     )
     return directory_file_model(rec)
@@ -85,7 +85,7 @@ def upload_directory_file(
     metadata: Annotated[str | None, Form(description="User metadata, a JSON object.")] = None,
 ) -> wf.DirectoryFile:
     user_metadata = _parse_metadata(metadata)
-    services.store.get_directory(directory_id, project_id=project_id)
+    services.catalog.get_directory(directory_id, project_id=project_id)
     file = store_upload(
         services,
         project_id=project_id,
@@ -100,12 +100,12 @@ def upload_directory_file(
         "metadata": user_metadata,
     }
     try:
-        [rec] = services.store.add_directory_files(
+        [rec] = services.catalog.add_directory_files(
             project_id=project_id, directory_id=directory_id, entries=[entry]
         )
     except Conflict:
         # The File was made only for this entry; without it, it would be an orphan.
-        services.store.delete_file(file.id, project_id=project_id)
+        services.catalog.delete_file(file.id, project_id=project_id)
         raise
     return directory_file_model(rec)
 
@@ -134,7 +134,7 @@ def list_directory_files(
         "updated_at_on_or_after": _utc(updated_at_on_or_after),
         "updated_at_on_or_before": _utc(updated_at_on_or_before),
     }
-    rows, token = services.store.list_directory_files(
+    rows, token = services.catalog.list_directory_files(
         project_id=project_id,
         directory_id=directory_id,
         page_size=cursor.page_size,
@@ -155,7 +155,7 @@ def get_directory_file(
     links: LinksDep,
     expand: ExpandQuery = None,
 ) -> wf.DirectoryFile:
-    rec = services.store.get_directory_file(
+    rec = services.catalog.get_directory_file(
         directory_file_id, project_id=project_id, directory_id=directory_id
     )
     return _present(rec, links, expand=expand)
@@ -186,7 +186,7 @@ def update_directory_file(
     services: ServicesDep,
     project_id: ProjectId,
 ) -> wf.DirectoryFile:
-    rec = services.store.update_directory_file(
+    rec = services.catalog.update_directory_file(
         directory_file_id,
         project_id=project_id,
         directory_id=directory_id,
@@ -201,6 +201,6 @@ def update_directory_file(
 def delete_directory_file(
     directory_id: str, directory_file_id: str, services: ServicesDep, project_id: ProjectId
 ) -> None:
-    services.store.delete_directory_file(
+    services.catalog.delete_directory_file(
         directory_file_id, project_id=project_id, directory_id=directory_id
     )

@@ -29,7 +29,7 @@ def download(
     signature: Annotated[str | None, Query(description="HMAC-SHA256 hex.")] = None,
 ) -> FileResponse:
     verify(request.app.state.signing_secret, file_id, expires=expires, sig=signature)
-    rec = services.store.get_file(file_id, project_id=None)
+    rec = services.catalog.get_file(file_id, project_id=None)
     if not services.blobs.exists(rec.sha256):  # the record outlived its bytes: say so, not 500
         raise NotFound("file content", file_id)
     media_type = mimetypes.guess_type(rec.name)[0] or "application/octet-stream"

@@ -14,11 +14,10 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 
-from reams import processors
 from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
-from reams.domain.analysis_config import extract_parameters
 from reams.domain.errors import InvalidField
+from reams.service.jobs import check_config
 from reams.wire import analysis as wa
 
 router = APIRouter(prefix="/api/v2/extract", tags=["extract results"])
@@ -116,6 +115,5 @@ def get_extraction(
 )
 def validate_schema(body: wa.SchemaValidation) -> wa.SchemaValidation:
     """422 with the reason when the schema cannot be used; the schema back when it can."""
-    parameters = extract_parameters({"data_schema": body.data_schema})
-    processors.check("extract", parameters)
-    return wa.SchemaValidation(data_schema=parameters["data_schema"])
+    settings = check_config({"data_schema": body.data_schema})
+    return wa.SchemaValidation(data_schema=settings.parameters["data_schema"])

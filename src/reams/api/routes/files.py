@@ -62,7 +62,7 @@ def list_files(
     ] = None,
     expand: ExpandQuery = None,
 ) -> CursorPage[wf.File]:
-    rows, token = services.store.list_files(
+    rows, token = services.catalog.list_files(
         project_id=project_id,
         page_size=cursor.page_size,
         page_token=cursor.page_token,
@@ -83,7 +83,7 @@ def get_file(
     links: LinksDep,
     expand: ExpandQuery = None,
 ) -> wf.File:
-    return _present(services.store.get_file(file_id, project_id=project_id), links, expand=expand)
+    return _present(services.catalog.get_file(file_id, project_id=project_id), links, expand=expand)
 
 
 @router.get("/{file_id}/content", response_model=PresignedURL, summary="Get a signed download URL")
@@ -96,10 +96,10 @@ def file_content(
         int | None, Query(ge=1, le=MAX_TTL_S, description="Link lifetime in seconds.")
     ] = None,
 ) -> PresignedURL:
-    rec = services.store.get_file(file_id, project_id=project_id)
+    rec = services.catalog.get_file(file_id, project_id=project_id)
     return links.presign(rec.id, ttl_s=expires_at_seconds)
 
 
 @router.delete("/{file_id}", status_code=204, response_class=Response, summary="Delete a file")
 def delete_file(file_id: str, services: ServicesDep, project_id: ProjectId) -> None:
-    services.store.delete_file(file_id, project_id=project_id)
+    services.catalog.delete_file(file_id, project_id=project_id)

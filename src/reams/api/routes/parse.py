@@ -12,9 +12,9 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query
 
 from reams.api.deps import ProjectId, ServicesDep
-from reams.api.outputs import load_output, result_of_type
 from reams.domain.errors import InvalidField
 from reams.domain.records import Result
+from reams.service.results import load_output, result_of_type
 from reams.wire.parse import Pages, ParseJobInfo, ParseResult
 
 router = APIRouter(prefix="/api/v2/parse", tags=["parse results"])
@@ -118,7 +118,7 @@ def get_parse_result(
     expand: Annotated[list[str] | None, Query(description=f"Any of: {', '.join(VIEWS)}.")] = None,
 ) -> ParseResult:
     _check_expand(expand or [])
-    result = result_of_type(services.store.get_result, job_id, project_id, "parse")
+    result = result_of_type(services.catalog.get_result, job_id, project_id, "parse")
     out = load_output(services.blobs.get, result, "parse result output")
     job = ParseJobInfo(
         id=result.id,

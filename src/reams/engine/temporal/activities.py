@@ -20,10 +20,10 @@ from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
-from reams.engine.run_item import BYTES_PER_PAGE, RunContext
-from reams.engine.temporal import contracts as c
+from reams.engine.steps import BYTES_PER_PAGE, RunContext
 from reams.engine.temporal.config import TemporalConfig
 from reams.engine.temporal.slices import ChildPool, SliceLimits, SliceRun
+from reams.engine.temporal.workflow import contracts as c
 from reams.store.blobs import BlobStore
 from reams.store.db import utcnow
 from reams.store.transitions import Store

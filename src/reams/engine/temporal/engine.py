@@ -28,8 +28,8 @@ from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
-from reams.engine.temporal import contracts as c
 from reams.engine.temporal.config import TemporalConfig
+from reams.engine.temporal.workflow import contracts as c
 from reams.store.transitions import Store
 
 log = logging.getLogger(__name__)

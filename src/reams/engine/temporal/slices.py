@@ -20,15 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reams.domain.records import Item
+from reams.domain.states import SETTLED, Outcome
 from reams.engine.base import EngineConfig
 from reams.engine.drive import DriveHooks, ItemDriver
 from reams.engine.isolation import IsolatedWorker
-from reams.engine.run_item import RunContext
-from reams.engine.temporal.contracts import SliceResult
+from reams.engine.steps import RunContext
+from reams.engine.temporal.workflow.contracts import SliceResult
 
 log = logging.getLogger(__name__)
-
-SETTLED = frozenset({"completed", "failed", "skipped", "pending", "lost"})
 
 
 class ChildPool:
@@ -134,7 +133,7 @@ class SliceRun:
     def _stopping(self) -> bool:
         return self.interrupted() or time.monotonic() >= self._deadline
 
-    def _settled(self, item: Item, state: str) -> None:
+    def _settled(self, item: Item, state: Outcome) -> None:
         with self._lock:
             self._inflight.pop(item.id, None)
         if state in SETTLED:

@@ -22,7 +22,7 @@ from temporalio.worker import Worker
 from reams.engine.base import EngineConfig
 from reams.engine.temporal.activities import BatchActivities
 from reams.engine.temporal.config import TemporalConfig
-from reams.engine.temporal.workflows import BatchWorkflow
+from reams.engine.temporal.workflow.batch import BatchWorkflow
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
 

@@ -22,7 +22,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
-    from reams.engine.temporal import contracts as c
+    from reams.engine.temporal.workflow import contracts as c
 
 T = TypeVar("T")
 

@@ -26,7 +26,7 @@ WAITING: Final = "waiting"  # the next item is due, or the next lease expires, i
 @dataclass(frozen=True)
 class RetrySpec:
     """Retry policy of item-work activities: covers infrastructure failures only (an item's
-    own retryable errors are retried by ``run_item`` through the store)."""
+    own retryable errors are retried by the engine's item steps through the store)."""
 
     initial_s: float
     max_interval_s: float

@@ -9,51 +9,15 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reams.domain.records import Item, Result
+from reams.domain.records import Item
 from reams.domain.states import ItemStatus
-from reams.store.blobs import BlobStore
-from reams.store.transitions import Store
 
-PAGE = 500
 NO_TYPE = "(no rule fits)"
-
-
-def job_item_pages(store: Store, job_id: str) -> Iterator[list[Item]]:
-    """Every item of a job, in job order, a page at a time."""
-    offset = 0
-    while True:
-        page, total = store.list_items(job_id, project_id=None, limit=PAGE, offset=offset)
-        if page:
-            yield page
-        offset += len(page)
-        if not page or offset >= total:
-            return
-
-
-@dataclass
-class ResultLoader:
-    """Loads result outputs by result id; ``prefetch`` reads a page of result rows at once."""
-
-    store: Store
-    blobs: BlobStore
-    rows: dict[str, Result] = field(default_factory=dict)
-
-    def prefetch(self, items: list[Item]) -> None:
-        self.rows = self.store.results_by_id([i.result_id for i in items if i.result_id])
-
-    def __call__(self, result_id: str) -> dict[str, Any]:
-        result = self.rows.get(result_id) or self.store.get_result(result_id, project_id=None)
-        output: dict[str, Any] = json.loads(self.blobs.get(result.output_sha256))
-        return output
-
-
-def result_loader(store: Store, blobs: BlobStore) -> ResultLoader:
-    return ResultLoader(store, blobs)
 
 
 def _atomic_write(target: Path, text: str) -> None:

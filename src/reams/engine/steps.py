@@ -1,36 +1,32 @@
-"""``run_item``: the one function that moves an item to its outcome, shared by every engine.
+"""The two halves of processing one item, shared by every engine through ``ItemDriver``.
 
-Given an item already claimed (``processing``, leased to ``owner``): check dedup and limits, run
-the processor in an isolated worker with a timeout, store the result blob, and record the outcome
-with a compare-and-set in the store (counters move in the same transaction).
+Given an item already claimed (``processing``, leased to ``owner``), :func:`begin_item` checks
+dedup and limits and builds the task for the isolated worker (which runs the processor with a
+timeout and a memory cap); :func:`end_item` stores the result blob and records the outcome with
+a compare-and-set in the store (counters move in the same transaction). Both return the
+item's :class:`~reams.domain.states.Outcome` when they settle it.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from reams.domain import ids
 from reams.domain.errors import ProcessorError
 from reams.domain.jobconfig import JobSettings, resolve
 from reams.domain.records import Item
-from reams.domain.states import JobType, SkipReason
+from reams.domain.states import JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
 from reams.engine.outputs import ProcessorOutput
 from reams.store.blobs import BlobStore
-from reams.store.transitions import Outcome, Store
+from reams.store.transitions import Completion, Store
 
 log = logging.getLogger(__name__)
 
 BYTES_PER_PAGE = 50_000  # a rough page size, to turn per-page timeouts into a budget
-
-
-class Executor(Protocol):
-    """Runs a processor task somewhere isolated; raises ProcessorError on failure."""
-
-    def run(self, task: Task) -> ProcessorOutput: ...
 
 
 @dataclass
@@ -70,8 +66,8 @@ def item_timeout(ctx: RunContext, settings: JobSettings, item: Item) -> float:
     return budget
 
 
-def begin_item(ctx: RunContext, item: Item) -> Task | str:
-    """First half of ``run_item``: the task to run, or the state already recorded (a skip)."""
+def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
+    """The task to run, or the outcome already recorded (a skip, a missing blob)."""
     settings = ctx.job_settings(item.job_id)
     early = _skip_if_needed(ctx, settings, item)
     if early is not None:
@@ -82,29 +78,17 @@ def begin_item(ctx: RunContext, item: Item) -> Task | str:
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
 
 
-def end_item(ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError) -> str:
-    """Second half of ``run_item``: record the processor's output or error."""
+def end_item(ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError) -> Outcome:
+    """Record the processor's output or error."""
     if isinstance(output, ProcessorError):
         return _record_failure(ctx, item, output)
     return _record_success(ctx, ctx.job_settings(item.job_id), item, output)
 
 
-def run_item(ctx: RunContext, item: Item, executor: Executor) -> str:
-    """Process one claimed item and record its outcome; returns the state it ended in."""
-    task = begin_item(ctx, item)
-    if isinstance(task, str):
-        return task
-    try:
-        output: ProcessorOutput | ProcessorError = executor.run(task)
-    except ProcessorError as exc:
-        output = exc
-    return end_item(ctx, item, output)
-
-
-def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> str | None:
+def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outcome | None:
     if item.size > ctx.config.max_file_bytes:
         ctx.store.skip(item, owner=ctx.owner, reason=SkipReason.SIZE_LIMIT_EXCEEDED, result_id=None)
-        return "skipped"
+        return Outcome.SKIPPED
     if not settings.bypass_cache:
         prior = ctx.store.find_result(
             project_id=item.project_id,
@@ -115,7 +99,7 @@ def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> str |
             ctx.store.skip(
                 item, owner=ctx.owner, reason=SkipReason.ALREADY_PROCESSED, result_id=prior.id
             )
-            return "skipped"
+            return Outcome.SKIPPED
     if not ctx.blobs.exists(item.sha256):
         ctx.store.fail(
             item,
@@ -123,26 +107,26 @@ def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> str |
             code="file_missing",
             message="The uploaded file's content is missing from blob storage.",
         )
-        return "failed"
+        return Outcome.FAILED
     return None
 
 
-def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> str:
+def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> Outcome:
     if exc.retryable and item.attempts < ctx.config.max_attempts:
         delay = ctx.config.retry_backoff_s * 2 ** (item.attempts - 1)
         ctx.store.retry_later(
             item, owner=ctx.owner, code=exc.code, message=exc.message, delay_s=delay
         )
-        return "pending"
+        return Outcome.RETRY
     ctx.store.fail(item, owner=ctx.owner, code=exc.code, message=exc.message)
-    return "failed"
+    return Outcome.FAILED
 
 
 def _record_success(
     ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput
-) -> str:
+) -> Outcome:
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
-    outcome = Outcome(
+    completion = Completion(
         result_id=ids.new_id(prefix),
         job_type=settings.job_type.value,
         job_config=ctx.job_config(item.job_id),
@@ -152,7 +136,7 @@ def _record_success(
         cacheable=not settings.do_not_cache,
         duration_s=round(output.duration_s, 4),
     )
-    if ctx.store.complete(item, owner=ctx.owner, outcome=outcome):
-        return "completed"
+    if ctx.store.complete(item, owner=ctx.owner, completion=completion):
+        return Outcome.COMPLETED
     log.warning("lease on %s was lost before completion; outcome discarded", item.id)
-    return "lost"
+    return Outcome.LOST

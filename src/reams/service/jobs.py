@@ -1,0 +1,92 @@
+"""Creating and controlling jobs: the only place that runs "resolve → check → store → engine".
+
+Every way in — the v1 batch API, the v2 product creates, ``reams run`` — builds a
+:class:`JobRequest` and calls :meth:`Jobs.submit`; new ways in (v2 batches, retrying failed
+items, idempotent creates) belong here as methods of :class:`Jobs`, never in a route or a
+command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reams import processors
+from reams.domain import jobconfig
+from reams.domain.errors import Conflict
+from reams.domain.jobconfig import JobSettings
+from reams.domain.records import Job
+from reams.domain.states import JobStatus
+from reams.engine.base import Engine
+from reams.store.protocols import Catalog
+
+# A cancel that finds the job already in one of these states is a conflict.
+FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobRequest:
+    """What a caller asks for: a job config over a directory or a list of directory files.
+
+    ``namespace``, ``page_size`` and ``continue_as_new_threshold`` tune the Temporal engine
+    and are recorded on the job either way.
+    """
+
+    project_id: str
+    job_config: Mapping[str, Any]
+    directory_id: str | None = None
+    item_ids: Sequence[str] | None = None
+    namespace: str | None = None
+    page_size: int | None = None
+    continue_as_new_threshold: int | None = None
+
+
+def check_config(job_config: Mapping[str, Any]) -> JobSettings:
+    """Resolve a job config and let its processor check it; raises InvalidField.
+
+    Pure (no store, no engine), so the CLI checks a config before it opens anything.
+    """
+    settings = jobconfig.resolve(job_config)
+    processors.check(settings.job_type.value, settings.parameters)
+    return settings
+
+
+class Jobs:
+    """Job use cases over one store and one engine."""
+
+    def __init__(self, *, catalog: Catalog, engine: Engine) -> None:
+        self._catalog = catalog
+        self._engine = engine
+
+    def submit(self, request: JobRequest) -> Job:
+        """Check the config, write the job with every item pending, hand it to the engine.
+
+        Nothing is stored when the config is invalid. The engine's ``submit`` is
+        self-healing: a job written but not handed over is resumed when an engine starts.
+        """
+        settings = check_config(request.job_config)
+        job = self._catalog.create_job(
+            project_id=request.project_id,
+            settings=settings,
+            job_config=dict(request.job_config),
+            directory_id=request.directory_id,
+            item_ids=request.item_ids,
+            namespace=request.namespace,
+            page_size=request.page_size,
+            continue_as_new_threshold=request.continue_as_new_threshold,
+        )
+        self._engine.submit(job.id)
+        return job
+
+    def cancel(self, job_id: str, *, project_id: str | None, reason: str | None) -> Job:
+        """Cancel pending items at once; items in flight finish and are recorded.
+
+        Unknown ids and other projects' ids are NotFound; a job that already completed or
+        failed is a Conflict. Cancelling a cancelled job again answers it as it is.
+        """
+        self._catalog.get_job(job_id, project_id=project_id)
+        job = self._engine.cancel(job_id, reason=reason)
+        if job.status in FINISHED:
+            raise Conflict(f"batch job {job_id!r} already {job.status}; it cannot be cancelled")
+        return job

@@ -1,0 +1,289 @@
+"""The store's two seams, as the layers above see it.
+
+:class:`Catalog` is what the application layer (and through it the API and the CLI) may do:
+read and write projects, files, directories and jobs, create jobs with every item pending.
+:class:`Work` is what engines do: claim items, record outcomes, move jobs through their
+lifecycle, recover expired leases. ``Store`` implements both; nothing outside the engine
+holds a ``Work``, so "only the engine moves item states" is enforced by types, not by habit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from reams.domain.jobconfig import JobSettings
+from reams.domain.records import (
+    Directory,
+    DirectoryFile,
+    FileRecord,
+    Item,
+    Job,
+    Project,
+    Result,
+    ScannedFile,
+)
+from reams.domain.states import ACTIVE_JOB, JobStatus
+from reams.store.folders import Entries
+from reams.store.moves import Completion
+
+
+class Catalog(Protocol):
+    """Projects, keys, files, directories, folder mirrors, jobs and results (reads, creates)."""
+
+    def ensure_project(self, name: str) -> Project: ...
+
+    def create_api_key(self, *, project_id: str, key_hash: str, prefix: str) -> str: ...
+
+    def project_for_key(self, key_hash: str) -> Project | None: ...
+
+    def create_file(
+        self,
+        *,
+        project_id: str,
+        name: str,
+        sha256: str,
+        size: int,
+        purpose: str | None = None,
+        external_file_id: str | None = None,
+    ) -> FileRecord: ...
+
+    def get_file(self, file_id: str, *, project_id: str | None) -> FileRecord:
+        """A live file; ``project_id=None`` only for signed downloads."""
+        ...
+
+    def list_files(
+        self,
+        *,
+        project_id: str,
+        page_size: int,
+        page_token: str | None,
+        file_name: str | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+        order_by: str | None = None,
+    ) -> tuple[list[FileRecord], str | None]: ...
+
+    def delete_file(self, file_id: str, *, project_id: str) -> None: ...
+
+    def create_directory(
+        self,
+        *,
+        project_id: str,
+        name: str,
+        description: str | None = None,
+        type: str | None = None,
+    ) -> Directory: ...
+
+    def get_directory(
+        self, directory_id: str, *, project_id: str, include_deleted: bool = False
+    ) -> Directory: ...
+
+    def list_directories(
+        self,
+        *,
+        project_id: str,
+        page_size: int,
+        page_token: str | None,
+        name: str | None = None,
+        include_deleted: bool = False,
+        types: Sequence[str] | None = None,
+    ) -> tuple[list[Directory], str | None]: ...
+
+    def update_directory(
+        self, directory_id: str, *, project_id: str, changes: dict[str, Any]
+    ) -> Directory: ...
+
+    def delete_directory(self, directory_id: str, *, project_id: str) -> None:
+        """Soft delete: the directory stays visible with ``include_deleted``."""
+        ...
+
+    def add_directory_files(
+        self, *, project_id: str, directory_id: str, entries: Sequence[dict[str, Any]]
+    ) -> list[DirectoryFile]:
+        """Add entries (file_id, display_name, unique_id, metadata) in one transaction."""
+        ...
+
+    def get_directory_file(
+        self, dfile_id: str, *, project_id: str, directory_id: str | None = None
+    ) -> DirectoryFile: ...
+
+    def list_directory_files(
+        self,
+        *,
+        project_id: str,
+        directory_id: str,
+        page_size: int,
+        page_token: str | None,
+        filters: dict[str, Any] | None = None,
+        include_deleted: bool = False,
+    ) -> tuple[list[DirectoryFile], str | None]: ...
+
+    def update_directory_file(
+        self, dfile_id: str, *, project_id: str, directory_id: str, changes: dict[str, Any]
+    ) -> DirectoryFile: ...
+
+    def delete_directory_file(
+        self, dfile_id: str, *, project_id: str, directory_id: str
+    ) -> None: ...
+
+    def count_directory_files(self, directory_id: str) -> int: ...
+
+    def folder_directory(self, *, project_id: str, name: str, description: str) -> str:
+        """The id of the directory called ``name``, created when there is none."""
+        ...
+
+    def folder_entries(self, directory_id: str) -> Entries:
+        """What the directory holds now, by relative path."""
+        ...
+
+    def apply_folder_changes(
+        self,
+        *,
+        project_id: str,
+        directory_id: str,
+        changed: Sequence[ScannedFile],
+        known: Mapping[str, tuple[str, str]],
+        gone: Collection[str],
+    ) -> None:
+        """New file versions, new entries and removals in one transaction, in bulk."""
+        ...
+
+    def create_job(
+        self,
+        *,
+        project_id: str,
+        settings: JobSettings,
+        job_config: dict[str, Any],
+        directory_id: str | None,
+        item_ids: Sequence[str] | None,
+        namespace: str | None = None,
+        page_size: int | None = None,
+        continue_as_new_threshold: int | None = None,
+    ) -> Job:
+        """Write the job and all its items (pending) in one transaction."""
+        ...
+
+    def get_job(self, job_id: str, *, project_id: str | None) -> Job:
+        """One job; ``project_id=None`` for engine-side reads (any project)."""
+        ...
+
+    def list_jobs(
+        self,
+        *,
+        project_id: str,
+        limit: int,
+        offset: int,
+        directory_id: str | None = None,
+        job_type: str | None = None,
+        status: str | None = None,
+    ) -> tuple[list[Job], int]: ...
+
+    def list_items(
+        self,
+        job_id: str,
+        *,
+        project_id: str | None,
+        limit: int,
+        offset: int,
+        status: str | None = None,
+    ) -> tuple[list[Item], int]: ...
+
+    def item_name(self, item_id: str, *, project_id: str) -> str:
+        """The display name of a directory file, whether or not it was ever in a job."""
+        ...
+
+    def results_for_item(
+        self, item_id: str, *, project_id: str, job_type: str | None = None
+    ) -> list[Result]: ...
+
+    def get_result(self, result_id: str, *, project_id: str | None) -> Result: ...
+
+    def results_by_id(self, result_ids: Sequence[str]) -> dict[str, Result]:
+        """Several results in one query (missing ids are simply absent)."""
+        ...
+
+    def item_file_id(self, item_id: str, *, project_id: str) -> str | None:
+        """The file behind a directory-file item (None when it is gone)."""
+        ...
+
+    def job_results(
+        self, job_id: str, *, project_id: str, offset: int, limit: int
+    ) -> tuple[list[tuple[Result, str]], int]:
+        """A page of a job's items that have a result, with each item's file id; and their count."""
+        ...
+
+
+class Work(Protocol):
+    """The engine's side: claims, outcomes, job lifecycle and recovery (compare-and-set)."""
+
+    def get_job(self, job_id: str, *, project_id: str | None) -> Job:
+        """One job; ``project_id=None`` for engine-side reads (any project)."""
+        ...
+
+    def get_item(self, item_row_id: str) -> Item: ...
+
+    def get_result(self, result_id: str, *, project_id: str | None) -> Result: ...
+
+    def find_result(self, *, project_id: str, sha256: str, parameters_hash: str) -> Result | None:
+        """The earliest cacheable result for this content and configuration, if any."""
+        ...
+
+    def claim(
+        self, *, owner: str, lease_s: float, limit: int = 1, job_ids: Sequence[str] | None = None
+    ) -> list[Item]:
+        """Take up to ``limit`` due pending items of active jobs (oldest job first)."""
+        ...
+
+    def renew_leases(self, *, owner: str, item_row_ids: Sequence[str], lease_s: float) -> int: ...
+
+    def complete(self, item: Item, *, owner: str, completion: Completion) -> bool:
+        """Record a result and complete the item, atomically; False if the lease was lost."""
+        ...
+
+    def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool: ...
+
+    def retry_later(
+        self, item: Item, *, owner: str, code: str, message: str, delay_s: float
+    ) -> bool: ...
+
+    def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool: ...
+
+    def release(self, item: Item, *, owner: str) -> bool:
+        """Give an unfinished item back (engine shutting down); the attempt does not count."""
+        ...
+
+    def active_job_ids(self, *, statuses: Sequence[JobStatus] = tuple(ACTIVE_JOB)) -> list[str]: ...
+
+    def mark_dispatched(self, job_id: str) -> bool: ...
+
+    def finalize_if_done(self, job_id: str) -> Job | None:
+        """Complete a job whose items are all terminal; returns it if this call completed it."""
+        ...
+
+    def fail_job(self, job_id: str, message: str) -> bool: ...
+
+    def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
+        """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``."""
+        ...
+
+    def skip_already_processed(self, job_id: str, *, project_id: str, parameters_hash: str) -> int:
+        """Skip every pending item whose content was processed with the same configuration."""
+        ...
+
+    def skip_too_large(self, job_id: str, *, max_bytes: int) -> int: ...
+
+    def reclaim_expired(self, *, max_attempts: int) -> int:
+        """Return items whose worker died (lease expired) to pending, or fail them for good."""
+        ...
+
+    def cancel_leftovers(self, job_id: str) -> int:
+        """Cancel the pending items of a cancelled job."""
+        ...
+
+    def next_times(self, job_id: str) -> tuple[datetime | None, datetime | None]:
+        """When the job's next pending item is due (now, if one is), and when the first lease …"""
+        ...
+
+    def lease_expiry(self, item_row_id: str) -> datetime | None: ...
