@@ -17,6 +17,7 @@ from reams.api.signing import DownloadLinks
 from reams.bootstrap import Services
 from reams.domain.apikeys import hash_api_key
 from reams.domain.errors import NotFound, Unauthorized
+from reams.service.configurations import Configurations
 
 # auto_error=False: a missing key is a 401 from our error table (open mode accepts it).
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <api key>`")
@@ -27,6 +28,17 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_configurations(request: Request, services: ServicesDep) -> Configurations:
+    """The configurations service on the services' database, built once per app."""
+    configs = getattr(request.app.state, "configurations", None)
+    if not isinstance(configs, Configurations) or configs.engine is not services.store.engine:
+        configs = request.app.state.configurations = Configurations.on(services.store.engine)
+    return configs
+
+
+ConfigurationsDep = Annotated[Configurations, Depends(get_configurations)]
 
 
 def caller_project(
@@ -45,7 +57,7 @@ def caller_project(
         return cast(str, request.app.state.default_project_id)
     if credentials is None:
         raise Unauthorized("missing API key: send 'Authorization: Bearer <api key>'")
-    project = services.store.project_for_key(hash_api_key(credentials.credentials))
+    project = services.catalog.project_for_key(hash_api_key(credentials.credentials))
     if project is None:
         raise Unauthorized("invalid API key")
     if project_id is not None and project_id != project.id:

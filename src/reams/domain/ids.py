@@ -31,3 +31,9 @@ def new_id(prefix: str) -> str:
 def workflow_id(job_id: str) -> str:
     """The id of a batch job's orchestration (a Temporal workflow id on that engine)."""
     return f"reams-batch-{job_id}"
+
+
+# Appended: saved product configurations (`cfg-<uuid>`; built-in presets are `cfg-<NAME>`)
+# and saved webhook configurations.
+CONFIGURATION: Final = "cfg"
+WEBHOOK_CONFIG: Final = "whc"

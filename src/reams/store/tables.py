@@ -186,3 +186,38 @@ results = Table(
     Index("ix_results_dedup", "project_id", "sha256", "parameters_hash"),
     Index("ix_results_item", "item_id"),
 )
+
+# Saved product configurations (`/api/v1/beta/configurations`). One row per (project, name,
+# product type): creating one with the same name and product type updates it (the SDK's
+# "upsert") and moves `version` on. Built-in presets are not stored (store.configurations).
+configurations = Table(
+    "configurations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("product_type", String(32), nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ux_configurations_name", "project_id", "name", "product_type", unique=True),
+    Index("ix_configurations_project_created", "project_id", "created_at"),
+)
+
+# Saved webhook configurations (`/api/v1/beta/webhook-configs`); the signing secret is
+# write-only on the API and kept here for signing deliveries.
+webhook_configs = Table(
+    "webhook_configs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("webhook_url", String(2048), nullable=False),
+    Column("webhook_events", JSON),
+    Column("webhook_headers", JSON),
+    Column("webhook_output_format", String(16)),
+    Column("signing_secret", Text),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_webhook_configs_project_created", "project_id", "created_at"),
+)

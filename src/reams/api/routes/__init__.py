@@ -7,12 +7,14 @@ from fastapi import APIRouter
 from reams.api.routes import (
     batch,
     classify,
+    configurations,
     directories,
     directory_files,
     downloads,
     extract,
     files,
     parse,
+    webhook_configs,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -24,4 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     parse.router,
     classify.router,
     extract.router,
+    configurations.router,
+    webhook_configs.router,
 )
