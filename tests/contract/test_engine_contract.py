@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from docgen import make_corpus, make_pdf
 from reams.bootstrap import Services, build
-from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
 from reams.service.folders import mirror_folder
+from reams.service.jobs import JobRequest, Jobs
 from reams.settings import Settings
 from reams.store import tables as t
 from temporal_servers import EngineWithWorker
@@ -67,6 +67,7 @@ def make_services(
         services = build(Settings(**{**base, **overrides}))
         if engine_name == "temporal":
             services.engine = EngineWithWorker(services.engine, services.settings)
+            services.jobs = Jobs(catalog=services.store, engine=services.engine)
         built.append(services)
         return services
 
@@ -89,18 +90,14 @@ def submit(services: Services, folder: Path, parameters: dict[str, Any] | None =
 
 
 def submit_config(services: Services, folder: Path, config: dict[str, Any]) -> Job:
-    project = services.store.ensure_project("default")
-    directory_id = mirror_folder(services.store, services.blobs, project_id=project.id, root=folder)
-    job = services.store.create_job(
-        project_id=project.id,
-        settings=resolve(config),
-        job_config=config,
-        directory_id=directory_id,
-        item_ids=None,
+    project = services.catalog.ensure_project("default")
+    directory_id = mirror_folder(
+        services.catalog, services.blobs, project_id=project.id, root=folder
     )
-    services.engine.start()
-    services.engine.submit(job.id)
-    return job
+    services.start()
+    return services.jobs.submit(
+        JobRequest(project_id=project.id, job_config=config, directory_id=directory_id)
+    )
 
 
 def wait(services: Services, job_id: str, *, timeout: float = 120) -> Job:
@@ -243,6 +240,36 @@ def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path
     final = services.store.get_job(job.id, project_id=None)
     assert final.status == "cancelled"
     assert_consistent(services, final)
+
+
+def test_cancel_lets_only_running_items_finish(services: Services, tmp_path: Path) -> None:
+    """Small items are claimed several at a time; those claimed but not begun when the job is
+    cancelled end cancelled. Only what a worker was actually running may still complete:
+    per worker, the item being processed and the next one already handed to it."""
+    folder = tmp_path / "docs"
+    make_corpus(folder, 80, kinds=("md", "txt", "csv", "html"))
+    job = submit(services, folder)
+    while services.store.get_job(job.id, project_id=None).counts.terminal < 3:
+        time.sleep(0.005)
+    cancelled = services.jobs.cancel(job.id, project_id=None, reason="test")
+    before = cancelled.counts.completed
+    final = wait_settled(services, job.id)
+    assert final.status == "cancelled"
+    assert_consistent(services, final)
+    settings = services.settings
+    drivers = settings.workers if settings.engine == "local" else settings.temporal_fan_out
+    running_at_most = 2 * drivers
+    finished_after = final.counts.completed - before
+    assert finished_after <= running_at_most, (before, cancelled.counts, final.counts)
+    assert final.counts.cancelled >= 80 - before - running_at_most
+
+
+def wait_settled(services: Services, job_id: str, *, timeout: float = 30) -> Job:
+    deadline = time.monotonic() + timeout
+    while (job := services.store.get_job(job_id, project_id=None)).counts.processing:
+        assert time.monotonic() < deadline, "in-flight items never finished"
+        time.sleep(0.05)
+    return job
 
 
 def test_restarted_engine_resumes_the_job(

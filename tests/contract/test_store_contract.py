@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,10 @@ import pytest
 from reams.domain.errors import Conflict, NotFound
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
+from reams.domain.states import Outcome
+from reams.engine.base import EngineConfig
+from reams.engine.steps import RunContext, begin_item
+from reams.store.blobs import LocalBlobStore
 from reams.store.transitions import Completion, Store
 
 CONFIG: dict[str, Any] = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
@@ -179,6 +184,42 @@ def test_item_given_back_after_cancel_ends_cancelled(store: Store, give_back: st
     final = _assert_counts_add_up(store, job.id)
     assert final.counts.pending == 0 and final.counts.cancelled == 2
     assert store.get_item(item.id).status == "cancelled"
+
+
+def test_failed_orchestration_cancels_pending_items(store: Store) -> None:
+    """A job whose orchestration fails leaves nothing pending forever: pending items end
+    cancelled with the job, in-flight ones finish, and any given back later end cancelled."""
+    job = _job_with_files(store, 5)
+    store.mark_dispatched(job.id)
+    first, second = store.claim(owner="w", lease_s=30, limit=2)
+    assert store.fail_job(job.id, "unknown namespace")
+    failed = _assert_counts_add_up(store, job.id)
+    assert failed.status == "failed" and failed.error_message == "unknown namespace"
+    assert (failed.counts.pending, failed.counts.cancelled, failed.counts.processing) == (0, 3, 2)
+    assert store.claim(owner="w", lease_s=30) == []
+    assert store.complete(first, owner="w", completion=_outcome(job))
+    assert store.release(second, owner="w")
+    final = _assert_counts_add_up(store, job.id)
+    assert (final.counts.completed, final.counts.cancelled, final.counts.pending) == (1, 4, 0)
+    assert not store.fail_job(job.id, "again")  # already ended: nothing moves
+    assert _assert_counts_add_up(store, job.id).counts == final.counts
+
+
+def test_claimed_items_not_begun_end_cancelled_with_their_job(store: Store, tmp_path: Path) -> None:
+    """Items a driver claimed (several at once) but had not begun when the job was cancelled
+    end cancelled; only the one actually running may finish."""
+    job = _job_with_files(store, 8)
+    store.mark_dispatched(job.id)
+    ctx = RunContext(
+        store=store, blobs=LocalBlobStore(tmp_path / "blobs"), config=EngineConfig(), owner="w"
+    )
+    running, *claimed = store.claim(owner="w", lease_s=30, limit=8)
+    store.cancel_job(job.id, reason="user asked")
+    assert [begin_item(ctx, item) for item in claimed] == [Outcome.CANCELLED] * 7
+    assert store.complete(running, owner="w", completion=_outcome(job))
+    final = _assert_counts_add_up(store, job.id)
+    assert final.status == "cancelled"
+    assert (final.counts.completed, final.counts.cancelled) == (1, 7)
 
 
 def test_dedup_skips_already_processed_with_lineage(store: Store) -> None:

@@ -45,6 +45,7 @@ class Outcome(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    CANCELLED = "cancelled"  # claimed, but its job was cancelled before it began
     RETRY = "pending"  # failed retryably: back to pending, due after a backoff
     LOST = "lost"  # the lease was lost before recording: another owner has the item
     ERROR = "error"  # not even the failure could be recorded; the lease will expire
@@ -52,7 +53,14 @@ class Outcome(StrEnum):
 
 # Outcomes after which the item no longer needs its claimant (only ERROR leaves it leased).
 SETTLED: Final = frozenset(
-    {Outcome.COMPLETED, Outcome.FAILED, Outcome.SKIPPED, Outcome.RETRY, Outcome.LOST}
+    {
+        Outcome.COMPLETED,
+        Outcome.FAILED,
+        Outcome.SKIPPED,
+        Outcome.CANCELLED,
+        Outcome.RETRY,
+        Outcome.LOST,
+    }
 )
 
 

@@ -78,7 +78,10 @@ class LocalEngine:
         prepare_job(self.store, job_id, max_file_bytes=self.config.max_file_bytes)
 
     def cancel(self, job_id: str, *, reason: str | None) -> Job:
-        return self.store.cancel_job(job_id, reason=reason)
+        job = self.store.cancel_job(job_id, reason=reason)
+        if job.status == JobStatus.CANCELLED:
+            self.ctx.ended.add(job_id)  # claimed items not yet begun end cancelled
+        return job
 
     # -- threads -----------------------------------------------------------------------------
     def _work_loop(self) -> None:

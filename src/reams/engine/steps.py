@@ -10,6 +10,7 @@ item's :class:`~reams.domain.states.Outcome` when they settle it.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from reams.domain import ids
 from reams.domain.errors import ProcessorError
 from reams.domain.jobconfig import JobSettings, resolve
 from reams.domain.records import Item
-from reams.domain.states import JobType, Outcome, SkipReason
+from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
 from reams.engine.outputs import ProcessorOutput
@@ -27,17 +28,25 @@ from reams.store.transitions import Completion, Store
 log = logging.getLogger(__name__)
 
 BYTES_PER_PAGE = 50_000  # a rough page size, to turn per-page timeouts into a budget
+# How stale a driver's belief that a job is still running may be before it asks the store
+# again (one indexed read). Engines that cancel in-process tell their drivers at once
+# (``RunContext.ended``); a worker elsewhere learns within this window.
+STATUS_CHECK_S = 0.02
+ENDED = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
 @dataclass
 class RunContext:
-    """What ``run_item`` needs: the store, the blobs, the engine config and the lease owner."""
+    """What the item steps need: the store, the blobs, the engine config and the lease owner."""
 
     store: Store
     blobs: BlobStore
     config: EngineConfig
     owner: str
+    # Jobs known to be cancelled or failed: their claimed items are not begun.
+    ended: set[str] = field(default_factory=set)
     _jobs: dict[str, tuple[JobSettings, dict[str, Any]]] = field(default_factory=dict)
+    _checked: dict[str, float] = field(default_factory=dict)
 
     def _job(self, job_id: str) -> tuple[JobSettings, dict[str, Any]]:
         # Derived from the stored job_config, so caching it keeps no state of our own.
@@ -47,6 +56,20 @@ class RunContext:
             cached = self._jobs[job_id] = (resolve(job.job_config), job.job_config)
         return cached
 
+    def job_ended(self, job_id: str) -> bool:
+        """Whether the job was cancelled (or failed), asking the store at most every
+        ``STATUS_CHECK_S`` per job: a cheap check before each item is begun."""
+        if job_id in self.ended:
+            return True
+        now = time.monotonic()
+        if now - self._checked.get(job_id, float("-inf")) < STATUS_CHECK_S:
+            return False
+        self._checked[job_id] = now
+        if self.store.job_status(job_id) in ENDED:
+            self.ended.add(job_id)
+            return True
+        return False
+
     def job_settings(self, job_id: str) -> JobSettings:
         return self._job(job_id)[0]
 
@@ -54,26 +77,34 @@ class RunContext:
         return self._job(job_id)[1]
 
 
-def item_timeout(ctx: RunContext, settings: JobSettings, item: Item) -> float:
-    base = settings.timeout_s or ctx.config.item_timeout_s
-    per_page = settings.timeout_per_page_s or ctx.config.item_timeout_per_page_s
-    # Pages are unknown before parsing; estimate them from size for the budget.
-    pages = max(1, item.size // BYTES_PER_PAGE)
-    budget = base + per_page * pages
-    if settings.job_type is not JobType.PARSE and ctx.config.llm:
-        # A model answering slowly is not a hung parser: one more request's worth of time.
-        budget += float(ctx.config.llm.get("timeout_s") or 0)
+def timeout_budget(config: EngineConfig, settings: JobSettings, *, size: int) -> float:
+    """The seconds one item of ``size`` bytes may take: the one rule for every engine.
+
+    The job's timeouts win over the engine's defaults; pages are unknown before parsing, so
+    they are estimated from the size; an analysis job with an LLM gets one more request's time
+    (a model answering slowly is not a hung parser).
+    """
+    base = settings.timeout_s or config.item_timeout_s
+    per_page = settings.timeout_per_page_s or config.item_timeout_per_page_s
+    budget = base + per_page * max(1, size // BYTES_PER_PAGE)
+    if settings.job_type is not JobType.PARSE and config.llm:
+        budget += float(config.llm.get("timeout_s") or 0)
     return budget
 
 
 def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
-    """The task to run, or the outcome already recorded (a skip, a missing blob)."""
+    """The task to run, or the outcome already recorded (cancelled, a skip, a missing blob)."""
+    if ctx.job_ended(item.job_id):
+        # Claimed but not begun when its job was cancelled: given back, it ends cancelled in
+        # the same transaction (the store cancels what returns to a cancelled job).
+        ctx.store.release(item, owner=ctx.owner)
+        return Outcome.CANCELLED
     settings = ctx.job_settings(item.job_id)
     early = _skip_if_needed(ctx, settings, item)
     if early is not None:
         return early
     path = str(ctx.blobs.path(item.sha256))
-    timeout = item_timeout(ctx, settings, item)
+    timeout = timeout_budget(ctx.config, settings, size=item.size)
     llm = ctx.config.llm if settings.job_type is not JobType.PARSE else None
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
 

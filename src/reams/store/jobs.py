@@ -127,6 +127,15 @@ class JobStore(FolderStore):
             raise NotFound("batch job", job_id)
         return job_record(row)
 
+    def job_status(self, job_id: str) -> JobStatus:
+        """Only the job's status: one indexed read, cheap enough to ask before each item."""
+        stmt = self.statement("job_status", _job_status_query)
+        with self.read() as conn:
+            status = conn.execute(stmt, {"j_id": job_id}).scalar()
+        if status is None:
+            raise NotFound("batch job", job_id)
+        return JobStatus(status)
+
     def list_jobs(
         self,
         *,
@@ -314,3 +323,7 @@ def _insert_items(where: list[Any], job_id: str, project_id: str, now: datetime)
         "updated_at",
     ]
     return insert(t.items).from_select(columns, rows)
+
+
+def _job_status_query() -> Any:
+    return select(t.jobs.c.status).where(t.jobs.c.id == bindparam("j_id"))

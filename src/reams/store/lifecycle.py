@@ -25,6 +25,9 @@ from reams.store import tables as t
 from reams.store.db import aware, utcnow
 from reams.store.moves import TransitionStore
 
+# Jobs whose pending items will never run.
+ENDED_EARLY = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
+
 
 class LifecycleStore(TransitionStore):
     """Dispatch, finalize, fail and cancel jobs; bulk skips; reclaim expired leases."""
@@ -52,9 +55,21 @@ class LifecycleStore(TransitionStore):
         return self.get_job(job_id, project_id=None) if done else None
 
     def fail_job(self, job_id: str, message: str) -> bool:
+        """The orchestration failed: the job ends ``failed`` and its pending items, which
+        nothing will run now, end ``cancelled`` in the same transaction (the counters add up).
+        Items in flight finish and are recorded; any that come back to pending later are
+        cancelled by :meth:`cancel_leftovers`."""
         now = utcnow()
         with self.tx() as conn:
-            return self._set_job(
+            self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                values={"completed_at": now},
+                now=now,
+            )
+            failed = self._set_job(
                 conn,
                 job_id,
                 JobStatus.FAILED,
@@ -62,6 +77,9 @@ class LifecycleStore(TransitionStore):
                 completed_at=now,
                 updated_at=now,
             )
+            if not failed:
+                conn.rollback()  # it had ended already: its items stay as they were
+            return failed
 
     def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
         """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``.
@@ -168,7 +186,7 @@ class LifecycleStore(TransitionStore):
                     "lease_expires_at": None,
                 },
             )
-        return self._move(
+        moved = self._move(
             conn,
             job_id=job_id,
             frm=ItemStatus.PROCESSING,
@@ -177,14 +195,18 @@ class LifecycleStore(TransitionStore):
             now=now,
             values={"lease_owner": None, "lease_expires_at": None},
         )
+        if moved:  # nothing will run it if its job was cancelled or failed meanwhile
+            self._cancel_if_job_ended(conn, job_id, item_id=row_id)
+        return moved
 
     def cancel_leftovers(self, job_id: str) -> int:
-        """Cancel the pending items of a cancelled job.
+        """Cancel the pending items of a cancelled or failed job.
 
-        Items in flight when a job is cancelled may come back to ``pending`` afterwards (a
-        retry, or a slice giving back what it had claimed); they must end ``cancelled`` too.
+        Items in flight when a job is cancelled (or its orchestration fails) may come back to
+        ``pending`` afterwards (a retry, a slice or driver giving back what it had claimed);
+        nothing will run them, so they end ``cancelled`` too.
         """
-        if self.get_job(job_id, project_id=None).status != JobStatus.CANCELLED:
+        if self.get_job(job_id, project_id=None).status not in ENDED_EARLY:
             return 0
         now = utcnow()
         with self.tx() as conn:

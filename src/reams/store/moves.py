@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     bindparam,
     case,
+    select,
     update,
 )
 
@@ -53,6 +54,22 @@ class Completion:
 
 class TransitionStore(JobStore):
     """Claims, outcomes, retries, skips, cancellation, lease recovery and job finalization."""
+
+    def _cancel_if_job_ended(self, conn: Connection, job_id: str, *, item_id: str) -> None:
+        """An item back to ``pending`` in a job cancelled (or failed) meanwhile ends
+        ``cancelled``, in the same transaction: such a job never keeps a pending item."""
+        status = conn.execute(select(t.jobs.c.status).where(t.jobs.c.id == job_id)).scalar()
+        if status in (JobStatus.CANCELLED, JobStatus.FAILED):
+            now = utcnow()
+            self._move(
+                conn,
+                job_id=job_id,
+                frm=ItemStatus.PENDING,
+                to=ItemStatus.CANCELLED,
+                where=[t.items.c.id == item_id],
+                values={"completed_at": now},
+                now=now,
+            )
 
     # -- the one primitive -------------------------------------------------------------------
     def _move(

@@ -6,15 +6,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     insert,
-    select,
 )
 
 from reams.domain.records import Item
 from reams.domain.states import (
     ItemStatus,
-    JobStatus,
 )
 from reams.store import tables as t
 from reams.store.db import utcnow
@@ -88,24 +85,8 @@ class OutcomeStore(TransitionStore):
                 values=values,
             ):  # fmt: skip
                 return False
-            self._cancel_if_job_cancelled(conn, item)
+            self._cancel_if_job_ended(conn, item.job_id, item_id=item.id)
         return True
-
-    def _cancel_if_job_cancelled(self, conn: Connection, item: Item) -> None:
-        """An item back to ``pending`` in a job cancelled meanwhile ends ``cancelled``, in the
-        same transaction: a cancelled job never keeps a pending item."""
-        status = conn.execute(select(t.jobs.c.status).where(t.jobs.c.id == item.job_id)).scalar()
-        if status == JobStatus.CANCELLED:
-            now = utcnow()
-            self._move(
-                conn,
-                job_id=item.job_id,
-                frm=ItemStatus.PENDING,
-                to=ItemStatus.CANCELLED,
-                where=[t.items.c.id == item.id],
-                values={"completed_at": now},
-                now=now,
-            )
 
     def skip(self, item: Item, *, owner: str, reason: str, result_id: str | None) -> bool:
         values = {
@@ -134,7 +115,7 @@ class OutcomeStore(TransitionStore):
                 },
             )
             if moved:
-                self._cancel_if_job_cancelled(conn, item)
+                self._cancel_if_job_ended(conn, item.job_id, item_id=item.id)
         return bool(moved)
 
 

@@ -20,7 +20,7 @@ from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
-from reams.engine.steps import BYTES_PER_PAGE, RunContext
+from reams.engine.steps import RunContext, timeout_budget
 from reams.engine.temporal.config import TemporalConfig
 from reams.engine.temporal.slices import ChildPool, SliceLimits, SliceRun
 from reams.engine.temporal.workflow import contracts as c
@@ -77,10 +77,8 @@ class BatchActivities:
         ``slice_max_s``, and the two in its pipeline then have their own timeouts, at most
         that of the largest file the size limit lets through."""
         settings = resolve(job.job_config)
-        base = settings.timeout_s or self.config.item_timeout_s
-        per_page = settings.timeout_per_page_s or self.config.item_timeout_per_page_s
-        pages = max(1, self.config.max_file_bytes // BYTES_PER_PAGE)
-        return self.temporal.slice_max_s + 2 * (base + per_page * pages) + SLICE_MARGIN_S
+        largest = timeout_budget(self.config, settings, size=self.config.max_file_bytes)
+        return self.temporal.slice_max_s + 2 * largest + SLICE_MARGIN_S
 
     @activity.defn(name=c.PROCESS_SLICE, no_thread_cancel_exception=True)
     def process_slice(self, request: c.SliceInput) -> c.SliceResult:
