@@ -17,6 +17,7 @@ MODULES = sorted(
 )
 
 
+@pytest.mark.slow  # one fresh interpreter per module
 def test_every_analysis_module_imports_first() -> None:
     code = (
         "import importlib, subprocess, sys\n"
