@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from ocr_fixtures import (
     image_bytes,
     normalised,
@@ -16,7 +17,6 @@ from ocr_fixtures import (
     png_declaring,
     text_image,
 )
-
 from reams.domain.errors import ProcessorError
 from reams.engine.isolation import IsolatedWorker, Task
 
@@ -48,7 +48,16 @@ def worker() -> Iterator[IsolatedWorker]:
 
 
 @pytest.fixture
-def small_worker() -> Iterator[IsolatedWorker]:
+def small_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[IsolatedWorker]:
+    # numpy and OpenCV each bundle OpenBLAS, which starts a thread per core when imported;
+    # each thread reserves its buffers (128 MB of address space for OpenCV's) whenever the
+    # scheduler first runs it. Under this cap the import of rapidocr lands at the cap, so
+    # which allocation fails was a race: the main thread's (caught: "needs more memory") or
+    # a BLAS thread's (glibc aborts the child: worker_crashed), and a child that failed
+    # cleanly had too little left to send its reply (MemoryError: worker_crashed again).
+    # With one BLAS thread the imports take ~430 MB and the cap always bites in ONNX
+    # Runtime's inference, on the main thread, with room left to report it.
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     yield from _worker(SMALL_CAP_MB)
 
 
@@ -57,6 +66,7 @@ def bounded_worker() -> Iterator[IsolatedWorker]:
     yield from _worker(PDF_BOMB_CAP_MB)
 
 
+@pytest.mark.slow
 def test_ocr_runs_under_the_default_memory_cap(worker: IsolatedWorker, scan: Path) -> None:
     output = worker.run(Task("parse", str(scan), scan.name, {}, 60.0))
     result = json.loads(output.blob)
@@ -83,6 +93,7 @@ def test_too_little_memory_for_ocr_fails_the_item_readably(
     )
 
 
+@pytest.mark.slow
 def test_a_pdf_drawing_a_gigapixel_image_is_rendered_within_bounds(
     bounded_worker: IsolatedWorker, tmp_path: Path
 ) -> None:
