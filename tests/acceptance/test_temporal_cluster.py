@@ -34,7 +34,7 @@ from temporal_servers import (
     workflow_runs,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 ITEMS = 300
 DEADLINE_S = 150.0
