@@ -32,8 +32,10 @@ def postgres_reason() -> str | None:
 
 
 @pytest.fixture
-def pg_schema_url(postgres_reason: str | None) -> Iterator[str]:
+def pg_schema_url(request: pytest.FixtureRequest, postgres_reason: str | None) -> Iterator[str]:
     """A URL into a fresh schema of the `test` database (one per test), dropped afterwards."""
+    if request.node.get_closest_marker("postgres") is None:
+        pytest.fail(f"{request.node.nodeid} uses PostgreSQL: mark it postgres", pytrace=False)
     if postgres_reason:
         pytest.skip(postgres_reason)
     schema = f"reams_test_{uuid.uuid4().hex[:10]}"
