@@ -316,3 +316,17 @@ def test_cursor_paging_visits_every_row_once(store: Store) -> None:
         if token is None:
             break
     assert sorted(seen) == sorted(made)
+
+
+def test_job_settings_are_stored_resolved_and_old_rows_still_read(store: Store) -> None:
+    from sqlalchemy import update
+
+    from reams.store import tables as t
+
+    job = _job_with_files(store, 1)
+    assert job.settings == resolve(CONFIG)
+    assert store.get_job(job.id, project_id=None).settings.to_json() == resolve(CONFIG).to_json()
+    # A job written before settings were stored (migration 0004) has NULL there.
+    with store.tx() as conn:
+        conn.execute(update(t.jobs).where(t.jobs.c.id == job.id).values(settings=None))
+    assert store.get_job(job.id, project_id=None).settings == resolve(CONFIG)

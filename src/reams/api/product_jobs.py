@@ -17,7 +17,7 @@ from typing import Any
 from reams.bootstrap import Services
 from reams.domain import ids
 from reams.domain.errors import InvalidField, NotFound
-from reams.domain.records import Item, Job, Result
+from reams.domain.records import Item, Job, JobApi, JobOrigin, Result
 from reams.domain.states import ItemStatus, JobStatus
 from reams.service.jobs import JobRequest
 from reams.service.results import load_output, result_of_type
@@ -62,8 +62,11 @@ def create(
             "file_input must be a directory file id (dfl-...): upload the document with "
             "POST /api/v1/beta/directories/{directory_id}/files first",
         )
+    origin = JobOrigin(api=JobApi.PRODUCT, file_input=file_input)
     return services.jobs.submit(
-        JobRequest(project_id=project_id, job_config=job_config, item_ids=[file_input])
+        JobRequest(
+            project_id=project_id, job_config=job_config, item_ids=[file_input], origin=origin
+        )
     )
 
 

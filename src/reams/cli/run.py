@@ -24,7 +24,7 @@ from reams.cli.output_files import OutputWriter
 from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
 from reams.cli.summary import Outcomes, print_summary
 from reams.domain.errors import Conflict, InvalidRequest
-from reams.domain.records import Job
+from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest, check_config
@@ -113,7 +113,12 @@ class LocalRun:
         self.services.start()
         directory_id, project_id = self.mirror()
         self.job = self.services.jobs.submit(
-            JobRequest(project_id=project_id, job_config=config, directory_id=directory_id)
+            JobRequest(
+                project_id=project_id,
+                job_config=config,
+                directory_id=directory_id,
+                origin=JobOrigin(api=JobApi.CLI),
+            )
         )
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)

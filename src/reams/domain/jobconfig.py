@@ -23,7 +23,9 @@ from reams.domain.states import JobType
 
 @dataclass(frozen=True)
 class JobSettings:
-    """What the engine needs from a job's configuration, resolved once at creation."""
+    """What the engine needs from a job's configuration, resolved and checked once at
+    creation and stored with the job (versioned JSON); engines read this, never the raw
+    ``job_config`` again."""
 
     job_type: JobType
     parameters: dict[str, Any]
@@ -33,6 +35,39 @@ class JobSettings:
     bypass_cache: bool = False
     do_not_cache: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form; ``version`` lets a later reams read what an earlier one wrote."""
+        return {
+            "version": SETTINGS_VERSION,
+            "job_type": self.job_type.value,
+            "parameters": self.parameters,
+            "parameters_hash": self.parameters_hash,
+            "timeout_s": self.timeout_s,
+            "timeout_per_page_s": self.timeout_per_page_s,
+            "bypass_cache": self.bypass_cache,
+            "do_not_cache": self.do_not_cache,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> JobSettings:
+        version = data.get("version")
+        if version != SETTINGS_VERSION:
+            raise ValueError(f"job settings version {version!r} is not one this reams reads")
+        return cls(
+            job_type=JobType(data["job_type"]),
+            parameters=dict(data["parameters"]),
+            parameters_hash=data["parameters_hash"],
+            timeout_s=data.get("timeout_s"),
+            timeout_per_page_s=data.get("timeout_per_page_s"),
+            bypass_cache=bool(data.get("bypass_cache")),
+            do_not_cache=bool(data.get("do_not_cache")),
+            extra=dict(data.get("extra") or {}),
+        )
+
+
+SETTINGS_VERSION = 1
 
 
 def infer_job_type(job_config: Mapping[str, Any]) -> JobType:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
+from reams.domain.jobconfig import JobSettings
 from reams.domain.states import ItemStatus, JobStatus, JobType
 
 
@@ -97,6 +100,47 @@ class Counts:
         return self.completed + self.failed + self.skipped + self.cancelled
 
 
+class JobApi(StrEnum):
+    """Which door a job came in by; decides which views present it."""
+
+    V1_BATCH = "v1_batch"  # POST /api/v1/beta/batch-processing
+    V2_BATCH = "v2_batch"  # POST /api/v2/batches
+    PRODUCT = "product"  # POST /api/v2/parse|classify|extract (one document)
+    CLASSIFIER = "classifier"  # POST /api/v1/classifier/jobs
+    CLI = "cli"  # reams run
+
+
+@dataclass(frozen=True)
+class JobOrigin:
+    """What a job's views need that its configuration does not say: the API it was created
+    through, the product type and saved configuration named, and the input as given."""
+
+    api: JobApi
+    product_type: str | None = None  # parse_v2 | extract_v2 | classify_v2
+    configuration_id: str | None = None
+    file_input: str | None = None  # the file as the caller named it (fil-..., dfl-...)
+    webhook_configuration_ids: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "api": self.api.value,
+            "product_type": self.product_type,
+            "configuration_id": self.configuration_id,
+            "file_input": self.file_input,
+            "webhook_configuration_ids": list(self.webhook_configuration_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> JobOrigin:
+        return cls(
+            api=JobApi(data["api"]),
+            product_type=data.get("product_type"),
+            configuration_id=data.get("configuration_id"),
+            file_input=data.get("file_input"),
+            webhook_configuration_ids=tuple(data.get("webhook_configuration_ids") or ()),
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -116,14 +160,20 @@ class Job:
     error_message: str | None
     cancel_reason: str | None
     namespace: str | None
+    # Resolved and checked once at creation; engines read this, not ``job_config``.
+    settings: JobSettings
     estimated_completion_at: datetime | None = None
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
+    origin: JobOrigin | None = None
 
     def __post_init__(self) -> None:
         # Rows hold the values; records hold the enums (a StrEnum still equals its value).
         object.__setattr__(self, "job_type", JobType(self.job_type))
         object.__setattr__(self, "status", JobStatus(self.status))
+        origin: Any = self.origin
+        if isinstance(origin, Mapping):
+            object.__setattr__(self, "origin", JobOrigin.from_json(origin))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ one statement each, instead of item by item.
 
 from __future__ import annotations
 
-from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB
 from reams.store.transitions import Store
@@ -24,7 +23,7 @@ def prepare_job(store: Store, job_id: str, *, max_file_bytes: int) -> Job:
         return job
     store.mark_dispatched(job_id)
     store.skip_too_large(job_id, max_bytes=max_file_bytes)
-    settings = resolve(job.job_config)
+    settings = job.settings
     if not settings.bypass_cache:
         store.skip_already_processed(
             job_id, project_id=job.project_id, parameters_hash=settings.parameters_hash

@@ -16,7 +16,7 @@ from typing import Any
 
 from reams.domain import ids
 from reams.domain.errors import ProcessorError
-from reams.domain.jobconfig import JobSettings, resolve
+from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Item
 from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
@@ -49,11 +49,11 @@ class RunContext:
     _checked: dict[str, float] = field(default_factory=dict)
 
     def _job(self, job_id: str) -> tuple[JobSettings, dict[str, Any]]:
-        # Derived from the stored job_config, so caching it keeps no state of our own.
+        # The settings resolved at creation; caching them keeps no state of our own.
         cached = self._jobs.get(job_id)
         if cached is None:
             job = self.store.get_job(job_id, project_id=None)
-            cached = self._jobs[job_id] = (resolve(job.job_config), job.job_config)
+            cached = self._jobs[job_id] = (job.settings, job.job_config)
         return cached
 
     def job_ended(self, job_id: str) -> bool:

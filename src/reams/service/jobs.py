@@ -16,7 +16,7 @@ from reams import processors
 from reams.domain import jobconfig
 from reams.domain.errors import Conflict
 from reams.domain.jobconfig import JobSettings
-from reams.domain.records import Job
+from reams.domain.records import Job, JobOrigin
 from reams.domain.states import JobStatus
 from reams.engine.base import Engine
 from reams.store.protocols import Catalog
@@ -40,6 +40,7 @@ class JobRequest:
     namespace: str | None = None
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
+    origin: JobOrigin | None = None
 
 
 def check_config(job_config: Mapping[str, Any]) -> JobSettings:
@@ -75,6 +76,7 @@ class Jobs:
             namespace=request.namespace,
             page_size=request.page_size,
             continue_as_new_threshold=request.continue_as_new_threshold,
+            origin=request.origin,
         )
         self._engine.submit(job.id)
         return job

@@ -11,8 +11,8 @@ from sqlalchemy import String, bindparam, cast, func, insert, literal, select, u
 
 from reams.domain import ids
 from reams.domain.errors import InvalidField, NotFound
-from reams.domain.jobconfig import JobSettings
-from reams.domain.records import Counts, Item, Job, Result
+from reams.domain.jobconfig import JobSettings, resolve
+from reams.domain.records import Counts, Item, Job, JobOrigin, Result
 from reams.domain.states import ItemStatus, JobStatus
 from reams.store import tables as t
 from reams.store.base import to_record
@@ -43,7 +43,20 @@ def estimate_completion(row: Any, counts: Counts) -> datetime | None:
 def job_record(row: Any) -> Job:
     m = row._mapping
     counts = _counts(m)
-    return to_record(Job, m, counts=counts, estimated_completion_at=estimate_completion(m, counts))
+    return to_record(
+        Job,
+        m,
+        counts=counts,
+        estimated_completion_at=estimate_completion(m, counts),
+        settings=_settings(m),
+    )
+
+
+def _settings(m: Any) -> JobSettings:
+    # Jobs created before settings were stored (migration 0004) hold NULL: resolved from
+    # their job_config when read, exactly as they were then.
+    stored = m["settings"]
+    return JobSettings.from_json(stored) if stored is not None else resolve(m["job_config"])
 
 
 class JobStore(FolderStore):
@@ -60,6 +73,7 @@ class JobStore(FolderStore):
         namespace: str | None = None,
         page_size: int | None = None,
         continue_as_new_threshold: int | None = None,
+        origin: JobOrigin | None = None,
     ) -> Job:
         """Write the job and all its items (pending) in one transaction.
 
@@ -80,6 +94,8 @@ class JobStore(FolderStore):
             "page_size": page_size,
             "continue_as_new_threshold": continue_as_new_threshold,
             "job_config": job_config,
+            "settings": settings.to_json(),
+            "origin": origin.to_json() if origin is not None else None,
             "parameters_hash": settings.parameters_hash,
             "total_items": 0,
             "n_pending": 0,

@@ -20,6 +20,7 @@ from reams.domain.records import (
     FileRecord,
     Item,
     Job,
+    JobOrigin,
     Project,
     Result,
     ScannedFile,
@@ -161,6 +162,7 @@ class Catalog(Protocol):
         namespace: str | None = None,
         page_size: int | None = None,
         continue_as_new_threshold: int | None = None,
+        origin: JobOrigin | None = None,
     ) -> Job:
         """Write the job and all its items (pending) in one transaction."""
         ...

@@ -111,6 +111,10 @@ jobs = Table(
     Column("page_size", Integer),
     Column("continue_as_new_threshold", Integer),
     Column("job_config", JSON, nullable=False),
+    # The resolved, versioned JobSettings (NULL for jobs created before 0004), and which API
+    # created the job with what its views need (JobOrigin).
+    Column("settings", JSON),
+    Column("origin", JSON),
     Column("parameters_hash", String(64), nullable=False),
     Column("total_items", Integer, nullable=False),
     Column("n_pending", Integer, nullable=False, server_default="0"),

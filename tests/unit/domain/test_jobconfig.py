@@ -78,3 +78,12 @@ def test_hash_is_independent_of_key_order() -> None:
     a = parameters_hash("parse", {"a": 1, "b": {"c": 2, "d": 3}})
     b = parameters_hash("parse", {"b": {"d": 3, "c": 2}, "a": 1})
     assert a == b
+
+
+def test_settings_round_trip_and_refuse_an_unknown_version() -> None:
+    from reams.domain.jobconfig import JobSettings
+
+    settings = resolve({"parameters": {"type": "parse", "max_pages": 3}})
+    assert JobSettings.from_json(settings.to_json()) == settings
+    with pytest.raises(ValueError, match="version"):
+        JobSettings.from_json({**settings.to_json(), "version": 99})

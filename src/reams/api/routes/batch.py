@@ -17,6 +17,7 @@ from reams.api.present import (
     job_item_model,
     processing_result_model,
 )
+from reams.domain.records import JobApi, JobOrigin
 from reams.service.jobs import JobRequest
 from reams.wire import batch as wb
 from reams.wire.common import OffsetPage
@@ -89,6 +90,7 @@ def create_batch(
             namespace=namespace,
             page_size=body.page_size,
             continue_as_new_threshold=body.continue_as_new_threshold,
+            origin=JobOrigin(api=JobApi.V1_BATCH),
         )
     )
     return batch_job_model(services.catalog.get_job(job.id, project_id=project_id))

@@ -15,7 +15,6 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from reams.domain.errors import NotFound
-from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus
 from reams.engine.base import EngineConfig
@@ -76,8 +75,7 @@ class BatchActivities:
         """A backstop only (heartbeats catch dead workers): a slice takes no new item after
         ``slice_max_s``, and the two in its pipeline then have their own timeouts, at most
         that of the largest file the size limit lets through."""
-        settings = resolve(job.job_config)
-        largest = timeout_budget(self.config, settings, size=self.config.max_file_bytes)
+        largest = timeout_budget(self.config, job.settings, size=self.config.max_file_bytes)
         return self.temporal.slice_max_s + 2 * largest + SLICE_MARGIN_S
 
     @activity.defn(name=c.PROCESS_SLICE, no_thread_cancel_exception=True)
