@@ -107,3 +107,20 @@ def progress_percentage(*, total: int, terminal: int, job_terminal: bool) -> flo
     if total == 0:
         return 100.0 if job_terminal else 0.0
     return round(100.0 * terminal / total, 2)
+
+
+# The v2 surface (batches, parse / classify / extract jobs) speaks upper-case statuses; this
+# table is the one place they come from. Nothing is THROTTLED in reams.
+V2_JOB_STATUS: Final[dict[JobStatus, str]] = {
+    JobStatus.PENDING: "PENDING",
+    JobStatus.DISPATCHED: "PENDING",
+    JobStatus.RUNNING: "RUNNING",
+    JobStatus.COMPLETED: "COMPLETED",
+    JobStatus.FAILED: "FAILED",
+    JobStatus.CANCELLED: "CANCELLED",
+}
+
+
+def v2_statuses_for(v2_status: str) -> frozenset[JobStatus]:
+    """The store states a v2 status filter (``status=PENDING``) selects."""
+    return frozenset(s for s, name in V2_JOB_STATUS.items() if name == v2_status)
