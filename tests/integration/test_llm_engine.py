@@ -270,11 +270,14 @@ def test_a_400_in_json_object_mode_is_rejected(tmp_path: Path) -> None:
 
 WORKER = """
 import json, sys, time
+from reams.engine.llm_slots import hold_llm_slot
 from reams.processors.llm import LlmConfig, chat_json
 config = LlmConfig.from_dict(json.loads(sys.argv[1]))
 start_at = float(sys.argv[2])
 time.sleep(max(0.0, start_at - time.time()))
-reply, usage = chat_json(config, [{"role": "user", "content": "hi"}], {"type": "object"}, "t")
+reply, usage = chat_json(
+    config, [{"role": "user", "content": "hi"}], {"type": "object"}, "t", limiter=hold_llm_slot
+)
 print(json.dumps(usage.to_dict()))
 """
 

@@ -15,13 +15,17 @@ import subprocess
 import sys
 import time
 from collections import deque
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
 from reams.engine.outputs import ProcessorOutput, encode
+
+if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +49,26 @@ def _limit_memory(limit_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _llm_slot(config: LlmConfig) -> AbstractContextManager[None]:
+    """The LLM limiter processors hold around each request: one of the host-wide slots.
+
+    Imported on first use: the slots module needs the llm package (httpx), which workers that
+    only parse never load.
+    """
+    from reams.engine.llm_slots import hold_llm_slot
+
+    return hold_llm_slot(config)
+
+
 def _run_task(task: Task) -> tuple[str, Any]:
     from reams import processors
 
     try:
         started = time.perf_counter()
         data = Path(task.path).read_bytes()
-        output = processors.run(task.job_type, data, task.filename, task.parameters, llm=task.llm)
+        output = processors.run(
+            task.job_type, data, task.filename, task.parameters, llm=task.llm, limiter=_llm_slot
+        )
         return "ok", encode(output, duration_s=time.perf_counter() - started)
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)

@@ -9,9 +9,12 @@ job is created, so a bad configuration is a 422 and nothing is queued.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
+
+if TYPE_CHECKING:
+    from reams.processors.llm.limits import Limiter
 
 __all__ = ["check", "run"]
 
@@ -23,11 +26,13 @@ def run(
     parameters: Mapping[str, Any],
     *,
     llm: Mapping[str, Any] | None = None,
+    limiter: Limiter | None = None,
 ) -> dict[str, Any]:
     """Run the ``job_type`` processor on one document and return its JSON-serialisable output.
 
     ``llm`` is the LLM endpoint (``LlmConfig.to_dict()``) classify and extract may use; parse
-    never does.
+    never does. ``limiter`` is held around each LLM request (the engine passes its host-wide
+    concurrency slots); without one the LLM requests are not limited.
     """
     if job_type == "parse":
         from reams.processors.parse import ParseOptions, parse_document
@@ -37,11 +42,11 @@ def run(
     if job_type == "classify":
         from reams.processors.classify import classify
 
-        return classify(data, filename, parameters, llm=llm)
+        return classify(data, filename, parameters, llm=llm, limiter=limiter)
     if job_type == "extract":
         from reams.processors.extract import extract
 
-        return extract(data, filename, parameters, llm=llm)
+        return extract(data, filename, parameters, llm=llm, limiter=limiter)
     raise ProcessorError("unsupported_job_type", f"The job type {job_type!r} is not supported.")
 
 

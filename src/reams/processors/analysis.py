@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
 
-if TYPE_CHECKING:  # imported where used: the llm package imports the extract package
+if TYPE_CHECKING:  # imported where used: offline and parse-only workers need not load httpx
     from reams.processors.llm.config import LlmConfig
 
 # Classification reads the start of a document; parsing a 600-page manual whole would only cost.

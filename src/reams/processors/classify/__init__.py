@@ -9,7 +9,7 @@ decides. ``type`` is null when no rule reaches the confidence threshold.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.processors.analysis import (
     CLASSIFY_DEFAULT_MAX_PAGES,
@@ -18,6 +18,9 @@ from reams.processors.analysis import (
     parse_for_analysis,
 )
 
+if TYPE_CHECKING:
+    from reams.processors.llm.limits import Limiter
+
 __all__ = ["classify"]
 
 # The LLM states its own confidence; below this it is told to answer null.
@@ -25,9 +28,14 @@ LLM_DEFAULT_THRESHOLD = 0.5
 
 
 def classify(
-    data: bytes, filename: str, parameters: Mapping[str, Any], *, llm: Mapping[str, Any] | None
+    data: bytes,
+    filename: str,
+    parameters: Mapping[str, Any],
+    *,
+    llm: Mapping[str, Any] | None,
+    limiter: Limiter | None = None,
 ) -> dict[str, Any]:
-    """The classify processor: the output stored for one item."""
+    """The classify processor: the output stored for one item (``limiter``: see :func:`run`)."""
     engine = choose_engine(parameters["engine"], llm, wants_model=parameters["mode"] != "FAST")
     doc = parse_for_analysis(
         data, filename, parameters["parsing"], default_max_pages=CLASSIFY_DEFAULT_MAX_PAGES
@@ -44,6 +52,7 @@ def classify(
             pairs,
             threshold=LLM_DEFAULT_THRESHOLD if threshold is None else threshold,
             config=engine.llm,
+            limiter=limiter,
         )
         output |= {"result": result, "usage": usage.to_dict()}
     else:

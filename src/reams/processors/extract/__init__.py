@@ -11,10 +11,13 @@ not found is null (required fields) or absent (optional ones), never invented.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import InvalidField
 from reams.processors.analysis import choose_engine, document_summary, parse_for_analysis
+
+if TYPE_CHECKING:
+    from reams.processors.llm.limits import Limiter
 
 __all__ = ["check_parameters", "extract"]
 
@@ -54,9 +57,14 @@ def _strip_metadata(node: Any, *, citations: bool, confidence: bool) -> Any:
 
 
 def extract(
-    data: bytes, filename: str, parameters: Mapping[str, Any], *, llm: Mapping[str, Any] | None
+    data: bytes,
+    filename: str,
+    parameters: Mapping[str, Any],
+    *,
+    llm: Mapping[str, Any] | None,
+    limiter: Limiter | None = None,
 ) -> dict[str, Any]:
-    """The extract processor: the output stored for one item."""
+    """The extract processor: the output stored for one item (``limiter``: see :func:`run`)."""
     check_parameters(parameters)
     engine = choose_engine(parameters["engine"], llm)
     doc = parse_for_analysis(data, filename, parameters["parsing"], default_max_pages=None)
@@ -73,6 +81,7 @@ def extract(
             target=target,
             system_prompt=parameters.get("system_prompt"),
             config=engine.llm,
+            limiter=limiter,
         )
         output["usage"] = usage.to_dict()
     else:

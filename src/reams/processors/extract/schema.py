@@ -17,6 +17,8 @@ from typing import Any
 
 import jsonschema
 
+from reams.processors.schema_nullable import nullable_schema
+
 __all__ = ["check_schema", "nullable_schema", "resolve", "value_type"]
 
 TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
@@ -188,43 +190,3 @@ def value_type(node: Mapping[str, Any], root: Mapping[str, Any]) -> tuple[str, M
     if "enum" in node or "const" in node:
         return "string", node
     return "any", node
-
-
-def nullable_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` with ``null`` allowed on every property, at every depth (array items too
-    keep their own type; their properties become nullable)."""
-    out = _nullable_children(dict(schema))
-    if isinstance(out.get("$defs"), Mapping):
-        out["$defs"] = {k: _nullable_children(dict(v)) for k, v in out["$defs"].items()}
-    return out
-
-
-def _nullable_children(node: dict[str, Any]) -> dict[str, Any]:
-    for key in ("anyOf", "oneOf"):
-        if isinstance(node.get(key), list):
-            node[key] = [_nullable_children(dict(b)) for b in node[key]]
-    if isinstance(node.get("items"), Mapping):
-        node["items"] = _nullable_children(dict(node["items"]))
-    if isinstance(node.get("properties"), Mapping):
-        node["properties"] = {
-            name: _or_null(_nullable_children(dict(sub)))
-            for name, sub in node["properties"].items()
-        }
-    return node
-
-
-def _or_null(node: dict[str, Any]) -> dict[str, Any]:
-    declared = node.get("type")
-    if (
-        "$ref" in node
-        or "const" in node
-        or not (isinstance(declared, str | list) or "enum" in node)
-    ):
-        return {"anyOf": [node, {"type": "null"}]}
-    if isinstance(declared, str) and declared != "null":
-        node["type"] = [declared, "null"]
-    elif isinstance(declared, list) and "null" not in declared:
-        node["type"] = [*declared, "null"]
-    if isinstance(node.get("enum"), list) and None not in node["enum"]:
-        node["enum"] = [*node["enum"], None]
-    return node

@@ -1,11 +1,12 @@
 """The opt-in LLM engine: classify and extract through any OpenAI-compatible chat endpoint.
 
 Configured by :class:`LlmConfig` (``REAMS_LLM_BASE_URL``, ``REAMS_LLM_MODEL``,
-``REAMS_LLM_API_KEY``). Requests use structured JSON output, hold one of ``max_concurrency``
-host-wide slots (:mod:`.slots`), retry 429 / 5xx / timeouts with backoff and record token usage
-per item (:class:`Usage`). Failures raise :class:`~reams.domain.errors.ProcessorError` with codes
-``llm_unavailable``, ``llm_rate_limited``, ``llm_bad_output`` (retryable), ``llm_auth_failed``,
-``llm_request_rejected`` and ``llm_misconfigured`` (not retryable).
+``REAMS_LLM_API_KEY``). Requests use structured JSON output, hold the limiter the caller lends
+(:mod:`.limits`: the engine's host-wide slots), retry 429 / 5xx / timeouts with backoff and record
+token usage per item (:class:`Usage`). Failures raise
+:class:`~reams.domain.errors.ProcessorError` with codes ``llm_unavailable``, ``llm_rate_limited``,
+``llm_bad_output`` (retryable), ``llm_auth_failed``, ``llm_request_rejected`` and
+``llm_misconfigured`` (not retryable).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from typing import Any
 from reams.domain.errors import ProcessorError
 from reams.processors.llm.client import chat_json
 from reams.processors.llm.config import LlmConfig
+from reams.processors.llm.limits import Limiter
 from reams.processors.llm.prompts import classify_messages, correction, doc_pages, render_pages
 from reams.processors.llm.usage import Usage
 
@@ -38,11 +39,13 @@ def classify_llm(
     threshold: float,
     config: LlmConfig,
     max_chars: int = 24_000,
+    limiter: Limiter | None = None,
 ) -> tuple[dict[str, Any], Usage]:
     """``{"type", "confidence", "reasoning"}`` for ``doc`` and the usage of the requests.
 
     ``type`` is one of the rule types, or None when none fits or the model's confidence is below
     ``threshold``. An invalid reply is sent back once for correction, then ``llm_bad_output``.
+    Every request holds ``limiter`` (see :func:`~reams.processors.llm.client.chat_json`).
     """
     types = [t for t, _ in rules]
     if not types:
@@ -53,11 +56,12 @@ def classify_llm(
     schema = classify_schema(types)
     messages = classify_messages(rules, document)
     usage = Usage()
-    reply, used = chat_json(config, messages, schema, SCHEMA_NAME)
+    reply, used = chat_json(config, messages, schema, SCHEMA_NAME, limiter=limiter)
     usage.add(used)
     result, problem = _validate(reply, types)
     if result is None:
-        reply, used = chat_json(config, correction(messages, reply, problem), schema, SCHEMA_NAME)
+        retry = correction(messages, reply, problem)
+        reply, used = chat_json(config, retry, schema, SCHEMA_NAME, limiter=limiter)
         usage.add(used)
         result, problem = _validate(reply, types)
     if result is None:

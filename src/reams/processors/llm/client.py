@@ -1,12 +1,13 @@
 """A small, careful client for OpenAI-compatible ``/chat/completions`` with JSON replies.
 
 :func:`chat_json` sends one conversation and returns the reply parsed as a JSON object, with the
-token usage of every request it made. It holds a cross-process concurrency slot per request,
-retries 429 / 5xx / timeouts / connection errors with exponential backoff and jitter (honouring
-``Retry-After``), re-asks once when the reply is not JSON, and falls back once from
-``response_format: json_schema`` to ``json_object`` (schema in the prompt) when the endpoint
-rejects the former with 400/422 (and drops ``temperature`` once if a 400 names it, as some
-reasoning models require). The API key never appears in messages or logs.
+token usage of every request it made. It holds the caller's limiter (the engine lends host-wide
+concurrency slots, see :mod:`.limits`) around each request, retries 429 / 5xx / timeouts /
+connection errors with exponential backoff and jitter (honouring ``Retry-After``), re-asks once when
+the reply is not JSON, and falls back once from ``response_format: json_schema`` to ``json_object``
+(schema in the prompt) when the endpoint rejects the former with 400/422 (and drops ``temperature``
+once if a 400 names it, as some reasoning models require). The API key never appears in messages or
+logs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import random
 import re
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +27,7 @@ import httpx
 
 from reams.domain.errors import ProcessorError
 from reams.processors.llm.config import LlmConfig, safe_url
-from reams.processors.llm.slots import SlotError, SlotTimeout, hold_slot
+from reams.processors.llm.limits import Limiter, LimiterError, LimiterTimeout
 from reams.processors.llm.usage import Usage
 
 __all__ = ["chat_json", "parse_json_object"]
@@ -42,22 +44,30 @@ _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 
 
 def chat_json(
-    config: LlmConfig, messages: list[dict[str, str]], schema: Mapping[str, Any], name: str
+    config: LlmConfig,
+    messages: list[dict[str, str]],
+    schema: Mapping[str, Any],
+    name: str,
+    *,
+    limiter: Limiter | None = None,
 ) -> tuple[dict[str, Any], Usage]:
     """Ask the endpoint for a JSON object matching ``schema``; return it and the usage.
 
     Raises :class:`ProcessorError` with code ``llm_unavailable`` / ``llm_rate_limited`` (retryable,
     after ``max_retries`` retries), ``llm_auth_failed`` (401/403), ``llm_request_rejected`` (other
     4xx, with the server's message), ``llm_bad_output`` (retryable: not JSON twice in a row) or
-    ``llm_misconfigured`` (the slots directory is unusable). Waiting for a concurrency slot longer
-    than ``timeout_s`` raises ``llm_unavailable``.
+    ``llm_misconfigured`` (the limiter cannot work, e.g. its slots directory is unusable). Each
+    request holds ``limiter`` (none: no limit); when it admits none in time (the engine's slots
+    wait ``timeout_s``), ``llm_unavailable``.
     """
     usage = Usage()
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if config.api_key:
         headers["Authorization"] = f"Bearer {config.api_key}"
     with httpx.Client(timeout=config.timeout_s, headers=headers) as http:
-        call = _Call(config=config, http=http, usage=usage, schema=schema, name=name)
+        call = _Call(
+            config=config, http=http, usage=usage, schema=schema, name=name, limiter=limiter
+        )
         return call.run(list(messages)), usage
 
 
@@ -97,6 +107,7 @@ class _Call:
     usage: Usage
     schema: Mapping[str, Any]
     name: str
+    limiter: Limiter | None = None
     json_schema_mode: bool = True
     send_temperature: bool = True
     _endpoint: str = field(init=False)
@@ -154,20 +165,16 @@ class _Call:
     def _attempt(self, messages: list[dict[str, str]]) -> str:
         body = self._body(messages)
         try:
-            with hold_slot(
-                self.config.resolved_slots_dir(),
-                self.config.max_concurrency,
-                self.config.timeout_s,
-            ):
+            with self._hold():
                 self.usage.requests += 1
                 response = self.http.post(self.config.chat_url, json=body)
-        except SlotTimeout as exc:
+        except LimiterTimeout as exc:
             raise ProcessorError(
                 "llm_unavailable",
                 f"No LLM concurrency slot for {self._endpoint} became free: {exc}.",
                 retryable=True,
             ) from None
-        except SlotError as exc:
+        except LimiterError as exc:
             raise ProcessorError("llm_misconfigured", f"{exc}.", retryable=False) from None
         except httpx.TimeoutException:
             raise _RetryableFailure(
@@ -178,6 +185,9 @@ class _Call:
         if response.status_code == 200:
             return self._content(response)
         raise self._judge(response)
+
+    def _hold(self) -> AbstractContextManager[object]:
+        return nullcontext() if self.limiter is None else self.limiter(self.config)
 
     def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.config.model}

@@ -26,8 +26,9 @@ class LlmConfig:
     """An OpenAI-compatible chat endpoint and the limits reams keeps when calling it.
 
     ``max_concurrency`` bounds requests in flight across *all* worker processes of this host
-    (see :mod:`reams.processors.llm.slots`); ``timeout_s`` is per request (and bounds the wait
-    for a concurrency slot); ``max_retries`` counts in-item retries on 429 / 5xx / timeouts.
+    (the engine's limiter, :mod:`reams.engine.llm_slots`); ``timeout_s`` is per request (and
+    bounds the wait for a concurrency slot); ``max_retries`` counts in-item retries on 429 / 5xx /
+    timeouts.
     ``backoff_s`` and ``max_backoff_s`` shape the exponential backoff between them.
     """
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reams.domain.errors import ProcessorError
-from reams.processors.extract.schema import nullable_schema
 from reams.processors.llm.client import chat_json
 from reams.processors.llm.config import LlmConfig
 from reams.processors.llm.evidence import Verifier, field_metadata, parse_evidence
+from reams.processors.llm.limits import Limiter
 from reams.processors.llm.prompts import Page, correction, doc_pages, extract_messages, render_pages
 from reams.processors.llm.usage import Usage
+from reams.processors.schema_nullable import nullable_schema
 
 __all__ = ["TARGETS", "extract_llm", "nullable_schema", "response_schema"]
 
@@ -48,19 +49,21 @@ def extract_llm(
     system_prompt: str | None,
     config: LlmConfig,
     max_chars: int = 60_000,
+    limiter: Limiter | None = None,
 ) -> tuple[Any, dict[str, Any], Usage]:
     """(result, field_metadata, usage) for ``doc``.
 
     ``result`` is the parsed object (``per_doc``) or a list (``per_page``: one per page;
     ``per_table_row``: one per entity). ``field_metadata`` is ``{"document_metadata": ...}``,
-    ``{"page_metadata": [...]}`` or ``{"row_metadata": [...]}`` mirroring the result.
+    ``{"page_metadata": [...]}`` or ``{"row_metadata": [...]}`` mirroring the result. Every
+    request holds ``limiter`` (see :func:`~reams.processors.llm.client.chat_json`).
     """
     if target not in TARGETS:
         raise ProcessorError(
             "invalid_parameters", f"Unknown extraction target {target!r}; use one of {TARGETS}."
         )
     pages = doc_pages(doc)
-    job = _Job(schema, target, system_prompt, config, max_chars, Verifier(pages))
+    job = _Job(schema, target, system_prompt, config, max_chars, Verifier(pages), limiter)
     if target == "per_page":
         return job.per_page(pages)
     if target == "per_table_row":
@@ -96,6 +99,7 @@ class _Job:
     config: LlmConfig
     max_chars: int
     verifier: Verifier
+    limiter: Limiter | None = None
     usage: Usage = field(default_factory=Usage)
 
     def per_doc(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
@@ -131,12 +135,12 @@ class _Job:
         schema = response_schema(self.schema, self.target)
         document = render_pages(pages, self.max_chars)
         messages = extract_messages(self.schema, self.target, self.system_prompt, document)
-        reply, used = chat_json(self.config, messages, schema, SCHEMA_NAME)
+        reply, used = chat_json(self.config, messages, schema, SCHEMA_NAME, limiter=self.limiter)
         self.usage.add(used)
         data, evidence, problem = self._split(reply)
         if problem:
             retry = correction(messages, reply, problem)
-            reply, used = chat_json(self.config, retry, schema, SCHEMA_NAME)
+            reply, used = chat_json(self.config, retry, schema, SCHEMA_NAME, limiter=self.limiter)
             self.usage.add(used)
             data, evidence, problem = self._split(reply)
         if problem:

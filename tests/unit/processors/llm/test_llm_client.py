@@ -13,9 +13,9 @@ import pytest
 
 from llm_server import FakeLLM, Fault, fake_llm_server, fast_config
 from reams.domain.errors import ProcessorError
+from reams.engine.llm_slots import hold_llm_slot, hold_slot
 from reams.processors.llm import LlmConfig, chat_json
 from reams.processors.llm.config import safe_url
-from reams.processors.llm.slots import hold_slot
 
 API_KEY = "sk-test-0123456789abcdef"
 SCHEMA: dict[str, Any] = {"type": "object", "properties": {"answer": {"type": "string"}}}
@@ -205,15 +205,22 @@ def test_waiting_for_a_slot_honours_the_timeout(llm: FakeLLM, tmp_path: Path) ->
     config = make_config(llm, tmp_path, max_concurrency=1, timeout_s=0.2)
     slots = config.resolved_slots_dir()
     with hold_slot(slots, 1, timeout_s=1), pytest.raises(ProcessorError) as caught:
-        chat_json(config, MESSAGES, SCHEMA, "t")
+        chat_json(config, MESSAGES, SCHEMA, "t", limiter=hold_llm_slot)
     assert caught.value.code == "llm_unavailable" and caught.value.retryable
     assert "concurrency slot" in caught.value.message
     assert llm.chat_requests == []
+
+
+def test_without_a_limiter_nothing_is_limited(llm: FakeLLM, tmp_path: Path) -> None:
+    config = make_config(llm, tmp_path, max_concurrency=1, timeout_s=0.2)
+    with hold_slot(config.resolved_slots_dir(), 1, timeout_s=1):
+        reply, usage = chat_json(config, MESSAGES, SCHEMA, "t")
+    assert reply == {"answer": None} and usage.requests == 1
 
 
 def test_an_unusable_slots_dir_is_a_configuration_error(llm: FakeLLM, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     config = make_config(llm, tmp_path, slots_dir=str(tmp_path / "file" / "slots"))
     with pytest.raises(ProcessorError) as caught:
-        chat_json(config, MESSAGES, SCHEMA, "t")
+        chat_json(config, MESSAGES, SCHEMA, "t", limiter=hold_llm_slot)
     assert caught.value.code == "llm_misconfigured" and not caught.value.retryable

@@ -1,4 +1,5 @@
-"""The cross-process semaphore: N lock files, exclusive flocks, freed when a holder dies."""
+"""The cross-process semaphore: N lock files, exclusive flocks, freed when a holder dies; the
+engine's workers hold one around each LLM request of a classify or extract item."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from reams.processors.llm.slots import SlotError, SlotTimeout, hold_slot
+from llm_server import FakeLLM, fast_config
+from reams.domain.jobconfig import resolve
+from reams.engine.isolation import Task, _run_task
+from reams.engine.llm_slots import SlotError, SlotTimeout, hold_slot
 
 
 def test_at_most_count_holders_at_once(tmp_path: Path) -> None:
@@ -50,7 +54,7 @@ def test_waiting_honours_the_timeout(tmp_path: Path) -> None:
 def test_a_killed_holder_frees_its_slot(tmp_path: Path) -> None:
     code = (
         "import sys, time\n"
-        "from reams.processors.llm.slots import hold_slot\n"
+        "from reams.engine.llm_slots import hold_slot\n"
         "with hold_slot(sys.argv[1], 1, 5):\n"
         "    print('held', flush=True)\n"
         "    time.sleep(60)\n"
@@ -76,3 +80,17 @@ def test_an_unusable_slots_dir_is_reported(tmp_path: Path) -> None:
     unusable = str(blocker / "slots")
     with pytest.raises(SlotError, match="cannot use"), hold_slot(unusable, 1, timeout_s=0.1):
         pass
+
+
+def test_the_worker_holds_a_slot_around_each_llm_request(llm: FakeLLM, tmp_path: Path) -> None:
+    config = fast_config(llm, slots_dir=str(tmp_path / "slots"), max_concurrency=1, timeout_s=0.2)
+    document = tmp_path / "bill.txt"
+    document.write_bytes(b"INVOICE\n\nTotal due: 12.00 EUR\n")
+    rules = [{"type": "invoice", "description": "a bill with a total due"}]
+    parameters = resolve({"rules": rules}).parameters
+    task = Task("classify", str(document), "bill.txt", parameters, 30.0, config.to_dict())
+    with hold_slot(config.resolved_slots_dir(), 1, timeout_s=1):
+        status, (code, message, retryable) = _run_task(task)
+    assert (status, code, retryable) == ("error", "llm_unavailable", True)
+    assert message.startswith("No LLM concurrency slot for ")
+    assert llm.chat_requests == []

@@ -6,6 +6,10 @@ a random one, so waiters spread out), and when all are taken sleeps briefly and 
 its deadline. The kernel drops a flock when its holder exits, so a crashed worker never leaks a
 slot. flock locks belong to open file descriptions, so threads of one process exclude each other
 too.
+
+:func:`hold_llm_slot` is the :class:`~reams.processors.llm.limits.Limiter` the engine lends the
+LLM client in its worker processes: ``max_concurrency`` slots per endpoint, waited for at most
+the request timeout.
 """
 
 from __future__ import annotations
@@ -15,19 +19,25 @@ import os
 import random
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
 
-__all__ = ["SlotError", "SlotTimeout", "hold_slot"]
+from reams.processors.llm.limits import LimiterError, LimiterTimeout
+
+if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
+
+__all__ = ["SlotError", "SlotTimeout", "hold_llm_slot", "hold_slot"]
 
 _POLL_MIN_S = 0.005
 _POLL_MAX_S = 0.05
 
 
-class SlotTimeout(Exception):
+class SlotTimeout(LimiterTimeout):
     """No slot became free before the deadline."""
 
 
-class SlotError(Exception):
+class SlotError(LimiterError):
     """The slots directory or its files cannot be created or opened."""
 
 
@@ -91,3 +101,9 @@ def hold_slot(slots_dir: str, count: int, timeout_s: float) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def hold_llm_slot(config: LlmConfig) -> AbstractContextManager[None]:
+    """Hold one of ``config``'s host-wide slots (its ``max_concurrency``, in its slots directory),
+    waiting at most ``timeout_s``: the engine's :class:`~reams.processors.llm.limits.Limiter`."""
+    return hold_slot(config.resolved_slots_dir(), config.max_concurrency, config.timeout_s)
