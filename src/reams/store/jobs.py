@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, func, insert, literal, or_, select, update
 
 from reams.domain import ids
 from reams.domain.errors import InvalidField, NotFound
 from reams.domain.jobconfig import JobSettings, resolve
-from reams.domain.records import Counts, Item, Job, JobOrigin, Result
+from reams.domain.records import Counts, Item, Job, JobApi, JobOrigin, Result
 from reams.domain.states import ItemStatus, JobStatus
 from reams.store import tables as t
 from reams.store.base import to_record
@@ -96,6 +96,7 @@ class JobStore(FolderStore):
             "job_config": job_config,
             "settings": settings.to_json(),
             "origin": origin.to_json() if origin is not None else None,
+            "api": origin.api.value if origin is not None else None,
             "parameters_hash": settings.parameters_hash,
             "total_items": 0,
             "n_pending": 0,
@@ -159,17 +160,33 @@ class JobStore(FolderStore):
         limit: int,
         offset: int,
         directory_id: str | None = None,
-        job_type: str | None = None,
-        status: str | None = None,
+        job_type: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
+        api: JobApi | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        job_ids: Sequence[str] | None = None,
     ) -> tuple[list[Job], int]:
+        """A page of the project's jobs, newest first, and how many match in all.
+
+        ``api`` keeps the jobs created through one API (``V1_BATCH`` includes jobs written
+        before the API was recorded); the created bounds are inclusive."""
         c = t.jobs.c
-        where = [c.project_id == project_id]
+        where: list[Any] = [c.project_id == project_id]
         if directory_id is not None:
             where.append(c.directory_id == directory_id)
         if job_type is not None:
-            where.append(c.job_type == job_type)
+            where.append(c.job_type.in_(_values(job_type)))
         if status is not None:
-            where.append(c.status == status)
+            where.append(c.status.in_(_values(status)))
+        if api is not None:
+            where.append(_api_filter(api))
+        if created_after is not None:
+            where.append(c.created_at >= created_after)
+        if created_before is not None:
+            where.append(c.created_at <= created_before)
+        if job_ids is not None:
+            where.append(c.id.in_(list(job_ids)))
         query = select(t.jobs).where(*where).order_by(c.created_at.desc(), c.id)
         with self.read() as conn:
             total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
@@ -343,3 +360,14 @@ def _insert_items(where: list[Any], job_id: str, project_id: str, now: datetime)
 
 def _job_status_query() -> Any:
     return select(t.jobs.c.status).where(t.jobs.c.id == bindparam("j_id"))
+
+
+def _values(value: str | Collection[str]) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _api_filter(api: JobApi) -> Any:
+    c = t.jobs.c
+    if api is JobApi.V1_BATCH:
+        return or_(c.api == api.value, c.api.is_(None))
+    return c.api == api.value

@@ -20,6 +20,7 @@ from reams.domain.records import (
     FileRecord,
     Item,
     Job,
+    JobApi,
     JobOrigin,
     Project,
     Result,
@@ -178,9 +179,15 @@ class Catalog(Protocol):
         limit: int,
         offset: int,
         directory_id: str | None = None,
-        job_type: str | None = None,
-        status: str | None = None,
-    ) -> tuple[list[Job], int]: ...
+        job_type: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
+        api: JobApi | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        job_ids: Sequence[str] | None = None,
+    ) -> tuple[list[Job], int]:
+        """A page of the project's jobs, newest first, and how many match in all."""
+        ...
 
     def list_items(
         self,

@@ -115,6 +115,7 @@ jobs = Table(
     # created the job with what its views need (JobOrigin).
     Column("settings", JSON),
     Column("origin", JSON),
+    Column("api", String(16)),  # JobOrigin.api, as a column to filter lists by (NULL: v1)
     Column("parameters_hash", String(64), nullable=False),
     Column("total_items", Integer, nullable=False),
     Column("n_pending", Integer, nullable=False, server_default="0"),
@@ -136,6 +137,7 @@ jobs = Table(
     Column("cancel_reason", Text),
     Index("ix_jobs_project_created", "project_id", "created_at"),
     Index("ix_jobs_status", "status"),
+    Index("ix_jobs_project_api_created", "project_id", "api", "created_at"),
 )
 
 items = Table(

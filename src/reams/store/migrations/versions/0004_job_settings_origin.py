@@ -22,9 +22,15 @@ def upgrade() -> None:
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('settings', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('origin', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('api', sa.String(length=16), nullable=True))
+        batch_op.create_index(
+            'ix_jobs_project_api_created', ['project_id', 'api', 'created_at'], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_project_api_created')
+        batch_op.drop_column('api')
         batch_op.drop_column('origin')
         batch_op.drop_column('settings')
