@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
 from reams.engine.temporal.config import TemporalConfig
+from reams.service.configurations import Configurations
 from reams.service.jobs import Jobs
 from reams.settings import Settings
 from reams.store.blobs import LocalBlobStore
@@ -36,6 +37,7 @@ class Services:
     blobs: LocalBlobStore
     engine: Engine
     jobs: Jobs
+    configurations: Configurations
 
     @property
     def catalog(self) -> Catalog:
@@ -117,7 +119,14 @@ def build(settings: Settings) -> Services:
     store, blobs = _open(settings)
     engine = _engine(settings, store, blobs)
     jobs = Jobs(catalog=store, engine=engine)
-    return Services(settings=settings, store=store, blobs=blobs, engine=engine, jobs=jobs)
+    return Services(
+        settings=settings,
+        store=store,
+        blobs=blobs,
+        engine=engine,
+        jobs=jobs,
+        configurations=Configurations.on(store.engine),
+    )
 
 
 @dataclass

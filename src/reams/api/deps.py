@@ -30,12 +30,9 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_configurations(request: Request, services: ServicesDep) -> Configurations:
-    """The configurations service on the services' database, built once per app."""
-    configs = getattr(request.app.state, "configurations", None)
-    if not isinstance(configs, Configurations) or configs.engine is not services.store.engine:
-        configs = request.app.state.configurations = Configurations.on(services.store.engine)
-    return configs
+def get_configurations(services: ServicesDep) -> Configurations:
+    """Saved product and webhook configurations (built once, by the composition root)."""
+    return services.configurations
 
 
 ConfigurationsDep = Annotated[Configurations, Depends(get_configurations)]
