@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import csv
 import re
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from corpus import corpus_root
 from reams.domain.errors import ProcessorError
-from reams.processors import run
 from reams.processors.parse import SUPPORTED_TYPES, detect_type
 
 ROOT = corpus_root() / "bad-inputs"
 CONTROL = "pdf-encrypted/pypdf-unencrypted.pdf"
 SECONDS_PER_FILE = 10.0  # one page of OCR on a busy machine included
+# The session's ``parse_file`` fixture (conftest.py): (result, error, seconds), parsed once.
+ParseFile = Callable[[Path], tuple[dict[str, Any] | None, ProcessorError | None, float]]
 STABLE_CODES = frozenset(
     {
         "encrypted_document",
@@ -128,25 +131,15 @@ def _rows() -> list[object]:
     return [pytest.param(row, id=row["file"]) for row in rows]
 
 
-def _parse(relative: str) -> tuple[dict[str, object] | None, ProcessorError | None, float]:
-    path = ROOT / relative
-    started = time.monotonic()
-    try:
-        result = run("parse", path.read_bytes(), path.name, {})
-    except ProcessorError as error:
-        return None, error, time.monotonic() - started
-    return result, None, time.monotonic() - started
-
-
 def _text(result: dict[str, object]) -> str:
     return " ".join(str(result["text_full"]).split())
 
 
 @pytest.mark.parametrize("row", _rows())
-def test_bad_input_behaves_as_expected(row: dict[str, str]) -> None:
+def test_bad_input_behaves_as_expected(row: dict[str, str], parse_file: ParseFile) -> None:
     relative = row["file"]
     expected = expectation(row)
-    result, error, seconds = _parse(relative)
+    result, error, seconds = parse_file(ROOT / relative)  # parsed once per session
     assert seconds < SECONDS_PER_FILE, f"{relative} took {seconds:.1f} s"
     if error is not None:
         assert error.code in STABLE_CODES, f"{relative}: unstable code {error.code!r}"
@@ -163,10 +156,12 @@ def test_bad_input_behaves_as_expected(row: dict[str, str]) -> None:
         assert expected.code is None or error.code == expected.code, (relative, error.code)
         return
     assert result is not None and error is None, f"{relative}: {error}"
-    _check_result(relative, result, expected)
+    _check_result(relative, result, expected, parse_file)
 
 
-def _check_result(relative: str, result: dict[str, object], expected: Expected) -> None:
+def _check_result(
+    relative: str, result: dict[str, Any], expected: Expected, parse_file: ParseFile
+) -> None:
     text = _text(result)
     document = result["document"]
     assert isinstance(document, dict)
@@ -183,7 +178,7 @@ def _check_result(relative: str, result: dict[str, object], expected: Expected) 
     if expected.warning is not None:
         assert any(expected.warning in str(w).lower() for w in document["warnings"]), relative
     if expected.same_as_control:
-        control, _, _ = _parse(CONTROL)
+        control, _, _ = parse_file(ROOT / CONTROL)
         assert control is not None and text == _text(control)
 
 
