@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
 from reams.engine.temporal.config import TemporalConfig
+from reams.service.batches import Batches
 from reams.service.configurations import Configurations
 from reams.service.jobs import Jobs
 from reams.settings import Settings
@@ -38,6 +39,7 @@ class Services:
     engine: Engine
     jobs: Jobs
     configurations: Configurations
+    batches: Batches
 
     @property
     def catalog(self) -> Catalog:
@@ -119,13 +121,15 @@ def build(settings: Settings) -> Services:
     store, blobs = _open(settings)
     engine = _engine(settings, store, blobs)
     jobs = Jobs(catalog=store, engine=engine)
+    configurations = Configurations.on(store.engine)
     return Services(
         settings=settings,
         store=store,
         blobs=blobs,
         engine=engine,
         jobs=jobs,
-        configurations=Configurations.on(store.engine),
+        configurations=configurations,
+        batches=Batches(catalog=store, jobs=jobs, configurations=configurations),
     )
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from reams.api.routes import (
     batch,
+    batches_v2,
     classify,
     configurations,
     directories,
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     directories.router,
     directory_files.router,
     batch.router,
+    batches_v2.router,
     parse.router,
     classify.router,
     extract.router,
