@@ -44,10 +44,8 @@ def _wait(client: LlamaCloud, batch_id: str, timeout: float = 120) -> Any:
 
 
 def _texts(n: int, tag: str) -> dict[str, bytes]:
-    return {
-        f"note-{tag}-{i}.md": f"# Note {tag} {i}\n\nInvoice number INV-{i:04d}\n\nTotal: {i}.50\n".encode()
-        for i in range(n)
-    }
+    text = "# Note {tag} {i}\n\nInvoice number INV-{i:04d}\n\nTotal: {i}.50\n"
+    return {f"note-{tag}-{i}.md": text.format(tag=tag, i=i).encode() for i in range(n)}
 
 
 def test_parse_batch_with_the_preset_runs_every_file(client: LlamaCloud) -> None:
