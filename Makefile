@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint format bench examples clean
+.PHONY: install demo test test-fast test-sdk219 lint format bench examples clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -14,6 +14,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with reams and its test dependencies
+
+# The newest llama-cloud SDK in its own environment (no reams in it): the v2 acceptance tests
+# drive a real `reams serve` with it, while .venv keeps the 2.13 pin.
+SDK219 := .venv-sdk219
+SDK219_STAMP := $(SDK219)/.installed
+
+$(SDK219_STAMP):
+	$(PYTHON) -m venv $(SDK219)
+	$(SDK219)/bin/python -m pip install --quiet --upgrade pip
+	$(SDK219)/bin/python -m pip install --quiet llama-cloud==2.19.0 pytest==9.2.0 pytest-timeout==2.4.0 httpx==0.28.1
+	touch $(SDK219_STAMP)
 
 demo: $(STAMP) ## process examples/ into demo-out/ with a progress bar
 	REAMS_DATA_DIR=$(CURDIR)/.reams $(BIN)/reams run examples --job parse --out demo-out
@@ -25,8 +36,12 @@ lint: $(STAMP) ## ruff (lint + format check), mypy strict, import-linter
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-test: lint ## the whole suite (lint first)
+test: lint $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on the newest SDK
 	$(BIN)/python -m pytest -q
+	$(SDK219)/bin/python -m pytest -q tests/acceptance/sdk219
+
+test-sdk219: $(STAMP) $(SDK219_STAMP) ## only the acceptance tests on llama-cloud 2.19
+	$(SDK219)/bin/python -m pytest -q tests/acceptance/sdk219
 
 test-fast: $(STAMP) ## unit tier only
 	$(BIN)/python -m pytest -q tests/unit
@@ -48,4 +63,4 @@ examples: $(STAMP) ## regenerate the example documents
 	$(BIN)/python tests/docgen.py examples
 
 clean:
-	rm -rf $(VENV) .reams demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SDK219) .reams demo-out .pytest_cache .mypy_cache .ruff_cache
