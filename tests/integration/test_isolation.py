@@ -14,7 +14,7 @@ import pytest
 from docgen import make_pdf
 from reams.domain.errors import ProcessorError
 from reams.engine.isolation import IsolatedWorker, Task
-from reams.engine.outputs import ProcessorOutput
+from reams.engine.processor_output import ProcessorOutput
 
 
 @pytest.fixture

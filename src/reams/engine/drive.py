@@ -18,7 +18,7 @@ from reams.domain.errors import ProcessorError
 from reams.domain.records import Item
 from reams.domain.states import Outcome
 from reams.engine.isolation import IsolatedWorker, Task
-from reams.engine.outputs import ProcessorOutput
+from reams.engine.processor_output import ProcessorOutput
 from reams.engine.steps import RunContext, begin_item, end_item
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
-from reams.engine.outputs import ProcessorOutput, encode
+from reams.engine.processor_output import ProcessorOutput, encode
 
 if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig

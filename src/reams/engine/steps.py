@@ -21,7 +21,7 @@ from reams.domain.records import Item
 from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
-from reams.engine.outputs import ProcessorOutput
+from reams.engine.processor_output import ProcessorOutput
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Completion, Store
 
