@@ -4,9 +4,9 @@ OCR into a page marked ``ocr``; TIFF pages become pages; ``disable_ocr`` warns i
 from __future__ import annotations
 
 import pytest
-from ocr_fixtures import WORDS, image_bytes, multipage_tiff, normalised, text_image
 from PIL import Image
 
+from ocr_fixtures import WORDS, image_bytes, multipage_tiff, normalised, text_image
 from reams.processors import run
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (rapidocr) is not installed")

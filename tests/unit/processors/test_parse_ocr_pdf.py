@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ocr_fixtures import WORDS, normalised, scanned_pdf, text_image
 
+from ocr_fixtures import WORDS, normalised, scanned_pdf, text_image
 from reams.processors import run
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (rapidocr) is not installed")

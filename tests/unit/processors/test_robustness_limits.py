@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from ocr_fixtures import image_bytes, png_declaring, text_image
 
 from docgen import make_docx
+from ocr_fixtures import image_bytes, png_declaring, text_image
 from reams.domain.errors import ProcessorError
 from reams.processors import run
 from reams.processors.parse.guards import MAX_PAGES

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ocr_fixtures import image_bytes, scanned_pdf, text_image
 
 from docgen import make_docx, make_pdf
+from ocr_fixtures import image_bytes, scanned_pdf, text_image
 from reams.domain.errors import ProcessorError
 from reams.processors import run
 
