@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -126,17 +124,6 @@ def test_legacy_doc_is_refused_with_advice(monkeypatch: pytest.MonkeyPatch) -> N
         run("parse", _ole_with("WordDocument"), "old.doc", {})
     assert caught.value.code == "unsupported_format"
     assert "save the file as .docx" in caught.value.message
-
-
-def test_legacy_doc_uses_antiword_when_installed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    tool = tmp_path / "antiword"
-    tool.write_text("#!/bin/sh\nprintf 'Converted title\\n\\nSecond paragraph\\n'\n")
-    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
-    result = run("parse", _ole_with("WordDocument"), "old.doc", {})
-    assert result["text_full"] == "Converted title\n\nSecond paragraph"
 
 
 def test_rights_managed_doc_is_encrypted() -> None:
