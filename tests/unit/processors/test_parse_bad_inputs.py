@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reams.domain.errors import ProcessorError
 
 SECONDS_PER_FILE = 5.0
@@ -14,6 +16,7 @@ SECONDS_PER_FILE = 5.0
 ParseFile = Callable[[Path], tuple[dict[str, Any] | None, ProcessorError | None, float]]
 
 
+@pytest.mark.slow
 def test_every_bad_input_parses_or_fails_cleanly(
     corpus_dir: Callable[[str], Path], parse_file: ParseFile
 ) -> None:

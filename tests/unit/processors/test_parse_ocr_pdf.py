@@ -63,6 +63,7 @@ def test_corpus_scans_read_as_expected(stem: str, corpus_dir: Callable[[str], Pa
     assert normalised(result["markdown_full"]) == normalised(expected)
 
 
+@pytest.mark.slow
 def test_pages_turned_each_their_own_way_all_read_upright(
     corpus_dir: Callable[[str], Path],
 ) -> None:

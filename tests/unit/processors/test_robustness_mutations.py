@@ -100,6 +100,7 @@ def test_damaged_documents_parse_or_fail_cleanly(tmp_path: Path, maker: Maker, f
     _check(filename, _variants(data, flips=flips, seed=len(data)), filename)
 
 
+@pytest.mark.slow
 def test_damaged_scanned_pdfs_parse_or_fail_cleanly() -> None:
     pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (rapidocr) is not installed")
     data = scanned_pdf(["A typed first page", text_image()])
