@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
@@ -14,7 +15,7 @@ from reams.domain.errors import Conflict, NotFound
 from reams.domain.records import Directory, DirectoryFile, FileRecord, Project, file_type_of
 from reams.store import tables as t
 from reams.store.base import StoreBase, decode_token, next_token, to_record
-from reams.store.db import utcnow
+from reams.store.db import aware, utcnow
 
 FILE_ORDER = {"name": t.files.c.name.asc(), "id": t.files.c.id.asc(), "created_at": None}
 
@@ -64,6 +65,17 @@ class CatalogStore(StoreBase):
         with self.read() as conn:
             row = conn.execute(query).first()
         return None if row is None else to_record(Project, row)
+
+    def describe_project(self, project_id: str) -> tuple[Project, datetime]:
+        """A project and when it was created; NotFound when there is none."""
+        query = select(t.projects).where(t.projects.c.id == project_id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound("project", project_id)
+        created = aware(row.created_at)
+        assert created is not None  # NOT NULL column
+        return to_record(Project, row), created
 
     # -- files -------------------------------------------------------------------------------
     def create_file(
@@ -115,13 +127,9 @@ class CatalogStore(StoreBase):
         order_by: str | None = None,
     ) -> tuple[list[FileRecord], str | None]:
         c = t.files.c
-        query = select(t.files).where(c.project_id == project_id, c.deleted_at.is_(None))
-        if file_name is not None:
-            query = query.where(c.name == file_name)
-        if external_file_id is not None:
-            query = query.where(c.external_file_id == external_file_id)
-        if file_ids:
-            query = query.where(c.id.in_(list(file_ids)))
+        query = select(t.files).where(
+            *_file_filters(project_id, file_name, external_file_id, file_ids)
+        )
         order = FILE_ORDER.get(order_by or "created_at")
         query = query.order_by(order if order is not None else c.created_at.desc(), c.id)
         query, offset = _page(query, page_token, page_size)
@@ -129,6 +137,21 @@ class CatalogStore(StoreBase):
             rows = conn.execute(query).all()
         token = next_token(offset, page_size, len(rows))
         return [to_record(FileRecord, r) for r in rows[:page_size]], token
+
+    def count_files(
+        self,
+        *,
+        project_id: str,
+        file_name: str | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+    ) -> int:
+        """How many live files ``list_files`` with the same filters would page through."""
+        query = select(func.count()).where(
+            *_file_filters(project_id, file_name, external_file_id, file_ids)
+        )
+        with self.read() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def delete_file(self, file_id: str, *, project_id: str) -> None:
         with self.tx() as conn:
@@ -187,6 +210,7 @@ class CatalogStore(StoreBase):
         name: str | None = None,
         include_deleted: bool = False,
         types: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
     ) -> tuple[list[Directory], str | None]:
         c = t.directories.c
         query = select(t.directories).where(c.project_id == project_id)
@@ -194,6 +218,8 @@ class CatalogStore(StoreBase):
             query = query.where(c.deleted_at.is_(None))
         if name is not None:
             query = query.where(c.name == name)
+        if exclude_names:
+            query = query.where(c.name.not_in(list(exclude_names)))
         if types:
             query = query.where(c.type.in_(list(types)))
         query, offset = _page(query.order_by(c.created_at, c.id), page_token, page_size)
@@ -331,6 +357,23 @@ class CatalogStore(StoreBase):
         query = select(func.count()).where(c.directory_id == directory_id, c.deleted_at.is_(None))
         with self.read() as conn:
             return int(conn.execute(query).scalar_one())
+
+
+def _file_filters(
+    project_id: str,
+    file_name: str | None,
+    external_file_id: str | None,
+    file_ids: Sequence[str] | None,
+) -> list[Any]:
+    c = t.files.c
+    where: list[Any] = [c.project_id == project_id, c.deleted_at.is_(None)]
+    if file_name is not None:
+        where.append(c.name == file_name)
+    if external_file_id is not None:
+        where.append(c.external_file_id == external_file_id)
+    if file_ids:
+        where.append(c.id.in_(list(file_ids)))
+    return where
 
 
 _DFILE_KEYS = ("file_id", "display_name", "unique_id")

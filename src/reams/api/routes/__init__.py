@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from reams.api.routes import (
     batch,
     batches_v2,
+    classifier,
     classify,
     configurations,
     directories,
@@ -15,6 +16,7 @@ from reams.api.routes import (
     extract,
     files,
     parse,
+    projects,
     webhook_configs,
 )
 
@@ -27,7 +29,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     batches_v2.router,
     parse.router,
     classify.router,
+    classifier.router,
     extract.router,
     configurations.router,
     webhook_configs.router,
+    projects.router,
 )

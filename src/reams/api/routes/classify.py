@@ -1,26 +1,21 @@
-"""Classify: the v2 product API (one document) and the v1 classifier-job views of batch jobs.
+"""Classify: the v2 product API (one document).
 
 `POST /api/v2/classify` classifies one directory file as a one-item batch job (see
 `api.product_jobs`); `GET /api/v2/classify/{id}` answers that job's id or a classify batch
-item's result id (`cjb-...`), with the classification inline. For the v1 shape, a
-classify batch job *is* the classifier job: `GET /api/v1/classifier/jobs/{batch_job_id}` is the
-`ClassifyJob` record and `.../results` lists every classified file (AIP-132 paging).
+item's result id (`cjb-...`), with the classification inline. The v1 classifier jobs
+(`/api/v1/classifier/jobs`) are in `api.routes.classifier`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from reams.api import product_jobs
 from reams.api.deps import ProjectId, ServicesDep
 from reams.api.present import USER_ID
 from reams.domain.analysis_config import pages_from_one_based
-from reams.domain.errors import InvalidRequest, NotFound
-from reams.domain.records import Job, Result
-from reams.domain.states import JobStatus
-from reams.service.results import load_output
 from reams.wire import analysis as wa
 
 router = APIRouter(tags=["classify results"])
@@ -108,97 +103,3 @@ def get_classification(
     job_id: str, services: ServicesDep, project_id: ProjectId
 ) -> wa.ClassifyV2Job:
     return _v2_job(product_jobs.find(services, job_id, project_id, "classify"))
-
-
-def _v1_status(job: Job) -> str:
-    if job.status == JobStatus.CANCELLED:
-        return "CANCELLED"
-    if job.status == JobStatus.FAILED:
-        return "ERROR"
-    if job.status != JobStatus.COMPLETED:
-        return "PENDING"
-    counts = job.counts
-    if counts.failed == 0:
-        return "SUCCESS"
-    return "PARTIAL_SUCCESS" if counts.completed + counts.skipped > 0 else "ERROR"
-
-
-def _classify_job(services: ServicesDep, job_id: str, project_id: str) -> Job:
-    job = services.catalog.get_job(job_id, project_id=project_id)
-    if job.job_type != "classify":
-        raise NotFound("classifier job", job_id)
-    return job
-
-
-@router.get(
-    "/api/v1/classifier/jobs/{classify_job_id}",
-    response_model=wa.ClassifierJobV1,
-    response_model_exclude_none=True,
-    summary="A classify batch job as a v1 classifier job",
-)
-def get_classifier_job(
-    classify_job_id: str, services: ServicesDep, project_id: ProjectId
-) -> wa.ClassifierJobV1:
-    job = _classify_job(services, classify_job_id, project_id)
-    config = job.job_config
-    return wa.ClassifierJobV1(
-        id=job.id,
-        project_id=job.project_id,
-        user_id=USER_ID,
-        status=_v1_status(job),
-        rules=_rules(config),
-        mode=config.get("mode"),
-        parsing_configuration=config.get("parsing_configuration"),
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        error_message=job.error_message,
-    )
-
-
-def _offset(page_token: str | None) -> int:
-    if page_token is None or page_token == "":
-        return 0
-    if not page_token.isdigit():
-        raise InvalidRequest(f"page_token {page_token!r} is not a token this API returned")
-    return int(page_token)
-
-
-def _classified(job: Job, result: Result, file_id: str, out: dict[str, Any]) -> wa.ClassifiedFile:
-    return wa.ClassifiedFile(
-        id=result.id,
-        classify_job_id=job.id,
-        file_id=file_id,
-        result=_classification(out),
-        created_at=result.processed_at,
-        updated_at=result.processed_at,
-    )
-
-
-@router.get(
-    "/api/v1/classifier/jobs/{classify_job_id}/results",
-    response_model=wa.ClassifierResultsPage,
-    response_model_exclude_none=True,
-    summary="Every classified file of a classify batch job",
-)
-def get_classifier_results(
-    classify_job_id: str,
-    services: ServicesDep,
-    project_id: ProjectId,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    page_token: Annotated[str | None, Query()] = None,
-) -> wa.ClassifierResultsPage:
-    job = _classify_job(services, classify_job_id, project_id)
-    offset = _offset(page_token)
-    rows, total = services.catalog.job_results(
-        job.id, project_id=project_id, offset=offset, limit=page_size
-    )
-    items = [
-        _classified(job, result, file_id, load_output(services.blobs.get, result, "result"))
-        for result, file_id in rows
-    ]
-    following = offset + len(items)
-    return wa.ClassifierResultsPage(
-        items=items,
-        next_page_token=str(following) if following < total else None,
-        total_size=total,
-    )

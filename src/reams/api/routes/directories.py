@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
 from reams.api.present import directory_model
 from reams.domain.errors import InvalidField
+from reams.service.inputs import INPUTS_DIRECTORY
 from reams.wire import files as wf
 from reams.wire.common import CursorPage
 
@@ -55,6 +56,8 @@ def list_directories(
         name=name,
         include_deleted=include_deleted,
         types=wanted or None,
+        # The hidden input directory shows only when asked for by name.
+        exclude_names=None if name is not None else [INPUTS_DIRECTORY],
     )
     return CursorPage[wf.Directory](items=[directory_model(r) for r in rows], next_page_token=token)
 

@@ -1,4 +1,4 @@
-"""Files: `/api/v1/beta/files` (upload, list, get, presigned content URL, delete)."""
+"""Files: `/api/v1/beta/files` (upload, list, query, get, presigned content URL, delete)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from reams.api.present import file_model
 from reams.api.signing import DownloadLinks
 from reams.api.uploads import store_upload
 from reams.domain.records import FileRecord
+from reams.service.files import FileFilter, query_files
 from reams.wire import files as wf
 from reams.wire.common import CursorPage, PresignedURL
+from reams.wire.file_query import FileQuery, FileQueryFilter
 
 router = APIRouter(prefix="/api/v1/beta/files", tags=["files"])
 
@@ -22,6 +24,7 @@ ExpandQuery = Annotated[
     list[FileExpand] | None, Query(description="`download_url` adds a signed download link.")
 ]
 MAX_TTL_S = 7 * 24 * 3600
+DEFAULT_PAGE = 50
 
 
 def _present(rec: FileRecord, links: DownloadLinks, *, expand: list[FileExpand] | None) -> wf.File:
@@ -73,6 +76,38 @@ def list_files(
     )
     items = [_present(r, links, expand=expand) for r in rows]
     return CursorPage[wf.File](items=items, next_page_token=token)
+
+
+@router.post("/query", response_model=CursorPage[wf.File], summary="Query files by a filter")
+def query(body: FileQuery, services: ServicesDep, project_id: ProjectId) -> CursorPage[wf.File]:
+    """The file list as a JSON query, with `total_size` (matching files across all pages).
+
+    reams has no data sources: a `data_source_id` filter matches no file, and every file
+    counts as manually uploaded. A `filter.project_id` other than the caller's project
+    matches no file; an empty `file_ids` list matches no file.
+    """
+    f = body.filter or FileQueryFilter()
+    where = FileFilter(
+        data_source_id=f.data_source_id,
+        external_file_id=f.external_file_id,
+        file_ids=f.file_ids,
+        file_name=f.file_name,
+        only_manually_uploaded=f.only_manually_uploaded,
+        project_id=f.project_id,
+    )
+    page = query_files(
+        services.catalog,
+        project_id=project_id,
+        where=where,
+        order_by=body.order_by,
+        page_size=body.page_size or DEFAULT_PAGE,
+        page_token=body.page_token,
+    )
+    return CursorPage[wf.File](
+        items=[file_model(r) for r in page.items],
+        next_page_token=page.next_page_token,
+        total_size=page.total_size,
+    )
 
 
 @router.get("/{file_id}", response_model=wf.File, summary="Get a file's metadata")
