@@ -43,8 +43,8 @@ test: lint $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on
 test-sdk219: $(STAMP) $(SDK219_STAMP) ## only the acceptance tests on llama-cloud 2.19
 	$(SDK219)/bin/python -m pytest -q tests/acceptance/sdk219
 
-test-fast: $(STAMP) ## unit tier only
-	$(BIN)/python -m pytest -q tests/unit
+test-fast: $(STAMP) ## unit tier only, without the tests marked slow (make test runs them)
+	$(BIN)/python -m pytest -q -m "not slow" tests/unit
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
