@@ -251,3 +251,34 @@ def test_keys_mode_walls_off_files_and_classifier_jobs(keyed: RunningServer) -> 
         bob.classifier.jobs.get(job.id)
     assert bob.classifier.jobs.list().items == []
     assert [j.id for j in alice.classifier.jobs.list()] == [job.id]
+
+
+def test_keys_mode_projects_are_the_keys_own(keyed: RunningServer) -> None:
+    carol, dave = _client(keyed, "carol"), _client(keyed, "dave")
+    (mine,) = carol.projects.list()
+    assert mine.name == "carol" and mine.id.startswith("prj-")
+    assert mine.organization_id == "org-reams"
+    assert mine.is_default is False
+    assert carol.projects.get(mine.id) == mine
+    assert carol.projects.list(project_name="dave") == []
+    (theirs,) = dave.projects.list()
+    with pytest.raises(NotFoundError):
+        carol.projects.get(theirs.id)
+
+
+# -- projects (open mode) --------------------------------------------------------------------
+
+
+def test_open_mode_shows_the_default_project(sdk: LlamaCloud) -> None:
+    (project,) = sdk.projects.list()
+    assert project.is_default is True
+    assert project.organization_id == "org-reams"
+    assert project.created_at is not None
+    assert sdk.projects.get(project.id) == project
+    assert sdk.projects.list(project_name=project.name) == [project]
+    assert sdk.projects.list(project_name="no-such-project") == []
+    assert sdk.projects.list(organization_id="any-org") == [project]  # organizations are ignored
+    with pytest.raises(NotFoundError):
+        sdk.projects.get("prj-does-not-exist")
+    uploaded = _upload(sdk, "mine.txt", b"x")
+    assert sdk.files.query(filter={"file_ids": [uploaded]}).items[0].project_id == project.id
