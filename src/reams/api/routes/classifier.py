@@ -48,14 +48,14 @@ def _v1_status(job: Job) -> str:
 
 def _classifier_job(job: Job) -> wa.ClassifierJobV1:
     config = job.job_config
+    # A job made from a saved configuration has its rules only in its resolved settings.
+    rules = config.get("rules") or job.settings.parameters.get("rules") or []
     return wa.ClassifierJobV1(
         id=job.id,
         project_id=job.project_id,
         user_id=USER_ID,
         status=_v1_status(job),
-        rules=[
-            wa.ClassifyRule(type=r["type"], description=r["description"]) for r in config["rules"]
-        ],
+        rules=[wa.ClassifyRule(type=r["type"], description=r["description"]) for r in rules],
         mode=config.get("mode"),
         parsing_configuration=config.get("parsing_configuration"),
         created_at=job.created_at,
