@@ -261,11 +261,13 @@ def test_v2_failed_document_says_why(sdk: LlamaCloud) -> None:
 
 def test_v2_bad_requests_are_422_or_404(sdk: LlamaCloud) -> None:
     file_input = _upload(sdk, "cv.md", RESUME)
-    with pytest.raises(UnprocessableEntityError) as caught:
+    with pytest.raises(NotFoundError) as caught:
         sdk.classify.create(file_input="fil-123", configuration={"rules": RULES})  # type: ignore[typeddict-item]
-    assert "dfl-" in str(caught.value.body)
-    with pytest.raises(UnprocessableEntityError):
+    assert "fil-123" in str(caught.value.body)
+    with pytest.raises(NotFoundError):
         sdk.classify.create(file_input=file_input, configuration_id="cfg-1")
+    with pytest.raises(UnprocessableEntityError):
+        sdk.classify.create(file_input=file_input)
     with pytest.raises(UnprocessableEntityError):
         sdk.classify.create(file_input=file_input, configuration={"rules": []})
     with pytest.raises(UnprocessableEntityError):

@@ -32,6 +32,10 @@ class BlobStore(Protocol):
 
     def uri(self, sha256: str) -> str: ...
 
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob nothing refers to anymore; False when it was not there."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files under ``root/ab/cd/<sha256>``, written atomically."""
@@ -105,3 +109,11 @@ class LocalBlobStore:
             tmp.unlink(missing_ok=True)
         else:
             os.replace(tmp, target)
+
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob nothing refers to anymore (the caller checks); False when absent."""
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True

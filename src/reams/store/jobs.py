@@ -7,13 +7,24 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from reams.domain import ids
-from reams.domain.errors import InvalidField, NotFound
+from reams.domain.errors import Conflict, InvalidField, NotFound
 from reams.domain.jobconfig import JobSettings, resolve
 from reams.domain.records import Counts, Item, Job, JobApi, JobOrigin, Result
-from reams.domain.states import ItemStatus, JobStatus
+from reams.domain.states import TERMINAL_JOB, ItemStatus, JobStatus
 from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.db import aware, utcnow
@@ -297,6 +308,49 @@ class JobStore(FolderStore):
         with self.read() as conn:
             row = conn.execute(self.statement("dedup", _dedup_query), params).first()
         return None if row is None else to_record(Result, row)
+
+    def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:
+        """Delete a finished job, its items and the results it produced, in one transaction.
+
+        The job must be terminal with no item still processing (else Conflict). Deleting the
+        results makes dedup forget them: a later job over the same content processes it again.
+        A result that items of other jobs reused (skipped as already processed) stays for them,
+        but no longer serves dedup. Returns the job as it was and the output blobs (sha256)
+        that no remaining result or file refers to, for the caller to remove.
+        """
+        j, i, r = t.jobs.c, t.items.c, t.results.c
+        with self.tx() as conn:
+            row = conn.execute(
+                select(t.jobs).where(j.id == job_id, j.project_id == project_id)
+            ).first()
+            if row is None:
+                raise NotFound("job", job_id)
+            job = job_record(row)
+            busy = conn.execute(
+                select(func.count()).where(
+                    i.job_id == job_id, i.status == ItemStatus.PROCESSING.value
+                )
+            ).scalar_one()
+            if job.status not in TERMINAL_JOB or busy:
+                state = "still being processed" if busy else str(job.status)
+                raise Conflict(f"job {job_id!r} is {state}: cancel it and let it stop first")
+            owned = conn.execute(select(r.id, r.output_sha256).where(r.job_id == job_id)).all()
+            shas = sorted({x.output_sha256 for x in owned})
+            reused = select(i.result_id).where(
+                i.result_id.in_([x.id for x in owned]), i.job_id != job_id
+            )
+            shared = set(conn.execute(reused).scalars())
+            gone = [x.id for x in owned if x.id not in shared]
+            conn.execute(update(t.results).where(r.id.in_(shared)).values(cacheable=False))
+            conn.execute(delete(t.results).where(r.id.in_(gone)))
+            conn.execute(delete(t.items).where(i.job_id == job_id))
+            conn.execute(delete(t.jobs).where(j.id == job_id))
+            kept = set(
+                conn.execute(select(r.output_sha256).where(r.output_sha256.in_(shas))).scalars()
+            )
+            files = select(t.files.c.sha256).where(t.files.c.sha256.in_(shas))
+            kept |= set(conn.execute(files).scalars())
+        return job, [s for s in shas if s not in kept]
 
 
 def _job_query(scoped: bool) -> Any:

@@ -40,6 +40,10 @@ class Catalog(Protocol):
 
     def project_for_key(self, key_hash: str) -> Project | None: ...
 
+    def describe_project(self, project_id: str) -> tuple[Project, datetime]:
+        """A project and when it was created; NotFound when there is none."""
+        ...
+
     def create_file(
         self,
         *,
@@ -67,6 +71,17 @@ class Catalog(Protocol):
         order_by: str | None = None,
     ) -> tuple[list[FileRecord], str | None]: ...
 
+    def count_files(
+        self,
+        *,
+        project_id: str,
+        file_name: str | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+    ) -> int:
+        """How many live files ``list_files`` with the same filters would page through."""
+        ...
+
     def delete_file(self, file_id: str, *, project_id: str) -> None: ...
 
     def create_directory(
@@ -91,6 +106,7 @@ class Catalog(Protocol):
         name: str | None = None,
         include_deleted: bool = False,
         types: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
     ) -> tuple[list[Directory], str | None]: ...
 
     def update_directory(
@@ -221,6 +237,11 @@ class Catalog(Protocol):
         self, job_id: str, *, project_id: str, offset: int, limit: int
     ) -> tuple[list[tuple[Result, str]], int]:
         """A page of a job's items that have a result, with each item's file id; and their count."""
+        ...
+
+    def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:
+        """Delete a terminal job (no item processing; else Conflict), its items and its results
+        (dedup forgets them); returns the job and the output blobs nothing refers to anymore."""
         ...
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
+
 from reams.wire.common import WireModel
 
-V2Status = Literal["PENDING", "RUNNING", "COMPLETED", "FAILED"]
+V2Status = Literal["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"]
 
 
 class ClassifyResult(WireModel):
@@ -48,6 +50,10 @@ class ClassifyV2Job(WireModel):
     result: ClassifyResult | None = None
     usage: dict[str, Any] | None = None  # LLM tokens (reams; LlamaCloud reports credits)
     engine: dict[str, Any] | None = None  # which engine answered (reams)
+    configuration_id: str | None = Field(
+        default=None, description="The saved configuration or preset the job was created with."
+    )
+    transaction_id: str | None = Field(default=None, description="As given at creation.")
 
 
 class ClassifyCreate(WireModel):
@@ -59,6 +65,12 @@ class ClassifyCreate(WireModel):
     configuration_id: str | None = None
     transaction_id: str | None = None
     webhook_configurations: list[dict[str, Any]] | None = None
+    webhook_configuration_ids: list[str] | None = Field(
+        default=None, description="Saved webhook configs to notify (recorded; not delivered yet)."
+    )
+    parse_job_id: str | None = Field(
+        default=None, description="Not supported: classify a file (`fil-`/`dfl-`) instead."
+    )
 
 
 class ExtractCreate(WireModel):
@@ -68,6 +80,9 @@ class ExtractCreate(WireModel):
     configuration: dict[str, Any] | None = None
     configuration_id: str | None = None
     webhook_configurations: list[dict[str, Any]] | None = None
+    webhook_configuration_ids: list[str] | None = Field(
+        default=None, description="Saved webhook configs to notify (recorded; not delivered yet)."
+    )
 
 
 class ExtractV2Job(WireModel):
@@ -82,6 +97,12 @@ class ExtractV2Job(WireModel):
     configuration: dict[str, Any] | None = None
     error_message: str | None = None
     metadata: dict[str, Any] | None = None
+    configuration_id: str | None = Field(
+        default=None, description="The saved configuration the job was created with."
+    )
+    usage: dict[str, Any] | None = Field(
+        default=None, description="`expand=usage`: credits are always null in reams."
+    )
 
 
 class SchemaValidation(WireModel):
