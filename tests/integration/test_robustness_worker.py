@@ -49,15 +49,11 @@ def worker() -> Iterator[IsolatedWorker]:
 
 @pytest.fixture
 def small_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[IsolatedWorker]:
-    # numpy and OpenCV each bundle OpenBLAS, which starts a thread per core when imported;
-    # each thread reserves its buffers (128 MB of address space for OpenCV's) whenever the
-    # scheduler first runs it. Under this cap the import of rapidocr lands at the cap, so
-    # which allocation fails was a race: the main thread's (caught: "needs more memory") or
-    # a BLAS thread's (glibc aborts the child: worker_crashed), and a child that failed
-    # cleanly had too little left to send its reply (MemoryError: worker_crashed again).
-    # With one BLAS thread the imports take ~430 MB and the cap always bites in ONNX
-    # Runtime's inference, on the main thread, with room left to report it.
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    # Deterministic because workers run one BLAS thread (engine/isolation.py): the imports take
+    # ~430 MB and the cap bites in ONNX Runtime's inference, on the main thread, with room left
+    # to send the reply. With a BLAS thread per core the imports reached the cap and the test
+    # failed under load (worker_crashed), depending on which thread's allocation failed.
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)  # the engine's default, then
     yield from _worker(SMALL_CAP_MB)
 
 

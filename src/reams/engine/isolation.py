@@ -264,7 +264,13 @@ def _launch(memory_limit_mb: int) -> tuple[subprocess.Popen[bytes], tuple[Connec
         str(result_w),
         str(memory_limit_mb),
     ]
-    proc = subprocess.Popen(cmd, pass_fds=(task_r, result_w), stdin=subprocess.DEVNULL)
+    # One BLAS thread per child (unless set otherwise): workers already run one per core, and
+    # numpy's and OpenCV's OpenBLAS each start a thread per core at import, whose buffers take
+    # ~180 MB of the address-space cap at moments the scheduler picks. Near the cap that made
+    # the outcome a race: a clean "needs more memory" on the main thread, or a BLAS thread's
+    # failed allocation aborting the child (worker_crashed).
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    proc = subprocess.Popen(cmd, pass_fds=(task_r, result_w), stdin=subprocess.DEVNULL, env=env)
     os.close(task_r)
     os.close(result_w)
     return proc, (Connection(task_w, readable=False), Connection(result_r, writable=False))
