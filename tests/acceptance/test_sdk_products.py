@@ -11,6 +11,7 @@ import uuid
 import pytest
 from llama_cloud import BadRequestError, LlamaCloud, NotFoundError, UnprocessableEntityError
 from test_sdk_analysis import INVOICE, RULES, SCHEMA
+from test_sdk_batch import make_directory, wait_terminal
 
 
 def _unique() -> bytes:
@@ -78,3 +79,14 @@ def test_extract_generate_schema(sdk: LlamaCloud) -> None:
         sdk.extract.generate_schema(prompt="invoice fields")
     with pytest.raises(UnprocessableEntityError):
         sdk.extract.generate_schema(file_id=file_id, data_schema={"type": "object"})
+
+
+def test_status_records_say_when_and_which_record(sdk: LlamaCloud) -> None:
+    """`effective_at` and `job_record_id` of the v1 batch views (the status-record fields)."""
+    directory_id = make_directory(sdk, {"rec.md": _unique()}, "status-records")
+    job = sdk.beta.batch.create(job_config={}, directory_id=directory_id)  # type: ignore[arg-type]
+    status = wait_terminal(sdk, job.id).job
+    assert status.effective_at == status.completed_at and status.job_record_id is None
+    (item,) = list(sdk.beta.batch.job_items.list(job.id))
+    assert item.job_record_id == item.job_id and item.job_id is not None
+    assert item.effective_at == item.completed_at

@@ -6,10 +6,17 @@ the SDK validates strictly, so the casts below are where that promise is made.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, cast
 
 from reams.domain.records import Directory, DirectoryFile, FileRecord, Item, Job, Result
-from reams.domain.states import TERMINAL_JOB, JobStatus, progress_percentage
+from reams.domain.states import (
+    TERMINAL_ITEM,
+    TERMINAL_JOB,
+    ItemStatus,
+    JobStatus,
+    progress_percentage,
+)
 from reams.wire import batch as wb
 from reams.wire import files as wf
 from reams.wire.common import PresignedURL
@@ -69,6 +76,24 @@ def directory_file_model(
     )
 
 
+def _job_effective_at(job: Job) -> datetime:
+    """When the job's current status took effect."""
+    if job.status in TERMINAL_JOB:
+        return job.completed_at or job.updated_at
+    if job.status == JobStatus.RUNNING:
+        return job.started_at or job.updated_at
+    return job.updated_at
+
+
+def _item_effective_at(item: Item) -> datetime:
+    """When the item's current status took effect."""
+    if item.status in TERMINAL_ITEM:
+        return item.completed_at or item.updated_at
+    if item.status == ItemStatus.PROCESSING:
+        return item.started_at or item.updated_at
+    return item.updated_at
+
+
 def batch_job_model(job: Job) -> wb.BatchJob:
     c = job.counts
     return wb.BatchJob(
@@ -91,6 +116,7 @@ def batch_job_model(job: Job) -> wb.BatchJob:
         completed_at=job.completed_at,
         error_message=job.error_message,
         estimated_completion_at=job.estimated_completion_at,
+        effective_at=_job_effective_at(job),
     )
 
 
@@ -115,6 +141,8 @@ def job_item_model(item: Item) -> wb.JobItem:
         attempts=item.attempts,
         started_at=item.started_at,
         completed_at=item.completed_at,
+        effective_at=_item_effective_at(item),
+        job_record_id=item.result_id,
     )
 
 

@@ -67,9 +67,17 @@ class BatchJob(WireModel):
     updated_at: datetime | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
-    effective_at: datetime | None = None
+    effective_at: datetime | None = Field(
+        default=None,
+        description="When the current status took effect: completion for a finished job, "
+        "start for a running one, else its last change.",
+    )
     error_message: str | None = None
-    job_record_id: str | None = None
+    job_record_id: str | None = Field(
+        default=None,
+        description="Always null: a reams job keeps no status records apart from itself "
+        "(its `id` is the record); items name theirs.",
+    )
     estimated_completion_at: datetime | None = Field(
         default=None,
         description="Estimated completion time from recent throughput; null until estimable.",
@@ -108,8 +116,15 @@ class JobItem(WireModel):
     attempts: int | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
-    effective_at: datetime | None = None
-    job_record_id: str | None = None
+    effective_at: datetime | None = Field(
+        default=None,
+        description="When the current status took effect: completion of a finished item, "
+        "start of one in flight, else its last change (creation or retry).",
+    )
+    job_record_id: str | None = Field(
+        default=None,
+        description="The result record behind the status (same as `job_id`), when it has one.",
+    )
 
 
 class ProcessingResult(WireModel):
