@@ -69,6 +69,9 @@ def test_create_from_a_file_id_and_a_directory_file(client: LlamaCloud) -> None:
     text = client.parsing.get(created.id, expand=["text"]).text
     assert text is not None and "INV-2024-0042" in text.pages[0].text
 
+    # The file got an entry in the hidden input directory, which directory lists leave out.
+    assert "reams:inputs" not in {d.name for d in client.beta.directories.list()}
+
     dfile = directory_file(client, "by-dfl.md", unique())
     by_dfl = client.parsing.create(tier="fast", version="latest", file_id=dfile)
     assert client.parsing.wait_for_completion(by_dfl.id, polling_interval=0.1).status == "COMPLETED"
