@@ -48,6 +48,7 @@ def send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Resp
     return response
 
 
+@pytest.mark.slow
 def test_garbage_ids_and_params(http: httpx.Client) -> None:
     for method, path, op in operations(http):
         names = [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
@@ -86,6 +87,7 @@ def test_garbage_against_real_resources(http: httpx.Client) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_server_logged_no_traceback(server: RunningServer, http: httpx.Client) -> None:
     test_garbage_ids_and_params(http)
     log = server.log()

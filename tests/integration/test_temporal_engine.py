@@ -118,6 +118,7 @@ def test_workflow_runs_the_job_under_the_reported_id(cluster: Any, tmp_path: Pat
     assert run.task_queue == c.settings.temporal_task_queue
 
 
+@pytest.mark.slow
 def test_continue_as_new_keeps_every_run_small(cluster: Any, tmp_path: Path) -> None:
     c = cluster()
     c.add_worker()
@@ -200,6 +201,7 @@ def test_leases_of_a_dead_worker_are_reclaimed(cluster: Any, tmp_path: Path) -> 
     assert all(len(store.results_for_item(i.item_id, project_id=i.project_id)) == 1 for i in items)
 
 
+@pytest.mark.slow
 def test_a_job_made_while_temporal_is_down_starts_when_it_is_back(tmp_path: Path) -> None:
     server = start_temporal(tmp_path / "temporal", persistent=True)
     c = Cluster(server, tmp_path / "c", temporal_resubmit_interval_s=0.5)
