@@ -187,3 +187,10 @@ def test_generate_schema_without_an_llm_needs_a_file(client: LlamaCloud) -> None
     assert only_schema.parameters.data_schema == SCHEMA  # type: ignore[union-attr]
     with pytest.raises(llama_cloud.UnprocessableEntityError):
         client.extract.generate_schema()
+
+
+def test_validate_schema(client: LlamaCloud) -> None:
+    assert client.extract.validate_schema(data_schema=SCHEMA).data_schema == SCHEMA
+    with pytest.raises(llama_cloud.UnprocessableEntityError) as caught:
+        client.extract.validate_schema(data_schema={"type": "object", "properties": {}})
+    assert "at least one property" in _detail(caught.value)
