@@ -64,6 +64,10 @@ def test_extract_create_run_list_delete(sdk: LlamaCloud) -> None:
     assert ran.status == "COMPLETED"
     assert ran.extract_result["invoice_number"] == "INV-2024-0042"  # type: ignore[index]
     assert [j.id for j in sdk.extract.list(file_input=file_id)] == [ran.id]
+    created = sdk.extract.create(file_input=file_id, configuration={"data_schema": SCHEMA})
+    waited = sdk.extract.wait_for_completion(created.id, polling_interval=0.1)
+    assert waited.status == "COMPLETED" and waited.extract_result == ran.extract_result
+    sdk.extract.delete(created.id)
     sdk.extract.delete(ran.id)
     with pytest.raises(NotFoundError):
         sdk.extract.get(ran.id)
