@@ -21,6 +21,7 @@ def inbox(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_classify_a_folder(tmp_path: Path, inbox: Path) -> None:
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps(RULES))
@@ -48,6 +49,7 @@ def test_classify_a_folder(tmp_path: Path, inbox: Path) -> None:
     assert "resume" in again.stdout
 
 
+@pytest.mark.slow
 def test_extract_a_folder(tmp_path: Path, inbox: Path) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps(SCHEMA))

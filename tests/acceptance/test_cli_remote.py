@@ -82,6 +82,7 @@ def test_items_shows_failed_items_with_their_code(server: RunningServer, finishe
     assert every.stdout.count("doc-000") == 4
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_job_and_refuses_a_finished_one(
     server: RunningServer, client: Client, finished_job: str, tmp_path: Path
 ) -> None:
@@ -116,6 +117,7 @@ def test_server_errors_print_the_detail_and_exit_1(server: RunningServer) -> Non
     assert "Traceback" not in down.stderr
 
 
+@pytest.mark.slow
 def test_keys_create_prints_a_key_the_server_accepts(tmp_path: Path) -> None:
     data = tmp_path / "data"
     made = reams("keys", "create", "--project", "team", env={"REAMS_DATA_DIR": str(data)})

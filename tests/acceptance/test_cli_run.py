@@ -89,6 +89,7 @@ def test_run_writes_markdown_and_json_and_failures_stay_alone(folder: Path, tmp_
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_rerun_skips_everything_quickly_and_force_reprocesses(tmp_path: Path) -> None:
     docs, data, out = tmp_path / "docs", tmp_path / "data", tmp_path / "out"
     n = 1000
@@ -112,6 +113,7 @@ def test_rerun_skips_everything_quickly_and_force_reprocesses(tmp_path: Path) ->
     assert all(c == 2 for c in results_per_item(data).values())
 
 
+@pytest.mark.slow
 def test_a_new_out_folder_is_filled_from_earlier_results(folder: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert reams(data, "run", str(folder), "--out", str(tmp_path / "a")).returncode == 0
@@ -134,6 +136,7 @@ def wait_for_results(data_dir: Path, at_least: int, proc: subprocess.Popen[str])
     pytest.fail("the run never produced a result (or ended before it could be interrupted)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "whole_group",
     [
