@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     String,
+    and_,
     bindparam,
     cast,
     delete,
@@ -315,42 +316,23 @@ class JobStore(FolderStore):
         The job must be terminal with no item still processing (else Conflict). Deleting the
         results makes dedup forget them: a later job over the same content processes it again.
         A result that items of other jobs reused (skipped as already processed) stays for them,
-        but no longer serves dedup. Returns the job as it was and the output blobs (sha256)
-        that no remaining result or file refers to, for the caller to remove.
+        but no longer serves dedup; it goes with the last job that uses it. Returns the job as
+        it was and the output blobs (sha256) no remaining result or file refers to, for the
+        caller to remove.
         """
-        j, i, r = t.jobs.c, t.items.c, t.results.c
+        i, r = t.items.c, t.results.c
         with self.tx() as conn:
-            row = conn.execute(
-                select(t.jobs).where(j.id == job_id, j.project_id == project_id)
-            ).first()
-            if row is None:
-                raise NotFound("job", job_id)
-            job = job_record(row)
-            busy = conn.execute(
-                select(func.count()).where(
-                    i.job_id == job_id, i.status == ItemStatus.PROCESSING.value
-                )
-            ).scalar_one()
-            if job.status not in TERMINAL_JOB or busy:
-                state = "still being processed" if busy else str(job.status)
-                raise Conflict(f"job {job_id!r} is {state}: cancel it and let it stop first")
-            owned = conn.execute(select(r.id, r.output_sha256).where(r.job_id == job_id)).all()
-            shas = sorted({x.output_sha256 for x in owned})
-            reused = select(i.result_id).where(
-                i.result_id.in_([x.id for x in owned]), i.job_id != job_id
-            )
+            job = _deletable(conn, job_id, project_id)
+            candidates = conn.execute(_results_left_behind(job_id)).all()
+            ids = [x.id for x in candidates]
+            reused = select(i.result_id).where(i.result_id.in_(ids), i.job_id != job_id)
             shared = set(conn.execute(reused).scalars())
-            gone = [x.id for x in owned if x.id not in shared]
             conn.execute(update(t.results).where(r.id.in_(shared)).values(cacheable=False))
-            conn.execute(delete(t.results).where(r.id.in_(gone)))
+            conn.execute(delete(t.results).where(r.id.in_([x for x in ids if x not in shared])))
             conn.execute(delete(t.items).where(i.job_id == job_id))
-            conn.execute(delete(t.jobs).where(j.id == job_id))
-            kept = set(
-                conn.execute(select(r.output_sha256).where(r.output_sha256.in_(shas))).scalars()
-            )
-            files = select(t.files.c.sha256).where(t.files.c.sha256.in_(shas))
-            kept |= set(conn.execute(files).scalars())
-        return job, [s for s in shas if s not in kept]
+            conn.execute(delete(t.jobs).where(t.jobs.c.id == job_id))
+            orphans = _unreferenced(conn, sorted({x.output_sha256 for x in candidates}))
+        return job, orphans
 
 
 def _job_query(scoped: bool) -> Any:
@@ -425,3 +407,41 @@ def _api_filter(api: JobApi) -> Any:
     if api is JobApi.V1_BATCH:
         return or_(c.api == api.value, c.api.is_(None))
     return c.api == api.value
+
+
+def _deletable(conn: Any, job_id: str, project_id: str) -> Job:
+    """The job, when it may be deleted: terminal, and no item of it in flight."""
+    j, i = t.jobs.c, t.items.c
+    row = conn.execute(select(t.jobs).where(j.id == job_id, j.project_id == project_id)).first()
+    if row is None:
+        raise NotFound("job", job_id)
+    job = job_record(row)
+    in_flight = select(func.count()).where(
+        i.job_id == job_id, i.status == ItemStatus.PROCESSING.value
+    )
+    busy = conn.execute(in_flight).scalar_one()
+    if job.status not in TERMINAL_JOB or busy:
+        state = "still being processed" if busy else str(job.status)
+        raise Conflict(f"job {job_id!r} is {state}: cancel it and let it stop first")
+    return job
+
+
+def _results_left_behind(job_id: str) -> Any:
+    """The results the job produced, and those its items reused from jobs already deleted."""
+    r, i = t.results.c, t.items.c
+    borrowed = select(i.result_id).where(i.job_id == job_id, i.result_id.is_not(None))
+    owner_gone = ~select(t.jobs.c.id).where(t.jobs.c.id == r.job_id).exists()
+    return select(r.id, r.output_sha256).where(
+        or_(r.job_id == job_id, and_(r.id.in_(borrowed), owner_gone))
+    )
+
+
+def _unreferenced(conn: Any, shas: list[str]) -> list[str]:
+    """The blobs of ``shas`` that no result and no file refers to."""
+    kept = set(
+        conn.execute(
+            select(t.results.c.output_sha256).where(t.results.c.output_sha256.in_(shas))
+        ).scalars()
+    )
+    kept |= set(conn.execute(select(t.files.c.sha256).where(t.files.c.sha256.in_(shas))).scalars())
+    return [s for s in shas if s not in kept]
