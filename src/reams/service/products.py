@@ -18,7 +18,8 @@ is answered too, as a completed job.
   ends only on ``COMPLETED`` or ``FAILED`` and would otherwise poll a cancelled job for hours.
 * **Delete** — only a finished job (cancel it first; extract's ``force`` cancels it here). The
   job, its item and the results it produced go, with their blobs when nothing else uses them,
-  so dedup forgets them: a later job over the same content processes it again.
+  so dedup forgets them: a later job over the same content processes it again. A result another
+  job reused (skipped as already processed) stays for that job, out of dedup, and goes with it.
 """
 
 from __future__ import annotations
