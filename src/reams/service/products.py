@@ -137,11 +137,14 @@ class Products:
         user_metadata: Mapping[str, str] | None = None,
     ) -> ProductJob:
         """Check, then submit a one-item job over ``file_input`` (``fil-`` or ``dfl-``)."""
-        options = self._options(project_id, product, configuration, configuration_id)
-        job_config = _job_config(product, options, user_metadata)
-        check_config(job_config)  # a bad configuration leaves nothing behind
-        for webhook_id in webhook_configuration_ids:  # NotFound for unknown ids
-            self.configurations.get_webhook(webhook_id, project_id=project_id)
+        job_config = self.check(
+            project_id=project_id,
+            product=product,
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=webhook_configuration_ids,
+            user_metadata=user_metadata,
+        )
         (item_id,) = entries_for_files(self.catalog, project_id, [file_input])
         origin = JobOrigin(
             api=JobApi.PRODUCT,
@@ -155,6 +158,25 @@ class Products:
         )
         job = self.jobs.submit(request)
         return self._from_job(job, product)
+
+    def check(
+        self,
+        *,
+        project_id: str,
+        product: str,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] = (),
+        user_metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The checked job config a create would submit (InvalidField / NotFound otherwise);
+        callers that store something first (an upload) check before they do."""
+        options = self._options(project_id, product, configuration, configuration_id)
+        job_config = _job_config(product, options, user_metadata)
+        check_config(job_config)
+        for webhook_id in webhook_configuration_ids:  # NotFound for unknown ids
+            self.configurations.get_webhook(webhook_id, project_id=project_id)
+        return job_config
 
     def _options(
         self,

@@ -126,8 +126,9 @@ def test_options_are_mapped_or_reported_as_ignored(client: LlamaCloud) -> None:
         )  # fmt: skip
     assert "bogus_option" in _detail(caught.value)
     with pytest.raises(llama_cloud.UnprocessableEntityError) as tier:
-        client.parsing.create(tier="ultra", version="latest", upload_file=("t.md", b"x"))
+        client.parsing.create(tier="ultra", version="latest", upload_file=("refused.md", b"x"))
     assert "tier" in _detail(tier.value)
+    assert list(client.files.list(file_name="refused.md")) == [], "nothing stored on a 422"
 
 
 def test_source_url_is_refused_offline(client: LlamaCloud) -> None:

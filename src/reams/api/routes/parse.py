@@ -229,8 +229,16 @@ def upload_and_parse(
         str | None, Form(description="JSON object of parse options (as `POST /api/v2/parse`).")
     ] = None,
 ) -> ParseJobInfo:
-    """The file is stored like `POST /api/v1/beta/files` stores it (purpose `parse`)."""
+    """The file is stored like `POST /api/v1/beta/files` stores it (purpose `parse`), once the
+    options are known to be good."""
     body = _configuration(configuration)
+    products.check(
+        project_id=project_id,
+        product=PRODUCT,
+        configuration=body.options(),
+        configuration_id=body.configuration_id,
+        webhook_configuration_ids=body.webhook_configuration_ids or (),
+    )
     rec = store_upload(
         services, project_id=project_id, upload=file, purpose="parse", external_file_id=None
     )
