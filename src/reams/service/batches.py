@@ -17,6 +17,7 @@ from reams.domain.records import Item, Job, JobApi, JobOrigin
 from reams.domain.states import ItemStatus, JobType, v2_statuses_for
 from reams.service.configurations import Configurations
 from reams.service.jobs import JobRequest, Jobs
+from reams.service.product_config import extract_job_config, parse_job_config
 from reams.store.base import decode_token, encode_token
 from reams.store.protocols import Catalog
 
@@ -25,13 +26,11 @@ RESULTS_PAGE = 1000
 
 
 def job_config_for(product_type: str, parameters: dict[str, Any]) -> dict[str, Any]:
-    """A v2 product configuration as a reams job config. Options with no offline meaning
-    (``tier``, ``version``, ...) travel along and are reported as ignored in each result."""
-    options = {k: v for k, v in parameters.items() if k != "product_type"}
+    """A saved v2 configuration as a reams job config, mapped as the product creates map it
+    (options with no offline meaning are reported as ignored in each result)."""
     if product_type == "extract_v2":
-        schema = options.pop("data_schema", None)
-        return {"data_schema": schema, "extract_config": options}
-    return {"job_name": "parse_raw_file_job", "parameters": {"type": "parse", **options}}
+        return extract_job_config(parameters)
+    return parse_job_config(parameters)
 
 
 @dataclass(frozen=True)
