@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:  # the llm package imports httpx: loaded only when an endpoint is set
+    from reams.processors.llm.config import LlmConfig
 
 
 def _default_data_dir() -> Path:
@@ -74,18 +77,20 @@ class Settings(BaseSettings):
         default=4, ge=0, le=20, description="In-item retries on 429 / 5xx before the item retries."
     )
 
-    def llm_config(self) -> dict[str, object] | None:
-        """The LLM endpoint as the processors take it, or None when not configured."""
+    def llm_config(self) -> LlmConfig | None:
+        """The LLM endpoint, typed, as it travels to the workers; None when not configured."""
         if not self.llm_base_url or not self.llm_model:
             return None
-        return {
-            "base_url": self.llm_base_url,
-            "model": self.llm_model,
-            "api_key": self.llm_api_key.get_secret_value() if self.llm_api_key else None,
-            "max_concurrency": self.llm_max_concurrency,
-            "timeout_s": self.llm_timeout_s,
-            "max_retries": self.llm_max_retries,
-        }
+        from reams.processors.llm.config import LlmConfig
+
+        return LlmConfig(
+            base_url=self.llm_base_url,
+            model=self.llm_model,
+            api_key=self.llm_api_key.get_secret_value() if self.llm_api_key else None,
+            max_concurrency=self.llm_max_concurrency,
+            timeout_s=self.llm_timeout_s,
+            max_retries=self.llm_max_retries,
+        )
 
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend.")
     temporal_namespace: str = Field(

@@ -46,7 +46,7 @@ def test_the_worker_holds_a_slot_around_each_llm_request(llm: FakeLLM, tmp_path:
     document.write_bytes(b"INVOICE\n\nTotal due: 12.00 EUR\n")
     rules = [{"type": "invoice", "description": "a bill with a total due"}]
     parameters = resolve({"rules": rules}).parameters
-    task = Task("classify", str(document), "bill.txt", parameters, 30.0, config.to_dict())
+    task = Task("classify", str(document), "bill.txt", parameters, 30.0, config)
     with hold_slot(config.resolved_slots_dir(), 1, timeout_s=1):
         status, (code, message, retryable) = _run_task(task)
     assert (status, code, retryable) == ("error", "llm_unavailable", True)

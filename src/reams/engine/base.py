@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reams.domain.records import Job
+
+if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class EngineConfig:
     worker_max_rss_mb: int = 1024
     worker_memory_limit_mb: int = 4096
     poll_interval_s: float = 1.0
-    # The LLM endpoint for classify/extract (``LlmConfig.to_dict()``), or None: offline engines.
-    llm: dict[str, Any] | None = None
+    # The LLM endpoint for classify/extract, or None: offline engines.
+    llm: LlmConfig | None = None
 
 
 class Engine(Protocol):

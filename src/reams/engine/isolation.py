@@ -40,7 +40,7 @@ class Task:
     filename: str
     parameters: dict[str, Any]
     timeout_s: float
-    llm: dict[str, Any] | None = None  # the LLM endpoint, for classify and extract
+    llm: LlmConfig | None = None  # the LLM endpoint, for classify and extract
 
 
 def _limit_memory(limit_mb: int) -> None:

@@ -88,7 +88,7 @@ def timeout_budget(config: EngineConfig, settings: JobSettings, *, size: int) ->
     per_page = settings.timeout_per_page_s or config.item_timeout_per_page_s
     budget = base + per_page * max(1, size // BYTES_PER_PAGE)
     if settings.job_type is not JobType.PARSE and config.llm:
-        budget += float(config.llm.get("timeout_s") or 0)
+        budget += config.llm.timeout_s
     return budget
 
 

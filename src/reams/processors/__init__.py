@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from reams.domain.errors import ProcessorError
 
 if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
     from reams.processors.llm.limits import Limiter
 
 __all__ = ["check", "run"]
@@ -25,12 +26,12 @@ def run(
     filename: str,
     parameters: Mapping[str, Any],
     *,
-    llm: Mapping[str, Any] | None = None,
+    llm: LlmConfig | None = None,
     limiter: Limiter | None = None,
 ) -> dict[str, Any]:
     """Run the ``job_type`` processor on one document and return its JSON-serialisable output.
 
-    ``llm`` is the LLM endpoint (``LlmConfig.to_dict()``) classify and extract may use; parse
+    ``llm`` is the LLM endpoint classify and extract may use (typed, from the settings); parse
     never does. ``limiter`` is held around each LLM request (the engine passes its host-wide
     concurrency slots); without one the LLM requests are not limited.
     """

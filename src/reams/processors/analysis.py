@@ -42,12 +42,10 @@ class EngineChoice:
 
 
 def choose_engine(
-    requested: str, llm: Mapping[str, Any] | None, *, wants_model: bool = False
+    requested: str, llm: LlmConfig | None, *, wants_model: bool = False
 ) -> EngineChoice:
     """Resolve ``requested`` (auto | offline | llm) against the worker's LLM configuration."""
-    from reams.processors.llm.config import LlmConfig
-
-    config = LlmConfig.from_dict(llm) if llm else None
+    config = llm
     if requested == "offline":
         return EngineChoice("offline")
     if config is not None:

@@ -51,7 +51,7 @@ def generate_schema(
     *,
     catalog: Catalog,
     blobs: BlobStore,
-    llm: Mapping[str, Any] | None,
+    llm: LlmConfig | None,
     project_id: str,
     prompt: str | None = None,
     file_id: str | None = None,
@@ -73,9 +73,7 @@ def generate_schema(
     try:
         if llm is not None:
             text = doc.get("markdown_full") if doc is not None else None
-            proposed = propose_llm(
-                LlmConfig.from_dict(llm), prompt=prompt, document=text, data_schema=base
-            )
+            proposed = propose_llm(llm, prompt=prompt, document=text, data_schema=base)
         else:
             assert doc is not None
             proposed = propose_offline(doc)

@@ -11,8 +11,9 @@ from reams import processors
 from reams.domain.errors import InvalidField, InvalidRequest, ProcessorError
 from reams.domain.jobconfig import resolve
 from reams.processors.analysis import choose_engine
+from reams.processors.llm.config import LlmConfig
 
-LLM = {"base_url": "http://127.0.0.1:9/v1", "model": "m"}
+LLM = LlmConfig(base_url="http://127.0.0.1:9/v1", model="m")
 RULES = [{"type": "invoice", "description": "a bill with a total due"},
          {"type": "letter", "description": "a personal letter"}]  # fmt: skip
 INVOICE = b"INVOICE\n\nInvoice number: 77-B\nDate: 2024-02-01\nTotal due: 12.00 EUR\n"
@@ -29,7 +30,7 @@ INVOICE = b"INVOICE\n\nInvoice number: 77-B\nDate: 2024-02-01\nTotal due: 12.00 
     ],
 )
 def test_engine_choice(
-    requested: str, llm: dict[str, str] | None, multimodal: bool, engine: str, warned: bool
+    requested: str, llm: LlmConfig | None, multimodal: bool, engine: str, warned: bool
 ) -> None:
     choice = choose_engine(requested, llm, wants_model=multimodal)
     assert choice.name == engine

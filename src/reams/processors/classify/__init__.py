@@ -19,6 +19,7 @@ from reams.processors.analysis import (
 )
 
 if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
     from reams.processors.llm.limits import Limiter
 
 __all__ = ["classify"]
@@ -32,7 +33,7 @@ def classify(
     filename: str,
     parameters: Mapping[str, Any],
     *,
-    llm: Mapping[str, Any] | None,
+    llm: LlmConfig | None,
     limiter: Limiter | None = None,
 ) -> dict[str, Any]:
     """The classify processor: the output stored for one item (``limiter``: see :func:`run`)."""

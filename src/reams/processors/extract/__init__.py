@@ -17,6 +17,7 @@ from reams.domain.errors import InvalidField
 from reams.processors.analysis import choose_engine, document_summary, parse_for_analysis
 
 if TYPE_CHECKING:
+    from reams.processors.llm.config import LlmConfig
     from reams.processors.llm.limits import Limiter
 
 __all__ = ["check_parameters", "extract"]
@@ -61,7 +62,7 @@ def extract(
     filename: str,
     parameters: Mapping[str, Any],
     *,
-    llm: Mapping[str, Any] | None,
+    llm: LlmConfig | None,
     limiter: Limiter | None = None,
 ) -> dict[str, Any]:
     """The extract processor: the output stored for one item (``limiter``: see :func:`run`)."""

@@ -16,10 +16,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["LlmConfig", "safe_url"]
 
-ENV_BASE_URL = "REAMS_LLM_BASE_URL"
-ENV_MODEL = "REAMS_LLM_MODEL"
-ENV_API_KEY = "REAMS_LLM_API_KEY"
-
 
 @dataclass(frozen=True)
 class LlmConfig:
@@ -85,16 +81,6 @@ class LlmConfig:
         """The inverse of :meth:`to_dict`; unknown keys are ignored, missing ones default."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> LlmConfig | None:
-        """``REAMS_LLM_BASE_URL`` + ``REAMS_LLM_MODEL`` (+ ``REAMS_LLM_API_KEY``), or ``None``."""
-        env = os.environ if environ is None else environ
-        base_url = env.get(ENV_BASE_URL, "").strip()
-        model = env.get(ENV_MODEL, "").strip()
-        if not base_url or not model:
-            return None
-        return cls(base_url=base_url, model=model, api_key=env.get(ENV_API_KEY) or None)
 
 
 def safe_url(url: str) -> str:

@@ -68,17 +68,21 @@ def test_chat_url_and_default_slots_dir() -> None:
     assert LlmConfig(base_url=a.base_url, model="m", slots_dir="/s").resolved_slots_dir() == "/s"
 
 
-def test_from_env() -> None:
-    assert LlmConfig.from_env({}) is None
-    env = {
-        "REAMS_LLM_BASE_URL": "http://127.0.0.1:1/v1",
-        "REAMS_LLM_MODEL": "m",
-        "REAMS_LLM_API_KEY": "k",
-    }
-    config = LlmConfig.from_env(env)
-    assert config is not None
-    assert (config.base_url, config.model, config.api_key) == ("http://127.0.0.1:1/v1", "m", "k")
-    assert LlmConfig.from_env({**env, "REAMS_LLM_API_KEY": ""}).api_key is None  # type: ignore[union-attr]
+def test_settings_hand_the_workers_a_typed_config() -> None:
+    from reams.settings import Settings
+
+    assert Settings(llm_base_url=None, llm_model=None).llm_config() is None
+    settings = Settings(
+        llm_base_url="http://127.0.0.1:1/v1", llm_model="m", llm_api_key="sekrit-123"
+    )
+    config = settings.llm_config()
+    assert isinstance(config, LlmConfig)
+    assert (config.base_url, config.model, config.api_key) == (
+        "http://127.0.0.1:1/v1",
+        "m",
+        "sekrit-123",
+    )
+    assert "sekrit-123" not in repr(config)
 
 
 def test_safe_url_drops_credentials_and_query() -> None:
