@@ -31,6 +31,7 @@ def serve(
     settings = Settings()
     out.print(f"Data directory: {escape(str(settings.data_dir.resolve()))}")
     out.print(f"Database:       {escape(mask_password(settings.resolved_database_url()))}")
+    out.print(f"Engine:         {settings.engine}")
     out.print(f"Auth mode:      {settings.auth_mode}")
     out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port)
