@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from reams.domain import ids
@@ -164,22 +164,20 @@ class ConfigurationStore(StoreBase):
 
     def delete_configuration(self, config_id: str, *, project_id: str) -> None:
         _refuse_preset(config_id, "deleted")
-        c = t.configurations.c
-        with self.tx() as conn:
-            gone = conn.execute(
-                delete(t.configurations).where(c.id == config_id, c.project_id == project_id)
-            ).rowcount
-        if not gone:
-            raise NotFound("configuration", config_id)
+        self._delete_owned(t.configurations, "configuration", config_id, project_id)
 
     def _configuration(self, conn: Connection, config_id: str, project_id: str) -> Configuration:
-        c = t.configurations.c
-        row = conn.execute(
-            select(t.configurations).where(c.id == config_id, c.project_id == project_id)
-        ).first()
-        if row is None:
-            raise NotFound("configuration", config_id)
+        row = _owned_row(conn, t.configurations, "configuration", config_id, project_id)
         return to_record(Configuration, row)
+
+    def _delete_owned(self, table: Table, kind: str, row_id: str, project_id: str) -> None:
+        """Delete the project's row ``row_id`` of ``table``; NotFound when it has none."""
+        with self.tx() as conn:
+            gone = conn.execute(
+                delete(table).where(table.c.id == row_id, table.c.project_id == project_id)
+            ).rowcount
+        if not gone:
+            raise NotFound(kind, row_id)
 
     @staticmethod
     def _configurations_query(
@@ -280,21 +278,10 @@ class ConfigurationStore(StoreBase):
             return self._webhook_config(conn, config_id, project_id)
 
     def delete_webhook_config(self, config_id: str, *, project_id: str) -> None:
-        c = t.webhook_configs.c
-        with self.tx() as conn:
-            gone = conn.execute(
-                delete(t.webhook_configs).where(c.id == config_id, c.project_id == project_id)
-            ).rowcount
-        if not gone:
-            raise NotFound("webhook config", config_id)
+        self._delete_owned(t.webhook_configs, "webhook config", config_id, project_id)
 
     def _webhook_config(self, conn: Connection, config_id: str, project_id: str) -> WebhookConfig:
-        c = t.webhook_configs.c
-        row = conn.execute(
-            select(t.webhook_configs).where(c.id == config_id, c.project_id == project_id)
-        ).first()
-        if row is None:
-            raise NotFound("webhook config", config_id)
+        row = _owned_row(conn, t.webhook_configs, "webhook config", config_id, project_id)
         return to_record(WebhookConfig, row)
 
 
@@ -303,3 +290,13 @@ def _refuse_preset(config_id: str, what: str) -> None:
         raise InvalidRequest(
             f"configuration {config_id!r} is a built-in preset: it cannot be {what}"
         )
+
+
+def _owned_row(conn: Connection, table: Table, kind: str, row_id: str, project_id: str) -> Any:
+    """The project's row ``row_id`` of ``table``; NotFound for unknown and other projects' ids."""
+    row = conn.execute(
+        select(table).where(table.c.id == row_id, table.c.project_id == project_id)
+    ).first()
+    if row is None:
+        raise NotFound(kind, row_id)
+    return row

@@ -59,39 +59,25 @@ class LifecycleStore(TransitionStore):
         nothing will run now, end ``cancelled`` in the same transaction (the counters add up).
         Items in flight finish and are recorded; any that come back to pending later are
         cancelled by :meth:`cancel_leftovers`."""
-        now = utcnow()
-        with self.tx() as conn:
-            self._move(
-                conn,
-                job_id=job_id,
-                frm=ItemStatus.PENDING,
-                to=ItemStatus.CANCELLED,
-                values={"completed_at": now},
-                now=now,
-            )
-            failed = self._set_job(
-                conn,
-                job_id,
-                JobStatus.FAILED,
-                error_message=message,
-                completed_at=now,
-                updated_at=now,
-            )
-            if not failed:
-                conn.rollback()  # it had ended already: its items stay as they were
-            return failed
+        return self._end_early(job_id, JobStatus.FAILED, error_message=message)
 
     def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
         """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``.
 
         Items in flight finish and are recorded honestly. Cancelling a finished job is a no-op.
-        Item rows are locked before the job row, the order every other transition uses, so
-        cancel and claim never deadlock on PostgreSQL.
         """
-        now = utcnow()
         job = self.get_job(job_id, project_id=None)
         if job.status in TERMINAL_JOB:
             return job
+        self._end_early(job_id, JobStatus.CANCELLED, cancel_reason=reason)
+        return self.get_job(job_id, project_id=None)
+
+    def _end_early(self, job_id: str, status: JobStatus, **values: str | None) -> bool:
+        """End a job before its items (cancelled or failed), its pending items cancelled in the
+        same transaction; False (and nothing moved) when the job had ended already. Item rows
+        are locked before the job row, the order every other transition uses, so this and a
+        claim never deadlock on PostgreSQL."""
+        now = utcnow()
         with self.tx() as conn:
             self._move(
                 conn,
@@ -101,16 +87,10 @@ class LifecycleStore(TransitionStore):
                 values={"completed_at": now},
                 now=now,
             )
-            if not self._set_job(
-                conn,
-                job_id,
-                JobStatus.CANCELLED,
-                cancel_reason=reason,
-                completed_at=now,
-                updated_at=now,
-            ):
-                conn.rollback()  # it finished meanwhile: nothing to cancel
-        return self.get_job(job_id, project_id=None)
+            ended = self._set_job(conn, job_id, status, completed_at=now, updated_at=now, **values)
+            if not ended:
+                conn.rollback()  # it ended meanwhile: its items stay as they were
+            return ended
 
     # -- bulk planning skips -----------------------------------------------------------------
     def skip_already_processed(self, job_id: str, *, project_id: str, parameters_hash: str) -> int:
