@@ -183,6 +183,8 @@ def test_the_namespace_header_picks_the_namespace(cluster: Any, tmp_path: Path) 
     unknown = c.create(tmp_path / "more", namespace="no-such-namespace")
     failed = c.wait(unknown.id, until=done, timeout=30)
     assert failed.status == "failed" and "no-such-namespace" in (failed.error_message or "")
+    # Nothing will run its items: none stays pending, and the counters add up.
+    assert (failed.counts.pending, failed.counts.cancelled) == (0, failed.total_items)
 
 
 def test_leases_of_a_dead_worker_are_reclaimed(cluster: Any, tmp_path: Path) -> None:
