@@ -4,8 +4,8 @@ worker host)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from reams.engine.temporal.worker import WorkerHost
 
 log = logging.getLogger(__name__)
+C = TypeVar("C")
 
 
 @dataclass
@@ -64,38 +65,24 @@ class Services:
             self.store.engine.dispose()
 
 
+def component(cls: type[C], settings: Settings, *, prefix: str = "", **extra: Any) -> C:
+    """A component's config filled from the settings of the same name (``prefix`` + field):
+    one rule instead of a hand-written copy per field, so a knob added to both cannot be
+    forgotten on the way. Fields without a setting keep their defaults; ``extra`` wins."""
+    values = {
+        f.name: getattr(settings, prefix + f.name)
+        for f in fields(cls)  # type: ignore[arg-type]
+        if prefix + f.name in Settings.model_fields
+    }
+    return cls(**(values | extra))
+
+
 def engine_config(settings: Settings) -> EngineConfig:
-    return EngineConfig(
-        workers=settings.workers,
-        max_file_bytes=settings.max_file_bytes,
-        item_timeout_s=settings.item_timeout_s,
-        item_timeout_per_page_s=settings.item_timeout_per_page_s,
-        max_attempts=settings.max_attempts,
-        retry_backoff_s=settings.retry_backoff_s,
-        lease_s=settings.lease_s,
-        worker_max_items=settings.worker_max_items,
-        worker_max_rss_mb=settings.worker_max_rss_mb,
-        worker_memory_limit_mb=settings.worker_memory_limit_mb,
-        poll_interval_s=settings.poll_interval_s,
-        llm=settings.llm_config(),
-    )
+    return component(EngineConfig, settings, llm=settings.llm_config())
 
 
 def temporal_config(settings: Settings) -> TemporalConfig:
-    return TemporalConfig(
-        address=settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        task_queue=settings.temporal_task_queue,
-        slice_size=settings.temporal_slice_size,
-        slice_max_s=settings.temporal_slice_max_s,
-        fan_out=settings.temporal_fan_out,
-        continue_as_new_threshold=settings.temporal_continue_as_new_threshold,
-        heartbeat_timeout_s=settings.temporal_heartbeat_timeout_s,
-        retry_initial_s=settings.temporal_retry_initial_s,
-        retry_max_interval_s=settings.temporal_retry_max_interval_s,
-        retry_max_attempts=settings.temporal_retry_max_attempts,
-        resubmit_interval_s=settings.temporal_resubmit_interval_s,
-    )
+    return component(TemporalConfig, settings, prefix="temporal_")
 
 
 def _open(settings: Settings) -> tuple[Store, LocalBlobStore]:
