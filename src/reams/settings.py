@@ -99,6 +99,28 @@ class Settings(BaseSettings):
         "`reams worker` polls this one.",
     )
     temporal_task_queue: str = Field(default="reams", description="Task queue of reams workers.")
+    temporal_tls: bool = Field(
+        default=False,
+        description="Connect to Temporal over TLS (implied by any TLS path, the server name or an "
+        "API key); the system roots verify the server unless a CA is given.",
+    )
+    temporal_tls_ca_path: Path | None = Field(
+        default=None, description="PEM CA bundle that signed the Temporal server's certificate."
+    )
+    temporal_tls_cert_path: Path | None = Field(
+        default=None, description="PEM client certificate for mutual TLS (with the key)."
+    )
+    temporal_tls_key_path: Path | None = Field(
+        default=None, description="PEM private key of the client certificate."
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None,
+        description="Name to expect on the server certificate (and SNI), if not "
+        "the address's host.",
+    )
+    temporal_api_key: SecretStr | None = Field(
+        default=None, description="Temporal Cloud API key (sent as a bearer token over TLS)."
+    )
     temporal_slice_size: int = Field(
         default=50, ge=1, le=10_000, description="Items one activity settles at most."
     )

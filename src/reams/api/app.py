@@ -13,8 +13,11 @@ from fastapi import FastAPI
 
 from reams import bootstrap
 from reams.api import errors
-from reams.api.routes import ROUTERS
+from reams.api.operations import RequestMetrics, docs_off, install_docs
+from reams.api.routes import ROUTERS, health
 from reams.api.signing import load_secret
+from reams.service.health import Health
+from reams.service.metrics import Metrics
 from reams.settings import Settings
 
 VERSION = "0.1.0"
@@ -60,13 +63,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             project = services.catalog.ensure_project(resolved.default_project)
             app.state.default_project_id = project.id
+            app.state.health = Health.on(services.store, services.engine)
+            app.state.metrics = Metrics.on(services.store, services.engine)
             services.start()
             yield
         finally:
             services.close()
 
-    app = FastAPI(title="reams", description=DESCRIPTION, version=VERSION, lifespan=lifespan)
+    app = FastAPI(
+        title="reams", description=DESCRIPTION, version=VERSION, lifespan=lifespan, **docs_off()
+    )
     errors.install(app)
+    app.add_middleware(RequestMetrics)
+    install_docs(app)
+    app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)
     return app

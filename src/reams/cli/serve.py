@@ -18,6 +18,26 @@ def mask_password(url: str) -> str:
     return _PASSWORD.sub(r"\g<head>***\g<tail>", url)
 
 
+def describe_engine(settings: Settings) -> str:
+    """The engine, and for Temporal where it is and how the connection is secured."""
+    if settings.engine != "temporal":
+        return settings.engine
+    return f"temporal ({describe_temporal(settings)})"
+
+
+def describe_temporal(settings: Settings) -> str:
+    """Temporal's address, namespace and how the connection is secured (never the key)."""
+    tls = settings.temporal_tls or settings.temporal_api_key is not None
+    tls = (
+        tls or settings.temporal_tls_ca_path is not None or bool(settings.temporal_tls_server_name)
+    )
+    security = "mutual TLS" if settings.temporal_tls_cert_path is not None else "TLS" if tls else ""
+    if settings.temporal_api_key is not None:
+        security += " + API key"
+    where = f"{settings.temporal_address}, namespace {settings.temporal_namespace}"
+    return f"{where}, {security}" if security else where
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
@@ -31,7 +51,7 @@ def serve(
     settings = Settings()
     out.print(f"Data directory: {escape(str(settings.data_dir.resolve()))}")
     out.print(f"Database:       {escape(mask_password(settings.resolved_database_url()))}")
-    out.print(f"Engine:         {settings.engine}")
+    out.print(f"Engine:         {escape(describe_engine(settings))}")
     out.print(f"Auth mode:      {settings.auth_mode}")
     out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port)

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 
 from reams.cli.console import err, out
-from reams.cli.serve import mask_password
+from reams.cli.serve import describe_temporal, mask_password
 from reams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,8 @@ def worker(
 
 def _describe(settings: Settings) -> None:
     out.print(
-        f"Temporal:  {escape(settings.temporal_address)}  namespace "
-        f"{escape(settings.temporal_namespace)}  task queue {escape(settings.temporal_task_queue)}"
+        f"Temporal:  {escape(describe_temporal(settings))}  task queue "
+        f"{escape(settings.temporal_task_queue)}"
     )
     out.print(f"Database:  {escape(mask_password(settings.resolved_database_url()))}")
     out.print(f"Slots:     {settings.workers} isolated worker processes")

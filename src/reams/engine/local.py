@@ -68,6 +68,17 @@ class LocalEngine:
         for item in leftover:
             self.store.release(item, owner=self.owner)
 
+    def health(self) -> str | None:
+        """None while every worker thread and the housekeeping thread are alive."""
+        if self._stopping.is_set():
+            return "the local engine is stopping"
+        if not self._threads:
+            return "the local engine is not started"
+        dead = [thread.name for thread in self._threads if not thread.is_alive()]
+        if dead:
+            return f"local engine threads stopped: {', '.join(dead)}"
+        return None
+
     # -- jobs --------------------------------------------------------------------------------
     def submit(self, job_id: str) -> None:
         self._prepare(job_id)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,13 @@ class TemporalConfig:
     address: str = "127.0.0.1:7233"
     namespace: str = "default"
     task_queue: str = "reams"
+    # How to connect (see ``connect.connect_options``): TLS, mutual TLS, an API key.
+    tls: bool = False
+    tls_ca_path: Path | None = None
+    tls_cert_path: Path | None = None
+    tls_key_path: Path | None = None
+    tls_server_name: str | None = None
+    api_key: SecretStr | None = None
     slice_size: int = 50
     slice_max_s: float = 60.0
     fan_out: int = 8

@@ -29,12 +29,15 @@ from reams.domain.states import TERMINAL_JOB, JobStatus
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.temporal.config import TemporalConfig
+from reams.engine.temporal.connect import connect
 from reams.engine.temporal.workflow import contracts as c
 from reams.store.transitions import Store
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+HEALTH_TIMEOUT_S = 2.0  # /readyz asks Temporal this long at most
 
 
 class TemporalEngine:
@@ -78,6 +81,21 @@ class TemporalEngine:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(grace_s)
         loop.close()
+
+    def health(self) -> str | None:
+        """None when the Temporal frontend answers a health check within ``HEALTH_TIMEOUT_S``."""
+        if self._loop is None:
+            return "the Temporal engine is not started"
+        try:
+            self._schedule(self._check_health()).result(HEALTH_TIMEOUT_S + 1)
+        except Exception as exc:
+            reason = str(exc) or type(exc).__name__
+            return f"Temporal at {self.temporal.address} does not answer: {reason}"
+        return None
+
+    async def _check_health(self) -> None:
+        client = await self._client(self.temporal.namespace)
+        await client.service_client.check_health(timeout=timedelta(seconds=HEALTH_TIMEOUT_S))
 
     # -- jobs --------------------------------------------------------------------------------
     def submit(self, job_id: str) -> None:
@@ -132,7 +150,7 @@ class TemporalEngine:
         if client is None:
             base = next(iter(self._clients.values()), None)
             if base is None:
-                client = await Client.connect(self.temporal.address, namespace=namespace)
+                client = await connect(self.temporal, namespace=namespace)
             else:  # one connection serves every namespace
                 client = Client(base.service_client, namespace=namespace)
             self._clients[namespace] = client

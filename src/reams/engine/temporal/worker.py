@@ -22,6 +22,7 @@ from temporalio.worker import Worker
 from reams.engine.base import EngineConfig
 from reams.engine.temporal.activities import BatchActivities
 from reams.engine.temporal.config import TemporalConfig
+from reams.engine.temporal.connect import connect
 from reams.engine.temporal.workflow.batch import BatchWorkflow
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
@@ -76,9 +77,7 @@ class WorkerHost:
         """Connect, retrying while Temporal is not up yet; None if told to stop first."""
         while not stop.is_set():
             try:
-                return await Client.connect(
-                    self.temporal.address, namespace=self.temporal.namespace
-                )
+                return await connect(self.temporal)
             except RuntimeError as exc:  # the bridge reports connection errors this way
                 log.warning("Temporal at %s: %s; retrying", self.temporal.address, exc)
             with contextlib.suppress(TimeoutError):

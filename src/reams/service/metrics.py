@@ -1,0 +1,139 @@
+"""Prometheus metrics (``/metrics``), one registry per app (tests run several in a process).
+
+Counts come from the jobs' maintained counters with one aggregate query per scrape (a custom
+collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``. Item durations and failures
+are observed where items settle in this process (the local engine); HTTP request durations by
+the API's middleware (``observe_request``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import generate_latest
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from reams.domain.records import Item
+from reams.domain.states import JobStatus, Outcome
+from reams.engine.local import LocalEngine
+from reams.store.stats import Stats, queue_depth
+
+if TYPE_CHECKING:
+    from reams.engine.base import Engine
+    from reams.store.transitions import Store
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+ITEM_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+_JOB_TYPES_KEPT = 10_000  # job id → job type cache for observations; cleared when full
+
+
+class StoreCollector(Collector):
+    """Jobs and items by state from the store's counters: one aggregate query per scrape."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            groups = self.stats.job_groups()
+        except Exception:  # the database is away: /readyz says so; /metrics still answers
+            log.warning("could not read the job counters for /metrics", exc_info=True)
+            return
+        jobs = GaugeMetricFamily("reams_jobs", "Jobs by status.", labels=["status"])
+        by_status = dict.fromkeys((str(s) for s in JobStatus), 0)
+        for group in groups:
+            by_status[group.status] = by_status.get(group.status, 0) + group.jobs
+        for status, n in sorted(by_status.items()):
+            jobs.add_metric([status], n)
+        yield jobs
+        items = GaugeMetricFamily(
+            "reams_items", "Items by status and job type.", labels=["status", "job_type"]
+        )
+        totals: dict[tuple[str, str], int] = {}
+        for group in groups:
+            for status, n in group.items.items():
+                key = (status, group.job_type)
+                totals[key] = totals.get(key, 0) + n
+        for (status, job_type), n in sorted(totals.items()):
+            items.add_metric([status, job_type], n)
+        yield items
+        yield GaugeMetricFamily(
+            "reams_queue_depth", "Pending items of active jobs.", value=queue_depth(groups)
+        )
+
+
+class Metrics:
+    """The registry of one app and the metrics observed in this process."""
+
+    def __init__(self, *, stats: Stats) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(StoreCollector(stats))
+        self.item_duration = Histogram(
+            "reams_item_duration_seconds",
+            "Time from an item's start to its settling (completed or failed), by job type.",
+            ["job_type"],
+            buckets=ITEM_BUCKETS,
+            registry=self.registry,
+        )
+        self.item_failures = Counter(
+            "reams_item_failures",
+            "Items that failed for good, by error code.",
+            ["error_code"],
+            registry=self.registry,
+        )
+        self.http_duration = Histogram(
+            "reams_http_request_duration_seconds",
+            "HTTP requests by route template, method and status code.",
+            ["route", "method", "status"],
+            buckets=HTTP_BUCKETS,
+            registry=self.registry,
+        )
+        self._store: Store | None = None
+        self._job_types: dict[str, str] = {}
+
+    @classmethod
+    def on(cls, store: Store, engine: Engine) -> Metrics:
+        """Metrics over ``store``, observing items where ``engine`` settles them (local)."""
+        metrics = cls(stats=Stats(store.engine))
+        metrics._store = store
+        if isinstance(engine, LocalEngine) and engine.on_item_done is None:
+            engine.on_item_done = metrics.item_settled
+        return metrics
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+    def observe_request(self, *, route: str, method: str, status: int, seconds: float) -> None:
+        self.http_duration.labels(route, method, str(status)).observe(seconds)
+
+    def item_settled(self, item: Item, outcome: Outcome) -> None:
+        """Observe a settled item (never raises: metrics must not fail an item)."""
+        if outcome not in (Outcome.COMPLETED, Outcome.FAILED) or self._store is None:
+            return
+        try:
+            self._observe(self._store, item, outcome)
+        except Exception:
+            log.debug("could not observe item %s", item.id, exc_info=True)
+
+    def _observe(self, store: Store, item: Item, outcome: Outcome) -> None:
+        settled = store.get_item(item.id)
+        if outcome == Outcome.FAILED:
+            self.item_failures.labels(settled.error_code or "unknown").inc()
+        if settled.started_at is not None and settled.completed_at is not None:
+            duration = (settled.completed_at - settled.started_at).total_seconds()
+            self.item_duration.labels(self._job_type(store, item.job_id)).observe(duration)
+
+    def _job_type(self, store: Store, job_id: str) -> str:
+        job_type = self._job_types.get(job_id)
+        if job_type is None:
+            if len(self._job_types) >= _JOB_TYPES_KEPT:
+                self._job_types.clear()
+            job_type = self._job_types[job_id] = store.get_job(job_id, project_id=None).job_type
+        return job_type
