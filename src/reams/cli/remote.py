@@ -147,3 +147,21 @@ def cancel(
         answer = client.beta.batch.cancel(job_id, reason=reason)
     out.print(f"{escape(answer.message)}")
     out.print(f"Job {answer.job_id}: {styled(answer.status)}, {answer.processed_items} processed.")
+
+
+def retry(
+    ctx: typer.Context,
+    job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
+    code: list[str] = typer.Option(
+        [], "--code", help="Retry only items that failed with this error code (repeatable)."
+    ),
+    item: list[str] = typer.Option(
+        [], "--item", help="Retry only this item (directory file id, repeatable)."
+    ),
+) -> None:
+    """Retry a job's failed items (all of them, or those matching --code / --item)."""
+    with api_errors(), _remote(ctx).client() as client:
+        answer = client.beta.batch.retry(job_id, error_codes=code or None, item_ids=item or None)
+    out.print(
+        f"Job {answer.job_id}: {answer.retried_items} item(s) retried, {styled(answer.status)}."
+    )

@@ -17,7 +17,13 @@ from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
 from reams.client.transport import AsyncTransport
 from reams.client.waiting import AsyncProgressCallback, Deadline, is_terminal
-from reams.wire.batch import BatchCancelResponse, BatchJob, BatchStatus, ItemProcessingResults
+from reams.wire.batch import (
+    BatchCancelResponse,
+    BatchJob,
+    BatchRetryResponse,
+    BatchStatus,
+    ItemProcessingResults,
+)
 from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
@@ -161,6 +167,10 @@ class AsyncBatch(_Resource):
         self, job_id: str, **params: Unpack[p.BatchCancelParams]
     ) -> BatchCancelResponse:
         return await self._t.call(ep.batch_cancel(job_id, params))
+
+    @documented(ep.batch_retry)
+    async def retry(self, job_id: str, **params: Unpack[p.BatchRetryParams]) -> BatchRetryResponse:
+        return await self._t.call(ep.batch_retry(job_id, params))
 
     async def wait(
         self,

@@ -143,6 +143,11 @@ class BatchCancelParams(Scope, total=False):
     temporal_namespace: str
 
 
+class BatchRetryParams(Scope, total=False):
+    error_codes: Sequence[str] | None
+    item_ids: Sequence[str] | None
+
+
 class JobItemListParams(Scope, total=False):
     limit: int
     offset: int

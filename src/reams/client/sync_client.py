@@ -16,7 +16,13 @@ from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
 from reams.client.transport import SyncTransport
 from reams.client.waiting import Deadline, ProgressCallback, is_terminal
-from reams.wire.batch import BatchCancelResponse, BatchJob, BatchStatus, ItemProcessingResults
+from reams.wire.batch import (
+    BatchCancelResponse,
+    BatchJob,
+    BatchRetryResponse,
+    BatchStatus,
+    ItemProcessingResults,
+)
 from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
@@ -152,6 +158,10 @@ class Batch(_Resource):
     @documented(ep.batch_cancel)
     def cancel(self, job_id: str, **params: Unpack[p.BatchCancelParams]) -> BatchCancelResponse:
         return self._t.call(ep.batch_cancel(job_id, params))
+
+    @documented(ep.batch_retry)
+    def retry(self, job_id: str, **params: Unpack[p.BatchRetryParams]) -> BatchRetryResponse:
+        return self._t.call(ep.batch_retry(job_id, params))
 
     def wait(
         self,

@@ -64,10 +64,13 @@ SETTLED: Final = frozenset(
 )
 
 
-# to-state -> states it may be entered from
+# to-state -> states it may be entered from. Terminal states are left in one case only: a
+# user's "retry failed items" request (``Jobs.retry_failed``) moves ``failed`` items back to
+# ``pending`` and a ``completed`` job back to ``running`` (see RETRY_REOPENS); engines never do.
 ITEM_TRANSITIONS: Final[dict[ItemStatus, frozenset[ItemStatus]]] = {
     ItemStatus.PROCESSING: frozenset({ItemStatus.PENDING}),
-    ItemStatus.PENDING: frozenset({ItemStatus.PROCESSING}),  # a retry, or a reclaimed lease
+    # a retry, a reclaimed lease, or (from failed) a user's retry of failed items
+    ItemStatus.PENDING: frozenset({ItemStatus.PROCESSING, ItemStatus.FAILED}),
     ItemStatus.COMPLETED: frozenset({ItemStatus.PROCESSING}),
     ItemStatus.FAILED: frozenset({ItemStatus.PROCESSING}),
     ItemStatus.SKIPPED: frozenset({ItemStatus.PENDING, ItemStatus.PROCESSING}),
@@ -76,11 +79,21 @@ ITEM_TRANSITIONS: Final[dict[ItemStatus, frozenset[ItemStatus]]] = {
 
 JOB_TRANSITIONS: Final[dict[JobStatus, frozenset[JobStatus]]] = {
     JobStatus.DISPATCHED: frozenset({JobStatus.PENDING}),
-    JobStatus.RUNNING: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED}),
+    # from completed: a user's retry of failed items reopens the job
+    JobStatus.RUNNING: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.COMPLETED}),
     JobStatus.COMPLETED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
     JobStatus.FAILED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
     JobStatus.CANCELLED: frozenset({JobStatus.PENDING, JobStatus.DISPATCHED, JobStatus.RUNNING}),
 }
+
+# The only ways out of a terminal state, both taken by a user's retry of failed items and by
+# nothing else: (from, to) for items and for jobs. Cancelled items and cancelled or failed jobs
+# are never reopened (cancelling is the user's decision; a failed orchestration is final).
+RETRY_REOPENS: Final = frozenset(
+    {(ItemStatus.FAILED, ItemStatus.PENDING), (JobStatus.COMPLETED, JobStatus.RUNNING)}
+)
+# A job whose failed items may be retried (a running one: what has failed so far).
+RETRYABLE_JOB: Final = frozenset({JobStatus.DISPATCHED, JobStatus.RUNNING, JobStatus.COMPLETED})
 
 TERMINAL_ITEM: Final = frozenset(
     {ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.SKIPPED, ItemStatus.CANCELLED}

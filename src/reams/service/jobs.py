@@ -92,3 +92,27 @@ class Jobs:
         if job.status in FINISHED:
             raise Conflict(f"batch job {job_id!r} already {job.status}; it cannot be cancelled")
         return job
+
+    def retry_failed(
+        self,
+        job_id: str,
+        *,
+        project_id: str | None,
+        error_codes: Sequence[str] = (),
+        item_ids: Sequence[str] = (),
+    ) -> tuple[Job, int]:
+        """Send a job's failed items round again; returns the job after and how many moved.
+
+        ``error_codes`` / ``item_ids`` narrow the retry (empty: every failed item). The items
+        go back to ``pending`` (their last error kept until the new attempt settles, their
+        attempt count reset), a completed job becomes ``running``, the counters move in the
+        same transaction; then the engine is handed the job again (for Temporal a new
+        workflow run starts, or the running one claims the items). A running job retries what
+        has failed so far. Unknown ids are NotFound; a cancelled or failed job, or one with
+        no matching failed item, is a Conflict.
+        """
+        job, moved = self._catalog.retry_failed(
+            job_id, project_id=project_id, error_codes=error_codes, item_ids=item_ids
+        )
+        self._engine.submit(job.id)
+        return self._catalog.get_job(job.id, project_id=project_id), moved

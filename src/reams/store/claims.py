@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 
 from reams.domain.records import Item
-from reams.domain.states import ItemStatus, JobStatus, job_sources
+from reams.domain.states import TERMINAL_JOB, ItemStatus, JobStatus, job_sources
 from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.db import utcnow
@@ -143,8 +143,9 @@ def _claim_statement() -> Any:
     )
 
 
-# A claim starts its job when the job may become running (the transition table says from what).
-_STARTABLE = sorted(s.value for s in job_sources(JobStatus.RUNNING))
+# A claim starts its job when the job may become running (the transition table says from what)
+# and has not ended: only a retry of failed items reopens a completed job, never a claim.
+_STARTABLE = sorted(s.value for s in job_sources(JobStatus.RUNNING) - TERMINAL_JOB)
 
 
 def _start_statement() -> Any:

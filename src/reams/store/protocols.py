@@ -239,6 +239,20 @@ class Catalog(Protocol):
         """A page of a job's items that have a result, with each item's file id; and their count."""
         ...
 
+    def retry_failed(
+        self,
+        job_id: str,
+        *,
+        project_id: str | None,
+        error_codes: Sequence[str] = (),
+        item_ids: Sequence[str] = (),
+    ) -> tuple[Job, int]:
+        """A user's retry: the job's failed items (filtered by error code and item id when
+        given) back to ``pending``, a completed job back to ``running``, counters moved, in one
+        transaction; returns the job after and how many items moved. Conflict when the job
+        is cancelled or failed, or has no such failed item."""
+        ...
+
     def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:
         """Delete a terminal job (no item processing; else Conflict), its items and its results
         (dedup forgets them); returns the job and the output blobs nothing refers to anymore."""

@@ -1,7 +1,7 @@
 """The engine's side of the store: compare-and-set item transitions with counters.
 
-The primitive is in :mod:`.moves`; claims, outcomes and the job lifecycle (incl. recovery) are
-one module each, combined here into :class:`Store`.
+The primitive is in :mod:`.moves`; claims, outcomes, the job lifecycle (incl. recovery) and
+retrying failed items are one module each, combined here into :class:`Store`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from reams.store.claims import ClaimStore
 from reams.store.lifecycle import LifecycleStore
 from reams.store.moves import Completion
 from reams.store.outcomes import OutcomeStore
+from reams.store.retries import RetryStore
 
 __all__ = ["Completion", "Store"]
 
 
-class Store(LifecycleStore, ClaimStore, OutcomeStore):
+class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore):
     """The whole store: catalog, jobs, transitions. One instance per process.
 
     It implements both seams of :mod:`reams.store.protocols`: the application layer holds it

@@ -103,6 +103,23 @@ class BatchCancelResponse(WireModel):
     status: JobStatusName
 
 
+class BatchRetry(WireModel):
+    """reams extension: which failed items to retry (both empty: every failed item)."""
+
+    error_codes: list[str] | None = Field(
+        default=None, description="Retry only items that failed with one of these codes."
+    )
+    item_ids: list[str] | None = Field(
+        default=None, description="Retry only these items (directory file ids, `dfl-...`)."
+    )
+
+
+class BatchRetryResponse(WireModel):
+    job_id: str
+    retried_items: int = Field(description="Failed items moved back to pending.")
+    status: JobStatusName
+
+
 class JobItem(WireModel):
     item_id: str = Field(description="The directory file id (`dfl-...`).")
     item_name: str

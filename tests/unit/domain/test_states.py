@@ -6,7 +6,10 @@ import pytest
 
 from reams.domain.states import (
     ITEM_TRANSITIONS,
+    JOB_TRANSITIONS,
+    RETRY_REOPENS,
     TERMINAL_ITEM,
+    TERMINAL_JOB,
     ItemStatus,
     JobStatus,
     item_sources,
@@ -15,9 +18,17 @@ from reams.domain.states import (
 )
 
 
-def test_terminal_item_states_are_never_left() -> None:
+def test_terminal_item_states_are_left_only_by_a_retry_of_failed_items() -> None:
     for to, sources in ITEM_TRANSITIONS.items():
-        assert not (sources & TERMINAL_ITEM), f"{to} may be entered from a terminal state"
+        for frm in sources & TERMINAL_ITEM:
+            assert (frm, to) in RETRY_REOPENS, f"{to} may be entered from terminal {frm}"
+    assert item_sources(ItemStatus.PENDING) & TERMINAL_ITEM == {ItemStatus.FAILED}
+
+
+def test_every_reopening_is_in_the_tables() -> None:
+    for frm, to in RETRY_REOPENS:
+        table: dict = ITEM_TRANSITIONS if isinstance(to, ItemStatus) else JOB_TRANSITIONS
+        assert frm in table[to]
 
 
 @pytest.mark.parametrize(
@@ -30,19 +41,34 @@ def test_terminal_item_states_are_never_left() -> None:
         (ItemStatus.PENDING, ItemStatus.COMPLETED, False),
         (ItemStatus.PENDING, ItemStatus.SKIPPED, True),
         (ItemStatus.COMPLETED, ItemStatus.PENDING, False),
+        (ItemStatus.FAILED, ItemStatus.PENDING, True),  # a user's retry of failed items
+        (ItemStatus.CANCELLED, ItemStatus.PENDING, False),
+        (ItemStatus.SKIPPED, ItemStatus.PENDING, False),
+        (ItemStatus.FAILED, ItemStatus.PROCESSING, False),  # only via pending
     ],
 )
 def test_item_transitions(frm: ItemStatus, to: ItemStatus, allowed: bool) -> None:
     assert (frm in item_sources(to)) is allowed
 
 
-def test_terminal_jobs_stay_terminal() -> None:
+def test_terminal_jobs_stay_terminal_except_a_retried_completed_job() -> None:
     for to in JobStatus:
         if to is JobStatus.PENDING:
             continue
         sources = job_sources(to)
-        assert JobStatus.COMPLETED not in sources
         assert JobStatus.CANCELLED not in sources
+        assert JobStatus.FAILED not in sources
+        assert (JobStatus.COMPLETED in sources) is (to is JobStatus.RUNNING)
+    for frm in TERMINAL_JOB:
+        for to in JobStatus:
+            if to is not JobStatus.PENDING and frm in job_sources(to):
+                assert (frm, to) in RETRY_REOPENS
+
+
+def test_a_claim_never_restarts_an_ended_job() -> None:
+    from reams.store.claims import _STARTABLE
+
+    assert set(_STARTABLE) == {"pending", "dispatched"}
 
 
 def test_wire_values_are_lower_case() -> None:

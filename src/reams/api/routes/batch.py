@@ -149,6 +149,41 @@ def cancel_batch(
     )
 
 
+@router.post(
+    "/{job_id}/retry",
+    response_model=wb.BatchRetryResponse,
+    summary="Retry a job's failed items (reams extension)",
+    responses={
+        404: {"description": "No such job in this project."},
+        409: {"description": "Nothing to retry, or the job was cancelled or failed."},
+    },
+)
+def retry_batch(
+    job_id: str,
+    services: ServicesDep,
+    project_id: ProjectId,
+    body: wb.BatchRetry | None = None,
+) -> wb.BatchRetryResponse:
+    """Send failed items round again: `{"error_codes": [...], "item_ids": [...]}`, both
+    optional (empty: every failed item; both: items matching both).
+
+    The items go back to `pending` with their attempt count reset (each gets the full retry
+    budget again); their last `error_code` / `error_message` stay readable until the new
+    attempt settles. A completed job becomes `running` again (a v2 batch shows `RUNNING`,
+    then `COMPLETED`); a running job retries what has failed so far. Counters stay exact.
+    409 when no failed item matches, or the job was cancelled or failed (create a new job
+    for those items)."""
+    job, moved = services.jobs.retry_failed(
+        job_id,
+        project_id=project_id,
+        error_codes=(body.error_codes or []) if body else [],
+        item_ids=(body.item_ids or []) if body else [],
+    )
+    return wb.BatchRetryResponse(
+        job_id=job.id, retried_items=moved, status=cast(wb.JobStatusName, job.status)
+    )
+
+
 @router.get("/{job_id}/items", response_model=OffsetPage[wb.JobItem], summary="List a job's items")
 def list_items(
     job_id: str,
