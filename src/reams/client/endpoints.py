@@ -76,6 +76,7 @@ def files_create(params: p.FileCreateParams) -> ApiRequest[File]:
         query=_scope(params),
         files={"file": upload_part(params["file"])},
         data=_text_parts(params, "purpose", "external_file_id"),
+        idempotent=True,
     )
 
 
@@ -111,6 +112,7 @@ def directories_create(params: p.DirectoryCreateParams) -> ApiRequest[Directory]
         parse=parse_model(Directory),
         query=_scope(params),
         json_body=_rest(params),
+        idempotent=True,
     )
 
 
@@ -149,7 +151,12 @@ def directory_files_add(
     """Add an uploaded file (``file_id``) to a directory."""
     url = path(DIRECTORIES + "/{}/files", directory_id)
     return ApiRequest(
-        "POST", url, parse=parse_model(DirectoryFile), query=_scope(params), json_body=_rest(params)
+        "POST",
+        url,
+        parse=parse_model(DirectoryFile),
+        query=_scope(params),
+        json_body=_rest(params),
+        idempotent=True,
     )
 
 
@@ -164,6 +171,7 @@ def directory_files_upload(
         query=_scope(params),
         files={"upload_file": upload_part(params["upload_file"])},
         data=_text_parts(params, "display_name", "external_file_id", "metadata", "unique_id"),
+        idempotent=True,
     )
 
 
@@ -212,6 +220,7 @@ def batch_create(params: p.BatchCreateParams) -> ApiRequest[BatchJob]:
         query=_scope(params),
         json_body=_rest(params, "temporal_namespace"),
         headers=_namespace(params),
+        idempotent=True,
     )
 
 

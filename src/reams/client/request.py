@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import datetime
@@ -44,9 +45,25 @@ class ApiRequest(Generic[T]):
     data: Mapping[str, str] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     accept: str = "application/json"
+    # A create: when the client may retry it, it carries an ``Idempotency-Key`` (one per
+    # logical call, the same on every retry), so a retry never creates a second object.
+    idempotent: bool = False
 
     def with_query(self, **changes: Any) -> ApiRequest[T]:
         return replace(self, query={**self.query, **changes})
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def with_idempotency_key(request: ApiRequest[T]) -> ApiRequest[T]:
+    """The request with a fresh ``Idempotency-Key`` if it is a create without one."""
+    if not request.idempotent or any(
+        k.lower() == IDEMPOTENCY_HEADER.lower() for k in request.headers
+    ):
+        return request
+    key = f"reams-client-{uuid.uuid4()}"
+    return replace(request, headers={**request.headers, IDEMPOTENCY_HEADER: key})
 
 
 def path(template: str, *values: str) -> str:

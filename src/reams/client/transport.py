@@ -19,7 +19,7 @@ from reams import __version__
 from reams.client.config import ClientConfig
 from reams.client.errors import APIConnectionError, APITimeoutError
 from reams.client.paging import PagedRequest
-from reams.client.request import ApiRequest, to_httpx
+from reams.client.request import ApiRequest, to_httpx, with_idempotency_key
 from reams.client.retries import next_delay
 
 T = TypeVar("T")
@@ -79,6 +79,8 @@ class SyncTransport:
 
     def call(self, request: ApiRequest[T]) -> T:
         attempts = Attempts(max_retries=self.config.max_retries, base_url=self.config.base_url)
+        if self.config.max_retries:
+            request = with_idempotency_key(request)  # one key for every try of this call
         while True:
             step = attempts.next(self._send(request))
             if isinstance(step, httpx.Response):
@@ -110,6 +112,8 @@ class AsyncTransport:
 
     async def call(self, request: ApiRequest[T]) -> T:
         attempts = Attempts(max_retries=self.config.max_retries, base_url=self.config.base_url)
+        if self.config.max_retries:
+            request = with_idempotency_key(request)  # one key for every try of this call
         while True:
             step = attempts.next(await self._send(request))
             if isinstance(step, httpx.Response):

@@ -28,6 +28,7 @@ from reams.domain.records import (
 )
 from reams.domain.states import ACTIVE_JOB, JobStatus
 from reams.store.folders import Entries
+from reams.store.idempotency import IdempotencyRecord
 from reams.store.moves import Completion
 
 
@@ -251,6 +252,32 @@ class Catalog(Protocol):
         given) back to ``pending``, a completed job back to ``running``, counters moved, in one
         transaction; returns the job after and how many items moved. Conflict when the job
         is cancelled or failed, or has no such failed item."""
+        ...
+
+    def claim_idempotency_key(
+        self,
+        *,
+        project_id: str,
+        key: str,
+        request_hash: str,
+        now: datetime,
+        reusable_before: datetime,
+        abandoned_before: datetime,
+    ) -> IdempotencyRecord | None:
+        """Claim an idempotency key (None: ours now) or return the row holding it; expired
+        and abandoned rows are taken over."""
+        ...
+
+    def get_idempotency_key(self, *, project_id: str, key: str) -> IdempotencyRecord | None: ...
+
+    def finish_idempotency_key(
+        self, *, project_id: str, key: str, status_code: int, response: Any, now: datetime
+    ) -> None:
+        """Record the response of the request holding the key."""
+        ...
+
+    def release_idempotency_key(self, *, project_id: str, key: str) -> None:
+        """Forget a key whose request failed, so it may be used again."""
         ...
 
     def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:

@@ -227,3 +227,18 @@ webhook_configs = Table(
     Column("updated_at", TS, nullable=False),
     Index("ix_webhook_configs_project_created", "project_id", "created_at"),
 )
+
+# Idempotent creates: one row per (project, Idempotency-Key). ``status_code`` NULL while the
+# first request runs; then its response (status + JSON) is replayed to the same request.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("project_id", String(64), ForeignKey("projects.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer),
+    Column("response", JSON),
+    Column("created_at", TS, nullable=False),
+    Column("completed_at", TS),
+    Index("ix_idempotency_keys_created", "created_at"),
+)

@@ -7,6 +7,7 @@ retrying failed items are one module each, combined here into :class:`Store`.
 from __future__ import annotations
 
 from reams.store.claims import ClaimStore
+from reams.store.idempotency import IdempotencyStore
 from reams.store.lifecycle import LifecycleStore
 from reams.store.moves import Completion
 from reams.store.outcomes import OutcomeStore
@@ -15,7 +16,7 @@ from reams.store.retries import RetryStore
 __all__ = ["Completion", "Store"]
 
 
-class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore):
+class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore, IdempotencyStore):
     """The whole store: catalog, jobs, transitions. One instance per process.
 
     It implements both seams of :mod:`reams.store.protocols`: the application layer holds it

@@ -11,6 +11,7 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Header, Query
 
 from reams.api.deps import OffsetDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.present import (
     batch_job_model,
     batch_status_model,
@@ -22,7 +23,9 @@ from reams.service.jobs import JobRequest
 from reams.wire import batch as wb
 from reams.wire.common import OffsetPage
 
-router = APIRouter(prefix="/api/v1/beta/batch-processing", tags=["batch processing"])
+router = APIRouter(
+    prefix="/api/v1/beta/batch-processing", tags=["batch processing"], route_class=IdempotentRoute
+)
 
 NamespaceHeader = Annotated[
     str | None,
@@ -58,7 +61,9 @@ def processing_results(
     )
 
 
-@router.post("", response_model=wb.BatchJob, summary="Create a batch job")
+@router.post(
+    "", response_model=wb.BatchJob, summary="Create a batch job", dependencies=[IDEMPOTENT]
+)
 def create_batch(
     body: wb.BatchCreate,
     services: ServicesDep,

@@ -12,13 +12,14 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.domain.records import Job
 from reams.domain.states import V2_JOB_STATUS
 from reams.service.batches import Batches
 from reams.wire import batches_v2 as wv
 from reams.wire.common import CursorPage
 
-router = APIRouter(prefix="/api/v2/batches", tags=["batches"])
+router = APIRouter(prefix="/api/v2/batches", tags=["batches"], route_class=IdempotentRoute)
 
 
 def batch_model(job: Job, results: list[wv.BatchResult] | None = None) -> wv.Batch:
@@ -51,7 +52,7 @@ def _results(batches: Batches, job: Job) -> list[wv.BatchResult]:
     ]
 
 
-@router.post("", response_model=wv.Batch, summary="Create a batch")
+@router.post("", response_model=wv.Batch, summary="Create a batch", dependencies=[IDEMPOTENT])
 def create_batch(body: wv.BatchCreate, services: ServicesDep, project_id: ProjectId) -> wv.Batch:
     """Every file of `source_directory_id` gets a `config.job.type` job configured by
     `config.job.configuration_id`; files already processed with the same configuration are

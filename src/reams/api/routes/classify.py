@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId
+from reams.api.idempotent import IDEMPOTENT_BY_TRANSACTION, IdempotentRoute
 from reams.api.present import USER_ID
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.domain.errors import InvalidField
@@ -23,7 +24,7 @@ from reams.wire import analysis as wa
 from reams.wire.common import CursorPage
 from reams.wire.products import ProductDeleted
 
-router = APIRouter(prefix="/api/v2/classify", tags=["classify"])
+router = APIRouter(prefix="/api/v2/classify", tags=["classify"], route_class=IdempotentRoute)
 
 PRODUCT = "classify"
 
@@ -75,6 +76,7 @@ def _v2_job(products: Products, job: ProductJob) -> wa.ClassifyV2Job:
 
 @router.post(
     "",
+    dependencies=[IDEMPOTENT_BY_TRANSACTION],
     response_model=wa.ClassifyV2Job,
     response_model_exclude_none=True,
     summary="Classify one document (a file or a directory file): a one-item classify job",

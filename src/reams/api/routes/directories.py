@@ -7,13 +7,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.present import directory_model
 from reams.domain.errors import InvalidField
 from reams.service.inputs import INPUTS_DIRECTORY
 from reams.wire import files as wf
 from reams.wire.common import CursorPage
 
-router = APIRouter(prefix="/api/v1/beta/directories", tags=["directories"])
+router = APIRouter(
+    prefix="/api/v1/beta/directories", tags=["directories"], route_class=IdempotentRoute
+)
 
 DirectoryType = Literal["ephemeral", "index", "user"]
 UPDATABLE = ("name", "description")
@@ -27,7 +30,9 @@ def _reject_sources(body: wf.DirectoryCreate) -> None:
         raise InvalidField("connector subscriptions are not supported")
 
 
-@router.post("", response_model=wf.Directory, summary="Create a directory")
+@router.post(
+    "", response_model=wf.Directory, summary="Create a directory", dependencies=[IDEMPOTENT]
+)
 def create_directory(
     body: wf.DirectoryCreate, services: ServicesDep, project_id: ProjectId
 ) -> wf.Directory:

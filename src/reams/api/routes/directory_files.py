@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import TypeAdapter, ValidationError
 
 from reams.api.deps import CursorDep, LinksDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.present import directory_file_model
 from reams.api.signing import DownloadLinks
 from reams.api.uploads import store_upload
@@ -22,7 +23,11 @@ from reams.domain.records import DirectoryFile
 from reams.wire import files as wf
 from reams.wire.common import CursorPage
 
-router = APIRouter(prefix="/api/v1/beta/directories/{directory_id}/files", tags=["directory files"])
+router = APIRouter(
+    prefix="/api/v1/beta/directories/{directory_id}/files",
+    tags=["directory files"],
+    route_class=IdempotentRoute,
+)
 
 Expand = Literal["download_url"]
 ExpandQuery = Annotated[
@@ -55,7 +60,12 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-@router.post("", response_model=wf.DirectoryFile, summary="Add an uploaded file")
+@router.post(
+    "",
+    response_model=wf.DirectoryFile,
+    summary="Add an uploaded file",
+    dependencies=[IDEMPOTENT],
+)
 def add_directory_file(
     directory_id: str, body: wf.DirectoryFileAdd, services: ServicesDep, project_id: ProjectId
 ) -> wf.DirectoryFile:
@@ -73,7 +83,12 @@ def add_directory_file(
     return directory_file_model(rec)
 
 
-@router.post("/upload", response_model=wf.DirectoryFile, summary="Upload a file into it")
+@router.post(
+    "/upload",
+    response_model=wf.DirectoryFile,
+    summary="Upload a file into it",
+    dependencies=[IDEMPOTENT],
+)
 def upload_directory_file(
     directory_id: str,
     services: ServicesDep,

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.domain.errors import InvalidField
 from reams.service.extract_schemas import generate_schema
@@ -25,7 +26,7 @@ from reams.wire import analysis as wa
 from reams.wire.common import CursorPage
 from reams.wire.products import GeneratedConfiguration, ProductDeleted, SchemaGenerate
 
-router = APIRouter(prefix="/api/v2/extract", tags=["extract"])
+router = APIRouter(prefix="/api/v2/extract", tags=["extract"], route_class=IdempotentRoute)
 
 EXPANDS: Final = ("extract_metadata", "configuration", "usage")
 PRODUCT = "extract"
@@ -78,6 +79,7 @@ def _v2_job(products: Products, job: ProductJob, wanted: list[str]) -> wa.Extrac
 
 @router.post(
     "",
+    dependencies=[IDEMPOTENT],
     response_model=wa.ExtractV2Job,
     response_model_exclude_none=True,
     summary="Extract from one document (a file or a directory file): a one-item extract job",

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from reams.api.deps import CursorDep, LinksDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.present import file_model
 from reams.api.signing import DownloadLinks
 from reams.api.uploads import store_upload
@@ -16,7 +17,7 @@ from reams.wire import files as wf
 from reams.wire.common import CursorPage, PresignedURL
 from reams.wire.file_query import FileQuery, FileQueryFilter
 
-router = APIRouter(prefix="/api/v1/beta/files", tags=["files"])
+router = APIRouter(prefix="/api/v1/beta/files", tags=["files"], route_class=IdempotentRoute)
 
 Purpose = Literal["user_data", "parse", "extract", "split", "classify", "sheet", "agent_app"]
 FileExpand = Literal["download_url"]
@@ -32,7 +33,7 @@ def _present(rec: FileRecord, links: DownloadLinks, *, expand: list[FileExpand] 
     return file_model(rec, download_url=url)
 
 
-@router.post("", response_model=wf.File, summary="Upload a file")
+@router.post("", response_model=wf.File, summary="Upload a file", dependencies=[IDEMPOTENT])
 def create_file(
     services: ServicesDep,
     project_id: ProjectId,

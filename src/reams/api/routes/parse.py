@@ -19,6 +19,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import ValidationError
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
+from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.api.uploads import store_upload
 from reams.domain.errors import InvalidField
@@ -35,7 +36,7 @@ from reams.wire.products import (
     ProductDeleted,
 )
 
-router = APIRouter(prefix="/api/v2/parse", tags=["parse"])
+router = APIRouter(prefix="/api/v2/parse", tags=["parse"], route_class=IdempotentRoute)
 
 Output = dict[str, Any]
 PRODUCT = "parse"
@@ -185,6 +186,7 @@ def _create(products: ProductsDep, project_id: str, file_id: str, body: ParseCre
 
 @router.post(
     "",
+    dependencies=[IDEMPOTENT],
     response_model=ParseJobInfo,
     response_model_exclude_none=True,
     summary="Parse a file (`file_id`); `source_url` is not supported offline",
@@ -216,6 +218,7 @@ def _configuration(raw: str | None) -> ParseCreate:
 
 @router.post(
     "/upload",
+    dependencies=[IDEMPOTENT],
     response_model=ParseJobInfo,
     response_model_exclude_none=True,
     summary="Upload a document and parse it",
