@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import classify_quality
+import export
 import extract_quality
 import overhead
 import parse_quality
@@ -57,6 +58,10 @@ def _scaling(args: argparse.Namespace) -> list[Figure]:
 def _status(args: argparse.Namespace) -> list[Figure]:
     items, requests = (10_000, 300) if args.quick else (100_000, 1_000)
     return status_load.measure(items=items, small_items=1_000, requests=requests)
+
+
+def _export(args: argparse.Namespace) -> list[Figure]:
+    return export.measure(items=10_000 if args.quick else 100_000)
 
 
 def _parse_quality(args: argparse.Namespace) -> list[Figure]:
@@ -117,6 +122,17 @@ BENCHMARKS = (
         "processing-rate row; the growth row compares the job sizes under the same load, and "
         "the idle row shows what the endpoint costs without load.",
         _status,
+    ),
+    Benchmark(
+        "export",
+        "bench/export.py",
+        "A 100,000-item parse job bulk-loaded through the store (every item completed with a "
+        "pooled real parse output, in bulk SQL), exported by a real server (uvicorn on 127.0.0.1) "
+        "as jsonl, csv and zip over `GET /api/v1/beta/batch-processing/{id}/export`: the peak "
+        "RSS growth of the server process over its level after a warm-up export (sampled every "
+        "50 ms), the download checked (one line/row per item, two zip entries per item), and "
+        "the throughput in items/s per format. Target (issue 12): growth ≤ 50 MB.",
+        _export,
     ),
     Benchmark(
         "parse_quality",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from reams.cli import remote
+from reams.cli.export import export
 from reams.cli.keys import keys_app
 from reams.cli.run import run
 from reams.cli.serve import serve
@@ -42,4 +43,5 @@ app.command()(remote.status)
 app.command()(remote.items)
 app.command()(remote.cancel)
 app.command()(remote.retry)
+app.command()(export)
 app.add_typer(keys_app, name="keys")

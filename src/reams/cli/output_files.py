@@ -6,7 +6,6 @@ deleting OUT and re-running rebuilds it from earlier results without parsing any
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from typing import Any
 
 from reams.domain.records import Item
 from reams.domain.states import ItemStatus
+from reams.service.results import output_names, output_texts
 
 NO_TYPE = "(no rule fits)"
 
@@ -44,11 +44,14 @@ class OutputWriter:
             self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
 
     def targets(self, item: Item) -> list[Path] | None:
-        base = (self.out / item.item_name).resolve()
-        if not base.is_relative_to(self.out.resolve()):
-            return None  # never write outside OUT, whatever a name says
-        js = base.with_name(base.name + ".json")
-        return [base.with_name(base.name + ".md"), js] if self.job_type == "parse" else [js]
+        names = output_names(item.item_name, self.job_type)
+        if names is None:
+            return None
+        root = self.out.resolve()
+        paths = [(root / name).resolve() for name in names]
+        if not all(p.is_relative_to(root) for p in paths):
+            return None  # never write outside OUT, whatever a name (or a symlink) says
+        return paths
 
     def write(self, item: Item) -> None:
         """A new result is always written; an earlier one only where OUT lacks it."""
@@ -62,22 +65,7 @@ class OutputWriter:
             return
         output = self.load(item.result_id)
         self._count_label(output)
-        document = json.dumps(_json_document(item, output), ensure_ascii=False, indent=2)
-        _atomic_write(paths[-1], document)
-        if self.job_type == "parse":
-            _atomic_write(paths[0], str(output.get("markdown_full") or ""))
+        names = [str(p) for p in paths]
+        for path, text in reversed(output_texts(names, item, output)):  # the JSON first
+            _atomic_write(Path(path), text)
         self.written += 1
-
-
-ANALYSIS_KEYS = ("result", "extract_result", "extract_metadata", "scores", "engine", "usage")
-
-
-def _json_document(item: Item, output: dict[str, Any]) -> dict[str, Any]:
-    document = {"file": item.item_name, "result_id": item.result_id, "type": output.get("type")}
-    if output.get("type") in ("classify", "extract"):
-        return (
-            document
-            | {k: output[k] for k in ANALYSIS_KEYS if k in output}
-            | {"document": output.get("document")}
-        )
-    return document | {"document": output.get("document"), "pages": output.get("pages", [])}

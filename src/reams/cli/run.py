@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,16 +27,19 @@ from reams.cli.summary import Outcomes, print_summary
 from reams.domain.errors import Conflict, InvalidRequest
 from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus
+from reams.service.export import export_job
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest, check_config
-from reams.service.results import ResultLoader, job_item_pages
+from reams.service.results import FinishedItems, ResultLoader
 from reams.settings import Settings
 
 POLL_S = 0.2
+WRITE_EVERY_S = 1.0  # how often outputs of finished items are written while the job runs
 STOP_GRACE_S = 5.0
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 JOB_NAMES = {"parse": "parse_raw_file_job"}
 JOB_TYPES = ("parse", "classify", "extract")
+RESULTS_CSV = "_results.csv"
 
 
 def parse_param(raw: str) -> tuple[str, Any]:
@@ -107,6 +111,7 @@ class LocalRun:
     out: Path
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
+    outputs: LiveOutputs | None = None
 
     def execute(self, config: dict[str, Any]) -> int:
         # Started first: its worker processes boot while the folder is scanned.
@@ -120,6 +125,7 @@ class LocalRun:
                 origin=JobOrigin(api=JobApi.CLI),
             )
         )
+        self.outputs = LiveOutputs.start(self.services, self.job, self.out)
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)
         print_summary(
@@ -146,26 +152,27 @@ class LocalRun:
         catalog = self.services.catalog
         with job_progress(err) as bar:
             task = add_job_task(bar, f"{self.root.name or self.root}")
+            next_write = time.monotonic() + WRITE_EVERY_S
             while True:
                 job = catalog.get_job(job_id, project_id=None)
                 show(bar, task, Tally.of_record(job))
                 if job.status in TERMINAL:
                     return job
+                if self.outputs is not None and time.monotonic() >= next_write:
+                    self.outputs.write_finished()  # as items finish: Ctrl-C keeps them
+                    next_write = time.monotonic() + WRITE_EVERY_S
                 time.sleep(POLL_S)
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
-        load = ResultLoader(self.services.catalog, self.services.blobs)
-        writer = OutputWriter(self.out, load, job_type=job.job_type)
-        outcomes = Outcomes()
+        """The outputs not written while following (all of them for a quick job), then
+        ``_results.csv`` for classify and extract."""
+        outputs = self.outputs or LiveOutputs.start(self.services, job, self.out)
+        left = job.total_items - outputs.handed_out
         with output_progress(err) as bar:
-            task = bar.add_task(f"Writing outputs to {self.out}", total=job.total_items)
-            for page in job_item_pages(self.services.catalog, job.id):
-                load.prefetch(page)
-                for item in page:
-                    writer.write(item)
-                    outcomes.add(item)
-                bar.advance(task, len(page))
-        return outcomes, writer
+            task = bar.add_task(f"Writing outputs to {self.out}", total=left)
+            outputs.write_finished(final=True, advance=lambda n: bar.advance(task, n))
+        outputs.write_summary()
+        return outputs.outcomes, outputs.writer
 
     def interrupted(self) -> int:
         """Ctrl-C: let in-flight files finish (briefly), cancel the rest, say how to resume."""
@@ -181,6 +188,10 @@ class LocalRun:
             )
         except Conflict:  # it finished while stopping
             job = self.services.catalog.get_job(self.job.id, project_id=None)
+        outputs = self.outputs
+        if outputs is not None:  # what finished since the last write, and the summary
+            _quietly(lambda: outputs.write_finished(final=True))
+            _quietly(outputs.write_summary)
         tally = Tally.of_record(job)
         err.print(
             f"{tally.done - tally.cancelled} of {tally.total} files done: {tally.counts_text()}."
@@ -190,6 +201,59 @@ class LocalRun:
 
     def close(self) -> None:
         self.services.close()
+
+
+@dataclass
+class LiveOutputs:
+    """Writes each item's outputs once, as soon as it is finished (``FinishedItems``), and
+    ``OUT/_results.csv`` (classify and extract) from the job's CSV export."""
+
+    services: Services
+    job: Job
+    out: Path
+    finished: FinishedItems
+    load: ResultLoader
+    writer: OutputWriter
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    handed_out: int = 0
+
+    @classmethod
+    def start(cls, services: Services, job: Job, out: Path) -> LiveOutputs:
+        load = ResultLoader(services.catalog, services.blobs)
+        return cls(
+            services=services,
+            job=job,
+            out=out,
+            finished=FinishedItems(services.catalog, job.id),
+            load=load,
+            writer=OutputWriter(out, load, job_type=job.job_type),
+        )
+
+    def write_finished(
+        self, *, final: bool = False, advance: Callable[[int], object] | None = None
+    ) -> None:
+        for page in self.finished.poll(final=final):
+            self.load.prefetch(page)
+            for item in page:
+                self.writer.write(item)
+                self.outcomes.add(item)
+            self.handed_out += len(page)
+            if advance is not None:
+                advance(len(page))
+
+    def write_summary(self) -> None:
+        if self.job.job_type not in ("classify", "extract"):
+            return
+        export = export_job(
+            self.services.catalog, self.services.blobs, self.job.id, project_id=None, fmt="csv"
+        )
+        target = self.out / RESULTS_CSV
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f".{target.name}.tmp")
+        with part.open("wb") as sink:
+            for chunk in export.chunks:
+                sink.write(chunk)
+        os.replace(part, target)
 
 
 def checked_root(path: Path, out_dir: Path) -> tuple[Path, Path]:

@@ -15,6 +15,7 @@ from reams.client import endpoints as ep
 from reams.client import params as p
 from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
+from reams.client.export import Exported, ExportFormat, ExportTarget, export_async
 from reams.client.transport import AsyncTransport
 from reams.client.waiting import AsyncProgressCallback, Deadline, is_terminal
 from reams.wire.batch import (
@@ -195,6 +196,17 @@ class AsyncBatch(_Resource):
             if is_terminal(status):
                 return status
             await asyncio.sleep(deadline.sleep_s(poll_interval))
+
+    async def export(
+        self,
+        job_id: str,
+        *,
+        to: ExportTarget,
+        format: ExportFormat = "jsonl",
+        project_id: str | None = None,
+    ) -> Exported:
+        """Stream the job's export (reams extension: jsonl, csv or zip) into the file ``to``."""
+        return await export_async(self._t.http, job_id, format, to, project_id)
 
 
 class AsyncBeta(_Resource):

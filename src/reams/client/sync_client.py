@@ -14,6 +14,7 @@ from reams.client import endpoints as ep
 from reams.client import params as p
 from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
+from reams.client.export import Exported, ExportFormat, ExportTarget, export_sync
 from reams.client.transport import SyncTransport
 from reams.client.waiting import Deadline, ProgressCallback, is_terminal
 from reams.wire.batch import (
@@ -185,6 +186,17 @@ class Batch(_Resource):
             if is_terminal(status):
                 return status
             time.sleep(deadline.sleep_s(poll_interval))
+
+    def export(
+        self,
+        job_id: str,
+        *,
+        to: ExportTarget,
+        format: ExportFormat = "jsonl",
+        project_id: str | None = None,
+    ) -> Exported:
+        """Stream the job's export (reams extension: jsonl, csv or zip) into the file ``to``."""
+        return export_sync(self._t.http, job_id, format, to, project_id)
 
 
 class Beta(_Resource):

@@ -7,12 +7,14 @@ result blob is decoded one way and a missing one means the same thing everywhere
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from reams.domain.errors import NotFound
 from reams.domain.records import Item, Result
+from reams.domain.states import TERMINAL_ITEM
 from reams.store.blobs import BlobStore
 from reams.store.protocols import Catalog
 
@@ -64,3 +66,83 @@ class ResultLoader:
     def __call__(self, result_id: str) -> Output:
         result = self.rows.get(result_id) or self.catalog.get_result(result_id, project_id=None)
         return load_output(self.blobs.get, result, "result output")
+
+
+# The files ``reams run --out`` writes and ``…/export?format=zip`` packs: one naming and
+# serialising rule for both, so an exported zip unpacks into what a local run writes.
+ANALYSIS_KEYS = ("result", "extract_result", "extract_metadata", "scores", "engine", "usage")
+
+
+def output_names(item_name: str, job_type: str) -> list[str] | None:
+    """The relative (POSIX) paths of an item's output files: ``<name>.md`` and ``<name>.json``
+    for parse, ``<name>.json`` otherwise; None when the name would lead outside the output
+    folder (absolute, or climbing with ``..``)."""
+    name = posixpath.normpath(item_name.replace("\\", "/"))
+    if not item_name or name.startswith("/") or name in (".", "..") or name.startswith("../"):
+        return None
+    return [f"{name}.md", f"{name}.json"] if job_type == "parse" else [f"{name}.json"]
+
+
+def output_document(item: Item, output: Output) -> dict[str, Any]:
+    """The ``<name>.json`` document of an item: its file, result id and the result output."""
+    document = {"file": item.item_name, "result_id": item.result_id, "type": output.get("type")}
+    if output.get("type") in ("classify", "extract"):
+        return (
+            document
+            | {k: output[k] for k in ANALYSIS_KEYS if k in output}
+            | {"document": output.get("document")}
+        )
+    return document | {"document": output.get("document"), "pages": output.get("pages", [])}
+
+
+def output_texts(names: list[str], item: Item, output: Output) -> list[tuple[str, str]]:
+    """(relative path, text) of each output file named by :func:`output_names`, JSON last."""
+    document = json.dumps(output_document(item, output), ensure_ascii=False, indent=2)
+    if len(names) == 2:
+        return [(names[0], str(output.get("markdown_full") or "")), (names[1], document)]
+    return [(names[0], document)]
+
+
+@dataclass
+class FinishedItems:
+    """Hands out each item of a job once, as soon as it is in a terminal state.
+
+    A frontier (``after``, a ``seq``) below which every item was handed out, and the ids handed
+    out beyond it: a poll reads from the frontier on, at most ``window`` items (keyset pages).
+    Workers claim items in job order, so that is the items in flight and the few finished among
+    them; the cost of a poll does not grow with the job.
+    """
+
+    catalog: Catalog
+    job_id: str
+    window: int = 2000
+    after: int = -1
+    ahead: set[str] = field(default_factory=set)
+
+    def poll(self, *, final: bool = False) -> Iterator[list[Item]]:
+        """Pages of items finished since the last poll. ``final`` (the job is over): every item
+        not handed out yet, whatever its state, to the end of the job."""
+        after, scanned, contiguous = self.after, 0, True
+        while final or scanned < self.window:
+            rows = self.catalog.items_after(self.job_id, after_seq=after, limit=PAGE)
+            if not rows:
+                return
+            after, scanned = rows[-1][0], scanned + len(rows)
+            fresh: list[Item] = []
+            any_done = False
+            for seq, item, _ in rows:
+                done = final or item.status in TERMINAL_ITEM
+                any_done |= done
+                if done and item.id not in self.ahead:
+                    fresh.append(item)
+                    if not contiguous:
+                        self.ahead.add(item.id)
+                if contiguous and done:
+                    self.after = seq
+                    self.ahead.discard(item.id)
+                elif not done:
+                    contiguous = False
+            if fresh:
+                yield fresh
+            if len(rows) < PAGE or not any_done:
+                return

@@ -272,6 +272,24 @@ class JobStore(FolderStore):
             rows = conn.execute(query).all()
         return {row.id: to_record(Result, row) for row in rows}
 
+    def items_after(
+        self, job_id: str, *, after_seq: int, limit: int
+    ) -> list[tuple[int, Item, str | None]]:
+        """Up to ``limit`` items of a job with ``seq > after_seq``, in job order (keyset paging:
+        every page costs the same at any depth), each with its ``seq`` and the directory file's
+        ``unique_id`` (None when the entry is gone)."""
+        c, d = t.items.c, t.directory_files.c
+        query = (
+            select(t.items, d.unique_id.label("df_unique_id"))
+            .select_from(t.items.outerjoin(t.directory_files, d.id == c.item_id))
+            .where(c.job_id == job_id, c.seq > after_seq)
+            .order_by(c.seq)
+            .limit(limit)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        return [(int(r.seq), to_record(Item, r), r.df_unique_id) for r in rows]
+
     def item_file_id(self, item_id: str, *, project_id: str) -> str | None:
         """The file behind a directory-file item (None when it is gone)."""
         c = t.directory_files.c

@@ -285,6 +285,13 @@ class Catalog(Protocol):
         (dedup forgets them); returns the job and the output blobs nothing refers to anymore."""
         ...
 
+    def items_after(
+        self, job_id: str, *, after_seq: int, limit: int
+    ) -> list[tuple[int, Item, str | None]]:
+        """Up to ``limit`` items with ``seq > after_seq`` in job order, each with its ``seq`` and
+        its directory file's ``unique_id`` (keyset paging for exports and ``reams run``)."""
+        ...
+
 
 class Work(Protocol):
     """The engine's side: claims, outcomes, job lifecycle and recovery (compare-and-set)."""
