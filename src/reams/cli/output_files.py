@@ -38,6 +38,10 @@ class OutputWriter:
     written: int = 0
     kept: int = 0
     labels: Counter[str] = field(default_factory=Counter)  # classify: files per type
+    root: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.out.resolve()  # once: a re-run asks for every file's targets
 
     def _count_label(self, output: dict[str, Any]) -> None:
         if output.get("type") == "classify":
@@ -47,7 +51,7 @@ class OutputWriter:
         names = output_names(item.item_name, self.job_type)
         if names is None:
             return None
-        root = self.out.resolve()
+        root = self.root
         paths = [(root / name).resolve() for name in names]
         if not all(p.is_relative_to(root) for p in paths):
             return None  # never write outside OUT, whatever a name (or a symlink) says

@@ -7,6 +7,7 @@ draw the same bar: terminal items of total, per-state counts, elapsed time and E
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -22,7 +23,9 @@ from rich.progress import (
 )
 
 from reams.domain.records import Job
-from reams.wire.batch import BatchJob
+
+if TYPE_CHECKING:  # wire models are loaded by the remote commands that use them
+    from reams.wire.batch import BatchJob
 
 
 @dataclass(frozen=True, kw_only=True)
