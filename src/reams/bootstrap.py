@@ -8,12 +8,15 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from reams.domain.webhooks import RetryPolicy
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
 from reams.engine.temporal.config import TemporalConfig
 from reams.service.jobs import Jobs
+from reams.service.webhooks import Guard
 from reams.settings import Settings
 from reams.store.blobs import LocalBlobStore
+from reams.store.configurations import ConfigurationStore
 from reams.store.db import make_engine, migrate
 from reams.store.protocols import Catalog
 from reams.store.transitions import Store
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from reams.engine.temporal.worker import WorkerHost
     from reams.service.batches import Batches
     from reams.service.configurations import Configurations
+    from reams.service.webhooks import WebhookLoop
 
 log = logging.getLogger(__name__)
 C = TypeVar("C")
@@ -40,6 +44,7 @@ class Services:
     blobs: LocalBlobStore
     engine: Engine
     jobs: Jobs
+    webhooks: WebhookLoop | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -51,7 +56,34 @@ class Services:
     def configurations(self) -> Configurations:
         from reams.service.configurations import Configurations
 
-        return Configurations.on(self.store.engine)
+        return Configurations.on(self.store.engine, guard=self.guard)
+
+    @property
+    def guard(self) -> Guard:
+        return Guard(allow_private=self.settings.webhook_allow_private)
+
+    def start_webhooks(self) -> None:
+        """Run the webhook sender in this process (the API server does; ``reams run`` not)."""
+        if self.webhooks is not None or not self.settings.webhook_sender:
+            return
+        from reams.service.webhooks import Sender, WebhookLoop
+
+        s = self.settings
+        policy = RetryPolicy(
+            base_s=s.webhook_retry_base_s,
+            max_delay_s=s.webhook_retry_max_delay_s,
+            window_s=s.webhook_retry_window_s,
+            timeout_s=s.webhook_timeout_s,
+        )
+        sender = Sender(server_secret=s.webhook_server_secret(), guard=self.guard, policy=policy)
+        self.webhooks = WebhookLoop(
+            self.store,
+            sender,
+            policy=policy,
+            poll_s=s.webhook_poll_s,
+            concurrency=s.webhook_concurrency,
+        )
+        self.webhooks.start()
 
     @cached_property
     def batches(self) -> Batches:
@@ -71,9 +103,12 @@ class Services:
             self.engine.stop(grace_s=grace_s)
 
     def close(self) -> None:
-        """Stop the engine (idempotent), then close the database."""
+        """Stop the engine (idempotent) and the webhook sender, then close the database."""
         try:
             self.stop()
+            if self.webhooks is not None:
+                self.webhooks.stop()
+                self.webhooks = None
         finally:
             self.store.engine.dispose()
 
@@ -125,7 +160,12 @@ def build(settings: Settings) -> Services:
         store=store,
         blobs=blobs,
         engine=engine,
-        jobs=Jobs(catalog=store, engine=engine),
+        jobs=Jobs(
+            catalog=store,
+            engine=engine,
+            webhook_configs=ConfigurationStore(store.engine),
+            guard=Guard(allow_private=settings.webhook_allow_private),
+        ),
     )
 
 

@@ -5,7 +5,11 @@ Built by the CLI or by ``create_app(settings=None)`` and passed down; never at i
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -62,6 +66,38 @@ class Settings(BaseSettings):
         "Default: a random key kept in the data directory.",
     )
 
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Standard Webhooks secret (`whsec_<base64>`) that signs every delivery "
+        "(`webhook-signature`); every API replica needs the same one. Default: a random "
+        "secret kept in the data directory (`webhook.secret`).",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let webhooks target loopback, private, link-local and metadata addresses. "
+        "Only for trusted users: a job's creator can then make the server call internal "
+        "services.",
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="Per delivery attempt.")
+    webhook_retry_base_s: float = Field(
+        default=2.0, gt=0, description="First retry delay; doubles per failed attempt, jittered."
+    )
+    webhook_retry_max_delay_s: float = Field(
+        default=3600.0, gt=0, description="Longest wait between two attempts."
+    )
+    webhook_retry_window_s: float = Field(
+        default=86400.0, gt=0, description="Give a delivery up this long after its event."
+    )
+    webhook_poll_s: float = Field(
+        default=0.5, gt=0, description="How often an idle sender looks for due deliveries."
+    )
+    webhook_concurrency: int = Field(
+        default=4, ge=1, le=256, description="Deliveries in flight at once per API process."
+    )
+    webhook_sender: bool = Field(
+        default=True, description="Run the webhook sender in this API process."
+    )
+
     llm_base_url: str | None = Field(
         default=None,
         description="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1) for classify and "
@@ -76,6 +112,15 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(
         default=4, ge=0, le=20, description="In-item retries on 429 / 5xx before the item retries."
     )
+
+    def webhook_server_secret(self) -> str:
+        """The Standard Webhooks secret: the configured one, else the data directory's."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return stored_secret(
+            self.data_dir / "webhook.secret",
+            lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        )
 
     def llm_config(self) -> LlmConfig | None:
         """The LLM endpoint, typed, as it travels to the workers; None when not configured."""
@@ -149,3 +194,25 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'reams.db').resolve()}"
+
+
+def stored_secret(path: Path, make: Callable[[], str]) -> str:
+    """A secret kept in a file made 0600 on first use (by whichever process comes first)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or by another process starting at the same time
+        return _read_secret(path)
+    with os.fdopen(fd, "w") as out:
+        out.write(make())
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    # A concurrent creator may not have written yet; a short wait beats two different secrets.
+    for _ in range(50):
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it to have a new secret made")

@@ -67,7 +67,9 @@ def make_services(
         services = build(Settings(**{**base, **overrides}))
         if engine_name == "temporal":
             services.engine = EngineWithWorker(services.engine, services.settings)
-            services.jobs = Jobs(catalog=services.store, engine=services.engine)
+            services.jobs = Jobs(
+                catalog=services.store, engine=services.engine, guard=services.guard
+            )
         built.append(services)
         return services
 

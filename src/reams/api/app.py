@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.health = Health.on(services.store, services.engine)
             app.state.metrics = Metrics.on(services.store, services.engine)
             services.start()
+            services.start_webhooks()
             yield
         finally:
             services.close()

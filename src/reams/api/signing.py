@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Final
 from urllib.parse import quote, urlencode
 
 from reams.api.errors import Forbidden
+from reams.settings import stored_secret
 from reams.wire.common import PresignedURL
 
 SECRET_FILE: Final = "secret.key"
@@ -30,24 +30,7 @@ def load_secret(data_dir: Path, configured: str | None = None) -> bytes:
     """The signing secret: the configured one, else the data directory's (made on first use)."""
     if configured:
         return configured.encode()
-    path = data_dir / SECRET_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made earlier, or by another process starting at the same time
-        return _read_secret(path)
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_hex(32))
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> bytes:
-    # A concurrent creator may not have written yet; a short wait beats two different secrets.
-    for _ in range(50):
-        value = path.read_bytes().strip()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise RuntimeError(f"{path} is empty; delete it to have a new secret made")
+    return stored_secret(data_dir / SECRET_FILE, lambda: secrets.token_hex(32)).encode()
 
 
 def signature(secret: bytes, file_id: str, *, expires: int) -> str:

@@ -37,3 +37,6 @@ def workflow_id(job_id: str) -> str:
 # and saved webhook configurations.
 CONFIGURATION: Final = "cfg"
 WEBHOOK_CONFIG: Final = "whc"
+# A job's webhook endpoint and one delivery of one event to it (also its `webhook-id`).
+JOB_WEBHOOK: Final = "jwh"
+WEBHOOK_DELIVERY: Final = "whd"

@@ -58,13 +58,12 @@ class Batches:
         product_type: str,
         configuration_id: str,
         webhook_configuration_ids: Sequence[str] = (),
+        webhooks: Sequence[object] = (),
     ) -> Job:
         if product_type not in JOB_TYPES:
             raise InvalidField(
                 f"config.job.type must be one of {', '.join(JOB_TYPES)}, got {product_type!r}"
             )
-        for webhook_id in webhook_configuration_ids:  # NotFound for unknown ids
-            self._configurations.get_webhook(webhook_id, project_id=project_id)
         parameters = self._configurations.resolve(
             configuration_id, project_id=project_id, product_type=product_type
         )
@@ -80,6 +79,7 @@ class Batches:
                 job_config=job_config_for(product_type, parameters),
                 directory_id=source_directory_id,
                 origin=origin,
+                webhooks=webhooks,
             )
         )
 

@@ -60,6 +60,7 @@ class Classifier:
         rules: Sequence[Mapping[str, Any]],
         mode: str | None = None,
         parsing_configuration: Mapping[str, Any] | None = None,
+        webhooks: Sequence[object] = (),
     ) -> Job:
         """Check the rules, find every file, then submit one classify job over them.
 
@@ -76,6 +77,7 @@ class Classifier:
                 job_config=config,
                 item_ids=list(dict.fromkeys(entries)),
                 origin=JobOrigin(api=JobApi.CLASSIFIER),
+                webhooks=webhooks,
             )
         )
 

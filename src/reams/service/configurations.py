@@ -2,20 +2,22 @@
 `/api/v1/beta/configurations` and `/api/v1/beta/webhook-configs`.
 
 Parameters are checked against the typed schema of their ``product_type`` before anything is
-stored (a bad key is an ``InvalidField`` naming it); webhook URLs must be http(s) and an empty
-event list is refused. Webhook delivery is not part of this (nothing sends them yet).
+stored (a bad key is an ``InvalidField`` naming it); webhook URLs must be http(s) and pass the
+private-address guard (:mod:`reams.service.webhooks`), event names must be the spec's, and an
+empty event list is refused. Jobs copy a saved config's endpoint when they are created.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
+from reams.domain import webhooks
 from reams.domain.configurations import Configuration, WebhookConfig
 from reams.domain.errors import InvalidField
+from reams.service.webhooks import Guard
 from reams.store.configurations import ConfigurationStore
 from reams.wire.configurations import validate_parameters
 
@@ -29,33 +31,25 @@ WEBHOOK_UPDATABLE: Final = {
 }
 
 
-def _check_url(url: object) -> str:
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidField(f"webhook_url must be an http(s) URL, got {url!r}")
-    return str(url)
-
-
 def _check_events(events: Sequence[str] | None) -> list[str] | None:
-    if events is None:
-        return None
-    if not events:
-        raise InvalidField(
-            "webhook_events: an empty list subscribes to nothing; send null for every event"
-        )
-    return list(events)
+    try:
+        checked = webhooks.check_events(events)
+    except ValueError as exc:
+        raise InvalidField(str(exc)) from exc
+    return None if checked is None else list(checked)
 
 
 class Configurations:
     """Configurations and webhook configs of one database, scoped by project."""
 
-    def __init__(self, store: ConfigurationStore) -> None:
+    def __init__(self, store: ConfigurationStore, *, guard: Guard | None = None) -> None:
         self.store = store
+        self.guard = guard or Guard()
 
     @classmethod
-    def on(cls, engine: Engine) -> Configurations:
+    def on(cls, engine: Engine, *, guard: Guard | None = None) -> Configurations:
         """The service over the database of ``engine`` (the services' store engine)."""
-        return cls(ConfigurationStore(engine))
+        return cls(ConfigurationStore(engine), guard=guard)
 
     @property
     def engine(self) -> Engine:
@@ -136,7 +130,7 @@ class Configurations:
     ) -> WebhookConfig:
         return self.store.create_webhook_config(
             project_id=project_id,
-            webhook_url=_check_url(webhook_url),
+            webhook_url=self.guard.check_url(webhook_url),
             webhook_events=_check_events(webhook_events),
             webhook_headers=None if webhook_headers is None else dict(webhook_headers),
             webhook_output_format=webhook_output_format,
@@ -167,7 +161,7 @@ class Configurations:
             raise InvalidField(f"webhook config fields {unknown} cannot be updated")
         columns = {WEBHOOK_UPDATABLE[k]: v for k, v in changes.items()}
         if "webhook_url" in columns:
-            columns["webhook_url"] = _check_url(columns["webhook_url"])
+            columns["webhook_url"] = self.guard.check_url(columns["webhook_url"])
         if "webhook_events" in columns:
             columns["webhook_events"] = _check_events(columns["webhook_events"])
         return self.store.update_webhook_config(config_id, project_id=project_id, changes=columns)

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from reams import processors
 from reams.domain import jobconfig
-from reams.domain.errors import Conflict
+from reams.domain.configurations import WebhookConfig
+from reams.domain.errors import Conflict, InvalidField
 from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Job, JobOrigin
 from reams.domain.states import JobStatus
+from reams.domain.webhooks import WebhookTarget
 from reams.engine.base import Engine
+from reams.service.webhooks import Guard, resolve_targets
 from reams.store.protocols import Catalog
+
+
+class WebhookConfigs(Protocol):
+    """Where saved webhook configs are read (NotFound for unknown ids)."""
+
+    def get_webhook_config(self, config_id: str, *, project_id: str) -> WebhookConfig: ...
+
 
 # A cancel that finds the job already in one of these states is a conflict.
 FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
@@ -41,6 +51,9 @@ class JobRequest:
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
     origin: JobOrigin | None = None
+    # Inline ``webhook_configurations`` of a v2 create (v1 batches carry theirs in the job
+    # config's parameters); saved ones are named by ``origin.webhook_configuration_ids``.
+    webhooks: Sequence[object] = ()
 
 
 def check_config(job_config: Mapping[str, Any]) -> JobSettings:
@@ -56,9 +69,18 @@ def check_config(job_config: Mapping[str, Any]) -> JobSettings:
 class Jobs:
     """Job use cases over one store and one engine."""
 
-    def __init__(self, *, catalog: Catalog, engine: Engine) -> None:
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        engine: Engine,
+        webhook_configs: WebhookConfigs | None = None,
+        guard: Guard | None = None,
+    ) -> None:
         self._catalog = catalog
         self._engine = engine
+        self._webhook_configs = webhook_configs
+        self._guard = guard or Guard()
 
     def submit(self, request: JobRequest) -> Job:
         """Check the config, write the job with every item pending, hand it to the engine.
@@ -67,6 +89,7 @@ class Jobs:
         self-healing: a job written but not handed over is resumed when an engine starts.
         """
         settings = check_config(request.job_config)
+        targets = self.webhook_targets(request)
         job = self._catalog.create_job(
             project_id=request.project_id,
             settings=settings,
@@ -77,9 +100,31 @@ class Jobs:
             page_size=request.page_size,
             continue_as_new_threshold=request.continue_as_new_threshold,
             origin=request.origin,
+            webhooks=targets,
         )
         self._engine.submit(job.id)
         return job
+
+    def webhook_targets(self, request: JobRequest) -> list[WebhookTarget]:
+        """The endpoints a request names (inline, in its v1 job config, saved), checked."""
+        saved_ids = request.origin.webhook_configuration_ids if request.origin else ()
+        saved = []
+        for config_id in dict.fromkeys(saved_ids):
+            if self._webhook_configs is None:
+                raise InvalidField("webhook_configuration_ids: no saved webhook configs here")
+            saved.append(
+                self._webhook_configs.get_webhook_config(config_id, project_id=request.project_id)
+            )
+        inline, name = list(request.webhooks), "webhook_configurations"
+        config = request.job_config
+        params = config.get("parameters") if isinstance(config.get("parameters"), Mapping) else {}
+        for source, prefix in ((params, "job_config.parameters"), (config, "job_config")):
+            assert isinstance(source, Mapping)
+            if source.get("webhook_configurations"):
+                inline, name = source["webhook_configurations"], f"{prefix}.webhook_configurations"
+            if source.get("webhook_url"):  # v1 parse: "called when parsing finishes"
+                inline = [*inline, {"webhook_url": source["webhook_url"]}]
+        return resolve_targets(inline, saved, guard=self._guard, field_name=name)
 
     def cancel(self, job_id: str, *, project_id: str | None, reason: str | None) -> Job:
         """Cancel pending items at once; items in flight finish and are recorded.

@@ -134,6 +134,7 @@ class Products:
         configuration: Mapping[str, Any] | None = None,
         configuration_id: str | None = None,
         webhook_configuration_ids: Sequence[str] = (),
+        webhooks: Sequence[object] = (),
         user_metadata: Mapping[str, str] | None = None,
     ) -> ProductJob:
         """Check, then submit a one-item job over ``file_input`` (``fil-`` or ``dfl-``)."""
@@ -143,6 +144,7 @@ class Products:
             configuration=configuration,
             configuration_id=configuration_id,
             webhook_configuration_ids=webhook_configuration_ids,
+            webhooks=webhooks,
             user_metadata=user_metadata,
         )
         (item_id,) = entries_for_files(self.catalog, project_id, [file_input])
@@ -154,7 +156,11 @@ class Products:
             webhook_configuration_ids=tuple(webhook_configuration_ids),
         )
         request = JobRequest(
-            project_id=project_id, job_config=job_config, item_ids=[item_id], origin=origin
+            project_id=project_id,
+            job_config=job_config,
+            item_ids=[item_id],
+            origin=origin,
+            webhooks=webhooks,
         )
         job = self.jobs.submit(request)
         return self._from_job(job, product)
@@ -167,6 +173,7 @@ class Products:
         configuration: Mapping[str, Any] | None = None,
         configuration_id: str | None = None,
         webhook_configuration_ids: Sequence[str] = (),
+        webhooks: Sequence[object] = (),
         user_metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """The checked job config a create would submit (InvalidField / NotFound otherwise);
@@ -174,8 +181,17 @@ class Products:
         options = self._options(project_id, product, configuration, configuration_id)
         job_config = _job_config(product, options, user_metadata)
         check_config(job_config)
-        for webhook_id in webhook_configuration_ids:  # NotFound for unknown ids
-            self.configurations.get_webhook(webhook_id, project_id=project_id)
+        # Unknown saved ids are NotFound, bad inline endpoints InvalidField, before anything.
+        self.jobs.webhook_targets(
+            JobRequest(
+                project_id=project_id,
+                job_config=job_config,
+                origin=JobOrigin(
+                    api=JobApi.PRODUCT, webhook_configuration_ids=tuple(webhook_configuration_ids)
+                ),
+                webhooks=webhooks,
+            )
+        )
         return job_config
 
     def _options(

@@ -20,6 +20,7 @@ from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.db import utcnow
 from reams.store.moves import TERMINAL_COLUMNS, TransitionStore
+from reams.store.webhooks import emit
 
 
 class ClaimStore(TransitionStore):
@@ -88,7 +89,9 @@ class ClaimStore(TransitionStore):
         )
 
     def _start_job(self, conn: Connection, job_id: str, now: datetime) -> None:
-        conn.execute(self.statement("start", _start_statement), {"s_job": job_id, "s_now": now})
+        params = {"s_job": job_id, "s_now": now}
+        if conn.execute(self.statement("start", _start_statement), params).rowcount:
+            emit(conn, job_id, now)  # *.running, once
 
     def renew_leases(self, *, owner: str, item_row_ids: Sequence[str], lease_s: float) -> int:
         if not item_row_ids:

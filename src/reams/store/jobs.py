@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -23,52 +23,16 @@ from sqlalchemy import (
 
 from reams.domain import ids
 from reams.domain.errors import Conflict, InvalidField, NotFound
-from reams.domain.jobconfig import JobSettings, resolve
-from reams.domain.records import Counts, Item, Job, JobApi, JobOrigin, Result
+from reams.domain.jobconfig import JobSettings
+from reams.domain.records import Item, Job, JobApi, JobOrigin, Result
 from reams.domain.states import TERMINAL_JOB, ItemStatus, JobStatus
+from reams.domain.webhooks import WebhookTarget
 from reams.store import tables as t
 from reams.store.base import to_record
-from reams.store.db import aware, utcnow
+from reams.store.db import utcnow
 from reams.store.folders import FolderStore
-
-
-def _counts(row: Any) -> Counts:
-    return Counts(**{s.value: int(row[f"n_{s.value}"]) for s in ItemStatus})
-
-
-def estimate_completion(row: Any, counts: Counts) -> datetime | None:
-    """ETA from the throughput between the previous anchor and the last transition."""
-    prev_at, prev_done = aware(row["eta_prev_at"]), row["eta_prev_done"]
-    last = aware(row["updated_at"])
-    remaining = counts.total - counts.terminal
-    if row["status"] not in ("dispatched", "running") or remaining <= 0:
-        return None
-    if prev_at is None or prev_done is None or last is None:
-        return None
-    elapsed = (last - prev_at).total_seconds()
-    done = counts.terminal - int(prev_done)
-    if elapsed <= 0 or done <= 0:
-        return None
-    return last + timedelta(seconds=remaining * elapsed / done)
-
-
-def job_record(row: Any) -> Job:
-    m = row._mapping
-    counts = _counts(m)
-    return to_record(
-        Job,
-        m,
-        counts=counts,
-        estimated_completion_at=estimate_completion(m, counts),
-        settings=_settings(m),
-    )
-
-
-def _settings(m: Any) -> JobSettings:
-    # Jobs created before settings were stored (migration 0004) hold NULL: resolved from
-    # their job_config when read, exactly as they were then.
-    stored = m["settings"]
-    return JobSettings.from_json(stored) if stored is not None else resolve(m["job_config"])
+from reams.store.job_rows import job_record
+from reams.store.webhooks import add_webhooks, emit, forget_webhooks
 
 
 class JobStore(FolderStore):
@@ -86,8 +50,10 @@ class JobStore(FolderStore):
         page_size: int | None = None,
         continue_as_new_threshold: int | None = None,
         origin: JobOrigin | None = None,
+        webhooks: Sequence[WebhookTarget] = (),
     ) -> Job:
-        """Write the job and all its items (pending) in one transaction.
+        """Write the job and all its items (pending) in one transaction, with its webhook
+        endpoints and the deliveries of its ``*.pending`` event.
 
         Items are copied by one ``INSERT ... SELECT`` from the directory files, so a job of
         100,000 files never passes through Python row by row.
@@ -123,6 +89,8 @@ class JobStore(FolderStore):
             conn.execute(
                 update(t.jobs).where(t.jobs.c.id == job_id).values(total_items=n, n_pending=n)
             )
+            add_webhooks(conn, job_id, webhooks)
+            emit(conn, job_id, now)
         return self.get_job(job_id, project_id=project_id)
 
     def _sources(
@@ -348,6 +316,7 @@ class JobStore(FolderStore):
             conn.execute(update(t.results).where(r.id.in_(shared)).values(cacheable=False))
             conn.execute(delete(t.results).where(r.id.in_([x for x in ids if x not in shared])))
             conn.execute(delete(t.items).where(i.job_id == job_id))
+            forget_webhooks(conn, job_id)
             conn.execute(delete(t.jobs).where(t.jobs.c.id == job_id))
             orphans = _unreferenced(conn, sorted({x.output_sha256 for x in candidates}))
         return job, orphans

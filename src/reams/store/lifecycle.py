@@ -24,6 +24,7 @@ from reams.domain.states import (
 from reams.store import tables as t
 from reams.store.db import aware, utcnow
 from reams.store.moves import TransitionStore
+from reams.store.webhooks import emit
 
 # Jobs whose pending items will never run.
 ENDED_EARLY = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
@@ -90,6 +91,8 @@ class LifecycleStore(TransitionStore):
             ended = self._set_job(conn, job_id, status, completed_at=now, updated_at=now, **values)
             if not ended:
                 conn.rollback()  # it ended meanwhile: its items stay as they were
+            else:
+                emit(conn, job_id, now)  # *.cancelled or *.error
             return ended
 
     # -- bulk planning skips -----------------------------------------------------------------

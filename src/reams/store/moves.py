@@ -33,6 +33,7 @@ from reams.domain.states import (
 from reams.store import tables as t
 from reams.store.db import utcnow
 from reams.store.jobs import JobStore
+from reams.store.webhooks import emit
 
 ETA_WINDOW = timedelta(seconds=10)
 TERMINAL_COLUMNS = ("n_completed", "n_failed", "n_skipped", "n_cancelled")
@@ -137,7 +138,10 @@ class TransitionStore(JobStore):
     def _finalize(self, conn: Connection, job_id: str, now: datetime) -> bool:
         """Complete the job if none of its items is pending or in flight (one guarded UPDATE)."""
         params = {"f_job": job_id, "f_now": now}
-        return bool(conn.execute(self.statement("finalize", _finalize_statement), params).rowcount)
+        done = bool(conn.execute(self.statement("finalize", _finalize_statement), params).rowcount)
+        if done:
+            emit(conn, job_id, now)  # *.success, *.partial_success or *.error
+        return done
 
     def _set_job(self, conn: Connection, job_id: str, to: JobStatus, **values: Any) -> bool:
         jc = t.jobs.c

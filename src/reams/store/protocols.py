@@ -3,7 +3,8 @@
 :class:`Catalog` is what the application layer (and through it the API and the CLI) may do:
 read and write projects, files, directories and jobs, create jobs with every item pending.
 :class:`Work` is what engines do: claim items, record outcomes, move jobs through their
-lifecycle, recover expired leases. ``Store`` implements both; nothing outside the engine
+lifecycle, recover expired leases. :class:`Outbox` is the webhook sender's: claim due
+deliveries, record attempts. ``Store`` implements all three; nothing outside the engine
 holds a ``Work``, so "only the engine moves item states" is enforced by types, not by habit.
 """
 
@@ -27,6 +28,7 @@ from reams.domain.records import (
     ScannedFile,
 )
 from reams.domain.states import ACTIVE_JOB, JobStatus
+from reams.domain.webhooks import ClaimedDelivery, Delivery, DeliveryStatus, WebhookTarget
 from reams.store.folders import Entries
 from reams.store.idempotency import IdempotencyRecord
 from reams.store.moves import Completion
@@ -181,8 +183,18 @@ class Catalog(Protocol):
         page_size: int | None = None,
         continue_as_new_threshold: int | None = None,
         origin: JobOrigin | None = None,
+        webhooks: Sequence[WebhookTarget] = (),
     ) -> Job:
-        """Write the job and all its items (pending) in one transaction."""
+        """Write the job and all its items (pending) in one transaction, with its webhook
+        endpoints and its ``*.pending`` event."""
+        ...
+
+    def list_deliveries(self, job_id: str, *, project_id: str | None) -> list[Delivery]:
+        """A job's webhook deliveries, oldest first."""
+        ...
+
+    def resend_delivery(self, job_id: str, delivery_id: str, *, project_id: str | None) -> Delivery:
+        """Send a settled delivery again now (Conflict while it is still open)."""
         ...
 
     def get_job(self, job_id: str, *, project_id: str | None) -> Job:
@@ -369,3 +381,22 @@ class Work(Protocol):
         ...
 
     def lease_expiry(self, item_row_id: str) -> datetime | None: ...
+
+
+class Outbox(Protocol):
+    """The webhook sender's side: claim due deliveries, record each attempt."""
+
+    def claim_deliveries(
+        self, *, owner: str, lease_s: float, limit: int, now: datetime | None = None
+    ) -> list[ClaimedDelivery]: ...
+
+    def settle_delivery(
+        self,
+        seq: int,
+        *,
+        owner: str,
+        status: DeliveryStatus,
+        status_code: int | None,
+        error: str | None,
+        next_attempt_at: datetime | None = None,
+    ) -> bool: ...

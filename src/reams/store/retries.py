@@ -18,6 +18,7 @@ from reams.domain.states import RETRYABLE_JOB, ItemStatus, JobStatus
 from reams.store import tables as t
 from reams.store.db import utcnow
 from reams.store.moves import TERMINAL_COLUMNS, TransitionStore
+from reams.store.webhooks import emit
 
 
 class RetryStore(TransitionStore):
@@ -90,6 +91,7 @@ class RetryStore(TransitionStore):
                     eta_prev_done=done,
                     eta_anchor_done=done,
                 )
+                emit(conn, job_id, now)  # *.running again; its end is reported again too
         return self.get_job(job_id, project_id=project_id), moved
 
 

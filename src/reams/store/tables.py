@@ -242,3 +242,46 @@ idempotency_keys = Table(
     Column("completed_at", TS),
     Index("ix_idempotency_keys_created", "created_at"),
 )
+
+# Webhooks: the endpoints a job notifies (resolved at create, so a saved config changed later
+# does not change a running job), and the outbox of deliveries. A delivery row is written in
+# the transaction of the job change it reports; senders claim due rows like items (a lease),
+# so several API processes never send one twice under normal operation.
+job_webhooks = Table(
+    "job_webhooks",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("job_id", String(64), ForeignKey("jobs.id"), nullable=False),
+    Column("config_id", String(64)),
+    Column("url", String(2048), nullable=False),
+    Column("events", JSON),
+    Column("headers", JSON),
+    Column("output_format", String(16), nullable=False),
+    Column("signing_secret", Text),
+    Index("ix_job_webhooks_job", "job_id"),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    # Insertion order: deliveries to one endpoint about one job go out in this order.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("job_id", String(64), ForeignKey("jobs.id"), nullable=False),
+    Column("webhook_id", String(64), ForeignKey("job_webhooks.id"), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", TS, nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", TS),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("delivered_at", TS),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_job", "job_id", "seq"),
+    Index("ix_webhook_deliveries_webhook", "webhook_id", "seq"),
+)

@@ -12,11 +12,12 @@ from reams.store.lifecycle import LifecycleStore
 from reams.store.moves import Completion
 from reams.store.outcomes import OutcomeStore
 from reams.store.retries import RetryStore
+from reams.store.webhooks import WebhookStore
 
 __all__ = ["Completion", "Store"]
 
 
-class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore, IdempotencyStore):
+class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore, IdempotencyStore, WebhookStore):
     """The whole store: catalog, jobs, transitions. One instance per process.
 
     It implements both seams of :mod:`reams.store.protocols`: the application layer holds it

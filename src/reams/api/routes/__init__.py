@@ -19,6 +19,7 @@ from reams.api.routes import (
     parse,
     projects,
     webhook_configs,
+    webhook_deliveries,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     directory_files.router,
     batch.router,
     export.router,
+    webhook_deliveries.router,
     batches_v2.router,
     parse.router,
     classify.router,

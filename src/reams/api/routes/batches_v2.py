@@ -63,6 +63,7 @@ def create_batch(body: wv.BatchCreate, services: ServicesDep, project_id: Projec
         product_type=body.config.job.type,
         configuration_id=body.config.job.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
+        webhooks=body.webhook_configurations or (),
     )
     return batch_model(services.batches.get(job.id, project_id=project_id))
 

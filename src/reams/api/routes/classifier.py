@@ -75,8 +75,8 @@ def create_classifier_job(
 ) -> wa.ClassifierJobV1:
     """The job runs asynchronously: poll `GET /api/v1/classifier/jobs/{id}` until its status is
     SUCCESS, PARTIAL_SUCCESS, ERROR or CANCELLED, then read `.../results`. Unknown file ids are
-    a 404 and invalid rules a 422; nothing is created then. `webhook_configurations` is
-    accepted and ignored (reams sends no webhooks)."""
+    a 404 and invalid rules a 422; nothing is created then. `webhook_configurations` are
+    notified of the job's `classify.*` events."""
     job = _classifier(services).create(
         project_id=project_id,
         file_ids=body.file_ids,
@@ -87,6 +87,7 @@ def create_classifier_job(
             if body.parsing_configuration
             else None
         ),
+        webhooks=body.webhook_configurations or (),
     )
     return _classifier_job(job)
 

@@ -99,6 +99,7 @@ def create_classification(
         configuration=body.configuration,
         configuration_id=body.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
+        webhooks=body.webhook_configurations or (),
     )
     created = _v2_job(products, job)
     created.transaction_id = body.transaction_id  # echoed, not stored

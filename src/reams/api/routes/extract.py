@@ -98,6 +98,7 @@ def create_extraction(
         configuration=body.configuration,
         configuration_id=body.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
+        webhooks=body.webhook_configurations or (),
     )
     return _v2_job(products, job, [])
 

@@ -180,6 +180,7 @@ def _create(products: ProductsDep, project_id: str, file_id: str, body: ParseCre
         configuration=body.options(),
         configuration_id=body.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
+        webhooks=body.webhook_configurations or (),
         user_metadata=body.user_metadata,
     )
 
@@ -241,6 +242,7 @@ def upload_and_parse(
         configuration=body.options(),
         configuration_id=body.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
+        webhooks=body.webhook_configurations or (),
     )
     rec = store_upload(
         services, project_id=project_id, upload=file, purpose="parse", external_file_id=None
