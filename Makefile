@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast test-sdk219 lint format bench examples clean
+.PHONY: install chromium demo test test-fast test-sdk219 lint format bench examples clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -13,7 +13,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv with reams and its test dependencies
+install: $(STAMP) chromium ## create .venv with reams and its test dependencies (and Chromium)
+
+# The dashboard's browser tests drive the system Chromium through Playwright (which never
+# downloads a browser here). Installed with apt when missing; where that is impossible (no root,
+# no apt) the browser tests skip with the reason.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else \
+	    echo "chromium not found and cannot be installed here: the dashboard browser tests will skip"; \
+	  fi; \
+	}
 
 # The newest llama-cloud SDK in its own environment (no reams in it): the v2 acceptance tests
 # drive a real `reams serve` with it, while .venv keeps the 2.13 pin.
@@ -36,7 +50,7 @@ lint: $(STAMP) ## ruff (lint + format check), mypy strict, import-linter
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-test: lint $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on the newest SDK
+test: lint chromium $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on the newest SDK
 	$(BIN)/python -m pytest -q
 	$(SDK219)/bin/python -m pytest -q tests/acceptance/sdk219
 

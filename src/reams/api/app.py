@@ -15,6 +15,7 @@ from reams import bootstrap
 from reams.api import errors
 from reams.api.operations import RequestMetrics, docs_off, install_docs
 from reams.api.routes import ROUTERS, health
+from reams.api.routes.dashboard import install_dashboard
 from reams.api.signing import load_secret
 from reams.service.health import Health
 from reams.service.metrics import Metrics
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)
+    install_dashboard(app)
     return app
