@@ -165,3 +165,29 @@ def retry(
     out.print(
         f"Job {answer.job_id}: {answer.retried_items} item(s) retried, {styled(answer.status)}."
     )
+
+
+def webhooks(
+    ctx: typer.Context,
+    job_id: str = typer.Argument(..., help="Batch job id (bjb-...)."),
+    resend: str | None = typer.Option(
+        None, "--resend", help="Send this delivery (whd-...) again now, then list."
+    ),
+) -> None:
+    """List a job's webhook deliveries: event, endpoint, status, attempts, last answer."""
+    table = Table("Delivery", "Event", "URL", "Status", "Attempts", "Last answer", "Next try")
+    table.columns[2].overflow = "fold"
+    table.columns[5].overflow = "fold"
+    with api_errors(), _remote(ctx).client() as client:
+        if resend is not None:
+            again = client.beta.batch.resend_webhook(job_id, resend)
+            out.print(f"Delivery {again.id} ({again.event}) queued to send again.")
+        for d in client.beta.batch.webhook_deliveries(job_id):
+            answer = " ".join(
+                x for x in (str(d.last_status_code or ""), escape(d.last_error or "")) if x
+            )
+            table.add_row(
+                d.id, d.event, escape(d.url), styled(d.status), str(d.attempts),
+                answer or "-", when(d.next_attempt_at),
+            )  # fmt: skip
+    out.print(table if table.row_count else "No webhook deliveries (the job names no endpoint).")

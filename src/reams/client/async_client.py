@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Unpack
 
 from reams.client import endpoints as ep
@@ -29,6 +29,7 @@ from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.webhooks import WebhookDelivery
 
 
 class _Resource:
@@ -172,6 +173,18 @@ class AsyncBatch(_Resource):
     @documented(ep.batch_retry)
     async def retry(self, job_id: str, **params: Unpack[p.BatchRetryParams]) -> BatchRetryResponse:
         return await self._t.call(ep.batch_retry(job_id, params))
+
+    @documented(ep.batch_webhook_deliveries)
+    async def webhook_deliveries(
+        self, job_id: str, **params: Unpack[p.Scope]
+    ) -> Sequence[WebhookDelivery]:
+        return (await self._t.call(ep.batch_webhook_deliveries(job_id, params))).root
+
+    @documented(ep.batch_webhook_resend)
+    async def resend_webhook(
+        self, job_id: str, delivery_id: str, **params: Unpack[p.Scope]
+    ) -> WebhookDelivery:
+        return await self._t.call(ep.batch_webhook_resend(job_id, delivery_id, params))
 
     async def wait(
         self,

@@ -25,6 +25,7 @@ from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.webhooks import WebhookDeliveries, WebhookDelivery
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -256,6 +257,29 @@ def batch_retry(job_id: str, params: p.BatchRetryParams) -> ApiRequest[BatchRetr
         parse=parse_model(BatchRetryResponse),
         query=_scope(params),
         json_body={k: v for k, v in _rest(params).items() if v},
+    )
+
+
+def batch_webhook_deliveries(job_id: str, params: p.Scope) -> ApiRequest[WebhookDeliveries]:
+    """A job's webhook deliveries, oldest first (reams extension): event, endpoint, status,
+    attempts, last HTTP status and error, next attempt."""
+    return ApiRequest(
+        "GET",
+        path(BATCH + "/{}/webhook-deliveries", job_id),
+        parse=parse_model(WebhookDeliveries),
+        query=_scope(params),
+    )
+
+
+def batch_webhook_resend(
+    job_id: str, delivery_id: str, params: p.Scope
+) -> ApiRequest[WebhookDelivery]:
+    """Send a settled webhook delivery again now (reams extension); 409 while it is open."""
+    return ApiRequest(
+        "POST",
+        path(BATCH + "/{}/webhook-deliveries/{}/resend", job_id, delivery_id),
+        parse=parse_model(WebhookDelivery),
+        query=_scope(params),
     )
 
 

@@ -7,7 +7,7 @@ transport (how to send it); the async twin in :mod:`reams.client.async_client` m
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Unpack
 
 from reams.client import endpoints as ep
@@ -28,6 +28,7 @@ from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.webhooks import WebhookDelivery
 
 
 class _Resource:
@@ -163,6 +164,18 @@ class Batch(_Resource):
     @documented(ep.batch_retry)
     def retry(self, job_id: str, **params: Unpack[p.BatchRetryParams]) -> BatchRetryResponse:
         return self._t.call(ep.batch_retry(job_id, params))
+
+    @documented(ep.batch_webhook_deliveries)
+    def webhook_deliveries(
+        self, job_id: str, **params: Unpack[p.Scope]
+    ) -> Sequence[WebhookDelivery]:
+        return self._t.call(ep.batch_webhook_deliveries(job_id, params)).root
+
+    @documented(ep.batch_webhook_resend)
+    def resend_webhook(
+        self, job_id: str, delivery_id: str, **params: Unpack[p.Scope]
+    ) -> WebhookDelivery:
+        return self._t.call(ep.batch_webhook_resend(job_id, delivery_id, params))
 
     def wait(
         self,

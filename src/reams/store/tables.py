@@ -258,6 +258,7 @@ job_webhooks = Table(
     Column("headers", JSON),
     Column("output_format", String(16), nullable=False),
     Column("signing_secret", Text),
+    Column("stopped_at", TS),  # the endpoint answered 410 Gone: nothing more is sent
     Index("ix_job_webhooks_job", "job_id"),
 )
 

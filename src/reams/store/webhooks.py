@@ -54,7 +54,10 @@ def add_webhooks(conn: Connection, job_id: str, targets: Sequence[WebhookTarget]
 def emit(conn: Connection, job_id: str, now: datetime) -> int:
     """Write the deliveries of the event the job's status now is, in the caller's transaction
     (so an event exists exactly when its change committed). Returns how many were written."""
-    hooks = conn.execute(select(t.job_webhooks).where(t.job_webhooks.c.job_id == job_id)).all()
+    w = t.job_webhooks.c
+    hooks = conn.execute(
+        select(t.job_webhooks).where(w.job_id == job_id, w.stopped_at.is_(None))
+    ).all()
     if not hooks:
         return 0
     job = job_record(conn.execute(select(t.jobs).where(t.jobs.c.id == job_id)).one())
@@ -200,7 +203,27 @@ class WebhookStore(StoreBase):
                 .where(d.status == DeliveryStatus.SENDING.value)
                 .values(values)
             ).rowcount
+            if changed and status == DeliveryStatus.STOPPED:
+                self._stop_endpoint(conn, seq, now)
         return bool(changed)
+
+    def _stop_endpoint(self, conn: Connection, seq: int, now: datetime) -> None:
+        """410 Gone: the endpoint gets nothing more about this job (its open deliveries
+        stop too, and later events write none for it) until a resend reopens it."""
+        d = t.webhook_deliveries.c
+        hook = select(d.webhook_id).where(d.seq == seq).scalar_subquery()
+        conn.execute(
+            update(t.job_webhooks).where(t.job_webhooks.c.id == hook).values(stopped_at=now)
+        )
+        conn.execute(
+            update(t.webhook_deliveries)
+            .where(d.webhook_id == hook, d.status == DeliveryStatus.PENDING.value)
+            .values(
+                status=DeliveryStatus.STOPPED.value,
+                updated_at=now,
+                last_error="not sent: the endpoint answered 410 Gone earlier",
+            )
+        )
 
     def list_deliveries(self, job_id: str, *, project_id: str | None) -> list[Delivery]:
         """A job's deliveries, oldest first (NotFound for an unknown job)."""
@@ -222,7 +245,7 @@ class WebhookStore(StoreBase):
         now = utcnow()
         with self.tx() as conn:
             row = conn.execute(
-                select(d.status).where(d.id == delivery_id, d.job_id == job_id)
+                select(d.status, d.webhook_id).where(d.id == delivery_id, d.job_id == job_id)
             ).first()
             if row is None:
                 raise NotFound("webhook delivery", delivery_id)
@@ -238,6 +261,11 @@ class WebhookStore(StoreBase):
                     lease_expires_at=None,
                     updated_at=now,
                 )
+            )
+            conn.execute(  # a resend reopens an endpoint that had answered 410
+                update(t.job_webhooks)
+                .where(t.job_webhooks.c.id == row.webhook_id)
+                .values(stopped_at=None)
             )
         return next(
             x for x in self.list_deliveries(job_id, project_id=project_id) if x.id == delivery_id

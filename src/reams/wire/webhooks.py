@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from reams.wire.common import WireModel
 
@@ -25,3 +25,7 @@ class WebhookDelivery(WireModel):
     next_attempt_at: datetime | None = Field(description="When it is tried next (open only).")
     created_at: datetime = Field(description="When the event happened.")
     delivered_at: datetime | None = None
+
+
+class WebhookDeliveries(RootModel[list[WebhookDelivery]]):
+    """The delivery log: a plain JSON array."""

@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('headers', sa.JSON(), nullable=True),
     sa.Column('output_format', sa.String(length=16), nullable=False),
     sa.Column('signing_secret', sa.Text(), nullable=True),
+    sa.Column('stopped_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
