@@ -56,6 +56,12 @@ export function countsLine(job) {
   return `${parts.join(" · ")} / ${fmtCount(job.total_items)}`;
 }
 
+/** "bjb-066b3373-1bf7-…" → "bjb-066b3373…" (the full id is the link's title). */
+export function shortId(id) {
+  const match = /^([a-z]+-[0-9a-f]{8})[0-9a-f-]{20,}$/.exec(id);
+  return match ? `${match[1]}…` : id;
+}
+
 /** The jobs table, shared by this view and the directory view. */
 export function jobsTable(jobs) {
   if (!jobs.length) return h("p", { class: "muted empty", text: "No jobs." });
@@ -75,7 +81,9 @@ export function jobsTable(jobs) {
         h(
           "tr",
           { dataset: { jobId: job.id, status: job.status } },
-          h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.id)}`, class: "mono", text: job.id })),
+          h("td", {}, h("a", {
+            href: `#/jobs/${encodeURIComponent(job.id)}`, class: "mono", title: job.id, text: shortId(job.id),
+          })),
           h("td", { text: job.job_type }),
           h("td", {}, badge(job.status)),
           h("td", { class: "progress-cell" }, progressBar(progressOf(job), job.status)),
