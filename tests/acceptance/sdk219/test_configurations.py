@@ -186,9 +186,9 @@ def test_webhook_config_lifecycle(client: LlamaCloud) -> None:
     assert created.id in {w.id for w in listed}
 
     updated = client.webhook_configs.update(
-        created.id, webhook_url="http://127.0.0.1:9/hook", webhook_events=None
+        created.id, webhook_url="http://hooks.example.invalid:8080/hook", webhook_events=None
     )
-    assert updated.webhook_url == "http://127.0.0.1:9/hook"
+    assert updated.webhook_url == "http://hooks.example.invalid:8080/hook"
     assert updated.webhook_events is None  # null = every event
     assert updated.webhook_headers == {"X-Team": "docs"}  # not sent: unchanged
     assert updated.has_secret
@@ -220,6 +220,8 @@ def test_webhook_configs_paginate_newest_first(client: LlamaCloud) -> None:
     [
         ({"webhook_url": "ftp://example.invalid/x"}, "webhook_url"),
         ({"webhook_url": "not a url"}, "webhook_url"),
+        ({"webhook_url": "http://127.0.0.1:9/hook"}, "webhook_url"),  # loopback: refused
+        ({"webhook_url": "http://169.254.169.254/latest"}, "webhook_url"),  # cloud metadata
         ({"webhook_url": "https://example.invalid/x", "webhook_events": []}, "webhook_events"),
         (
             {"webhook_url": "https://example.invalid/x", "webhook_events": ["no.such"]},
