@@ -19,7 +19,6 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -107,16 +106,6 @@ def _console(message: Any, problems: list[str]) -> None:
     # Chromium logs every 4xx answer; those the tests provoke are expected.
     if message.type == "error" and "Failed to load resource" not in message.text:
         problems.append(f"console error: {message.text}")
-
-
-@contextmanager
-def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        raise
 
 
 def upload_via_picker(page: Page, files: dict[str, bytes]) -> None:
