@@ -185,3 +185,33 @@ def test_usage_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     bad = reams(tmp_path / "data", "run", str(tmp_path / "docs"), "--out", "o", "--job", "x")
     assert bad.returncode == 2 and "not available" in bad.stderr
+
+
+def test_retry_failed_runs_only_the_failed_files_of_the_last_run(tmp_path: Path) -> None:
+    docs, data, out = tmp_path / "docs", tmp_path / "data", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n")
+    (docs / "b.md").write_text("# B\n")
+    (docs / "corrupt.pdf").write_bytes(b"%PDF-1.7 garbage " + os.urandom(512))
+    never = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
+    assert never.returncode == 2 and "no earlier 'parse' run" in never.stderr
+    first = reams(data, "run", str(docs), "--out", str(out))
+    assert (count(first.stdout, "completed"), count(first.stdout, "failed")) == (2, 1)
+    before = results_per_item(data)
+    (docs / "new.md").write_text("# not scanned by a retry\n")
+    again = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
+    assert again.returncode == 0, again.stderr  # the job completes; the file fails again
+    assert "Retrying 1 failed item(s) of job bjb-" in again.stderr
+    assert (count(again.stdout, "completed"), count(again.stdout, "failed")) == (2, 1)
+    assert results_per_item(data) == before  # nothing else processed, nothing re-scanned
+    with db(data) as conn:
+        ((jobs,),) = conn.execute("SELECT COUNT(*) FROM jobs").fetchall()
+        ((attempts,),) = conn.execute(
+            "SELECT attempts FROM items WHERE item_name = 'corrupt.pdf'"
+        ).fetchall()
+    assert jobs == 1 and attempts >= 1  # the same job, its failed item tried again
+    (docs / "corrupt.pdf").unlink()
+    clean = reams(data, "run", str(docs), "--out", str(out))
+    assert clean.returncode == 0, clean.stderr
+    nothing = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
+    assert nothing.returncode == 0 and "Nothing to retry" in nothing.stderr

@@ -28,7 +28,7 @@ from reams.domain.errors import Conflict, InvalidRequest
 from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus
 from reams.service.export import export_job
-from reams.service.folders import mirror_folder
+from reams.service.folders import last_folder_job, mirror_folder
 from reams.service.jobs import JobRequest, check_config
 from reams.service.results import FinishedItems, ResultLoader
 from reams.settings import Settings
@@ -125,6 +125,32 @@ class LocalRun:
                 origin=JobOrigin(api=JobApi.CLI),
             )
         )
+        return self.finish()
+
+    def retry_failed(self, job_type: str) -> int:
+        """Send the failed items of this folder's last run round again (no re-scan)."""
+        self.services.start()
+        project = self.services.catalog.ensure_project(self.services.settings.default_project)
+        last = last_folder_job(
+            self.services.catalog, project_id=project.id, root=self.root, job_type=job_type
+        )
+        if last is None:
+            fail(
+                f"no earlier '{job_type}' run of {self.root} to retry: run it without "
+                "--retry-failed first",
+                code=EXIT_USAGE,
+            )
+        try:
+            self.job, moved = self.services.jobs.retry_failed(last.id, project_id=None)
+        except Conflict as exc:
+            err.print(f"Nothing to retry: {exc}.")
+            return 0
+        err.print(f"Retrying {moved} failed item(s) of job {last.id}.")
+        return self.finish()
+
+    def finish(self) -> int:
+        """Follow the job to its end, writing outputs as items finish, then summarise."""
+        assert self.job is not None
         self.outputs = LiveOutputs.start(self.services, self.job, self.out)
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)
@@ -289,6 +315,12 @@ def run(
         "(engine, confidence_threshold, mode); extract extract_config keys (engine, "
         "extraction_target, target_pages, ...).",
     ),
+    retry_failed: bool = typer.Option(
+        False,
+        "--retry-failed",
+        help="Retry only the failed files of this folder's last run (no re-scan; the last "
+        "run's options apply).",
+    ),
 ) -> None:
     """Process a local folder without a server; re-running skips files already processed."""
     root, target = checked_root(path, out_dir)
@@ -299,7 +331,7 @@ def run(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     session = LocalRun(services=services, root=root, out=target)
     try:
-        code = session.execute(config)
+        code = session.retry_failed(job) if retry_failed else session.execute(config)
     except KeyboardInterrupt:
         code = session.interrupted()
     finally:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from reams.domain.records import ScannedFile
+from reams.domain.records import Job, JobApi, ScannedFile
 from reams.store.blobs import BlobStore
 from reams.store.protocols import Catalog
 
@@ -75,3 +75,19 @@ def mirror_folder(
         project_id=project_id, directory_id=directory_id, changed=changed, known=known, gone=gone
     )
     return directory_id
+
+
+def last_folder_job(catalog: Catalog, *, project_id: str, root: Path, job_type: str) -> Job | None:
+    """The newest ``reams run`` job of ``job_type`` over the folder ``root``, if any."""
+    directory_id = catalog.folder_directory(
+        project_id=project_id, name=f"local:{root.resolve()}", description=f"Files under {root}"
+    )
+    jobs, _ = catalog.list_jobs(
+        project_id=project_id,
+        limit=1,
+        offset=0,
+        directory_id=directory_id,
+        job_type=job_type,
+        api=JobApi.CLI,
+    )
+    return jobs[0] if jobs else None
