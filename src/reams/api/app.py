@@ -68,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.metrics = Metrics.on(services.store, services.engine)
             services.start()
             services.start_webhooks()
+            if services.webhooks is not None:
+                services.webhooks.on_attempt = app.state.metrics.webhook_attempt
             yield
         finally:
             services.close()

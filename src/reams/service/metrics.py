@@ -1,7 +1,9 @@
 """Prometheus metrics (``/metrics``), one registry per app (tests run several in a process).
 
 Counts come from the jobs' maintained counters with one aggregate query per scrape (a custom
-collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``. Item durations and failures
+collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``, and the webhook outbox
+(``reams_webhook_outbox``); webhook attempts are counted by the sender of this process
+(``reams_webhook_deliveries_total``). Item durations and failures
 are observed where items settle in this process (the local engine); HTTP request durations by
 the API's middleware (``observe_request``).
 """
@@ -67,6 +69,17 @@ class StoreCollector(Collector):
         yield GaugeMetricFamily(
             "reams_queue_depth", "Pending items of active jobs.", value=queue_depth(groups)
         )
+        try:
+            outbox = self.stats.open_deliveries()
+        except Exception:
+            log.warning("could not read the webhook outbox for /metrics", exc_info=True)
+            return
+        queue = GaugeMetricFamily(
+            "reams_webhook_outbox", "Webhook deliveries not settled yet.", labels=["status"]
+        )
+        for status, n in sorted(outbox.items()):
+            queue.add_metric([status], n)
+        yield queue
 
 
 class Metrics:
@@ -95,6 +108,13 @@ class Metrics:
             buckets=HTTP_BUCKETS,
             registry=self.registry,
         )
+        self.webhook_deliveries = Counter(
+            "reams_webhook_deliveries",
+            "Webhook delivery attempts made by this process, by event and outcome (delivered, "
+            "retry, stopped by a 410, failed for good).",
+            ["event", "outcome"],
+            registry=self.registry,
+        )
         self._store: Store | None = None
         self._job_types: dict[str, str] = {}
 
@@ -112,6 +132,9 @@ class Metrics:
 
     def observe_request(self, *, route: str, method: str, status: int, seconds: float) -> None:
         self.http_duration.labels(route, method, str(status)).observe(seconds)
+
+    def webhook_attempt(self, event: str, outcome: str) -> None:
+        self.webhook_deliveries.labels(event, outcome).inc()
 
     def item_settled(self, item: Item, outcome: Outcome) -> None:
         """Observe a settled item (never raises: metrics must not fail an item)."""

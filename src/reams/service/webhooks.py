@@ -298,6 +298,8 @@ class WebhookLoop:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="reams-webhook")
+        # Told of each attempt's event and outcome (delivered, retry, stopped, failed).
+        self.on_attempt: Callable[[str, str], None] | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="reams-webhooks", daemon=True)
@@ -338,6 +340,9 @@ class WebhookLoop:
             deadline = delivery.created_at + timedelta(seconds=self._policy.window_s)
             if next_at > deadline:
                 status, next_at = DeliveryStatus.FAILED, None
+        if self.on_attempt is not None:
+            outcome = "retry" if status == DeliveryStatus.PENDING else status.value
+            self.on_attempt(delivery.event, outcome)
         if not self._outbox.settle_delivery(
             delivery.seq,
             owner=self._owner,

@@ -63,6 +63,18 @@ class Stats:
             return f"the database schema is at {found}, not at {self.head}: not migrated"
         return None
 
+    def open_deliveries(self) -> dict[str, int]:
+        """Webhook deliveries not settled yet, by status (pending, sending): the outbox."""
+        d = t.webhook_deliveries.c
+        query = (
+            select(d.status, func.count())
+            .where(d.status.in_(["pending", "sending"]))
+            .group_by(d.status)
+        )
+        with self.engine.connect().execution_options(reams_read_only=True) as conn:
+            found = {str(status): int(n) for status, n in conn.execute(query).all()}
+        return {"pending": 0, "sending": 0} | found
+
     def job_groups(self) -> list[JobGroup]:
         """Jobs and their items' counters by (status, job type): one aggregate over the jobs."""
         columns = [func.coalesce(func.sum(c), 0) for c in ITEM_COUNTERS.values()]
