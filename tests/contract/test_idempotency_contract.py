@@ -62,6 +62,20 @@ def test_expired_keys_are_taken_over(store: Store) -> None:
     assert found is not None and found.request_hash == "h2" and not found.done
 
 
+def test_expired_keys_are_swept(store: Store) -> None:
+    project = _project(store)
+    assert _claim(store, project, "old", "h1") is None
+    assert store.sweep_idempotency_keys(created_before=utcnow() - timedelta(hours=1)) == 0
+    assert store.get_idempotency_key(project_id=project, key="old") is not None
+    later = utcnow() + timedelta(seconds=1)
+    assert store.sweep_idempotency_keys(created_before=later) >= 1
+    assert store.get_idempotency_key(project_id=project, key="old") is None
+    service = Idempotency(catalog=store)
+    assert service.begin(project_id=project, key="new", fingerprint="h") is None
+    assert service.sweep() == 0  # begin swept just now: the next sweep waits its turn
+    assert store.get_idempotency_key(project_id=project, key="new") is not None
+
+
 def test_service_refuses_another_request_and_waits_for_a_running_one(store: Store) -> None:
     project = _project(store)
     idem = Idempotency(catalog=store, wait_s=10)

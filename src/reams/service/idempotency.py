@@ -27,6 +27,7 @@ KEY_TTL: Final = timedelta(hours=24)
 ABANDONED_AFTER: Final = timedelta(minutes=10)
 WAIT_S: Final = 60.0  # how long a concurrent duplicate waits for the first request
 POLL_S: Final = 0.05
+SWEEP_EVERY: Final = timedelta(minutes=10)
 MAX_KEY_LENGTH: Final = 255
 
 
@@ -67,6 +68,15 @@ class Idempotency:
     def __init__(self, *, catalog: Catalog, wait_s: float = WAIT_S) -> None:
         self._catalog = catalog
         self._wait_s = wait_s
+        self._next_sweep = 0.0  # monotonic: expired keys are deleted at most every SWEEP_EVERY
+
+    def sweep(self, *, force: bool = False) -> int:
+        """Delete expired keys (a key past its TTL is reusable anyway; this bounds the table).
+        Runs from :meth:`begin` at most once per :data:`SWEEP_EVERY` in a process."""
+        if not force and time.monotonic() < self._next_sweep:
+            return 0
+        self._next_sweep = time.monotonic() + SWEEP_EVERY.total_seconds()
+        return self._catalog.sweep_idempotency_keys(created_before=utcnow() - KEY_TTL)
 
     def begin(self, *, project_id: str, key: str, fingerprint: str) -> StoredResponse | None:
         """Claim ``key`` for this request (None: run it, then :meth:`finish` or
@@ -76,6 +86,7 @@ class Idempotency:
         the first request is still running after the wait.
         """
         check_key(key)
+        self.sweep()
         deadline = time.monotonic() + self._wait_s
         while True:
             now = utcnow()

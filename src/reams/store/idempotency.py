@@ -122,3 +122,13 @@ class IdempotencyStore(StoreBase):
                     c.project_id == project_id, c.key == key, c.status_code.is_(None)
                 )
             )
+
+    def sweep_idempotency_keys(self, *, created_before: datetime) -> int:
+        """Delete keys older than their time to live (any project); returns how many."""
+        c = t.idempotency_keys.c
+        with self.tx() as conn:
+            return int(
+                conn.execute(
+                    delete(t.idempotency_keys).where(c.created_at < created_before)
+                ).rowcount
+            )

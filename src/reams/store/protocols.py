@@ -292,6 +292,10 @@ class Catalog(Protocol):
         """Forget a key whose request failed, so it may be used again."""
         ...
 
+    def sweep_idempotency_keys(self, *, created_before: datetime) -> int:
+        """Delete keys created before ``created_before``; returns how many."""
+        ...
+
     def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:
         """Delete a terminal job (no item processing; else Conflict), its items and its results
         (dedup forgets them); returns the job and the output blobs nothing refers to anymore."""
