@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         "Default: a random key kept in the data directory.",
     )
 
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`reams serve` / `reams worker` logs: plain text, or one JSON object per line.",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level of those logs.")
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="Standard Webhooks secret (`whsec_<base64>`) that signs every delivery "
@@ -144,6 +149,11 @@ class Settings(BaseSettings):
         "`reams worker` polls this one.",
     )
     temporal_task_queue: str = Field(default="reams", description="Task queue of reams workers.")
+    temporal_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where `reams worker` serves the Temporal SDK's Prometheus metrics "
+        "(e.g. 0.0.0.0:9464); unset: not served.",
+    )
     temporal_tls: bool = Field(
         default=False,
         description="Connect to Temporal over TLS (implied by any TLS path, the server name or an "

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from reams.cli.console import out
+from reams.logs import configure as configure_logs
 from reams.settings import Settings
 
 _PASSWORD = re.compile(r"(?P<head>[a-z0-9+.-]+://[^:/@]*:)(?P<password>[^/]*)(?P<tail>@)", re.I)
@@ -54,4 +55,6 @@ def serve(
     out.print(f"Engine:         {escape(describe_engine(settings))}")
     out.print(f"Auth mode:      {settings.auth_mode}")
     out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    configure_logs(level=settings.log_level, fmt=settings.log_format)
+    # log_config=None: uvicorn's loggers go through the handler above (no colour codes).
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from reams.cli.console import err, out
 from reams.cli.serve import describe_temporal, mask_password
+from reams.logs import configure as configure_logs
 from reams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,12 +26,14 @@ def worker(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Isolated processes (activity slots); default REAMS_WORKERS."
     ),
-    log_level: str = typer.Option("WARNING", "--log-level", help="Python logging level."),
+    log_level: str | None = typer.Option(
+        None, "--log-level", help="Python logging level (default REAMS_LOG_LEVEL, else WARNING)."
+    ),
 ) -> None:
     """Process batch jobs from Temporal until SIGTERM or Ctrl-C (then finish the items in hand)."""
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    base = Settings()
+    level = log_level or (base.log_level if "REAMS_LOG_LEVEL" in os.environ else "WARNING")
+    configure_logs(level=level, fmt=base.log_format)
     if importlib.util.find_spec("temporalio") is None:  # the optional `temporal` extra
         err.print("[red]reams worker needs temporalio: pip install 'reams[temporal]'[/]")
         raise typer.Exit(1)

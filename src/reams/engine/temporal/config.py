@@ -22,6 +22,7 @@ class TemporalConfig:
     tls_key_path: Path | None = None
     tls_server_name: str | None = None
     api_key: SecretStr | None = None
+    metrics_address: str | None = None  # host:port where a worker serves the SDK's metrics
     slice_size: int = 50
     slice_max_s: float = 60.0
     fan_out: int = 8

@@ -8,10 +8,19 @@ mutual TLS (a self-hosted cluster or Temporal Cloud with certificates), or an AP
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 from temporalio.service import TLSConfig
 
 from reams.engine.temporal.config import TemporalConfig
@@ -71,12 +80,39 @@ def connect_options(config: TemporalConfig, *, namespace: str | None = None) -> 
     )
 
 
-async def connect(config: TemporalConfig, *, namespace: str | None = None) -> Client:
-    """A client connected with ``connect_options(config, namespace=namespace)``."""
+_runtime: Runtime | None = None
+
+
+def runtime(metrics_address: str | None = None) -> Runtime:
+    """This process's Temporal runtime (made once): the SDK core's own logs forwarded to
+    Python logging (``temporalio.core``: the process's format, no colour codes), and, when
+    ``metrics_address`` is set (workers: ``REAMS_TEMPORAL_METRICS_ADDRESS``), the SDK's
+    Prometheus metrics served there."""
+    global _runtime
+    if _runtime is None:
+        metrics = PrometheusConfig(bind_address=metrics_address) if metrics_address else None
+        _runtime = Runtime(
+            telemetry=TelemetryConfig(
+                logging=LoggingConfig(
+                    filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                    forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+                ),
+                metrics=metrics,
+            )
+        )
+    return _runtime
+
+
+async def connect(
+    config: TemporalConfig, *, namespace: str | None = None, serve_metrics: bool = False
+) -> Client:
+    """A client connected with ``connect_options(config, namespace=namespace)``;
+    ``serve_metrics``: this process serves the SDK's metrics (a worker does, the API not)."""
     options = connect_options(config, namespace=namespace)
     return await Client.connect(
         options.target_host,
         namespace=options.namespace,
         tls=options.tls,
         api_key=options.api_key,
+        runtime=runtime(config.metrics_address if serve_metrics else None),
     )

@@ -77,7 +77,7 @@ class WorkerHost:
         """Connect, retrying while Temporal is not up yet; None if told to stop first."""
         while not stop.is_set():
             try:
-                return await connect(self.temporal)
+                return await connect(self.temporal, serve_metrics=True)
             except RuntimeError as exc:  # the bridge reports connection errors this way
                 log.warning("Temporal at %s: %s; retrying", self.temporal.address, exc)
             with contextlib.suppress(TimeoutError):
