@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,14 +62,13 @@ def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, log: Path) -
     raise RuntimeError(f"reams did not answer within {START_TIMEOUT_S}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def reams_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A reams server (open auth, local engine, SQLite) in a fresh data directory."""
-    data_dir = tmp_path_factory.mktemp("reams-data")
+@contextmanager
+def reams_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`reams serve` (open auth, local engine, SQLite) on ``data_dir``; yields its URL."""
     log = data_dir / "server.log"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REAMS_", "LLAMA_CLOUD_"))}
-    env |= {"REAMS_DATA_DIR": str(data_dir), "REAMS_WORKERS": "1"}
+    env |= {"REAMS_DATA_DIR": str(data_dir), "REAMS_WORKERS": "1", **(extra_env or {})}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [_reams(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -91,6 +91,13 @@ def reams_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 process.wait()
         if process.returncode not in (0, -signal.SIGTERM):
             sys.stderr.write(log.read_text(errors="replace"))
+
+
+@pytest.fixture(scope="session")
+def reams_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A reams server (open auth, local engine, SQLite) in a fresh data directory."""
+    with reams_server(tmp_path_factory.mktemp("reams-data")) as url:
+        yield url
 
 
 @pytest.fixture
