@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from llm_server import FakeLLM
 from reams.api.app import create_app
 from reams.settings import Settings
 
@@ -35,7 +36,10 @@ def test_healthz_and_readyz_answer_without_auth(tmp_path: Path) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"status": "ok", "checks": {"store": "ok", "engine": "ok"}}
+        assert ready.json() == {
+            "status": "ok",
+            "checks": {"store": "ok", "engine": "ok", "workers": "ok"},
+        }
         assert client.get("/metrics").status_code == 200
         assert client.get(f"{API}/files").status_code == 401  # the API itself still needs a key
 
@@ -208,3 +212,37 @@ def test_readyz_follows_temporal(tmp_path: Path) -> None:
                 time.sleep(0.5)
     finally:
         temporal.kill()
+
+
+def test_metrics_count_llm_requests_and_tokens(tmp_path: Path, llm: FakeLLM) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=1, poll_interval_s=0.1,
+        llm_base_url=llm.base_url, llm_model="fake-model",
+    )  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        directory = client.post(f"{API}/directories", json={"name": "llm"}).json()["id"]
+        for n in range(2):
+            _upload(
+                client, directory, f"invoice-{n}.txt", f"INVOICE {n} Total due: 10 EUR".encode()
+            )
+        rules = [
+            {"type": "invoice", "description": "a bill"},
+            {"type": "memo", "description": "a note"},
+        ]
+        job = client.post(
+            f"{API}/batch-processing",
+            json={"job_config": {"rules": rules, "engine": "llm"}, "directory_id": directory},
+        )
+        assert job.status_code == 200, job.text
+        deadline = time.monotonic() + 120
+        while (
+            client.get(f"{API}/batch-processing/{job.json()['id']}").json()["job"]["status"]
+            != "completed"
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        samples = _samples(client.get("/metrics").text)
+    requests = samples[("reams_llm_requests_total", (("job_type", "classify"),))]
+    assert requests == len(llm.chat_requests) >= 2
+    prompt = samples[("reams_llm_tokens_total", (("job_type", "classify"), ("kind", "prompt")))]
+    assert prompt > 0

@@ -4,8 +4,9 @@ Counts come from the jobs' maintained counters with one aggregate query per scra
 collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``, and the webhook outbox
 (``reams_webhook_outbox``); webhook attempts are counted by the sender of this process
 (``reams_webhook_deliveries_total``). Item durations and failures
-are observed where items settle in this process (the local engine); HTTP request durations by
-the API's middleware (``observe_request``).
+are observed where items settle in this process (the local engine), with the LLM requests and
+tokens their results record (``reams_llm_requests_total``, ``reams_llm_tokens_total``); HTTP
+request durations by the API's middleware (``observe_request``).
 """
 
 from __future__ import annotations
@@ -108,6 +109,19 @@ class Metrics:
             buckets=HTTP_BUCKETS,
             registry=self.registry,
         )
+        self.llm_requests = Counter(
+            "reams_llm_requests",
+            "Requests sent to the LLM endpoint for items completed in this process, by job type.",
+            ["job_type"],
+            registry=self.registry,
+        )
+        self.llm_tokens = Counter(
+            "reams_llm_tokens",
+            "Tokens the LLM endpoint reported for items completed in this process, by job type "
+            "and kind (prompt, completion).",
+            ["job_type", "kind"],
+            registry=self.registry,
+        )
         self.webhook_deliveries = Counter(
             "reams_webhook_deliveries",
             "Webhook delivery attempts made by this process, by event and outcome (delivered, "
@@ -149,9 +163,24 @@ class Metrics:
         settled = store.get_item(item.id)
         if outcome == Outcome.FAILED:
             self.item_failures.labels(settled.error_code or "unknown").inc()
+        job_type = self._job_type(store, item.job_id)
         if settled.started_at is not None and settled.completed_at is not None:
             duration = (settled.completed_at - settled.started_at).total_seconds()
-            self.item_duration.labels(self._job_type(store, item.job_id)).observe(duration)
+            self.item_duration.labels(job_type).observe(duration)
+        if outcome == Outcome.COMPLETED and job_type != "parse" and settled.result_id:
+            self._observe_llm(store, job_type, settled.result_id)
+
+    def _observe_llm(self, store: Store, job_type: str, result_id: str) -> None:
+        """The LLM usage the processor recorded with the result (none: offline engine)."""
+        metadata = store.get_result(result_id, project_id=None).output_metadata or {}
+        usage = metadata.get("usage")
+        if not isinstance(usage, dict) or not usage.get("requests"):
+            return
+        self.llm_requests.labels(job_type).inc(int(usage["requests"]))
+        for kind in ("prompt", "completion"):
+            tokens = usage.get(f"{kind}_tokens")
+            if isinstance(tokens, int) and tokens > 0:
+                self.llm_tokens.labels(job_type, kind).inc(tokens)
 
     def _job_type(self, store: Store, job_id: str) -> str:
         job_type = self._job_types.get(job_id)
