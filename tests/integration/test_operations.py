@@ -5,6 +5,7 @@ worker processes), so a test can break the database or the engine under a runnin
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -246,3 +247,18 @@ def test_metrics_count_llm_requests_and_tokens(tmp_path: Path, llm: FakeLLM) -> 
     assert requests == len(llm.chat_requests) >= 2
     prompt = samples[("reams_llm_tokens_total", (("job_type", "classify"), ("kind", "prompt")))]
     assert prompt > 0
+
+
+def test_the_sample_grafana_dashboard_uses_metrics_reams_serves(client: TestClient) -> None:
+    _run_job(client)
+    families = {f.name for f in text_string_to_metric_families(client.get("/metrics").text)}
+    dashboard = json.loads(
+        (Path(__file__).parents[2] / "docs" / "grafana-dashboard.json").read_text()
+    )
+    exprs = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    used = {
+        re.sub(r"_(bucket|count|sum|total)$", "", m)
+        for e in exprs
+        for m in re.findall(r"reams_\w+", e)
+    }
+    assert used and used <= families, used - families
