@@ -22,7 +22,8 @@ from reams.store.transitions import Completion, Store
 CONFIG: dict[str, Any] = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 
 
-def _job_with_files(store: Store, n: int, *, sizes: list[int] | None = None) -> Job:
+def _job_with_files(store: Store, n: int, *, sizes: list[int] | None = None, **create: Any) -> Job:
+    """A job over ``n`` new files; ``create``: more create_job arguments (origin, webhooks)."""
     project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
     directory = store.create_directory(project_id=project.id, name="d")
     entries = []
@@ -37,6 +38,7 @@ def _job_with_files(store: Store, n: int, *, sizes: list[int] | None = None) -> 
         job_config=CONFIG,
         directory_id=directory.id,
         item_ids=None,
+        **create,
     )
 
 

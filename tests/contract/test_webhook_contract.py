@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -14,12 +13,11 @@ from typing import Any
 
 import pytest
 from test_engine_contract import engine_name, make_services, wait
-from test_store_contract import CONFIG, _outcome
+from test_store_contract import _job_with_files, _outcome
 
 from docgen import make_pdf
 from reams.bootstrap import Services
 from reams.domain import webhooks
-from reams.domain.jobconfig import resolve
 from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.webhooks import DeliveryStatus, RetryPolicy, WebhookTarget
 from reams.service.folders import mirror_folder
@@ -35,22 +33,7 @@ __all__ = ["engine_name", "make_services"]
 def _job(
     store: Store, n: int, targets: list[WebhookTarget], origin: JobOrigin | None = None
 ) -> Job:
-    project = store.ensure_project(f"p-{uuid.uuid4().hex[:8]}")
-    directory = store.create_directory(project_id=project.id, name="d")
-    entries = []
-    for i in range(n):
-        f = store.create_file(project_id=project.id, name=f"f{i}.md", sha256=f"{i:064x}", size=9)
-        entries.append({"file_id": f.id, "display_name": f.name, "unique_id": f.name})
-    store.add_directory_files(project_id=project.id, directory_id=directory.id, entries=entries)
-    return store.create_job(
-        project_id=project.id,
-        settings=resolve(CONFIG),
-        job_config=CONFIG,
-        directory_id=directory.id,
-        item_ids=None,
-        origin=origin,
-        webhooks=targets,
-    )
+    return _job_with_files(store, n, origin=origin, webhooks=targets)
 
 
 def _events(store: Store, job_id: str) -> list[tuple[str, str]]:
