@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from reams.service.batches import Batches
     from reams.service.configurations import Configurations
     from reams.service.webhooks import WebhookLoop
+    from reams.service.workers import WorkerDirectory
 
 log = logging.getLogger(__name__)
 C = TypeVar("C")
@@ -84,6 +85,13 @@ class Services:
             concurrency=s.webhook_concurrency,
         )
         self.webhooks.start()
+
+    @property
+    def workers(self) -> WorkerDirectory:
+        """The heartbeat rows of ``reams worker`` processes (``reams workers``)."""
+        from reams.service.workers import WorkerDirectory
+
+        return WorkerDirectory(self.store)
 
     @cached_property
     def batches(self) -> Batches:

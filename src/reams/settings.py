@@ -199,6 +199,12 @@ class Settings(BaseSettings):
     temporal_resubmit_interval_s: float = Field(
         default=60.0, gt=0, description="How often the API makes sure active jobs have a workflow."
     )
+    temporal_worker_heartbeat_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often `reams worker` writes its heartbeat row; a worker unseen for "
+        "three intervals is stale (`reams workers`, `/readyz`).",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -96,6 +96,7 @@ def _item_effective_at(item: Item) -> datetime:
 
 def batch_job_model(job: Job) -> wb.BatchJob:
     c = job.counts
+    waits_for_nothing = JobStatus(job.status) in TERMINAL_JOB
     return wb.BatchJob(
         id=job.id,
         job_type=cast(wb.JobTypeName, job.job_type),
@@ -117,6 +118,9 @@ def batch_job_model(job: Job) -> wb.BatchJob:
         error_message=job.error_message,
         estimated_completion_at=job.estimated_completion_at,
         effective_at=_job_effective_at(job),
+        # reams extension, only while it holds: an ended job waits for nothing.
+        dispatch_error=None if waits_for_nothing else job.dispatch_error,
+        dispatch_error_at=None if waits_for_nothing else job.dispatch_error_at,
     )
 
 

@@ -10,6 +10,7 @@ from reams.cli.keys import keys_app
 from reams.cli.run import run
 from reams.cli.serve import serve
 from reams.cli.worker import worker
+from reams.cli.workers import workers
 
 app = typer.Typer(
     name="reams",
@@ -38,6 +39,7 @@ def main(
 app.command()(serve)
 app.command()(run)
 app.command()(worker)
+app.command()(workers)
 app.command()(remote.jobs)
 app.command()(remote.status)
 app.command()(remote.items)

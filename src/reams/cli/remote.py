@@ -43,7 +43,10 @@ def _job_row(job: BatchJob) -> list[str]:
     tally = Tally.of_wire(job)
     pct = 100.0 * tally.done / tally.total if tally.total else 100.0
     counts = [tally.total, tally.completed, tally.failed, tally.skipped]
-    return [job.id, job.job_type, styled(job.status), *map(str, counts), f"{pct:.0f}%"]
+    state = styled(job.status)
+    if job.dispatch_error:  # reams extension: not started yet, not waiting for workers
+        state += " [yellow](not started)[/]"
+    return [job.id, job.job_type, state, *map(str, counts), f"{pct:.0f}%"]
 
 
 def jobs(
@@ -63,6 +66,15 @@ def jobs(
     out.print(table if table.row_count else "No batch jobs.")
 
 
+def _waiting(job: BatchJob) -> str:
+    since = when(job.dispatch_error_at)
+    return (
+        f"[yellow]for the orchestrator since {since}: its workflow could not be started yet "
+        f"(it starts by itself when the orchestrator answers)[/]\n"
+        f"[dim]{escape(job.dispatch_error or '')}[/]"
+    )
+
+
 def _status_table(status: BatchStatus) -> Table:
     job, tally = status.job, Tally.of_wire(status.job)
     grid = Table.grid(padding=(0, 2))
@@ -80,6 +92,8 @@ def _status_table(status: BatchStatus) -> Table:
     ]
     if job.error_message:
         rows.append(("Error", f"[red]{escape(job.error_message)}[/]"))
+    if job.dispatch_error:  # reams extension: the orchestrator (Temporal) is away
+        rows.insert(2, ("Waiting", _waiting(job)))
     for label, value in rows:
         grid.add_row(label, value)
     return grid

@@ -40,3 +40,5 @@ WEBHOOK_CONFIG: Final = "whc"
 # A job's webhook endpoint and one delivery of one event to it (also its `webhook-id`).
 JOB_WEBHOOK: Final = "jwh"
 WEBHOOK_DELIVERY: Final = "whd"
+# A `reams worker` process (its heartbeat row).
+WORKER: Final = "wkr"

@@ -166,6 +166,10 @@ class Job:
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
     origin: JobOrigin | None = None
+    # Why the orchestration (a Temporal workflow) could not be started yet, and since when;
+    # None once it started (and always on the local engine).
+    dispatch_error: str | None = None
+    dispatch_error_at: datetime | None = None
 
     def __post_init__(self) -> None:
         # Rows hold the values; records hold the enums (a StrEnum still equals its value).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from reams.domain.records import Job
 
@@ -50,4 +50,14 @@ class Engine(Protocol):
     def health(self) -> str | None:
         """None while the engine runs; otherwise why not (for ``/readyz``). Cheap and bounded
         in time: a thread check, or one short RPC."""
+        ...
+
+
+@runtime_checkable
+class RemoteWorkers(Protocol):
+    """An engine whose items run in other processes (Temporal: ``reams worker``): it can tell
+    whether any of them is alive. The local engine runs its own and has no such check."""
+
+    def workers_health(self) -> str | None:
+        """None while a worker sent a heartbeat recently; otherwise why none is alive."""
         ...

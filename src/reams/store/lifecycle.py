@@ -11,6 +11,7 @@ from sqlalchemy import (
     exists,
     func,
     select,
+    update,
 )
 
 from reams.domain.records import Job
@@ -44,6 +45,31 @@ class LifecycleStore(TransitionStore):
         now = utcnow()
         with self.tx() as conn:
             return self._set_job(conn, job_id, JobStatus.DISPATCHED, updated_at=now)
+
+    def record_dispatch_error(self, job_id: str, message: str) -> None:
+        """The job's orchestration could not be started (yet): say why on the job, keeping
+        when it first failed. Only active jobs; ``updated_at`` (the ETA's clock) stays."""
+        jc = t.jobs.c
+        with self.tx() as conn:
+            conn.execute(
+                update(t.jobs)
+                .where(jc.id == job_id, jc.status.in_([s.value for s in ACTIVE_JOB]))
+                .values(
+                    dispatch_error=message[:2000],
+                    dispatch_error_at=func.coalesce(jc.dispatch_error_at, utcnow()),
+                )
+            )
+
+    def clear_dispatch_error(self, job_id: str) -> bool:
+        """The orchestration started: forget why it could not before (True if there was)."""
+        jc = t.jobs.c
+        with self.tx() as conn:
+            cleared = conn.execute(
+                update(t.jobs)
+                .where(jc.id == job_id, jc.dispatch_error.is_not(None))
+                .values(dispatch_error=None, dispatch_error_at=None)
+            )
+        return bool(cleared.rowcount)
 
     def finalize_if_done(self, job_id: str) -> Job | None:
         """Complete a job whose items are all terminal; returns it if this call completed it."""

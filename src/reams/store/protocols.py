@@ -4,8 +4,9 @@
 read and write projects, files, directories and jobs, create jobs with every item pending.
 :class:`Work` is what engines do: claim items, record outcomes, move jobs through their
 lifecycle, recover expired leases. :class:`Outbox` is the webhook sender's: claim due
-deliveries, record attempts. ``Store`` implements all three; nothing outside the engine
-holds a ``Work``, so "only the engine moves item states" is enforced by types, not by habit.
+deliveries, record attempts. :class:`Heartbeats` holds the rows of worker processes.
+``Store`` implements all four; nothing outside the engine holds a ``Work``, so "only the
+engine moves item states" is enforced by types, not by habit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from reams.domain.records import (
 )
 from reams.domain.states import ACTIVE_JOB, JobStatus
 from reams.domain.webhooks import ClaimedDelivery, Delivery, DeliveryStatus, WebhookTarget
+from reams.domain.workers import WorkerInfo, WorkerRecord
 from reams.store.folders import Entries
 from reams.store.idempotency import IdempotencyRecord
 from reams.store.moves import Completion
@@ -362,6 +364,14 @@ class Work(Protocol):
 
     def fail_job(self, job_id: str, message: str) -> bool: ...
 
+    def record_dispatch_error(self, job_id: str, message: str) -> None:
+        """Its orchestration could not be started yet: say why on the (active) job."""
+        ...
+
+    def clear_dispatch_error(self, job_id: str) -> bool:
+        """Its orchestration started: clear the reason (True if one was recorded)."""
+        ...
+
     def cancel_job(self, job_id: str, *, reason: str | None) -> Job:
         """Cancel: the job ends as ``cancelled`` and its pending items become ``cancelled``."""
         ...
@@ -404,3 +414,24 @@ class Outbox(Protocol):
         error: str | None,
         next_attempt_at: datetime | None = None,
     ) -> bool: ...
+
+
+class Heartbeats(Protocol):
+    """``reams worker`` processes: each writes its row, beats, and says when it stops; the
+    API's readiness and ``reams workers`` read the rows."""
+
+    def worker_heartbeat(self, info: WorkerInfo, *, items_done: int) -> None:
+        """One cheap UPDATE of ``last_seen_at``; the first beat inserts the row."""
+        ...
+
+    def worker_stopped(self, worker_id: str, *, items_done: int) -> None: ...
+
+    def sweep_workers(self, *, older_than_s: float) -> int:
+        """Delete rows of workers stopped or unseen for longer than ``older_than_s``."""
+        ...
+
+    def list_workers(
+        self, *, task_queue: str | None = None, running_only: bool = False
+    ) -> list[WorkerRecord]:
+        """The most recently seen first; ``running_only``: not stopped."""
+        ...

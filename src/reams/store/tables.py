@@ -135,6 +135,10 @@ jobs = Table(
     Column("completed_at", TS),
     Column("error_message", Text),
     Column("cancel_reason", Text),
+    # Why the job's orchestration could not be started yet (Temporal away), and since when;
+    # NULL once it started. The job starts by itself when the orchestrator is back.
+    Column("dispatch_error", Text),
+    Column("dispatch_error_at", TS),
     Index("ix_jobs_project_created", "project_id", "created_at"),
     Index("ix_jobs_status", "status"),
     Index("ix_jobs_project_api_created", "project_id", "api", "created_at"),
@@ -285,4 +289,24 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_job", "job_id", "seq"),
     Index("ix_webhook_deliveries_webhook", "webhook_id", "seq"),
+)
+
+# `reams worker` processes (Temporal engine): one row each, written when it starts, its
+# `last_seen_at` moved every `heartbeat_s` seconds, `stopped_at` set on graceful shutdown.
+# Rows stopped or unseen for a day are swept (domain.workers).
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("hostname", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("task_queue", String(256), nullable=False),
+    Column("namespace", String(256), nullable=False),
+    Column("slots", Integer, nullable=False),
+    Column("heartbeat_s", Float, nullable=False),
+    Column("items_done", BigInteger, nullable=False, server_default=text("0")),
+    Column("started_at", TS, nullable=False),
+    Column("last_seen_at", TS, nullable=False),
+    Column("stopped_at", TS),
+    Index("ix_workers_queue_seen", "task_queue", "last_seen_at"),
 )

@@ -13,13 +13,22 @@ from reams.store.moves import Completion
 from reams.store.outcomes import OutcomeStore
 from reams.store.retries import RetryStore
 from reams.store.webhooks import WebhookStore
+from reams.store.workers import WorkerStore
 
 __all__ = ["Completion", "Store"]
 
 
-class Store(LifecycleStore, ClaimStore, OutcomeStore, RetryStore, IdempotencyStore, WebhookStore):
+class Store(
+    LifecycleStore,
+    ClaimStore,
+    OutcomeStore,
+    RetryStore,
+    IdempotencyStore,
+    WebhookStore,
+    WorkerStore,
+):
     """The whole store: catalog, jobs, transitions. One instance per process.
 
-    It implements both seams of :mod:`reams.store.protocols`: the application layer holds it
-    as a ``Catalog``, the engines as ``Work``.
+    It implements the seams of :mod:`reams.store.protocols`: the application layer holds it
+    as a ``Catalog``, the engines as ``Work``, ``reams worker`` also as ``Heartbeats``.
     """

@@ -82,6 +82,17 @@ class BatchJob(WireModel):
         default=None,
         description="Estimated completion time from recent throughput; null until estimable.",
     )
+    dispatch_error: str | None = Field(
+        default=None,
+        description="reams extension: why the job's orchestration (its Temporal workflow) "
+        "could not be started yet, e.g. Temporal is unreachable. The server keeps trying and "
+        "the job starts by itself; null once it started, and always for a job that is only "
+        "waiting for workers.",
+    )
+    dispatch_error_at: datetime | None = Field(
+        default=None,
+        description="reams extension: since when `dispatch_error` holds (its first failure).",
+    )
 
 
 class BatchStatus(WireModel):

@@ -25,6 +25,10 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Readiness: the store answers and is migrated, and the engine runs",
+    description="`checks` maps each check to `ok` or why it failed; `failing` lists the failed "
+    "ones (503). Under the Temporal engine, `workers` says whether any `reams worker` sent a "
+    "heartbeat recently: a warning (listed in `warnings`), not a failure, so the API keeps "
+    "serving while no worker runs.",
     responses={503: {"description": "A check failed; the body names it and why"}},
 )
 def readyz(request: Request) -> JSONResponse:
@@ -36,6 +40,8 @@ def readyz(request: Request) -> JSONResponse:
     }
     if not readiness.ready:
         body["failing"] = [c.name for c in readiness.failing()]
+    if readiness.warnings():  # reported, but the process still serves (see service.health)
+        body["warnings"] = [c.name for c in readiness.warnings()]
     return JSONResponse(body, status_code=200 if readiness.ready else 503)
 
 

@@ -8,6 +8,7 @@ never interrupted mid-transaction: cancellation is read between items, not raise
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 from reams.domain.errors import NotFound
 from reams.domain.records import Job
-from reams.domain.states import TERMINAL_JOB, JobStatus
+from reams.domain.states import TERMINAL_JOB, JobStatus, Outcome
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.steps import RunContext, timeout_budget
@@ -29,6 +30,8 @@ from reams.store.transitions import Store
 
 SLICE_MARGIN_S = 120.0
 CANCEL_REASON = "Cancelled in Temporal."
+# The outcomes a worker counts as items done (not retries, lost leases or cancelled claims).
+DONE = frozenset({Outcome.COMPLETED, Outcome.FAILED, Outcome.SKIPPED})
 
 
 class BatchActivities:
@@ -42,6 +45,17 @@ class BatchActivities:
         self.config = config
         self.temporal = temporal
         self.children = ChildPool(config)
+        self._done = 0  # items this process settled to an outcome (``reams workers``)
+        self._done_lock = threading.Lock()
+
+    @property
+    def items_done(self) -> int:
+        return self._done
+
+    def _count(self, outcome: Outcome) -> None:
+        if outcome in DONE:
+            with self._done_lock:
+                self._done += 1
 
     def definitions(self) -> list[Callable[..., Any]]:
         return [self.plan, self.process_slice, self.job_state, self.fail_job, self.cancel_job]
@@ -91,6 +105,7 @@ class BatchActivities:
             limits=SliceLimits(request.max_items, self.temporal.slice_max_s, keep_every),
             interrupted=_interrupted,
             heartbeat=activity.heartbeat,
+            on_outcome=self._count,
         )
         with self.children.lease() as child:
             return run.execute(child)

@@ -34,3 +34,5 @@ class TemporalConfig:
     resubmit_interval_s: float = 60.0
     rpc_timeout_s: float = 15.0
     shutdown_grace_s: float = 30.0
+    # How often ``reams worker`` writes its heartbeat row (``reams workers``, ``/readyz``).
+    worker_heartbeat_s: float = 5.0

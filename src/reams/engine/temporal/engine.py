@@ -5,6 +5,9 @@ API reports (``reams-batch-<job_id>``) and runs in the job's namespace (the crea
 ``temporal-namespace`` header) or the configured default. Starting is idempotent: a workflow
 already running is left alone, so every API replica may re-submit every unfinished job, on
 start and then periodically, and nothing is lost when Temporal was away when a job was made.
+Meanwhile the job says why its workflow could not be started (``Job.dispatch_error``, on the
+status object and in ``reams status``), so it does not look like a job waiting for workers;
+the first successful start clears it.
 
 The API's routes are synchronous, so the engine keeps a private asyncio loop in a background
 thread for the Temporal client and waits on it with a timeout.
@@ -26,11 +29,13 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus
+from reams.domain.workers import ALIVE_FACTOR, WorkerState
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.temporal.config import TemporalConfig
 from reams.engine.temporal.connect import connect
 from reams.engine.temporal.workflow import contracts as c
+from reams.store.db import utcnow
 from reams.store.transitions import Store
 
 log = logging.getLogger(__name__)
@@ -92,6 +97,20 @@ class TemporalEngine:
             reason = str(exc) or type(exc).__name__
             return f"Temporal at {self.temporal.address} does not answer: {reason}"
         return None
+
+    def workers_health(self) -> str | None:
+        """None when a ``reams worker`` on this task queue and namespace sent a heartbeat
+        recently (within three of its intervals); otherwise what /readyz warns about."""
+        queue, namespace = self.temporal.task_queue, self.temporal.namespace
+        now = utcnow()
+        rows = self.store.list_workers(task_queue=queue, running_only=True)
+        if any(r.namespace == namespace and r.state(now) == WorkerState.ALIVE for r in rows):
+            return None
+        window = ALIVE_FACTOR * self.temporal.worker_heartbeat_s
+        return (
+            f"no worker heartbeat in the last {window:g} s on task queue {queue!r} "
+            f"(namespace {namespace!r}): jobs wait until a `reams worker` runs"
+        )
 
     async def _check_health(self) -> None:
         client = await self._client(self.temporal.namespace)
@@ -160,6 +179,20 @@ class TemporalEngine:
         return job.namespace or self.temporal.namespace
 
     async def _start(self, job: Job) -> None:
+        """Start the job's workflow (or find it running). While that fails, the job says why
+        (``dispatch_error``); the first success clears it."""
+        try:
+            await self._start_workflow(job)
+        except Exception as exc:
+            reason = str(exc).strip() or type(exc).__name__
+            self.store.record_dispatch_error(
+                job.id, f"Temporal at {self.temporal.address} did not start the workflow: {reason}"
+            )
+            raise
+        if job.dispatch_error is not None:
+            self.store.clear_dispatch_error(job.id)
+
+    async def _start_workflow(self, job: Job) -> None:
         client = await self._client(self._namespace(job))
         try:
             await client.start_workflow(

@@ -82,12 +82,14 @@ class SliceRun:
         limits: SliceLimits,
         interrupted: Callable[[], bool],
         heartbeat: Callable[[int], None],
+        on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.job_id = job_id
         self.limits = limits
         self.interrupted = interrupted
         self.heartbeat = heartbeat
+        self.on_outcome = on_outcome
         self.settled = 0
         self.exhausted = False
         self._claimed = 0
@@ -138,6 +140,8 @@ class SliceRun:
             self._inflight.pop(item.id, None)
         if state in SETTLED:
             self.settled += 1
+        if self.on_outcome is not None:
+            self.on_outcome(state)
 
     def _give_back(self, unstarted: list[Item]) -> None:
         """Release claimed items never begun (the attempt does not count); if the job was

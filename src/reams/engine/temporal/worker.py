@@ -23,6 +23,7 @@ from reams.engine.base import EngineConfig
 from reams.engine.temporal.activities import BatchActivities
 from reams.engine.temporal.config import TemporalConfig
 from reams.engine.temporal.connect import connect
+from reams.engine.temporal.heartbeat import HeartbeatWriter, worker_info
 from reams.engine.temporal.workflow.batch import BatchWorkflow
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
@@ -51,11 +52,19 @@ class WorkerHost:
             return
         # One slot per isolated child: bookkeeping activities are short and share them.
         slots = self.config.workers
+        # The heartbeat row says this worker serves (``reams workers``, the API's /readyz).
+        beats = HeartbeatWriter(
+            self.activities.store,
+            worker_info(self.temporal, slots=slots),
+            items_done=lambda: self.activities.items_done,
+        )
         with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="reams-activity") as pool:
             worker = self._worker(client, pool, slots)
+            beats.start()
             try:
                 await _until_stopped(worker, stop)
             finally:
+                await beats.stopped()
                 self.activities.close()
 
     def _worker(self, client: Client, pool: ThreadPoolExecutor, slots: int) -> Worker:
