@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from docgen import make_corpus
+from reams.api.present import batch_status_model
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
@@ -213,9 +214,20 @@ def test_a_job_made_while_temporal_is_down_starts_when_it_is_back(tmp_path: Path
         server.stop()
         created = c.create(tmp_path / "docs")  # answers at once: the store has the job
         assert c.job(created.id).status == "dispatched"
+        # Not a job waiting for workers: it says its workflow could not be started, and why.
+        waiting = c.wait(created.id, until=lambda j: j.dispatch_error is not None, timeout=60)
+        assert waiting.status == "dispatched"
+        assert server.address in (waiting.dispatch_error or "")
+        assert waiting.dispatch_error_at is not None
+        wire = batch_status_model(waiting).job
+        assert (wire.dispatch_error, wire.dispatch_error_at) == (
+            waiting.dispatch_error,
+            waiting.dispatch_error_at,
+        )
         server.start()  # the API's sweeper starts the workflow; the worker reconnects
         job = c.wait(created.id, until=done)
         assert (job.status, job.counts.completed) == ("completed", 10)
+        assert (job.dispatch_error, job.dispatch_error_at) == (None, None)  # cleared on start
     finally:
         c.close()
         server.stop()

@@ -8,12 +8,14 @@ worker is ``alive`` while its last heartbeat is at most three intervals old, ``s
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from reams.bootstrap import build
-from reams.cli.console import out, when
+from reams.cli.console import out
 from reams.settings import Settings
 
 STATE_STYLES = {"alive": "green", "stale": "yellow", "stopped": "dim"}
@@ -26,6 +28,13 @@ def ago(seconds: float) -> str:
     if seconds < 90 * 60:
         return f"{seconds / 60:.0f} min ago"
     return f"{seconds / 3600:.0f} h ago"
+
+
+def _started(moment: datetime) -> str:
+    """Local time; the date only when it is not today."""
+    local = moment.astimezone()
+    today = datetime.now().astimezone().date()
+    return local.strftime("%H:%M:%S" if local.date() == today else "%Y-%m-%d %H:%M")
 
 
 def workers(
@@ -41,7 +50,10 @@ def workers(
     if not found:
         out.print("No worker has sent a heartbeat (rows are kept a day after a worker stops).")
         return
-    table = Table("Host", "PID", "Queue", "Slots", "Items done", "Started", "Last seen", "State")
+    table = Table("Host", "PID", "Queue")
+    table.columns[0].overflow = table.columns[2].overflow = "fold"
+    for name in ("Slots", "Items done", "Started", "Last seen", "State"):
+        table.add_column(name, no_wrap=True)
     for view in found:
         w = view.worker
         style = STATE_STYLES[view.state]
@@ -52,7 +64,7 @@ def workers(
             escape(queue_text),
             str(w.slots),
             str(w.items_done),
-            when(w.started_at),
+            _started(w.started_at),
             ago(view.seen_ago_s),
             f"[{style}]{view.state}[/]",
         )
