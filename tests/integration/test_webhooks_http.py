@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from reams.api.app import create_app
 from reams.domain import webhooks
+from reams.domain.webhooks import ClaimedDelivery, RetryPolicy, WebhookTarget
+from reams.service.webhooks import Guard, Resolver, Sender
 from reams.settings import Settings
 from servers import start_server
 from webhook_receiver import Receiver, webhook_receiver
@@ -281,3 +284,24 @@ def test_events_of_a_dead_api_are_delivered_after_its_restart(
         second.stop()
     assert [r.event for r in receiver.at()] == ["parse.pending", "parse.running", "parse.success"]
     assert [d["status"] for d in log] == ["delivered"] * 3
+
+
+def test_the_sender_tries_each_checked_address_and_keeps_the_host(receiver: Receiver) -> None:
+    port = receiver.base_url.rsplit(":", 1)[1]
+    # Both addresses are loopback (allowed here); nothing listens on the first one.
+    guard = Guard(
+        allow_private=True, resolver=Resolver(lookup=lambda h, p: ["127.0.0.2", "127.0.0.1"])
+    )
+    sender = Sender(server_secret="whsec_" + "a" * 44, guard=guard, policy=RetryPolicy())
+    target = WebhookTarget(url=f"http://hooks.test:{port}/named")
+    delivery = ClaimedDelivery(
+        seq=1, id="whd-x", job_id="bjb-x", event="parse.success", snapshot={"job_id": "bjb-x"},
+        attempts=1, created_at=datetime.now(UTC), target=target,
+    )  # fmt: skip
+    try:
+        attempt = sender.send(delivery)
+    finally:
+        sender.close()
+    assert attempt.status == "delivered", attempt
+    (got,) = receiver.at("/named")
+    assert got.headers["Host"] == f"hooks.test:{port}"  # the name, though the IP was dialled

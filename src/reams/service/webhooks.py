@@ -253,19 +253,32 @@ class Sender:
             signing_secret=target.signing_secret,
         )
         try:
-            address = self._guard.addresses(target.url)[0]  # checked again: DNS can change
+            addresses = self._guard.addresses(target.url)  # checked again: DNS can change
         except InvalidField as exc:
             return Attempt(DeliveryStatus.PENDING, error=str(exc)[:MAX_ERROR])
-        url, host = _pinned(target.url, address)
-        headers["Host"] = host
         extensions: dict[str, Any] = {}
         if urlsplit(target.url).scheme == "https":
             extensions["sni_hostname"] = urlsplit(target.url).hostname
-        try:
-            response = self._client.post(url, content=raw, headers=headers, extensions=extensions)
-        except self._httpx.HTTPError as exc:
-            return Attempt(DeliveryStatus.PENDING, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
-        code = response.status_code
+        error = "no address"
+        for address in addresses:  # the checked addresses only, in the resolver's order
+            url, headers["Host"] = _pinned(target.url, address)
+            try:
+                response = self._client.post(
+                    url, content=raw, headers=headers, extensions=extensions
+                )
+            except self._httpx.ConnectError as exc:  # e.g. ::1 first, listening on 127.0.0.1
+                error = f"ConnectError: {exc}"
+                continue
+            except self._httpx.HTTPError as exc:
+                return Attempt(
+                    DeliveryStatus.PENDING, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+                )
+            return self._outcome(response)
+        return Attempt(DeliveryStatus.PENDING, error=error[:MAX_ERROR])
+
+    @staticmethod
+    def _outcome(response: Any) -> Attempt:
+        code = int(response.status_code)
         if 200 <= code < 300:
             return Attempt(DeliveryStatus.DELIVERED, status_code=code)
         if code == 410:
