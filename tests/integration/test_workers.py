@@ -143,8 +143,17 @@ def test_readyz_warns_while_no_worker_is_alive(
                 "the worker's heartbeat never made readyz ok",
             )
             assert "warnings" not in client.get("/readyz").json()
+            # The same rows over the API (reams extension).
+            (listed,) = client.get("/api/v1/beta/workers").json()
+            assert (listed["state"], listed["pid"]) == ("alive", os.getpid())
+            assert listed["task_queue"] == settings.temporal_task_queue
+            assert listed["stopped_at"] is None
         finally:
             worker.stop()
         # Stopped gracefully: no longer alive, at once.
         after = client.get("/readyz")
         assert after.status_code == 200 and after.json()["warnings"] == ["workers"]
+        (listed,) = client.get("/api/v1/beta/workers").json()
+        assert listed["state"] == "stopped" and listed["stopped_at"] is not None
+        other = client.get("/api/v1/beta/workers", params={"task_queue": "another"})
+        assert other.json() == []

@@ -20,6 +20,7 @@ from reams.api.routes import (
     projects,
     webhook_configs,
     webhook_deliveries,
+    workers,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     configurations.router,
     webhook_configs.router,
     projects.router,
+    workers.router,
 )
