@@ -371,3 +371,27 @@ def test_classify_and_extract_from_the_editors(server: RunningServer, page: Page
     page.locator("#items tbody tr").first.get_by_role("button", name="Preview").click()
     extracted = json.loads(page.locator("#extract-json").inner_text())
     assert "title" in extracted
+
+
+def test_a_job_not_started_yet_says_so(server: RunningServer, page: Page) -> None:
+    """A job whose workflow could not be started (Temporal away) shows the reason, not just
+    `dispatched`: the status object's reams extension field, injected here on the wire."""
+    with httpx.Client(base_url=server.base_url, timeout=30) as api:
+        job = _job_with_items(api, 1)
+    reason = "Temporal at 127.0.0.1:7233 did not start the workflow: connection refused"
+
+    def waiting(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["job"] |= {
+            "status": "dispatched",
+            "dispatch_error": reason,
+            "dispatch_error_at": "2026-12-03T08:00:00Z",
+        }
+        route.fulfill(response=answer, json=body)
+
+    page.route(re.compile(rf".*/api/v1/beta/batch-processing/{job['id']}(\?.*)?$"), waiting)
+    page.goto(f"{server.base_url}/#/jobs/{job['id']}")
+    alert = page.locator("#job-summary [role=alert]")
+    expect(alert).to_contain_text("could not be started yet")
+    expect(alert).to_contain_text(reason)

@@ -91,6 +91,12 @@ export function jobView(ctx, params, jobId) {
       progressBar(state.progress, job.status),
       h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v)])),
       job.error_message ? alertBox(`Job error: ${job.error_message}`) : null,
+      // reams extension: the workflow could not be started yet (not waiting for workers).
+      job.dispatch_error
+        ? alertBox(`Waiting for the orchestrator since ${fmtTime(job.dispatch_error_at)}: `
+          + `the job's workflow could not be started yet; it starts by itself when `
+          + `the orchestrator answers.\n${job.dispatch_error}`, "info")
+        : null,
     );
   }
 
