@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from reams import bootstrap
 from reams.api import errors
+from reams.api.openapi import install_openapi
 from reams.api.operations import RequestMetrics, docs_off, install_docs
 from reams.api.routes import ROUTERS, health
 from reams.api.routes.dashboard import install_dashboard
@@ -41,7 +42,9 @@ always add up to `total_items`.
 `progress_percentage` = 100 × terminal items (completed, failed, skipped, cancelled) / total
 items; an empty job reports 0 until it finishes, then 100.
 
-**Errors** have the shape `{"detail": ...}`. Unknown ids and other projects' ids are 404.
+**Errors** have the shape `{"detail": ...}` (schema `ErrorBody`): a sentence, or a list of
+issues when request validation refused the request — a 422 can be either. Unknown ids and
+other projects' ids are 404.
 A 409 carries `x-should-retry: false`, so the SDK raises at once instead of retrying.
 
 **Auth** — in `open` mode any bearer key (or none) acts in the default project; in `keys`
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(RequestMetrics)
     install_docs(app)
+    install_openapi(app)
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)

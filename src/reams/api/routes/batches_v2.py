@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
 from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
+from reams.api.openapi import FINISHED_JOB
 from reams.domain.records import Job
 from reams.domain.states import V2_JOB_STATUS
 from reams.service.batches import Batches
@@ -104,7 +105,9 @@ def get_batch(
     return batch_model(job, _results(services.batches, job) if wanted else None)
 
 
-@router.post("/{batch_id}/cancel", response_model=wv.Batch, summary="Cancel a batch")
+@router.post(
+    "/{batch_id}/cancel", response_model=wv.Batch, summary="Cancel a batch", responses=FINISHED_JOB
+)
 def cancel_batch(batch_id: str, services: ServicesDep, project_id: ProjectId) -> wv.Batch:
     """Files not yet begun are cancelled at once; files being processed finish and keep
     their results. A batch that already completed or failed answers 409."""

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId
 from reams.api.idempotent import IDEMPOTENT_BY_TRANSACTION, IdempotentRoute
+from reams.api.openapi import FINISHED_JOB, UNFINISHED_JOB
 from reams.api.present import USER_ID
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.domain.errors import InvalidField
@@ -155,6 +156,7 @@ def get_classification(
     response_model=wa.ClassifyV2Job,
     response_model_exclude_none=True,
     summary="Cancel a classify job (409 when it already finished)",
+    responses=FINISHED_JOB,
 )
 def cancel_classification(
     job_id: str, products: ProductsDep, project_id: ProjectId
@@ -167,6 +169,7 @@ def cancel_classification(
     "/{job_id}",
     response_model=ProductDeleted,
     summary="Delete a finished classify job and its result (409 while it runs)",
+    responses=UNFINISHED_JOB,
 )
 def delete_classification(
     job_id: str, products: ProductsDep, project_id: ProjectId

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from reams.api.deps import ConfigurationsDep, CursorDep, ProjectId
+from reams.api.openapi import NAME_TAKEN, PRESET
 from reams.domain.configurations import Configuration
 from reams.wire import configurations as wc
 from reams.wire.common import CursorPage
@@ -92,6 +93,7 @@ def get_configuration(
     response_model=wc.ConfigurationResponse,
     response_model_exclude_none=True,
     summary="Update a product configuration (presets cannot be updated)",
+    responses={**PRESET, **NAME_TAKEN},
 )
 def update_configuration(
     config_id: str,
@@ -111,6 +113,7 @@ def update_configuration(
     status_code=204,
     response_class=Response,
     summary="Delete a product configuration (presets cannot be deleted)",
+    responses=PRESET,
 )
 def delete_configuration(config_id: str, configs: ConfigurationsDep, project_id: ProjectId) -> None:
     configs.delete(config_id, project_id=project_id)

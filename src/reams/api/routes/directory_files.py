@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from reams.api.deps import CursorDep, LinksDep, ProjectId, ServicesDep
 from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
+from reams.api.openapi import UNIQUE_ID_TAKEN
 from reams.api.present import directory_file_model
 from reams.api.signing import DownloadLinks
 from reams.api.uploads import store_upload
@@ -65,6 +66,7 @@ def _utc(value: datetime | None) -> datetime | None:
     response_model=wf.DirectoryFile,
     summary="Add an uploaded file",
     dependencies=[IDEMPOTENT],
+    responses=UNIQUE_ID_TAKEN,
 )
 def add_directory_file(
     directory_id: str, body: wf.DirectoryFileAdd, services: ServicesDep, project_id: ProjectId
@@ -88,6 +90,7 @@ def add_directory_file(
     response_model=wf.DirectoryFile,
     summary="Upload a file into it",
     dependencies=[IDEMPOTENT],
+    responses=UNIQUE_ID_TAKEN,
 )
 def upload_directory_file(
     directory_id: str,
@@ -193,7 +196,12 @@ def _update_changes(body: wf.DirectoryFileUpdate) -> dict[str, Any]:
     return changes
 
 
-@router.patch("/{directory_file_id}", response_model=wf.DirectoryFile, summary="Update or move")
+@router.patch(
+    "/{directory_file_id}",
+    response_model=wf.DirectoryFile,
+    summary="Update or move",
+    responses=UNIQUE_ID_TAKEN,
+)
 def update_directory_file(
     directory_id: str,
     directory_file_id: str,

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
 from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
+from reams.api.openapi import FINISHED_JOB, NO_LLM, UNFINISHED_JOB
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.domain.errors import InvalidField
 from reams.service.extract_schemas import generate_schema
@@ -157,6 +158,7 @@ def validate_schema(body: wa.SchemaValidation) -> wa.SchemaValidation:
     "/schema/generate",
     response_model=GeneratedConfiguration,
     summary="Propose an extraction schema from a prompt and/or a sample file",
+    responses=NO_LLM,
 )
 def generate_extraction_schema(
     body: SchemaGenerate, services: ServicesDep, project_id: ProjectId
@@ -201,6 +203,7 @@ def get_extraction(
     response_model=wa.ExtractV2Job,
     response_model_exclude_none=True,
     summary="Cancel an extract job (409 when it already finished)",
+    responses=FINISHED_JOB,
 )
 def cancel_extraction(job_id: str, products: ProductsDep, project_id: ProjectId) -> wa.ExtractV2Job:
     return _v2_job(products, products.cancel(job_id, project_id=project_id, product=PRODUCT), [])
@@ -210,6 +213,7 @@ def cancel_extraction(job_id: str, products: ProductsDep, project_id: ProjectId)
     "/{job_id}",
     response_model=ProductDeleted,
     summary="Delete a finished extract job and its result",
+    responses=UNFINISHED_JOB,
 )
 def delete_extraction(
     job_id: str,

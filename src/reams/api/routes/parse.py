@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from reams.api.deps import CursorDep, ProjectId, ServicesDep
 from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
+from reams.api.openapi import FINISHED_JOB, UNFINISHED_JOB
 from reams.api.product_jobs import ListFilterDep, ProductsDep
 from reams.api.uploads import store_upload
 from reams.domain.errors import InvalidField
@@ -311,6 +312,7 @@ def get_parse_job(
     response_model=ParseJobInfo,
     response_model_exclude_none=True,
     summary="Cancel a parse job (409 when it already finished)",
+    responses=FINISHED_JOB,
 )
 def cancel_parse_job(job_id: str, products: ProductsDep, project_id: ProjectId) -> ParseJobInfo:
     return _job(products.cancel(job_id, project_id=project_id, product=PRODUCT))
@@ -320,6 +322,7 @@ def cancel_parse_job(job_id: str, products: ProductsDep, project_id: ProjectId) 
     "/{job_id}",
     response_model=ProductDeleted,
     summary="Delete a finished parse job and its result (409 while it runs)",
+    responses=UNFINISHED_JOB,
 )
 def delete_parse_job(job_id: str, products: ProductsDep, project_id: ProjectId) -> ProductDeleted:
     """The result and its blobs are removed and dedup forgets them: parsing the same content
