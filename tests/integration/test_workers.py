@@ -148,6 +148,11 @@ def test_readyz_warns_while_no_worker_is_alive(
             assert (listed["state"], listed["pid"]) == ("alive", os.getpid())
             assert listed["task_queue"] == settings.temporal_task_queue
             assert listed["stopped_at"] is None
+            workers = [line for line in client.get("/metrics").text.splitlines()
+                       if line.startswith("reams_workers{")]  # fmt: skip
+            assert workers == [
+                f'reams_workers{{state="alive",task_queue="{settings.temporal_task_queue}"}} 1.0'
+            ]
         finally:
             worker.stop()
         # Stopped gracefully: no longer alive, at once.

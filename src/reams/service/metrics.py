@@ -1,12 +1,13 @@
 """Prometheus metrics (``/metrics``), one registry per app (tests run several in a process).
 
 Counts come from the jobs' maintained counters with one aggregate query per scrape (a custom
-collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``, and the webhook outbox
-(``reams_webhook_outbox``); webhook attempts are counted by the sender of this process
-(``reams_webhook_deliveries_total``). Item durations and failures
-are observed where items settle in this process (the local engine), with the LLM requests and
-tokens their results record (``reams_llm_requests_total``, ``reams_llm_tokens_total``); HTTP
-request durations by the API's middleware (``observe_request``).
+collector): ``reams_jobs``, ``reams_items``, ``reams_queue_depth``, the webhook outbox
+(``reams_webhook_outbox``), and ``reams_workers`` from the workers' heartbeat rows. Item
+durations and failures are observed where items settle in this process (the local engine),
+with the LLM requests and tokens their results record (``reams_llm_requests_total``,
+``reams_llm_tokens_total``); webhook attempts by the sender of this process
+(``reams_webhook_deliveries_total``); HTTP request durations by the API's middleware
+(``observe_request``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from prometheus_client.registry import Collector
 from reams.domain.records import Item
 from reams.domain.states import JobStatus, Outcome
 from reams.engine.local import LocalEngine
+from reams.store.db import utcnow
 from reams.store.stats import Stats, queue_depth
 
 if TYPE_CHECKING:
@@ -83,6 +85,34 @@ class StoreCollector(Collector):
         yield queue
 
 
+class WorkersCollector(Collector):
+    """``reams_workers``: `reams worker` processes by state (alive, stale) and task queue, from
+    their heartbeat rows (stopped ones are not counted)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            rows = self.store.list_workers(running_only=True)
+        except Exception:
+            log.warning("could not read the workers for /metrics", exc_info=True)
+            return
+        now = utcnow()
+        counts: dict[tuple[str, str], int] = {}
+        for row in rows:
+            key = (row.state(now).value, row.task_queue)
+            counts[key] = counts.get(key, 0) + 1
+        family = GaugeMetricFamily(
+            "reams_workers",
+            "reams worker processes by state and task queue (from their heartbeats).",
+            labels=["state", "task_queue"],
+        )
+        for (state, queue), n in sorted(counts.items()):
+            family.add_metric([state, queue], n)
+        yield family
+
+
 class Metrics:
     """The registry of one app and the metrics observed in this process."""
 
@@ -137,6 +167,7 @@ class Metrics:
         """Metrics over ``store``, observing items where ``engine`` settles them (local)."""
         metrics = cls(stats=Stats(store.engine))
         metrics._store = store
+        metrics.registry.register(WorkersCollector(store))
         if isinstance(engine, LocalEngine) and engine.on_item_done is None:
             engine.on_item_done = metrics.item_settled
         return metrics
