@@ -142,7 +142,15 @@ def test_metrics_match_the_store_after_a_job(client: TestClient) -> None:
     by_status = {s: sum(1 for i in items if i.status == s) for s in ("completed", "failed")}
     for status, n in by_status.items():
         assert samples[("reams_items", (("job_type", "parse"), ("status", status)))] == n
-    assert samples[("reams_item_duration_seconds_count", (("job_type", "parse"),))] == len(settled)
+    durations = {
+        labels: n for (name, labels), n in samples.items()
+        if name == "reams_item_duration_seconds_count"
+    }  # fmt: skip
+    # By format: the three notes were detected as text; the broken PDF failed, named by its
+    # extension.
+    assert sum(durations.values()) == len(settled)
+    assert durations[(("format", "pdf"), ("job_type", "parse"))] == 1
+    assert durations[(("format", "text"), ("job_type", "parse"))] == 3
     for item in failed:
         key = ("reams_item_failures_total", (("error_code", item.error_code),))
         assert samples[key] == sum(1 for i in failed if i.error_code == item.error_code)

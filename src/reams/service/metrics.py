@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
@@ -121,8 +121,9 @@ class Metrics:
         self.registry.register(StoreCollector(stats))
         self.item_duration = Histogram(
             "reams_item_duration_seconds",
-            "Time from an item's start to its settling (completed or failed), by job type.",
-            ["job_type"],
+            "Time from an item's start to its settling (completed or failed), by job type and "
+            "format (the detected type of a completed item; a failed one's file extension).",
+            ["job_type", "format"],
             buckets=ITEM_BUCKETS,
             registry=self.registry,
         )
@@ -195,15 +196,17 @@ class Metrics:
         if outcome == Outcome.FAILED:
             self.item_failures.labels(settled.error_code or "unknown").inc()
         job_type = self._job_type(store, item.job_id)
+        metadata: dict[str, Any] = {}
+        if outcome == Outcome.COMPLETED and settled.result_id:
+            metadata = store.get_result(settled.result_id, project_id=None).output_metadata or {}
         if settled.started_at is not None and settled.completed_at is not None:
             duration = (settled.completed_at - settled.started_at).total_seconds()
-            self.item_duration.labels(job_type).observe(duration)
-        if outcome == Outcome.COMPLETED and job_type != "parse" and settled.result_id:
-            self._observe_llm(store, job_type, settled.result_id)
+            fmt = _format(metadata.get("detected_type"), settled.item_name)
+            self.item_duration.labels(job_type, fmt).observe(duration)
+        self._observe_llm(job_type, metadata)
 
-    def _observe_llm(self, store: Store, job_type: str, result_id: str) -> None:
+    def _observe_llm(self, job_type: str, metadata: dict[str, Any]) -> None:
         """The LLM usage the processor recorded with the result (none: offline engine)."""
-        metadata = store.get_result(result_id, project_id=None).output_metadata or {}
         usage = metadata.get("usage")
         if not isinstance(usage, dict) or not usage.get("requests"):
             return
@@ -220,3 +223,11 @@ class Metrics:
                 self._job_types.clear()
             job_type = self._job_types[job_id] = store.get_job(job_id, project_id=None).job_type
         return job_type
+
+
+def _format(detected: object, name: str) -> str:
+    """A bounded label: the detected type, else a short alphanumeric extension, else other."""
+    if isinstance(detected, str) and detected.isalnum() and len(detected) <= 12:
+        return detected.lower()
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext if ext.isalnum() and len(ext) <= 5 else "other"
