@@ -23,7 +23,7 @@ schema, and the headers :data:`reams.api.errors.ERROR_TABLE` sends with that sta
 
 from __future__ import annotations
 
-import http
+import http.client
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -215,10 +215,8 @@ def _headers(status: int) -> dict[str, Any]:
 
 
 def _phrase(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return "Additional Response"
+    """The text FastAPI gives a status a route did not describe."""
+    return http.client.responses.get(status, "Additional Response")
 
 
 def _install_schemas(doc: dict[str, Any]) -> None:
