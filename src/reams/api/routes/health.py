@@ -45,7 +45,12 @@ def readyz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if readiness.ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics (text exposition format)")
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format)",
+    response_class=Response,
+    responses={200: {"description": "The metrics.", "content": {"text/plain": {}}}},
+)
 def metrics(request: Request) -> Response:
     registry: Metrics = request.app.state.metrics
     return Response(registry.render(), media_type=CONTENT_TYPE)
