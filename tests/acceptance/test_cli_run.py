@@ -69,7 +69,7 @@ def test_run_writes_markdown_and_json_and_failures_stay_alone(folder: Path, tmp_
     (folder / "archive.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200))
     out = tmp_path / "out"
     done = reams(tmp_path / "data", "run", str(folder), "--job", "parse", "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # some files failed
     good = relpaths(folder) - {"corrupt.pdf", "archive.7z"}
     assert relpaths(out) == {f"{p}.md" for p in good} | {f"{p}.json" for p in good}
     for name in good:
@@ -182,6 +182,11 @@ def test_usage_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     missing = reams(tmp_path / "data", "run", str(tmp_path / "nope"), "--out", str(tmp_path))
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "f.md").write_text("# f\n")
+    itself = reams(
+        tmp_path / "data", "run", str(tmp_path / "f.md"), "--out", str(tmp_path / "f.md")
+    )
+    assert itself.returncode == 2 and "must not be the input" in itself.stderr
     (tmp_path / "docs").mkdir()
     bad = reams(tmp_path / "data", "run", str(tmp_path / "docs"), "--out", "o", "--job", "x")
     assert bad.returncode == 2 and "not available" in bad.stderr
@@ -196,11 +201,12 @@ def test_retry_failed_runs_only_the_failed_files_of_the_last_run(tmp_path: Path)
     never = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
     assert never.returncode == 2 and "no earlier 'parse' run" in never.stderr
     first = reams(data, "run", str(docs), "--out", str(out))
+    assert first.returncode == 1, first.stderr  # a file failed
     assert (count(first.stdout, "completed"), count(first.stdout, "failed")) == (2, 1)
     before = results_per_item(data)
     (docs / "new.md").write_text("# not scanned by a retry\n")
     again = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
-    assert again.returncode == 0, again.stderr  # the job completes; the file fails again
+    assert again.returncode == 1, again.stderr  # the job completes; the file fails again
     assert "Retrying 1 failed item(s) of job bjb-" in again.stderr
     assert (count(again.stdout, "completed"), count(again.stdout, "failed")) == (2, 1)
     assert results_per_item(data) == before  # nothing else processed, nothing re-scanned
@@ -215,3 +221,109 @@ def test_retry_failed_runs_only_the_failed_files_of_the_last_run(tmp_path: Path)
     assert clean.returncode == 0, clean.stderr
     nothing = reams(data, "run", str(docs), "--out", str(out), "--retry-failed")
     assert nothing.returncode == 0 and "Nothing to retry" in nothing.stderr
+
+
+def test_exit_codes_say_whether_every_file_was_done(tmp_path: Path) -> None:
+    """0 all done (completed or skipped), 1 some failed (all of them here), 2 usage error."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n")
+    assert reams(data, "run", str(docs), "--out", str(tmp_path / "o")).returncode == 0
+    assert reams(data, "run", str(docs), "--out", str(tmp_path / "o")).returncode == 0  # skipped
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for n in range(2):
+        (bad / f"b{n}.pdf").write_bytes(b"%PDF-1.7 garbage " + os.urandom(256))
+    failed = reams(data, "run", str(bad), "--out", str(tmp_path / "ob"))
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert count(failed.stdout, "failed") == 2
+    helped = reams(data, "run", "--help")
+    assert re.search(r"Exit codes: 0 .*1 some files failed.*2 usage error.*130 interrupted",
+                     " ".join(helped.stdout.split()))  # fmt: skip
+
+
+def test_unknown_param_keys_are_refused_with_the_nearest_key(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n")
+    out = tmp_path / "out"
+    typo = reams(tmp_path / "data", "run", str(docs), "--out", str(out), "--param", "max_page=1")
+    assert typo.returncode == 2, typo.stdout + typo.stderr
+    assert "'max_page'" in typo.stderr and "did you mean 'max_pages'" in typo.stderr
+    assert not out.exists() and not (tmp_path / "data" / "reams.db").exists()
+
+
+@pytest.mark.parametrize(
+    "param", ["max_pages=abc", "target_pages=two", "page_error_tolerance=5", "ocr_engine=x"]
+)
+def test_bad_param_values_stop_before_any_work(tmp_path: Path, param: str) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n")
+    out = tmp_path / "out"
+    bad = reams(tmp_path / "data", "run", str(docs), "--out", str(out), "--param", param)
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+    assert param.partition("=")[0] in bad.stderr and "Traceback" not in bad.stderr
+    assert not out.exists() and not (tmp_path / "data" / "reams.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "job"), [("--rules", "parse"), ("--rules", "extract"), ("--schema", "parse"),
+                      ("--schema", "classify")],
+)  # fmt: skip
+def test_rules_or_schema_with_another_job_is_a_usage_error(
+    tmp_path: Path, flag: str, job: str
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    spec = tmp_path / "spec.json"
+    spec.write_text("[]")
+    other = ("--schema", str(spec)) if job == "extract" else ("--rules", str(spec))
+    extra = other if job in ("classify", "extract") and other[0] != flag else ()
+    done = reams(tmp_path / "data", "run", str(docs), "--out", str(tmp_path / "o"),
+                 "--job", job, flag, str(spec), *extra)  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{flag} is for --job" in done.stderr
+
+
+def test_an_empty_folder_warns(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".hidden").write_text("x")
+    done = reams(tmp_path / "data", "run", str(tmp_path / "empty"), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    assert "no files to process" in done.stderr
+
+
+def test_a_single_file_is_processed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Alone\n")
+    (docs / "b.md").write_text("# Not this one\n")
+    out = tmp_path / "out"
+    done = reams(tmp_path / "data", "run", str(docs / "a.md"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert count(done.stdout, "completed") == 1
+    assert relpaths(out) == {"a.md.md", "a.md.json"}
+    assert "Alone" in (out / "a.md.md").read_text()
+    # --out may be the file's own folder: only the file itself cannot be the output.
+    beside = reams(tmp_path / "data", "run", str(docs / "b.md"), "--out", str(docs))
+    assert beside.returncode == 0, beside.stderr
+    assert (docs / "b.md.md").exists()
+
+
+def test_links_out_of_the_folder_are_not_followed_unless_asked(tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the host secret\n")
+    (docs / "a.md").write_text("# A\n")
+    (docs / "x").symlink_to(secret)
+    (docs / "alias.md").symlink_to(docs / "a.md")  # inside the folder: fine
+    out = tmp_path / "out"
+    done = reams(data, "run", str(docs), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert relpaths(out) == {"a.md.md", "a.md.json", "alias.md.md", "alias.md.json"}
+    assert "Skipped 1 link(s) leading out of" in done.stderr and "--follow-links" in done.stderr
+    followed = reams(data, "run", str(docs), "--out", str(out), "--follow-links")
+    assert followed.returncode == 0, followed.stderr
+    assert "the host secret" in (out / "x.md").read_text()

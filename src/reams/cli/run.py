@@ -4,6 +4,10 @@ The folder is mirrored into a directory, a batch job is created over it and the 
 runs it; the store records everything, so Ctrl-C loses nothing and re-running the same
 command creates a new job in which files already processed are skipped as
 ``already_processed``. Outputs are then written from the stored results.
+
+Exit codes (also in ``reams run --help`` and the README): 0 every file done (completed or
+skipped), 1 some files failed (or the job did not complete), 2 usage error (nothing run),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
@@ -29,6 +34,7 @@ from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus
 from reams.service.export import export_job
 from reams.service.folders import last_folder_job, mirror_folder
+from reams.service.job_options import check_option_keys
 from reams.service.jobs import JobRequest, check_config
 from reams.service.results import FinishedItems, ResultLoader
 from reams.settings import Settings
@@ -65,6 +71,10 @@ def _json_file(path: Path, what: str) -> Any:
 def _config_for(
     job: str, params: dict[str, Any], rules: Path | None, schema: Path | None
 ) -> dict[str, Any]:
+    if rules is not None and job != "classify":
+        fail(f"--rules is for --job classify, not --job {job}", code=EXIT_USAGE)
+    if schema is not None and job != "extract":
+        fail(f"--schema is for --job extract, not --job {job}", code=EXIT_USAGE)
     if job == "classify":
         if rules is None:
             fail(
@@ -92,6 +102,10 @@ def job_config(
         choices = ", ".join(JOB_TYPES)
         fail(f"--job {job!r} is not available; choose one of: {choices}", code=EXIT_USAGE)
     extra = dict(parse_param(p) for p in params)
+    try:
+        check_option_keys(job, extra, label="--param key")
+    except InvalidRequest as exc:
+        fail(str(exc), code=EXIT_USAGE)
     if force:
         extra["invalidate_cache"] = True
     config = _config_for(job, extra, rules, schema)
@@ -109,6 +123,7 @@ class LocalRun:
     services: Services
     root: Path
     out: Path
+    follow_links: bool = False
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
     outputs: LiveOutputs | None = None
@@ -125,6 +140,11 @@ class LocalRun:
                 origin=JobOrigin(api=JobApi.CLI),
             )
         )
+        if self.job.total_items == 0:
+            err.print(
+                f"[yellow]Warning:[/] no files to process in {self.root} "
+                "(hidden files and folders are skipped)."
+            )
         return self.finish()
 
     def retry_failed(self, job_type: str) -> int:
@@ -163,14 +183,27 @@ class LocalRun:
             elapsed=time.perf_counter() - self.started,
             labels=writer.labels,
         )
-        return 0 if final.status == JobStatus.COMPLETED else EXIT_FAILURE
+        return exit_code(final)
 
     def mirror(self) -> tuple[str, str]:
         catalog, blobs = self.services.catalog, self.services.blobs
+        outside: list[str] = []
         with err.status(f"Scanning {self.root} …"):
             project = catalog.ensure_project(self.services.settings.default_project)
             directory_id = mirror_folder(
-                catalog, blobs, project_id=project.id, root=self.root, exclude=self.out
+                catalog,
+                blobs,
+                project_id=project.id,
+                root=self.root,
+                exclude=self.out,
+                follow_links=self.follow_links,
+                outside=outside,
+            )
+        if outside:
+            shown = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")
+            err.print(
+                f"[yellow]Skipped {len(outside)} link(s) leading out of {self.root}[/] "
+                f"({escape(shown)}); --follow-links follows them."
             )
         return directory_id, project.id
 
@@ -282,20 +315,31 @@ class LiveOutputs:
         os.replace(part, target)
 
 
+def exit_code(job: Job) -> int:
+    """0 when every item is done (completed or skipped), 1 when some failed or the job did not
+    complete."""
+    if job.status == JobStatus.COMPLETED and not job.counts.failed:
+        return 0
+    return EXIT_FAILURE
+
+
 def checked_root(path: Path, out_dir: Path) -> tuple[Path, Path]:
+    """The input (a folder, or a single file) and the output folder, both resolved."""
     root = path.expanduser().resolve()
     if not root.exists():
         fail(f"{path} does not exist", code=EXIT_USAGE)
-    if not root.is_dir():
-        fail(f"{path} is not a folder", code=EXIT_USAGE)
+    if not root.is_dir() and not root.is_file():
+        fail(f"{path} is neither a folder nor a regular file", code=EXIT_USAGE)
     target = out_dir.expanduser().resolve()
-    if target == root or root.is_relative_to(target):
+    if target == root:
+        fail("--out must not be the input", code=EXIT_USAGE)
+    if root.is_dir() and root.is_relative_to(target):
         fail("--out must not be the input folder or contain it", code=EXIT_USAGE)
     return root, target
 
 
 def run(
-    path: Path = typer.Argument(..., help="Folder of documents to process."),
+    path: Path = typer.Argument(..., help="Folder of documents to process (or a single file)."),
     job: str = typer.Option("parse", "--job", help="Job type: parse, classify or extract."),
     out_dir: Path = typer.Option(
         ..., "--out", help="Where to write <file>.json (and <file>.md for parse)."
@@ -321,15 +365,25 @@ def run(
         help="Retry only the failed files of this folder's last run (no re-scan; the last "
         "run's options apply).",
     ),
+    follow_links: bool = typer.Option(
+        False,
+        "--follow-links",
+        help="Follow symbolic links that lead out of the folder (skipped by default).",
+    ),
 ) -> None:
-    """Process a local folder without a server; re-running skips files already processed."""
+    """Process a local folder (or one file) without a server; re-running skips files already
+    processed.
+
+    Exit codes: 0 every file done (completed or skipped), 1 some files failed, 2 usage error
+    (nothing was run), 130 interrupted (Ctrl-C).
+    """
     root, target = checked_root(path, out_dir)
     config = job_config(job, param, force=force, rules=rules, schema=schema)
     try:
         services = build(Settings(workers=workers) if workers else Settings())
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    session = LocalRun(services=services, root=root, out=target)
+    session = LocalRun(services=services, root=root, out=target, follow_links=follow_links)
     try:
         code = session.retry_failed(job) if retry_failed else session.execute(config)
     except KeyboardInterrupt:

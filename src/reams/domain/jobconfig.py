@@ -100,6 +100,13 @@ def _positive(params: Mapping[str, Any], key: str) -> float | None:
     return float(value)
 
 
+def _flag(params: Mapping[str, Any], key: str) -> bool:
+    value = params.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidField(f"job_config.parameters.{key} must be true or false, got {value!r}")
+    return bool(value)
+
+
 def resolve(job_config: Mapping[str, Any]) -> JobSettings:
     """Validate a ``job_config`` and resolve what the engine needs; raises InvalidRequest.
 
@@ -133,6 +140,6 @@ def resolve(job_config: Mapping[str, Any]) -> JobSettings:
         ),
         timeout_s=_positive(params, "job_timeout_in_seconds"),
         timeout_per_page_s=_positive(params, "job_timeout_extra_time_per_page_in_seconds"),
-        bypass_cache=bool(params.get("invalidate_cache")),
-        do_not_cache=bool(params.get("do_not_cache")),
+        bypass_cache=_flag(params, "invalidate_cache"),
+        do_not_cache=_flag(params, "do_not_cache"),
     )

@@ -2,8 +2,9 @@
 
 :func:`run` is the single entry point the engine calls inside an isolated worker process. It
 raises only :class:`~reams.domain.errors.ProcessorError`, whose ``code`` users see.
-:func:`check` validates what only a processor understands (an extract job's JSON Schema) when a
-job is created, so a bad configuration is a 422 and nothing is queued.
+:func:`check` validates what only a processor understands (an extract job's JSON Schema, the
+value types of the parse options) when a job is created, so a bad configuration is a 422 and
+nothing is queued.
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ def run(
 
 def check(job_type: str, parameters: Mapping[str, Any]) -> None:
     """Raise InvalidRequest (422) when a job's parameters cannot work; called at job creation."""
-    if job_type == "extract":
+    if job_type == "parse":
+        from reams.processors.parse.options import check_parameters as check_parse
+
+        check_parse(parameters)
+    elif job_type == "extract":
         from reams.processors.extract import check_parameters
 
         check_parameters(parameters)

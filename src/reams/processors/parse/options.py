@@ -3,7 +3,9 @@
 Options that mean something offline and that this version implements are honoured. Every other
 option the caller actually set is listed in ``ignored_options`` so that nothing is dropped without
 trace, except the engine-level keys that other layers consume. Unknown keys never raise; a bad value
-for an honoured key raises ``ProcessorError('invalid_parameters', ...)``.
+for an honoured key raises ``ProcessorError('invalid_parameters', ...)`` when a document is parsed,
+and :func:`check_parameters` refuses it earlier, when a job is created (an API 422, a CLI usage
+error), so a bad value never fails every item one by one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from reams.domain.errors import ProcessorError
+from reams.domain.errors import InvalidField, ProcessorError
 
 FailedPageMode = Literal["raw_text", "blank_page", "error_message"]
 PageRange = tuple[int, int]
@@ -62,6 +64,10 @@ HONOURED_KEYS = frozenset(
         "spreadsheet_include_hidden_sheets",
     }
 )
+
+# The keys a parse job understands: what ``reams run --param`` accepts (the API stays lenient
+# and records the others as ignored, since LlamaParse clients send many more).
+KNOWN_KEYS = HONOURED_KEYS | ENGINE_KEYS
 
 _RANGE = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
 
@@ -145,6 +151,17 @@ class ParseOptions(BaseModel):
         return self.target_pages is not None and any(
             end >= page_count for _, end in self.target_pages
         )
+
+
+def check_parameters(parameters: Mapping[str, object]) -> None:
+    """Raise InvalidField (422) when an honoured key has a value of the wrong type or range.
+
+    Called when a job is created; unknown keys pass (they are recorded as ignored later).
+    """
+    try:
+        ParseOptions.from_parameters(parameters)
+    except ProcessorError as exc:
+        raise InvalidField(exc.message) from None
 
 
 def parse_page_ranges(spec: str) -> tuple[PageRange, ...] | None:
