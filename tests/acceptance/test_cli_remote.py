@@ -71,6 +71,11 @@ def test_jobs_lists_jobs_with_their_counts(server: RunningServer, finished_job: 
     assert listed.returncode == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if finished_job in line)
     assert "parse" in row and "100%" in row
+    for columns in ("80", "60"):  # a narrow terminal: ids are still printed whole
+        narrow = reams("--base-url", server.base_url, "jobs", env={"COLUMNS": columns})
+        assert narrow.returncode == 0, narrow.stderr
+        row = next(line for line in narrow.stdout.splitlines() if finished_job in line)
+        assert "parse" in row and "100%" in row
 
 
 def test_items_shows_failed_items_with_their_code(server: RunningServer, finished_job: str) -> None:

@@ -76,9 +76,24 @@ def duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
-def eta(moment: datetime | None) -> str:
-    """How far away an estimated completion time is ('-' when unknown)."""
+def eta(moment: datetime | None, *, left: int = 0) -> str:
+    """How far away an estimated completion time is, for a job with ``left`` items to go.
+
+    Never a countdown at zero while items remain: an estimate that has passed says so.
+    """
     if moment is None:
-        return "-"
+        return "unknown (not enough progress yet)" if left else "-"
     remaining = (moment - datetime.now(UTC)).total_seconds()
-    return f"~{duration(max(0.0, remaining))} (at {when(moment)})"
+    if remaining < 1 and left:
+        return (
+            f"unknown: {left} item(s) still to go, past the estimate of {when(moment)} "
+            "(progress has slowed or stalled)"
+        )
+    if remaining < 1:
+        return "-"
+    return f"~{rough_duration(remaining)} (at {when(moment)})"
+
+
+def rough_duration(seconds: float) -> str:
+    """A duration to the second (an estimate has no hundredths)."""
+    return f"{round(seconds)} s" if seconds < 60 else duration(seconds)

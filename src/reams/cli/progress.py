@@ -72,7 +72,8 @@ class Tally:
         if self.cancelled:
             parts.append(f"[magenta]{self.cancelled} cancelled[/]")
         if self.processing:
-            parts.append(f"[cyan]{self.processing} in flight[/]")
+            # Items claimed by workers: running, or queued in a worker's batch to run next.
+            parts.append(f"[cyan]{self.processing} claimed by workers[/]")
         return " · ".join(parts)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from reams.cli.console import EXIT_FAILURE, api_errors, eta, out, styled, when
@@ -41,12 +42,43 @@ def _remote(ctx: typer.Context) -> Remote:
 
 def _job_row(job: BatchJob) -> list[str]:
     tally = Tally.of_wire(job)
-    pct = 100.0 * tally.done / tally.total if tally.total else 100.0
     counts = [tally.total, tally.completed, tally.failed, tally.skipped]
+    return [job.id, job.job_type, _state(job), *map(str, counts), _percent(tally)]
+
+
+def _state(job: BatchJob) -> str:
     state = styled(job.status)
     if job.dispatch_error:  # reams extension: not started yet, not waiting for workers
         state += " [yellow](not started)[/]"
-    return [job.id, job.job_type, state, *map(str, counts), f"{pct:.0f}%"]
+    return state
+
+
+def _percent(tally: Tally) -> str:
+    return f"{100.0 * tally.done / tally.total if tally.total else 100.0:.0f}%"
+
+
+def _jobs_table(found: list[BatchJob]) -> Table:
+    table = Table("Job", "Type", "Status", "Items", "Done", "Failed", "Skipped", "Progress")
+    table.add_column("Created")
+    # Ids are never shortened: a user copies them into the next command.
+    ids = table.columns[0]
+    ids.no_wrap, ids.overflow = True, "ignore"
+    ids.min_width = max((len(job.id) for job in found), default=0)
+    for job in found:
+        table.add_row(*_job_row(job), when(job.created_at))
+    return table
+
+
+def _print_stacked(found: list[BatchJob]) -> None:
+    """The job list for a terminal too narrow for the table: two lines a job, the id whole."""
+    for job in found:
+        tally = Tally.of_wire(job)
+        out.print(
+            f"[bold]{job.id}[/]  {job.job_type}  {_state(job)}  {_percent(tally)}",
+            soft_wrap=True,
+        )
+        created = when(job.created_at)
+        out.print(f"    {tally.total} items · {tally.counts_text()} · created {created}")
 
 
 def jobs(
@@ -54,16 +86,26 @@ def jobs(
     status: JobStatus | None = typer.Option(None, "--status", help="Only jobs in this state."),
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many jobs."),
 ) -> None:
-    """List batch jobs, newest first."""
-    table = Table("Job", "Type", "Status", "Items", "Done", "Failed", "Skipped", "Progress")
-    table.add_column("Created")
+    """List batch jobs, newest first (job ids in full, whatever the terminal's width)."""
     with api_errors(), _remote(ctx).client() as client:
-        found = client.beta.batch.list(
+        listed = client.beta.batch.list(
             status=status.value if status else None, limit=min(limit, PAGE)
         )
-        for job in islice(found, limit):
-            table.add_row(*_job_row(job), when(job.created_at))
-    out.print(table if table.row_count else "No batch jobs.")
+        found = list(islice(listed, limit))
+    print_jobs(found)
+
+
+def print_jobs(found: list[BatchJob]) -> None:
+    """A table of the jobs, or two lines a job when the terminal is too narrow for it."""
+    if not found:
+        out.print("No batch jobs.")
+        return
+    table = _jobs_table(found)
+    wide = out.options.update_width(1 << 16)  # the width the table wants, not the terminal's
+    if Measurement.get(out, wide, table).maximum <= out.width:
+        out.print(table)
+    else:
+        _print_stacked(found)
 
 
 def _waiting(job: BatchJob) -> str:
@@ -85,7 +127,7 @@ def _status_table(status: BatchStatus) -> Table:
         ("Status", styled(job.status)),
         ("Progress", f"{status.progress_percentage:.1f}% — {tally.done} of {tally.total} items"),
         ("Counts", tally.counts_text() + f" · {job.pending_items or 0} pending"),
-        ("ETA", eta(job.estimated_completion_at)),
+        ("ETA", eta(job.estimated_completion_at, left=tally.total - tally.done)),
         ("Created", when(job.created_at)),
         ("Started", when(job.started_at)),
         ("Finished", when(job.completed_at)),
