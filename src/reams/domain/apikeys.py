@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 KEY_PREFIX: Final = "reams_"
@@ -28,3 +30,19 @@ def hash_api_key(key: str) -> str:
 def key_prefix(key: str) -> str:
     """The visible start of a key, stored next to its hash for listings."""
     return key[:VISIBLE_CHARS]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiKey:
+    """What a listing shows of a key: never the key, never its hash."""
+
+    id: str
+    prefix: str
+    project_id: str
+    project_name: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from reams.domain import ids
+from reams.domain import names as n
+from reams.domain.apikeys import ApiKey
 from reams.domain.errors import Conflict, NotFound
 from reams.domain.records import Directory, DirectoryFile, FileRecord, Project, file_type_of
 from reams.store import tables as t
@@ -30,6 +32,7 @@ class CatalogStore(StoreBase):
 
     # -- projects and keys -------------------------------------------------------------------
     def ensure_project(self, name: str) -> Project:
+        name = n.label("project name", name, limit=n.PROJECT_NAME_MAX)
         with self.tx() as conn:
             row = conn.execute(select(t.projects).where(t.projects.c.name == name)).first()
             if row is None:
@@ -55,6 +58,43 @@ class CatalogStore(StoreBase):
                 )
             )
         return key_id
+
+    def list_api_keys(
+        self,
+        *,
+        key_id: str | None = None,
+        prefix: str | None = None,
+        key_hash: str | None = None,
+    ) -> list[ApiKey]:
+        """Every key (oldest first), or those matching any of the given id, prefix or hash."""
+        k = t.api_keys.c
+        query = select(
+            k.id, k.prefix, k.project_id, k.created_at, k.revoked_at,
+            t.projects.c.name.label("project_name"),
+        ).join(t.projects, t.projects.c.id == k.project_id)  # fmt: skip
+        wanted = [
+            column == value
+            for column, value in ((k.id, key_id), (k.prefix, prefix), (k.key_hash, key_hash))
+            if value is not None
+        ]
+        if wanted:
+            query = query.where(or_(*wanted))
+        with self.read() as conn:
+            rows = conn.execute(query.order_by(k.created_at, k.id)).all()
+        return [to_record(ApiKey, r) for r in rows]
+
+    def revoke_api_key(self, key_id: str) -> ApiKey:
+        """Mark a key revoked (kept: an already revoked key keeps its first revocation time)."""
+        with self.tx() as conn:
+            conn.execute(
+                update(t.api_keys)
+                .where(t.api_keys.c.id == key_id, t.api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        found = self.list_api_keys(key_id=key_id)
+        if not found:
+            raise NotFound("API key", key_id)
+        return found[0]
 
     def project_for_key(self, key_hash: str) -> Project | None:
         query = (
@@ -88,6 +128,11 @@ class CatalogStore(StoreBase):
         purpose: str | None = None,
         external_file_id: str | None = None,
     ) -> FileRecord:
+        name = n.path_name("name", name, limit=n.FILE_NAME_MAX)
+        external_file_id = n.optional_identifier(
+            "external_file_id", external_file_id, limit=n.EXTERNAL_FILE_ID_MAX
+        )
+        purpose = n.optional_label("purpose", purpose, limit=n.PURPOSE_MAX)
         now = utcnow()
         values = {
             "id": ids.new_id(ids.FILE),
@@ -173,6 +218,10 @@ class CatalogStore(StoreBase):
         description: str | None = None,
         type: str | None = None,
     ) -> Directory:
+        name = n.label("name", name, limit=n.DIRECTORY_NAME_MAX)
+        description = n.optional_label(
+            "description", description, limit=n.DIRECTORY_DESCRIPTION_MAX
+        )
         now = utcnow()
         values = {
             "id": ids.new_id(ids.DIRECTORY),
@@ -217,7 +266,7 @@ class CatalogStore(StoreBase):
         if not include_deleted:
             query = query.where(c.deleted_at.is_(None))
         if name is not None:
-            query = query.where(c.name == name)
+            query = query.where(c.name == n.lookup("name", name))
         if exclude_names:
             query = query.where(c.name.not_in(list(exclude_names)))
         if types:
@@ -231,6 +280,7 @@ class CatalogStore(StoreBase):
     def update_directory(
         self, directory_id: str, *, project_id: str, changes: dict[str, Any]
     ) -> Directory:
+        changes = _directory_changes(changes)
         self.get_directory(directory_id, project_id=project_id)
         if changes:
             with self.tx() as conn:
@@ -260,6 +310,7 @@ class CatalogStore(StoreBase):
 
         A ``unique_id`` already live in the directory raises Conflict.
         """
+        entries = [_entry_fields(e) for e in entries]
         now = utcnow()
         seq0 = time.time_ns() // 1000
         rows = [
@@ -326,6 +377,7 @@ class CatalogStore(StoreBase):
     def update_directory_file(
         self, dfile_id: str, *, project_id: str, directory_id: str, changes: dict[str, Any]
     ) -> DirectoryFile:
+        changes = _entry_fields(changes)
         self.get_directory_file(dfile_id, project_id=project_id, directory_id=directory_id)
         target = changes.get("directory_id")
         if target is not None and target != directory_id:
@@ -368,9 +420,9 @@ def _file_filters(
     c = t.files.c
     where: list[Any] = [c.project_id == project_id, c.deleted_at.is_(None)]
     if file_name is not None:
-        where.append(c.name == file_name)
+        where.append(c.name == n.lookup("file_name", file_name))
     if external_file_id is not None:
-        where.append(c.external_file_id == external_file_id)
+        where.append(c.external_file_id == n.lookup("external_file_id", external_file_id))
     if file_ids:
         where.append(c.id.in_(list(file_ids)))
     return where
@@ -379,10 +431,39 @@ def _file_filters(
 _DFILE_KEYS = ("file_id", "display_name", "unique_id")
 
 
+def _directory_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """A directory's new name and description, checked like a new directory's."""
+    out = dict(changes)
+    if out.get("name") is not None:
+        out["name"] = n.label("name", out["name"], limit=n.DIRECTORY_NAME_MAX)
+    if out.get("description") is not None:
+        out["description"] = n.label(
+            "description", out["description"], limit=n.DIRECTORY_DESCRIPTION_MAX
+        )
+    return out
+
+
+def _entry_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A directory file's display name, unique id and metadata, checked and normalised
+    (``domain/names.py``); other keys pass unchanged."""
+    out = dict(entry)
+    if out.get("display_name") is not None:
+        out["display_name"] = n.path_name(
+            "display_name", out["display_name"], limit=n.DISPLAY_NAME_MAX
+        )
+    if out.get("unique_id") is not None:
+        out["unique_id"] = n.identifier("unique_id", out["unique_id"], limit=n.UNIQUE_ID_MAX)
+    if "metadata" in out:
+        out["metadata"] = n.metadata("metadata", out["metadata"])
+    return out
+
+
 def _dfile_filter(key: str, value: Any) -> Any:
     c = t.directory_files.c
     if key == "display_name_contains":
-        return c.display_name.contains(value, autoescape=True)
+        return c.display_name.contains(n.lookup(key, value), autoescape=True)
+    if key in ("display_name", "unique_id"):
+        return getattr(c, key) == n.lookup(key, value)
     if key == "updated_at_on_or_after":
         return c.updated_at >= value
     if key == "updated_at_on_or_before":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x7265616D73  # "reams": the advisory lock key that serializes migrations
+PRIVATE_FILE_MODE = 0o600
 
 
 def utcnow() -> datetime:
@@ -49,9 +51,10 @@ def _sqlite_begin(conn: Any) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and immediate transactions."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _, sep, rest = url.partition("///")
+        path = rest.split("?", 1)[0]
+        if sep and path and path != ":memory:" and not path.startswith("file:"):
+            private_database_file(Path(path))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -64,6 +67,28 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def private_database_file(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite opens it; tighten an existing one.
+
+    SQLite creates ``-wal`` and ``-shm`` with the database file's permissions, so they are
+    0600 too. The database holds key hashes, webhook signing secrets and every result: like
+    the signing secret, it is nobody else's to read.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        return
+    except FileExistsError:
+        pass
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = name.stat().st_mode & 0o777
+            if mode & 0o077:
+                name.chmod(mode & PRIVATE_FILE_MODE)
+        except OSError:  # absent, or not ours to change: SQLite reports what matters
+            continue
 
 
 def _disable_pysqlite_begin(conn: Any) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from reams.domain.apikeys import ApiKey
 from reams.domain.jobconfig import JobSettings
 from reams.domain.records import (
     Directory,
@@ -43,7 +44,23 @@ class Catalog(Protocol):
 
     def create_api_key(self, *, project_id: str, key_hash: str, prefix: str) -> str: ...
 
-    def project_for_key(self, key_hash: str) -> Project | None: ...
+    def list_api_keys(
+        self,
+        *,
+        key_id: str | None = None,
+        prefix: str | None = None,
+        key_hash: str | None = None,
+    ) -> list[ApiKey]:
+        """Every key (oldest first), or those matching any of the given id, prefix or hash."""
+        ...
+
+    def revoke_api_key(self, key_id: str) -> ApiKey:
+        """Mark a key revoked (idempotent); NotFound when there is none."""
+        ...
+
+    def project_for_key(self, key_hash: str) -> Project | None:
+        """The project of a live (not revoked) key; read on every request, never cached."""
+        ...
 
     def describe_project(self, project_id: str) -> tuple[Project, datetime]:
         """A project and when it was created; NotFound when there is none."""

@@ -7,9 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
+from reams.domain import names
 from reams.wire.common import PresignedURL, WireModel
 
 MetadataValue = str | int | float | bool | None | list[str]
+
+# The limits of domain/names.py, stated in the OpenAPI; the application layer checks them for
+# every caller (and normalises: NFC, and '.'/'..' segments out of display names).
+_NO_NUL = names.NO_NUL_PATTERN
+_PATH_NOTE = " NFC; `\\` counts as `/`; empty, `.` and `..` segments are removed."
 
 
 class File(WireModel):
@@ -43,16 +49,27 @@ class Directory(WireModel):
 
 
 class DirectoryCreate(WireModel):
-    name: str = Field(min_length=1, description="Human-readable name.")
-    description: str | None = None
+    name: str = Field(
+        min_length=1,
+        max_length=names.DIRECTORY_NAME_MAX,
+        pattern=_NO_NUL,
+        description="Human-readable name (stored in Unicode NFC).",
+    )
+    description: str | None = Field(
+        default=None, max_length=names.DIRECTORY_DESCRIPTION_MAX, pattern=_NO_NUL
+    )
     data_source_id: str | None = Field(default=None, description="Not supported; must be null.")
     type: Literal["ephemeral", "user"] | None = None
     system_metadata: dict[str, object] | None = None
 
 
 class DirectoryUpdate(WireModel):
-    name: str | None = Field(default=None, min_length=1)
-    description: str | None = None
+    name: str | None = Field(
+        default=None, min_length=1, max_length=names.DIRECTORY_NAME_MAX, pattern=_NO_NUL
+    )
+    description: str | None = Field(
+        default=None, max_length=names.DIRECTORY_DESCRIPTION_MAX, pattern=_NO_NUL
+    )
 
 
 class DirectoryFile(WireModel):
@@ -72,14 +89,28 @@ class DirectoryFile(WireModel):
 
 class DirectoryFileAdd(WireModel):
     file_id: str = Field(min_length=1, description="An existing file of the project.")
-    display_name: str | None = None
-    unique_id: str | None = None
-    metadata: dict[str, MetadataValue] | None = None
+    display_name: str | None = Field(
+        default=None,
+        max_length=names.DISPLAY_NAME_MAX,
+        pattern=_NO_NUL,
+        description="Defaults to the file's name." + _PATH_NOTE,
+    )
+    unique_id: str | None = Field(default=None, max_length=names.UNIQUE_ID_MAX, pattern=_NO_NUL)
+    metadata: dict[str, MetadataValue] | None = Field(
+        default=None, description=f"At most {names.METADATA_MAX_BYTES} bytes as JSON."
+    )
 
 
 class DirectoryFileUpdate(WireModel):
-    display_name: str | None = None
-    unique_id: str | None = None
-    metadata: dict[str, MetadataValue] | None = None
+    display_name: str | None = Field(
+        default=None,
+        max_length=names.DISPLAY_NAME_MAX,
+        pattern=_NO_NUL,
+        description=_PATH_NOTE.strip(),
+    )
+    unique_id: str | None = Field(default=None, max_length=names.UNIQUE_ID_MAX, pattern=_NO_NUL)
+    metadata: dict[str, MetadataValue] | None = Field(
+        default=None, description=f"At most {names.METADATA_MAX_BYTES} bytes as JSON."
+    )
     directory_id: str | None = Field(default=None, description="Move target (2.4.1 wire key).")
     target_directory_id: str | None = Field(default=None, description="Move target (2.19 key).")

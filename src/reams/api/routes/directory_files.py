@@ -121,7 +121,7 @@ def upload_directory_file(
         [rec] = services.catalog.add_directory_files(
             project_id=project_id, directory_id=directory_id, entries=[entry]
         )
-    except Conflict:
+    except (Conflict, InvalidField):
         # The File was made only for this entry; without it, it would be an orphan.
         services.catalog.delete_file(file.id, project_id=project_id)
         raise
