@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -327,3 +328,21 @@ def test_links_out_of_the_folder_are_not_followed_unless_asked(tmp_path: Path) -
     followed = reams(data, "run", str(docs), "--out", str(out), "--follow-links")
     assert followed.returncode == 0, followed.stderr
     assert "the host secret" in (out / "x.md").read_text()
+
+
+def test_the_command_in_examples_readme_runs(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    readme = (repo / "examples" / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`(reams run [^`]*)`", readme)
+    assert commands, "examples/README.md names no `reams run` command"
+    for command in commands:
+        args = shlex.split(command)[1:]
+        out = args.index("--out")
+        args[out + 1] = str(tmp_path / args[out + 1])  # written under tmp, not in the checkout
+        done = subprocess.run(
+            [sys.executable, "-m", "reams.cli", *args],
+            env=reams_env(tmp_path / "data"), cwd=repo, capture_output=True, text=True,
+            timeout=RUN_TIMEOUT_S,
+        )  # fmt: skip
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        assert count(done.stdout, "completed") >= 5
