@@ -18,6 +18,7 @@ from reams.api.operations import RequestMetrics, docs_off, install_docs
 from reams.api.routes import ROUTERS, health
 from reams.api.routes.dashboard import install_dashboard
 from reams.api.signing import load_secret
+from reams.api.upload_guard import UploadGuard
 from reams.service.health import Health
 from reams.service.metrics import Metrics
 from reams.settings import Settings
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="reams", description=DESCRIPTION, version=VERSION, lifespan=lifespan, **docs_off()
     )
     errors.install(app)
+    app.add_middleware(UploadGuard)  # auth and size of uploads before their bodies are read
     app.add_middleware(RequestMetrics)
     install_docs(app)
     install_openapi(app)

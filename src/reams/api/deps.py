@@ -17,6 +17,7 @@ from reams.api.signing import DownloadLinks
 from reams.bootstrap import Services
 from reams.domain.apikeys import hash_api_key
 from reams.domain.errors import NotFound, Unauthorized
+from reams.domain.paging import MAX_OFFSET
 from reams.service.configurations import Configurations
 
 # auto_error=False: a missing key is a 401 from our error table (open mode accepts it).
@@ -38,6 +39,24 @@ def get_configurations(services: ServicesDep) -> Configurations:
 ConfigurationsDep = Annotated[Configurations, Depends(get_configurations)]
 
 
+MISSING_KEY = "missing API key: send 'Authorization: Bearer <api key>'"
+INVALID_KEY = "invalid API key"
+
+
+def key_problem(services: Services, authorization: str) -> str | None:
+    """Why an ``Authorization`` header does not admit its request in keys mode (None: it does).
+
+    The same rule as :func:`caller_project`, for checks that run before FastAPI parses the
+    request (the upload guard)."""
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return MISSING_KEY
+    if services.catalog.project_for_key(hash_api_key(token)) is None:
+        return INVALID_KEY
+    return None
+
+
 def caller_project(
     request: Request,
     services: ServicesDep,
@@ -53,10 +72,10 @@ def caller_project(
     if services.settings.auth_mode == "open":
         return cast(str, request.app.state.default_project_id)
     if credentials is None:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer <api key>'")
+        raise Unauthorized(MISSING_KEY)
     project = services.catalog.project_for_key(hash_api_key(credentials.credentials))
     if project is None:
-        raise Unauthorized("invalid API key")
+        raise Unauthorized(INVALID_KEY)
     if project_id is not None and project_id != project.id:
         raise NotFound("project", project_id)
     return project.id
@@ -104,7 +123,9 @@ class Offset:
 
 def offset_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page (max 1000).")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (at most {MAX_OFFSET}).")
+    ] = 0,
 ) -> Offset:
     return Offset(limit=limit, offset=offset)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from reams.wire.common import PresignedURL
 
 SECRET_FILE: Final = "secret.key"
 DOWNLOAD_PATH: Final = "/download/files/{file_id}"
+# Unix seconds in ASCII digits (str.isdigit() accepts "²", which int() refuses); 12 digits
+# reach past the year 30000, and no huge number reaches int().
+_EXPIRES: Final = re.compile(r"[0-9]{1,12}")
 
 
 def load_secret(data_dir: Path, configured: str | None = None) -> bytes:
@@ -40,9 +44,10 @@ def signature(secret: bytes, file_id: str, *, expires: int) -> str:
 
 def verify(secret: bytes, file_id: str, *, expires: str | None, sig: str | None) -> None:
     """Raise Forbidden unless ``sig`` signs (file_id, expires) and ``expires`` is still ahead."""
-    if not expires or not sig or not expires.isdigit():
+    if not expires or not sig or not _EXPIRES.fullmatch(expires):
         raise Forbidden("download link is missing a valid expires/signature")
-    if not hmac.compare_digest(signature(secret, file_id, expires=int(expires)), sig):
+    expected = signature(secret, file_id, expires=int(expires)).encode()
+    if not hmac.compare_digest(expected, sig.encode()):  # bytes: a non-ASCII str would raise
         raise Forbidden("download link signature is invalid")
     if int(expires) < time.time():
         raise Forbidden("download link has expired; ask for a new one")

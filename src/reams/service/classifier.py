@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reams.domain.errors import InvalidField, InvalidRequest, NotFound
+from reams.domain.errors import InvalidField, NotFound
+from reams.domain.paging import decimal_offset
 from reams.domain.records import Job, JobApi, JobOrigin
 from reams.service.inputs import entries_for_files
 from reams.service.jobs import JobRequest, Jobs, check_config
@@ -40,9 +41,7 @@ def page_offset(page_token: str | None) -> int:
     """The offset a ``page_token`` of the classifier lists stands for (400 if not one of ours)."""
     if page_token is None or page_token == "":
         return 0
-    if not page_token.isdigit():
-        raise InvalidRequest(f"page_token {page_token!r} is not a token this API returned")
-    return int(page_token)
+    return decimal_offset(page_token)
 
 
 class Classifier:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, Row
 from sqlalchemy.exc import DataError
 
 from reams.domain.errors import InvalidField, InvalidRequest
+from reams.domain.paging import MAX_TOKEN_CHARS, checked_offset
 from reams.store.db import aware
 
 R = TypeVar("R")
@@ -81,16 +82,18 @@ def encode_token(offset: int) -> str:
 
 
 def decode_token(token: str | None) -> int:
+    """The offset a token of :func:`encode_token` stands for; InvalidRequest (400) for any
+    other string, including one whose offset is past :data:`MAX_OFFSET`."""
     if not token:
         return 0
+    if len(token) > MAX_TOKEN_CHARS:
+        raise InvalidRequest("page_token is not a token this server issued")
     try:
         padded = token + "=" * (-len(token) % 4)
         offset = json.loads(base64.urlsafe_b64decode(padded))["o"]
     except (ValueError, KeyError, TypeError):
         raise InvalidRequest("page_token is not a token this server issued") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidRequest("page_token is not a token this server issued")
-    return offset
+    return checked_offset(offset)
 
 
 def next_token(offset: int, page_size: int, fetched: int) -> str | None:

@@ -148,8 +148,11 @@ def list_extractions(
     response_model=wa.SchemaValidation,
     summary="Check a JSON Schema before using it in an extract job",
 )
-def validate_schema(body: wa.SchemaValidation) -> wa.SchemaValidation:
-    """422 with the reason when the schema cannot be used; the schema back when it can."""
+def validate_schema(body: wa.SchemaValidation, project_id: ProjectId) -> wa.SchemaValidation:
+    """422 with the reason when the schema cannot be used; the schema back when it can.
+
+    The schema is held to the limits job creation applies (properties, nesting, size), checked
+    before anything costly looks at it."""
     settings = check_config({"data_schema": body.data_schema})
     return wa.SchemaValidation(data_schema=settings.parameters["data_schema"])
 
