@@ -14,6 +14,7 @@ from reams.domain.apikeys import hash_api_key, key_prefix, new_api_key
 from reams.domain.errors import Conflict, InvalidField, NotFound
 from reams.domain.records import Project
 from reams.service import keys
+from reams.service.configurations import Configurations
 from reams.store import tables
 from reams.store.transitions import Store
 
@@ -183,3 +184,23 @@ def test_a_shared_prefix_is_ambiguous(store: Store) -> None:
     with pytest.raises(Conflict, match="2 keys match"):
         keys.revoke_key(store, "reams_same")
     assert store.project_for_key(hash_api_key(first)) == project
+
+
+def test_configuration_names_are_checked(store: Store) -> None:
+    configs = Configurations.on(store.engine)
+    project = _project(store)
+    parameters = {"product_type": "parse_v2", "tier": "fast", "version": "latest"}
+    with pytest.raises(InvalidField, match="name must not contain NUL"):
+        configs.create(project_id=project.id, name="a\x00", parameters=parameters)
+    with pytest.raises(InvalidField, match=f"the limit is {names.CONFIGURATION_NAME_MAX}"):
+        configs.create(project_id=project.id, name="c" * 513, parameters=parameters)
+    made = configs.create(project_id=project.id, name="Cafe\u0301", parameters=parameters)
+    assert made.name == "Café"
+    with pytest.raises(InvalidField, match="name must not contain NUL"):
+        configs.update(made.id, project_id=project.id, name="\x00")
+    found, _ = configs.list_configs(
+        project_id=project.id, page_size=5, page_token=None, name="Cafe\u0301"
+    )
+    assert [c.id for c in found] == [made.id]
+    with pytest.raises(InvalidField, match="name must not contain NUL"):
+        configs.list_configs(project_id=project.id, page_size=5, page_token=None, name="\x00")

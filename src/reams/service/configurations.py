@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from sqlalchemy import Engine
 
-from reams.domain import webhooks
+from reams.domain import names, webhooks
 from reams.domain.configurations import Configuration, WebhookConfig
 from reams.domain.errors import InvalidField
 from reams.service.webhooks import Guard
@@ -61,7 +61,7 @@ class Configurations:
         checked = validate_parameters(parameters)
         return self.store.upsert_configuration(
             project_id=project_id,
-            name=name,
+            name=names.label("name", name, limit=names.CONFIGURATION_NAME_MAX),
             product_type=checked["product_type"],
             parameters=checked,
         )
@@ -95,7 +95,7 @@ class Configurations:
             project_id=project_id,
             page_size=page_size,
             page_token=page_token,
-            name=name,
+            name=names.lookup("name", name),
             product_types=product_types,
             latest_only=latest_only,
         )
@@ -110,6 +110,7 @@ class Configurations:
     ) -> Configuration:
         """None leaves a field as it is; the product type cannot change."""
         checked = None if parameters is None else validate_parameters(parameters)
+        name = names.optional_label("name", name, limit=names.CONFIGURATION_NAME_MAX)
         return self.store.update_configuration(
             config_id, project_id=project_id, name=name, parameters=checked
         )
