@@ -38,11 +38,12 @@ class BlobStore(Protocol):
 
 
 class LocalBlobStore:
-    """Blobs as files under ``root/ab/cd/<sha256>``, written atomically."""
+    """Blobs as files under ``root/ab/cd/<sha256>``, written atomically, readable by the
+    owner only (0600, like the database and the secrets)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)  # blobs are the users' documents
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -89,10 +90,10 @@ class LocalBlobStore:
         # O_EXCL still refuses a leftover of a dead process that had the same pid.
         tmp = self.root / f".w-{digest[:16]}-{os.getpid()}-{threading.get_ident()}"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # a dead process's leftover: this thread owns the name now
             tmp.unlink(missing_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
