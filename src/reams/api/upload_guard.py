@@ -1,10 +1,11 @@
-"""Form bodies (every upload) are checked before their first byte is read.
+"""Form bodies (every upload) and schema bodies are checked before their first byte is read.
 
-FastAPI parses ``File``/``Form`` parameters — spooling each file to a temporary file — before
-any dependency runs, so the ``ProjectId`` dependency alone would answer an unauthenticated
-300 MB upload with 401 only after receiving and spooling all of it. This pure ASGI middleware
-runs first, for every request whose body is a form (``multipart/form-data`` or
-``application/x-www-form-urlencoded``: every upload route, and any added later):
+FastAPI parses ``File``/``Form`` parameters — spooling each file to a temporary file — and JSON
+bodies before any dependency runs, so the ``ProjectId`` dependency alone would answer an
+unauthenticated 300 MB upload with 401 only after receiving and spooling all of it. This pure
+ASGI middleware runs first, for every request whose body is a form (``multipart/form-data`` or
+``application/x-www-form-urlencoded``: every upload route, and any added later) and for the
+schema routes (``/api/v2/extract/schema/...``, capped at ``MAX_SCHEMA_REQUEST_BYTES``):
 
 1. in ``keys`` mode, the ``Authorization`` header must carry a known key: else 401 at once;
 2. a declared ``Content-Length`` over the cap is a 413 at once;
@@ -13,7 +14,7 @@ runs first, for every request whose body is a form (``multipart/form-data`` or
    is a 413.
 
 These early answers carry ``Connection: close``: the server need not read the unread body.
-The cap is ``REAMS_MAX_UPLOAD_BYTES`` plus :data:`FORM_OVERHEAD` for the multipart framing
+A form's cap is ``REAMS_MAX_UPLOAD_BYTES`` plus :data:`FORM_OVERHEAD` for the multipart framing
 and the small form fields; the file itself is held to ``REAMS_MAX_UPLOAD_BYTES`` exactly when
 it is stored.
 """
@@ -29,9 +30,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reams.api.deps import key_problem
 from reams.bootstrap import Services
+from reams.domain.schema_limits import MAX_SCHEMA_REQUEST_BYTES
 
 FORM_TYPES: Final = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 FORM_OVERHEAD: Final = 1024 * 1024
+SCHEMA_PATHS: Final = ("/api/v2/extract/schema/validation", "/api/v2/extract/schema/generate")
 _DIGITS: Final = re.compile(rb"[0-9]{1,19}")
 
 
@@ -39,30 +42,38 @@ class BodyTooLarge(Exception):
     """Raised into the app's body read when the streamed body passes the cap."""
 
 
-def body_cap(services: Services) -> int:
-    """The most bytes a form body may have."""
-    return services.settings.max_upload_bytes + FORM_OVERHEAD
-
-
-def too_large_message(services: Services) -> str:
+def _limit(scope: Scope, services: Services) -> tuple[int, str] | None:
+    """(cap, 413 message) of a guarded request; None for one the guard lets through."""
+    if scope.get("method") not in ("POST", "PUT", "PATCH"):
+        return None
+    if scope.get("path", "").rstrip("/") in SCHEMA_PATHS:
+        cap = MAX_SCHEMA_REQUEST_BYTES
+        return cap, f"a schema request is limited to {cap} bytes"
+    if not _is_form(scope):
+        return None
     limit = services.settings.max_upload_bytes
-    return (
+    message = (
         f"upload is larger than the limit of {limit} bytes (REAMS_MAX_UPLOAD_BYTES, plus "
         f"{FORM_OVERHEAD} bytes for the form's framing and fields)"
     )
+    return limit + FORM_OVERHEAD, message
 
 
 class UploadGuard:
-    """ASGI middleware: auth and size of form bodies, before the body is read."""
+    """ASGI middleware: auth and size of form and schema bodies, before the body is read."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         services = _services(scope)
-        if scope["type"] != "http" or services is None or not _is_form(scope):
+        guarded = None
+        if scope["type"] == "http" and services is not None:
+            guarded = _limit(scope, services)
+        if services is None or guarded is None:
             await self.app(scope, receive, send)
             return
+        cap, too_large = guarded
         headers = dict(scope["headers"])
         if services.settings.auth_mode == "keys":
             authorization = headers.get(b"authorization", b"").decode("latin-1")
@@ -70,16 +81,15 @@ class UploadGuard:
             if problem is not None:
                 await _answer(send, 401, problem, [(b"www-authenticate", b"Bearer")])
                 return
-        cap = body_cap(services)
         declared = headers.get(b"content-length")
         if declared is not None:
             if not _DIGITS.fullmatch(declared.strip()):
                 await _answer(send, 400, "Content-Length is not a number of bytes")
                 return
             if int(declared) > cap:
-                await _answer(send, 413, too_large_message(services))
+                await _answer(send, 413, too_large)
                 return
-        await _capped(self.app, scope, receive, send, cap=cap, message=too_large_message(services))
+        await _capped(self.app, scope, receive, send, cap=cap, message=too_large)
 
 
 async def _capped(
@@ -121,8 +131,6 @@ def _services(scope: Scope) -> Services | None:
 
 
 def _is_form(scope: Scope) -> bool:
-    if scope.get("method") not in ("POST", "PUT", "PATCH"):
-        return False
     for name, value in scope["headers"]:
         if name == b"content-type":
             return bytes(value).strip().lower().startswith(FORM_TYPES)

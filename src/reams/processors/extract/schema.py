@@ -19,9 +19,27 @@ from typing import Any
 import jsonschema
 import jsonschema.exceptions
 
+from reams.domain.schema_limits import (
+    MAX_DEPTH,
+    MAX_JSON_DEPTH,
+    MAX_PROPERTIES,
+    MAX_SCHEMA_BYTES,
+)
 from reams.processors.schema_nullable import nullable_schema
 
-__all__ = ["check_schema", "nullable_schema", "resolve", "value_type"]
+# The limits (one definition, in the domain) are checked wherever a schema is accepted, before
+# any costly look at it.
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_JSON_DEPTH",
+    "MAX_PROPERTIES",
+    "MAX_SCHEMA_BYTES",
+    "check_limits",
+    "check_schema",
+    "nullable_schema",
+    "resolve",
+    "value_type",
+]
 
 TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 ANNOTATIONS = frozenset(
@@ -47,13 +65,6 @@ STRUCTURE = frozenset(
 )
 COMBINATORS = frozenset({"anyOf", "oneOf", "$ref", "$defs"})
 SUPPORTED = TYPES | ANNOTATIONS | CONSTRAINTS | STRUCTURE | COMBINATORS
-# The limits of a schema, checked wherever one is accepted (job creation, saved configurations,
-# `POST /api/v2/extract/schema/validation`), before any costly look at it. LlamaCloud's
-# documented limits are 5,000 properties and 120,000 characters of strings.
-MAX_DEPTH = 12  # nested schema nodes (properties, items, anyOf, ...)
-MAX_JSON_DEPTH = 64  # nested JSON objects and arrays, whatever they mean
-MAX_PROPERTIES = 5_000  # properties across the whole schema, nested ones and $defs included
-MAX_SCHEMA_BYTES = 512 * 1024  # the schema as compact UTF-8 JSON
 
 
 def check_schema(schema: object) -> None:
