@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         default=6.0, ge=0, description="Extra time per estimated page (scans need OCR)."
     )
     max_attempts: int = Field(default=3, ge=1, description="Tries per item (retryable errors).")
+    max_losses: int = Field(
+        default=10,
+        ge=1,
+        description="Times an item may be lost with its process (server or worker killed) "
+        "before it fails as worker_lost; counted apart from max_attempts.",
+    )
     retry_backoff_s: float = Field(default=2.0, ge=0)
     lease_s: float = Field(default=30.0, gt=0, description="Claim lease; renewed while running.")
     worker_max_items: int = Field(default=1000, ge=1, description="Recycle a worker after N items.")

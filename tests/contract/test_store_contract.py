@@ -135,27 +135,123 @@ def test_retry_returns_item_to_pending_after_delay(store: Store) -> None:
     assert _assert_counts_add_up(store, job.id).counts.pending == 1
 
 
-def test_expired_lease_is_reclaimed_then_given_up(store: Store) -> None:
+def _items(store: Store, job_id: str) -> list[Any]:
+    return store.list_items(job_id, project_id=None, limit=10_000, offset=0)[0]
+
+
+def _leases(store: Store, job_id: str) -> dict[str, tuple[Any, Any]]:
+    """Each item's (lease_owner, lease_expires_at), straight from its row."""
+    from sqlalchemy import select
+
+    from reams.store import tables as t
+
+    c = t.items.c
+    query = select(c.id, c.lease_owner, c.lease_expires_at).where(c.job_id == job_id)
+    with store.read() as conn:
+        return {row.id: (row.lease_owner, row.lease_expires_at) for row in conn.execute(query)}
+
+
+def test_expired_lease_is_a_loss_not_an_attempt_then_given_up(store: Store) -> None:
     job = _job_with_files(store, 1)
     store.mark_dispatched(job.id)
     store.claim(owner="dead", lease_s=0.001)
     time.sleep(0.01)
-    assert store.reclaim_expired(max_attempts=2) == 1
+    assert store.reclaim_expired(max_losses=2) == 1
     assert store.get_job(job.id, project_id=None).counts.pending == 1
+    (lost,) = _items(store, job.id)
+    # Lost with its process: not the item's fault, so the attempt is given back.
+    assert (lost.status, lost.attempts, lost.losses) == ("pending", 0, 1)
+    assert lost.error_code == "worker_lost" and "not count" in (lost.error_message or "")
     store.claim(owner="dead", lease_s=0.001)
     time.sleep(0.01)
-    assert store.reclaim_expired(max_attempts=2) == 1
+    assert store.reclaim_expired(max_losses=2) == 1
     job_after = _assert_counts_add_up(store, job.id)
     assert job_after.counts.failed == 1
-    items, _ = store.list_items(job.id, project_id=None, limit=1, offset=0)
-    assert items[0].error_code == "worker_lost"
+    (item,) = _items(store, job.id)
+    assert (item.error_code, item.attempts, item.losses) == ("worker_lost", 0, 2)
+    assert _leases(store, job.id)[item.id] == (None, None)
+
+
+def test_losses_leave_every_attempt_to_the_document(store: Store) -> None:
+    """Five crashes with the item in flight, then its own retryable errors: it still has all
+    ``max_attempts`` of them, and the counts add up (claims = attempts + losses)."""
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    for _ in range(5):
+        store.claim(owner="killed", lease_s=0.001)
+        time.sleep(0.01)
+        assert store.reclaim_expired(max_losses=10) == 1
+    for n in range(1, 3):
+        (item,) = store.claim(owner="w", lease_s=30)
+        assert item.attempts == n
+        assert store.retry_later(item, owner="w", code="worker_crashed", message="m", delay_s=0)
+    (item,) = store.claim(owner="w", lease_s=30)
+    assert store.complete(item, owner="w", completion=_outcome(job))
+    (done,) = _items(store, job.id)
+    assert (done.status, done.attempts, done.losses) == ("completed", 3, 5)
+    assert (done.error_code, done.error_message) == (None, None)
+    _assert_counts_add_up(store, job.id)
 
 
 def test_live_lease_is_not_reclaimed(store: Store) -> None:
     job = _job_with_files(store, 1)
     store.mark_dispatched(job.id)
     store.claim(owner="alive", lease_s=60)
-    assert store.reclaim_expired(max_attempts=3) == 0
+    assert store.reclaim_expired(max_losses=3) == 0
+
+
+def test_orphans_of_an_earlier_boot_are_reclaimed_at_once(store: Store) -> None:
+    """Leases of the same engine instance under another boot belong to a dead process: back
+    at once, long before they expire; other instances' and this boot's own stay."""
+    job = _job_with_files(store, 4)
+    store.mark_dispatched(job.id)
+    dead = store.claim(owner="local-abc.0:boot1", lease_s=3600, limit=2)
+    (mine,) = store.claim(owner="local-abc.0:boot2", lease_s=3600)
+    (other,) = store.claim(owner="local-abc.1:boot1", lease_s=3600)  # another live engine
+    n = store.reclaim_orphans(instance="local-abc.0", owner="local-abc.0:boot2", max_losses=10)
+    assert n == 2
+    after = {i.id: i for i in _items(store, job.id)}
+    assert {(after[i.id].status, after[i.id].losses, after[i.id].attempts) for i in dead} == {
+        ("pending", 1, 0)
+    }
+    assert after[mine.id].status == after[other.id].status == "processing"
+    assert _leases(store, job.id)[dead[0].id] == (None, None)
+    # An instance is matched whole, up to its ":": "local-abc" is not "local-abc.0".
+    assert store.reclaim_orphans(instance="local-abc", owner="x", max_losses=10) == 0
+    _assert_counts_add_up(store, job.id)
+
+
+def test_orphans_lost_too_often_fail(store: Store) -> None:
+    job = _job_with_files(store, 1)
+    store.mark_dispatched(job.id)
+    store.claim(owner="local-i.0:b1", lease_s=3600)
+    assert store.reclaim_orphans(instance="local-i.0", owner="local-i.0:b2", max_losses=1) == 1
+    (item,) = _items(store, job.id)
+    assert (item.status, item.error_code, item.losses) == ("failed", "worker_lost", 1)
+    assert _assert_counts_add_up(store, job.id).status == "completed"
+
+
+def test_no_item_keeps_a_lease_once_it_leaves_processing(store: Store) -> None:
+    """Completed, failed, skipped, retried, released and reclaimed items hold no lease; only
+    the item still in flight does."""
+    job = _job_with_files(store, 7)
+    store.mark_dispatched(job.id)
+    items = store.claim(owner="w", lease_s=30, limit=7)
+    completed, failed, skipped, retried, released, expired, inflight = items
+    assert store.complete(completed, owner="w", completion=_outcome(job))
+    assert store.fail(failed, owner="w", code="corrupt_document", message="bad")
+    assert store.skip(skipped, owner="w", reason="already_processed", result_id=None)
+    assert store.retry_later(retried, owner="w", code="worker_crashed", message="m", delay_s=60)
+    assert store.release(released, owner="w")
+    assert store.renew_leases(owner="w", item_row_ids=[expired.id], lease_s=0.001) == 1
+    time.sleep(0.01)
+    assert store.reclaim_expired(max_losses=10) == 1
+    leases = _leases(store, job.id)
+    assert {i: lease for i, lease in leases.items() if lease != (None, None)}.keys() == {
+        inflight.id
+    }
+    assert leases[inflight.id][0] == "w"
+    _assert_counts_add_up(store, job.id)
 
 
 def test_cancel_cancels_pending_and_keeps_in_flight(store: Store) -> None:

@@ -178,3 +178,48 @@ def test_cancel_reaches_the_store() -> None:
 
     in_time_skipping_env(scenario)
     assert job.cancelled
+
+
+def test_settled_is_exact_when_slice_attempts_die_after_settling() -> None:
+    """Every third slice attempt settles its items in the store, then dies (its result never
+    arrives, as when a worker is killed): the outcome and the continue-as-new budget count
+    from the store, so neither comes out short."""
+    job = FakeJob(due=73)
+    terminal, calls, runs = [0], [0], set()
+
+    @activity.defn(name=c.PROCESS_SLICE)
+    async def dying_slice(request: c.SliceInput) -> c.SliceResult:
+        info = activity.info()
+        runs.add(info.workflow_run_id)
+        calls[0] += info.attempt == 1
+        taken = min(job.due, request.max_items)
+        job.due -= taken
+        terminal[0] += taken
+        if info.attempt == 1 and calls[0] % 3 == 1 and taken:  # its retry goes through
+            raise ApplicationError("the worker was killed after settling its items")
+        return c.SliceResult(taken, taken < request.max_items, done=terminal[0])
+
+    @activity.defn(name=c.JOB_STATE)
+    async def job_state(job_id: str) -> c.JobState:
+        if job.due == 0:
+            return c.JobState(c.DONE, "completed", settled=terminal[0])
+        return c.JobState(c.READY, "running")
+
+    async def scenario(env: WorkflowEnvironment) -> None:
+        queue = f"wf-{uuid.uuid4().hex[:8]}"
+        keep = {"plan", "fail_job", "cancel_job"}
+        activities = [a for a in job.activities() if a.__name__ in keep]
+        async with Worker(
+            env.client, task_queue=queue, workflows=[BatchWorkflow],
+            activities=[*activities, dying_slice, job_state],
+        ):  # fmt: skip
+            outcome = await env.client.execute_workflow(
+                c.WORKFLOW, c.BatchInput("bjb-test"), id=f"wf-{queue}", task_queue=queue,
+                result_type=c.BatchOutcome,
+            )  # fmt: skip
+        assert (outcome.status, outcome.settled) == ("completed", 73)
+        # Threshold 20: runs of exactly 20, 20, 20 and 13 items (counting only the results
+        # that arrived, each run would have run long, and there would be fewer).
+        assert len(runs) == 4
+
+    in_time_skipping_env(scenario)

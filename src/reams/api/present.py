@@ -143,6 +143,7 @@ def job_item_model(item: Item) -> wb.JobItem:
         error_code=item.error_code,
         error_message=item.error_message,
         attempts=item.attempts,
+        losses=item.losses,
         started_at=item.started_at,
         completed_at=item.completed_at,
         effective_at=_item_effective_at(item),

@@ -200,6 +200,9 @@ class Item:
     updated_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    # Claims lost with their process (server or worker killed): not the item's fault, so not
+    # counted in ``attempts``; ``attempts + losses`` is how many times it was claimed.
+    losses: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))

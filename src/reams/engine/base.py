@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from reams.domain.records import Job
@@ -20,12 +21,16 @@ class EngineConfig:
     item_timeout_s: float = 300.0
     item_timeout_per_page_s: float = 6.0
     max_attempts: int = 3
+    # Claims lost with their process (not the item's fault), counted apart from attempts.
+    max_losses: int = 10
     retry_backoff_s: float = 2.0
     lease_s: float = 30.0
     worker_max_items: int = 1000
     worker_max_rss_mb: int = 1024
     worker_memory_limit_mb: int = 4096
     poll_interval_s: float = 1.0
+    # Where the local engine keeps its instance locks (engine.instance); None: a temp dir.
+    data_dir: Path | None = None
     # The LLM endpoint for classify/extract, or None: offline engines.
     llm: LlmConfig | None = None
 

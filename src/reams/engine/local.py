@@ -1,8 +1,10 @@
 """The local engine: worker threads, each driving one isolated child process, over the store.
 
-Durable by construction: all state is in the store. On start it reclaims expired leases and
-resumes every unfinished job; while running it renews the leases of its in-flight items, so a
-killed process's items come back after one lease period and are processed exactly once.
+Durable by construction: all state is in the store. On start it reclaims the leases its own
+earlier run left (its instance, see engine.instance: at once, that process is gone) and any
+expired ones, and resumes every unfinished job; while running it renews the leases of its
+in-flight items, so another dead process's items come back after one lease period, and every
+item is processed exactly once. A lost claim counts as a loss, not as one of the item's attempts.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Callable
 
 from reams.domain.records import Item, Job
 from reams.domain.states import JobStatus, Outcome
+from reams.engine import instance
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.drive import DriveHooks, ItemDriver
+from reams.engine.instance import EngineInstance
 from reams.engine.isolation import IsolatedWorker
 from reams.engine.steps import RunContext
 from reams.store.blobs import BlobStore
@@ -31,7 +35,9 @@ class LocalEngine:
     def __init__(self, *, store: Store, blobs: BlobStore, config: EngineConfig) -> None:
         self.store = store
         self.config = config
-        self.owner = f"local-{uuid.uuid4().hex[:12]}"
+        # Until start() locks an instance slot: an owner nothing else has.
+        self._instance = EngineInstance(None, uuid.uuid4().hex[:12])
+        self.owner = self._instance.owner
         self.ctx = RunContext(store=store, blobs=blobs, config=config, owner=self.owner)
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -44,12 +50,29 @@ class LocalEngine:
     def start(self) -> None:
         if self._threads:
             return
-        self.store.reclaim_expired(max_attempts=self.config.max_attempts)
+        self._take_instance()
+        self.store.reclaim_expired(max_losses=self.config.max_losses)
         for job_id in self.store.active_job_ids():
             self._prepare(job_id)
         for n in range(self.config.workers):
             self._spawn(self._work_loop, f"reams-worker-{n}")
         self._spawn(self._housekeeping_loop, "reams-housekeeping")
+
+    def _take_instance(self) -> None:
+        """Lock this engine's instance slot and reclaim what its dead earlier run held."""
+        self._instance.close()
+        self._instance = instance.acquire(
+            "local",
+            store_key=str(self.store.engine.url),  # the password is masked
+            directory=instance.lock_dir(self.config.data_dir),
+        )
+        self.owner = self.ctx.owner = self._instance.owner
+        if self._instance.name is not None:
+            orphans = self.store.reclaim_orphans(
+                instance=self._instance.name, owner=self.owner, max_losses=self.config.max_losses
+            )
+            if orphans:
+                log.info("reclaimed %d item(s) a previous run of this engine left", orphans)
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -67,6 +90,7 @@ class LocalEngine:
             leftover = list(self._inflight.values())
         for item in leftover:
             self.store.release(item, owner=self.owner)
+        self._instance.close()
 
     def health(self) -> str | None:
         """None while every worker thread and the housekeeping thread are alive."""
@@ -143,7 +167,7 @@ class LocalEngine:
         self.store.renew_leases(
             owner=self.owner, item_row_ids=inflight, lease_s=self.config.lease_s
         )
-        if self.store.reclaim_expired(max_attempts=self.config.max_attempts):
+        if self.store.reclaim_expired(max_losses=self.config.max_losses):
             self._wake.set()
         # Jobs another process created but never dispatched (it died in between).
         for job_id in self.store.active_job_ids(statuses=[JobStatus.PENDING]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -162,39 +163,71 @@ class LifecycleStore(TransitionStore):
             )
 
     # -- recovery ----------------------------------------------------------------------------
-    def reclaim_expired(self, *, max_attempts: int) -> int:
-        """Return items whose worker died (lease expired) to pending, or fail them for good."""
+    def reclaim_expired(self, *, max_losses: int) -> int:
+        """Items whose lease expired (the process holding them died or stopped renewing) back
+        to pending, or failed for good (``worker_lost``) once lost ``max_losses`` times.
+
+        A lost claim is not the item's fault: it counts in ``losses``, not in ``attempts``
+        (the claim's attempt is given back), so killing a server never uses up the attempts
+        that retryable errors of the document itself are allowed.
+        """
         now = utcnow()
         c = t.items.c
-        query = select(c.id, c.job_id, c.attempts).where(
+        query = select(c.id, c.job_id, c.losses).where(
             c.status == ItemStatus.PROCESSING.value, c.lease_expires_at < now
         )
         moved = 0
         with self.tx() as conn:
-            for row_id, job_id, attempts in conn.execute(query).all():
-                moved += self._reclaim_one(conn, row_id, job_id, attempts >= max_attempts, now)
+            for row_id, job_id, losses in conn.execute(query).all():
+                guard = c.lease_expires_at < now
+                moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
+        return moved
+
+    def reclaim_orphans(self, *, instance: str, owner: str, max_losses: int) -> int:
+        """Items leased to an earlier run of this engine instance, at once (no lease to wait
+        for): owners are ``<instance>:<boot>``, and only one live process holds an instance
+        (engine.instance), so any boot but ``owner``'s own is dead. Counted as losses, as in
+        :meth:`reclaim_expired`."""
+        c = t.items.c
+        query = select(c.id, c.job_id, c.losses, c.lease_owner).where(
+            c.status == ItemStatus.PROCESSING.value,
+            c.lease_owner.startswith(f"{instance}:", autoescape=True),
+            c.lease_owner != owner,
+        )
+        moved = 0
+        with self.tx() as conn:
+            for row_id, job_id, losses, dead in conn.execute(query).all():
+                guard = c.lease_owner == dead
+                moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
         return moved
 
     def _reclaim_one(
-        self, conn: Connection, row_id: str, job_id: str, give_up: bool, now: datetime
+        self, conn: Connection, row_id: str, job_id: str, guard: Any, give_up: bool
     ) -> int:
-        where = [t.items.c.id == row_id, t.items.c.lease_expires_at < now]
-        if give_up:
-            return self._move(
+        """One lost claim back to pending (or failed); ``guard``: it is still lost."""
+        c = t.items.c
+        now = utcnow()
+        where = [c.id == row_id, guard]
+        lost = {"losses": c.losses + 1, "attempts": c.attempts - 1}
+        if give_up:  # the last item of its job completes the job, as any outcome does
+            failed = self._move(
                 conn,
                 job_id=job_id,
                 frm=ItemStatus.PROCESSING,
                 to=ItemStatus.FAILED,
                 where=where,
                 now=now,
-                values={
+                values=lost
+                | {
                     "error_code": "worker_lost",
                     "completed_at": now,
-                    "error_message": "The worker processing this item stopped "
-                    "responding on every attempt.",
-                    "lease_expires_at": None,
+                    "error_message": "The process running this item stopped (killed or "
+                    "crashed) every time it was claimed.",
                 },
             )
+            if failed:
+                self._finalize(conn, job_id, now)
+            return failed
         moved = self._move(
             conn,
             job_id=job_id,
@@ -202,7 +235,12 @@ class LifecycleStore(TransitionStore):
             to=ItemStatus.PENDING,
             where=where,
             now=now,
-            values={"lease_owner": None, "lease_expires_at": None},
+            values=lost
+            | {
+                "error_code": "worker_lost",
+                "error_message": "The process running this item stopped (killed or crashed); "
+                "it runs again, and this does not count as an attempt.",
+            },
         )
         if moved:  # nothing will run it if its job was cancelled or failed meanwhile
             self._cancel_if_job_ended(conn, job_id, item_id=row_id)

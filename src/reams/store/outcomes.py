@@ -19,7 +19,8 @@ from reams.store.moves import Completion, TransitionStore
 
 
 class OutcomeStore(TransitionStore):
-    """Outcomes of items leased to an owner; a lost lease makes them no-ops (False)."""
+    """Outcomes of items leased to an owner; a lost lease makes them no-ops (False). Every
+    move out of ``processing`` clears the lease (``moves._unleased``)."""
 
     # -- outcomes ----------------------------------------------------------------------------
     def _settle(self, item: Item, *, owner: str, to: ItemStatus, values: dict[str, Any]) -> bool:
@@ -41,7 +42,6 @@ class OutcomeStore(TransitionStore):
             "completed_at": now,
             "error_code": None,
             "error_message": None,
-            "lease_expires_at": None,
         }
         with self.tx() as conn:
             if not self._move_mine(
@@ -65,7 +65,6 @@ class OutcomeStore(TransitionStore):
             "error_code": code,
             "error_message": message,
             "completed_at": utcnow(),
-            "lease_expires_at": None,
         }
         return self._settle(item, owner=owner, to=ItemStatus.FAILED, values=values)
 
@@ -75,8 +74,6 @@ class OutcomeStore(TransitionStore):
         values = {
             "error_code": code,
             "error_message": message,
-            "lease_owner": None,
-            "lease_expires_at": None,
             "not_before": utcnow() + timedelta(seconds=delay_s),
         }
         with self.tx() as conn:
@@ -93,7 +90,8 @@ class OutcomeStore(TransitionStore):
             "skip_reason": reason,
             "result_id": result_id,
             "completed_at": utcnow(),
-            "lease_expires_at": None,
+            "error_code": None,  # a retry's or lost claim's note: it did not fail
+            "error_message": None,
         }
         return self._settle(item, owner=owner, to=ItemStatus.SKIPPED, values=values)
 
@@ -108,11 +106,7 @@ class OutcomeStore(TransitionStore):
                 to=ItemStatus.PENDING,
                 where=[t.items.c.id == item.id, t.items.c.lease_owner == owner],
                 now=now,
-                values={
-                    "lease_owner": None,
-                    "lease_expires_at": None,
-                    "attempts": t.items.c.attempts - 1,
-                },
+                values={"attempts": t.items.c.attempts - 1},
             )
             if moved:
                 self._cancel_if_job_ended(conn, item.job_id, item_id=item.id)

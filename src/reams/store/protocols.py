@@ -399,8 +399,14 @@ class Work(Protocol):
 
     def skip_too_large(self, job_id: str, *, max_bytes: int) -> int: ...
 
-    def reclaim_expired(self, *, max_attempts: int) -> int:
-        """Return items whose worker died (lease expired) to pending, or fail them for good."""
+    def reclaim_expired(self, *, max_losses: int) -> int:
+        """Return items whose worker died (lease expired) to pending, or fail them for good
+        once lost ``max_losses`` times; a loss is counted apart from attempts."""
+        ...
+
+    def reclaim_orphans(self, *, instance: str, owner: str, max_losses: int) -> int:
+        """At once, items leased to earlier (dead) boots of engine ``instance`` (owners
+        ``<instance>:<boot>`` other than ``owner``); counted as losses."""
         ...
 
     def cancel_leftovers(self, job_id: str) -> int:

@@ -161,7 +161,11 @@ items = Table(
     Column("error_code", String(64)),
     Column("error_message", Text),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    # Claims lost with their process (a killed server or worker), not charged as attempts.
+    Column("losses", Integer, nullable=False, server_default="0"),
     Column("not_before", TS),
+    # "<engine instance>:<boot>" for the local engine (see engine.instance); NULL unless the
+    # item is processing.
     Column("lease_owner", String(64)),
     Column("lease_expires_at", TS),
     Column("result_id", String(64)),

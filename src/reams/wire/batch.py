@@ -141,7 +141,17 @@ class JobItem(WireModel):
     skip_reason: str | None = None
     error_code: str | None = Field(default=None, description="Stable error code of a failure.")
     error_message: str | None = None
-    attempts: int | None = None
+    attempts: int | None = Field(
+        default=None,
+        description="Attempts charged to the item: claims that ended in an outcome or a retry "
+        "(a claim lost with its process is counted in `losses` instead).",
+    )
+    losses: int | None = Field(
+        default=None,
+        description="reams extension: claims lost with their process (the server or worker was "
+        "killed or crashed), not the item's fault and not counted as attempts; the item fails "
+        "as `worker_lost` after REAMS_MAX_LOSSES of them.",
+    )
     started_at: datetime | None = None
     completed_at: datetime | None = None
     effective_at: datetime | None = Field(

@@ -115,11 +115,12 @@ class BatchActivities:
         """Nothing was left to claim: is the job done, due later, or holding dead leases?"""
         job = _existing(lambda: self.store.get_job(job_id, project_id=None))
         if job.status in TERMINAL_JOB:
-            self.store.cancel_leftovers(job_id)
-            return c.JobState(c.DONE, job.status)
-        if self.store.finalize_if_done(job_id) is not None:
-            return c.JobState(c.DONE, JobStatus.COMPLETED.value)
-        if self.store.reclaim_expired(max_attempts=self.config.max_attempts):
+            if self.store.cancel_leftovers(job_id):
+                job = self.store.get_job(job_id, project_id=None)
+            return c.JobState(c.DONE, job.status, settled=job.counts.terminal)
+        if (ended := self.store.finalize_if_done(job_id)) is not None:
+            return c.JobState(c.DONE, JobStatus.COMPLETED.value, settled=ended.counts.terminal)
+        if self.store.reclaim_expired(max_losses=self.config.max_losses):
             return c.JobState(c.READY, job.status)
         due, expiry = self.store.next_times(job_id)
         upcoming = [t for t in (due, expiry) if t is not None]

@@ -110,7 +110,16 @@ class SliceRun:
                 self._give_back(driver.unstarted())
         if self._failure is not None and self.settled == 0:
             raise self._failure  # the store is away: let the activity's retry policy wait
-        return SliceResult(settled=self.settled, exhausted=self.exhausted)
+        return SliceResult(settled=self.settled, exhausted=self.exhausted, done=self._job_done())
+
+    def _job_done(self) -> int:
+        """The job's terminal items in the store (one indexed read): what the workflow counts,
+        exact however many slice attempts died before reporting theirs; -1 if unreadable."""
+        try:
+            return self.ctx.store.get_job(self.job_id, project_id=None).counts.terminal
+        except Exception:
+            log.exception("could not read the progress of job %s", self.job_id)
+            return -1
 
     def _claim(self, wanted: int) -> list[Item]:
         wanted = min(wanted, self.limits.max_items - self._claimed)

@@ -69,38 +69,38 @@ class BatchWorkflow:
             await _bookkeeping(c.CANCEL_JOB, job_id, type(None))
 
     async def _drive(self, batch: c.BatchInput, plan: c.Plan) -> c.BatchOutcome:
-        settled_here, idle = 0, False
+        progress, idle = Progress(batch.processed_so_far), False
         while True:
-            if settled_here >= plan.continue_as_new_threshold:
-                progress = batch.processed_so_far + settled_here
-                workflow.continue_as_new(c.BatchInput(batch.job_id, progress, plan))
-            budget = plan.continue_as_new_threshold - settled_here
-            settled, exhausted = await self._round(batch.job_id, plan, budget)
-            settled_here += settled
+            if progress.here >= plan.continue_as_new_threshold:
+                carried = c.BatchInput(batch.job_id, progress.total, plan)
+                workflow.continue_as_new(carried)
+            settled, exhausted = await self._round(batch.job_id, plan, progress)
             if not exhausted:
                 continue
             state = await _bookkeeping(c.JOB_STATE, batch.job_id, c.JobState)
             if state.phase == c.DONE:
-                total = batch.processed_so_far + settled_here
+                total = state.settled if state.settled >= 0 else progress.total
                 return c.BatchOutcome(batch.job_id, state.status, total)
             if state.phase == c.WAITING or (idle and settled == 0):
                 await workflow.sleep(max(state.wait_s, MIN_WAIT_S if not idle else IDLE_S))
             idle = settled == 0
 
-    async def _round(self, job_id: str, plan: c.Plan, budget: int) -> tuple[int, bool]:
-        """Keep ``fan_out`` slices running until the job has nothing due or the budget is
-        spent; returns (items settled, whether a slice found nothing more to claim)."""
+    async def _round(self, job_id: str, plan: c.Plan, progress: Progress) -> tuple[int, bool]:
+        """Keep ``fan_out`` slices running until the job has nothing due or the run's budget
+        is spent; returns (items settled, whether a slice found nothing more to claim)."""
         running: list[asyncio.Task[c.SliceResult]] = []
         settled, exhausted = 0, False
         try:
             while True:
                 if not exhausted:
-                    running += _more_slices(job_id, plan, budget - settled, len(running))
+                    room = plan.continue_as_new_threshold - progress.here
+                    running += _more_slices(job_id, plan, room, len(running))
                 if not running:
                     return settled, exhausted
                 done, running = await workflow.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     result = task.result()
+                    progress.add(result)
                     settled += result.settled
                     exhausted = exhausted or result.exhausted
         except asyncio.CancelledError:
@@ -116,6 +116,34 @@ class BatchWorkflow:
             # race with their own failure) before the job is failed.
             await asyncio.gather(*running, return_exceptions=True)
             raise
+
+
+class Progress:
+    """Items settled: the job's so far (carried across continue-as-new) and this run's share,
+    which is the continue-as-new budget.
+
+    Exact from the store: each slice reports the job's terminal items when it ended
+    (``SliceResult.done``), so the work of a slice attempt that died (its result never
+    arrives) or of leases given up is not lost from the count. Without that report
+    (histories recorded before it), the slices' own counts are summed, as they were.
+    """
+
+    def __init__(self, so_far: int) -> None:
+        self.so_far = so_far
+        self.counted = 0  # what the slices said they settled
+        self.done = -1  # the largest terminal count the store reported (-1: none yet)
+
+    def add(self, result: c.SliceResult) -> None:
+        self.counted += result.settled
+        self.done = max(self.done, result.done)
+
+    @property
+    def here(self) -> int:
+        return self.counted if self.done < 0 else max(0, self.done - self.so_far)
+
+    @property
+    def total(self) -> int:
+        return self.so_far + self.here
 
 
 def _more_slices(

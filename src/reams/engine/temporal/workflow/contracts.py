@@ -65,17 +65,22 @@ class SliceInput:
 @dataclass(frozen=True)
 class SliceResult:
     """``settled``: items this activity moved on (to an outcome or a scheduled retry);
-    ``exhausted``: it stopped because the job had nothing due to claim."""
+    ``exhausted``: it stopped because the job had nothing due to claim; ``done``: the job's
+    terminal items in the store when it ended (-1: unknown, as in histories from before it)."""
 
     settled: int
     exhausted: bool
+    done: int = -1
 
 
 @dataclass(frozen=True)
 class JobState:
+    """``settled``: with DONE, the job's terminal items in the store (-1: unknown)."""
+
     phase: str
     status: str
     wait_s: float = 0.0
+    settled: int = -1
 
 
 @dataclass(frozen=True)
