@@ -98,8 +98,8 @@ def child_main(argv: list[str]) -> None:
     import reams.processors
     import reams.processors.parse  # noqa: F401
 
-    outbound.send(("ready", None))
-    _serve(inbound, outbound)
+    if _answer(outbound, ("ready", None)):
+        _serve(inbound, outbound)
 
 
 def _serve(inbound: Connection, outbound: Connection) -> None:
@@ -108,9 +108,18 @@ def _serve(inbound: Connection, outbound: Connection) -> None:
             task = inbound.recv()
         except (EOFError, KeyboardInterrupt):
             return
-        if task is None:
+        if task is None or not _answer(outbound, _run_task(task)):
             return
-        outbound.send(_run_task(task))
+
+
+def _answer(outbound: Connection, message: object) -> bool:
+    """Send to the parent; False when it is gone (killed, or exited after Ctrl-C while this
+    child was starting or working): nobody is left to tell, so the child ends quietly."""
+    try:
+        outbound.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        return False
+    return True
 
 
 def _rss_mb(pid: int) -> float:
