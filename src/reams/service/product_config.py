@@ -95,6 +95,9 @@ def classify_job_config(configuration: Mapping[str, Any]) -> dict[str, Any]:
     """A v2 classify configuration (``rules``, ``mode``, ``parsing_configuration`` with 1-based
     ``target_pages``) as the v1 ``ClassifyJob``-shaped batch config."""
     config = {k: v for k, v in configuration.items() if k != "product_type"}
+    # `rules` is what makes a job config a classify one (jobconfig.resolve): without the key
+    # the config would be checked as a parse job's and the missing rules found too late.
+    config.setdefault("rules", None)
     parsing = dict(config.pop("parsing_configuration", None) or {})
     if parsing.get("target_pages") is not None:
         where = "configuration.parsing_configuration.target_pages"
