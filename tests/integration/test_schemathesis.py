@@ -74,19 +74,13 @@ EXCLUSIONS: dict[str, tuple[list[str] | None, str]] = {
     ),
     # TODO: state these in the schema.
     "POST /api/v1/beta/configurations": (None, "parameters.product_type"),
-    "POST /api/v1/beta/webhook-configs": (None, "webhook_url http(s)"),
     "PUT /api/v1/beta/webhook-configs/{config_id}": (None, "webhook_url http(s)"),
-    "POST /api/v1/classifier/jobs": (None, "file_ids non-empty"),
     "POST /api/v2/parse": (None, "parse.tier required"),
     "POST /api/v2/parse/upload": (None, "parse.tier required"),
     "GET /api/v2/classify": (None, "status enum"),
     "GET /api/v2/parse": (None, "status enum"),
     "GET /api/v2/extract": (None, "status/expand enum"),
-    "GET /api/v2/extract/{job_id}": (None, "expand enum"),
     "GET /api/v2/parse/{job_id}": (None, "expand enum"),
-    "POST /api/v1/beta/directories/{directory_id}/files": (None, "Idempotency-Key format"),
-    "POST /api/v1/beta/files": (None, "Idempotency-Key format"),
-    "POST /api/v2/batches": (None, "Idempotency-Key format"),
 }
 
 # Operations taking `page_token`: a token the server did not issue is a documented 400

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from reams.api.deps import caller_project, get_services
 from reams.bootstrap import Services
-from reams.service.idempotency import Idempotency, check_key, request_hash
+from reams.service.idempotency import MAX_KEY_LENGTH, Idempotency, check_key, request_hash
 
 HEADER = "idempotency-key"
 
@@ -36,6 +36,13 @@ def idempotency_key(
             description="Make this create idempotent: the same key with the same request "
             "within 24 h returns the first response (no second object); the same key with a "
             "different request is a 422. Keys are scoped per project.",
+            # Stated for clients (check_key refuses the rest with a sentence): printable ASCII,
+            # no leading or trailing space (HTTP strips them).
+            json_schema_extra={
+                "minLength": 1,
+                "maxLength": MAX_KEY_LENGTH,
+                "pattern": "^[!-~]([ -~]*[!-~])?$",
+            },
         ),
     ] = None,
 ) -> str | None:

@@ -12,7 +12,8 @@ from reams.wire.common import WireModel
 
 class ClassifierJobCreate(WireModel):
     file_ids: list[str] = Field(
-        description="The files to classify (`fil-...`, uploaded with POST /api/v1/beta/files)."
+        description="The files to classify (`fil-...`, uploaded with POST /api/v1/beta/files).",
+        json_schema_extra={"minItems": 1},  # stated; the route refuses [] with a sentence
     )
     rules: list[ClassifyRule] = Field(
         description="Types to choose from: each a `type` label and a natural-language "

@@ -365,7 +365,12 @@ class ConfigurationResponse(WireModel):
 class WebhookConfigCreate(WireModel):
     """`POST /api/v1/beta/webhook-configs`."""
 
-    webhook_url: str = Field(description="URL (http or https) that receives the POSTs.")
+    webhook_url: str = Field(
+        description="URL (http or https) that receives the POSTs.",
+        # Stated for clients; the server also refuses credentials in it, and private
+        # addresses unless allowed.
+        json_schema_extra={"format": "uri", "pattern": "^https?://[^\\s/?#@:]+"},
+    )
     webhook_events: list[WebhookEvent] | None = Field(
         default=None, description="Events to deliver; null = all, [] is refused."
     )

@@ -30,6 +30,11 @@ from reams.wire.products import GeneratedConfiguration, ProductDeleted, SchemaGe
 router = APIRouter(prefix="/api/v2/extract", tags=["extract"], route_class=IdempotentRoute)
 
 EXPANDS: Final = ("extract_metadata", "configuration", "usage")
+# The values stated in the schema; other values are refused with a sentence naming them.
+EXPAND_QUERY: Final = Query(
+    description=f"Any of: {', '.join(EXPANDS)}.",
+    json_schema_extra={"items": {"type": "string", "enum": list(EXPANDS)}},
+)
 PRODUCT = "extract"
 
 
@@ -121,7 +126,7 @@ def list_extractions(
         str | None, Query(description="`file_id` (every reams job); other types match none.")
     ] = None,
     document_input_value: Annotated[str | None, Query(description="As `file_input`.")] = None,
-    expand: Annotated[list[str] | None, Query(description=f"Any of: {', '.join(EXPANDS)}.")] = None,
+    expand: Annotated[list[str] | None, EXPAND_QUERY] = None,
 ) -> CursorPage[wa.ExtractV2Job]:
     wanted = expand or []
     _check_expand(wanted)
@@ -194,7 +199,7 @@ def get_extraction(
     job_id: str,
     products: ProductsDep,
     project_id: ProjectId,
-    expand: Annotated[list[str] | None, Query(description=f"Any of: {', '.join(EXPANDS)}.")] = None,
+    expand: Annotated[list[str] | None, EXPAND_QUERY] = None,
 ) -> wa.ExtractV2Job:
     wanted = expand or []
     _check_expand(wanted)
