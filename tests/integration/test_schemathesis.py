@@ -77,10 +77,6 @@ EXCLUSIONS: dict[str, tuple[list[str] | None, str]] = {
     "PUT /api/v1/beta/webhook-configs/{config_id}": (None, "webhook_url http(s)"),
     "POST /api/v2/parse": (None, "parse.tier required"),
     "POST /api/v2/parse/upload": (None, "parse.tier required"),
-    "GET /api/v2/classify": (None, "status enum"),
-    "GET /api/v2/parse": (None, "status enum"),
-    "GET /api/v2/extract": (None, "status/expand enum"),
-    "GET /api/v2/parse/{job_id}": (None, "expand enum"),
 }
 
 # Operations taking `page_token`: a token the server did not issue is a documented 400

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from reams.api.deps import ServicesDep
-from reams.service.products import ListFilter, Products
+from reams.service.products import V2_STATUSES, ListFilter, Products
 
 
 def get_products(services: ServicesDep) -> Products:
@@ -33,7 +33,10 @@ ProductsDep = Annotated[Products, Depends(get_products)]
 def list_filter(
     status: Annotated[
         str | None,
-        Query(description="PENDING, RUNNING, COMPLETED, FAILED or CANCELLED (THROTTLED: none)."),
+        Query(
+            description="PENDING, RUNNING, COMPLETED, FAILED or CANCELLED (THROTTLED: none).",
+            json_schema_extra={"enum": list(V2_STATUSES)},  # other values: a 422 sentence
+        ),
     ] = None,
     job_ids: Annotated[list[str] | None, Query(description="Only these job ids.")] = None,
     created_at_on_or_after: Annotated[

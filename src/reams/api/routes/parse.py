@@ -290,7 +290,21 @@ def get_parse_job(
     job_id: str,
     products: ProductsDep,
     project_id: ProjectId,
-    expand: Annotated[list[str] | None, Query(description="Views to include.")] = None,
+    expand: Annotated[
+        list[str] | None,
+        Query(
+            description="Views to include.",
+            # Stated as _check_expand decides: a view, `usage`, or `<output>_content_metadata`.
+            json_schema_extra={
+                "items": {
+                    "anyOf": [
+                        {"type": "string", "enum": [*VIEWS, *OTHER_EXPANDS]},
+                        {"type": "string", "pattern": f"{CONTENT}$"},
+                    ]
+                }
+            },
+        ),
+    ] = None,
     image_filenames: Annotated[
         str | None, Query(description="Accepted; reams saves no images.")
     ] = None,
