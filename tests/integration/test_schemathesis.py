@@ -73,8 +73,6 @@ EXCLUSIONS: dict[str, tuple[list[str] | None, str]] = {
         "`metadata` (a form field) must be JSON text of an object",
     ),
     # TODO: state these in the schema.
-    "POST /api/v1/beta/configurations": (None, "parameters.product_type"),
-    "PUT /api/v1/beta/webhook-configs/{config_id}": (None, "webhook_url http(s)"),
     "POST /api/v2/parse": (None, "parse.tier required"),
     "POST /api/v2/parse/upload": (None, "parse.tier required"),
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from reams.domain.errors import InvalidField
 from reams.wire.common import WireModel
@@ -335,7 +335,12 @@ class ConfigurationCreate(WireModel):
 
     name: str = Field(min_length=1, max_length=512, description="Human-readable name.")
     parameters: dict[str, Any] = Field(
-        description="Product-specific parameters, discriminated by `product_type`."
+        description="Product-specific parameters, discriminated by `product_type`.",
+        # Stated (the route checks it with a sentence): `product_type` is required.
+        json_schema_extra={
+            "required": ["product_type"],
+            "properties": {"product_type": {"type": "string", "enum": list(PRODUCT_TYPES)}},
+        },
     )
 
 
@@ -362,6 +367,10 @@ class ConfigurationResponse(WireModel):
 
 
 # -- webhook configurations --------------------------------------------------------------------
+# What the schema states of a webhook URL: an http(s) URI with a host.
+WEBHOOK_URL_SCHEMA: Final[dict[str, Any]] = {"format": "uri", "pattern": "^https?://[^\\s/?#@:]+"}
+
+
 class WebhookConfigCreate(WireModel):
     """`POST /api/v1/beta/webhook-configs`."""
 
@@ -369,7 +378,7 @@ class WebhookConfigCreate(WireModel):
         description="URL (http or https) that receives the POSTs.",
         # Stated for clients; the server also refuses credentials in it, and private
         # addresses unless allowed.
-        json_schema_extra={"format": "uri", "pattern": "^https?://[^\\s/?#@:]+"},
+        json_schema_extra=WEBHOOK_URL_SCHEMA,
     )
     webhook_events: list[WebhookEvent] | None = Field(
         default=None, description="Events to deliver; null = all, [] is refused."
@@ -388,7 +397,11 @@ class WebhookConfigCreate(WireModel):
 class WebhookConfigUpdate(WireModel):
     """`PUT /api/v1/beta/webhook-configs/{config_id}`: only the fields present change."""
 
-    webhook_url: str | None = Field(default=None, description="New URL (cannot be null).")
+    # May be omitted, never null: the schema says a string (validation still takes None, to
+    # refuse it with a sentence).
+    webhook_url: Annotated[str | None, WithJsonSchema({"type": "string", **WEBHOOK_URL_SCHEMA})] = (
+        Field(default=None, description="New URL (cannot be null).")
+    )
     webhook_events: list[WebhookEvent] | None = Field(
         default=None, description="New events; null = all, [] is refused."
     )
