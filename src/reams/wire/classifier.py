@@ -17,7 +17,8 @@ class ClassifierJobCreate(WireModel):
     )
     rules: list[ClassifyRule] = Field(
         description="Types to choose from: each a `type` label and a natural-language "
-        "`description` of the documents it fits."
+        "`description` of the documents it fits.",
+        json_schema_extra={"minItems": 1},  # stated; [] is refused with a sentence
     )
     mode: Literal["FAST", "MULTIMODAL"] | None = Field(
         default=None, description="Classification mode (default FAST)."

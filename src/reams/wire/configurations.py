@@ -381,7 +381,9 @@ class WebhookConfigCreate(WireModel):
         json_schema_extra=WEBHOOK_URL_SCHEMA,
     )
     webhook_events: list[WebhookEvent] | None = Field(
-        default=None, description="Events to deliver; null = all, [] is refused."
+        default=None,
+        description="Events to deliver; null = all, [] is refused.",
+        json_schema_extra={"minItems": 1},  # stated; [] is refused with a sentence
     )
     webhook_headers: dict[str, str] | None = Field(
         default=None, description="Extra headers sent with each delivery."
@@ -403,7 +405,9 @@ class WebhookConfigUpdate(WireModel):
         Field(default=None, description="New URL (cannot be null).")
     )
     webhook_events: list[WebhookEvent] | None = Field(
-        default=None, description="New events; null = all, [] is refused."
+        default=None,
+        description="New events; null = all, [] is refused.",
+        json_schema_extra={"minItems": 1},  # stated; [] is refused with a sentence
     )
     webhook_headers: dict[str, str] | None = Field(default=None, description="New headers.")
     webhook_output_format: OutputFormat | None = Field(
