@@ -226,12 +226,16 @@ def test_schemathesis_finds_nothing(keyed_server: tuple[RunningServer, str]) -> 
     failures: list[str] = []
     errors: list[str] = []
     tested: dict[str, set[str]] = {}
+    checks_run: dict[str, set[str]] = {}
     stop_reason = None
     started = time.monotonic()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             tested.setdefault(str(event.phase), set()).add(event.recorder.label)
             failures += _failures(event.recorder)
+            for checks in event.recorder.checks.values():
+                names = checks_run.setdefault(event.recorder.label, set())
+                names.update(check.name for check in checks)
         elif isinstance(event, events.NonFatalError):
             errors.append(f"{event.label}: {event.value!r}")
         elif isinstance(event, events.FatalError):
@@ -245,4 +249,8 @@ def test_schemathesis_finds_nothing(keyed_server: tuple[RunningServer, str]) -> 
     for phase, seen in tested.items():
         assert seen >= set(labels), (phase, sorted(set(labels) - seen))
     assert len(tested) == 2, tested
+    # The exclusions touch one check; the response checks ran on every operation.
+    core = {"not_a_server_error", "status_code_conformance", "response_schema_conformance"}
+    missing = {label: core - checks_run.get(label, set()) for label in labels}
+    assert not any(missing.values()), {k: v for k, v in missing.items() if v}
     assert time.monotonic() - started < BUDGET_S
