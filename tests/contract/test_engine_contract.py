@@ -247,7 +247,9 @@ def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path
 def test_cancel_lets_only_running_items_finish(services: Services, tmp_path: Path) -> None:
     """Small items are claimed several at a time; those claimed but not begun when the job is
     cancelled end cancelled. Only what a worker was actually running may still complete:
-    per worker, the item being processed and the next one already handed to it."""
+    per worker, the item being processed, the next one already handed to it, and at most one
+    begun in the moment between the cancel's commit and the engine learning of it (a worker
+    asks the store at most every ``STATUS_CHECK_S``)."""
     folder = tmp_path / "docs"
     make_corpus(folder, 80, kinds=("md", "txt", "csv", "html"))
     job = submit(services, folder)
@@ -260,7 +262,7 @@ def test_cancel_lets_only_running_items_finish(services: Services, tmp_path: Pat
     assert_consistent(services, final)
     settings = services.settings
     drivers = settings.workers if settings.engine == "local" else settings.temporal_fan_out
-    running_at_most = 2 * drivers
+    running_at_most = 3 * drivers
     finished_after = final.counts.completed - before
     assert finished_after <= running_at_most, (before, cancelled.counts, final.counts)
     assert final.counts.cancelled >= 80 - before - running_at_most
