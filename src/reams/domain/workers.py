@@ -40,16 +40,9 @@ class WorkerInfo:
 
 
 @dataclass(frozen=True)
-class WorkerRecord:
-    """One worker's row."""
+class WorkerRecord(WorkerInfo):
+    """One worker's row: what it said at start, and what its heartbeats keep current."""
 
-    id: str
-    hostname: str
-    pid: int
-    task_queue: str
-    namespace: str
-    slots: int
-    heartbeat_s: float
     items_done: int
     started_at: datetime
     last_seen_at: datetime
