@@ -117,9 +117,9 @@ class Jobs:
             )
         inline, name = list(request.webhooks), "webhook_configurations"
         config = request.job_config
-        params = config.get("parameters") if isinstance(config.get("parameters"), Mapping) else {}
+        raw = config.get("parameters")
+        params: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         for source, prefix in ((params, "job_config.parameters"), (config, "job_config")):
-            assert isinstance(source, Mapping)
             if source.get("webhook_configurations"):
                 inline, name = source["webhook_configurations"], f"{prefix}.webhook_configurations"
             if source.get("webhook_url"):  # v1 parse: "called when parsing finishes"
