@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from llm_server import FakeLLM
+from prom import samples as read_samples
 from reams.api.app import create_app
 from reams.settings import Settings
 
@@ -110,14 +111,6 @@ def _run_job(client: TestClient) -> dict[str, Any]:
     raise AssertionError(f"job not done: {status}")
 
 
-def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
 def test_metrics_match_the_store_after_a_job(client: TestClient) -> None:
     job = _run_job(client)
     assert job["status"] == "completed"
@@ -126,7 +119,7 @@ def test_metrics_match_the_store_after_a_job(client: TestClient) -> None:
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    samples = _samples(response.text)
+    samples = read_samples(response.text)
 
     assert samples[("reams_jobs", (("status", "completed"),))] == 1
     assert samples[("reams_jobs", (("status", "running"),))] == 0
@@ -250,7 +243,7 @@ def test_metrics_count_llm_requests_and_tokens(tmp_path: Path, llm: FakeLLM) -> 
         ):
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        samples = _samples(client.get("/metrics").text)
+        samples = read_samples(client.get("/metrics").text)
     requests = samples[("reams_llm_requests_total", (("job_type", "classify"),))]
     assert requests == len(llm.chat_requests) >= 2
     prompt = samples[("reams_llm_tokens_total", (("job_type", "classify"), ("kind", "prompt")))]

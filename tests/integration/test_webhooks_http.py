@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
+from prom import samples as read_samples
 from reams.api.app import create_app
 from reams.domain import webhooks
 from reams.domain.webhooks import ClaimedDelivery, RetryPolicy, WebhookTarget
@@ -85,7 +85,7 @@ def test_v1_batch_events_are_signed_and_logged(tmp_path: Path, receiver: Receive
         got = receiver.wait_for(event="parse.partial_success")
         secret = client.app.state.services.settings.webhook_server_secret()  # type: ignore[attr-defined]
         log = _settled(client, job_id, 3)
-        metrics = _samples(client.get("/metrics").text)
+        metrics = read_samples(client.get("/metrics").text)
     delivered = (
         "reams_webhook_deliveries_total",
         (("event", "parse.running"), ("outcome", "delivered")),
@@ -186,7 +186,7 @@ def test_a_failing_endpoint_is_retried_and_410_stops(tmp_path: Path, receiver: R
         assert receiver.wait_for("/gone", n=2)[-1].headers["webhook-id"] == gone["id"]
         busy = client.post(f"{BATCH}/{job_id}/webhook-deliveries/{moved[0]['id']}/resend")
         unknown = client.post(f"{BATCH}/{job_id}/webhook-deliveries/whd-nope/resend")
-        metrics = _samples(client.get("/metrics").text)
+        metrics = read_samples(client.get("/metrics").text)
     retried = ("reams_webhook_deliveries_total", (("event", "parse.pending"), ("outcome", "retry")))
     stopped = (
         "reams_webhook_deliveries_total",
@@ -204,14 +204,6 @@ def test_a_failing_endpoint_is_retried_and_410_stops(tmp_path: Path, receiver: R
     assert moved[0]["last_status_code"] == 302 and "not followed" in moved[0]["last_error"]
     assert busy.status_code == 409 and "not settled" in busy.json()["detail"]
     assert unknown.status_code == 404
-
-
-def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
 
 
 def _wait_done(client: TestClient | httpx.Client, job_id: str) -> None:
