@@ -121,6 +121,7 @@ def batch_job_model(job: Job) -> wb.BatchJob:
         # reams extension, only while it holds: an ended job waits for nothing.
         dispatch_error=None if waits_for_nothing else job.dispatch_error,
         dispatch_error_at=None if waits_for_nothing else job.dispatch_error_at,
+        priority=job.priority,
     )
 
 

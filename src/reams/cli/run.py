@@ -30,6 +30,7 @@ from reams.cli.output_files import OutputWriter
 from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
 from reams.cli.summary import Outcomes, print_summary
 from reams.domain.errors import Conflict, InvalidRequest
+from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
 from reams.domain.records import Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus
 from reams.service.export import export_job
@@ -124,6 +125,7 @@ class LocalRun:
     root: Path
     out: Path
     follow_links: bool = False
+    priority: int = 0
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
     outputs: LiveOutputs | None = None
@@ -138,6 +140,7 @@ class LocalRun:
                 job_config=config,
                 directory_id=directory_id,
                 origin=JobOrigin(api=JobApi.CLI),
+                priority=self.priority,
             )
         )
         if self.job.total_items == 0:
@@ -370,6 +373,13 @@ def run(
         "--follow-links",
         help="Follow symbolic links that lead out of the folder (skipped by default).",
     ),
+    priority: int = typer.Option(
+        0,
+        "--priority",
+        min=PRIORITY_MIN,
+        max=PRIORITY_MAX,
+        help="Order among this project's jobs, higher first (projects take turns).",
+    ),
 ) -> None:
     """Process a local folder (or one file) without a server; re-running skips files already
     processed.
@@ -383,7 +393,9 @@ def run(
         services = build(Settings(workers=workers) if workers else Settings())
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    session = LocalRun(services=services, root=root, out=target, follow_links=follow_links)
+    session = LocalRun(
+        services=services, root=root, out=target, follow_links=follow_links, priority=priority
+    )
     try:
         code = session.retry_failed(job) if retry_failed else session.execute(config)
     except KeyboardInterrupt:

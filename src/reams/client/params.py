@@ -127,6 +127,7 @@ class BatchCreateParams(Scope, total=False):
     directory_id: str | None
     item_ids: Sequence[str] | None
     page_size: int
+    priority: int
     temporal_namespace: str
 
 

@@ -166,6 +166,8 @@ class Job:
     page_size: int | None = None
     continue_as_new_threshold: int | None = None
     origin: JobOrigin | None = None
+    # Orders the job among its project's jobs (higher first; see domain.fairness).
+    priority: int = 0
     # Why the orchestration (a Temporal workflow) could not be started yet, and since when;
     # None once it started (and always on the local engine).
     dispatch_error: str | None = None

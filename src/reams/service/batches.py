@@ -59,6 +59,7 @@ class Batches:
         configuration_id: str,
         webhook_configuration_ids: Sequence[str] = (),
         webhooks: Sequence[object] = (),
+        priority: int = 0,
     ) -> Job:
         if product_type not in JOB_TYPES:
             raise InvalidField(
@@ -80,6 +81,7 @@ class Batches:
                 directory_id=source_directory_id,
                 origin=origin,
                 webhooks=webhooks,
+                priority=priority,
             )
         )
 

@@ -16,6 +16,7 @@ from reams import processors
 from reams.domain import jobconfig
 from reams.domain.configurations import WebhookConfig
 from reams.domain.errors import Conflict, InvalidField
+from reams.domain.fairness import DEFAULT_PRIORITY, check_priority
 from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Job, JobOrigin
 from reams.domain.states import JobStatus
@@ -54,6 +55,9 @@ class JobRequest:
     # Inline ``webhook_configurations`` of a v2 create (v1 batches carry theirs in the job
     # config's parameters); saved ones are named by ``origin.webhook_configuration_ids``.
     webhooks: Sequence[object] = ()
+    # Orders the job among its project's jobs, higher first (reams extension; checked in
+    # ``submit``: an integer in domain.fairness's bounds).
+    priority: int = DEFAULT_PRIORITY
 
 
 def check_config(job_config: Mapping[str, Any]) -> JobSettings:
@@ -89,6 +93,7 @@ class Jobs:
         self-healing: a job written but not handed over is resumed when an engine starts.
         """
         settings = check_config(request.job_config)
+        priority = check_priority(request.priority)
         targets = self.webhook_targets(request)
         job = self._catalog.create_job(
             project_id=request.project_id,
@@ -101,6 +106,7 @@ class Jobs:
             continue_as_new_threshold=request.continue_as_new_threshold,
             origin=request.origin,
             webhooks=targets,
+            priority=priority,
         )
         self._engine.submit(job.id)
         return job

@@ -1,8 +1,15 @@
-"""Claiming due items under a lease, and renewing leases."""
+"""Claiming due items under a lease, fairly between projects, and renewing leases.
+
+Which job a claim serves first is :func:`reams.domain.fairness.fair_order`: projects take
+turns by recent service (``projects.served``, moved by every claim), jobs within a project go
+by priority then age. While several projects have work, a claim takes one item, so items
+claimed ahead of time (a driver's lane) never hold a newcomer back by more than one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -14,23 +21,55 @@ from sqlalchemy import (
     update,
 )
 
+from reams.domain.fairness import Candidate, Share, fair_order
 from reams.domain.records import Item
 from reams.domain.states import TERMINAL_JOB, ItemStatus, JobStatus, job_sources
 from reams.store import tables as t
 from reams.store.base import to_record
-from reams.store.db import utcnow
+from reams.store.db import aware, utcnow
 from reams.store.moves import TERMINAL_COLUMNS, TransitionStore
 from reams.store.webhooks import emit
 
+ACTIVE = (JobStatus.DISPATCHED.value, JobStatus.RUNNING.value)
+
+
+@dataclass(frozen=True)
+class _Active:
+    """An active job with what fair scheduling reads of it and of its project."""
+
+    candidate: Candidate
+    n_pending: int
+    n_processing: int
+
+    @property
+    def job_id(self) -> str:
+        return self.candidate.job_id
+
+    @property
+    def project_id(self) -> str:
+        return self.candidate.project_id
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A claim's jobs in fair order, and the projects' shares as read."""
+
+    jobs: list[Candidate]
+    shares: dict[str, Share]
+
+    def limit(self, wanted: int) -> int:
+        """One item at a time while several projects compete, so they alternate finely."""
+        return 1 if len({j.project_id for j in self.jobs}) > 1 else wanted
+
 
 class ClaimStore(TransitionStore):
-    """Claims: due pending items of active jobs, oldest job first, locked then moved."""
+    """Claims: due pending items of active jobs, projects in turn, locked then moved."""
 
     # -- claiming ----------------------------------------------------------------------------
     def claim(
         self, *, owner: str, lease_s: float, limit: int = 1, job_ids: Sequence[str] | None = None
     ) -> list[Item]:
-        """Take up to ``limit`` due pending items of active jobs (oldest job first).
+        """Take up to ``limit`` due pending items of active jobs, in fair order.
 
         One small query per job on (job_id, status, seq), so a claim costs the same on a
         100,000-item job as on a 10-item one; the chosen rows are locked (PostgreSQL: FOR
@@ -38,24 +77,98 @@ class ClaimStore(TransitionStore):
         """
         now = utcnow()
         claimed: list[str] = []
+        served: dict[str, int] = {}
         with self.tx() as conn:
-            for job_id in self._claimable_jobs(conn, job_ids):
-                due = self._due_items(conn, job_id, now, limit - len(claimed))
+            plan = self._plan(conn, job_ids, now)
+            limit = plan.limit(limit)
+            for job in plan.jobs:
+                due = self._due_items(conn, job.job_id, now, limit - len(claimed))
                 if due:
-                    self._claim_rows(conn, job_id, due, owner, now, lease_s)
+                    self._claim_rows(conn, job.job_id, due, owner, now, lease_s)
                     claimed.extend(due)
-                    self._start_job(conn, job_id, now)
+                    served[job.project_id] = served.get(job.project_id, 0) + len(due)
+                    self._start_job(conn, job.job_id, now)
                 if len(claimed) >= limit:
                     break
             if not claimed:
                 return []
+            self._record_service(conn, served, plan.shares, now)
             rows = conn.execute(self.statement("items", _items_query), {"ids": claimed}).all()
         by_id = {r.id: r for r in rows}
         return [to_record(Item, by_id[i]) for i in claimed]
 
-    def _claimable_jobs(self, conn: Connection, job_ids: Sequence[str] | None) -> list[str]:
-        found = list(conn.execute(self.statement("claimable", _claimable_jobs_query)).scalars())
-        return found if job_ids is None else [j for j in found if j in set(job_ids)]
+    def _active(self, conn: Connection) -> tuple[list[_Active], dict[str, Share]]:
+        """Every active job (a handful of rows, by ``ix_jobs_status``) and its project's share."""
+        active, shares = [], {}
+        for row in conn.execute(self.statement("active", _active_jobs_query)):
+            candidate = Candidate(row.id, row.project_id, row.priority, row.created_at)
+            active.append(_Active(candidate, row.n_pending, row.n_processing))
+            shares[row.project_id] = Share(row.served, aware(row.served_at))
+        return active, shares
+
+    def _plan(self, conn: Connection, job_ids: Sequence[str] | None, now: datetime) -> _Plan:
+        active, shares = self._active(conn)
+        wanted = None if job_ids is None else set(job_ids)
+        jobs = [
+            a.candidate
+            for a in active
+            if a.n_pending > 0 and (wanted is None or a.job_id in wanted)
+        ]
+        return _Plan(fair_order(jobs, shares, now), shares)
+
+    def _record_service(
+        self, conn: Connection, served: dict[str, int], seen: dict[str, Share], now: datetime
+    ) -> None:
+        """Add the claimed items to their projects' recent service (in project id order, so
+        concurrent claims lock project rows in one order). A compare-and-set on ``served_at``:
+        if another claim moved it since we read it, read it again under a lock."""
+        for project_id in sorted(served):
+            share = seen.get(project_id, Share())
+            moved = self._write_share(conn, project_id, share, share.after(served[project_id], now))
+            if not moved:
+                locked = self._locked_share(conn, project_id)
+                self._write_share(conn, project_id, locked, locked.after(served[project_id], now))
+
+    def _write_share(self, conn: Connection, project_id: str, old: Share, new: Share) -> bool:
+        params = {
+            "p_id": project_id,
+            "p_seen": old.served_at,
+            "p_served": new.served,
+            "p_at": new.served_at,
+        }
+        return bool(conn.execute(self.statement("share", _share_statement), params).rowcount)
+
+    def _locked_share(self, conn: Connection, project_id: str) -> Share:
+        stmt = self.statement(("locked_share", self.dialect), partial(_share_query, self.dialect))
+        row = conn.execute(stmt, {"p_id": project_id}).one()
+        return Share(row.served, aware(row.served_at))
+
+    # -- yielding (engines that claim one job's items: Temporal slices) ---------------------
+    def should_yield(self, job_id: str) -> bool:
+        """Whether a worker serving only ``job_id`` should let its slot go: another job ranks
+        ahead of it in the fair order, has items due now and fewer items in flight (counted
+        per project, or per job within the same project) than this one."""
+        now = utcnow()
+        with self.read() as conn:
+            active, shares = self._active(conn)
+            mine = next((a for a in active if a.job_id == job_id), None)
+            if mine is None:
+                return False
+            by_id = {a.job_id: a for a in active}
+            order = fair_order(
+                [a.candidate for a in active if a.n_pending > 0 or a is mine], shares, now
+            )
+            for candidate in order:
+                if candidate.job_id == job_id:
+                    return False
+                other = by_id[candidate.job_id]
+                if _fewer_in_flight(other, mine, active) and self._has_due(conn, other, now):
+                    return True
+        return False
+
+    def _has_due(self, conn: Connection, job: _Active, now: datetime) -> bool:
+        stmt = self.statement("any_due", _any_due_query)
+        return conn.execute(stmt, {"q_job": job.job_id, "q_now": now}).first() is not None
 
     def _due_items(self, conn: Connection, job_id: str, now: datetime, limit: int) -> list[str]:
         stmt = self.statement(("due", limit), partial(_due_items_query, self.dialect, limit))
@@ -108,25 +221,72 @@ class ClaimStore(TransitionStore):
             )
 
 
-def _claimable_jobs_query() -> Any:
-    jc = t.jobs.c
-    active = [JobStatus.DISPATCHED.value, JobStatus.RUNNING.value]
-    return select(jc.id).where(jc.status.in_(active), jc.n_pending > 0).order_by(jc.created_at)
+def _fewer_in_flight(other: _Active, mine: _Active, active: list[_Active]) -> bool:
+    """``other`` has fewer items processing than ``mine``: per project across projects, per
+    job within one project."""
+    if other.project_id == mine.project_id:
+        return other.n_processing < mine.n_processing
+
+    def project(p: str) -> int:
+        return sum(a.n_processing for a in active if a.project_id == p)
+
+    return project(other.project_id) < project(mine.project_id)
+
+
+def _active_jobs_query() -> Any:
+    jc, pc = t.jobs.c, t.projects.c
+    return (
+        select(
+            jc.id,
+            jc.project_id,
+            jc.priority,
+            jc.created_at,
+            jc.n_pending,
+            jc.n_processing,
+            pc.served,
+            pc.served_at,
+        )
+        .join(t.projects, pc.id == jc.project_id)
+        .where(jc.status.in_(ACTIVE))
+    )
+
+
+def _share_statement() -> Any:
+    pc = t.projects.c
+    return (
+        update(t.projects)
+        .where(pc.id == bindparam("p_id"))
+        .where(pc.served_at.is_not_distinct_from(bindparam("p_seen", type_=t.TS)))
+        .values(served=bindparam("p_served"), served_at=bindparam("p_at"))
+    )
+
+
+def _share_query(dialect: str) -> Any:
+    pc = t.projects.c
+    query = select(pc.served, pc.served_at).where(pc.id == bindparam("p_id"))
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
+def _due_where() -> list[Any]:
+    c = t.items.c
+    now: Any = bindparam("q_now")
+    return [
+        c.job_id == bindparam("q_job"),
+        c.status == ItemStatus.PENDING.value,
+        (c.not_before.is_(None)) | (c.not_before <= now),
+    ]
 
 
 def _due_items_query(dialect: str, limit: int) -> Any:
     c = t.items.c
-    now: Any = bindparam("q_now")
-    query = (
-        select(c.id)
-        .where(c.job_id == bindparam("q_job"), c.status == ItemStatus.PENDING.value)
-        .where((c.not_before.is_(None)) | (c.not_before <= now))
-        .order_by(c.seq)
-        .limit(limit)
-    )
+    query = select(c.id).where(*_due_where()).order_by(c.seq).limit(limit)
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return query
+
+
+def _any_due_query() -> Any:
+    return select(t.items.c.id).where(*_due_where()).order_by(t.items.c.seq).limit(1)
 
 
 def _claim_statement() -> Any:

@@ -51,6 +51,7 @@ class JobStore(FolderStore):
         continue_as_new_threshold: int | None = None,
         origin: JobOrigin | None = None,
         webhooks: Sequence[WebhookTarget] = (),
+        priority: int = 0,
     ) -> Job:
         """Write the job and all its items (pending) in one transaction, with its webhook
         endpoints and the deliveries of its ``*.pending`` event.
@@ -71,6 +72,7 @@ class JobStore(FolderStore):
             "namespace": namespace,
             "page_size": page_size,
             "continue_as_new_threshold": continue_as_new_threshold,
+            "priority": priority,
             "job_config": job_config,
             "settings": settings.to_json(),
             "origin": origin.to_json() if origin is not None else None,

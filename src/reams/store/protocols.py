@@ -216,6 +216,7 @@ class Catalog(Protocol):
         """Send a settled delivery again now (Conflict while it is still open)."""
         ...
 
+        priority: int = 0,
     def get_job(self, job_id: str, *, project_id: str | None) -> Job:
         """One job; ``project_id=None`` for engine-side reads (any project)."""
         ...
@@ -350,7 +351,13 @@ class Work(Protocol):
     def claim(
         self, *, owner: str, lease_s: float, limit: int = 1, job_ids: Sequence[str] | None = None
     ) -> list[Item]:
-        """Take up to ``limit`` due pending items of active jobs (oldest job first)."""
+        """Take up to ``limit`` due pending items of active jobs: projects in turn (least
+        recently served first), then by job priority and age (domain.fairness)."""
+        ...
+
+    def should_yield(self, job_id: str) -> bool:
+        """Whether a worker serving only ``job_id`` should let its slot go to a job that ranks
+        ahead of it, has items due and fewer items in flight."""
         ...
 
     def renew_leases(self, *, owner: str, item_row_ids: Sequence[str], lease_s: float) -> int: ...

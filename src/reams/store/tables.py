@@ -29,6 +29,10 @@ projects = Table(
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", TS, nullable=False),
+    # Recent service for fair scheduling (domain.fairness.Share): items claimed, decayed by
+    # half every HALF_LIFE_S, as of ``served_at``. Moved by every claim of the project's items.
+    Column("served", Float, nullable=False, server_default="0"),
+    Column("served_at", TS),
 )
 
 api_keys = Table(
@@ -110,6 +114,8 @@ jobs = Table(
     # Workflow tuning from the create call (Temporal engine): items per activity, per run.
     Column("page_size", Integer),
     Column("continue_as_new_threshold", Integer),
+    # Orders jobs within a project (higher first); projects take turns (domain.fairness).
+    Column("priority", Integer, nullable=False, server_default="0"),
     Column("job_config", JSON, nullable=False),
     # The resolved, versioned JobSettings (NULL for jobs created before 0004), and which API
     # created the job with what its views need (JobOrigin).

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
 from reams.wire.common import WireModel
 
 JobTypeName = Literal["parse", "extract", "classify"]
+PRIORITY_DOC = (
+    f"reams extension: orders this job among its project's jobs, higher first "
+    f"({PRIORITY_MIN}..{PRIORITY_MAX}, default 0). Projects take turns whatever their jobs' "
+    "priorities: a project's priorities never hold another project's jobs back."
+)
 JobStatusName = Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
 ItemStatusName = Literal["pending", "processing", "completed", "failed", "skipped", "cancelled"]
 
@@ -39,6 +45,9 @@ class BatchCreate(WireModel):
         ge=1,
         description="Temporal engine: items one workflow run processes before it continues "
         "as new, keeping histories small. Default: the server's setting.",
+    )
+    priority: StrictInt | None = Field(
+        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description=PRIORITY_DOC
     )
 
 
@@ -93,6 +102,7 @@ class BatchJob(WireModel):
         default=None,
         description="reams extension: since when `dispatch_error` holds (its first failure).",
     )
+    priority: int | None = Field(default=None, description=PRIORITY_DOC)
 
 
 class BatchStatus(WireModel):

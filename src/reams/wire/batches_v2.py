@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
+from reams.wire.batch import PRIORITY_DOC
 from reams.wire.common import WireModel
 
 BatchJobType = Literal["parse_v2", "extract_v2"]
@@ -45,6 +47,9 @@ class BatchCreate(WireModel):
     )
     webhook_configurations: list[dict[str, Any]] | None = Field(
         default=None, description="Inline webhook endpoints (accepted; not delivered yet)."
+    )
+    priority: StrictInt | None = Field(
+        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description=PRIORITY_DOC
     )
 
 
@@ -84,3 +89,4 @@ class Batch(WireModel):
     results: list[BatchResult] | None = Field(
         default=None, description="Per-file results: only with `expand=results`."
     )
+    priority: int | None = Field(default=None, description=PRIORITY_DOC)

@@ -96,6 +96,7 @@ def create_batch(
             page_size=body.page_size,
             continue_as_new_threshold=body.continue_as_new_threshold,
             origin=JobOrigin(api=JobApi.V1_BATCH),
+            priority=body.priority or 0,
         )
     )
     return batch_job_model(services.catalog.get_job(job.id, project_id=project_id))

@@ -38,6 +38,7 @@ def batch_model(job: Job, results: list[wv.BatchResult] | None = None) -> wv.Bat
         created_at=job.created_at,
         updated_at=job.updated_at,
         results=results,
+        priority=job.priority,
     )
 
 
@@ -65,6 +66,7 @@ def create_batch(body: wv.BatchCreate, services: ServicesDep, project_id: Projec
         configuration_id=body.config.job.configuration_id,
         webhook_configuration_ids=body.webhook_configuration_ids or (),
         webhooks=body.webhook_configurations or (),
+        priority=body.priority or 0,
     )
     return batch_model(services.batches.get(job.id, project_id=project_id))
 
