@@ -4,29 +4,41 @@ Pipelined: while the child parses item N, the driver claims and prepares item N+
 N's output is in, hands N+1 to the child before recording N, so the store's work overlaps the
 processor's instead of adding to it. Engines differ only in what they claim (any job, or one
 job up to a budget), when they stop, and what else happens when an item settles.
+
+Outcomes are recorded in batches when the parent is the bottleneck: finished items wait in
+``_Outcomes`` while the child already has the next item's answer ready, and are written in one
+transaction as soon as the child is still working (the parent would idle anyway), the batch is
+full, its oldest outcome is ``FLUSH_AGE_S`` old, or the pipeline runs dry. With slow items each
+outcome is written at once, as before; with fast ones a transaction carries many.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 from reams.domain.errors import ProcessorError
 from reams.domain.records import Item
-from reams.domain.states import Outcome
+from reams.domain.states import ItemStatus, Outcome
 from reams.engine.isolation import IsolatedWorker, Task
 from reams.engine.processor_output import ProcessorOutput
 from reams.engine.steps import RunContext, begin_item, end_item
+from reams.store.transitions import Settlement
 
 log = logging.getLogger(__name__)
 
 SMALL_ITEM_S = 0.02  # items faster than this are claimed several at a time
 CLAIM_BATCH = 8
+FLUSH_MAX = 32  # outcomes written in one transaction at most
+FLUSH_AGE_S = 0.25  # the longest an outcome waits to be written (progress stays live)
 
 Claim = Callable[[int], list[Item]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,6 +64,7 @@ class ItemDriver:
         self.worker = worker
         self.hooks = hooks
         self.lane = _Lane()
+        self.outcomes = _Outcomes()
 
     def run(self) -> bool:
         """Process claimed items back to back; False when there was nothing to claim."""
@@ -61,19 +74,51 @@ class ItemDriver:
         self.worker.submit(current[1])
         while current is not None:
             upcoming = None if self.hooks.stopping() else self._next_task_or_none()
+            if self.outcomes and not self.worker.answered():
+                self._flush()  # the child is still at work: record while waiting for it
             output = _collect(self.worker)
             if upcoming is not None:
                 self.worker.submit(upcoming[1])
             self.lane.observe(output)
             item = current[0]
-            self._settled(item, self._guarded(item, partial(end_item, self.ctx, item, output)))
+            ended = self._guarded(item, partial(end_item, self.ctx, item, output))
+            if isinstance(ended, Settlement):
+                self.outcomes.add(ended)
+                if upcoming is None or self.lane.batch == 1 or self.outcomes.due():
+                    self._flush()
+            else:
+                self._settled(item, ended)
             current = upcoming
+        self._flush()
         return True
+
+    def _flush(self) -> None:
+        """Write the waiting outcomes in one transaction and tell the engine of each."""
+        batch = self.outcomes.take()
+        if not batch:
+            return
+        try:
+            won = self.ctx.store.settle(batch, owner=self.ctx.owner)
+        except Exception:  # the store failed, not the documents
+            log.exception("recording %d outcome(s) failed", len(batch))
+            self.hooks.pause(self.ctx.config.poll_interval_s)
+            for settlement in batch:
+                self._settled(settlement.item, self._record_infrastructure_failure(settlement.item))
+            return
+        for settlement, ok in zip(batch, won, strict=True):
+            if not ok:
+                log.warning(
+                    "lease on %s was lost before its outcome; discarded", settlement.item.id
+                )
+            outcome = _SETTLED_AS[settlement.to] if ok else Outcome.LOST
+            self._settled(settlement.item, outcome)
 
     def unstarted(self) -> list[Item]:
         """Take back the items claimed but never begun (the driver stopped early)."""
         left = list(self.lane.claimed)
         self.lane.claimed.clear()
+        for item in left:
+            self.ctx.forget_prior(item)
         return left
 
     def _next_task_or_none(self) -> tuple[Item, Task] | None:
@@ -91,6 +136,8 @@ class ItemDriver:
                 claimed = self.hooks.claim(self.lane.batch)
                 if not claimed:
                     return None
+                if len(claimed) > 1:
+                    self._guarded_prefetch(claimed)
                 self.lane.claimed.extend(claimed)
             item = self.lane.claimed.popleft()
             prepared = self._guarded(item, partial(begin_item, self.ctx, item))
@@ -98,7 +145,13 @@ class ItemDriver:
                 return item, prepared
             self._settled(item, prepared)
 
-    def _guarded(self, item: Item, step: Callable[[], Task | Outcome]) -> Task | Outcome:
+    def _guarded_prefetch(self, claimed: list[Item]) -> None:
+        try:
+            self.ctx.prefetch_priors(claimed)
+        except Exception:  # each item then asks for itself as it is begun
+            log.exception("looking up earlier results failed; will ask per item")
+
+    def _guarded(self, item: Item, step: Callable[[], T]) -> T | Outcome:
         try:
             return step()
         except Exception:  # the store or blob storage failed, not the document
@@ -112,8 +165,11 @@ class ItemDriver:
 
     def _infrastructure_failure(self, item: Item) -> Outcome:
         """Retry later (or give up after max attempts); if even that fails, the lease expires."""
+        self.hooks.pause(self.ctx.config.poll_interval_s)
+        return self._record_infrastructure_failure(item)
+
+    def _record_infrastructure_failure(self, item: Item) -> Outcome:
         config, store, owner = self.ctx.config, self.ctx.store, self.ctx.owner
-        self.hooks.pause(config.poll_interval_s)
         try:
             if item.attempts < config.max_attempts:
                 store.retry_later(
@@ -141,6 +197,33 @@ def _collect(worker: IsolatedWorker) -> ProcessorOutput | ProcessorError:
         return worker.collect()
     except ProcessorError as exc:
         return exc
+
+
+_SETTLED_AS = {ItemStatus.COMPLETED: Outcome.COMPLETED, ItemStatus.FAILED: Outcome.FAILED}
+
+
+class _Outcomes:
+    """Terminal outcomes waiting to be written together."""
+
+    def __init__(self) -> None:
+        self._waiting: list[Settlement] = []
+        self._since = 0.0
+
+    def __bool__(self) -> bool:
+        return bool(self._waiting)
+
+    def add(self, settlement: Settlement) -> None:
+        if not self._waiting:
+            self._since = time.monotonic()
+        self._waiting.append(settlement)
+
+    def due(self) -> bool:
+        full = len(self._waiting) >= FLUSH_MAX
+        return full or time.monotonic() - self._since >= FLUSH_AGE_S
+
+    def take(self) -> list[Settlement]:
+        taken, self._waiting = self._waiting, []
+        return taken
 
 
 @dataclass

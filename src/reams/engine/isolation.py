@@ -226,6 +226,15 @@ class IsolatedWorker:
             raise ProcessorError("processing_error", "The worker answered something unexpected.")
         return payload
 
+    def answered(self) -> bool:
+        """Whether the oldest submitted task's answer is already waiting (never blocks)."""
+        if not self._queue or not self._ready or self._io is None:
+            return False
+        try:
+            return self._io[1].poll(0)
+        except (OSError, EOFError):
+            return True  # collect() reports what happened
+
     @property
     def busy(self) -> bool:
         return bool(self._queue)

@@ -2,9 +2,10 @@
 
 Given an item already claimed (``processing``, leased to ``owner``), :func:`begin_item` checks
 dedup and limits and builds the task for the isolated worker (which runs the processor with a
-timeout and a memory cap); :func:`end_item` stores the result blob and records the outcome with
-a compare-and-set in the store (counters move in the same transaction). Both return the
-item's :class:`~reams.domain.states.Outcome` when they settle it.
+timeout and a memory cap); :func:`end_item` stores the result blob and returns the item's
+terminal outcome as a :class:`~reams.store.transitions.Settlement`, which the driver records
+with others in one compare-and-set transaction (counters move in the same transaction). Both
+return the item's :class:`~reams.domain.states.Outcome` when they settle it themselves.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import Any
 from reams.domain import ids
 from reams.domain.errors import ProcessorError
 from reams.domain.jobconfig import JobSettings
-from reams.domain.records import Item
+from reams.domain.records import Item, Result
 from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import Task
 from reams.engine.processor_output import ProcessorOutput
 from reams.store.blobs import BlobStore
-from reams.store.transitions import Completion, Store
+from reams.store.transitions import Completion, Settlement, Store
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class RunContext:
     ended: set[str] = field(default_factory=set)
     _jobs: dict[str, tuple[JobSettings, dict[str, Any]]] = field(default_factory=dict)
     _checked: dict[str, float] = field(default_factory=dict)
+    # Earlier results of claimed items' content, looked up for a whole claim at once.
+    _priors: dict[str, Result | None] = field(default_factory=dict)
 
     def _job(self, job_id: str) -> tuple[JobSettings, dict[str, Any]]:
         # The settings resolved at creation; caching them keeps no state of our own.
@@ -69,6 +72,36 @@ class RunContext:
             self.ended.add(job_id)
             return True
         return False
+
+    def prefetch_priors(self, items: list[Item]) -> None:
+        """Look up, in one query per job, the earlier results of a claim's items (instead of
+        one query per item as each is begun)."""
+        by_job: dict[str, list[Item]] = {}
+        for item in items:
+            by_job.setdefault(item.job_id, []).append(item)
+        for job_id, group in by_job.items():
+            settings = self.job_settings(job_id)
+            if settings.bypass_cache:
+                continue
+            found = self.store.find_results(
+                project_id=group[0].project_id,
+                sha256s=[i.sha256 for i in group],
+                parameters_hash=settings.parameters_hash,
+            )
+            self._priors.update((i.id, found.get(i.sha256)) for i in group)
+
+    def prior_result(self, item: Item, settings: JobSettings) -> Result | None:
+        """The earlier result of the item's content with its job's configuration, if any."""
+        if item.id in self._priors:
+            return self._priors.pop(item.id)
+        return self.store.find_result(
+            project_id=item.project_id,
+            sha256=item.sha256,
+            parameters_hash=settings.parameters_hash,
+        )
+
+    def forget_prior(self, item: Item) -> None:
+        self._priors.pop(item.id, None)
 
     def job_settings(self, job_id: str) -> JobSettings:
         return self._job(job_id)[0]
@@ -95,6 +128,7 @@ def timeout_budget(config: EngineConfig, settings: JobSettings, *, size: int) ->
 def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     """The task to run, or the outcome already recorded (cancelled, a skip, a missing blob)."""
     if ctx.job_ended(item.job_id):
+        ctx.forget_prior(item)
         # Claimed but not begun when its job was cancelled: given back, it ends cancelled in
         # the same transaction (the store cancels what returns to a cancelled job).
         ctx.store.release(item, owner=ctx.owner)
@@ -109,23 +143,22 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
 
 
-def end_item(ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError) -> Outcome:
-    """Record the processor's output or error."""
+def end_item(
+    ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError
+) -> Settlement | Outcome:
+    """The item's terminal outcome to record, or the outcome already recorded (a retry)."""
     if isinstance(output, ProcessorError):
-        return _record_failure(ctx, item, output)
-    return _record_success(ctx, ctx.job_settings(item.job_id), item, output)
+        return _failure(ctx, item, output)
+    return _success(ctx, ctx.job_settings(item.job_id), item, output)
 
 
 def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outcome | None:
     if item.size > ctx.config.max_file_bytes:
+        ctx.forget_prior(item)
         ctx.store.skip(item, owner=ctx.owner, reason=SkipReason.SIZE_LIMIT_EXCEEDED, result_id=None)
         return Outcome.SKIPPED
     if not settings.bypass_cache:
-        prior = ctx.store.find_result(
-            project_id=item.project_id,
-            sha256=item.sha256,
-            parameters_hash=settings.parameters_hash,
-        )
+        prior = ctx.prior_result(item, settings)
         if prior is not None:
             ctx.store.skip(
                 item, owner=ctx.owner, reason=SkipReason.ALREADY_PROCESSED, result_id=prior.id
@@ -142,20 +175,19 @@ def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outco
     return None
 
 
-def _record_failure(ctx: RunContext, item: Item, exc: ProcessorError) -> Outcome:
+def _failure(ctx: RunContext, item: Item, exc: ProcessorError) -> Settlement | Outcome:
     if exc.retryable and item.attempts < ctx.config.max_attempts:
         delay = ctx.config.retry_backoff_s * 2 ** (item.attempts - 1)
         ctx.store.retry_later(
             item, owner=ctx.owner, code=exc.code, message=exc.message, delay_s=delay
         )
         return Outcome.RETRY
-    ctx.store.fail(item, owner=ctx.owner, code=exc.code, message=exc.message)
-    return Outcome.FAILED
+    return Settlement(item, error=(exc.code, exc.message))
 
 
-def _record_success(
+def _success(
     ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput
-) -> Outcome:
+) -> Settlement:
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
     completion = Completion(
         result_id=ids.new_id(prefix),
@@ -167,7 +199,4 @@ def _record_success(
         cacheable=not settings.do_not_cache,
         duration_s=round(output.duration_s, 4),
     )
-    if ctx.store.complete(item, owner=ctx.owner, completion=completion):
-        return Outcome.COMPLETED
-    log.warning("lease on %s was lost before completion; outcome discarded", item.id)
-    return Outcome.LOST
+    return Settlement(item, completion=completion)

@@ -298,6 +298,20 @@ class JobStore(FolderStore):
             row = conn.execute(self.statement("dedup", _dedup_query), params).first()
         return None if row is None else to_record(Result, row)
 
+    def find_results(
+        self, *, project_id: str, sha256s: Sequence[str], parameters_hash: str
+    ) -> dict[str, Result]:
+        """``find_result`` for several contents in one query, by sha256 (absent: none)."""
+        if not sha256s:
+            return {}
+        params = {"r_project": project_id, "r_shas": list(set(sha256s)), "r_hash": parameters_hash}
+        with self.read() as conn:
+            rows = conn.execute(self.statement("dedup_many", _dedup_many_query), params).all()
+        found: dict[str, Result] = {}
+        for row in rows:  # oldest first: the earliest result of each content wins
+            found.setdefault(row.sha256, to_record(Result, row))
+        return found
+
     def delete_job(self, job_id: str, *, project_id: str) -> tuple[Job, list[str]]:
         """Delete a finished job, its items and the results it produced, in one transaction.
 
@@ -339,6 +353,16 @@ def _dedup_query() -> Any:
         .where(c.parameters_hash == bindparam("r_hash"), c.cacheable.is_(True))
         .order_by(c.processed_at)
         .limit(1)
+    )
+
+
+def _dedup_many_query() -> Any:
+    c = t.results.c
+    return (
+        select(t.results)
+        .where(c.project_id == bindparam("r_project"), c.parameters_hash == bindparam("r_hash"))
+        .where(c.sha256.in_(bindparam("r_shas", expanding=True)), c.cacheable.is_(True))
+        .order_by(c.processed_at)
     )
 
 

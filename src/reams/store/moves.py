@@ -8,7 +8,7 @@ changed means someone else won the race; callers treat that as "not mine", never
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -51,6 +51,23 @@ class Completion:
     output_metadata: dict[str, Any] | None
     cacheable: bool
     duration_s: float
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """An in-flight item's terminal outcome, recorded with others by ``settle``: completed
+    with its result (``completion``), or failed with ``error`` = (code, message). ``at`` is
+    when the outcome was known (the item's ``completed_at``), which may be a moment before
+    the batch it travels in is written."""
+
+    item: Item
+    completion: Completion | None = None
+    error: tuple[str, str] | None = None
+    at: datetime = field(default_factory=utcnow)
+
+    @property
+    def to(self) -> ItemStatus:
+        return ItemStatus.COMPLETED if self.completion is not None else ItemStatus.FAILED
 
 
 class TransitionStore(JobStore):
@@ -127,7 +144,7 @@ class TransitionStore(JobStore):
             raise ValueError(f"illegal item transition {frm} -> {to}")
         values = _unleased(to, values)
         key = ("mine", frm, to, tuple(sorted(values)))
-        stmt = self.statement(key, partial(_mine_statement, frm, to, key[3]))
+        stmt = self.statement(key, partial(mine_statement, frm, to, key[3]))
         now = utcnow()
         params = {"m_id": item.id, "m_owner": owner, "m_now": now}
         params.update({f"v_{k}": v for k, v in values.items()})
@@ -184,7 +201,7 @@ def _count_statement(frm: ItemStatus, to: ItemStatus) -> Any:
     return update(t.jobs).where(jc.id == bindparam("c_job")).values(values)
 
 
-def _mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> Any:
+def mine_statement(frm: ItemStatus, to: ItemStatus, keys: tuple[str, ...]) -> Any:
     c = t.items.c
     return (
         update(t.items)

@@ -32,9 +32,10 @@ from reams.domain.records import (
 from reams.domain.states import ACTIVE_JOB, JobStatus
 from reams.domain.webhooks import ClaimedDelivery, Delivery, DeliveryStatus, WebhookTarget
 from reams.domain.workers import WorkerInfo, WorkerRecord
+from reams.store.catalog import NewFile
 from reams.store.folders import Entries
 from reams.store.idempotency import IdempotencyRecord
-from reams.store.moves import Completion
+from reams.store.moves import Completion, Settlement
 
 
 class Catalog(Protocol):
@@ -76,6 +77,18 @@ class Catalog(Protocol):
         purpose: str | None = None,
         external_file_id: str | None = None,
     ) -> FileRecord: ...
+
+    def create_files(
+        self,
+        *,
+        project_id: str,
+        files: Sequence[NewFile],
+        purpose: str | None = None,
+        directory_id: str | None = None,
+    ) -> tuple[list[FileRecord], list[DirectoryFile]]:
+        """File rows, and with ``directory_id`` an entry for each, in one transaction: all of
+        them or none (Conflict for a ``unique_id`` already in the directory)."""
+        ...
 
     def get_file(self, file_id: str, *, project_id: str | None) -> FileRecord:
         """A live file; ``project_id=None`` only for signed downloads."""
@@ -203,6 +216,7 @@ class Catalog(Protocol):
         continue_as_new_threshold: int | None = None,
         origin: JobOrigin | None = None,
         webhooks: Sequence[WebhookTarget] = (),
+        priority: int = 0,
     ) -> Job:
         """Write the job and all its items (pending) in one transaction, with its webhook
         endpoints and its ``*.pending`` event."""
@@ -216,7 +230,6 @@ class Catalog(Protocol):
         """Send a settled delivery again now (Conflict while it is still open)."""
         ...
 
-        priority: int = 0,
     def get_job(self, job_id: str, *, project_id: str | None) -> Job:
         """One job; ``project_id=None`` for engine-side reads (any project)."""
         ...
@@ -348,6 +361,12 @@ class Work(Protocol):
         """The earliest cacheable result for this content and configuration, if any."""
         ...
 
+    def find_results(
+        self, *, project_id: str, sha256s: Sequence[str], parameters_hash: str
+    ) -> dict[str, Result]:
+        """``find_result`` for several contents in one query, by sha256 (absent: none)."""
+        ...
+
     def claim(
         self, *, owner: str, lease_s: float, limit: int = 1, job_ids: Sequence[str] | None = None
     ) -> list[Item]:
@@ -367,6 +386,11 @@ class Work(Protocol):
         ...
 
     def fail(self, item: Item, *, owner: str, code: str, message: str) -> bool: ...
+
+    def settle(self, outcomes: Sequence[Settlement], *, owner: str) -> list[bool]:
+        """Record several in-flight items' terminal outcomes in one transaction; per item,
+        False where the lease was lost (that outcome is discarded)."""
+        ...
 
     def retry_later(
         self, item: Item, *, owner: str, code: str, message: str, delay_s: float

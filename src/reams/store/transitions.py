@@ -9,13 +9,13 @@ from __future__ import annotations
 from reams.store.claims import ClaimStore
 from reams.store.idempotency import IdempotencyStore
 from reams.store.lifecycle import LifecycleStore
-from reams.store.moves import Completion
+from reams.store.moves import Completion, Settlement
 from reams.store.outcomes import OutcomeStore
 from reams.store.retries import RetryStore
 from reams.store.webhooks import WebhookStore
 from reams.store.workers import WorkerStore
 
-__all__ = ["Completion", "Store"]
+__all__ = ["Completion", "Settlement", "Store"]
 
 
 class Store(
