@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=max(1, (os.cpu_count() or 1)), ge=1, le=256)
     max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1, description="Larger: skipped.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    max_bulk_files: int = Field(
+        default=1000, ge=1, description="Files per bulk upload request (reams extension)."
+    )
     item_timeout_s: float = Field(default=300.0, gt=0, description="Default per-item timeout.")
     item_timeout_per_page_s: float = Field(
         default=6.0, ge=0, description="Extra time per estimated page (scans need OCR)."

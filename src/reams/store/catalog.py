@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -128,26 +129,49 @@ class CatalogStore(StoreBase):
         purpose: str | None = None,
         external_file_id: str | None = None,
     ) -> FileRecord:
-        name = n.path_name("name", name, limit=n.FILE_NAME_MAX)
-        external_file_id = n.optional_identifier(
-            "external_file_id", external_file_id, limit=n.EXTERNAL_FILE_ID_MAX
-        )
-        purpose = n.optional_label("purpose", purpose, limit=n.PURPOSE_MAX)
-        now = utcnow()
-        values = {
-            "id": ids.new_id(ids.FILE),
-            "project_id": project_id,
-            "name": name,
-            "file_type": file_type_of(name),
-            "purpose": purpose,
-            "external_file_id": external_file_id,
-            "sha256": sha256,
-            "size": size,
-            "created_at": now,
-        }
+        new = NewFile(name=name, sha256=sha256, size=size, external_file_id=external_file_id)
+        values = _file_row(project_id, new, purpose=_purpose(purpose), now=utcnow())
+        insert_file = self.statement("insert-file", lambda: insert(t.files))
         with self.tx() as conn:
-            conn.execute(insert(t.files).values(**values))
+            conn.execute(insert_file, values)
         return to_record(FileRecord, values)
+
+    def create_files(
+        self,
+        *,
+        project_id: str,
+        files: Sequence[NewFile],
+        purpose: str | None = None,
+        directory_id: str | None = None,
+    ) -> tuple[list[FileRecord], list[DirectoryFile]]:
+        """File rows (and, with ``directory_id``, one entry each: display name = file name,
+        unique id = external id or name) in one transaction: all of them or none.
+
+        Every name is checked before anything is written; a ``unique_id`` already live in the
+        directory (or twice in the batch) raises Conflict and creates nothing.
+        """
+        now = utcnow()
+        purpose = _purpose(purpose)
+        rows = [_file_row(project_id, new, purpose=purpose, now=now) for new in files]
+        entries: list[dict[str, Any]] = []
+        if directory_id is not None:
+            self.get_directory(directory_id, project_id=project_id)
+            wanted = [
+                {"file_id": r["id"], "display_name": r["name"], "metadata": None,
+                 "unique_id": r["external_file_id"] or r["name"]}
+                for r in rows
+            ]  # fmt: skip
+            entries = _entry_rows(project_id, directory_id, wanted, now=now)
+        try:
+            with self.tx() as conn:
+                if rows:
+                    conn.execute(self.statement("insert-file", lambda: insert(t.files)), rows)
+                if entries:
+                    conn.execute(insert(t.directory_files), entries)
+        except IntegrityError:
+            raise Conflict("a file with this unique_id is already in the directory") from None
+        created = [to_record(FileRecord, r) for r in rows]
+        return created, [to_record(DirectoryFile, e) for e in entries]
 
     def get_file(self, file_id: str, *, project_id: str | None) -> FileRecord:
         """A live file; ``project_id=None`` only for signed downloads."""
@@ -310,23 +334,7 @@ class CatalogStore(StoreBase):
 
         A ``unique_id`` already live in the directory raises Conflict.
         """
-        entries = [_entry_fields(e) for e in entries]
-        now = utcnow()
-        seq0 = time.time_ns() // 1000
-        rows = [
-            {
-                "id": ids.new_id(ids.DIRECTORY_FILE),
-                "seq": seq0 + i,
-                "directory_id": directory_id,
-                "project_id": project_id,
-                "created_at": now,
-                "updated_at": now,
-                "deleted_at": None,
-                "metadata": e.get("metadata"),
-                **{k: e[k] for k in _DFILE_KEYS},
-            }
-            for i, e in enumerate(entries)
-        ]
+        rows = _entry_rows(project_id, directory_id, entries, now=utcnow())
         self.get_directory(directory_id, project_id=project_id)
         try:
             with self.tx() as conn:
@@ -429,6 +437,63 @@ def _file_filters(
 
 
 _DFILE_KEYS = ("file_id", "display_name", "unique_id")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewFile:
+    """A file to record: its blob is stored; its name and external id are checked here."""
+
+    name: str
+    sha256: str
+    size: int
+    external_file_id: str | None = None
+
+
+def _purpose(purpose: str | None) -> str | None:
+    return n.optional_label("purpose", purpose, limit=n.PURPOSE_MAX)
+
+
+def _file_row(
+    project_id: str, new: NewFile, *, purpose: str | None, now: datetime
+) -> dict[str, Any]:
+    """A ``files`` row, its name and external id checked and normalised (``domain/names.py``)."""
+    name = n.path_name("name", new.name, limit=n.FILE_NAME_MAX)
+    return {
+        "id": ids.new_id(ids.FILE),
+        "project_id": project_id,
+        "name": name,
+        "file_type": file_type_of(name),
+        "purpose": purpose,
+        "external_file_id": n.optional_identifier(
+            "external_file_id", new.external_file_id, limit=n.EXTERNAL_FILE_ID_MAX
+        ),
+        "sha256": new.sha256,
+        "size": new.size,
+        "created_at": now,
+    }
+
+
+def _entry_rows(
+    project_id: str, directory_id: str, entries: Sequence[Mapping[str, Any]], *, now: datetime
+) -> list[dict[str, Any]]:
+    """``directory_files`` rows for entries (file_id, display_name, unique_id, metadata),
+    checked; ``seq`` keeps their order."""
+    checked = [_entry_fields(e) for e in entries]
+    seq0 = time.time_ns() // 1000
+    return [
+        {
+            "id": ids.new_id(ids.DIRECTORY_FILE),
+            "seq": seq0 + i,
+            "directory_id": directory_id,
+            "project_id": project_id,
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
+            "metadata": e.get("metadata"),
+            **{k: e[k] for k in _DFILE_KEYS},
+        }
+        for i, e in enumerate(checked)
+    ]
 
 
 def _directory_changes(changes: dict[str, Any]) -> dict[str, Any]:

@@ -1,25 +1,31 @@
-"""Files: `/api/v1/beta/files` (upload, list, query, get, presigned content URL, delete)."""
+"""Files: `/api/v1/beta/files` (upload, bulk upload, list, query, get, signed URL, delete)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from reams.api import uploads
 from reams.api.deps import CursorDep, LinksDep, ProjectId, ServicesDep
-from reams.api.idempotent import IDEMPOTENT, IdempotentRoute
-from reams.api.present import file_model
+from reams.api.form_stream import FormLimits, ReceivedForm
+from reams.api.idempotent import IdempotentRoute, idempotency_key
+from reams.api.openapi import UNIQUE_ID_TAKEN
+from reams.api.present import directory_file_model, file_model
 from reams.api.signing import DownloadLinks
-from reams.api.uploads import store_upload
-from reams.domain.records import FileRecord
+from reams.domain.records import DirectoryFile, FileRecord
 from reams.service.files import FileFilter, query_files
 from reams.wire import files as wf
 from reams.wire.common import CursorPage, PresignedURL
 from reams.wire.file_query import FileQuery, FileQueryFilter
+from reams.wire.uploads import BulkUpload
 
 router = APIRouter(prefix="/api/v1/beta/files", tags=["files"], route_class=IdempotentRoute)
 
-Purpose = Literal["user_data", "parse", "extract", "split", "classify", "sheet", "agent_app"]
+# The upload routes read their body themselves (streamed into blobs, see api/uploads.py), so
+# they take the key as a parameter (documented, checked) and run the idempotency themselves.
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 FileExpand = Literal["download_url"]
 ExpandQuery = Annotated[
     list[FileExpand] | None, Query(description="`download_url` adds a signed download link.")
@@ -33,22 +39,95 @@ def _present(rec: FileRecord, links: DownloadLinks, *, expand: list[FileExpand] 
     return file_model(rec, download_url=url)
 
 
-@router.post("", response_model=wf.File, summary="Upload a file", dependencies=[IDEMPOTENT])
-def create_file(
-    services: ServicesDep,
-    project_id: ProjectId,
-    file: Annotated[UploadFile, File(description="The file to upload.")],
-    purpose: Annotated[Purpose, Form(description="How the file will be used.")],
-    external_file_id: Annotated[str | None, Form(description="Id in an external system.")] = None,
-) -> wf.File:
-    rec = store_upload(
-        services,
-        project_id=project_id,
-        upload=file,
-        purpose=purpose,
-        external_file_id=external_file_id,
+FILE_PART = {"file": {"type": "string", "format": "binary", "description": "The file to upload."}}
+FILES_PART = {
+    "files": {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "minItems": 1,
+        "description": "The files to upload: one part per file, all named `files` (at most "
+        "`REAMS_MAX_BULK_FILES`, default 1000; together at most `REAMS_MAX_UPLOAD_BYTES`).",
+    }
+}
+BULK_NOTE = (
+    "reams extension: many files in one multipart request, each streamed into the blob store "
+    "and every row written in one transaction (all or none). Larger batches: send several."
+)
+
+
+@router.post(
+    "",
+    response_model=wf.File,
+    summary="Upload a file",
+    openapi_extra=uploads.form_body(uploads.SingleFields, FILE_PART),
+)
+async def create_file(
+    request: Request, services: ServicesDep, project_id: ProjectId, key: IdempotencyKey
+) -> Response:
+    limits = FormLimits(
+        file_fields=frozenset(FILE_PART),
+        max_files=1,
+        max_file_bytes=services.settings.max_upload_bytes,
+        too_many_hint=" (one `file` part); POST /api/v1/beta/files/bulk takes many",
     )
-    return file_model(rec)
+    form = await uploads.receive(request, services, limits)
+    creation = uploads.Creation(
+        services=services,
+        project_id=project_id,
+        key=key,
+        request=request,
+        form=form,
+        plan=_plan(uploads.single_plan, form),
+        present=lambda files, _: file_model(files[0]).model_dump(mode="json"),
+    )
+    return await uploads.create(creation)
+
+
+@router.post(
+    "/bulk",
+    response_model=BulkUpload,
+    summary="Upload many files (reams extension)",
+    description=BULK_NOTE,
+    openapi_extra=uploads.form_body(uploads.BulkFields, FILES_PART),
+    responses=UNIQUE_ID_TAKEN,
+)
+async def create_files(
+    request: Request, services: ServicesDep, project_id: ProjectId, key: IdempotencyKey
+) -> Response:
+    settings = services.settings
+    limits = FormLimits(
+        file_fields=frozenset(FILES_PART),
+        max_files=settings.max_bulk_files,
+        max_file_bytes=settings.max_upload_bytes,
+        too_many_hint=" (REAMS_MAX_BULK_FILES); send the rest in another request",
+    )
+    form = await uploads.receive(request, services, limits)
+    creation = uploads.Creation(
+        services=services,
+        project_id=project_id,
+        key=key,
+        request=request,
+        form=form,
+        plan=_plan(uploads.bulk_plan, form),
+        present=_present_bulk,
+    )
+    return await uploads.create(creation)
+
+
+def _plan(make: Callable[[ReceivedForm], uploads.Plan], form: ReceivedForm) -> uploads.Plan:
+    try:
+        return make(form)
+    except BaseException:
+        form.discard()
+        raise
+
+
+def _present_bulk(files: list[FileRecord], entries: list[DirectoryFile]) -> Any:
+    body = BulkUpload(
+        files=[file_model(f) for f in files],
+        directory_files=[directory_file_model(e) for e in entries] if entries else None,
+    )
+    return body.model_dump(mode="json")
 
 
 @router.get("", response_model=CursorPage[wf.File], summary="List files")
