@@ -71,6 +71,11 @@ class SliceLimits:
     keep_every_s: float
 
 
+# How often a slice asks the store whether to let its slot go (fair scheduling): at its first
+# claim, then at most this often, so a slice of a long job costs one more read per interval.
+YIELD_CHECK_S = 0.25
+
+
 class SliceRun:
     """Settles up to ``max_items`` of one job's items with one child process."""
 
@@ -92,6 +97,8 @@ class SliceRun:
         self.on_outcome = on_outcome
         self.settled = 0
         self.exhausted = False
+        self.yielded = False
+        self._checked_at: float | None = None
         self._claimed = 0
         self._deadline = time.monotonic() + limits.max_s
         self._inflight: dict[str, Item] = {}
@@ -110,7 +117,12 @@ class SliceRun:
                 self._give_back(driver.unstarted())
         if self._failure is not None and self.settled == 0:
             raise self._failure  # the store is away: let the activity's retry policy wait
-        return SliceResult(settled=self.settled, exhausted=self.exhausted, done=self._job_done())
+        return SliceResult(
+            settled=self.settled,
+            exhausted=self.exhausted,
+            done=self._job_done(),
+            yielded=self.yielded,
+        )
 
     def _job_done(self) -> int:
         """The job's terminal items in the store (one indexed read): what the workflow counts,
@@ -123,7 +135,7 @@ class SliceRun:
 
     def _claim(self, wanted: int) -> list[Item]:
         wanted = min(wanted, self.limits.max_items - self._claimed)
-        if wanted <= 0:
+        if wanted <= 0 or self._should_yield():
             return []
         try:
             items = self.ctx.store.claim(
@@ -140,6 +152,21 @@ class SliceRun:
         with self._lock:
             self._inflight.update((i.id, i) for i in items)
         return items
+
+    def _should_yield(self) -> bool:
+        """Another job ranks ahead of this one and has fewer items in flight: take nothing
+        more, so this slice ends and its slot goes to that job's work (store.should_yield)."""
+        now = time.monotonic()
+        if self.yielded or (
+            self._checked_at is not None and now - self._checked_at < YIELD_CHECK_S
+        ):
+            return self.yielded
+        self._checked_at = now
+        try:
+            self.yielded = self.ctx.store.should_yield(self.job_id)
+        except Exception:  # the claim that follows meets the same trouble and reports it
+            log.exception("could not ask whether job %s should yield", self.job_id)
+        return self.yielded
 
     def _stopping(self) -> bool:
         return self.interrupted() or time.monotonic() >= self._deadline

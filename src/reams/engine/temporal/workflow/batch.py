@@ -33,6 +33,9 @@ BOOKKEEPING_RETRY = RetryPolicy(
 )
 IDLE_S = 1.0  # pause when the store said "ready" but the last round found nothing to claim
 MIN_WAIT_S = 0.05
+# A slice let its slot go to a job that ranks ahead (fair scheduling): start no new slice
+# until the running ones ended, then wait this long before fanning out again.
+HOLD_S = 1.0
 
 
 @workflow.defn(name=c.WORKFLOW)
@@ -74,7 +77,10 @@ class BatchWorkflow:
             if progress.here >= plan.continue_as_new_threshold:
                 carried = c.BatchInput(batch.job_id, progress.total, plan)
                 workflow.continue_as_new(carried)
-            settled, exhausted = await self._round(batch.job_id, plan, progress)
+            settled, exhausted, held = await self._round(batch.job_id, plan, progress)
+            if held and not exhausted:
+                await workflow.sleep(HOLD_S)
+                continue
             if not exhausted:
                 continue
             state = await _bookkeeping(c.JOB_STATE, batch.job_id, c.JobState)
@@ -85,24 +91,26 @@ class BatchWorkflow:
                 await workflow.sleep(max(state.wait_s, MIN_WAIT_S if not idle else IDLE_S))
             idle = settled == 0
 
-    async def _round(self, job_id: str, plan: c.Plan, progress: Progress) -> tuple[int, bool]:
-        """Keep ``fan_out`` slices running until the job has nothing due or the run's budget
-        is spent; returns (items settled, whether a slice found nothing more to claim)."""
+    async def _round(self, job_id: str, plan: c.Plan, progress: Progress) -> tuple[int, bool, bool]:
+        """Keep ``fan_out`` slices running until the job has nothing due, a slice yielded its
+        slot or the run's budget is spent; returns (items settled, whether a slice found
+        nothing more to claim, whether one yielded)."""
         running: list[asyncio.Task[c.SliceResult]] = []
-        settled, exhausted = 0, False
+        settled, exhausted, held = 0, False, False
         try:
             while True:
-                if not exhausted:
+                if not exhausted and not held:
                     room = plan.continue_as_new_threshold - progress.here
                     running += _more_slices(job_id, plan, room, len(running))
                 if not running:
-                    return settled, exhausted
+                    return settled, exhausted, held
                 done, running = await workflow.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     result = task.result()
                     progress.add(result)
                     settled += result.settled
                     exhausted = exhausted or result.exhausted
+                    held = held or result.yielded
         except asyncio.CancelledError:
             # The store first (slices then find nothing more to claim), then the running
             # slices hear of it, finish their item and give back what they hold.

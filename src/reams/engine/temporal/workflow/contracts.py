@@ -66,11 +66,14 @@ class SliceInput:
 class SliceResult:
     """``settled``: items this activity moved on (to an outcome or a scheduled retry);
     ``exhausted``: it stopped because the job had nothing due to claim; ``done``: the job's
-    terminal items in the store when it ended (-1: unknown, as in histories from before it)."""
+    terminal items in the store when it ended (-1: unknown, as in histories from before it);
+    ``yielded``: it stopped early to let its slot go to a job that ranks ahead (fair
+    scheduling), so the workflow should hold back its fan-out for a while."""
 
     settled: int
     exhausted: bool
     done: int = -1
+    yielded: bool = False
 
 
 @dataclass(frozen=True)
