@@ -108,6 +108,10 @@ class LocalEngine:
         self._prepare(job_id)
         self._wake.set()
 
+    def wake(self) -> None:
+        """Let idle workers look for work now (a job was dispatched by another process)."""
+        self._wake.set()
+
     def _prepare(self, job_id: str) -> None:
         """Dispatch a job: bulk-skip what planning can decide, then let workers claim the rest."""
         prepare_job(self.store, job_id, max_file_bytes=self.config.max_file_bytes)
