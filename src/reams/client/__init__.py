@@ -26,6 +26,7 @@ from reams.wire.batch import BatchCancelResponse, BatchJob, BatchStatus, JobItem
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.uploads import BulkUpload
 
 __all__ = [
     "APIConnectionError",
@@ -37,6 +38,7 @@ __all__ = [
     "BatchCancelResponse",
     "BatchJob",
     "BatchStatus",
+    "BulkUpload",
     "Client",
     "ConflictError",
     "Directory",

@@ -25,6 +25,7 @@ from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.uploads import BulkUpload
 from reams.wire.webhooks import WebhookDeliveries, WebhookDelivery
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,6 +78,27 @@ def files_create(params: p.FileCreateParams) -> ApiRequest[File]:
         query=_scope(params),
         files={"file": upload_part(params["file"])},
         data=_text_parts(params, "purpose", "external_file_id"),
+        idempotent=True,
+    )
+
+
+def files_create_bulk(params: p.FileBulkCreateParams) -> ApiRequest[BulkUpload]:
+    """Upload many files in one request (reams extension, all or none): each ``files`` entry
+    as for ``create``; ``external_file_ids`` one per file (or none); with ``directory_id``
+    every file is also added to that directory. The created files come back in order."""
+    external = params.get("external_file_ids")
+    data: dict[str, str | list[str]] = {"purpose": params["purpose"]}
+    if external is not None:
+        data["external_file_ids"] = list(external)
+    if params.get("directory_id") is not None:
+        data["directory_id"] = str(params["directory_id"])
+    return ApiRequest(
+        "POST",
+        FILES + "/bulk",
+        parse=parse_model(BulkUpload),
+        query=_scope(params),
+        files=[("files", upload_part(f)) for f in params["files"]],
+        data=data,
         idempotent=True,
     )
 

@@ -34,6 +34,15 @@ class FileCreateParams(Scope, total=False):
     external_file_id: str | None
 
 
+class FileBulkCreateParams(Scope, total=False):
+    """reams extension: ``POST /api/v1/beta/files/bulk``."""
+
+    files: Required[Sequence[FileInput]]
+    purpose: Required[str]
+    external_file_ids: Sequence[str] | None
+    directory_id: str | None
+
+
 class FileListParams(Scope, total=False):
     expand: Sequence[str] | None
     external_file_id: str | None

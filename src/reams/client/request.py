@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,10 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 FileContent = bytes | IO[bytes] | os.PathLike[str]
 FileInput = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
 UploadPart = tuple[str, bytes, str]
+# One part per file; a sequence of (field, part) repeats a field (a bulk upload's ``files``).
+FileParts = Mapping[str, UploadPart] | Sequence[tuple[str, UploadPart]]
+# A list value repeats the field, once per item, in order.
+FormData = Mapping[str, str | Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,8 @@ class ApiRequest(Generic[T]):
     parse: Callable[[httpx.Response], T]
     query: Mapping[str, Any] = field(default_factory=dict)
     json_body: Mapping[str, Any] | None = None
-    files: Mapping[str, UploadPart] | None = None
-    data: Mapping[str, str] | None = None
+    files: FileParts | None = None
+    data: FormData | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     accept: str = "application/json"
     # A create: when the client may retry it, it carries an ``Idempotency-Key`` (one per
@@ -119,10 +123,16 @@ def to_httpx(client: httpx.Client | httpx.AsyncClient, request: ApiRequest[Any])
         request.path,
         params=encode_query(request.query),
         json=request.json_body,
-        files=dict(request.files) if request.files else None,
+        files=_file_parts(request.files),
         data=dict(request.data) if request.data else None,
         headers=headers,
     )
+
+
+def _file_parts(files: FileParts | None) -> list[tuple[str, UploadPart]] | None:
+    if not files:
+        return None
+    return list(files.items()) if isinstance(files, Mapping) else list(files)
 
 
 def check(response: httpx.Response) -> httpx.Response:

@@ -6,6 +6,7 @@ transport (how to send it); the async twin in :mod:`reams.client.async_client` m
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from typing import Unpack
@@ -15,6 +16,13 @@ from reams.client import params as p
 from reams.client.config import BaseClient, ClientConfig
 from reams.client.endpoints import documented
 from reams.client.export import Exported, ExportFormat, ExportTarget, export_sync
+from reams.client.folders import (
+    DEFAULT_BATCH_BYTES,
+    DEFAULT_BATCH_FILES,
+    DEFAULT_PURPOSE,
+    FolderUpload,
+    UploadProgress,
+)
 from reams.client.transport import SyncTransport
 from reams.client.waiting import Deadline, ProgressCallback, is_terminal
 from reams.wire.batch import (
@@ -28,6 +36,7 @@ from reams.wire.batch import JobItem as JobItemModel
 from reams.wire.common import PresignedURL
 from reams.wire.files import Directory, DirectoryFile, File
 from reams.wire.parse import ParseResult
+from reams.wire.uploads import BulkUpload
 from reams.wire.webhooks import WebhookDelivery
 
 
@@ -42,6 +51,37 @@ class Files(_Resource):
     @documented(ep.files_create)
     def create(self, **params: Unpack[p.FileCreateParams]) -> File:
         return self._t.call(ep.files_create(params))
+
+    @documented(ep.files_create_bulk)
+    def create_bulk(self, **params: Unpack[p.FileBulkCreateParams]) -> BulkUpload:
+        return self._t.call(ep.files_create_bulk(params))
+
+    def upload_folder(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        directory_id: str | None = None,
+        batch_size: int = DEFAULT_BATCH_FILES,
+        max_batch_bytes: int = DEFAULT_BATCH_BYTES,
+        purpose: str = DEFAULT_PURPOSE,
+        on_progress: UploadProgress | None = None,
+    ) -> list[File]:
+        """Upload every file of a folder (sorted, hidden files skipped) through the bulk upload
+        (reams extension), ``batch_size`` files and at most ``max_batch_bytes`` per request.
+
+        Each file's path relative to ``path`` is its ``external_file_id``; with
+        ``directory_id`` every file is also added to that directory (unique id: that path).
+        Returns the created files in order; ``on_progress(done, total)`` after each batch.
+        A batch is all or none: a failed one raises, the batches before it stay created.
+        """
+        folder = FolderUpload.of(path, batch_size=batch_size, max_batch_bytes=max_batch_bytes)
+        created: list[File] = []
+        for batch in folder.batches():
+            params = folder.params(batch, purpose=purpose, directory_id=directory_id)
+            created += self.create_bulk(**params).files
+            if on_progress is not None:
+                on_progress(len(created), folder.total)
+        return created
 
     @documented(ep.files_list)
     def list(self, **params: Unpack[p.FileListParams]) -> Iterator[File]:
