@@ -41,6 +41,9 @@ def test_v1_create_takes_a_priority_and_shows_it(http: httpx.Client, directory: 
     assert status["job"]["priority"] == 7
     plain = http.post(f"{API}/batch-processing", json={"job_config": {}, "directory_id": directory})
     assert plain.json()["priority"] == 0
+    whole = http.post(f"{API}/batch-processing", json={**body, "priority": -2.0})
+    assert whole.status_code == 200, whole.text  # JSON Schema's integer: 2.0 is one
+    assert whole.json()["priority"] == -2
 
 
 @pytest.mark.parametrize("bad", BAD)

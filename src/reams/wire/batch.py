@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import BeforeValidator, Field
 
 from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
 from reams.wire.common import WireModel
@@ -16,6 +16,16 @@ PRIORITY_DOC = (
     f"({PRIORITY_MIN}..{PRIORITY_MAX}, default 0). Projects take turns whatever their jobs' "
     "priorities: a project's priorities never hold another project's jobs back."
 )
+
+
+def _json_integer(value: object) -> object:
+    """An integer as JSON Schema has it (``3``, or ``3.0``), never a string or a boolean."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be an integer")
+    return value
+
+
+Priority = Annotated[int, BeforeValidator(_json_integer), Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)]
 JobStatusName = Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
 ItemStatusName = Literal["pending", "processing", "completed", "failed", "skipped", "cancelled"]
 
@@ -46,9 +56,7 @@ class BatchCreate(WireModel):
         description="Temporal engine: items one workflow run processes before it continues "
         "as new, keeping histories small. Default: the server's setting.",
     )
-    priority: StrictInt | None = Field(
-        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description=PRIORITY_DOC
-    )
+    priority: Priority | None = Field(default=None, description=PRIORITY_DOC)
 
 
 class BatchJob(WireModel):

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
-from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
-from reams.wire.batch import PRIORITY_DOC
+from reams.wire.batch import PRIORITY_DOC, Priority
 from reams.wire.common import WireModel
 
 BatchJobType = Literal["parse_v2", "extract_v2"]
@@ -48,9 +47,7 @@ class BatchCreate(WireModel):
     webhook_configurations: list[dict[str, Any]] | None = Field(
         default=None, description="Inline webhook endpoints (accepted; not delivered yet)."
     )
-    priority: StrictInt | None = Field(
-        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description=PRIORITY_DOC
-    )
+    priority: Priority | None = Field(default=None, description=PRIORITY_DOC)
 
 
 class JobReference(WireModel):
