@@ -213,3 +213,18 @@ def test_single_upload_streams_exact_bytes(http: httpx.Client, tmp_path: Path) -
         assert created.json()["file_size"] == len(data)
         url = http.get(f"/api/v1/beta/files/{created.json()['id']}/content").json()["url"]
         assert httpx.get(url).content == data
+
+
+def test_openapi_documents_the_bulk_route(http: httpx.Client) -> None:
+    doc = http.get("/openapi.json").json()
+    operation = doc["paths"]["/api/v1/beta/files/bulk"]["post"]
+    assert {"200", "400", "401", "404", "409", "413", "422"} <= set(operation["responses"])
+    assert "unique_id" in operation["responses"]["409"]["description"]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert schema["required"] == ["files", "purpose"]
+    assert schema["properties"]["files"]["items"] == {"type": "string", "format": "binary"}
+    assert {"external_file_ids", "directory_id"} <= set(schema["properties"])
+    params = {p["name"] for p in operation["parameters"]}
+    assert "Idempotency-Key" in params
+    single = doc["paths"]["/api/v1/beta/files"]["post"]["requestBody"]["content"]
+    assert single["multipart/form-data"]["schema"]["required"] == ["file", "purpose"]
