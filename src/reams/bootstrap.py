@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reams.domain.webhooks import RetryPolicy
 from reams.engine.base import Engine, EngineConfig
 from reams.engine.local import LocalEngine
-from reams.engine.temporal.config import TemporalConfig
 from reams.service.jobs import Jobs
 from reams.service.webhooks import Guard
 from reams.settings import Settings
@@ -22,6 +21,7 @@ from reams.store.protocols import Catalog
 from reams.store.transitions import Store
 
 if TYPE_CHECKING:
+    from reams.engine.temporal.config import TemporalConfig
     from reams.engine.temporal.worker import WorkerHost
     from reams.service.batches import Batches
     from reams.service.configurations import Configurations
@@ -138,6 +138,10 @@ def engine_config(settings: Settings) -> EngineConfig:
 
 
 def temporal_config(settings: Settings) -> TemporalConfig:
+    # Imported here: only Temporal's side needs it (pydantic models, a few hundredths of a
+    # second of every command's start-up).
+    from reams.engine.temporal.config import TemporalConfig
+
     return component(TemporalConfig, settings, prefix="temporal_")
 
 

@@ -39,6 +39,8 @@ class OutputWriter:
     kept: int = 0
     labels: Counter[str] = field(default_factory=Counter)  # classify: files per type
     root: Path = field(init=False)
+    _folders: dict[Path, Path] = field(init=False, default_factory=dict)
+    _last: tuple[str, list[Path] | None] = field(init=False, default=("", None))
 
     def __post_init__(self) -> None:
         self.root = self.out.resolve()  # once: a re-run asks for every file's targets
@@ -48,14 +50,36 @@ class OutputWriter:
             self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
 
     def targets(self, item: Item) -> list[Path] | None:
+        if self._last[0] == item.id:  # asked by needs_output, then by write
+            return self._last[1]
         names = output_names(item.item_name, self.job_type)
-        if names is None:
-            return None
-        root = self.root
-        paths = [(root / name).resolve() for name in names]
-        if not all(p.is_relative_to(root) for p in paths):
-            return None  # never write outside OUT, whatever a name (or a symlink) says
+        found = None if names is None else [self._inside(name) for name in names]
+        paths = None if found is None or None in found else [p for p in found if p is not None]
+        self._last = (item.id, paths)
         return paths
+
+    def _inside(self, name: str) -> Path | None:
+        """``OUT/name`` resolved, or None when it leads outside OUT (never written there,
+        whatever a name or a symlink says). Folders are resolved once each: a re-run asks
+        for every file's targets."""
+        target = self.root / name
+        folder = self._folders.get(target.parent)
+        if folder is None:
+            folder = self._folders[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
+        if resolved.is_symlink():
+            resolved = resolved.resolve()
+        return resolved if resolved.is_relative_to(self.root) else None
+
+    def needs_output(self, item: Item) -> bool:
+        """Whether :meth:`write` will read the item's result (to write it, or to count its
+        label): the others need no result row loaded."""
+        if item.result_id is None:
+            return False
+        if item.status == ItemStatus.COMPLETED or self.job_type == "classify":
+            return True
+        paths = self.targets(item)
+        return paths is not None and not all(p.exists() for p in paths)
 
     def write(self, item: Item) -> None:
         """A new result is always written; an earlier one only where OUT lacks it."""

@@ -295,7 +295,7 @@ class LiveOutputs:
         self, *, final: bool = False, advance: Callable[[int], object] | None = None
     ) -> None:
         for page in self.finished.poll(final=final):
-            self.load.prefetch(page)
+            self.load.prefetch([item for item in page if self.writer.needs_output(item)])
             for item in page:
                 self.writer.write(item)
                 self.outcomes.add(item)

@@ -96,7 +96,7 @@ def child_main(argv: list[str]) -> None:
     # Loaded before "ready" so that item timeouts exclude them (the parse package alone takes
     # ~0.1 s to import, more than a tight per-item timeout on a busy machine).
     import reams.processors
-    import reams.processors.parse  # noqa: F401
+    import reams.processors.parse.document  # noqa: F401
 
     if _answer(outbound, ("ready", None)):
         _serve(inbound, outbound)
@@ -252,6 +252,8 @@ class IsolatedWorker:
         self._queue = deque((task, False) for task, _ in self._queue)
         if proc is None:
             return
+        # A child still starting up was never given work: nothing to wait for.
+        kill = kill or not self._ready
         if not kill and io is not None and proc.poll() is None:
             try:
                 io[0].send(None)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Row
@@ -66,6 +67,29 @@ def _refused_values() -> Iterator[None]:
 
 def to_record(cls: type[R], row: Row[Any] | Any, **extra: Any) -> R:
     """Build a frozen record from a row, taking the columns the record declares."""
+    if extra or not isinstance(row, Row):
+        return _to_record_slow(cls, row, extra)
+    keys = row._fields
+    plan = _PLANS.get((cls, keys))
+    if plan is None:
+        declared = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        plan = _PLANS[(cls, keys)] = [(k, i) for i, k in enumerate(keys) if k in declared]
+    values: dict[str, Any] = {}
+    for name, index in plan:
+        value = row[index]
+        if value.__class__ is datetime and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # SQLite hands datetimes back naive
+        values[name] = value
+    return cls(**values)
+
+
+# Per record class and row shape: which row positions fill which fields. Reading a page of
+# rows into records is on every list and on ``reams run``'s output path, so the field
+# matching is done once per shape instead of once per row.
+_PLANS: dict[tuple[type, tuple[str, ...]], list[tuple[str, int]]] = {}
+
+
+def _to_record_slow(cls: type[R], row: Row[Any] | Any, extra: dict[str, Any]) -> R:
     data: Any = row._mapping if hasattr(row, "_mapping") else row
     values: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
-from sqlalchemy.orm import aliased
 
 from reams.domain import ids
 from reams.domain.errors import Conflict, NotFound
@@ -113,7 +112,7 @@ class WebhookStore(StoreBase):
         per endpoint at a time: a later event to an endpoint waits for the earlier ones."""
         now = now or utcnow()
         d = t.webhook_deliveries.c
-        earlier = aliased(t.webhook_deliveries)
+        earlier = t.webhook_deliveries.alias("earlier")
         due = (
             select(d.seq)
             .where(
