@@ -51,6 +51,12 @@ class Services:
     def catalog(self) -> Catalog:
         return self.store
 
+    @property
+    def inline_reads(self) -> bool:
+        """Whether a short read may run on the API's event loop: SQLite in WAL mode, where
+        a reader never waits for the writer; a server database is read from the threadpool."""
+        return self.store.dialect == "sqlite"
+
     # Built on first use: they import the v2 wire models, which `reams run` never needs
     # (about 80 ms of start-up).
     @cached_property
@@ -63,9 +69,18 @@ class Services:
     def guard(self) -> Guard:
         return Guard(allow_private=self.settings.webhook_allow_private)
 
+    @property
+    def engine_elsewhere(self) -> bool:
+        """Whether the engine runs in another process of this ``reams serve`` (which also
+        sends the webhooks and observes the items)."""
+        return self.settings.engine_address is not None
+
     def start_webhooks(self) -> None:
-        """Run the webhook sender in this process (the API server does; ``reams run`` not)."""
+        """Run the webhook sender in this process (the API server does, or its engine
+        process; ``reams run`` not)."""
         if self.webhooks is not None or not self.settings.webhook_sender:
+            return
+        if self.engine_elsewhere:
             return
         from reams.service.webhooks import Sender, WebhookLoop
 
@@ -153,6 +168,12 @@ def _open(settings: Settings) -> tuple[Store, LocalBlobStore]:
 
 
 def _engine(settings: Settings, store: Store, blobs: LocalBlobStore) -> Engine:
+    if settings.engine_address is not None:  # `reams serve`: the engine runs in its own process
+        from reams.engine.remote import RemoteEngine
+
+        return RemoteEngine(
+            store=store, address=settings.engine_address, max_file_bytes=settings.max_file_bytes
+        )
     if settings.engine == "temporal":
         # Imported here: temporalio is an optional dependency (the `temporal` extra).
         from reams.engine.temporal.engine import TemporalEngine

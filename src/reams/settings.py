@@ -68,6 +68,24 @@ class Settings(BaseSettings):
     worker_max_rss_mb: int = Field(default=1024, ge=64, description="Recycle above this RSS.")
     worker_memory_limit_mb: int = Field(default=4096, ge=128, description="Address-space cap.")
     poll_interval_s: float = Field(default=1.0, gt=0)
+    engine_process: bool = Field(
+        default=True,
+        description="`reams serve` with the local engine: run the engine in a process of its "
+        "own (its bookkeeping never competes with the API for the GIL); false: in the API's.",
+    )
+    engine_nice: int = Field(
+        default=5,
+        ge=0,
+        le=19,
+        description="Niceness of that engine process (its worker children add their own 10): "
+        "when the CPU is short the API answers first, then the engine's bookkeeping, then "
+        "the workers.",
+    )
+    engine_address: str | None = Field(
+        default=None,
+        description="Set by `reams serve` for its API process: the Unix socket of its engine "
+        "process. Not a user setting.",
+    )
     download_url_ttl_s: int = Field(default=3600, ge=1)
     secret_key: SecretStr | None = Field(
         default=None,

@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.health = Health.on(services.store, services.engine)
             app.state.metrics = Metrics.on(services.store, services.engine)
             services.start()
-            services.start_webhooks()
+            services.start_webhooks()  # not here when the engine's process sends them
             if services.webhooks is not None:
                 services.webhooks.on_attempt = app.state.metrics.webhook_attempt
             yield

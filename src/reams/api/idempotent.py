@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
@@ -84,7 +84,7 @@ class IdempotentRoute(APIRoute):
             if key is None:
                 return await handler(request)
             check_key(key)
-            services = get_services(request)
+            services = await get_services(request)
             project_id = await _project(request, services)
             fingerprint = request_hash(
                 method=request.method,
@@ -138,16 +138,12 @@ async def _project(request: Request, services: Services) -> str:
         from fastapi.security import HTTPAuthorizationCredentials
 
         credentials = HTTPAuthorizationCredentials(scheme=scheme, credentials=token)
-    return cast(
-        str,
-        await run_in_threadpool(
-            caller_project,
-            request,
-            services,
-            credentials,
-            request.query_params.get("project_id"),
-            request.query_params.get("organization_id"),
-        ),
+    return await caller_project(
+        request,
+        services,
+        credentials,
+        request.query_params.get("project_id"),
+        request.query_params.get("organization_id"),
     )
 
 

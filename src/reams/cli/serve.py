@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 
 import typer
 from rich.markup import escape
@@ -52,9 +53,18 @@ def serve(
     settings = Settings()
     out.print(f"Data directory: {escape(str(settings.data_dir.resolve()))}")
     out.print(f"Database:       {escape(mask_password(settings.resolved_database_url()))}")
-    out.print(f"Engine:         {escape(describe_engine(settings))}")
     out.print(f"Auth mode:      {settings.auth_mode}")
-    out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
     configure_logs(level=settings.log_level, fmt=settings.log_format)
-    # log_config=None: uvicorn's loggers go through the handler above (no colour codes).
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    with ExitStack() as stack:
+        if settings.engine == "local" and settings.engine_process:
+            # Imported here: only this command starts an engine process.
+            from reams.serving import EngineProcess
+
+            engine = stack.enter_context(EngineProcess())
+            settings = settings.model_copy(update={"engine_address": engine.address})
+            out.print(f"Engine:         local, in its own process (pid {engine.pid})")
+        else:
+            out.print(f"Engine:         {escape(describe_engine(settings))}")
+        out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
+        # log_config=None: uvicorn's loggers go through the handler above (no colour codes).
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)

@@ -7,13 +7,15 @@ durations and failures are observed where items settle in this process (the loca
 with the LLM requests and tokens their results record (``reams_llm_requests_total``,
 ``reams_llm_tokens_total``); webhook attempts by the sender of this process
 (``reams_webhook_deliveries_total``); HTTP request durations by the API's middleware
-(``observe_request``).
+(``observe_request``). Under ``reams serve`` the engine runs in a process of its own: it
+observes the items and the webhook attempts in a registry of its own (:class:`ItemMetrics`),
+which the API's ``/metrics`` appends to its own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
@@ -24,6 +26,7 @@ from prometheus_client.registry import Collector
 from reams.domain.records import Item
 from reams.domain.states import JobStatus, Outcome
 from reams.engine.local import LocalEngine
+from reams.engine.remote import EngineUnreachable, RemoteEngine
 from reams.store.db import utcnow
 from reams.store.stats import Stats, queue_depth
 
@@ -113,78 +116,64 @@ class WorkersCollector(Collector):
         yield family
 
 
-class Metrics:
-    """The registry of one app and the metrics observed in this process."""
+class ItemMetrics:
+    """What the engine's process observes: items settling (durations, failures, LLM usage)
+    and webhook attempts. In the API's registry when the engine runs in the API process;
+    in the engine process's own under ``reams serve`` (the API's ``/metrics`` adds it)."""
 
-    def __init__(self, *, stats: Stats) -> None:
-        self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(StoreCollector(stats))
+    def __init__(self, *, registry: CollectorRegistry, store: Store) -> None:
+        self.registry = registry
+        self._store = store
+        self._job_types: dict[str, str] = {}
         self.item_duration = Histogram(
             "reams_item_duration_seconds",
             "Time from an item's start to its settling (completed or failed), by job type and "
             "format (the detected type of a completed item; a failed one's file extension).",
             ["job_type", "format"],
             buckets=ITEM_BUCKETS,
-            registry=self.registry,
+            registry=registry,
         )
         self.item_failures = Counter(
             "reams_item_failures",
             "Items that failed for good, by error code.",
             ["error_code"],
-            registry=self.registry,
-        )
-        self.http_duration = Histogram(
-            "reams_http_request_duration_seconds",
-            "HTTP requests by route template, method and status code.",
-            ["route", "method", "status"],
-            buckets=HTTP_BUCKETS,
-            registry=self.registry,
+            registry=registry,
         )
         self.llm_requests = Counter(
             "reams_llm_requests",
             "Requests sent to the LLM endpoint for items completed in this process, by job type.",
             ["job_type"],
-            registry=self.registry,
+            registry=registry,
         )
         self.llm_tokens = Counter(
             "reams_llm_tokens",
             "Tokens the LLM endpoint reported for items completed in this process, by job type "
             "and kind (prompt, completion).",
             ["job_type", "kind"],
-            registry=self.registry,
+            registry=registry,
         )
         self.webhook_deliveries = Counter(
             "reams_webhook_deliveries",
             "Webhook delivery attempts made by this process, by event and outcome (delivered, "
             "retry, stopped by a 410, failed for good).",
             ["event", "outcome"],
-            registry=self.registry,
+            registry=registry,
         )
-        self._store: Store | None = None
-        self._job_types: dict[str, str] = {}
 
     @classmethod
-    def on(cls, store: Store, engine: Engine) -> Metrics:
-        """Metrics over ``store``, observing items where ``engine`` settles them (local)."""
-        metrics = cls(stats=Stats(store.engine))
-        metrics._store = store
-        metrics.registry.register(WorkersCollector(store))
-        if isinstance(engine, LocalEngine) and engine.on_item_done is None:
-            engine.on_item_done = metrics.item_settled
-        return metrics
+    def on(cls, store: Store) -> ItemMetrics:
+        """A registry of their own (the engine process's)."""
+        return cls(registry=CollectorRegistry(auto_describe=False), store=store)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
-
-    def observe_request(self, *, route: str, method: str, status: int, seconds: float) -> None:
-        self.http_duration.labels(route, method, str(status)).observe(seconds)
 
     def webhook_attempt(self, event: str, outcome: str) -> None:
         self.webhook_deliveries.labels(event, outcome).inc()
 
     def item_settled(self, item: Item, outcome: Outcome) -> None:
         """Observe a settled item (never raises: metrics must not fail an item)."""
-        if outcome not in (Outcome.COMPLETED, Outcome.FAILED) or self._store is None:
+        if outcome not in (Outcome.COMPLETED, Outcome.FAILED):
             return
         try:
             self._observe(self._store, item, outcome)
@@ -223,6 +212,59 @@ class Metrics:
                 self._job_types.clear()
             job_type = self._job_types[job_id] = store.get_job(job_id, project_id=None).job_type
         return job_type
+
+
+class Metrics:
+    """The registry of one app: the store's counts, HTTP requests, and the engine's items
+    (observed here, or fetched from the engine process under ``reams serve``)."""
+
+    def __init__(
+        self,
+        *,
+        stats: Stats,
+        store: Store,
+        engine_text: Callable[[], bytes] | None = None,
+    ) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(StoreCollector(stats))
+        self.registry.register(WorkersCollector(store))
+        self.http_duration = Histogram(
+            "reams_http_request_duration_seconds",
+            "HTTP requests by route template, method and status code.",
+            ["route", "method", "status"],
+            buckets=HTTP_BUCKETS,
+            registry=self.registry,
+        )
+        self._engine_text = engine_text
+        # Observed in this process unless another one (the engine's) observes them.
+        self.items = None if engine_text else ItemMetrics(registry=self.registry, store=store)
+
+    @classmethod
+    def on(cls, store: Store, engine: Engine) -> Metrics:
+        """Metrics over ``store``, observing items where ``engine`` settles them (local)."""
+        if isinstance(engine, RemoteEngine):
+            return cls(stats=Stats(store.engine), store=store, engine_text=engine.metrics_text)
+        metrics = cls(stats=Stats(store.engine), store=store)
+        if isinstance(engine, LocalEngine) and engine.on_item_done is None and metrics.items:
+            engine.on_item_done = metrics.items.item_settled
+        return metrics
+
+    def render(self) -> bytes:
+        own = generate_latest(self.registry)
+        if self._engine_text is None:
+            return own
+        try:
+            return own + self._engine_text()
+        except EngineUnreachable:  # /readyz says so; /metrics still answers with the rest
+            log.warning("could not read the engine process's metrics", exc_info=True)
+            return own
+
+    def observe_request(self, *, route: str, method: str, status: int, seconds: float) -> None:
+        self.http_duration.labels(route, method, str(status)).observe(seconds)
+
+    def webhook_attempt(self, event: str, outcome: str) -> None:
+        if self.items is not None:
+            self.items.webhook_attempt(event, outcome)
 
 
 def _format(detected: object, name: str) -> str:

@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x7265616D73  # "reams": the advisory lock key that serializes migrations
 PRIVATE_FILE_MODE = 0o600
+# Connections kept open: the API's threadpool (40 threads), the reads its event loop makes,
+# the engine's and the webhook sender's threads. A connection past the pool is closed after
+# each use, and opening one (file, WAL index, PRAGMAs) cost more than the read it served.
+SQLITE_POOL_SIZE = 64
 
 
 def utcnow() -> datetime:
@@ -59,7 +63,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=8,
+            pool_size=SQLITE_POOL_SIZE,
             max_overflow=32,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
