@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 
 from reams.domain.errors import InvalidField, InvalidRequest
 from reams.domain.paging import MAX_TOKEN_CHARS, checked_offset
+from reams.store import tables
 from reams.store.db import aware
 
 R = TypeVar("R")
@@ -26,6 +27,8 @@ class StoreBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        if self.dialect == "postgresql":
+            tables.add_postgresql_options()
         self._statements: dict[Hashable, Any] = {}
 
     def statement(self, key: Hashable, build: Callable[[], Any]) -> Any:

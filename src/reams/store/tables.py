@@ -97,9 +97,19 @@ directory_files = Table(
         "unique_id",
         unique=True,
         sqlite_where=text("deleted_at IS NULL"),
-        postgresql_where=text("deleted_at IS NULL"),
     ),
 )
+
+
+def add_postgresql_options() -> None:
+    """The PostgreSQL-only options of the tables above, added when a PostgreSQL store opens.
+
+    Naming ``postgresql_where`` in the ``Index`` itself makes SQLAlchemy import its whole
+    PostgreSQL dialect (drivers and catalog tables included) in every process that imports
+    the tables: a tenth of a second of each command's start-up, on SQLite too.
+    """
+    live = next(ix for ix in directory_files.indexes if ix.name == "ux_dfiles_unique_live")
+    live.dialect_options["postgresql"]["where"] = text("deleted_at IS NULL")
 
 jobs = Table(
     "jobs",
