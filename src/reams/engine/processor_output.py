@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 METADATA_KEYS = ("detected_type", "page_count", "warnings", "ignored_options")
 
 
@@ -23,7 +25,10 @@ class ProcessorOutput:
 
 
 def encode(output: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
-    blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
+    try:  # compact UTF-8 JSON, as the standard encoder writes it, in a fraction of its time
+        blob = orjson.dumps(output)
+    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (huge ints, odd keys)
+        blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
     return ProcessorOutput(blob=blob, metadata=_metadata(output), duration_s=duration_s)
 
 
