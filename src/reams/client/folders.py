@@ -1,8 +1,8 @@
 """``upload_folder``: a local folder's files sent through the bulk upload, in batches.
 
-The walk goes in a stable order (sorted by relative path) and skips hidden files and folders, as ``reams run``
-does. Each file's path relative to the folder (POSIX, e.g. ``invoices/2024/a.pdf``) is its
-``external_file_id``, and so its unique id in a directory: two ``a.pdf`` in different
+The walk goes in a stable order (sorted by relative path) and skips hidden files and folders,
+as ``reams run`` does. Each file's path relative to the folder (POSIX, ``invoices/a.pdf``) is
+its ``external_file_id``, and so its unique id in a directory: two ``a.pdf`` in different
 subfolders stay apart. A batch holds at most ``batch_size`` files and ``max_batch_bytes``
 bytes (a larger file goes alone); it is read into memory once, so a retried request (with the
 same ``Idempotency-Key``) sends the same bytes and creates nothing twice.
