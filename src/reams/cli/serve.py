@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 from contextlib import ExitStack
 
 import typer
@@ -66,5 +67,9 @@ def serve(
         else:
             out.print(f"Engine:         {escape(describe_engine(settings))}")
         out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
+        # uvicorn hands the signal that stopped it back to the handlers it found (to exit by
+        # it): these let the engine process stop in turn, then the command ends (0).
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: None)
         # log_config=None: uvicorn's loggers go through the handler above (no colour codes).
         uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
