@@ -30,6 +30,11 @@ def test_small_blob_is_written_once_under_its_name(tmp_path: Path) -> None:
     again = blobs.writer()
     again.write(b"hello world")
     assert again.commit() == (digest, 11)  # idempotent, like put
+    assert again.commit() == (digest, 11)  # a second commit answers the same
+    with pytest.raises(ValueError, match="committed"):
+        again.write(b"more")
+    again.discard()  # after a commit: the blob stays
+    assert blobs.get(digest) == b"hello world"
 
 
 def test_large_blob_spills_and_is_renamed_into_place(tmp_path: Path) -> None:

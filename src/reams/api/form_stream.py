@@ -9,7 +9,11 @@ once, under its final name, when the request is complete), and the text fields a
 
 The parser runs on the event loop (it only buffers); a writer holding more than
 :data:`~reams.store.blobs.SPILL_BYTES` is written out in a worker thread before the next chunk
-is read, so memory per request stays bounded. On any failure every writer is discarded.
+is read, and once the finished small files of a request hold more than
+:data:`MAX_BUFFERED_BYTES` they are committed (written under their final names) in one worker
+thread call, so memory per request stays bounded however many files it carries. On any failure
+every writer is discarded (a blob already committed stays, unreferenced, as content-addressed
+blobs may).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from reams.service.files import BlobStore, BlobWriter
 
 MAX_FIELD_BYTES = 64 * 1024  # a text field (purpose, an id); files have their own cap
 MAX_FIELDS = 10_000
+MAX_BUFFERED_BYTES = 8 * 1024 * 1024  # finished small files held in memory, per request
 
 
 class FileTooLarge(TooLarge):
@@ -102,6 +107,7 @@ class _Reader:
         self.part = _Part()
         self.header = (bytearray(), bytearray())
         self.touched: list[BlobWriter] = []  # writers that got data since the last spill check
+        self.finished: list[BlobWriter] = []  # complete file parts, not committed yet
         self.ended = False  # the closing boundary was read
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
@@ -164,7 +170,9 @@ class _Reader:
             part.data.extend(data[start:end])
 
     def on_part_end(self) -> None:
-        if self.part.writer is None and not self.part.skip:
+        if self.part.writer is not None:
+            self.finished.append(self.part.writer)
+        elif not self.part.skip:
             self.form.fields.append((self.part.name, self.decode(bytes(self.part.data))))
 
     def decode(self, raw: bytes) -> str:
@@ -173,12 +181,20 @@ class _Reader:
         except UnicodeDecodeError:
             return raw.decode("latin-1")
 
-    async def spill(self) -> None:
-        """Write out the writers that hold more than they should keep in memory."""
+    async def relieve(self) -> None:
+        """Write out what the request should not keep in memory (see the module's doc)."""
         for writer in dict.fromkeys(self.touched):
             if writer.should_spill:
                 await run_in_threadpool(writer.spill)
         self.touched.clear()
+        if sum(writer.buffered for writer in self.finished) > MAX_BUFFERED_BYTES:
+            await run_in_threadpool(_commit_all, list(self.finished))
+            self.finished.clear()
+
+
+def _commit_all(writers: list[BlobWriter]) -> None:
+    for writer in writers:
+        writer.commit()
 
 
 def _boundary(content_type: str) -> tuple[bytes, str]:
@@ -210,7 +226,7 @@ async def read_form(
     try:
         async for chunk in stream:
             parser.write(chunk)
-            await reader.spill()
+            await reader.relieve()
         parser.finalize()
         if not reader.ended:
             raise InvalidRequest("the multipart/form-data body ended before its closing boundary")

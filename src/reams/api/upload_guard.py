@@ -10,13 +10,13 @@ schema routes (``/api/v2/extract/schema/...``, capped at ``MAX_SCHEMA_REQUEST_BY
 1. in ``keys`` mode, the ``Authorization`` header must carry a known key: else 401 at once;
 2. a declared ``Content-Length`` over the cap is a 413 at once;
 3. the body is then counted as it streams: past the cap (a chunked body declares no length)
-   the read fails, the form parser closes (and so deletes) its temporary files, and the answer
-   is a 413.
+   the read fails, the form parser closes (and so deletes) its temporary files (the file
+   upload routes, which stream into blob writers, discard those), and the answer is a 413.
 
 These early answers carry ``Connection: close``: the server need not read the unread body.
 A form's cap is ``REAMS_MAX_UPLOAD_BYTES`` plus :data:`FORM_OVERHEAD` for the multipart framing
-and the small form fields; the file itself is held to ``REAMS_MAX_UPLOAD_BYTES`` exactly when
-it is stored.
+and the small form fields (a bulk upload's files together are held to it too); each file itself
+is held to ``REAMS_MAX_UPLOAD_BYTES`` exactly as it is stored.
 """
 
 from __future__ import annotations

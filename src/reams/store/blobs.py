@@ -31,6 +31,11 @@ class BlobWriter(Protocol):
     def size(self) -> int: ...
 
     @property
+    def buffered(self) -> int:
+        """Bytes held in memory (not yet written out)."""
+        ...
+
+    @property
     def should_spill(self) -> bool:
         """More than :data:`SPILL_BYTES` is buffered: call :meth:`spill` before more writes."""
         ...
@@ -44,7 +49,8 @@ class BlobWriter(Protocol):
         ...
 
     def commit(self) -> tuple[str, int]:
-        """Store the blob (idempotent, like ``put``); its (sha256, size)."""
+        """Store the blob (idempotent, like ``put``); its (sha256, size). Once committed,
+        it takes no more writes and a second commit returns the same."""
         ...
 
     def discard(self) -> None:
@@ -178,6 +184,7 @@ class LocalBlobWriter:
         self._hasher = hashlib.sha256()
         self._size = 0
         self._temp: tuple[int, str] | None = None
+        self._stored: tuple[str, int] | None = None
         self._serial = f"{id(self):x}"  # two writers of one thread never share a name
 
     @property
@@ -185,10 +192,16 @@ class LocalBlobWriter:
         return self._size
 
     @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
+    @property
     def should_spill(self) -> bool:
         return len(self._buffer) >= SPILL_BYTES
 
     def write(self, data: bytes) -> None:
+        if self._stored is not None:
+            raise ValueError("the blob is committed: it takes no more writes")
         self._size += len(data)
         if self._max_bytes is not None and self._size > self._max_bytes:
             raise TooLarge(self._max_bytes)
@@ -205,6 +218,11 @@ class LocalBlobWriter:
             view = view[os.write(self._temp[0], view) :]
 
     def commit(self) -> tuple[str, int]:
+        if self._stored is None:
+            self._stored = self._commit()
+        return self._stored
+
+    def _commit(self) -> tuple[str, int]:
         if self._temp is None:  # small: hashed and written once, under its final name
             data = bytes(self._buffer)
             self._buffer.clear()
