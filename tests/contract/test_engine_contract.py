@@ -227,6 +227,24 @@ def test_timeout_stops_a_slow_item_and_the_engine_carries_on(
     assert_consistent(services, job)
 
 
+def test_items_queued_behind_a_timeout_spend_no_attempt(services: Services, tmp_path: Path) -> None:
+    """Fast items wait in the worker child's queue; when the item ahead of them times out
+    (the child is killed), they were never begun: they run again, on their first attempt."""
+    folder = tmp_path / "docs"
+    for n in range(12):
+        (folder / f"{'a' if n < 6 else 'c'}{n:02}.md").parent.mkdir(exist_ok=True)
+        (folder / f"{'a' if n < 6 else 'c'}{n:02}.md").write_text(f"# Note {n}\n\nshort\n")
+    make_pdf(folder / "b.pdf", [f"Page {n} " + "lorem ipsum " * 300 for n in range(400)])
+    budget = {"job_timeout_in_seconds": 0.2, "job_timeout_extra_time_per_page_in_seconds": 1e-4}
+    job = wait(services, submit(services, folder, budget).id)
+    items = items_by_name(services, job.id)
+    assert items["b.pdf"].error_code == "timeout"
+    notes = [item for name, item in items.items() if name.endswith(".md")]
+    assert [item.status for item in notes] == ["completed"] * 12
+    assert [item.attempts for item in notes] == [1] * 12
+    assert_consistent(services, job)
+
+
 def test_cancel_cancels_pending_items_at_once(services: Services, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     make_corpus(folder, 60, kinds=("pdf", "docx"))

@@ -13,7 +13,7 @@ import pytest
 
 from docgen import make_pdf
 from reams.domain.errors import ProcessorError
-from reams.engine.isolation import IsolatedWorker, Task
+from reams.engine.isolation import NOT_STARTED, IsolatedWorker, Task
 from reams.engine.processor_output import ProcessorOutput
 
 
@@ -68,6 +68,26 @@ def test_a_killed_child_is_a_retryable_crash(docs: dict[str, Path]) -> None:
         assert "Hello" in markdown(worker.run(task(docs["small"])))
     finally:
         killer.cancel()
+        worker.close()
+
+
+def test_a_task_queued_behind_a_timeout_was_never_begun(docs: dict[str, Path]) -> None:
+    """Fast items wait in the child's queue; when the one ahead takes the child down, the
+    queued one comes back as ``not_started`` (its driver gives it back without spending an
+    attempt), and the next task runs on a new child."""
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024)
+    try:
+        worker.submit(task(docs["big"], timeout_s=0.05))
+        worker.submit(task(docs["small"]))
+        with pytest.raises(ProcessorError) as first:
+            worker.collect()
+        assert first.value.code == "timeout"
+        with pytest.raises(ProcessorError) as queued:
+            worker.collect()
+        assert queued.value.code == NOT_STARTED and queued.value.retryable
+        assert not worker.busy
+        assert "world" in markdown(worker.run(task(docs["small"])))
+    finally:
         worker.close()
 
 

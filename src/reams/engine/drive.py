@@ -1,15 +1,20 @@
 """The item pipeline that every engine runs on one isolated worker: claim, begin, process, record.
 
-Pipelined: while the child parses item N, the driver claims and prepares item N+1 and, once
-N's output is in, hands N+1 to the child before recording N, so the store's work overlaps the
-processor's instead of adding to it. Engines differ only in what they claim (any job, or one
-job up to a budget), when they stop, and what else happens when an item settles.
+Pipelined: while the child parses item N, the driver claims and prepares item N+1. Fast items
+(the last one took under ``SMALL_ITEM_S``) are queued in the child before N's output is read,
+so the child goes from one to the next without waiting for this process; slow ones are handed
+over once N's output is in (before N is recorded), so a worker never sits on a long item that
+an idle one could take. Either way the store's work overlaps the processor's instead of adding
+to it. An item queued behind one that takes the child down (crash, timeout) was never begun:
+it goes back to pending without spending an attempt. Engines differ only in what they claim
+(any job, or one job up to a budget), when they stop, and what else happens when an item
+settles.
 
-Outcomes are recorded in batches when the parent is the bottleneck: finished items wait in
-``_Outcomes`` while the child already has the next item's answer ready, and are written in one
-transaction as soon as the child is still working (the parent would idle anyway), the batch is
-full, its oldest outcome is ``FLUSH_AGE_S`` old, or the pipeline runs dry. With slow items each
-outcome is written at once, as before; with fast ones a transaction carries many.
+Fast items' outcomes are recorded in batches: they wait in ``_Outcomes`` and are written in
+one transaction when the batch is full (``FLUSH_MAX``), its oldest outcome is ``FLUSH_AGE_S``
+old (progress stays live) or the pipeline runs dry. On two cores the engine's process and the
+worker share the machine, so fewer transactions is CPU the worker gets. A slow item's outcome
+is written at once, as before.
 """
 
 from __future__ import annotations
@@ -68,27 +73,32 @@ class ItemDriver:
 
     def run(self) -> bool:
         """Process claimed items back to back; False when there was nothing to claim."""
-        current = self._next_task_or_none()
-        if current is None:
+        first = self._next_task_or_none()
+        if first is None:
             return False
-        self.worker.submit(current[1])
-        while current is not None:
+        self.worker.submit(first[1])
+        handed: deque[tuple[Item, Task]] = deque([first])  # in the child's queue, in order
+        while handed:
             upcoming = None if self.hooks.stopping() else self._next_task_or_none()
-            if self.outcomes and not self.worker.answered():
-                self._flush()  # the child is still at work: record while waiting for it
-            output = _collect(self.worker)
-            if upcoming is not None:
+            if upcoming is not None and self.lane.fast:
+                # Fast items: the next one waits in the child's queue, so the child goes on
+                # to it without waiting for this process to read and record the current one.
                 self.worker.submit(upcoming[1])
+                handed.append(upcoming)
+                upcoming = None
+            item = handed.popleft()[0]
+            output = _collect(self.worker)
+            if upcoming is not None:  # slow items: handed over one at a time
+                self.worker.submit(upcoming[1])
+                handed.append(upcoming)
             self.lane.observe(output)
-            item = current[0]
             ended = self._guarded(item, partial(end_item, self.ctx, item, output))
             if isinstance(ended, Settlement):
                 self.outcomes.add(ended)
-                if upcoming is None or self.lane.batch == 1 or self.outcomes.due():
+                if not handed or not self.lane.fast or self.outcomes.due():
                     self._flush()
             else:
                 self._settled(item, ended)
-            current = upcoming
         self._flush()
         return True
 
@@ -240,3 +250,7 @@ class _Lane:
     def observe(self, output: ProcessorOutput | ProcessorError) -> None:
         fast = isinstance(output, ProcessorOutput) and output.duration_s < SMALL_ITEM_S
         self.batch = CLAIM_BATCH if fast else 1
+
+    @property
+    def fast(self) -> bool:
+        return self.batch > 1

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 60.0
+# A queued task's fate: handed to the child; refused (no child could take it); dropped (its
+# child went away before reaching it).
+HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
+NOT_STARTED = "not_started"  # the error code of a dropped task: not the document's doing
 WORKER_NICENESS = 10
 
 
@@ -142,7 +146,7 @@ class IsolatedWorker:
         self._io: tuple[Connection, Connection] | None = None
         self._done = 0
         self._ready = False
-        self._queue: deque[tuple[Task, bool]] = deque()  # (task, handed to the child)
+        self._queue: deque[tuple[Task, str]] = deque()  # (task, HANDED | REFUSED | DROPPED)
 
     def _ensure(self) -> tuple[Connection, Connection]:
         if self._proc is None or self._proc.poll() is not None or self._io is None:
@@ -185,7 +189,7 @@ class IsolatedWorker:
         the task is collected, so callers have one place to handle outcomes.
         """
         handed = self._hand_over(task)  # may replace the child (and the queue) first
-        self._queue.append((task, handed))
+        self._queue.append((task, HANDED if handed else REFUSED))
 
     def _hand_over(self, task: Task) -> bool:
         try:
@@ -198,8 +202,12 @@ class IsolatedWorker:
 
     def collect(self) -> ProcessorOutput:
         """The oldest submitted task's output (its timeout counts from now)."""
-        task, handed = self._queue.popleft()
-        if not handed or self._io is None:
+        task, state = self._queue.popleft()
+        if state == DROPPED:  # queued behind an item that took its child down: never begun
+            raise ProcessorError(
+                NOT_STARTED, "The worker process stopped before this item began.", retryable=True
+            )
+        if state == REFUSED or self._io is None:
             raise ProcessorError(
                 "worker_crashed", "The worker process stopped before this item.", retryable=True
             )
@@ -226,15 +234,6 @@ class IsolatedWorker:
             raise ProcessorError("processing_error", "The worker answered something unexpected.")
         return payload
 
-    def answered(self) -> bool:
-        """Whether the oldest submitted task's answer is already waiting (never blocks)."""
-        if not self._queue or not self._ready or self._io is None:
-            return False
-        try:
-            return self._io[1].poll(0)
-        except (OSError, EOFError):
-            return True  # collect() reports what happened
-
     @property
     def busy(self) -> bool:
         return bool(self._queue)
@@ -248,8 +247,11 @@ class IsolatedWorker:
     def close(self, *, kill: bool = False) -> None:
         proc, io = self._proc, self._io
         self._proc = self._io = None
-        # Tasks queued behind this child are lost with it: they come back as crashes.
-        self._queue = deque((task, False) for task, _ in self._queue)
+        # Tasks queued behind this child are lost with it, never begun: NOT_STARTED (their
+        # driver gives them back without counting an attempt).
+        self._queue = deque(
+            (task, DROPPED if state == HANDED else state) for task, state in self._queue
+        )
         if proc is None:
             return
         # A child still starting up was never given work: nothing to wait for.

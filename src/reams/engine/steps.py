@@ -21,7 +21,7 @@ from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Item, Result
 from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
 from reams.engine.base import EngineConfig
-from reams.engine.isolation import Task
+from reams.engine.isolation import NOT_STARTED, Task
 from reams.engine.processor_output import ProcessorOutput
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Completion, Settlement, Store
@@ -176,6 +176,9 @@ def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outco
 
 
 def _failure(ctx: RunContext, item: Item, exc: ProcessorError) -> Settlement | Outcome:
+    if exc.code == NOT_STARTED:  # queued behind an item that took the child down
+        ctx.store.release(item, owner=ctx.owner)  # its attempt does not count
+        return Outcome.RETRY
     if exc.retryable and item.attempts < ctx.config.max_attempts:
         delay = ctx.config.retry_backoff_s * 2 ** (item.attempts - 1)
         ctx.store.retry_later(
