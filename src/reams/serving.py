@@ -35,6 +35,7 @@ STOP_TIMEOUT_S = 45.0  # the engine lets in-flight items finish (30 s grace), th
 WATCH_S = 0.5
 MAX_BACKOFF_S = 30.0
 STABLE_S = 60.0
+API_ONLY_ENV = frozenset({"REAMS_ENGINE_ADDRESS", "PROMETHEUS_MULTIPROC_DIR"})
 
 
 def serve_engine(address: str) -> None:
@@ -103,8 +104,9 @@ class EngineProcess:
     def _spawn(self) -> None:
         Path(self.address).unlink(missing_ok=True)  # a dead run's socket file
         code = "import sys; from reams.serving import serve_engine; serve_engine(sys.argv[1])"
-        # Never the API's link setting: this process is the engine, not a client of one.
-        env = {k: v for k, v in os.environ.items() if k != "REAMS_ENGINE_ADDRESS"}
+        # Not what the API processes are given: this process is the engine, not a client of
+        # one, and its metrics are its own (not in the API workers' shared files).
+        env = {k: v for k, v in os.environ.items() if k not in API_ONLY_ENV}
         self._process = subprocess.Popen(
             [sys.executable, "-c", code, self.address], stdin=subprocess.DEVNULL, env=env
         )

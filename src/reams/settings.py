@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         "when the CPU is short the API answers first, then the engine's bookkeeping, then "
         "the workers.",
     )
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="`reams serve`: API processes (uvicorn workers) sharing the port; more "
+        "than one needs the engine in its own process or the Temporal engine.",
+    )
     engine_address: str | None = Field(
         default=None,
         description="Set by `reams serve` for its API process: the Unix socket of its engine "

@@ -34,6 +34,7 @@ class Serve:
     process: subprocess.Popen[bytes]
     base_url: str
     log_path: Path
+    api_workers: int
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -79,11 +80,13 @@ def receiver() -> Iterator[Receiver]:
         yield running
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
+@pytest.fixture(params=["1"])
+def serve(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Serve]:
+    """``reams serve``; ``request.param`` is its number of API processes."""
     port = free_port()
     env = {
         **os.environ,
+        "REAMS_API_WORKERS": str(request.param),
         "REAMS_DATA_DIR": str(tmp_path / "data"),
         "REAMS_WORKERS": "2",
         "REAMS_POLL_INTERVAL_S": "0.2",
@@ -96,7 +99,10 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
             [sys.executable, "-m", "reams.cli", "serve", "--port", str(port)],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
-    running = Serve(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+    running = Serve(
+        process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path,
+        api_workers=int(request.param),
+    )  # fmt: skip
     try:
         wait_until(lambda: _ready(running), what=f"reams serve ready:\n{running.log()}")
         yield running
@@ -134,9 +140,11 @@ def _job(client: httpx.Client, files: dict[str, bytes], hooks: list[dict[str, An
     return str(created.json()["id"])
 
 
-def _finished(client: httpx.Client, job_id: str) -> dict[str, Any]:
+def _finished(client: httpx.Client, job_id: str, polls: list[int] | None = None) -> dict[str, Any]:
     def done() -> dict[str, Any] | None:
         job: dict[str, Any] = client.get(f"{BATCH}/{job_id}").json()["job"]
+        if polls is not None:
+            polls.append(1)
         return job if job["status"] == "completed" else None
 
     return dict(wait_until(done, what=f"job {job_id} completed"))
@@ -146,19 +154,23 @@ def notes(n: int) -> dict[str, bytes]:
     return {f"note-{i}.txt": f"Note {i}: the engine runs apart.".encode() for i in range(n)}
 
 
+@pytest.mark.parametrize("serve", ["1", "2"], indirect=True)
 def test_jobs_run_in_the_engine_process_with_its_metrics_and_webhooks(
     serve: Serve, receiver: Receiver
 ) -> None:
     engine = engine_pid(serve)
     # The isolated workers are the engine process's children, niced below the API.
     wait_until(lambda: len(children(engine)) == 2, what="2 worker children started")
-    assert not [p for p in children(serve.process.pid) if p != engine]
+    api_processes = [p for p in children(serve.process.pid) if "spawn_main" in command_line(p)]
+    assert len(api_processes) == (2 if serve.api_workers > 1 else 0)
     assert os.getpriority(os.PRIO_PROCESS, engine) > os.getpriority(
         os.PRIO_PROCESS, serve.process.pid
     )
     with httpx.Client(base_url=serve.base_url, timeout=30) as client:
         job_id = _job(client, notes(6), [{"webhook_url": receiver.url()}])
-        job = _finished(client, job_id)
+        counted: list[int] = []
+        job = _finished(client, job_id, counted)
+        status_polls = len(counted)
         assert job["processed_items"] == 6
         receiver.wait_for(event="parse.success")
         ready = client.get("/readyz").json()
@@ -176,6 +188,13 @@ def test_jobs_run_in_the_engine_process_with_its_metrics_and_webhooks(
     ]  # fmt: skip
     assert sum(delivered) == len(receiver.at()) == 3  # pending, running, success: sent once
     assert found[("reams_items", (("job_type", "parse"), ("status", "completed")))] == 6
+    # Every API process's requests, whichever of them answered the scrape.
+    polls = [
+        n for (name, labels), n in found.items()
+        if name == "reams_http_request_duration_seconds_count"
+        and ("route", f"{BATCH}/{{job_id}}") in labels
+    ]  # fmt: skip
+    assert sum(polls) == status_polls
 
 
 def test_a_killed_engine_process_is_reported_then_replaced(serve: Serve) -> None:
@@ -200,6 +219,7 @@ def test_a_killed_engine_process_is_reported_then_replaced(serve: Serve) -> None
     assert "engine process exited with -9" in serve.log()
 
 
+@pytest.mark.parametrize("serve", ["1", "2"], indirect=True)
 def test_stopping_reams_serve_stops_its_engine_process(serve: Serve) -> None:
     engine = engine_pid(serve)
     workers = children(engine)

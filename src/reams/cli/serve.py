@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 from contextlib import ExitStack
+from tempfile import TemporaryDirectory
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -56,8 +59,14 @@ def serve(
     out.print(f"Database:       {escape(mask_password(settings.resolved_database_url()))}")
     out.print(f"Auth mode:      {settings.auth_mode}")
     configure_logs(level=settings.log_level, fmt=settings.log_format)
+    separate = settings.engine == "local" and settings.engine_process
+    if settings.api_workers > 1 and settings.engine == "local" and not separate:
+        raise typer.BadParameter(
+            "REAMS_API_WORKERS > 1 needs the local engine in its own process "
+            "(REAMS_ENGINE_PROCESS=true) or the Temporal engine: one engine, not one per worker"
+        )
     with ExitStack() as stack:
-        if settings.engine == "local" and settings.engine_process:
+        if separate:
             # Imported here: only this command starts an engine process.
             from reams.serving import EngineProcess
 
@@ -66,10 +75,49 @@ def serve(
             out.print(f"Engine:         local, in its own process (pid {engine.pid})")
         else:
             out.print(f"Engine:         {escape(describe_engine(settings))}")
+        workers = settings.api_workers
         out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
+        if workers > 1:
+            out.print(f"API processes:  {workers}")
         # uvicorn hands the signal that stopped it back to the handlers it found (to exit by
         # it): these let the engine process stop in turn, then the command ends (0).
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: None)
-        # log_config=None: uvicorn's loggers go through the handler above (no colour codes).
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+        if workers == 1:
+            # log_config=None: uvicorn's loggers go through the handler above (no colours).
+            uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+            return
+        # Each worker process builds its app from the environment (worker_app below).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = stack.enter_context(
+            TemporaryDirectory(prefix="reams-metrics-")
+        )
+        if settings.engine_address is not None:
+            os.environ["REAMS_ENGINE_ADDRESS"] = settings.engine_address
+        serve_workers(host=host, port=port, workers=workers)
+
+
+def serve_workers(*, host: str, port: int, workers: int) -> None:
+    """``uvicorn.run`` with workers, but with ``TCP_NODELAY`` on the listening socket (which
+    the accepted ones inherit): uvicorn hands its workers a socket that asyncio does not see
+    as TCP, so without it small answers wait for delayed ACKs (40 ms per request)."""
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        "reams.cli.serve:worker_app", factory=True, workers=workers,
+        host=host, port=port, log_config=None,
+    )  # fmt: skip
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def worker_app() -> Any:
+    """The app of one API worker process (``REAMS_API_WORKERS`` > 1), logging as the parent."""
+    from reams.api.app import create_app
+
+    settings = Settings()
+    configure_logs(level=settings.log_level, fmt=settings.log_format)
+    return create_app(settings)

@@ -15,12 +15,14 @@ which the API's ``/metrics`` appends to its own.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from reams.domain.records import Item
@@ -228,12 +230,17 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(StoreCollector(stats))
         self.registry.register(WorkersCollector(store))
+        # Several API processes (`REAMS_API_WORKERS`): each writes its requests to the files
+        # of prometheus-client's multiprocess mode, and any of them reads all of them back.
+        shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if shared:
+            MultiProcessCollector(self.registry, path=shared)  # type: ignore[no-untyped-call]
         self.http_duration = Histogram(
             "reams_http_request_duration_seconds",
             "HTTP requests by route template, method and status code.",
             ["route", "method", "status"],
             buckets=HTTP_BUCKETS,
-            registry=self.registry,
+            registry=None if shared else self.registry,
         )
         self._engine_text = engine_text
         # Observed in this process unless another one (the engine's) observes them.
