@@ -16,9 +16,11 @@ A first job over the directory runs to completion; then, at each level:
 wrk reports requests/s, latency percentiles (``--latency``) and socket errors (connect, read,
 write, timeout); a request wrk gives up on (``--timeout``) is counted as a timeout, not as a
 latency. ``--tree PATH`` serves a checkout's ``src`` (``--commit REV`` makes a worktree of a
-commit) with this interpreter, for a before/after comparison.
+commit) with this interpreter; ``--baseline REV`` serves that commit's code beside it, each
+figure run on both in alternating order (``--rounds N``: medians of N), for a before/after
+measured side by side. ``--env`` / ``--baseline-env`` set ``REAMS_*`` for either server.
 
-``python bench/api_load.py [--levels 1,50,200] [--duration 8] [--items 1500] [--commit REV]``
+``python bench/api_load.py [--levels 1,50,200] [--duration 8] [--rounds 1] [--baseline REV]``
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ MEASURES = (
     "items completed in the window are reported. Requests/s, p50/p99 latency and socket errors "
     "(connect/read/write/timeout) per level. Targets (issue 14): at 200 clients at least 0.8× "
     "the 1-client rate, p99 ≤ 100 ms at 50 clients, no socket error while a job runs. "
-    "`--commit REV` serves an older commit's code (a git worktree) for a before/after."
+    "`--baseline REV` serves an older commit's code (a git worktree) beside it, the two "
+    "alternating run by run, for a before/after measured side by side."
 )
 
 _RATE = re.compile(r"Requests/sec:\s+([0-9.]+)")
@@ -333,9 +336,9 @@ def drive(targets: Sequence[Target], args: Any) -> None:
 
 @contextlib.contextmanager
 def serving(
-    label: str, src_tree: Path, work: Path, pool: list[Path], args: Any
+    label: str, src_tree: Path, work: Path, pool: list[Path], env: dict[str, str], args: Any
 ) -> Iterator[Target]:
-    server = start_serve(src_tree, work, args.env)
+    server = start_serve(src_tree, work, env)
     try:
         with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=120) as client:
             directory_id = seed(client, pool, items=args.items)
@@ -354,29 +357,30 @@ def measure(
     baseline: str | None = None,
     rounds: int = 1,
     env: dict[str, str] | None = None,
+    baseline_env: dict[str, str] | None = None,
     phases: Sequence[str] = ("idle", "busy"),
 ) -> list[Figure]:
     args = argparse.Namespace(
-        levels=list(levels), duration=duration, items=items, phases=list(phases),
-        rounds=rounds, env=env or {},
-    )  # fmt: skip
+        levels=list(levels), duration=duration, items=items, phases=list(phases), rounds=rounds
+    )
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reams-bench-api-")))
         pool = docgen().make_corpus(work / "pool", POOL_SIZE, seed=31)
         src_tree = stack.enter_context(code_tree(tree, commit))
-        targets = [
-            stack.enter_context(
-                serving(describe_tree(src_tree, commit), src_tree, work / "this", pool, args)
-            )
-        ]
+        label = describe_tree(src_tree, commit) + _env_text(env)
+        this = serving(label, src_tree, work / "this", pool, env or {}, args)
+        targets = [stack.enter_context(this)]
         if baseline is not None:
             base_tree = stack.enter_context(code_tree(None, baseline))
-            label = describe_tree(base_tree, baseline)
-            targets.append(
-                stack.enter_context(serving(label, base_tree, work / "base", pool, args))
-            )
+            label = describe_tree(base_tree, baseline) + _env_text(baseline_env)
+            base = serving(label, base_tree, work / "base", pool, baseline_env or {}, args)
+            targets.append(stack.enter_context(base))
         drive(targets, args)
     return figures(targets, args)
+
+
+def _env_text(env: dict[str, str] | None) -> str:
+    return f" ({', '.join(f'{k}={v}' for k, v in env.items())})" if env else ""
 
 
 def describe_tree(src_tree: Path, commit: str | None) -> str:
@@ -472,7 +476,10 @@ def main() -> None:
         "--baseline", help="Also serve this commit's code, side by side (alternating runs)."
     )
     parser.add_argument(
-        "--env", action="append", default=[], help="NAME=VALUE for the servers (repeatable)."
+        "--env", action="append", default=[], help="NAME=VALUE for the server (repeatable)."
+    )
+    parser.add_argument(
+        "--baseline-env", action="append", default=[], help="NAME=VALUE for the baseline's."
     )
     args = parser.parse_args()
     rows = measure(
@@ -484,6 +491,7 @@ def main() -> None:
         baseline=args.baseline,
         rounds=args.rounds,
         env=dict(item.split("=", 1) for item in args.env),
+        baseline_env=dict(item.split("=", 1) for item in args.baseline_env),
         phases=args.phases.split(","),
     )
     for figure in rows:
