@@ -149,7 +149,13 @@ def component(cls: type[C], settings: Settings, *, prefix: str = "", **extra: An
 
 
 def engine_config(settings: Settings) -> EngineConfig:
-    return component(EngineConfig, settings, llm=settings.llm_config())
+    niceness = settings.worker_niceness
+    return component(
+        EngineConfig,
+        settings,
+        llm=settings.llm_config(),
+        worker_niceness=EngineConfig.worker_niceness if niceness is None else niceness,
+    )
 
 
 def temporal_config(settings: Settings) -> TemporalConfig:

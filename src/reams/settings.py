@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     worker_max_items: int = Field(default=1000, ge=1, description="Recycle a worker after N items.")
     worker_max_rss_mb: int = Field(default=1024, ge=64, description="Recycle above this RSS.")
     worker_memory_limit_mb: int = Field(default=4096, ge=128, description="Address-space cap.")
+    worker_niceness: int | None = Field(
+        default=None,
+        ge=0,
+        le=19,
+        description="Nice value of the worker processes; unset: 10 for `reams serve` and "
+        "`reams worker` (the API stays responsive), 0 for `reams run`.",
+    )
     poll_interval_s: float = Field(default=1.0, gt=0)
     engine_process: bool = Field(
         default=True,

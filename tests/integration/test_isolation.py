@@ -91,6 +91,18 @@ def test_a_task_queued_behind_a_timeout_was_never_begun(docs: dict[str, Path]) -
         worker.close()
 
 
+@pytest.mark.parametrize("niceness", [0, 10])
+def test_children_run_at_the_configured_niceness(docs: dict[str, Path], niceness: int) -> None:
+    """10 under a server (the API stays responsive), 0 for `reams run`."""
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024, niceness=niceness)
+    try:
+        worker.run(task(docs["small"]))
+        assert worker._proc is not None
+        assert os.getpriority(os.PRIO_PROCESS, worker._proc.pid) == os.nice(0) + niceness
+    finally:
+        worker.close()
+
+
 def test_children_are_recycled_after_max_items(docs: dict[str, Path]) -> None:
     worker = IsolatedWorker(memory_limit_mb=2048, max_items=2, max_rss_mb=1024)
     pids = []

@@ -20,11 +20,17 @@ from reams.service.results import output_names, output_texts
 NO_TYPE = "(no rule fits)"
 
 
-def _atomic_write(target: Path, text: str) -> None:
+def _atomic_write(target: Path, text: str, made: set[Path]) -> None:
     # A Ctrl-C mid-write must not leave a truncated file that a re-run would then keep.
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in made:  # ``made``: the folders this writer already created
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+    except FileNotFoundError:  # the folder was removed meanwhile
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
 
 
@@ -41,6 +47,7 @@ class OutputWriter:
     root: Path = field(init=False)
     _folders: dict[Path, Path] = field(init=False, default_factory=dict)
     _last: tuple[str, list[Path] | None] = field(init=False, default=("", None))
+    _made: set[Path] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.root = self.out.resolve()  # once: a re-run asks for every file's targets
@@ -95,5 +102,5 @@ class OutputWriter:
         self._count_label(output)
         names = [str(p) for p in paths]
         for path, text in reversed(output_texts(names, item, output)):  # the JSON first
-            _atomic_write(Path(path), text)
+            _atomic_write(Path(path), text, self._made)
         self.written += 1

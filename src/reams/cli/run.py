@@ -318,6 +318,15 @@ class LiveOutputs:
         os.replace(part, target)
 
 
+def run_settings(workers: int | None) -> Settings:
+    """The environment's settings, with ``--workers``; the worker processes run at the
+    command's own priority unless ``REAMS_WORKER_NICENESS`` says otherwise."""
+    settings = Settings(workers=workers) if workers else Settings()
+    if settings.worker_niceness is None:
+        settings = settings.model_copy(update={"worker_niceness": 0})
+    return settings
+
+
 def exit_code(job: Job) -> int:
     """0 when every item is done (completed or skipped), 1 when some failed or the job did not
     complete."""
@@ -390,7 +399,7 @@ def run(
     root, target = checked_root(path, out_dir)
     config = job_config(job, param, force=force, rules=rules, schema=schema)
     try:
-        services = build(Settings(workers=workers) if workers else Settings())
+        services = build(run_settings(workers))
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     session = LocalRun(

@@ -28,6 +28,9 @@ class EngineConfig:
     worker_max_items: int = 1000
     worker_max_rss_mb: int = 1024
     worker_memory_limit_mb: int = 4096
+    # The worker children's nice value: 10 yields the CPU to the API and the bookkeeping of a
+    # server; `reams run` has neither and runs them at 0, like any foreground command.
+    worker_niceness: int = 10
     poll_interval_s: float = 1.0
     # Where the local engine keeps its instance locks (engine.instance); None: a temp dir.
     data_dir: Path | None = None

@@ -38,7 +38,8 @@ from reams.store.transitions import Settlement
 log = logging.getLogger(__name__)
 
 SMALL_ITEM_S = 0.02  # items faster than this are claimed several at a time
-CLAIM_BATCH = 8
+CLAIM_AHEAD_S = 0.05  # fast items: a claim takes about this much work (one transaction)
+CLAIM_BATCH = 32  # and never more items than this
 FLUSH_MAX = 32  # outcomes written in one transaction at most
 FLUSH_AGE_S = 0.25  # the longest an outcome waits to be written (progress stays live)
 
@@ -240,16 +241,21 @@ class _Outcomes:
 class _Lane:
     """Claimed-but-not-started items and how many to claim at once.
 
-    Small items are claimed in batches (one transaction for several), large ones one at a
-    time, so no driver sits on work another idle one could be doing.
+    Small items are claimed in batches sized to about ``CLAIM_AHEAD_S`` of work (one
+    transaction for several, and no driver holds more than a moment of work another idle one
+    could be doing, or that a job of another project waits behind); large ones one at a time.
     """
 
     claimed: deque[Item] = field(default_factory=deque)
     batch: int = 1
+    _pace: float = SMALL_ITEM_S  # a running mean of fast items' processing time
 
     def observe(self, output: ProcessorOutput | ProcessorError) -> None:
-        fast = isinstance(output, ProcessorOutput) and output.duration_s < SMALL_ITEM_S
-        self.batch = CLAIM_BATCH if fast else 1
+        if not isinstance(output, ProcessorOutput) or output.duration_s >= SMALL_ITEM_S:
+            self.batch = 1
+            return
+        self._pace += (max(output.duration_s, 1e-4) - self._pace) * 0.2
+        self.batch = max(2, min(CLAIM_BATCH, round(CLAIM_AHEAD_S / self._pace)))
 
     @property
     def fast(self) -> bool:

@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 60.0
+DEFAULT_NICENESS = 10
 # A queued task's fate: handed to the child; refused (no child could take it); dropped (its
 # child went away before reaching it).
 HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
 NOT_STARTED = "not_started"  # the error code of a dropped task: not the document's doing
-WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,16 @@ def _run_task(task: Task) -> tuple[str, Any]:
 
 
 def child_main(argv: list[str]) -> None:
-    """Entry point of a worker process: ``python -m reams.engine.child IN_FD OUT_FD LIMIT_MB``."""
+    """Entry point of a worker process:
+    ``python -m reams.engine.child IN_FD OUT_FD LIMIT_MB [NICENESS]``."""
     inbound = Connection(int(argv[0]), writable=False)
     outbound = Connection(int(argv[1]), readable=False)
     _limit_memory(int(argv[2]))
-    # Workers yield the CPU to the API and the engine's bookkeeping: on a busy machine status
-    # reads stay fast and items are recorded as soon as they are done.
-    os.nice(WORKER_NICENESS)
+    # Under a server, workers yield the CPU to the API and the engine's bookkeeping: on a busy
+    # machine status reads stay fast and items are recorded as soon as they are done.
+    niceness = int(argv[3]) if len(argv) > 3 else DEFAULT_NICENESS
+    if niceness:
+        os.nice(niceness)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Loaded before "ready" so that item timeouts exclude them (the parse package alone takes
@@ -138,8 +141,16 @@ def _rss_mb(pid: int) -> float:
 class IsolatedWorker:
     """One child process, used by one thread at a time."""
 
-    def __init__(self, *, memory_limit_mb: int, max_items: int, max_rss_mb: int) -> None:
+    def __init__(
+        self,
+        *,
+        memory_limit_mb: int,
+        max_items: int,
+        max_rss_mb: int,
+        niceness: int = DEFAULT_NICENESS,
+    ) -> None:
         self.memory_limit_mb = memory_limit_mb
+        self.niceness = niceness
         self.max_items = max_items
         self.max_rss_mb = max_rss_mb
         self._proc: subprocess.Popen[bytes] | None = None
@@ -151,7 +162,7 @@ class IsolatedWorker:
     def _ensure(self) -> tuple[Connection, Connection]:
         if self._proc is None or self._proc.poll() is not None or self._io is None:
             self.close()
-            self._proc, self._io = _launch(self.memory_limit_mb)
+            self._proc, self._io = _launch(self.memory_limit_mb, self.niceness)
             self._done = 0
             # Not waited for here: the child starts up while the engine records the previous
             # item, and collect() waits for "ready" before the task's timeout starts.
@@ -270,7 +281,9 @@ class IsolatedWorker:
             io[1].close()
 
 
-def _launch(memory_limit_mb: int) -> tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]:
+def _launch(
+    memory_limit_mb: int, niceness: int
+) -> tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]:
     """Start a child interpreter that serves tasks over two pipes.
 
     A fresh interpreter (not fork) because the engine is multi-threaded, and not
@@ -285,6 +298,7 @@ def _launch(memory_limit_mb: int) -> tuple[subprocess.Popen[bytes], tuple[Connec
         str(task_r),
         str(result_w),
         str(memory_limit_mb),
+        str(niceness),
     ]
     # One BLAS thread per child (unless set otherwise): workers already run one per core, and
     # numpy's and OpenCV's OpenBLAS each start a thread per core at import, whose buffers take

@@ -128,6 +128,7 @@ class LocalEngine:
             memory_limit_mb=self.config.worker_memory_limit_mb,
             max_items=self.config.worker_max_items,
             max_rss_mb=self.config.worker_max_rss_mb,
+            niceness=self.config.worker_niceness,
         )
         hooks = DriveHooks(
             claim=self._claim,

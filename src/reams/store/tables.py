@@ -111,6 +111,7 @@ def add_postgresql_options() -> None:
     live = next(ix for ix in directory_files.indexes if ix.name == "ux_dfiles_unique_live")
     live.dialect_options["postgresql"]["where"] = text("deleted_at IS NULL")
 
+
 jobs = Table(
     "jobs",
     metadata,

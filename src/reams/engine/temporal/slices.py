@@ -48,6 +48,7 @@ class ChildPool:
                 memory_limit_mb=self.config.worker_memory_limit_mb,
                 max_items=self.config.worker_max_items,
                 max_rss_mb=self.config.worker_max_rss_mb,
+                niceness=self.config.worker_niceness,
             )
         try:
             yield child
