@@ -25,7 +25,9 @@ def _json_integer(value: object) -> object:
     return value
 
 
-Priority = Annotated[int, BeforeValidator(_json_integer), Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)]
+# The bounds before the validator: that way pydantic writes them into the OpenAPI schema as
+# ``minimum`` / ``maximum`` (after it, as keys no client or fuzzer understands).
+Priority = Annotated[int, Field(ge=PRIORITY_MIN, le=PRIORITY_MAX), BeforeValidator(_json_integer)]
 JobStatusName = Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
 ItemStatusName = Literal["pending", "processing", "completed", "failed", "skipped", "cancelled"]
 
