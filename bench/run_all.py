@@ -24,6 +24,8 @@ from pathlib import Path
 import classify_quality
 import export
 import extract_quality
+import fairness
+import ingest
 import overhead
 import parse_quality
 import parse_speed
@@ -88,6 +90,16 @@ def _temporal(args: argparse.Namespace) -> list[Figure]:
     )
 
 
+def _ingest(args: argparse.Namespace) -> list[Figure]:
+    files, rounds = (300, 1) if args.quick else (1000, 3)
+    return ingest.measure(files=files, rounds=args.rounds or rounds, postgres=not args.quick)
+
+
+def _fairness(args: argparse.Namespace) -> list[Figure]:
+    big, rounds = (5_000, 1) if args.quick else (20_000, 3)
+    return fairness.measure(big_items=big, rounds=args.rounds or rounds)
+
+
 BENCHMARKS = (
     Benchmark(
         "overhead",
@@ -123,6 +135,8 @@ BENCHMARKS = (
         "the idle row shows what the endpoint costs without load.",
         _status,
     ),
+    Benchmark("ingest", "bench/ingest.py", ingest.MEASURES, _ingest),
+    Benchmark("fairness", "bench/fairness.py", fairness.MEASURES, _fairness),
     Benchmark(
         "export",
         "bench/export.py",
