@@ -49,11 +49,6 @@ def serve(
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the LlamaCloud-compatible batch API (and run its jobs) until Ctrl-C."""
-    import uvicorn
-
-    # Imported here: the API (FastAPI, SQLAlchemy) is only needed by this command.
-    from reams.api.app import create_app
-
     settings = Settings()
     out.print(f"Data directory: {escape(str(settings.data_dir.resolve()))}")
     out.print(f"Database:       {escape(mask_password(settings.resolved_database_url()))}")
@@ -67,33 +62,40 @@ def serve(
         )
     with ExitStack() as stack:
         if separate:
-            # Imported here: only this command starts an engine process.
-            from reams.serving import EngineProcess
-
-            engine = stack.enter_context(EngineProcess())
-            settings = settings.model_copy(update={"engine_address": engine.address})
-            out.print(f"Engine:         local, in its own process (pid {engine.pid})")
+            settings = start_engine_process(stack, settings)
         else:
             out.print(f"Engine:         {escape(describe_engine(settings))}")
-        workers = settings.api_workers
         out.print(f"Serving on      http://{host}:{port}  (API docs at /docs)")
-        if workers > 1:
-            out.print(f"API processes:  {workers}")
         # uvicorn hands the signal that stopped it back to the handlers it found (to exit by
         # it): these let the engine process stop in turn, then the command ends (0).
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: None)
-        if workers == 1:
+        if settings.api_workers == 1:
+            import uvicorn
+
+            # Imported here: the API (FastAPI, SQLAlchemy) is only needed by this command.
+            from reams.api.app import create_app
+
             # log_config=None: uvicorn's loggers go through the handler above (no colours).
             uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
             return
+        out.print(f"API processes:  {settings.api_workers}")
         # Each worker process builds its app from the environment (worker_app below).
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = stack.enter_context(
             TemporaryDirectory(prefix="reams-metrics-")
         )
         if settings.engine_address is not None:
             os.environ["REAMS_ENGINE_ADDRESS"] = settings.engine_address
-        serve_workers(host=host, port=port, workers=workers)
+        serve_workers(host=host, port=port, workers=settings.api_workers)
+
+
+def start_engine_process(stack: ExitStack, settings: Settings) -> Settings:
+    """Start the engine process (stopped when ``stack`` closes); the API's settings."""
+    from reams.serving import EngineProcess  # only this command starts an engine process
+
+    engine = stack.enter_context(EngineProcess())
+    out.print(f"Engine:         local, in its own process (pid {engine.pid})")
+    return settings.model_copy(update={"engine_address": engine.address})
 
 
 def serve_workers(*, host: str, port: int, workers: int) -> None:
