@@ -356,8 +356,18 @@ def readme(rows: list[tuple[Benchmark, Figure]], *, command: str, elapsed_s: flo
         *details(rows),
         *carried[1],
         "",
+        *profiles(),
     ]
     return "\n".join(parts)
+
+
+def profiles() -> list[str]:
+    """``bench/profiles.md`` (written by ``profile_run.py``): where ``reams run`` spends its
+    CPU, before and after the last change measured that way."""
+    path = REPO / "bench" / "profiles.md"
+    if not path.exists():
+        return []
+    return ["## Profile of `reams run`", "", path.read_text(encoding="utf-8").rstrip(), ""]
 
 
 def main() -> None:

@@ -128,6 +128,8 @@ class FinishedItems:
     catalog: Catalog
     job_id: str
     window: int = 2000
+    page: int = 128  # a poll reads on while a page holds finished items: the first page
+    # without one (items in flight and pending) ends it, so small pages waste little
     after: int = -1
     ahead: set[str] = field(default_factory=set)
 
@@ -136,7 +138,7 @@ class FinishedItems:
         not handed out yet, whatever its state, to the end of the job."""
         after, scanned, contiguous = self.after, 0, True
         while final or scanned < self.window:
-            rows = self.catalog.items_after(self.job_id, after_seq=after, limit=PAGE)
+            rows = self.catalog.items_after(self.job_id, after_seq=after, limit=self.page)
             if not rows:
                 return
             after, scanned = rows[-1][0], scanned + len(rows)
@@ -156,5 +158,5 @@ class FinishedItems:
                     contiguous = False
             if fresh:
                 yield fresh
-            if len(rows) < PAGE or not any_done:
+            if len(rows) < self.page or not any_done:
                 return

@@ -1,0 +1,184 @@
+"""Where ``reams run`` spends its own CPU: the top frames of a py-spy profile, before and after.
+
+The command of the overhead benchmark (``reams run DIR --job parse --workers 1`` on 1,000
+generated mixed documents, fresh data dir) runs under ``py-spy record --gil``: only samples of a
+thread holding the GIL count, so the figures are the engine process's Python CPU time (the
+worker child, where the documents are parsed, is left out: it is the bare loop's work). Each
+frame's share is inclusive (the frame and everything it called), as a flame graph's width.
+
+With ``--baseline REV`` the same runs first on a ``git worktree`` of REV (``PYTHONPATH``), so the
+two profiles come from the same machine minutes apart. Writes ``bench/profiles.md``, which
+``run_all.py`` copies into the README.
+
+``python bench/profile_run.py [--files 1000] [--baseline REV] [--top 25]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import REPO, docgen
+
+RATE_HZ = 250
+OUT = REPO / "bench" / "profiles.md"
+
+
+@dataclass(frozen=True)
+class Profile:
+    label: str
+    gil_s: float  # seconds of samples holding the GIL
+    inclusive: list[tuple[str, float]]  # frame, share of gil_s
+    own: list[tuple[str, float]]  # frame, share (self time)
+
+
+def py_spy() -> str:
+    found = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(found).exists():
+        raise SystemExit("py-spy is not installed: make bench installs it (the bench extra)")
+    return found
+
+
+def record(src_root: Path, folder: Path, work: Path) -> Path:
+    """One profiled ``reams run`` of ``folder`` with the code under ``src_root``."""
+    raw = work / "profile.txt"
+    env = {**os.environ, "PYTHONPATH": str(src_root), "REAMS_DATA_DIR": str(work / "data")}
+    command = [py_spy(), "record", "--gil", "--rate", str(RATE_HZ), "--format", "raw"]
+    command += ["--output", str(raw), "--", sys.executable, "-m", "reams", "run", str(folder)]
+    command += ["--job", "parse", "--out", str(work / "out"), "--workers", "1"]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
+    return raw
+
+
+def _frame(text: str) -> str:
+    name, _, where = text.partition(" (")
+    path = where.split(":")[0]
+    for prefix in ("/src/", "/site-packages/", "/lib/python3.11/"):
+        if prefix in path:
+            path = path.split(prefix, 1)[1]
+    return f"{name} ({path})"
+
+
+def summarize(raw: Path, label: str, *, top: int) -> Profile:
+    total = 0
+    inclusive: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
+    for line in raw.read_text(encoding="utf-8").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [_frame(f) for f in stack.split(";")]
+        total += n
+        for frame in set(frames):
+            inclusive[frame] += n
+        own[frames[-1]] += n
+    ours = [
+        (f, n / total) for f, n in inclusive.most_common() if "reams/" in f or "engine/base" in f
+    ]
+    return Profile(
+        label=label,
+        gil_s=total / RATE_HZ,
+        inclusive=ours[:top],
+        own=[(f, n / total) for f, n in own.most_common(10)],
+    )
+
+
+def worktree(rev: str, into: Path) -> Path:
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(into), rev],
+        check=True,
+        capture_output=True,
+    )
+    return into
+
+
+def markdown(profiles: list[Profile], *, files: int, command: str) -> str:
+    lines = [
+        f"Command: `{command}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load average {os.getloadavg()[0]:.2f}. `reams run DIR --job parse --workers 1` on "
+        f"{files} generated mixed documents under `py-spy record --gil` ({RATE_HZ} Hz): the "
+        "engine process's Python time (the worker child, which parses, is left out). Shares "
+        "are inclusive, as a flame graph's widths.",
+        "",
+    ]
+    for profile in profiles:
+        lines += [
+            f"**{profile.label}**: {profile.gil_s:.2f} s holding the GIL",
+            "",
+            "| share | frame (inclusive) |",
+            "|---:|---|",
+            *[f"| {share:.1%} | `{frame}` |" for frame, share in profile.inclusive],
+            "",
+            "| share | frame (self) |",
+            "|---:|---|",
+            *[f"| {share:.1%} | `{frame}` |" for frame, share in profile.own],
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--baseline", help="a git revision to profile first, as 'before'")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    profiles = []
+    with tempfile.TemporaryDirectory(prefix="reams-profile-") as tmp:
+        root = Path(tmp)
+        folder = root / "docs"
+        docgen().make_corpus(folder, args.files)
+        trees: list[tuple[str, Path]] = []
+        if args.baseline:
+            rev = subprocess.run(
+                ["git", "-C", str(REPO), "rev-parse", "--short", args.baseline],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            trees.append((f"before ({rev})", worktree(args.baseline, root / "baseline") / "src"))
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        trees.append((f"after ({head} and this checkout)", REPO / "src"))
+        try:
+            for n, (label, src) in enumerate(trees):
+                work = root / f"run{n}"
+                work.mkdir()
+                profiles.append(summarize(record(src, folder, work), label, top=args.top))
+        finally:
+            if args.baseline:
+                subprocess.run(
+                    [
+                        "git",
+                        "-C",
+                        str(REPO),
+                        "worktree",
+                        "remove",
+                        "--force",
+                        str(root / "baseline"),
+                    ],
+                    check=False,
+                    capture_output=True,
+                )
+    command = "python bench/profile_run.py" + "".join(f" {a}" for a in sys.argv[1:])
+    text = markdown(profiles, files=args.files, command=command)
+    OUT.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"\nwrote {OUT.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
