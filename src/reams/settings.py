@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         default=5,
         ge=0,
         le=19,
-        description="Niceness of that engine process (its worker children add their own 10): "
+        description="Niceness of that engine process (its workers add worker_niceness to it): "
         "when the CPU is short the API answers first, then the engine's bookkeeping, then "
         "the workers.",
     )
