@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium demo test test-fast test-sdk219 lint format bench examples clean
+.PHONY: install chromium wrk demo test test-fast test-sdk219 lint format bench examples clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -70,7 +70,20 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) ## benchmarks (installs the competitors they compare with); writes bench/README.md
+# The API load benchmark drives a real server with wrk (a compiled load generator, Debian's
+# package), so the client takes little of the two cores the server needs.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
+	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
+	  else \
+	    echo "wrk not found and cannot be installed here: the api_load benchmark will be skipped"; \
+	  fi; \
+	}
+
+bench: $(BENCH_STAMP) wrk ## benchmarks (installs the competitors they compare with); writes bench/README.md
 	$(BIN)/python bench/run_all.py
 
 examples: $(STAMP) ## regenerate the example documents

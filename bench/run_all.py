@@ -14,6 +14,7 @@ import argparse
 import datetime
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import api_load
 import classify_quality
 import export
 import extract_quality
@@ -90,6 +92,13 @@ def _temporal(args: argparse.Namespace) -> list[Figure]:
     )
 
 
+def _api_load(args: argparse.Namespace) -> list[Figure]:
+    if shutil.which("wrk") is None:
+        return [Figure("api_load", "(wrk)", "skipped: wrk not installed", None)]
+    duration, rounds = (3.0, 1) if args.quick else (8.0, 2)
+    return api_load.measure(duration=duration, rounds=args.rounds or rounds)
+
+
 def _ingest(args: argparse.Namespace) -> list[Figure]:
     files, rounds = (300, 1) if args.quick else (1000, 3)
     return ingest.measure(files=files, rounds=args.rounds or rounds, postgres=not args.quick)
@@ -135,6 +144,7 @@ BENCHMARKS = (
         "the idle row shows what the endpoint costs without load.",
         _status,
     ),
+    Benchmark("api_load", "bench/api_load.py", api_load.MEASURES, _api_load),
     Benchmark("ingest", "bench/ingest.py", ingest.MEASURES, _ingest),
     Benchmark("fairness", "bench/fairness.py", fairness.MEASURES, _fairness),
     Benchmark(
