@@ -41,7 +41,7 @@ from typing import Any
 
 import httpx
 
-from harness import REPO, Figure, docgen, median, servers
+from harness import REPO, Figure, docgen, median, servers, worktree
 
 BATCH = "/api/v1/beta/batch-processing"
 JOB_CONFIG = {
@@ -147,14 +147,8 @@ def code_tree(tree: Path | None, commit: str | None) -> Iterator[Path]:
     if commit is None:
         yield (tree or REPO).resolve()
         return
-    with tempfile.TemporaryDirectory(prefix="reams-bench-tree-") as tmp:
-        path = Path(tmp) / "tree"
-        git = ["git", "-C", str(REPO)]
-        subprocess.run([*git, "worktree", "add", "--detach", str(path), commit], check=True)
-        try:
-            yield path
-        finally:
-            subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False)
+    with worktree(commit) as path:
+        yield path
 
 
 def start_serve(src_tree: Path, data_dir: Path, env: dict[str, str]) -> Any:

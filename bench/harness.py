@@ -7,6 +7,7 @@ in the same invocation, because the machine is shared and absolute times drift.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -14,8 +15,9 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,3 +147,18 @@ def ratio_text(value: float) -> str:
 
 def seconds_text(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+@contextlib.contextmanager
+def worktree(commit: str) -> Iterator[Path]:
+    """A detached ``git worktree`` of ``commit`` under /tmp (removed afterwards): the code of a
+    baseline to run beside this checkout's, its ``src`` put first on ``PYTHONPATH``."""
+    with tempfile.TemporaryDirectory(prefix="reams-bench-tree-") as tmp:
+        path = Path(tmp) / "tree"
+        git = ["git", "-C", str(REPO)]
+        add = [*git, "worktree", "add", "--detach", str(path), commit]
+        subprocess.run(add, check=True, capture_output=True)
+        try:
+            yield path
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import subprocess
 import tempfile
 import time
 import uuid
@@ -35,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from harness import REPO, Figure, median, servers
+from harness import Figure, median, servers, worktree
 
 FILES = "/api/v1/beta/files"
 AUTH = {"Authorization": "Bearer bench"}
@@ -166,19 +165,6 @@ def run_rounds(targets: list[Target], work: Path, *, files: int, rounds: int) ->
         for target, way in runs if number % 2 == 0 else list(reversed(runs)):
             folder = work / f"r{number}-{target.label}-{way}"
             timed(target, way, make_files(folder, files))
-
-
-@contextlib.contextmanager
-def worktree(commit: str) -> Iterator[Path]:
-    """A detached git worktree of ``commit`` under /tmp, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="reams-bench-ingest-") as tmp:
-        path = Path(tmp) / "tree"
-        git = ["git", "-C", str(REPO)]
-        subprocess.run([*git, "worktree", "add", "--detach", str(path), commit], check=True)
-        try:
-            yield path
-        finally:
-            subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime
 import os
 import shutil
@@ -26,7 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import REPO, docgen
+from harness import REPO, docgen, worktree
 
 RATE_HZ = 250
 OUT = REPO / "bench" / "profiles.md"
@@ -92,15 +93,6 @@ def summarize(raw: Path, label: str, *, top: int) -> Profile:
     )
 
 
-def worktree(rev: str, into: Path) -> Path:
-    subprocess.run(
-        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(into), rev],
-        check=True,
-        capture_output=True,
-    )
-    return into
-
-
 def markdown(profiles: list[Profile], *, files: int, command: str) -> str:
     lines = [
         f"Command: `{command}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
@@ -133,7 +125,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     profiles = []
-    with tempfile.TemporaryDirectory(prefix="reams-profile-") as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="reams-profile-"))
         root = Path(tmp)
         folder = root / "docs"
         docgen().make_corpus(folder, args.files)
@@ -145,7 +138,8 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             ).stdout.strip()
-            trees.append((f"before ({rev})", worktree(args.baseline, root / "baseline") / "src"))
+            before = stack.enter_context(worktree(args.baseline))
+            trees.append((f"before ({rev})", before / "src"))
         head = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
             check=True,
