@@ -133,7 +133,8 @@ BENCHMARKS = (
     Benchmark(
         "status",
         "bench/status_load.py",
-        "A real server (uvicorn on 127.0.0.1, 2 workers) processing a 100,000-item parse job "
+        "A real server (`reams serve` on 127.0.0.1, its engine in a process of its own, 2 "
+        "workers) processing a 100,000-item parse job "
         "(directory bulk-loaded through the store): p50/p99 of 1,000 sequential keep-alive "
         "`GET /api/v1/beta/batch-processing/{id}` on it, interleaved with as many on a "
         "finished 1,000-item job, and 1,000 on the 1,000-item job while it was processing; the "

@@ -2,8 +2,9 @@
 
 Setup goes straight through the store (no 100k uploads over HTTP): a pool of generated documents
 (``docgen.make_corpus``) is stored once as blobs, then one file row and one directory entry per
-item reference them, in a 1,000-item and a 100,000-item directory. Then ``tests/servers.py``
-starts uvicorn on 127.0.0.1 and, over one keep-alive httpx client:
+item reference them, in a 1,000-item and a 100,000-item directory. Then ``reams serve`` starts
+on 127.0.0.1 (its engine in a process of its own, 2 workers) and, over one keep-alive httpx
+client:
 
 1. the 1,000-item job is created (timed) and ``GET /api/v1/beta/batch-processing/{id}`` is
    sampled ``--requests`` times, sequentially, while it is processing;
@@ -31,7 +32,8 @@ from typing import Any
 
 import httpx
 
-from harness import Figure, docgen, median, percentile, ratio_text, seconds_text, servers
+import api_load
+from harness import REPO, Figure, docgen, median, percentile, ratio_text, seconds_text
 from procmem import MIB, TreeMemorySampler
 
 BATCH = "/api/v1/beta/batch-processing"
@@ -209,7 +211,8 @@ def measure(
         started = time.perf_counter()
         dirs = seed_store(work / "data", pool, small=small_items, big=items)
         run.setup_s = time.perf_counter() - started
-        server = servers().start_server(work / "data")
+        # What ships: `reams serve`, its engine in a process of its own.
+        server = api_load.start_serve(REPO, work / "data", {"REAMS_WORKERS": "2"})
         try:
             with (
                 TreeMemorySampler(server.pid) as memory,
