@@ -52,10 +52,13 @@ def _submit(services: Services, project: str, folder: Path, priority: int = 0) -
 
 
 def _pdfs(folder: Path, n: int) -> Path:
+    """``n`` distinct PDFs of 40 pages: each takes a worker longer than ``SMALL_ITEM_S``, so
+    they are claimed one at a time and the backlog cannot drain while the test looks (with
+    3-page PDFs a fast machine finished the big job before the small one was submitted)."""
     folder.mkdir()
     for i in range(n):
         pages = [
-            f"Report {i}, page {p}\n\n" + "Plain words for the parser. " * 40 for p in range(3)
+            f"Report {i}, page {p}\n\n" + "Plain words for the parser. " * 40 for p in range(40)
         ]
         make_pdf(folder / f"r{i:03d}.pdf", pages)
     return folder
