@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 60.0
 DEFAULT_NICENESS = 10
+RSS_CHECK_S = 0.25
 # A queued task's fate: handed to the child; refused (no child could take it); dropped (its
 # child went away before reaching it).
 HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
@@ -156,6 +157,7 @@ class IsolatedWorker:
         self._proc: subprocess.Popen[bytes] | None = None
         self._io: tuple[Connection, Connection] | None = None
         self._done = 0
+        self._rss_checked = float("-inf")
         self._ready = False
         self._queue: deque[tuple[Task, str]] = deque()  # (task, HANDED | REFUSED | DROPPED)
 
@@ -251,8 +253,17 @@ class IsolatedWorker:
 
     def _after_item(self) -> None:
         self._done += 1
+        if self._done >= self.max_items:
+            self.close()
+            return
+        # The child's RSS (a read of /proc) after every slow item, and at most every
+        # RSS_CHECK_S among fast ones: a few small documents cannot grow it by much.
+        now = time.monotonic()
+        if now - self._rss_checked < RSS_CHECK_S and self._queue:
+            return
+        self._rss_checked = now
         pid = self._proc.pid if self._proc is not None else 0
-        if self._done >= self.max_items or _rss_mb(pid) > self.max_rss_mb:
+        if _rss_mb(pid) > self.max_rss_mb:
             self.close()
 
     def close(self, *, kill: bool = False) -> None:
