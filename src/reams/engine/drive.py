@@ -41,7 +41,7 @@ SMALL_ITEM_S = 0.02  # items faster than this are claimed several at a time
 CLAIM_AHEAD_S = 0.05  # fast items: a claim takes about this much work (one transaction)
 CLAIM_BATCH = 32  # and never more items than this
 FLUSH_MAX = 32  # outcomes written in one transaction at most
-FLUSH_AGE_S = 0.25  # the longest an outcome waits to be written (progress stays live)
+FLUSH_AGE_S = 0.05  # the longest an outcome waits to be written (a job ends on time)
 
 Claim = Callable[[int], list[Item]]
 T = TypeVar("T")
