@@ -43,7 +43,7 @@ from harness import (
 
 KINDS = ("pdf", "docx", "html", "md", "csv", "txt")
 TARGET_RATIO = 1.10
-TARGET_RERUN_PER_1000_S = 1.0
+TARGET_RERUN_PER_1000_S = 0.5  # issue 14: a re-run is a few set operations, not per-file work
 BARE_TIMEOUT_S = 900.0
 CORPUS_SETS = ("txt", "pdf")
 
