@@ -7,12 +7,20 @@ A page that cannot be read is never silently blank: it is marked ``success: fals
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import escape_markdown
 from reams.processors.parse.items import furniture_item, page_items
 from reams.processors.parse.language import guess_language
-from reams.processors.parse.model import Item, PageContent, PageSource, ParsedDocument, ParsedPage
+from reams.processors.parse.model import (
+    Item,
+    Metadata,
+    PageContent,
+    PageSource,
+    ParsedDocument,
+    ParsedPage,
+)
 from reams.processors.parse.options import ParseOptions
 
 logger = logging.getLogger(__name__)
@@ -96,8 +104,18 @@ def _raw_text(source: PageSource, index: int) -> str:
         return ""
 
 
+class DocumentFacts(Protocol):
+    """What assembling reads of the opened document (a :class:`PageSource` has it)."""
+
+    metadata: Metadata
+    warnings: list[str]
+
+    @property
+    def page_count(self) -> int: ...
+
+
 def assemble(
-    kind: str, source: PageSource, pages: list[ParsedPage], options: ParseOptions
+    kind: str, source: DocumentFacts, pages: list[ParsedPage], options: ParseOptions
 ) -> ParsedDocument:
     """Check failure tolerance, collect warnings and join the pages into the full outputs."""
     _check_failures(pages, options)

@@ -1,0 +1,77 @@
+"""A PDF parsed in page parts and merged gives exactly the result of one parse."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from docgen import make_pdf
+from docgen_pdf import make_running_heads_pdf
+from reams.domain.errors import ProcessorError
+from reams.processors import merge, run
+
+WORDS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa")
+
+
+def _pages(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(80)) for _ in range(n)]
+
+
+def _in_parts(data: bytes, parameters: dict[str, Any], *, size: int) -> dict[str, Any]:
+    split = run("parse", data, "doc.pdf", parameters, split_above=size)
+    assert split["type"] == "parse_split"
+    total = split["pages"]
+    parts = [
+        orjson.dumps(run("parse", data, "doc.pdf", parameters, pages=(a, min(a + size, total) - 1)))
+        for a in range(0, total, size)
+    ]
+    return merge("parse", parts, parameters)
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {},
+        {"page_separator": "\n\n--- {pageNumber} ---\n\n", "page_prefix": "[{pageNumber}]"},
+        {"hide_headers": True, "hide_footers": True},
+    ],
+)
+def test_running_heads_pdf_in_parts_equals_one_parse(tmp_path: Path, parameters: dict) -> None:
+    data = make_running_heads_pdf(tmp_path / "heads.pdf", _pages(41)).read_bytes()
+    whole = run("parse", data, "doc.pdf", parameters)
+    merged = _in_parts(data, parameters, size=6)
+    assert merged == whole
+    assert len(merged["pages"]) == 41
+    assert "Northwind Traders" in merged["markdown_full"] or parameters.get("hide_headers")
+
+
+def test_blank_pages_and_headings_in_parts_equal_one_parse(tmp_path: Path) -> None:
+    texts = [f"# Chapter {n}\n\n{p}" if n % 5 else "" for n, p in enumerate(_pages(23), 1)]
+    data = make_pdf(tmp_path / "blank.pdf", texts).read_bytes()
+    whole = run("parse", data, "doc.pdf", {})
+    merged = _in_parts(data, {}, size=4)
+    assert merged == whole
+    assert any("no text found" in w for w in merged["document"]["warnings"])
+
+
+def test_small_or_selected_or_other_documents_are_parsed_whole(tmp_path: Path) -> None:
+    data = make_pdf(tmp_path / "small.pdf", _pages(5)).read_bytes()
+    assert run("parse", data, "doc.pdf", {}, split_above=5)["type"] == "parse"
+    assert run("parse", data, "doc.pdf", {}, split_above=4)["type"] == "parse_split"
+    assert run("parse", data, "doc.pdf", {"target_pages": "0-4"}, split_above=2)["type"] == "parse"
+    assert run("parse", data, "doc.pdf", {"max_pages": 3}, split_above=2)["type"] == "parse"
+    assert run("parse", b"# not a pdf\n\ntext", "a.md", {}, split_above=1)["type"] == "parse"
+    with pytest.raises(ProcessorError) as caught:  # a damaged PDF is parsed whole: it says why
+        run("parse", b"%PDF-1.4\n garbage", "bad.pdf", {}, split_above=1)
+    assert caught.value.code == "corrupt_document"
+
+
+def test_merge_refuses_what_is_not_a_part() -> None:
+    with pytest.raises(ProcessorError) as caught:
+        merge("parse", [orjson.dumps({"type": "parse"})], {})
+    assert caught.value.code == "processing_error"
