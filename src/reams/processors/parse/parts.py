@@ -10,8 +10,10 @@ the language guess) run once, in :func:`merge_parts`, over every page.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.assemble import assemble, extract_page
@@ -19,7 +21,22 @@ from reams.processors.parse.guards import MAX_PAGES, cap_pages, check_document
 from reams.processors.parse.model import Metadata, ParsedPage
 from reams.processors.parse.options import ParseOptions
 
+if TYPE_CHECKING:
+    from reams.processors.parse.pdf.furniture import Furniture
+
 PART_TYPE = "parse_part"
+# Running headers and footers learned per document, by content: a worker process that parses
+# several parts of one document reads the sample pages once (the same pages every time, so
+# the same answer). A few documents at most.
+_FURNITURE: OrderedDict[bytes, Furniture] = OrderedDict()
+_FURNITURE_KEPT = 4
+
+
+def _remember(key: bytes, furniture: Furniture) -> None:
+    _FURNITURE[key] = furniture
+    _FURNITURE.move_to_end(key)
+    while len(_FURNITURE) > _FURNITURE_KEPT:
+        _FURNITURE.popitem(last=False)
 
 
 def pages_to_split(data: bytes, options: ParseOptions, *, above: int) -> int | None:
@@ -49,10 +66,17 @@ def pages_to_split(data: bytes, options: ParseOptions, *, above: int) -> int | N
 
 def parse_part(data: bytes, options: ParseOptions, *, first: int, last: int) -> dict[str, Any]:
     """Pages ``first``..``last`` (0-based, inclusive) of a PDF: a part for :func:`merge_parts`."""
-    from reams.processors.parse.document import open_source, reading
+    from reams.processors.parse.document import reading
+    from reams.processors.parse.ocr.pages import with_ocr
+    from reams.processors.parse.pdf.reader import PdfSource
 
     with reading("pdf"):
-        source = open_source("pdf", data, options)
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        pdf = PdfSource(
+            data, tables_as_html=options.output_tables_as_html, furniture=_FURNITURE.get(key)
+        )
+        _remember(key, pdf.furniture)
+        source = with_ocr(pdf, options)
         try:
             indices = cap_pages(list(range(source.page_count)), warnings=source.warnings)
             pages = [extract_page(source, i, options) for i in indices if first <= i <= last]

@@ -54,7 +54,9 @@ class _Page:
 class PdfSource:
     """An open PDF whose pages are extracted on demand; a :class:`PageSource`."""
 
-    def __init__(self, data: bytes, *, tables_as_html: bool = False) -> None:
+    def __init__(
+        self, data: bytes, *, tables_as_html: bool = False, furniture: Furniture | None = None
+    ) -> None:
         import pypdfium2 as pdfium
 
         try:
@@ -69,7 +71,8 @@ class PdfSource:
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
-        self._furniture: Furniture | None = None
+        # Given when already learned from this very document (page parts: parse.parts).
+        self._furniture: Furniture | None = furniture
 
     def _read_metadata(self) -> Metadata:
         # Metadata is a nicety: a damaged info dictionary must not cost the user the text.
@@ -172,6 +175,11 @@ class PdfSource:
             return read_rules(page.raw, rotation=rotation, width=width, height=height)
         finally:
             page.close()
+
+    @property
+    def furniture(self) -> Furniture:
+        """The document's running headers and footers (learned on first use)."""
+        return self._learned_furniture()
 
     def _learned_furniture(self) -> Furniture:
         """Running headers and footers, learned on first use from pages across the document."""
