@@ -6,7 +6,9 @@ order every round: with 2 workers and with 1 (page parts of ``REAMS_SLICE_PAGES`
 pages), and with 1 worker unsliced (``REAMS_SLICE_PAGES=0``) as the reference. The ratio is
 of the medians of the job's own time (``reams run`` prints it: claim to last outcome) and,
 as information, of the whole command. Every run's Markdown and JSON output must equal the
-unsliced run's.
+unsliced run's. In the same rounds, the machine's own parallel capacity is measured as the
+ceiling: fresh interpreters parsing the PDF in a plain loop, all pages in one process against
+half the pages in each of two processes started together (a shared machine gives less than 2×).
 
 ``python bench/slices.py [--pages 5000] [--rounds 3] [--slice-pages 200]``
 """
@@ -29,7 +31,8 @@ MEASURES = (
     "a generated 5,000-page PDF parsed by whole `reams run` commands (fresh data directory "
     "each), alternating rounds: 2 workers vs 1 with page parts of 200 pages, and 1 worker "
     "unsliced as the reference; ratio of the median job times (whole command as information); "
-    "every run's Markdown and JSON must equal the unsliced run's"
+    "every run's Markdown and JSON must equal the unsliced run's; the ceiling, in the same "
+    "rounds: a bare parse loop in one process against two processes parsing half each"
 )
 TARGET_RATIO = 1.7
 WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india")
@@ -88,9 +91,40 @@ def _outputs(out: Path) -> tuple[bytes, bytes]:
     return markdown, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
+def bare_parse(path: Path, first: int, last: int) -> None:
+    """The child side of :func:`bare_capacity`: parse pages ``first``..``last`` in-process."""
+    from reams import processors
+
+    target = {"target_pages": f"{first}-{last}"}
+    processors.run("parse", path.read_bytes(), path.name, target)
+
+
+def bare_capacity(path: Path, pages: int) -> tuple[float, float]:
+    """Seconds for one fresh process to parse every page, and for two started together to
+    parse half each (wall time until both are done)."""
+    import sys
+
+    def start(first: int, last: int) -> subprocess.Popen[bytes]:
+        command = [sys.executable, __file__, "--bare", str(path), str(first), str(last)]
+        return subprocess.Popen(command)
+
+    started = time.perf_counter()
+    if start(0, pages - 1).wait() != 0:
+        raise RuntimeError("the bare parse failed")
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    half = pages // 2
+    children = [start(0, half - 1), start(half, pages - 1)]
+    if any(child.wait() != 0 for child in children):
+        raise RuntimeError("the bare parse failed")
+    return one, time.perf_counter() - started
+
+
 @dataclass
 class Samples:
     runs: dict[str, list[Run]] = field(default_factory=dict)
+    bare_one: list[float] = field(default_factory=list)
+    bare_two: list[float] = field(default_factory=list)
 
     def add(self, label: str, run: Run) -> None:
         self.runs.setdefault(label, []).append(run)
@@ -117,6 +151,9 @@ def measure(*, pages: int = 5000, rounds: int = 3, slice_pages: int = 200) -> li
                 workers, sliced = CONFIGS[label]
                 size = slice_pages if sliced else 0
                 samples.add(label, run_once(src, work, workers=workers, slice_pages=size))
+            one, two = bare_capacity(src / "huge.pdf", pages)
+            samples.bare_one.append(one)
+            samples.bare_two.append(two)
     return figures(samples, pages=pages, rounds=rounds, slice_pages=slice_pages)
 
 
@@ -130,11 +167,15 @@ def figures(samples: Samples, *, pages: int, rounds: int, slice_pages: int) -> l
     speedup = samples.job("1 worker") / samples.job("2 workers")
     whole = samples.wall("1 worker") / samples.wall("2 workers")
     parts_cost = samples.job("1 worker") / samples.job("unsliced")
+    ceiling = median(samples.bare_one) / median(samples.bare_two)
     times = ", ".join(
         f"{label} {seconds_text(samples.job(label))} (whole {seconds_text(samples.wall(label))})"
         for label in CONFIGS
     )
-    detail = f"{pages:,} pages, parts of {slice_pages}, medians of {rounds} rounds: {times}"
+    detail = (
+        f"{pages:,} pages, parts of {slice_pages}, medians of {rounds} rounds: {times}; "
+        f"the machine's ceiling in the same rounds: {ratio_text(ceiling)}"
+    )
     return [
         Figure(
             f"{pages:,}-page PDF in page parts: 2 workers vs 1 (job time)",
@@ -158,11 +199,19 @@ def figures(samples: Samples, *, pages: int, rounds: int, slice_pages: int) -> l
             f"{sum(len(r) for r in samples.runs.values())} runs compared",
         ),
         Figure(
+            "machine's parallel capacity: bare parse, 1 process vs 2 on half the pages each",
+            "(info)",
+            ratio_text(ceiling),
+            None,
+            f"{seconds_text(median(samples.bare_one))} vs {seconds_text(median(samples.bare_two))}"
+            ", fresh interpreters, wall time",
+        ),
+        Figure(
             f"{pages:,}-page PDF: 1 worker in parts / unsliced (job time)",
             "(info)",
             ratio_text(parts_cost),
             None,
-            "the cost of parts on one worker: each part re-learns running headers",
+            "the cost of parts on one worker (each opens the PDF; a split step and a merge)",
         ),
     ]
 
@@ -172,7 +221,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--slice-pages", type=int, default=200)
+    parser.add_argument("--bare", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare:  # the child side of bare_capacity
+        bare_parse(Path(args.bare[0]), int(args.bare[1]), int(args.bare[2]))
+        return
     rows = measure(pages=args.pages, rounds=args.rounds, slice_pages=args.slice_pages)
     for figure in rows:
         print(f"{figure.verdict:4}  {figure.name}: {figure.measured} ({figure.detail})")
