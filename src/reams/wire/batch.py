@@ -116,7 +116,8 @@ class BatchJob(WireModel):
     pages_total: int | None = Field(
         default=None,
         description="reams extension: pages of the job's documents parsed in page parts "
-        "(PDFs over `REAMS_SLICE_PAGES` pages, spread over several workers); 0 when none.",
+        "(PDFs over `REAMS_SLICE_PAGES` pages, spread over several workers); 0 when none. "
+        "An item that fails or is cancelled in parts takes its pages out of both counts.",
     )
     pages_done: int | None = Field(
         default=None,
