@@ -150,3 +150,15 @@ def test_splitting_again_replaces_the_parts_and_their_pages(store: Store) -> Non
         ("merge", "waiting"),
     ]
     assert not store.split_item(item, owner="someone-else", pages=6, part_pages=6)
+
+
+def test_a_part_lost_too_often_fails_its_item_worker_lost(store: Store) -> None:
+    job, item = _split_one(store)
+    for _ in range(2):
+        store.claim(owner="inst:old", lease_s=30)
+        assert store.reclaim_orphans(instance="inst", owner="inst:new", max_losses=2) == 1
+    failed = store.get_item(item.id)
+    assert (failed.status, failed.error_code) == ("failed", "worker_lost")
+    assert failed.error_message.startswith("Pages 1-4: ")
+    assert _parts(store, item.id) == []
+    _assert_counts_add_up(store, job.id)

@@ -182,7 +182,7 @@ class LifecycleStore(PartStore):
             for row_id, job_id, losses in conn.execute(query).all():
                 guard = c.lease_expires_at < now
                 moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
-        return moved + self.reclaim_parts(expired_before=now)
+        return moved + self.reclaim_parts(max_losses=max_losses, expired_before=now)
 
     def reclaim_orphans(self, *, instance: str, owner: str, max_losses: int) -> int:
         """Items leased to an earlier run of this engine instance, at once (no lease to wait
@@ -200,7 +200,10 @@ class LifecycleStore(PartStore):
             for row_id, job_id, losses, dead in conn.execute(query).all():
                 guard = c.lease_owner == dead
                 moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
-        return moved + self.reclaim_parts(expired_before=None, instance=instance, owner=owner)
+        parts = self.reclaim_parts(
+            max_losses=max_losses, expired_before=None, instance=instance, owner=owner
+        )
+        return moved + parts
 
     def _reclaim_one(
         self, conn: Connection, row_id: str, job_id: str, guard: Any, give_up: bool

@@ -178,7 +178,6 @@ class PartStore(TransitionStore):
         """A page part failed for good: its item fails (its other parts are dropped), and a
         job whose last item this was completes, in one transaction."""
         part = _part_of(item)
-        now = utcnow()
         with self.tx() as conn:
             p = t.item_parts.c
             mine = conn.execute(
@@ -187,18 +186,26 @@ class PartStore(TransitionStore):
             ).first()  # fmt: skip
             if mine is None:
                 return False
-            self._drop_parts(conn, item.job_id, [part.item_row_id])
-            failed = self._move(
-                conn,
-                job_id=item.job_id,
-                frm=ItemStatus.PROCESSING,
-                to=ItemStatus.FAILED,
-                where=[t.items.c.id == part.item_row_id, t.items.c.lease_owner == PARTS_OWNER],
-                values={"error_code": code, "error_message": message, "completed_at": now},
-                now=now,
-            )
-            if failed:
-                self._finalize(conn, item.job_id, now)
+            return self._fail_item(conn, item.job_id, part.item_row_id, code, message)
+
+    def _fail_item(
+        self, conn: Connection, job_id: str, item_row_id: str, code: str, message: str
+    ) -> bool:
+        """Fail an item waiting on its parts and drop them; the job completes with its last
+        item."""
+        now = utcnow()
+        self._drop_parts(conn, job_id, [item_row_id])
+        failed = self._move(
+            conn,
+            job_id=job_id,
+            frm=ItemStatus.PROCESSING,
+            to=ItemStatus.FAILED,
+            where=[t.items.c.id == item_row_id, t.items.c.lease_owner == PARTS_OWNER],
+            values={"error_code": code, "error_message": message, "completed_at": now},
+            now=now,
+        )
+        if failed:
+            self._finalize(conn, job_id, now)
         return bool(failed)
 
     def _move_part(
@@ -258,10 +265,17 @@ class PartStore(TransitionStore):
             values={"attempts": c.attempts - 1},
         )
 
-    def reclaim_parts(self, *, expired_before: datetime | None, instance: str | None = None,
-                      owner: str | None = None) -> int:  # fmt: skip
+    def reclaim_parts(
+        self,
+        *,
+        max_losses: int,
+        expired_before: datetime | None,
+        instance: str | None = None,
+        owner: str | None = None,
+    ) -> int:
         """Page parts whose lease expired (or, with ``instance``, that a dead earlier run of
-        that engine instance held) back to pending, counted as losses."""
+        that engine instance held) back to pending, counted as losses; a part lost
+        ``max_losses`` times fails its item (``worker_lost``), as an item would."""
         p = t.item_parts.c
         where: list[Any] = [p.status == PartStatus.PROCESSING.value]
         if expired_before is not None:
@@ -272,7 +286,7 @@ class PartStore(TransitionStore):
                 p.lease_owner != owner,
             ]
         with self.tx() as conn:
-            return int(
+            moved = int(
                 conn.execute(
                     update(t.item_parts)
                     .where(*where)
@@ -286,6 +300,22 @@ class PartStore(TransitionStore):
                     )
                 ).rowcount
             )
+            if moved:
+                self._fail_lost_parts(conn, max_losses)
+        return moved
+
+    def _fail_lost_parts(self, conn: Connection, max_losses: int) -> None:
+        p = t.item_parts.c
+        lost = conn.execute(
+            select(p.item_row_id, p.job_id, p.first_page, p.last_page)
+            .where(p.status == PartStatus.PENDING.value, p.losses >= max_losses)
+        ).all()  # fmt: skip
+        for row in lost:
+            message = (
+                f"Pages {row.first_page + 1}-{row.last_page + 1}: the process running them "
+                "stopped (killed or crashed) every time they were claimed."
+            )
+            self._fail_item(conn, row.job_id, row.item_row_id, "worker_lost", message)
 
     def renew_part_leases(
         self, conn: Connection, *, owner: str, ids_: list[str], until: datetime
