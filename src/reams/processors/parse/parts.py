@@ -10,8 +10,8 @@ the language guess) run once, in :func:`merge_parts`, over every page.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,18 +25,46 @@ if TYPE_CHECKING:
     from reams.processors.parse.pdf.furniture import Furniture
 
 PART_TYPE = "parse_part"
-# Running headers and footers learned per document, by content: a worker process that parses
-# several parts of one document reads the sample pages once (the same pages every time, so
-# the same answer). A few documents at most.
-_FURNITURE: OrderedDict[bytes, Furniture] = OrderedDict()
-_FURNITURE_KEPT = 4
 
 
-def _remember(key: bytes, furniture: Furniture) -> None:
-    _FURNITURE[key] = furniture
-    _FURNITURE.move_to_end(key)
-    while len(_FURNITURE) > _FURNITURE_KEPT:
-        _FURNITURE.popitem(last=False)
+@dataclass
+class _Kept:
+    """The PDF whose parts this worker process parses: kept open (PDFium then finds deep
+    pages without walking the page tree again) with its running headers once learned."""
+
+    key: bytes
+    data: bytes  # PDFium reads from this buffer while the document is open
+    document: Any
+    furniture: Furniture | None = None
+
+
+_KEPT: list[_Kept] = []  # the last document only
+_KEPT_CLOSED_AT_EXIT: list[bool] = []
+
+
+def _kept(data: bytes) -> _Kept | None:
+    """The open document for ``data`` (opened now if it is a new one), None if it does not
+    open (the ordinary path then says why)."""
+    import pypdfium2 as pdfium
+
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    if _KEPT and _KEPT[0].key == key:
+        return _KEPT[0]
+    _close_kept()
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    if not _KEPT_CLOSED_AT_EXIT:
+        atexit.register(_close_kept)  # closed quietly (PDFium warns of one left open)
+        _KEPT_CLOSED_AT_EXIT.append(True)
+    _KEPT.append(_Kept(key, data, document))
+    return _KEPT[0]
+
+
+def _close_kept() -> None:
+    while _KEPT:
+        _KEPT.pop().document.close()
 
 
 def pages_to_split(data: bytes, options: ParseOptions, *, above: int) -> int | None:
@@ -71,11 +99,15 @@ def parse_part(data: bytes, options: ParseOptions, *, first: int, last: int) -> 
     from reams.processors.parse.pdf.reader import PdfSource
 
     with reading("pdf"):
-        key = hashlib.blake2b(data, digest_size=16).digest()
+        kept = _kept(data)
         pdf = PdfSource(
-            data, tables_as_html=options.output_tables_as_html, furniture=_FURNITURE.get(key)
+            data,
+            tables_as_html=options.output_tables_as_html,
+            furniture=kept.furniture if kept else None,
+            document=kept.document if kept else None,
         )
-        _remember(key, pdf.furniture)
+        if kept is not None:
+            kept.furniture = pdf.furniture
         source = with_ocr(pdf, options)
         try:
             indices = cap_pages(list(range(source.page_count)), warnings=source.warnings)

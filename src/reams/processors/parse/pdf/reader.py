@@ -55,18 +55,26 @@ class PdfSource:
     """An open PDF whose pages are extracted on demand; a :class:`PageSource`."""
 
     def __init__(
-        self, data: bytes, *, tables_as_html: bool = False, furniture: Furniture | None = None
+        self,
+        data: bytes,
+        *,
+        tables_as_html: bool = False,
+        furniture: Furniture | None = None,
+        document: Any | None = None,
     ) -> None:
         import pypdfium2 as pdfium
 
+        # ``document``: ``data`` already open (a worker keeps it for the next page part of the
+        # same PDF: parse.parts); it stays open when this source closes.
+        self._owned = document is None
         try:
-            self._pdf = pdfium.PdfDocument(data)
+            self._pdf = pdfium.PdfDocument(data) if document is None else document
         except pdfium.PdfiumError as exc:
             raise load_error(exc) from None
         self.page_count: int = len(self._pdf)
         self.warnings: list[str] = []
         if self.page_count == 0:
-            self._pdf.close()
+            self.close()
             raise ProcessorError("empty_document", "The PDF has no pages.")
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
@@ -150,7 +158,8 @@ class PdfSource:
 
     def close(self) -> None:
         self._read_ahead.clear()
-        self._pdf.close()
+        if self._owned:
+            self._pdf.close()
 
     def _read(self, index: int) -> _Page:
         page = self._pdf[index]
