@@ -75,3 +75,34 @@ def test_merge_refuses_what_is_not_a_part() -> None:
     with pytest.raises(ProcessorError) as caught:
         merge("parse", [orjson.dumps({"type": "parse"})], {})
     assert caught.value.code == "processing_error"
+
+
+def _corpus_pdfs() -> list[Path]:
+    from corpus import corpus_root
+
+    root = corpus_root()
+    found = [
+        p for d in ("pdfplumber-pdfs", "tabula-tables") for p in sorted((root / d).rglob("*.pdf"))
+    ]
+    return [p for p in found if p.stat().st_size < 2_000_000][:40]
+
+
+@pytest.mark.slow
+def test_real_pdfs_in_two_page_parts_equal_one_parse() -> None:
+    """Real documents (tables, columns, scans, odd fonts) from the shared corpus: every one
+    with more than two pages gives, in parts of two pages, exactly its one-parse result."""
+    paths = _corpus_pdfs()
+    if not paths:
+        pytest.skip("the shared corpus (pdfplumber-pdfs, tabula-tables) is not here")
+    compared = 0
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            whole = run("parse", data, path.name, {})
+        except ProcessorError:
+            continue  # a document that fails whole is not split either (tested above)
+        if run("parse", data, path.name, {}, split_above=2)["type"] != "parse_split":
+            continue
+        assert _in_parts(data, {}, size=2) == whole, path.name
+        compared += 1
+    assert compared >= 5, f"only {compared} multi-page PDFs compared"
