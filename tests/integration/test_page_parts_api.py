@@ -3,6 +3,9 @@ progress (``pages_total`` / ``pages_done``, reams extension) on get_status."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,19 +20,22 @@ API = "/api/v1/beta"
 
 
 @pytest.fixture(scope="module")
-def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    running: RunningServer = start_server(
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    running = start_server(
         tmp_path_factory.mktemp("reams-data"), env={"REAMS_SLICE_PAGES": "5", "REAMS_WORKERS": "2"}
     )
-    try:
-        with httpx.Client(base_url=running.base_url, timeout=30) as client:
-            yield client
-    finally:
-        running.stop()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def http(server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        yield client
 
 
 def test_status_shows_the_pages_of_a_document_parsed_in_parts(
-    http: httpx.Client, tmp_path: Path
+    server: RunningServer, http: httpx.Client, tmp_path: Path
 ) -> None:
     pdf = make_running_heads_pdf(tmp_path / "long.pdf", [f"page body {n}" for n in range(23)])
     directory = http.post(f"{API}/directories", json={"name": "parts"}).json()["id"]
@@ -56,3 +62,13 @@ def test_status_shows_the_pages_of_a_document_parsed_in_parts(
     assert status["progress_percentage"] == 100
     items = http.get(f"{API}/batch-processing/{job_id}/items").json()["items"]
     assert sorted(i["status"] for i in items) == ["completed", "completed"]
+    shown = subprocess.run(
+        [sys.executable, "-m", "reams", "--base-url", server.base_url, "status", job_id],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "23 of 23 in page parts" in shown.stdout
