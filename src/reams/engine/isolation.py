@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
-from reams.engine.processor_output import ProcessorOutput, encode
+from reams.engine.processor_output import ProcessorOutput, encode, encoded
 
 if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig
@@ -76,7 +76,8 @@ def _run_task(task: Task) -> tuple[str, Any]:
         started = time.perf_counter()
         if task.merge:
             parts = [Path(path).read_bytes() for path in task.merge]
-            output = processors.merge(task.job_type, parts, task.parameters)
+            blob, document = processors.merge(task.job_type, parts, task.parameters)
+            return "ok", encoded(blob, document, duration_s=time.perf_counter() - started)
         else:
             data = Path(task.path).read_bytes()
             output = processors.run(

@@ -36,6 +36,13 @@ def encode(output: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
     return ProcessorOutput(blob=blob, metadata=_metadata(output), duration_s=duration_s)
 
 
+def encoded(blob: bytes, document: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
+    """An output the processor encoded itself (a merge of page parts), with its document."""
+    return ProcessorOutput(
+        blob=blob, metadata=_metadata({"document": document}), duration_s=duration_s
+    )
+
+
 def _metadata(output: dict[str, Any]) -> dict[str, Any] | None:
     document = output.get("document")
     if not isinstance(document, dict):

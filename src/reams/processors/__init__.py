@@ -75,18 +75,17 @@ def _parse(
     return parse_document(data, filename, options).to_dict()
 
 
-def merge(job_type: str, parts: list[bytes], parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The output of a document parsed in page parts, from the parts' outputs (JSON, in page
-    order)."""
+def merge(
+    job_type: str, parts: list[bytes], parameters: Mapping[str, Any]
+) -> tuple[bytes, dict[str, Any]]:
+    """The output of a document parsed in page parts, from the parts' outputs (their JSON, in
+    page order): the output's JSON (spliced, not encoded again) and its ``document`` object."""
     if job_type != "parse":
         raise ProcessorError("unsupported_job_type", f"{job_type!r} jobs are not parsed in parts.")
-    import orjson
-
     from reams.processors.parse import ParseOptions
     from reams.processors.parse.parts import merge_parts
 
-    options = ParseOptions.from_parameters(parameters)
-    return merge_parts([orjson.loads(part) for part in parts], options)
+    return merge_parts(parts, ParseOptions.from_parameters(parameters))
 
 
 def check(job_type: str, parameters: Mapping[str, Any]) -> None:

@@ -30,7 +30,10 @@ def _in_parts(data: bytes, parameters: dict[str, Any], *, size: int) -> dict[str
         orjson.dumps(run("parse", data, "doc.pdf", parameters, pages=(a, min(a + size, total) - 1)))
         for a in range(0, total, size)
     ]
-    return merge("parse", parts, parameters)
+    blob, document = merge("parse", parts, parameters)
+    merged = orjson.loads(blob)
+    assert merged["document"] == document
+    return dict(merged)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +77,8 @@ def test_small_or_selected_or_other_documents_are_parsed_whole(tmp_path: Path) -
 def test_merge_refuses_what_is_not_a_part() -> None:
     with pytest.raises(ProcessorError) as caught:
         merge("parse", [orjson.dumps({"type": "parse"})], {})
+    with pytest.raises(ProcessorError):
+        merge("parse", [orjson.dumps({"type": "parse", "part_pages": []})], {})
     assert caught.value.code == "processing_error"
 
 

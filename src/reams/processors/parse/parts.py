@@ -12,19 +12,30 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from reams.domain.errors import ProcessorError
-from reams.processors.parse.assemble import assemble, extract_page
+from reams.processors.parse.assemble import (
+    blank_page_warnings,
+    check_failures,
+    extract_page,
+    join_pages,
+    page_marker,
+)
 from reams.processors.parse.guards import MAX_PAGES, cap_pages, check_document
-from reams.processors.parse.model import Metadata, ParsedPage
+from reams.processors.parse.language import guess_language
+from reams.processors.parse.model import PageSource, ParsedPage
 from reams.processors.parse.options import ParseOptions
 
 if TYPE_CHECKING:
     from reams.processors.parse.pdf.furniture import Furniture
 
 PART_TYPE = "parse_part"
+PAGES_KEY = "part_pages"  # last in a part's JSON: the merge takes the pages as they are
+_PAGES_MARK = b',"part_pages":['  # a key in JSON text: never inside a string (quotes escape)
 
 
 @dataclass
@@ -112,36 +123,86 @@ def parse_part(data: bytes, options: ParseOptions, *, first: int, last: int) -> 
         try:
             indices = cap_pages(list(range(source.page_count)), warnings=source.warnings)
             pages = [extract_page(source, i, options) for i in indices if first <= i <= last]
-            return {
-                "type": PART_TYPE,
-                "page_count": source.page_count,
-                "metadata": dict(source.metadata),
-                "warnings": list(source.warnings),
-                "pages": [page.to_dict() for page in pages],
-            }
+            return _part(source, pages, options)
         finally:
             source.close()
 
 
-@dataclass
-class _Whole:
-    """The document the parts came from, as ``assemble`` reads it."""
+def _part(source: PageSource, pages: list[ParsedPage], options: ParseOptions) -> dict[str, Any]:
+    """A part: its pages, and what the merge needs of them without reading them again (the
+    pages' joined Markdown and text, blank and failed pages). The pages come last under
+    :data:`PAGES_KEY`, so the merge splices their JSON as it is."""
+    failed = [page for page in pages if not page.success]
+    return {
+        "type": PART_TYPE,
+        "page_count": source.page_count,
+        "metadata": dict(source.metadata),
+        "warnings": list(source.warnings),
+        "first": pages[0].page_number if pages else None,
+        "count": len(pages),
+        "markdown": join_pages([(p.page_number, p.markdown) for p in pages], options),
+        "text": join_pages([(p.page_number, p.text) for p in pages], options),
+        "blank": [p.page_number for p in pages if p.success and not p.text.strip()],
+        "failed": len(failed),
+        "first_error": pages[0].error if pages else None,
+        PAGES_KEY: [page.to_dict() for page in pages],
+    }
 
-    page_count: int
-    metadata: Metadata
-    warnings: list[str] = field(default_factory=list)
 
-
-def merge_parts(parts: list[dict[str, Any]], options: ParseOptions) -> dict[str, Any]:
-    """The parse result of the whole document from its parts (in page order)."""
-    if not parts or any(part.get("type") != PART_TYPE for part in parts):
+def merge_parts(parts: list[bytes], options: ParseOptions) -> tuple[bytes, dict[str, Any]]:
+    """The parse result of the whole document (its JSON, and its ``document`` object) from
+    its parts' JSON in page order: what :func:`~.document.parse_document` gives at once."""
+    heads, arrays = zip(*(_cut(part) for part in parts), strict=True) if parts else ((), ())
+    parts_read = [h for h in heads if h["count"]]
+    if not parts_read:
         raise ProcessorError("processing_error", "The document's page parts are incomplete.")
+    total = sum(h["count"] for h in parts_read)
+    failed = sum(h["failed"] for h in parts_read)
+    check_failures(failed, total, parts_read[0]["first_error"], options)
+    blank = [n for h in parts_read for n in h["blank"]]
     # Document-level warnings (written when the PDF is opened) come with every part.
-    warnings = list(dict.fromkeys(w for part in parts for w in part["warnings"]))
-    whole = _Whole(parts[0]["page_count"], parts[0]["metadata"], warnings)
-    pages = [_page(page) for part in parts for page in part["pages"]]
-    return assemble("pdf", whole, pages, options).to_dict()
+    warnings = list(dict.fromkeys(w for h in heads for w in h["warnings"]))
+    text_full = _joined(parts_read, "text", options)
+    document = {
+        "detected_type": "pdf",
+        "page_count": heads[0]["page_count"],
+        "language": guess_language(text_full),
+        "warnings": [*warnings, *blank_page_warnings(blank, total)],
+        "ignored_options": list(options.ignored_options),
+        "metadata": heads[0]["metadata"],
+    }
+    pages = b",".join(array for array in arrays if array)
+    blob = b"".join(
+        (
+            b'{"type":"parse","document":',
+            orjson.dumps(document),
+            b',"pages":[',
+            pages,
+            b'],"markdown_full":',
+            orjson.dumps(_joined(parts_read, "markdown", options)),
+            b',"text_full":',
+            orjson.dumps(text_full),
+            b"}",
+        )
+    )
+    return blob, document
 
 
-def _page(data: dict[str, Any]) -> ParsedPage:
-    return ParsedPage(**(data | {"items": tuple(data["items"])}))
+def _cut(part: bytes) -> tuple[dict[str, Any], bytes]:
+    """A part's head (decoded) and its pages' JSON array contents (as they are)."""
+    at = part.find(_PAGES_MARK)
+    if at < 0 or not part.endswith(b"]}"):
+        raise ProcessorError("processing_error", "The document's page parts are incomplete.")
+    head = orjson.loads(part[:at] + b"}")
+    if head.get("type") != PART_TYPE:
+        raise ProcessorError("processing_error", "The document's page parts are incomplete.")
+    return head, part[at + len(_PAGES_MARK) : -2]
+
+
+def _joined(heads: list[dict[str, Any]], key: str, options: ParseOptions) -> str:
+    """The parts' joined pages joined in turn: a separator before each part's first page,
+    as between any two pages."""
+    pieces = [heads[0][key]]
+    for head in heads[1:]:
+        pieces += [page_marker(options.page_separator, head["first"]), head[key]]
+    return "".join(pieces)
