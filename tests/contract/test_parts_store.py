@@ -162,3 +162,16 @@ def test_a_part_lost_too_often_fails_its_item_worker_lost(store: Store) -> None:
     assert failed.error_message.startswith("Pages 1-4: ")
     assert _parts(store, item.id) == []
     _assert_counts_add_up(store, job.id)
+
+
+def test_parts_take_their_turn_among_projects(store: Store) -> None:
+    """Parts go before their own job's new items, but another project whose turn it is
+    (less recently served) gets its item first."""
+    _, item = _split_one(store)  # project A: served once (the claim of the item it split)
+    other = _job_with_files(store, 3)  # project B: never served
+    store.mark_dispatched(other.id)
+    first = store.claim(owner="w", lease_s=30)[0]
+    assert first.job_id == other.id and first.part is None
+    taken = [store.claim(owner="w", lease_s=30)[0] for _ in range(4)]
+    assert any(c.part is not None and c.row_id == item.id for c in taken)
+    assert any(c.job_id == other.id for c in taken)

@@ -3,7 +3,8 @@
 Which job a claim serves first is :func:`reams.domain.fairness.fair_order`: projects take
 turns by recent service (``projects.served``, moved by every claim), jobs within a project go
 by priority then age. While several projects have work, a claim takes one item, so items
-claimed ahead of time (a driver's lane) never hold a newcomer back by more than one.
+claimed ahead of time (a driver's lane) never hold a newcomer back by more than one. Page
+parts of a huge document (``store.parts``) are claimed in their job's turn, before its items.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class _Plan:
 
     jobs: list[Candidate]
     shares: dict[str, Share]
-    sliced: list[str]  # jobs whose page parts may be due
+    sliced: set[str]  # jobs whose page parts may be due
 
     def limit(self, wanted: int) -> int:
         """One item at a time while several projects compete, so they alternate finely."""
@@ -89,12 +90,17 @@ class ClaimStore(PartStore):
         served: dict[str, int] = {}
         with self.tx() as conn:
             plan = self._plan(conn, job_ids, now)
-            if plan.sliced:  # a started huge document's parts go first, one at a time
-                part = self._claim_part(conn, plan.sliced, owner=owner, now=now, lease_s=lease_s)
-                if part is not None:
-                    return [part]
             limit = plan.limit(limit)
             for job in plan.jobs:
+                if job.job_id in plan.sliced and not claimed:
+                    # A started huge document's page parts before the job's new items, one
+                    # at a time, and in the job's turn among projects (counted as service).
+                    part = self._claim_part(
+                        conn, [job.job_id], owner=owner, now=now, lease_s=lease_s
+                    )
+                    if part is not None:
+                        self._record_service(conn, {job.project_id: 1}, plan.shares, now)
+                        return [part]
                 due = self._due_items(conn, job.job_id, now, limit - len(claimed))
                 if due:
                     self._claim_rows(conn, job.job_id, due, owner, now, lease_s)
@@ -123,8 +129,8 @@ class ClaimStore(PartStore):
         active, shares = self._active(conn)
         wanted = None if job_ids is None else set(job_ids)
         mine = [a for a in active if wanted is None or a.job_id in wanted]
-        jobs = [a.candidate for a in mine if a.n_pending > 0]
-        sliced = [a.job_id for a in mine if a.has_parts]
+        jobs = [a.candidate for a in mine if a.n_pending > 0 or a.has_parts]
+        sliced = {a.job_id for a in mine if a.has_parts}
         return _Plan(fair_order(jobs, shares, now), shares, sliced)
 
     def _record_service(
