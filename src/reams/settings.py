@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         "`reams worker` (the API stays responsive), 0 for `reams run`.",
     )
     poll_interval_s: float = Field(default=1.0, gt=0)
+    slice_pages: int = Field(
+        default=200,
+        ge=0,
+        description="A PDF of more pages is parsed in page parts of this many pages on several "
+        "workers at once and merged into one result (local engine); 0: never.",
+    )
     engine_process: bool = Field(
         default=True,
         description="`reams serve` with the local engine: run the engine in a process of its "

@@ -122,6 +122,8 @@ def batch_job_model(job: Job) -> wb.BatchJob:
         dispatch_error=None if waits_for_nothing else job.dispatch_error,
         dispatch_error_at=None if waits_for_nothing else job.dispatch_error_at,
         priority=job.priority,
+        pages_total=job.pages_total,
+        pages_done=job.pages_done,
     )
 
 

@@ -136,6 +136,8 @@ def _status_table(status: BatchStatus) -> Table:
         rows.append(("Error", f"[red]{escape(job.error_message)}[/]"))
     if job.dispatch_error:  # reams extension: the orchestrator (Temporal) is away
         rows.insert(2, ("Waiting", _waiting(job)))
+    if job.pages_total:  # reams extension: huge PDFs parsed in page parts
+        rows.insert(3, ("Pages", f"{job.pages_done or 0:,} of {job.pages_total:,} in page parts"))
     for label, value in rows:
         grid.add_row(label, value)
     return grid

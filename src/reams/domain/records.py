@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from reams.domain.jobconfig import JobSettings
-from reams.domain.states import ItemStatus, JobStatus, JobType
+from reams.domain.states import ItemStatus, JobStatus, JobType, PartKind
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,9 @@ class Job:
     # None once it started (and always on the local engine).
     dispatch_error: str | None = None
     dispatch_error_at: datetime | None = None
+    # Pages of the job's documents parsed in page parts, and how many of those are done.
+    pages_total: int = 0
+    pages_done: int = 0
 
     def __post_init__(self) -> None:
         # Rows hold the values; records hold the enums (a StrEnum still equals its value).
@@ -205,9 +208,35 @@ class Item:
     # Claims lost with their process (server or worker killed): not the item's fault, so not
     # counted in ``attempts``; ``attempts + losses`` is how many times it was claimed.
     losses: int = 0
+    # Set when what was claimed is a page part of the item (docs/slices.md): then ``id`` is
+    # the part's id for a page range, the item's for its merge.
+    part: PagePart | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ItemStatus(self.status))
+
+    @property
+    def row_id(self) -> str:
+        """The item's own row id, also when this is one of its page parts."""
+        return self.part.item_row_id if self.part is not None else self.id
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A claimed page part: pages ``first_page``..``last_page`` (0-based, inclusive) of the
+    item ``item_row_id`` to parse, or (``kind`` merge) the step that joins them."""
+
+    id: str
+    item_row_id: str
+    kind: PartKind
+    part_no: int
+    first_page: int
+    last_page: int
+    attempts: int
+
+    @property
+    def pages(self) -> int:
+        return self.last_page - self.first_page + 1
 
 
 @dataclass(frozen=True)

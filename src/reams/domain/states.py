@@ -28,6 +28,21 @@ class ItemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PartStatus(StrEnum):
+    """A page part of a huge document (docs/slices.md). A merge part waits until every page
+    part is completed, then is pending; claimed, it hands the item back to one worker."""
+
+    WAITING = "waiting"
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+
+
+class PartKind(StrEnum):
+    PAGES = "pages"  # parse a range of pages
+    MERGE = "merge"  # join the page parts into the item's result
+
+
 class JobType(StrEnum):
     PARSE = "parse"
     EXTRACT = "extract"
@@ -49,6 +64,7 @@ class Outcome(StrEnum):
     RETRY = "pending"  # failed retryably: back to pending, due after a backoff
     LOST = "lost"  # the lease was lost before recording: another owner has the item
     ERROR = "error"  # not even the failure could be recorded; the lease will expire
+    PARTS = "parts"  # split into page parts, or one part recorded: the item is still processing
 
 
 # Outcomes after which the item no longer needs its claimant (only ERROR leaves it leased).
@@ -60,6 +76,7 @@ SETTLED: Final = frozenset(
         Outcome.CANCELLED,
         Outcome.RETRY,
         Outcome.LOST,
+        Outcome.PARTS,
     }
 )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reams.domain.errors import ProcessorError
-from reams.engine.processor_output import ProcessorOutput, encode
+from reams.engine.processor_output import ProcessorOutput, encode, encoded
 
 if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig
@@ -46,6 +46,11 @@ class Task:
     parameters: dict[str, Any]
     timeout_s: float
     llm: LlmConfig | None = None  # the LLM endpoint, for classify and extract
+    # Page parts (docs/slices.md): answer "split" for a PDF of more pages than this (0: never);
+    # parse only these pages (first, last; 0-based); or merge these parts' outputs (paths).
+    split_above: int = 0
+    pages: tuple[int, int] | None = None
+    merge: tuple[str, ...] = ()
 
 
 def _limit_memory(limit_mb: int) -> None:
@@ -70,10 +75,22 @@ def _run_task(task: Task) -> tuple[str, Any]:
 
     try:
         started = time.perf_counter()
-        data = Path(task.path).read_bytes()
-        output = processors.run(
-            task.job_type, data, task.filename, task.parameters, llm=task.llm, limiter=_llm_slot
-        )
+        if task.merge:
+            parts = [Path(path).read_bytes() for path in task.merge]
+            blob, document = processors.merge(task.job_type, parts, task.parameters)
+            return "ok", encoded(blob, document, duration_s=time.perf_counter() - started)
+        else:
+            data = Path(task.path).read_bytes()
+            output = processors.run(
+                task.job_type,
+                data,
+                task.filename,
+                task.parameters,
+                llm=task.llm,
+                limiter=_llm_slot,
+                split_above=task.split_above,
+                pages=task.pages,
+            )
         return "ok", encode(output, duration_s=time.perf_counter() - started)
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)

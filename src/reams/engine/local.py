@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from reams.domain.records import Item, Job
-from reams.domain.states import JobStatus, Outcome
+from reams.domain.states import JobStatus, Outcome, PartKind
 from reams.engine import instance
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
@@ -89,7 +89,10 @@ class LocalEngine:
         with self._lock:
             leftover = list(self._inflight.values())
         for item in leftover:
-            self.store.release(item, owner=self.owner)
+            if item.part is not None and item.part.kind is PartKind.PAGES:
+                self.store.release_part(item, owner=self.owner)
+            else:
+                self.store.release(item, owner=self.owner)
         self._instance.close()
 
     def health(self) -> str | None:
@@ -155,6 +158,8 @@ class LocalEngine:
     def _settled(self, item: Item, state: Outcome) -> None:
         with self._lock:
             self._inflight.pop(item.id, None)
+        if state is Outcome.PARTS:  # page parts are due: idle workers take them now
+            self._wake.set()
         if self.on_item_done is not None:
             self.on_item_done(item, state)
 

@@ -22,14 +22,25 @@ class ProcessorOutput:
     blob: bytes
     metadata: dict[str, Any] | None
     duration_s: float = 0.0  # the processor's own time, measured in the worker
+    # Not parsed: a PDF of this many pages, to parse in page parts (docs/slices.md).
+    split_pages: int = 0
 
 
 def encode(output: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
+    if output.get("type") == "parse_split":
+        return ProcessorOutput(b"", None, duration_s, split_pages=int(output["pages"]))
     try:  # compact UTF-8 JSON, as the standard encoder writes it, in a fraction of its time
         blob = orjson.dumps(output)
     except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (huge ints, odd keys)
         blob = json.dumps(output, ensure_ascii=False, separators=(",", ":")).encode()
     return ProcessorOutput(blob=blob, metadata=_metadata(output), duration_s=duration_s)
+
+
+def encoded(blob: bytes, document: dict[str, Any], *, duration_s: float) -> ProcessorOutput:
+    """An output the processor encoded itself (a merge of page parts), with its document."""
+    return ProcessorOutput(
+        blob=blob, metadata=_metadata({"document": document}), duration_s=duration_s
+    )
 
 
 def _metadata(output: dict[str, Any]) -> dict[str, Any] | None:

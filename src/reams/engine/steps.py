@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reams.domain import ids
 from reams.domain.errors import ProcessorError
 from reams.domain.jobconfig import JobSettings
-from reams.domain.records import Item, Result
-from reams.domain.states import JobStatus, JobType, Outcome, SkipReason
+from reams.domain.records import Item, PagePart, Result
+from reams.domain.states import JobStatus, JobType, Outcome, PartKind, SkipReason
 from reams.engine.base import EngineConfig
 from reams.engine.isolation import NOT_STARTED, Task
 from reams.engine.processor_output import ProcessorOutput
@@ -130,26 +130,83 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     if ctx.job_ended(item.job_id):
         ctx.forget_prior(item)
         # Claimed but not begun when its job was cancelled: given back, it ends cancelled in
-        # the same transaction (the store cancels what returns to a cancelled job).
-        ctx.store.release(item, owner=ctx.owner)
+        # the same transaction (the store cancels what returns to a cancelled job; a page
+        # part's item was cancelled with the job, and the part went with it).
+        if _is_page_part(item):
+            ctx.store.release_part(item, owner=ctx.owner)
+        else:
+            ctx.store.release(item, owner=ctx.owner)
         return Outcome.CANCELLED
     settings = ctx.job_settings(item.job_id)
+    if item.part is not None:
+        return _part_task(ctx, settings, item, item.part)
     early = _skip_if_needed(ctx, settings, item)
     if early is not None:
         return early
     path = str(ctx.blobs.path(item.sha256))
     timeout = timeout_budget(ctx.config, settings, size=item.size)
-    llm = ctx.config.llm if settings.job_type is not JobType.PARSE else None
+    if settings.job_type is JobType.PARSE:
+        return Task("parse", path, item.item_name, settings.parameters, timeout,
+                    split_above=ctx.config.slice_pages)  # fmt: skip
+    llm = ctx.config.llm
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
+
+
+def _is_page_part(item: Item) -> bool:
+    return item.part is not None and item.part.kind is PartKind.PAGES
+
+
+def _part_task(ctx: RunContext, settings: JobSettings, item: Item, part: PagePart) -> Task:
+    """A page part's task (its pages of the document), or the merge of an item's parts."""
+    path = str(ctx.blobs.path(item.sha256))
+    timeout = timeout_budget(ctx.config, settings, size=item.size)
+    task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
+    if part.kind is PartKind.PAGES:
+        return replace(task, pages=(part.first_page, part.last_page))
+    outputs = ctx.store.part_outputs(item.id)
+    return replace(task, merge=tuple(str(ctx.blobs.path(sha)) for sha in outputs))
 
 
 def end_item(
     ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError
 ) -> Settlement | Outcome:
-    """The item's terminal outcome to record, or the outcome already recorded (a retry)."""
+    """The item's terminal outcome to record, or the outcome already recorded (a retry, a
+    split into page parts, a page part)."""
+    if _is_page_part(item):
+        return _end_page_part(ctx, item, output)
     if isinstance(output, ProcessorError):
         return _failure(ctx, item, output)
+    if output.split_pages:
+        pages, size = output.split_pages, ctx.config.slice_pages
+        split = ctx.store.split_item(item, owner=ctx.owner, pages=pages, part_pages=size)
+        return Outcome.PARTS if split else Outcome.LOST
     return _success(ctx, ctx.job_settings(item.job_id), item, output)
+
+
+def _end_page_part(
+    ctx: RunContext, item: Item, output: ProcessorOutput | ProcessorError
+) -> Outcome:
+    """Record a page part: its pages done, back for a retry, or its item failed."""
+    store, owner = ctx.store, ctx.owner
+    part = item.part
+    assert part is not None
+    if isinstance(output, ProcessorOutput):
+        sha = ctx.blobs.put(output.blob)
+        return (
+            Outcome.PARTS
+            if store.finish_part(item, owner=owner, output_sha256=sha)
+            else Outcome.LOST
+        )
+    if output.code == NOT_STARTED:
+        store.release_part(item, owner=owner)
+        return Outcome.RETRY
+    if output.retryable and part.attempts < ctx.config.max_attempts:
+        delay = ctx.config.retry_backoff_s * 2 ** (part.attempts - 1)
+        store.retry_part(item, owner=owner, code=output.code, message=output.message, delay_s=delay)
+        return Outcome.RETRY
+    message = f"Pages {part.first_page + 1}-{part.last_page + 1}: {output.message}"
+    failed = store.fail_parts(item, owner=owner, code=output.code, message=message)
+    return Outcome.FAILED if failed else Outcome.LOST
 
 
 def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outcome | None:

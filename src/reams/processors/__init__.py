@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig
     from reams.processors.llm.limits import Limiter
 
-__all__ = ["check", "run"]
+__all__ = ["check", "merge", "run"]
 
 
 def run(
@@ -29,18 +29,21 @@ def run(
     *,
     llm: LlmConfig | None = None,
     limiter: Limiter | None = None,
+    split_above: int = 0,
+    pages: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Run the ``job_type`` processor on one document and return its JSON-serialisable output.
 
     ``llm`` is the LLM endpoint classify and extract may use (typed, from the settings); parse
     never does. ``limiter`` is held around each LLM request (the engine passes its host-wide
     concurrency slots); without one the LLM requests are not limited.
+
+    Parse only: with ``split_above``, a PDF of more pages is not parsed but answered with
+    ``{"type": "parse_split", "pages": N}`` (the engine parses it in page parts); ``pages``
+    = (first, last), 0-based, parses one such part (see ``parse.parts``).
     """
     if job_type == "parse":
-        from reams.processors.parse import ParseOptions, parse_document
-
-        options = ParseOptions.from_parameters(parameters)
-        return parse_document(data, filename, options).to_dict()
+        return _parse(data, filename, parameters, split_above=split_above, pages=pages)
     if job_type == "classify":
         from reams.processors.classify import classify
 
@@ -50,6 +53,39 @@ def run(
 
         return extract(data, filename, parameters, llm=llm, limiter=limiter)
     raise ProcessorError("unsupported_job_type", f"The job type {job_type!r} is not supported.")
+
+
+def _parse(
+    data: bytes,
+    filename: str,
+    parameters: Mapping[str, Any],
+    *,
+    split_above: int,
+    pages: tuple[int, int] | None,
+) -> dict[str, Any]:
+    from reams.processors.parse import ParseOptions, parse_document
+    from reams.processors.parse.parts import pages_to_split, parse_part
+
+    options = ParseOptions.from_parameters(parameters)
+    if pages is not None:
+        return parse_part(data, options, first=pages[0], last=pages[1])
+    count = pages_to_split(data, options, above=split_above)
+    if count is not None:
+        return {"type": "parse_split", "pages": count}
+    return parse_document(data, filename, options).to_dict()
+
+
+def merge(
+    job_type: str, parts: list[bytes], parameters: Mapping[str, Any]
+) -> tuple[bytes, dict[str, Any]]:
+    """The output of a document parsed in page parts, from the parts' outputs (their JSON, in
+    page order): the output's JSON (spliced, not encoded again) and its ``document`` object."""
+    if job_type != "parse":
+        raise ProcessorError("unsupported_job_type", f"{job_type!r} jobs are not parsed in parts.")
+    from reams.processors.parse import ParseOptions
+    from reams.processors.parse.parts import merge_parts
+
+    return merge_parts(parts, ParseOptions.from_parameters(parameters))
 
 
 def check(job_type: str, parameters: Mapping[str, Any]) -> None:

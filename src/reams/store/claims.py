@@ -3,7 +3,8 @@
 Which job a claim serves first is :func:`reams.domain.fairness.fair_order`: projects take
 turns by recent service (``projects.served``, moved by every claim), jobs within a project go
 by priority then age. While several projects have work, a claim takes one item, so items
-claimed ahead of time (a driver's lane) never hold a newcomer back by more than one.
+claimed ahead of time (a driver's lane) never hold a newcomer back by more than one. Page
+parts of a huge document (``store.parts``) are claimed in their job's turn, before its items.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from reams.domain.states import TERMINAL_JOB, ItemStatus, JobStatus, job_sources
 from reams.store import tables as t
 from reams.store.base import to_record
 from reams.store.db import aware, utcnow
-from reams.store.moves import TERMINAL_COLUMNS, TransitionStore
+from reams.store.moves import TERMINAL_COLUMNS
+from reams.store.parts import PART_PREFIX, PartStore
 from reams.store.webhooks import emit
 
 ACTIVE = (JobStatus.DISPATCHED.value, JobStatus.RUNNING.value)
@@ -40,6 +42,13 @@ class _Active:
     candidate: Candidate
     n_pending: int
     n_processing: int
+    pages_total: int = 0
+
+    @property
+    def has_parts(self) -> bool:
+        """Whether page parts of the job may be due (an item of it was split, one is in
+        flight): only then does a claim look for them."""
+        return self.pages_total > 0 and self.n_processing > 0
 
     @property
     def job_id(self) -> str:
@@ -56,13 +65,14 @@ class _Plan:
 
     jobs: list[Candidate]
     shares: dict[str, Share]
+    sliced: set[str]  # jobs whose page parts may be due
 
     def limit(self, wanted: int) -> int:
         """One item at a time while several projects compete, so they alternate finely."""
         return 1 if len({j.project_id for j in self.jobs}) > 1 else wanted
 
 
-class ClaimStore(TransitionStore):
+class ClaimStore(PartStore):
     """Claims: due pending items of active jobs, projects in turn, locked then moved."""
 
     # -- claiming ----------------------------------------------------------------------------
@@ -82,6 +92,15 @@ class ClaimStore(TransitionStore):
             plan = self._plan(conn, job_ids, now)
             limit = plan.limit(limit)
             for job in plan.jobs:
+                if job.job_id in plan.sliced and not claimed:
+                    # A started huge document's page parts before the job's new items, one
+                    # at a time, and in the job's turn among projects (counted as service).
+                    part = self._claim_part(
+                        conn, [job.job_id], owner=owner, now=now, lease_s=lease_s
+                    )
+                    if part is not None:
+                        self._record_service(conn, {job.project_id: 1}, plan.shares, now)
+                        return [part]
                 due = self._due_items(conn, job.job_id, now, limit - len(claimed))
                 if due:
                     self._claim_rows(conn, job.job_id, due, owner, now, lease_s)
@@ -102,19 +121,17 @@ class ClaimStore(TransitionStore):
         active, shares = [], {}
         for row in conn.execute(self.statement("active", _active_jobs_query)):
             candidate = Candidate(row.id, row.project_id, row.priority, row.created_at)
-            active.append(_Active(candidate, row.n_pending, row.n_processing))
+            active.append(_Active(candidate, row.n_pending, row.n_processing, row.pages_total))
             shares[row.project_id] = Share(row.served, aware(row.served_at))
         return active, shares
 
     def _plan(self, conn: Connection, job_ids: Sequence[str] | None, now: datetime) -> _Plan:
         active, shares = self._active(conn)
         wanted = None if job_ids is None else set(job_ids)
-        jobs = [
-            a.candidate
-            for a in active
-            if a.n_pending > 0 and (wanted is None or a.job_id in wanted)
-        ]
-        return _Plan(fair_order(jobs, shares, now), shares)
+        mine = [a for a in active if wanted is None or a.job_id in wanted]
+        jobs = [a.candidate for a in mine if a.n_pending > 0 or a.has_parts]
+        sliced = {a.job_id for a in mine if a.has_parts}
+        return _Plan(fair_order(jobs, shares, now), shares, sliced)
 
     def _record_service(
         self, conn: Connection, served: dict[str, int], seen: dict[str, Share], now: datetime
@@ -210,15 +227,18 @@ class ClaimStore(TransitionStore):
         if not item_row_ids:
             return 0
         c = t.items.c
+        until = utcnow() + timedelta(seconds=lease_s)
         with self.tx() as conn:
-            return int(
-                conn.execute(
-                    update(t.items)
-                    .where(c.id.in_(list(item_row_ids)), c.lease_owner == owner)
-                    .where(c.status == ItemStatus.PROCESSING.value)
-                    .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
-                ).rowcount
-            )
+            renewed = conn.execute(
+                update(t.items)
+                .where(c.id.in_(list(item_row_ids)), c.lease_owner == owner)
+                .where(c.status == ItemStatus.PROCESSING.value)
+                .values(lease_expires_at=until)
+            ).rowcount
+            parts = [i for i in item_row_ids if i.startswith(f"{PART_PREFIX}-")]
+            if parts:
+                renewed += self.renew_part_leases(conn, owner=owner, ids_=parts, until=until)
+            return int(renewed)
 
 
 def _fewer_in_flight(other: _Active, mine: _Active, active: list[_Active]) -> bool:
@@ -243,6 +263,7 @@ def _active_jobs_query() -> Any:
             jc.created_at,
             jc.n_pending,
             jc.n_processing,
+            jc.pages_total,
             pc.served,
             pc.served_at,
         )

@@ -25,14 +25,14 @@ from reams.domain.states import (
 )
 from reams.store import tables as t
 from reams.store.db import aware, utcnow
-from reams.store.moves import TransitionStore
+from reams.store.parts import PartStore
 from reams.store.webhooks import emit
 
 # Jobs whose pending items will never run.
 ENDED_EARLY = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
-class LifecycleStore(TransitionStore):
+class LifecycleStore(PartStore):
     """Dispatch, finalize, fail and cancel jobs; bulk skips; reclaim expired leases."""
 
     # -- job level ---------------------------------------------------------------------------
@@ -107,6 +107,7 @@ class LifecycleStore(TransitionStore):
         claim never deadlock on PostgreSQL."""
         now = utcnow()
         with self.tx() as conn:
+            self._unsplit_for_cancel(conn, job_id, now)  # items waiting on page parts too
             self._move(
                 conn,
                 job_id=job_id,
@@ -181,7 +182,7 @@ class LifecycleStore(TransitionStore):
             for row_id, job_id, losses in conn.execute(query).all():
                 guard = c.lease_expires_at < now
                 moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
-        return moved
+        return moved + self.reclaim_parts(max_losses=max_losses, expired_before=now)
 
     def reclaim_orphans(self, *, instance: str, owner: str, max_losses: int) -> int:
         """Items leased to an earlier run of this engine instance, at once (no lease to wait
@@ -199,7 +200,10 @@ class LifecycleStore(TransitionStore):
             for row_id, job_id, losses, dead in conn.execute(query).all():
                 guard = c.lease_owner == dead
                 moved += self._reclaim_one(conn, row_id, job_id, guard, losses + 1 >= max_losses)
-        return moved
+        parts = self.reclaim_parts(
+            max_losses=max_losses, expired_before=None, instance=instance, owner=owner
+        )
+        return moved + parts
 
     def _reclaim_one(
         self, conn: Connection, row_id: str, job_id: str, guard: Any, give_up: bool

@@ -402,6 +402,30 @@ class Work(Protocol):
         """Give an unfinished item back (engine shutting down); the attempt does not count."""
         ...
 
+    # Page parts of huge documents (docs/slices.md); ``claim`` hands them out as items whose
+    # ``part`` is set. Each is a compare-and-set on the part's lease: False when it was lost.
+    def split_item(self, item: Item, *, owner: str, pages: int, part_pages: int) -> bool:
+        """Hand an in-flight item's pages to page parts and a merge (it stays processing)."""
+        ...
+
+    def finish_part(self, item: Item, *, owner: str, output_sha256: str) -> bool:
+        """A page part's output; the last one makes its item's merge due."""
+        ...
+
+    def retry_part(
+        self, item: Item, *, owner: str, code: str, message: str, delay_s: float
+    ) -> bool: ...
+
+    def release_part(self, item: Item, *, owner: str) -> bool: ...
+
+    def fail_parts(self, item: Item, *, owner: str, code: str, message: str) -> bool:
+        """A page part failed for good: its item fails, its other parts are dropped."""
+        ...
+
+    def part_outputs(self, item_row_id: str) -> list[str]:
+        """The blobs of an item's page parts, in page order."""
+        ...
+
     def active_job_ids(self, *, statuses: Sequence[JobStatus] = tuple(ACTIVE_JOB)) -> list[str]: ...
 
     def mark_dispatched(self, job_id: str) -> bool: ...

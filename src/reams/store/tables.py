@@ -156,6 +156,9 @@ jobs = Table(
     # NULL once it started. The job starts by itself when the orchestrator is back.
     Column("dispatch_error", Text),
     Column("dispatch_error_at", TS),
+    # Pages of the job's documents parsed in page parts (item_parts), and of those done.
+    Column("pages_total", Integer, nullable=False, server_default="0"),
+    Column("pages_done", Integer, nullable=False, server_default="0"),
     Index("ix_jobs_project_created", "project_id", "created_at"),
     Index("ix_jobs_status", "status"),
     Index("ix_jobs_project_api_created", "project_id", "api", "created_at"),
@@ -194,6 +197,35 @@ items = Table(
     Index("ix_items_job_seq", "job_id", "seq"),
     Index("ix_items_item_id", "item_id"),
     Index("ix_items_lease", "status", "lease_expires_at"),
+)
+
+# Page parts of a huge document (docs/slices.md): page ranges any worker may claim (leased
+# like items), and one merge row per item, waiting until every page part is completed.
+# The item stays ``processing`` meanwhile, leased to ``PARTS_OWNER`` without expiry.
+item_parts = Table(
+    "item_parts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("item_row_id", String(64), ForeignKey("items.id"), nullable=False),
+    Column("job_id", String(64), ForeignKey("jobs.id"), nullable=False),
+    Column("kind", String(8), nullable=False),  # PartKind
+    Column("part_no", Integer, nullable=False),  # page order; the merge row comes last
+    Column("first_page", Integer, nullable=False),
+    Column("last_page", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # PartStatus
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("losses", Integer, nullable=False, server_default="0"),
+    Column("not_before", TS),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", TS),
+    Column("output_sha256", String(64)),
+    Column("error_code", String(64)),  # the last retry's reason
+    Column("error_message", Text),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_item_parts_job_status", "job_id", "status", "kind", "part_no"),
+    Index("ix_item_parts_item", "item_row_id", "part_no"),
+    Index("ix_item_parts_lease", "status", "lease_expires_at"),
 )
 
 results = Table(

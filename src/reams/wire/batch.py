@@ -113,6 +113,16 @@ class BatchJob(WireModel):
         description="reams extension: since when `dispatch_error` holds (its first failure).",
     )
     priority: int | None = Field(default=None, description=PRIORITY_DOC)
+    pages_total: int | None = Field(
+        default=None,
+        description="reams extension: pages of the job's documents parsed in page parts "
+        "(PDFs over `REAMS_SLICE_PAGES` pages, spread over several workers); 0 when none. "
+        "An item that fails or is cancelled in parts takes its pages out of both counts.",
+    )
+    pages_done: int | None = Field(
+        default=None,
+        description="reams extension: of `pages_total`, the pages parsed so far.",
+    )
 
 
 class BatchStatus(WireModel):

@@ -7,12 +7,20 @@ A page that cannot be read is never silently blank: it is marked ``success: fals
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import escape_markdown
 from reams.processors.parse.items import furniture_item, page_items
 from reams.processors.parse.language import guess_language
-from reams.processors.parse.model import Item, PageContent, PageSource, ParsedDocument, ParsedPage
+from reams.processors.parse.model import (
+    Item,
+    Metadata,
+    PageContent,
+    PageSource,
+    ParsedDocument,
+    ParsedPage,
+)
 from reams.processors.parse.options import ParseOptions
 
 logger = logging.getLogger(__name__)
@@ -96,23 +104,35 @@ def _raw_text(source: PageSource, index: int) -> str:
         return ""
 
 
+class DocumentFacts(Protocol):
+    """What assembling reads of the opened document (a :class:`PageSource` has it)."""
+
+    metadata: Metadata
+    warnings: list[str]
+
+    @property
+    def page_count(self) -> int: ...
+
+
 def assemble(
-    kind: str, source: PageSource, pages: list[ParsedPage], options: ParseOptions
+    kind: str, source: DocumentFacts, pages: list[ParsedPage], options: ParseOptions
 ) -> ParsedDocument:
     """Check failure tolerance, collect warnings and join the pages into the full outputs."""
-    _check_failures(pages, options)
-    warnings = [*source.warnings, *_blank_page_warnings(pages)]
+    failed = [page for page in pages if not page.success]
+    check_failures(len(failed), len(pages), pages[0].error if pages else None, options)
+    blank = [page.page_number for page in pages if page.success and not page.text.strip()]
+    warnings = [*source.warnings, *blank_page_warnings(blank, len(pages))]
     if options.out_of_range_targets(source.page_count):
         warnings.append(
             f"target_pages names pages beyond the last page ({source.page_count} pages); "
             "they were skipped."
         )
-    text_full = _join([(page.page_number, page.text) for page in pages], options)
+    text_full = join_pages([(page.page_number, page.text) for page in pages], options)
     return ParsedDocument(
         detected_type=kind,
         page_count=source.page_count,
         pages=tuple(pages),
-        markdown_full=_join([(page.page_number, page.markdown) for page in pages], options),
+        markdown_full=join_pages([(page.page_number, page.markdown) for page in pages], options),
         text_full=text_full,
         warnings=tuple(warnings),
         ignored_options=options.ignored_options,
@@ -121,46 +141,47 @@ def assemble(
     )
 
 
-def _check_failures(pages: list[ParsedPage], options: ParseOptions) -> None:
-    failed = sum(1 for page in pages if not page.success)
+def check_failures(failed: int, total: int, first_error: str | None, options: ParseOptions) -> None:
+    """Refuse a document none of whose ``total`` pages could be read, or more than
+    ``page_error_tolerance`` of them; ``first_error``: the first page's error."""
     if not failed:
         return
-    if failed == len(pages):
+    if failed == total:
         # The first page's reason tells the user what went wrong (damage, OCR, memory).
         raise ProcessorError(
-            "corrupt_document", f"None of the document's pages could be read. {pages[0].error}"
+            "corrupt_document", f"None of the document's pages could be read. {first_error}"
         )
     tolerance = options.page_error_tolerance
-    if tolerance is not None and failed / len(pages) > tolerance:
+    if tolerance is not None and failed / total > tolerance:
         raise ProcessorError(
             "corrupt_document",
-            f"{failed} of {len(pages)} pages could not be read, more than "
+            f"{failed} of {total} pages could not be read, more than "
             f"page_error_tolerance ({tolerance:g}) allows.",
         )
 
 
-def _blank_page_warnings(pages: list[ParsedPage]) -> list[str]:
-    blank = [page.page_number for page in pages if page.success and not page.text.strip()]
+def blank_page_warnings(blank: list[int], total: int) -> list[str]:
+    """The warning naming the pages (numbers) read successfully but without text."""
     if not blank:
         return []
-    if len(blank) == len(pages):
+    if len(blank) == total:
         return [NO_TEXT_LAYER]
     numbers = ", ".join(str(number) for number in blank)
     return [f"page{'s' if len(blank) > 1 else ''} {numbers}: {NO_TEXT_LAYER}"]
 
 
-def _join(contents: list[tuple[int, str]], options: ParseOptions) -> str:
+def join_pages(contents: list[tuple[int, str]], options: ParseOptions) -> str:
     """Wrap each page in prefix/suffix and separate pages; ``{pageNumber}`` is 1-based."""
     pieces: list[str] = []
     for position, (number, content) in enumerate(contents):
         if position:
-            pieces.append(_number(options.page_separator, number))
-        pieces.append(_number(options.page_prefix, number))
+            pieces.append(page_marker(options.page_separator, number))
+        pieces.append(page_marker(options.page_prefix, number))
         pieces.append(content)
-        pieces.append(_number(options.page_suffix, number))
+        pieces.append(page_marker(options.page_suffix, number))
     return "".join(pieces)
 
 
-def _number(template: str, number: int) -> str:
+def page_marker(template: str, number: int) -> str:
     # str.replace, not str.format: user templates may contain other braces.
     return template.replace("{pageNumber}", str(number))

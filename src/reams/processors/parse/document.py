@@ -82,7 +82,7 @@ def parse_document(data: bytes, filename: str, options: ParseOptions) -> ParsedD
     opener = _OPENERS.get(kind)
     if opener is None:
         raise ProcessorError("unsupported_format", unsupported_message(kind))
-    with _reading(kind):
+    with reading(kind):
         source = opener(data, options)
         try:
             indices = options.select_pages(source.page_count)
@@ -98,8 +98,14 @@ def _is_blank(data: bytes) -> bool:
     return not data[:4096].strip(_BLANK_BYTES) and not data.strip(_BLANK_BYTES)
 
 
+def open_source(kind: str, data: bytes, options: ParseOptions) -> PageSource:
+    """Open ``data`` with the reader of ``kind`` (a supported type), OCR included."""
+    return _OPENERS[kind](data, options)
+
+
 @contextmanager
-def _reading(kind: str) -> Iterator[None]:
+def reading(kind: str) -> Iterator[None]:
+    """Turn a reader's exceptions into ``corrupt_document`` / ``too_large``."""
     try:
         yield
     except ProcessorError:

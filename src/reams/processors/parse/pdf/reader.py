@@ -54,22 +54,33 @@ class _Page:
 class PdfSource:
     """An open PDF whose pages are extracted on demand; a :class:`PageSource`."""
 
-    def __init__(self, data: bytes, *, tables_as_html: bool = False) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        *,
+        tables_as_html: bool = False,
+        furniture: Furniture | None = None,
+        document: Any | None = None,
+    ) -> None:
         import pypdfium2 as pdfium
 
+        # ``document``: ``data`` already open (a worker keeps it for the next page part of the
+        # same PDF: parse.parts); it stays open when this source closes.
+        self._owned = document is None
         try:
-            self._pdf = pdfium.PdfDocument(data)
+            self._pdf = pdfium.PdfDocument(data) if document is None else document
         except pdfium.PdfiumError as exc:
             raise load_error(exc) from None
         self.page_count: int = len(self._pdf)
         self.warnings: list[str] = []
         if self.page_count == 0:
-            self._pdf.close()
+            self.close()
             raise ProcessorError("empty_document", "The PDF has no pages.")
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
-        self._furniture: Furniture | None = None
+        # Given when already learned from this very document (page parts: parse.parts).
+        self._furniture: Furniture | None = furniture
 
     def _read_metadata(self) -> Metadata:
         # Metadata is a nicety: a damaged info dictionary must not cost the user the text.
@@ -147,7 +158,8 @@ class PdfSource:
 
     def close(self) -> None:
         self._read_ahead.clear()
-        self._pdf.close()
+        if self._owned:
+            self._pdf.close()
 
     def _read(self, index: int) -> _Page:
         page = self._pdf[index]
@@ -172,6 +184,11 @@ class PdfSource:
             return read_rules(page.raw, rotation=rotation, width=width, height=height)
         finally:
             page.close()
+
+    @property
+    def furniture(self) -> Furniture:
+        """The document's running headers and footers (learned on first use)."""
+        return self._learned_furniture()
 
     def _learned_furniture(self) -> Furniture:
         """Running headers and footers, learned on first use from pages across the document."""
