@@ -32,6 +32,7 @@ import overhead
 import parse_quality
 import parse_speed
 import scaling
+import slices
 import status_load
 import temporal_engine
 from harness import REPO, Figure
@@ -99,6 +100,11 @@ def _api_load(args: argparse.Namespace) -> list[Figure]:
     return api_load.measure(duration=duration, rounds=args.rounds or rounds)
 
 
+def _slices(args: argparse.Namespace) -> list[Figure]:
+    pages, rounds = (1000, 1) if args.quick else (5000, 3)
+    return slices.measure(pages=pages, rounds=args.rounds or rounds)
+
+
 def _ingest(args: argparse.Namespace) -> list[Figure]:
     files, rounds = (300, 1) if args.quick else (1000, 3)
     return ingest.measure(files=files, rounds=args.rounds or rounds, postgres=not args.quick)
@@ -145,6 +151,7 @@ BENCHMARKS = (
         "the idle row shows what the endpoint costs without load.",
         _status,
     ),
+    Benchmark("slices", "bench/slices.py", slices.MEASURES, _slices),
     Benchmark("api_load", "bench/api_load.py", api_load.MEASURES, _api_load),
     Benchmark("ingest", "bench/ingest.py", ingest.MEASURES, _ingest),
     Benchmark("fairness", "bench/fairness.py", fairness.MEASURES, _fairness),
