@@ -15,19 +15,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) chromium ## create .venv with reams and its test dependencies (and Chromium)
 
+# $(call apt_tool,COMMAND,WHAT SKIPS WITHOUT IT): install Debian's package COMMAND when the
+# command is missing (as root, or with password-less sudo); where that is impossible, say what
+# will be skipped.
+define apt_tool
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	  else \
+	    echo "$(1) not found and cannot be installed here: $(2)"; \
+	  fi; \
+	}
+endef
+
 # The dashboard's browser tests drive the system Chromium through Playwright (which never
 # downloads a browser here). Installed with apt when missing; where that is impossible (no root,
 # no apt) the browser tests skip with the reason.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	  else \
-	    echo "chromium not found and cannot be installed here: the dashboard browser tests will skip"; \
-	  fi; \
-	}
+	$(call apt_tool,chromium,the dashboard browser tests will skip)
 
 # The newest llama-cloud SDK in its own environment (no reams in it): the v2 acceptance tests
 # drive a real `reams serve` with it, while .venv keeps the 2.13 pin.
@@ -73,15 +80,7 @@ $(BENCH_STAMP): $(STAMP)
 # The API load benchmark drives a real server with wrk (a compiled load generator, Debian's
 # package), so the client takes little of the two cores the server needs.
 wrk:
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
-	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
-	  else \
-	    echo "wrk not found and cannot be installed here: the api_load benchmark will be skipped"; \
-	  fi; \
-	}
+	$(call apt_tool,wrk,the api_load benchmark will be skipped)
 
 bench: $(BENCH_STAMP) wrk ## benchmarks (installs the competitors they compare with); writes bench/README.md
 	$(BIN)/python bench/run_all.py
