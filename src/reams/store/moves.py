@@ -107,7 +107,7 @@ class TransitionStore(JobStore):
         changed = conn.execute(
             update(t.items)
             .where(c.job_id == job_id, c.status == frm.value, *where)
-            .values(status=to.value, updated_at=now, **_unleased(to, values or {}))
+            .values(status=to.value, updated_at=now, **unleased(to, values or {}))
         ).rowcount
         if changed:
             self._count(conn, job_id=job_id, frm=frm, to=to, n=changed, now=now)
@@ -142,7 +142,7 @@ class TransitionStore(JobStore):
         """``_move`` for one item leased to ``owner``, with a reusable statement."""
         if frm not in item_sources(to):
             raise ValueError(f"illegal item transition {frm} -> {to}")
-        values = _unleased(to, values)
+        values = unleased(to, values)
         key = ("mine", frm, to, tuple(sorted(values)))
         stmt = self.statement(key, partial(mine_statement, frm, to, key[3]))
         now = utcnow()
@@ -173,7 +173,7 @@ class TransitionStore(JobStore):
         )
 
 
-def _unleased(to: ItemStatus, values: dict[str, Any]) -> dict[str, Any]:
+def unleased(to: ItemStatus, values: dict[str, Any]) -> dict[str, Any]:
     """Only an item in flight holds a lease: every other move clears it (a completed item
     keeps no owner), unless the caller sets it itself."""
     if to is ItemStatus.PROCESSING:

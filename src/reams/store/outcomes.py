@@ -20,12 +20,18 @@ from reams.domain.states import (
 )
 from reams.store import tables as t
 from reams.store.db import utcnow
-from reams.store.moves import Completion, Settlement, TransitionStore, mine_statement
+from reams.store.moves import (
+    Completion,
+    Settlement,
+    TransitionStore,
+    mine_statement,
+    unleased,
+)
 
 
 class OutcomeStore(TransitionStore):
     """Outcomes of items leased to an owner; a lost lease makes them no-ops (False). Every
-    move out of ``processing`` clears the lease (``moves._unleased``)."""
+    move out of ``processing`` clears the lease (``moves.unleased``)."""
 
     # -- outcomes ----------------------------------------------------------------------------
     def _settle(self, item: Item, *, owner: str, to: ItemStatus, values: dict[str, Any]) -> bool:
@@ -62,9 +68,15 @@ class OutcomeStore(TransitionStore):
             mine = self._still_mine(conn, [o.item.id for o in outcomes], owner)
             won = [o for o in outcomes if o.item.id in mine]
             for to, group in _by_target(won).items():
-                keys = _SETTLE_KEYS[to]
+                rows = [_settle_values(o) for o in group]
+                keys = tuple(sorted(rows[0]))  # one shape per target status
                 stmt = self.statement(("settle", to), partial(mine_statement, _FROM, to, keys))
-                conn.execute(stmt, [_settle_params(o, owner, now) for o in group])
+                params = [
+                    {"m_id": o.item.id, "m_owner": owner, "m_now": now}
+                    | {f"v_{k}": v for k, v in row.items()}
+                    for o, row in zip(group, rows, strict=True)
+                ]
+                conn.execute(stmt, params)
                 for job_id, n in Counter(o.item.job_id for o in group).items():
                     self._count(conn, job_id=job_id, frm=_FROM, to=to, n=n, now=now)
             rows = [_result_row(o.item, o.completion, o.at) for o in won if o.completion]
@@ -147,13 +159,6 @@ def _result_row(item: Item, completion: Completion, now: datetime) -> dict[str, 
 
 
 _FROM = ItemStatus.PROCESSING
-_UNLEASED = ("lease_owner", "lease_expires_at")
-_ERROR = ("error_code", "error_message")
-# The columns a terminal outcome sets (beside status, time and the cleared lease).
-_SETTLE_KEYS = {
-    ItemStatus.COMPLETED: tuple(sorted((*_UNLEASED, *_ERROR, "completed_at", "result_id"))),
-    ItemStatus.FAILED: tuple(sorted((*_UNLEASED, *_ERROR, "completed_at"))),
-}
 
 
 def _by_target(outcomes: Sequence[Settlement]) -> dict[ItemStatus, list[Settlement]]:
@@ -163,21 +168,17 @@ def _by_target(outcomes: Sequence[Settlement]) -> dict[ItemStatus, list[Settleme
     return groups
 
 
-def _settle_params(outcome: Settlement, owner: str, now: datetime) -> dict[str, Any]:
+def _settle_values(outcome: Settlement) -> dict[str, Any]:
+    """The columns a terminal outcome sets (beside status and time), its lease cleared."""
     code, message = outcome.error if outcome.error is not None else (None, None)
-    params: dict[str, Any] = {
-        "m_id": outcome.item.id,
-        "m_owner": owner,
-        "m_now": now,
-        "v_completed_at": outcome.at,
-        "v_error_code": code,
-        "v_error_message": message,
-        "v_lease_owner": None,
-        "v_lease_expires_at": None,
+    values: dict[str, Any] = {
+        "completed_at": outcome.at,
+        "error_code": code,
+        "error_message": message,
     }
     if outcome.completion is not None:
-        params["v_result_id"] = outcome.completion.result_id
-    return params
+        values["result_id"] = outcome.completion.result_id
+    return unleased(outcome.to, values)
 
 
 def _mine_query(dialect: str) -> Any:
