@@ -77,7 +77,7 @@ def test_a_small_job_is_not_queued_behind_a_big_jobs_slices(
     big_dir.mkdir()
     for i in range(240):
         pages = [
-            f"Report {i}, page {p}\n\n" + "Plain words for the parser. " * 40 for p in range(3)
+            f"Report {i}, page {p}\n\n" + "Plain words for the parser. " * 40 for p in range(40)
         ]
         make_pdf(big_dir / f"r{i:03d}.pdf", pages)
     small_dir = tmp_path / "small"
