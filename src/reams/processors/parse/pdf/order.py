@@ -45,20 +45,75 @@ def reading_order(boxes: list[Box[T]], *, em: float, rtl: bool = False) -> list[
     A region is a column of a band, or an element crossing the columns; boxes keep their
     content-stream order within a region. Columns of right-to-left text are read right first.
     """
-    gutter = _gutter(boxes, em=em)
-    if gutter is None:
-        return [boxes] if boxes else []
-    regions: list[list[Box[T]]] = []
-    for band, crossing in _bands(boxes, gutter):
-        if crossing:
-            regions.append(band)
-            continue
-        middle = (gutter[0] + gutter[1]) / 2
-        left = [box for box in band if box.right <= middle]
-        right = [box for box in band if box.right > middle]
-        for side in (right, left) if rtl else (left, right):
-            regions.extend(reading_order(side, em=em, rtl=rtl))
-    return regions
+    return _Order[T](em, rtl).regions(boxes)
+
+
+class _Order(Generic[T]):
+    """The search for gutters, remembering its verdict on each set of boxes it has looked at.
+
+    A side of a candidate gutter is searched for columns of its own, and the same sides come up
+    again and again (for each candidate strip and each allowance of crossing boxes): without
+    this memory, a table page with many narrow strips costs a search per strip per level.
+    """
+
+    def __init__(self, em: float, rtl: bool) -> None:
+        self._em = em
+        self._rtl = rtl
+        self._gutters: dict[tuple[int, ...], tuple[float, float] | None] = {}
+
+    def regions(self, boxes: list[Box[T]]) -> list[list[Box[T]]]:
+        gutter = self._gutter(boxes)
+        if gutter is None:
+            return [boxes] if boxes else []
+        regions: list[list[Box[T]]] = []
+        for band, crossing in _bands(boxes, gutter):
+            if crossing:
+                regions.append(band)
+                continue
+            middle = (gutter[0] + gutter[1]) / 2
+            left = [box for box in band if box.right <= middle]
+            right = [box for box in band if box.right > middle]
+            for side in (right, left) if self._rtl else (left, right):
+                regions.extend(self.regions(side))
+        return regions
+
+    def _gutter(self, boxes: list[Box[T]]) -> tuple[float, float] | None:
+        """The widest vertical strip that separates two columns of running text, if any."""
+        if len(boxes) < 2 * _MIN_SIDE_LINES:
+            return None
+        key = tuple(map(id, boxes))
+        if key not in self._gutters:
+            self._gutters[key] = self._search(boxes)
+        return self._gutters[key]
+
+    def _search(self, boxes: list[Box[T]]) -> tuple[float, float] | None:
+        em = self._em
+        left = min(box.left for box in boxes)
+        right = max(box.right for box in boxes)
+        edges = sorted(
+            itertools.chain(((box.left, 1) for box in boxes), ((box.right, -1) for box in boxes))
+        )
+        lo, hi = left + _MARGIN * (right - left), right - _MARGIN * (right - left)
+        # Clean gutters first: a generous allowance for crossing boxes merges sparse columns
+        # (a spread of two pages) into one wide strip.
+        for share in _CROSSING_SHARES:
+            candidates = _strips(edges, allowed=int(len(boxes) * share), origin=left, end=right)
+            for start, end in sorted(candidates, key=lambda strip: strip[0] - strip[1]):
+                if end - start < _MIN_GUTTER_EMS * em:
+                    break
+                if lo <= (start + end) / 2 <= hi and self._columns_of_text(boxes, start, end):
+                    return start, end
+        return None
+
+    def _columns_of_text(self, boxes: list[Box[T]], start: float, end: float) -> bool:
+        """Whether both sides of the strip hold running text: a column, or columns of their own."""
+        # Lines of ragged text reach into the strip; its middle is what they must not cross.
+        middle = (start + end) / 2
+        sides = (
+            [box for box in boxes if box.right <= middle],
+            [box for box in boxes if box.left >= middle],
+        )
+        return all(_is_text(side) or self._gutter(side) is not None for side in sides)
 
 
 def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[Box[T]], bool]]:
@@ -77,28 +132,6 @@ def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[
         else:
             bands.append(([index], crossing))
     return [([boxes[i] for i in sorted(members)], crossing) for members, crossing in bands]
-
-
-def _gutter(boxes: list[Box[T]], *, em: float) -> tuple[float, float] | None:
-    """The widest vertical strip that separates two columns of running text, if any."""
-    if len(boxes) < 2 * _MIN_SIDE_LINES:
-        return None
-    left = min(box.left for box in boxes)
-    right = max(box.right for box in boxes)
-    edges = sorted(
-        itertools.chain(((box.left, 1) for box in boxes), ((box.right, -1) for box in boxes))
-    )
-    lo, hi = left + _MARGIN * (right - left), right - _MARGIN * (right - left)
-    # Clean gutters first: a generous allowance for crossing boxes merges sparse columns
-    # (a spread of two pages) into one wide strip.
-    for share in _CROSSING_SHARES:
-        candidates = _strips(edges, allowed=int(len(boxes) * share), origin=left, end=right)
-        for start, end in sorted(candidates, key=lambda strip: strip[0] - strip[1]):
-            if end - start < _MIN_GUTTER_EMS * em:
-                break
-            if lo <= (start + end) / 2 <= hi and _columns_of_text(boxes, start, end, em=em):
-                return start, end
-    return None
 
 
 def _strips(
@@ -120,17 +153,6 @@ def _strips(
     if start < end and count <= allowed:
         strips.append((start, end))
     return [(a, b) for a, b in strips if b > a]
-
-
-def _columns_of_text(boxes: list[Box[T]], start: float, end: float, *, em: float) -> bool:
-    """Whether both sides of the strip hold running text: a column, or columns of their own."""
-    # Lines of ragged text reach into the strip; its middle is what they must not cross.
-    middle = (start + end) / 2
-    sides = (
-        [box for box in boxes if box.right <= middle],
-        [box for box in boxes if box.left >= middle],
-    )
-    return all(_is_text(side) or _gutter(side, em=em) is not None for side in sides)
 
 
 def _is_text(side: list[Box[T]]) -> bool:
