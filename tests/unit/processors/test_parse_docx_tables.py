@@ -156,3 +156,101 @@ def test_rows_inside_a_content_control_are_kept() -> None:
     row.addprevious(wrapper)
     wrapper[1].append(row)
     assert _markdown(document).splitlines()[-1] == "| r2c0 | r2c1 |"
+
+
+def _raw_table(document: Any, rows: list[str]) -> None:
+    """Append a table given as raw ``w:tr`` XML, with a 4-column grid."""
+    grid = "".join('<w:gridCol w:w="1000"/>' for _ in range(4))
+    document.element.body.append(
+        parse_xml(f"<w:tbl {_NAMESPACES}><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+    )
+
+
+def _tc(text: str, *, span: int | str = 1, merge: str | None = None) -> str:
+    properties = f'<w:gridSpan w:val="{span}"/>' if span != 1 else ""
+    if merge is not None:
+        properties += "<w:vMerge/>" if merge == "continue" else f'<w:vMerge w:val="{merge}"/>'
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def _tr(*cells: str, before: int = 0, after: int = 0) -> str:
+    properties = (f'<w:gridBefore w:val="{before}"/>' if before else "") + (
+        f'<w:gridAfter w:val="{after}"/>' if after else ""
+    )
+    return f"<w:tr><w:trPr>{properties}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def _shifted_rows() -> list[str]:
+    # A form-like table: a heading row, a row that starts in the third column (gridBefore),
+    # a row that ends early (gridAfter), and a label merged down over two rows under gridBefore.
+    return [
+        _tr(_tc("Item"), _tc("Size"), _tc("Qty"), _tc("Price")),
+        _tr(_tc("subtotal"), _tc("90"), before=2),
+        _tr(_tc("Pen"), _tc("S"), after=2),
+        _tr(_tc("note", merge="restart"), _tc("a"), _tc("b"), before=1),
+        _tr(_tc("", merge="continue"), _tc("c"), _tc("d"), before=1),
+    ]
+
+
+def test_grid_before_and_after_keep_columns_aligned() -> None:
+    document = docx.Document()
+    _raw_table(document, _shifted_rows())
+    assert _markdown(document).splitlines() == [
+        "| Item | Size | Qty | Price |",
+        "| --- | --- | --- | --- |",
+        "|  |  | subtotal | 90 |",
+        "| Pen | S |  |  |",
+        "|  | note | a | b |",
+        "|  | note | c | d |",
+    ]
+
+
+def test_spans_become_colspan_and_rowspan_in_html() -> None:
+    document = docx.Document()
+    _raw_table(
+        document,
+        [
+            _tr(_tc("Region"), _tc("2024", span=2), _tc("Total")),
+            _tr(_tc("North", merge="restart"), _tc("1"), _tc("2"), _tc("3")),
+            _tr(_tc("", merge="continue"), _tc("4"), _tc("5"), _tc("9")),
+            _tr(_tc("South"), _tc("6", span=3)),
+        ],
+    )
+    html = _markdown(document, as_html=True)
+    assert html.splitlines() == [
+        "<table>",
+        '<thead><tr><th>Region</th><th colspan="2">2024</th><th>Total</th></tr></thead>',
+        "<tbody>",
+        '<tr><td rowspan="2">North</td><td>1</td><td>2</td><td>3</td></tr>',
+        "<tr><td>4</td><td>5</td><td>9</td></tr>",
+        '<tr><td>South</td><td colspan="3">6</td></tr>',
+        "</tbody>",
+        "</table>",
+    ]
+
+
+def test_html_rowspan_skips_spacing_rows_and_keeps_grid_offsets() -> None:
+    document = docx.Document()
+    _raw_table(document, _shifted_rows())
+    html = _markdown(document, as_html=True).splitlines()
+    # The row that starts late has no cells before its offset in HTML: an empty filler keeps
+    # its columns where they belong.
+    assert '<tr><td colspan="2"></td><td>subtotal</td><td>90</td></tr>' in html
+    assert '<tr><td></td><td rowspan="2">note</td><td>a</td><td>b</td></tr>' in html
+    assert "<tr><td></td><td>c</td><td>d</td></tr>" in html
+
+
+def test_damaged_spans_are_read_as_single_cells() -> None:
+    document = docx.Document()
+    _raw_table(
+        document,
+        [
+            _tr(_tc("a", span=0, merge="continue"), _tc("b", span=9999), _tc("", span="x")),
+            _tr(_tc("c", merge="continue"), _tc("d"), before=-1),
+        ],
+    )
+    assert _markdown(document).splitlines() == [
+        "| a | b |  |",
+        "| --- | --- | --- |",
+        "| a | d |  |",  # the second row's merge continues the first row's cell
+    ]

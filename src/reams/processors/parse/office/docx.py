@@ -7,8 +7,10 @@ is one page; explicit page breaks are not treated as page boundaries.
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from reams.domain.errors import ProcessorError
@@ -40,6 +42,7 @@ _TEXTBOX = f"{W}txbxContent"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modified")
+_MAX_SPAN = 64  # grid columns: a larger span or offset in a cell is damage, read as none
 
 
 def read_docx(
@@ -228,7 +231,10 @@ class _BodyWalker:
             # A one-cell table is a frame around its content (a box, or a nested table).
             self._walk(cell)
             return
-        table = render_table(_grid_rows(element), as_html=self._tables_as_html)
+        if self._tables_as_html:
+            table = _spanned_html(element)
+        else:
+            table = render_table(_grid_rows(element), as_html=False)
         if table is not None:
             self._blocks.append(table)
 
@@ -313,18 +319,138 @@ def _single_cell(table: Any) -> Any:
     return cells[0]
 
 
+@dataclass(slots=True)
+class _Cell:
+    """A cell placed on the table grid: its text, and how many grid columns and rows it covers."""
+
+    text: str
+    row: int
+    column: int
+    columns: int = 1
+    rows: int = 1
+
+
+def _grid_cells(table: Any) -> tuple[list[_Cell], int, int]:
+    """The table's cells placed on its grid, with the grid's row and column counts.
+
+    A row starts after ``gridBefore`` empty grid columns; a cell covers ``gridSpan`` columns; a
+    cell whose ``vMerge`` continues the one above extends that cell down instead of being a cell.
+    """
+    cells: list[_Cell] = []
+    bottom: dict[int, _Cell] = {}  # grid column -> the cell last placed there
+    width = 0
+    table_rows = _rows(table)
+    for index, row in enumerate(table_rows):
+        column = _count(_val(row, f"{W}trPr/{W}gridBefore"), default=0)
+        for cell in _own_cells(row):
+            span = _count(_val(cell, f"{W}tcPr/{W}gridSpan"), default=1) or 1
+            above = bottom.get(column)
+            if _continues_merge(cell) and above is not None and above.row + above.rows == index:
+                above.rows += 1
+            else:
+                texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
+                placed = _Cell(" ".join(t for t in texts if t.strip()), index, column, span)
+                cells.append(placed)
+                for covered in range(column, column + span):
+                    bottom[covered] = placed
+            column += span
+        width = max(width, column)
+    return cells, len(table_rows), width
+
+
 def _grid_rows(table: Any) -> list[list[str]]:
-    """The table's rows on its grid, merged cells repeated in every grid cell they cover (the
-    value of a horizontally spanned cell in each column, a vertically merged one in each row)."""
-    rows: list[list[str]] = []
-    for row in _rows(table):
-        above = rows[-1] if rows else []
-        cells = [
-            (above[index] if index < len(above) else "") if text is None else text
-            for index, text in enumerate(_row_cells(row))
-        ]
-        rows.append(cells)
+    """The table's rows on its grid, for a Markdown table, which has no spans: a merged cell's
+    text in every grid cell it covers (as docling writes them), and empty cells where a row
+    starts late or ends early, so that every column stays aligned."""
+    cells, height, width = _grid_cells(table)
+    rows = [[""] * width for _ in range(height)]
+    for cell in cells:
+        for row in rows[cell.row : cell.row + cell.rows]:
+            row[cell.column : cell.column + cell.columns] = [cell.text] * cell.columns
     return rows
+
+
+def _spanned_html(table: Any) -> Block | None:
+    """The table as HTML with ``colspan`` and ``rowspan``; rows without any text are left out."""
+    cells, height, width = _grid_cells(table)
+    for cell in cells:
+        cell.text = " ".join(cell.text.split())
+    by_row: list[list[_Cell]] = [[] for _ in range(height)]
+    for cell in cells:
+        by_row[cell.row].append(cell)
+    empty = {index for index, row in enumerate(by_row) if not any(cell.text for cell in row)}
+    if len(empty) == height:
+        return None
+    for cell in cells:  # a spacing row inside a vertical merge is not counted in its span
+        cell.rows -= sum(1 for index in range(cell.row + 1, cell.row + cell.rows) if index in empty)
+    kept = [row for index, row in enumerate(by_row) if index not in empty]
+    header, *body = _html_rows(kept, width)
+    lines = ["<table>", f"<thead><tr>{header}</tr></thead>", "<tbody>"]
+    lines += [f"<tr>{row}</tr>" for row in body] + ["</tbody>", "</table>"]
+    text = "\n".join("\t".join(cell.text for cell in row) for row in kept)
+    return Block("\n".join(lines), text)
+
+
+def _html_rows(rows: list[list[_Cell]], width: int) -> list[str]:
+    """Each row's cells as HTML, an empty filler cell over each stretch of the grid that no
+    cell covers (where a row starts late or ends early), so that columns stay aligned."""
+    rendered: list[str] = []
+    below: dict[int, int] = {}  # grid column -> rows still covered by a rowspan from above
+    for number, row in enumerate(rows):
+        tag = "th" if number == 0 else "td"
+        covered = {column for column, left in below.items() if left > 0}
+        below = {column: left - 1 for column, left in below.items() if left > 1}
+        anchored = {cell.column: cell for cell in row}
+        parts: list[str] = []
+        column = gap = 0
+        while column < width:
+            cell = anchored.get(column)
+            if cell is None and column not in covered:
+                gap, column = gap + 1, column + 1
+                continue
+            if gap:
+                parts.append(_html_cell(tag, _Cell("", number, column - gap, gap)))
+                gap = 0
+            if cell is None:
+                column += 1
+                continue
+            parts.append(_html_cell(tag, cell))
+            for spanned in range(cell.column, cell.column + cell.columns):
+                if cell.rows > 1:
+                    below[spanned] = cell.rows - 1
+            column += cell.columns
+        if gap:
+            parts.append(_html_cell(tag, _Cell("", number, width - gap, gap)))
+        rendered.append("".join(parts))
+    return rendered
+
+
+def _html_cell(tag: str, cell: _Cell) -> str:
+    spans = (f' colspan="{cell.columns}"' if cell.columns > 1 else "") + (
+        f' rowspan="{cell.rows}"' if cell.rows > 1 else ""
+    )
+    return f"<{tag}{spans}>{html.escape(cell.text)}</{tag}>"
+
+
+def _own_cells(row: Any) -> list[Any]:
+    """A row's own cells, including cells wrapped in content controls (not nested tables')."""
+    return [
+        cell
+        for cell in row.iter(f"{W}tc")
+        if cell.getparent() is row or cell.getparent().tag == f"{W}sdtContent"
+    ]
+
+
+def _continues_merge(cell: Any) -> bool:
+    merge = cell.find(f"{W}tcPr/{W}vMerge")
+    return merge is not None and merge.get(f"{W}val") in (None, "continue")
+
+
+def _count(value: str | None, *, default: int) -> int:
+    """A grid count attribute, within sense (a damaged file may say anything)."""
+    return (
+        int(value) if value is not None and value.isdigit() and int(value) < _MAX_SPAN else default
+    )
 
 
 def _rows(table: Any) -> list[Any]:
@@ -337,23 +463,6 @@ def _rows(table: Any) -> list[Any]:
             content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
             rows.extend(_rows(content) if content is not None else [])
     return rows
-
-
-def _row_cells(row: Any) -> list[str | None]:
-    """A row's cells by grid column; None where a vertical merge continues from the row above."""
-    cells: list[str | None] = []
-    for cell in row.iter(f"{W}tc"):
-        if cell.getparent() is not row and cell.getparent().tag != f"{W}sdtContent":
-            continue  # a cell of a nested table: its text is part of the enclosing cell
-        merge = cell.find(f"{W}tcPr/{W}vMerge")
-        if merge is not None and merge.get(f"{W}val") in (None, "continue"):
-            text: str | None = None
-        else:
-            texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
-            text = " ".join(text for text in texts if text.strip())
-        span = _val(cell, f"{W}tcPr/{W}gridSpan") or "1"
-        cells.extend([text] * (int(span) if span.isdigit() and 0 < int(span) < 64 else 1))
-    return cells
 
 
 def _val(parent: Any, path: str) -> str | None:
