@@ -53,8 +53,33 @@ TARGETS = {
     ("receipt", "company"): 0.70,
 }
 _LEGAL = frozenset(
-    "inc incorporated corp corporation co ltd limited llc plc pvt private pte sa sas sarl "
-    "ag gmbh bv nv kg spa srl sl bhd sdn".split()
+    [
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "pvt",
+        "private",
+        "pte",
+        "sa",
+        "sas",
+        "sarl",
+        "ag",
+        "gmbh",
+        "bv",
+        "nv",
+        "kg",
+        "spa",
+        "srl",
+        "sl",
+        "bhd",
+        "sdn",
+    ]
 )
 
 
@@ -169,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = figures(show=args.show)
     width = max(len(f.name) for f in rows)
     for figure in rows:
-        print(f"{figure.name:<{width}}  {figure.verdict:<4}  {figure.target:<22}  {figure.measured}")
+        verdict = f"{figure.verdict:<4}  {figure.target:<22}"
+        print(f"{figure.name:<{width}}  {verdict}  {figure.measured}")
     return 0
 
 
