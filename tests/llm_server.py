@@ -32,16 +32,22 @@ block of the system messages. ``responder=callable(body) -> dict | str`` overrid
 Options of :func:`fake_llm_server`: ``delay_s`` (sleep before every completion, for concurrency
 tests), ``api_key`` (when set, requests without ``Authorization: Bearer <api_key>`` get 401),
 ``reject_json_schema`` (answer 400 to ``response_format`` json_schema, like older servers),
-``model``, ``responder``.
+``vision`` (False: answer 400 to requests with ``image_url`` content parts, as text-only models
+do), ``model``, ``responder``.
+
+Messages may carry OpenAI content parts: their text parts are read as the message's text, and
+every image costs :data:`IMAGE_TOKENS` prompt tokens; :attr:`RecordedRequest.images` lists a
+request's image URLs.
 
 Scripted faults (:meth:`FakeLLM.script`) apply to the next chat requests, in order, one request
 per ``times``: :meth:`Fault.status` (any HTTP error, optional ``retry_after`` header),
 :meth:`Fault.rate_limit` (429 + ``Retry-After``), :meth:`Fault.unauthorized` (401),
 :meth:`Fault.hang` (sleep ``seconds`` before answering: longer than the client timeout),
 :meth:`Fault.malformed` (200 whose content is not JSON) and :meth:`Fault.reply` (200 with the
-given content). Recorded: :attr:`FakeLLM.requests` (method, path, lower-cased headers, parsed
-body, the fault applied), :attr:`FakeLLM.max_in_flight` (most chat requests being handled at
-once; the delay counts, the final write does not).
+given content); ``Fault.status(..., usage={...})`` puts a ``usage`` object in the error body (as
+endpoints that bill failed generations do). Recorded: :attr:`FakeLLM.requests` (method, path,
+lower-cased headers, parsed body, the fault applied), :attr:`FakeLLM.max_in_flight` (most chat
+requests being handled at once; the delay counts, the final write does not).
 """
 
 from __future__ import annotations
@@ -56,7 +62,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeLLM", "Fault", "RecordedRequest", "fake_llm_server", "fast_config"]
+__all__ = ["IMAGE_TOKENS", "FakeLLM", "Fault", "RecordedRequest", "fake_llm_server", "fast_config"]
+
+IMAGE_TOKENS = 255  # prompt tokens one image costs on the fake server
+NO_VISION = "Invalid content type. image_url is only supported by certain models."
 
 Responder = Callable[[dict[str, Any]], "dict[str, Any] | str"]
 
@@ -72,13 +81,22 @@ class Fault:
     content: str | None = None
     message: str = ""
     times: int = 1
+    usage: Mapping[str, int] | None = None
 
     @classmethod
     def status(
-        cls, status: int, *, retry_after: float | None = None, times: int = 1, message: str = ""
+        cls,
+        status: int,
+        *,
+        retry_after: float | None = None,
+        times: int = 1,
+        message: str = "",
+        usage: Mapping[str, int] | None = None,
     ) -> Fault:
         text = message or f"fake server error {status}"
-        return cls("status", code=status, retry_after=retry_after, times=times, message=text)
+        return cls(
+            "status", code=status, retry_after=retry_after, times=times, message=text, usage=usage
+        )
 
     @classmethod
     def rate_limit(cls, retry_after: float | None = 1, *, times: int = 1) -> Fault:
@@ -111,6 +129,18 @@ class RecordedRequest:
     fault: Fault | None = None
     received_at: float = field(default_factory=time.monotonic)
 
+    @property
+    def images(self) -> list[str]:
+        """The URLs of the request's ``image_url`` content parts, in order."""
+        messages = self.body.get("messages") if isinstance(self.body, dict) else None
+        return [
+            str((part.get("image_url") or {}).get("url"))
+            for message in messages or []
+            if isinstance(message, dict) and isinstance(message.get("content"), list)
+            for part in message["content"]
+            if isinstance(part, dict) and part.get("type") == "image_url"
+        ]
+
 
 class FakeLLM:
     """The running server: its address, the recorded requests and the fault script."""
@@ -123,8 +153,10 @@ class FakeLLM:
         reject_json_schema: bool = False,
         model: str = "fake-model",
         responder: Responder | None = None,
+        vision: bool = True,
     ) -> None:
         self.delay_s = delay_s
+        self.vision = vision
         self.api_key = api_key
         self.reject_json_schema = reject_json_schema
         self.model = model
@@ -259,9 +291,14 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, _error("Incorrect API key provided", "invalid_api_key"), {}
         if fault is not None and fault.kind == "status":
             headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
-            return fault.code, _error(fault.message, f"http_{fault.code}"), headers
+            error = _error(fault.message, f"http_{fault.code}")
+            if fault.usage is not None:
+                error["usage"] = dict(fault.usage)
+            return fault.code, error, headers
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return 400, _error("body must be a JSON object with messages", "invalid_request"), {}
+        if not fake.vision and request.images:
+            return 400, _error(NO_VISION, "invalid_request"), {}
         response_format = body.get("response_format") or {}
         if fake.reject_json_schema and response_format.get("type") == "json_schema":
             message = "response_format type json_schema is not supported"
@@ -290,9 +327,28 @@ def _error(message: str, code: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": "fake_error", "code": code}}
 
 
+def _text(content: Any) -> str:
+    """A message's text: the string, or its content parts' text joined."""
+    if isinstance(content, list):
+        return "\n\n".join(
+            str(p.get("text", ""))
+            for p in content
+            if isinstance(p, dict) and p.get("type") == "text"
+        )
+    return str(content if content is not None else "")
+
+
+def _images(content: Any) -> int:
+    if not isinstance(content, list):
+        return 0
+    return sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
+
+
 def _completion(body: Mapping[str, Any], content: str, model: str) -> dict[str, Any]:
-    prompt = sum(len(str(m.get("content", ""))) for m in body["messages"] if isinstance(m, dict))
-    prompt_tokens = prompt // 4 + 1
+    messages = [m for m in body["messages"] if isinstance(m, dict)]
+    prompt = sum(len(_text(m.get("content", ""))) for m in messages)
+    images = sum(_images(m.get("content")) for m in messages)
+    prompt_tokens = prompt // 4 + 1 + images * IMAGE_TOKENS
     completion_tokens = len(content) // 4 + 1
     return {
         "id": f"chatcmpl-fake-{time.monotonic_ns()}",
@@ -327,7 +383,7 @@ def _content(body: Mapping[str, Any], responder: Responder | None) -> str:
         return answer if isinstance(answer, str) else json.dumps(answer)
     schema = _request_schema(body)
     messages = [m for m in body["messages"] if isinstance(m, dict)]
-    users = [str(m.get("content", "")) for m in messages if m.get("role") == "user"]
+    users = [_text(m.get("content", "")) for m in messages if m.get("role") == "user"]
     document = users[0] if users else ""
     props = schema.get("properties") or {}
     if "type" in props and "confidence" in props:

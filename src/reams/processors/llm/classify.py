@@ -1,4 +1,9 @@
-"""Classify a parsed document with an LLM: one of the user's rule types, or None."""
+"""Classify a parsed document with an LLM: one of the user's rule types, or None.
+
+The model reads the start of the document (``max_chars``). In ``MULTIMODAL`` mode, given the
+document's bytes, the first pages' images (at most ``max_images``) go with their text to a vision
+model (:mod:`.vision`), pages without a text layer included.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,16 @@ from reams.domain.errors import ProcessorError
 from reams.processors.llm.client import chat_json
 from reams.processors.llm.config import LlmConfig
 from reams.processors.llm.limits import Limiter
-from reams.processors.llm.prompts import classify_messages, correction, doc_pages, render_pages
-from reams.processors.llm.usage import Usage
+from reams.processors.llm.prompts import (
+    Page,
+    classify_messages,
+    correction,
+    doc_pages,
+    page_blocks,
+    user_content,
+)
+from reams.processors.llm.usage import Usage, failed_with_usage
+from reams.processors.llm.vision import DocumentSource, VisionSession
 
 __all__ = ["classify_llm", "classify_schema"]
 
@@ -40,39 +53,88 @@ def classify_llm(
     config: LlmConfig,
     max_chars: int = 24_000,
     limiter: Limiter | None = None,
+    mode: str = "FAST",
+    source: DocumentSource | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[dict[str, Any], Usage]:
     """``{"type", "confidence", "reasoning"}`` for ``doc`` and the usage of the requests.
 
     ``type`` is one of the rule types, or None when none fits or the model's confidence is below
     ``threshold``. An invalid reply is sent back once for correction, then ``llm_bad_output``.
     Every request holds ``limiter`` (see :func:`~reams.processors.llm.client.chat_json`).
+    ``mode`` ``MULTIMODAL`` with the document's ``source`` sends page images too; what was done
+    instead is added to ``warnings``.
     """
     types = [t for t, _ in rules]
     if not types:
         raise ProcessorError("invalid_parameters", "Classification needs at least one rule.")
-    document = render_pages(doc_pages(doc), max_chars)
-    if not document.strip():
-        return {"type": None, "confidence": 0.0, "reasoning": "The document has no text."}, Usage()
-    schema = classify_schema(types)
-    messages = classify_messages(rules, document)
+    vision = VisionSession(
+        wanted=mode == "MULTIMODAL",
+        vision=config.vision,
+        source=source,
+        warnings=[] if warnings is None else warnings,
+        why="MULTIMODAL",
+    )
     usage = Usage()
-    reply, used = chat_json(config, messages, schema, SCHEMA_NAME, limiter=limiter)
-    usage.add(used)
+    try:
+        while True:
+            pages = doc_pages(doc)[: config.max_images] if vision.on else doc_pages(doc)
+            content = _content(pages, max_chars, vision)
+            if not content:
+                empty = {"type": None, "confidence": 0.0, "reasoning": "The document has no text."}
+                return empty, usage
+            try:
+                result = _ask(config, rules, content, limiter, usage)
+                break
+            except ProcessorError as exc:
+                if not (isinstance(content, list) and vision.refused(exc)):
+                    raise
+    except ProcessorError as exc:
+        raise failed_with_usage(exc, usage) from None
+    finally:
+        vision.close()
+    if result["type"] is not None and result["confidence"] < threshold:
+        result["type"] = None
+    return result, usage
+
+
+def _content(pages: list[Page], max_chars: int, vision: VisionSession) -> Any:
+    """The user message's content: the pages' text, with their images when vision is on;
+    empty when there is nothing to read."""
+    blocks = page_blocks(pages, max_chars, keep_empty=vision.on)
+    images = vision.urls([number for number, _ in blocks])
+    if not images:
+        blocks = [(n, text) for n, text in blocks if n in {p.number for p in pages if p.body}]
+    content = user_content(blocks, images)
+    return content if images or str(content).strip() else ""
+
+
+def _ask(
+    config: LlmConfig,
+    rules: Sequence[tuple[str, str]],
+    content: Any,
+    limiter: Limiter | None,
+    usage: Usage,
+) -> dict[str, Any]:
+    """One classification (plus one correction if the reply is invalid)."""
+    types = [t for t, _ in rules]
+    schema = classify_schema(types)
+    messages = classify_messages(rules, content)
+    reply, _ = chat_json(config, messages, schema, SCHEMA_NAME, limiter=limiter, usage=usage)
     result, problem = _validate(reply, types)
     if result is None:
+        usage.failed_requests += 1
         retry = correction(messages, reply, problem)
-        reply, used = chat_json(config, retry, schema, SCHEMA_NAME, limiter=limiter)
-        usage.add(used)
+        reply, _ = chat_json(config, retry, schema, SCHEMA_NAME, limiter=limiter, usage=usage)
         result, problem = _validate(reply, types)
     if result is None:
+        usage.failed_requests += 1
         raise ProcessorError(
             "llm_bad_output",
             f"The LLM's classification reply was invalid twice ({problem}).",
             retryable=True,
         )
-    if result["type"] is not None and result["confidence"] < threshold:
-        result["type"] = None
-    return result, usage
+    return result
 
 
 def _validate(reply: Mapping[str, Any], types: Sequence[str]) -> tuple[dict[str, Any] | None, str]:

@@ -8,6 +8,11 @@ the reply is not JSON, and falls back once from ``response_format: json_schema``
 (schema in the prompt) when the endpoint rejects the former with 400/422 (and drops ``temperature``
 once if a 400 names it, as some reasoning models require). The API key never appears in messages or
 logs.
+
+Every request's tokens count, the failed ones too (a reply that was not JSON, an HTTP error whose
+body reports ``usage``): they are added to the caller's :class:`Usage` as they arrive, so they are
+counted even when the call ends in an error. Messages may carry OpenAI content parts (text and
+``image_url``); an endpoint that refuses the images is reported as ``llm_vision_unsupported``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,26 +46,36 @@ _REASK = (
 )
 _FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+# What an endpoint's error says when the model cannot take images (OpenAI, vLLM, Ollama, llama.cpp).
+_NO_IMAGES = re.compile(
+    r"image|vision|multi-?modal|content part|content.{0,20}must be a string|expected.{0,10}string",
+    re.IGNORECASE,
+)
+
+Message = Mapping[str, Any]
 
 
 def chat_json(
     config: LlmConfig,
-    messages: list[dict[str, str]],
+    messages: Sequence[Message],
     schema: Mapping[str, Any],
     name: str,
     *,
     limiter: Limiter | None = None,
+    usage: Usage | None = None,
 ) -> tuple[dict[str, Any], Usage]:
     """Ask the endpoint for a JSON object matching ``schema``; return it and the usage.
 
     Raises :class:`ProcessorError` with code ``llm_unavailable`` / ``llm_rate_limited`` (retryable,
     after ``max_retries`` retries), ``llm_auth_failed`` (401/403), ``llm_request_rejected`` (other
     4xx, with the server's message), ``llm_bad_output`` (retryable: not JSON twice in a row) or
-    ``llm_misconfigured`` (the limiter cannot work, e.g. its slots directory is unusable). Each
-    request holds ``limiter`` (none: no limit); when it admits none in time (the engine's slots
-    wait ``timeout_s``), ``llm_unavailable``.
+    ``llm_misconfigured`` (the limiter cannot work, e.g. its slots directory is unusable), or
+    ``llm_vision_unsupported`` (not retryable: the messages carry images and the endpoint says
+    the model takes none). Each request holds ``limiter`` (none: no limit); when it admits none in
+    time (the engine's slots wait ``timeout_s``), ``llm_unavailable``. Tokens are added to
+    ``usage`` (a new one when not given) as replies arrive, and it is returned.
     """
-    usage = Usage()
+    usage = Usage() if usage is None else usage
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if config.api_key:
         headers["Authorization"] = f"Bearer {config.api_key}"
@@ -115,11 +130,12 @@ class _Call:
     def __post_init__(self) -> None:
         self._endpoint = safe_url(self.config.chat_url)
 
-    def run(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def run(self, messages: list[Message]) -> dict[str, Any]:
         content = self._complete(messages)
         parsed = parse_json_object(content)
         if parsed is not None:
             return parsed
+        self.usage.failed_requests += 1
         log.warning("LLM reply from %s was not JSON; asking again", self._endpoint)
         retry = [
             *messages,
@@ -130,6 +146,7 @@ class _Call:
         parsed = parse_json_object(content)
         if parsed is not None:
             return parsed
+        self.usage.failed_requests += 1
         raise ProcessorError(
             "llm_bad_output",
             f"The LLM at {self._endpoint} twice replied with something that is not a JSON "
@@ -139,15 +156,17 @@ class _Call:
 
     # -- one logical request, with retries -------------------------------------------------
 
-    def _complete(self, messages: list[dict[str, str]]) -> str:
+    def _complete(self, messages: list[Message]) -> str:
         failures = 0
         while True:
             try:
                 return self._attempt(messages)
             except _Fallback:
+                self.usage.failed_requests += 1
                 continue
             except _RetryableFailure as exc:
                 failure = exc.failure
+            self.usage.failed_requests += 1
             failures += 1
             if failures > self.config.max_retries:
                 raise self._give_up(failure, failures)
@@ -162,7 +181,7 @@ class _Call:
             )
             time.sleep(delay)
 
-    def _attempt(self, messages: list[dict[str, str]]) -> str:
+    def _attempt(self, messages: list[Message]) -> str:
         body = self._body(messages)
         try:
             with self._hold():
@@ -184,12 +203,17 @@ class _Call:
             raise _RetryableFailure(_Failure(f"connection error {type(exc).__name__}")) from None
         if response.status_code == 200:
             return self._content(response)
-        raise self._judge(response)
+        self.usage.add_reply(_error_usage(response))
+        try:
+            raise self._judge(response, images=_has_images(messages))
+        except ProcessorError:
+            self.usage.failed_requests += 1
+            raise
 
     def _hold(self) -> AbstractContextManager[object]:
         return nullcontext() if self.limiter is None else self.limiter(self.config)
 
-    def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def _body(self, messages: list[Message]) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.config.model}
         if self.send_temperature:
             body["temperature"] = 0
@@ -216,9 +240,16 @@ class _Call:
         self.usage.add_reply(payload.get("usage"))
         return _message_text(payload)
 
-    def _judge(self, response: httpx.Response) -> Exception:
+    def _judge(self, response: httpx.Response, *, images: bool) -> Exception:
         status = response.status_code
         detail = self._redact(_error_detail(response))
+        if images and status in (400, 413, 415, 422) and _NO_IMAGES.search(detail):
+            return ProcessorError(
+                "llm_vision_unsupported",
+                f"The LLM endpoint {self._endpoint} refused the page images (HTTP {status}): "
+                f"{detail}. Use a vision model, or set REAMS_LLM_VISION=false to send text only.",
+                retryable=False,
+            )
         if status in (401, 403):
             return ProcessorError(
                 "llm_auth_failed",
@@ -288,17 +319,15 @@ class _RetryableFailure(Exception):
         self.failure = failure
 
 
-def _with_schema_prompt(
-    messages: list[dict[str, str]], schema: Mapping[str, Any]
-) -> list[dict[str, str]]:
+def _with_schema_prompt(messages: list[Message], schema: Mapping[str, Any]) -> list[dict[str, Any]]:
     note = (
         "Reply with a single JSON object that validates against this JSON Schema:\n```json\n"
         + json.dumps(schema, ensure_ascii=False)
         + "\n```"
     )
-    out = [dict(m) for m in messages]
-    if out and out[0].get("role") == "system":
-        out[0]["content"] = out[0].get("content", "") + "\n\n" + note
+    out: list[dict[str, Any]] = [dict(m) for m in messages]
+    if out and out[0].get("role") == "system" and isinstance(out[0].get("content"), str):
+        out[0]["content"] = out[0]["content"] + "\n\n" + note
     else:
         out.insert(0, {"role": "system", "content": note})
     return out
@@ -315,6 +344,30 @@ def _message_text(payload: Mapping[str, Any]) -> str:
     if isinstance(content, list):  # content parts
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return content if isinstance(content, str) else ""
+
+
+def _has_images(messages: Sequence[Message]) -> bool:
+    return any(
+        isinstance(part, Mapping) and part.get("type") == "image_url"
+        for message in messages
+        if isinstance(message.get("content"), list)
+        for part in message["content"]
+    )
+
+
+def _error_usage(response: httpx.Response) -> Any:
+    """The ``usage`` an error body reports (some endpoints bill failed generations), else None."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    error = payload.get("error")
+    usage = payload.get("usage")
+    if usage is None and isinstance(error, dict):
+        usage = error.get("usage")
+    return usage
 
 
 def _error_detail(response: httpx.Response) -> str:

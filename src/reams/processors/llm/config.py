@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["LlmConfig", "safe_url"]
+__all__ = ["MIN_CONTEXT_TOKENS", "LlmConfig", "safe_url"]
+
+MIN_CONTEXT_TOKENS = 2_048
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class LlmConfig:
     bounds the wait for a concurrency slot); ``max_retries`` counts in-item retries on 429 / 5xx /
     timeouts.
     ``backoff_s`` and ``max_backoff_s`` shape the exponential backoff between them.
+    ``context_tokens`` is the model's context window: extraction splits a long document into
+    chunks that fit in it (:mod:`.chunks`). ``vision`` says whether the model takes page images
+    (``MULTIMODAL`` classify, ``agentic`` extract tiers): True / False, or None to try and fall
+    back to text when the endpoint refuses them; ``max_images`` bounds the images per request.
     """
 
     base_url: str
@@ -37,6 +43,9 @@ class LlmConfig:
     slots_dir: str | None = None
     backoff_s: float = 1.0
     max_backoff_s: float = 30.0
+    context_tokens: int = 32_768
+    vision: bool | None = None
+    max_images: int = 8
 
     def __post_init__(self) -> None:
         if not self.base_url.startswith(("http://", "https://")):
@@ -51,6 +60,10 @@ class LlmConfig:
             raise ValueError("LLM max_retries must not be negative")
         if self.backoff_s < 0 or self.max_backoff_s < 0:
             raise ValueError("LLM backoff times must not be negative")
+        if self.context_tokens < MIN_CONTEXT_TOKENS:
+            raise ValueError(f"LLM context_tokens must be at least {MIN_CONTEXT_TOKENS}")
+        if self.max_images < 1:
+            raise ValueError("LLM max_images must be at least 1")
 
     def __repr__(self) -> str:  # never show the key
         key = "'***'" if self.api_key else "None"

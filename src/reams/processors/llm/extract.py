@@ -2,23 +2,42 @@
 
 The model answers ``{"data": <the user's schema, every property nullable>, "evidence":
 [{"field": "json.path", "page": n, "quote": "verbatim"}]}`` through ``response_format``
-json_schema. Targets: ``per_doc`` (one request over the document), ``per_page`` (one request per
-page) and ``per_table_row`` (one request per chunk of pages; the rows are concatenated).
+json_schema. Targets: ``per_doc`` (one object for the document), ``per_page`` (one object per
+page) and ``per_table_row`` (one object per entity).
+
+A document longer than one request's budget (the model's context, :mod:`.chunks`) goes in
+chunks cut at page and section boundaries with a small overlap, and the answers are merged
+(:mod:`.merge`): ``per_doc`` by the schema's types, ``per_table_row`` as every chunk's rows less
+those an overlap repeats; ``per_page`` asks once per page (a chunk never holds two pages) and
+merges the chunks of a page too long for one request. The ``agentic`` tiers send each page's
+image with its text to vision models (:mod:`.vision`). Every request's tokens count in the
+usage, the failed ones too; an item that fails says what it used in its error message.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reams.domain.errors import ProcessorError
+from reams.processors.llm.chunks import Chunk, budget_chars, chunk_pages
 from reams.processors.llm.client import chat_json
 from reams.processors.llm.config import LlmConfig
-from reams.processors.llm.evidence import Verifier, field_metadata, parse_evidence
+from reams.processors.llm.evidence import Verifier, field_metadata, normalize, parse_evidence
 from reams.processors.llm.limits import Limiter
-from reams.processors.llm.prompts import Page, correction, doc_pages, extract_messages, render_pages
-from reams.processors.llm.usage import Usage
+from reams.processors.llm.merge import join_rows, merge_values
+from reams.processors.llm.prompts import (
+    Page,
+    correction,
+    doc_pages,
+    extract_messages,
+    part_note,
+    user_content,
+)
+from reams.processors.llm.usage import Usage, failed_with_usage
+from reams.processors.llm.vision import VISION_TIERS, DocumentSource, VisionSession
 from reams.processors.schema_nullable import nullable_schema
 
 __all__ = ["TARGETS", "extract_llm", "nullable_schema", "response_schema"]
@@ -50,25 +69,45 @@ def extract_llm(
     config: LlmConfig,
     max_chars: int = 60_000,
     limiter: Limiter | None = None,
+    tier: str | None = None,
+    source: DocumentSource | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[Any, dict[str, Any], Usage]:
     """(result, field_metadata, usage) for ``doc``.
 
     ``result`` is the parsed object (``per_doc``) or a list (``per_page``: one per page;
     ``per_table_row``: one per entity). ``field_metadata`` is ``{"document_metadata": ...}``,
     ``{"page_metadata": [...]}`` or ``{"row_metadata": [...]}`` mirroring the result. Every
-    request holds ``limiter`` (see :func:`~reams.processors.llm.client.chat_json`).
+    request holds ``limiter`` (see :func:`~reams.processors.llm.client.chat_json`); one request
+    carries at most ``max_chars`` characters of the document (less when the model's context is
+    smaller). With an ``agentic`` ``tier`` and the document's ``source`` bytes, page images go
+    with the text (:class:`~.vision.VisionSession`); what was done instead is added to
+    ``warnings``.
     """
     if target not in TARGETS:
         raise ProcessorError(
             "invalid_parameters", f"Unknown extraction target {target!r}; use one of {TARGETS}."
         )
     pages = doc_pages(doc)
-    job = _Job(schema, target, system_prompt, config, max_chars, Verifier(pages), limiter)
-    if target == "per_page":
-        return job.per_page(pages)
-    if target == "per_table_row":
-        return job.per_table_row(pages)
-    return job.per_doc(pages)
+    notes = [] if warnings is None else warnings
+    vision = VisionSession(
+        wanted=tier in VISION_TIERS,
+        vision=config.vision,
+        source=source,
+        warnings=notes,
+        why=f"the {tier} tier",
+    )
+    job = _Job(schema, target, system_prompt, config, max_chars, Verifier(pages), limiter, vision)
+    try:
+        if target == "per_page":
+            return job.per_page(pages)
+        if target == "per_table_row":
+            return job.per_table_row(pages)
+        return job.per_doc(pages)
+    except ProcessorError as exc:
+        raise failed_with_usage(exc, job.usage) from None
+    finally:
+        vision.close()
 
 
 def response_schema(schema: Mapping[str, Any], target: str) -> dict[str, Any]:
@@ -99,51 +138,87 @@ class _Job:
     config: LlmConfig
     max_chars: int
     verifier: Verifier
-    limiter: Limiter | None = None
+    limiter: Limiter | None
+    vision: VisionSession
     usage: Usage = field(default_factory=Usage)
 
+    def __post_init__(self) -> None:
+        self.reply_schema = response_schema(self.schema, self.target)
+        bare = extract_messages(self.schema, self.target, self.system_prompt, "", images=True)
+        instructions = len(bare[0]["content"]) + len(json.dumps(self.reply_schema)) + 400
+        self.budget = budget_chars(self.config.context_tokens, instructions, self.max_chars)
+
+    def chunks(self, pages: Sequence[Page]) -> list[Chunk]:
+        return chunk_pages(
+            pages, self.budget, images=self.vision.on, max_images=self.config.max_images
+        )
+
     def per_doc(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
-        if not any(p.body for p in pages):
-            return _nulls(self.schema), {"document_metadata": {}}, self.usage
-        data, meta = self._ask(pages)
+        data, meta = self._one(self.chunks(pages))
         return data, {"document_metadata": meta}, self.usage
 
     def per_page(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
         results: list[Any] = []
         metas: list[Any] = []
         for page in pages:
-            if not page.body:
-                results.append(_nulls(self.schema))
-                metas.append({})
-                continue
-            data, meta = self._ask([page])
+            data, meta = self._one(self.chunks([page]))
             results.append(data)
             metas.append(meta)
         return results, {"page_metadata": metas}, self.usage
 
     def per_table_row(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
-        rows: list[Any] = []
-        metas: list[Any] = []
-        for chunk in _chunks(pages, self.max_chars):
-            data, meta = self._ask(chunk)
-            rows.extend(data)
-            metas.extend(meta)
-        return rows, {"row_metadata": metas}, self.usage
+        chunks = self.chunks(pages)
+        parts = [self._ask(chunk, i, len(chunks)) for i, chunk in enumerate(chunks)]
+        rows = join_rows(
+            [list(zip(data, meta, strict=False)) for data, meta in parts],
+            in_overlap=lambda i, meta: _from_overlap(chunks[i].overlap, meta),
+        )
+        return [r for r, _ in rows], {"row_metadata": [m for _, m in rows]}, self.usage
 
-    def _ask(self, pages: Sequence[Page]) -> tuple[Any, Any]:
+    def _one(self, chunks: Sequence[Chunk]) -> tuple[Any, Any]:
+        """One object from ``chunks`` (nulls for none; merged when several)."""
+        parts = [self._ask(chunk, i, len(chunks)) for i, chunk in enumerate(chunks)]
+        parts = [p for p in parts if p[0] is not None]
+        if not parts:
+            return _nulls(self.schema), {}
+        if len(parts) == 1:
+            return parts[0]
+        data, meta = merge_values(parts, self.schema, self.schema)
+        return (_nulls(self.schema) if data is None else data), meta or {}
+
+    def _ask(self, chunk: Chunk, index: int, count: int) -> tuple[Any, Any]:
+        """The chunk's answer; (None, None) when it has nothing left to read (no text, and
+        its images were refused)."""
+        while True:
+            images = self.vision.urls(chunk.images)
+            if not images and not chunk.has_text:
+                return (None, None) if self.target != "per_table_row" else ([], [])
+            notes = [part_note(index, count, chunk.pages)] if count > 1 else []
+            content = user_content(chunk.blocks(), images)
+            messages = extract_messages(
+                self.schema,
+                self.target,
+                self.system_prompt,
+                content,
+                notes=notes,
+                images=bool(images),
+            )
+            try:
+                return self._request(messages)
+            except ProcessorError as exc:
+                if not (images and self.vision.refused(exc)):
+                    raise
+
+    def _request(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
         """One request (plus one correction if needed): the data and its metadata."""
-        schema = response_schema(self.schema, self.target)
-        document = render_pages(pages, self.max_chars)
-        messages = extract_messages(self.schema, self.target, self.system_prompt, document)
-        reply, used = chat_json(self.config, messages, schema, SCHEMA_NAME, limiter=self.limiter)
-        self.usage.add(used)
+        reply, _ = self._chat(messages)
         data, evidence, problem = self._split(reply)
         if problem:
-            retry = correction(messages, reply, problem)
-            reply, used = chat_json(self.config, retry, schema, SCHEMA_NAME, limiter=self.limiter)
-            self.usage.add(used)
+            self.usage.failed_requests += 1
+            reply, _ = self._chat(correction(messages, reply, problem))
             data, evidence, problem = self._split(reply)
         if problem:
+            self.usage.failed_requests += 1
             raise ProcessorError(
                 "llm_bad_output",
                 f"The LLM's extraction reply was invalid twice ({problem}).",
@@ -152,6 +227,16 @@ class _Job:
         is_list = self.target == "per_table_row"
         cites = parse_evidence(evidence, root_is_list=is_list)
         return data, field_metadata(data, cites, self.verifier)
+
+    def _chat(self, messages: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], Usage]:
+        return chat_json(
+            self.config,
+            messages,
+            self.reply_schema,
+            SCHEMA_NAME,
+            limiter=self.limiter,
+            usage=self.usage,
+        )
 
     def _split(self, reply: Mapping[str, Any]) -> tuple[Any, Any, str]:
         """(data, evidence, problem) from a reply; a bare data object is accepted too."""
@@ -185,17 +270,20 @@ def _as_rows(data: Any) -> list[Any] | None:
     return None
 
 
-def _chunks(pages: Sequence[Page], max_chars: int) -> list[list[Page]]:
-    """Consecutive non-empty pages grouped so each group fits in ``max_chars``."""
-    chunks: list[list[Page]] = []
-    size = 0
-    for page in pages:
-        if not page.body:
-            continue
-        if chunks and size + len(page.body) <= max_chars:
-            chunks[-1].append(page)
-            size += len(page.body)
-        else:
-            chunks.append([page])
-            size = len(page.body)
-    return chunks
+def _from_overlap(overlap: str, meta: Any) -> bool:
+    """Whether every quote cited for a row lies in ``overlap`` (a row cited nowhere may too)."""
+    if not overlap:
+        return False
+    text = normalize(overlap)
+    return all(normalize(quote) in text for quote in _quotes(meta))
+
+
+def _quotes(meta: Any) -> list[str]:
+    if isinstance(meta, Mapping):
+        cited = meta.get("citation")
+        if isinstance(cited, list):
+            return [str(c.get("matching_text", "")) for c in cited if isinstance(c, Mapping)]
+        return [q for child in meta.values() for q in _quotes(child)]
+    if isinstance(meta, list):
+        return [q for child in meta for q in _quotes(child)]
+    return []

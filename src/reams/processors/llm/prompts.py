@@ -1,7 +1,9 @@
 """Prompts: the document as labelled pages, and the instructions for classify and extract.
 
 Pages are sent as ``<page number="N">…</page>`` blocks (Markdown when the parser produced it,
-else plain text), cut to a character budget so a huge document cannot blow the context window.
+else plain text), cut to a character budget so a huge document cannot blow the context window
+(extraction sends a long document in chunks instead: :mod:`.chunks`). With page images (vision
+models) the user message is a list of content parts: each page block followed by its image.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "Content",
     "Page",
     "classify_messages",
     "correction",
     "doc_pages",
     "extract_messages",
+    "page_blocks",
     "render_pages",
+    "user_content",
 ]
+
+Content = str | list[dict[str, Any]]  # a message's content: text, or OpenAI content parts
+NO_TEXT = "[this page has no text layer: read it from its image]"
 
 _TRUNCATED = "\n[… the rest of the document was cut here …]"
 
@@ -59,23 +67,49 @@ def doc_pages(doc: Mapping[str, Any]) -> list[Page]:
 
 def render_pages(pages: Sequence[Page], max_chars: int) -> str:
     """Pages as labelled blocks, at most about ``max_chars`` characters of page content."""
-    parts: list[str] = []
+    return "\n\n".join(text for _, text in page_blocks(pages, max_chars))
+
+
+def page_blocks(
+    pages: Sequence[Page], max_chars: int, *, keep_empty: bool = False
+) -> list[tuple[int, str]]:
+    """(page number, labelled block) per page, at most about ``max_chars`` characters of page
+    content; ``keep_empty``: pages without text get a block saying so (their image is sent)."""
+    parts: list[tuple[int, str]] = []
     left = max_chars
     for page in pages:
         body = page.body
-        if not body:
+        if not body and not keep_empty:
             continue
-        if left <= 0:
-            parts.append(_TRUNCATED)
+        if left <= 0 and body:
+            parts.append((page.number, _TRUNCATED))
             break
-        cut = body[:left]
+        cut = body[: max(left, 0)]
         left -= len(cut)
         suffix = _TRUNCATED if len(cut) < len(body) else ""
-        parts.append(f'<page number="{page.number}">\n{cut}{suffix}\n</page>')
-    return "\n\n".join(parts)
+        parts.append((page.number, block(page.number, cut + suffix)))
+    return parts
 
 
-def classify_messages(rules: Sequence[tuple[str, str]], document: str) -> list[dict[str, str]]:
+def block(number: int, text: str) -> str:
+    """One labelled page block (a page without text says so)."""
+    return f'<page number="{number}">\n{text.strip() or NO_TEXT}\n</page>'
+
+
+def user_content(blocks: Sequence[tuple[int, str]], images: Mapping[int, str]) -> Content:
+    """The blocks as one text, or as content parts with each page's image after its block."""
+    if not images:
+        return "\n\n".join(text for _, text in blocks)
+    parts: list[dict[str, Any]] = []
+    for number, text in blocks:
+        parts.append({"type": "text", "text": text})
+        url = images.get(number)
+        if url:
+            parts.append({"type": "image_url", "image_url": {"url": url, "detail": "high"}})
+    return parts
+
+
+def classify_messages(rules: Sequence[tuple[str, str]], document: Content) -> list[dict[str, Any]]:
     """System: the rules and the reply shape; user: the document only."""
     listed = "\n".join(f"- {json.dumps(t)}: {d.strip()}" for t, d in rules)
     system = (
@@ -108,11 +142,41 @@ _TARGETS = {
 }
 
 
+_IMAGES = (
+    "Each page comes as its text block followed by an image of the page. The text may miss what "
+    "only the image shows (a scan, a stamp, handwriting, a chart): read the image too, and quote "
+    "the text as it reads on the page."
+)
+
+
+def part_note(index: int, count: int, pages: Sequence[int]) -> str:
+    """The instruction for part ``index`` (0-based) of a document sent in ``count`` parts."""
+    span = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}"
+    note = (
+        f"The document is long and is sent in {count} parts; this is part {index + 1} "
+        f"({span}). Use only this part: null for what it does not state."
+    )
+    if index:
+        note += " Its first lines repeat the end of the previous part."
+    return note
+
+
 def extract_messages(
-    schema: Mapping[str, Any], target: str, system_prompt: str | None, document: str
-) -> list[dict[str, str]]:
-    """System: the extraction rules, target, user instructions and schema; user: the pages."""
-    parts = [_EXTRACT_RULES, _TARGETS.get(target, _TARGETS["per_doc"])]
+    schema: Mapping[str, Any],
+    target: str,
+    system_prompt: str | None,
+    document: Content,
+    *,
+    notes: Sequence[str] = (),
+    images: bool = False,
+) -> list[dict[str, Any]]:
+    """System: the extraction rules, target, user instructions and schema; user: the pages.
+
+    ``notes`` (which part of a long document this is) follow the target; ``images``: the pages
+    come with their images."""
+    parts = [_EXTRACT_RULES, _TARGETS.get(target, _TARGETS["per_doc"]), *notes]
+    if images:
+        parts.append(_IMAGES)
     if system_prompt and system_prompt.strip():
         parts.append("Additional instructions from the user:\n" + system_prompt.strip())
     parts.append("JSON Schema of the data:\n" + json.dumps(schema, ensure_ascii=False))
@@ -123,8 +187,8 @@ def extract_messages(
 
 
 def correction(
-    messages: Sequence[dict[str, str]], reply: Mapping[str, Any], problem: str
-) -> list[dict[str, str]]:
+    messages: Sequence[Mapping[str, Any]], reply: Mapping[str, Any], problem: str
+) -> list[Mapping[str, Any]]:
     """``messages`` plus the model's invalid reply and a request to fix ``problem``."""
     return [
         *messages,

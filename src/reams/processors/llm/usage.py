@@ -1,4 +1,9 @@
-"""Token usage of one item, summed over every request made for it (retries included)."""
+"""Token usage of one item, summed over every request made for it (retries included).
+
+Failed attempts count too: a reply that was not JSON or did not fit the schema and was asked
+again, and an HTTP error whose body reports ``usage``. ``failed_requests`` counts the requests
+whose reply was not used (HTTP errors, timeouts, replies asked again).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Usage"]
+from reams.domain.errors import ProcessorError
+
+__all__ = ["Usage", "failed_with_usage"]
 
 
 def _int(value: Any) -> int:
@@ -23,6 +30,7 @@ class Usage:
     completion_tokens: int = 0
     total_tokens: int = 0
     requests: int = 0
+    failed_requests: int = 0
 
     def add(self, other: Usage) -> Usage:
         """Add ``other`` into this one (in place) and return ``self``."""
@@ -30,6 +38,7 @@ class Usage:
         self.completion_tokens += other.completion_tokens
         self.total_tokens += other.total_tokens
         self.requests += other.requests
+        self.failed_requests += other.failed_requests
         return self
 
     def add_reply(self, usage: Any) -> None:
@@ -53,4 +62,18 @@ class Usage:
             completion_tokens=_int(d.get("completion_tokens")),
             total_tokens=_int(d.get("total_tokens")),
             requests=_int(d.get("requests")),
+            failed_requests=_int(d.get("failed_requests")),
         )
+
+    def summary(self) -> str:
+        """``"1,234 tokens in 3 requests"``: for messages of items that failed."""
+        plural = "" if self.requests == 1 else "s"
+        return f"{self.total_tokens:,} tokens in {self.requests} request{plural}"
+
+
+def failed_with_usage(error: ProcessorError, usage: Usage) -> ProcessorError:
+    """``error`` with what the item had used when it failed added to its message."""
+    if not usage.requests:
+        return error
+    message = f"{error.message.rstrip('.')}. This item used {usage.summary()}."
+    return ProcessorError(error.code, message, retryable=error.retryable)

@@ -101,5 +101,6 @@ def test_usage_adds_up_and_tolerates_junk() -> None:
         "completion_tokens": 7,
         "total_tokens": 20,
         "requests": 2,
+        "failed_requests": 0,
     }
     assert Usage.from_dict(usage.to_dict()) == usage
