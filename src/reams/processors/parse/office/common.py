@@ -9,9 +9,11 @@ refused by their declared unpacked size before any XML is parsed.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import Block
@@ -95,3 +97,90 @@ def office_page(
         width=width,
         height=height,
     )
+
+
+# The package relationship that names an OOXML file's main part (transitional, then strict).
+_OFFICE_DOCUMENT = frozenset(
+    {
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+    }
+)
+_PACKAGE_RELATIONSHIPS = "_rels/.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+_MAX_PACKAGE_XML = 4 * 1024 * 1024  # bytes: a package's relationships and content types are small
+_WORD, _SHEET, _SLIDES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.",
+    "application/vnd.openxmlformats-officedocument.presentationml.",
+)
+# The content type of each kind of OOXML main part: documents, templates, macro-enabled ones.
+MAIN_PART_KINDS = {
+    f"{_WORD}document.main+xml": "docx",
+    f"{_WORD}template.main+xml": "docx",
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "docx",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "docx",
+    f"{_SHEET}sheet.main+xml": "xlsx",
+    f"{_SHEET}template.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "xlsx",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": "xlsb",
+    f"{_SLIDES}presentation.main+xml": "pptx",
+    f"{_SLIDES}slideshow.main+xml": "pptx",
+    f"{_SLIDES}template.main+xml": "pptx",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": "pptx",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml": "pptx",
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml": "pptx",
+}
+
+
+def main_part(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """The member name and kind (``docx``, ``xlsx``, ``pptx``, ``xlsb``) of an OOXML package's
+    main part, found as Office finds it: through the package relationships (``_rels/.rels``)
+    and the part's content type, wherever the part is stored. None for any other zip."""
+    relationships = _package_xml(archive, _PACKAGE_RELATIONSHIPS)
+    types = _package_xml(archive, _CONTENT_TYPES)
+    if relationships is None or types is None:
+        return None
+    names = {name.lower(): name for name in archive.namelist()}
+    for relationship in relationships:
+        if relationship.get("Type") not in _OFFICE_DOCUMENT:
+            continue
+        if relationship.get("TargetMode") == "External":
+            continue
+        target = posixpath.normpath("/" + (relationship.get("Target") or "").lstrip("/"))
+        member = names.get(target.lstrip("/").lower())  # part names are case-insensitive
+        kind = MAIN_PART_KINDS.get(_content_type(types, target))
+        if member is not None and kind is not None:
+            return member, kind
+    return None
+
+
+def _package_xml(archive: zipfile.ZipFile, name: str) -> Any:
+    from lxml import etree
+
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _MAX_PACKAGE_XML:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    try:
+        return etree.fromstring(archive.read(info), parser=parser)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _content_type(types: Any, part_name: str) -> str:
+    """The content type ``[Content_Types].xml`` gives ``part_name``: its override, or the
+    default for its extension."""
+    extension = posixpath.splitext(part_name)[1].lstrip(".").lower()
+    default = ""
+    for entry in types:
+        tag = str(entry.tag).rsplit("}", 1)[-1]
+        if tag == "Override" and (entry.get("PartName") or "").lower() == part_name.lower():
+            return str(entry.get("ContentType") or "")
+        if tag == "Default" and (entry.get("Extension") or "").lower() == extension:
+            default = str(entry.get("ContentType") or "")
+    return default

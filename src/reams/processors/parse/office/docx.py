@@ -16,7 +16,7 @@ from typing import Any
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import Block, heading, list_item, paragraph
 from reams.processors.parse.model import Metadata, StaticSource
-from reams.processors.parse.office.common import office_page
+from reams.processors.parse.office.common import main_part, office_page
 from reams.processors.parse.office.docx_parts import (
     CHART,
     chart_blocks,
@@ -31,6 +31,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 _STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_DEFAULT_BODY = "word/document.xml"
 
 # Macro-enabled documents and templates have the same body; python-docx only registers .docx.
 _EXTRA_MAIN_CONTENT_TYPES = (
@@ -92,7 +93,8 @@ def _check_archive(data: bytes) -> None:
                 "too_large",
                 "The Word document unpacks to more than 512 MB; reams will not open it.",
             )
-        with archive.open("word/document.xml") as body:
+        found = main_part(archive)  # where _rels/.rels says the body is, as Word finds it
+        with archive.open(found[0] if found and found[1] == "docx" else _DEFAULT_BODY) as body:
             head = body.read(4096)
     if _STRICT_NAMESPACE in head:
         raise ProcessorError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reams.domain.errors import ProcessorError
 from reams.processors.parse.model import PageSource
 from reams.processors.parse.options import ParseOptions
 
@@ -94,6 +95,22 @@ def _ppt(data: bytes, options: ParseOptions) -> PageSource:
     return read_legacy(data, kind="ppt")
 
 
+def _package(data: bytes, options: ParseOptions) -> PageSource:
+    """A zip that detection could not name: an OOXML file whose main part is stored under
+    another name than Word, Excel or PowerPoint use (``_rels/.rels`` says where it is), or a
+    plain zip archive, which is not supported."""
+    from reams.processors.parse.office.common import check_archive, main_part
+
+    with check_archive(data, label="zip") as archive:
+        found = main_part(archive)
+    opener = OFFICE_OPENERS.get(found[1]) if found is not None else None
+    if opener is None or opener is _package:
+        kind = found[1] if found is not None else "zip"
+        what = "Excel binary workbooks (.xlsb)" if kind == "xlsb" else "ZIP files"
+        raise ProcessorError("unsupported_format", f"{what} are not supported yet.")
+    return opener(data, options)
+
+
 OFFICE_OPENERS: dict[str, OfficeOpener] = {
     "docx": _docx,
     "xlsx": _xlsx,
@@ -105,6 +122,7 @@ OFFICE_OPENERS: dict[str, OfficeOpener] = {
     "rtf": _rtf,
     "doc": _doc,
     "ppt": _ppt,
+    "zip": _package,
 }
 
 # How a damaged file of each format is named in the corrupt_document message.
