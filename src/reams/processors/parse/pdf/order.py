@@ -60,6 +60,7 @@ class _Order(Generic[T]):
         self._em = em
         self._rtl = rtl
         self._gutters: dict[tuple[int, ...], tuple[float, float] | None] = {}
+        self._verdicts: dict[tuple[int, ...], bool] = {}
 
     def regions(self, boxes: list[Box[T]]) -> list[list[Box[T]]]:
         gutter = self._gutter(boxes)
@@ -79,7 +80,11 @@ class _Order(Generic[T]):
 
     def _gutter(self, boxes: list[Box[T]]) -> tuple[float, float] | None:
         """The widest vertical strip that separates two columns of running text, if any."""
-        if len(boxes) < 2 * _MIN_SIDE_LINES:
+        # Each side of a gutter holds a column of text at least.
+        if (
+            len(boxes) < 2 * _MIN_SIDE_LINES
+            or sum(box.chars for box in boxes) < 2 * _MIN_SIDE_CHARS
+        ):
             return None
         key = tuple(map(id, boxes))
         if key not in self._gutters:
@@ -109,11 +114,17 @@ class _Order(Generic[T]):
         """Whether both sides of the strip hold running text: a column, or columns of their own."""
         # Lines of ragged text reach into the strip; its middle is what they must not cross.
         middle = (start + end) / 2
-        sides = (
-            [box for box in boxes if box.right <= middle],
-            [box for box in boxes if box.left >= middle],
+        return self._holds_text([box for box in boxes if box.right <= middle]) and (
+            self._holds_text([box for box in boxes if box.left >= middle])
         )
-        return all(_is_text(side) or self._gutter(side) is not None for side in sides)
+
+    def _holds_text(self, side: list[Box[T]]) -> bool:
+        """Whether ``side`` is a column of running text, or columns of their own."""
+        key = tuple(map(id, side))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = _is_text(side) or self._gutter(side) is not None
+        return verdict
 
 
 def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[Box[T]], bool]]:
