@@ -29,6 +29,16 @@ class Turn:
             return self.width - y, x
         return x, y
 
+    def back(self, x: float, y: float) -> tuple[float, float]:
+        """The inverse: from the page as displayed back to PDF user space."""
+        if self.rotation == 90:
+            return self.height - y, x
+        if self.rotation == 180:
+            return self.width - x, self.height - y
+        if self.rotation == 270:
+            return y, self.width - x
+        return x, y
+
 
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]

@@ -4,17 +4,19 @@ They come from the page's path objects (and those inside form XObjects): a thin 
 rule, a rectangle gives its four edges (cell borders and shaded cells alike), and a path of many
 segments (a whole grid in one path) is walked segment by segment. Collinear pieces are joined,
 so a rule drawn cell by cell reads as one. Reading rules costs a walk over the page objects, so
-the layout asks for them only when a page has a table candidate.
+the layout asks for them only when a page has a table candidate. Where rules cross into a lattice
+(a table with borders), the text of its cells is read too (``grids``).
 """
 
 from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
+from reams.processors.parse.pdf.grids import Grid, bounded_text, grid_of, lattices
 
 _THIN = 2.5  # points: a path thinner than this is a line
 _MIN_LENGTH = 4.0  # points: shorter strokes are glyph parts or tick marks, not rules
@@ -39,6 +41,11 @@ class PageRules:
 
     horizontal: tuple[Rule, ...] = ()
     vertical: tuple[Rule, ...] = ()
+    grids: tuple[Grid, ...] = ()
+    """The tables drawn with borders (lattices of crossing rules), with their cells' text."""
+    placed: set[int] = field(default_factory=set, compare=False)
+    """Indices of the grids already standing in the page's flow (the layout reads a page
+    region by region, in reading order: a grid cut apart stands where reading first meets it)."""
 
 
 def read_rules(page: Any, *, rotation: int, width: float, height: float) -> PageRules:
@@ -57,7 +64,19 @@ def read_rules(page: Any, *, rotation: int, width: float, height: float) -> Page
             horizontal.append(((b + d) / 2, min(a, c), max(a, c)))
         elif abs(a - c) <= _THIN and abs(b - d) >= _MIN_LENGTH:
             vertical.append(((a + c) / 2, min(b, d), max(b, d)))
-    return PageRules(_joined(horizontal), _joined(vertical))
+    rules = PageRules(_joined(horizontal), _joined(vertical))
+    found = lattices(rules.horizontal, rules.vertical)
+    if not found:
+        return rules
+    textpage = pdfium_c.FPDFText_LoadPage(page)
+    if not textpage:
+        return rules
+    try:
+        text_in = bounded_text(pdfium_c, textpage, turn)
+        grids = tuple(grid for lattice in found if (grid := grid_of(lattice, text_in)) is not None)
+    finally:
+        pdfium_c.FPDFText_ClosePage(textpage)
+    return PageRules(rules.horizontal, rules.vertical, grids)
 
 
 class _Reader:

@@ -7,6 +7,10 @@ columns and two multi-piece rows, and when it is not something else that aligns 
 running text set in columns (long cells in every column) or a list (markers in the first column).
 Horizontal ruling lines, when the page has them, join the lines of a multi-line row into one row:
 lines between two rules are one row unless several of them fill the row on their own.
+
+A table drawn with borders around its cells (a lattice of rules, ``grids``) needs none of this:
+its cells are the boxes between the rules, and the lines inside it are its text. Such tables are
+taken first; the alignment of the remaining lines finds the others.
 """
 
 from __future__ import annotations
@@ -66,13 +70,41 @@ class Table:
 
 def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
     """The tables among ``lines`` (in page order); every line belongs to at most one table."""
-    rows = _rows(lines)
+    if not any(line.pieces for line in lines):
+        return []  # the common case: running text, one piece per line
+    tables = _ruled(lines, rules()) if rules is not None else []
+    taken = {index for table in tables for index in table.lines}
+    rest = [index for index in range(len(lines)) if index not in taken]
+    others = [lines[index] for index in rest]
+    rows = _rows(others)
     if sum(1 for row in rows if len(row.pieces) > 1) < _MIN_ROWS:
-        return []  # the common case: running text, one piece per baseline
-    tables: list[Table] = []
+        return tables
     for run in _runs(rows):
-        tables.extend(_tables_in(run, lines, rules, depth=0))
+        for table in _tables_in(run, others, rules, depth=0):
+            table.lines = [rest[index] for index in table.lines]
+            tables.append(table)
+    return sorted(tables, key=lambda table: table.lines[0])
+
+
+def _ruled(lines: list[Line], rules: PageRules) -> list[Table]:
+    """The tables drawn with borders that hold some of ``lines``.
+
+    The lines inside a grid are its text. When the page's reading order cut a grid apart, the
+    first part read stands for the whole table; the other parts only give up their lines.
+    """
+    tables: list[Table] = []
+    for number, grid in enumerate(rules.grids):
+        inside = [i for i, line in enumerate(lines) if grid.holds(*_middle(line))]
+        if not inside:
+            continue
+        rows = [] if number in rules.placed else [list(row) for row in grid.rows]
+        rules.placed.add(number)
+        tables.append(Table(rows, inside, grid.left, grid.right, grid.top, grid.bottom))
     return tables
+
+
+def _middle(line: Line) -> tuple[float, float]:
+    return (line.left + line.right) / 2, (line.top + line.bottom) / 2
 
 
 def _tables_in(

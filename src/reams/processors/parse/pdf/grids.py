@@ -1,0 +1,252 @@
+"""Ruled tables: lattices of horizontal and vertical rules, and the text of their cells.
+
+A table drawn with borders around its cells is a *lattice*: horizontal rules crossed by vertical
+ones. Its rows and columns are the bands between the rules, so nothing about the text needs
+guessing: a cell that wraps over several lines stays one cell, adjacent columns stay apart however
+close their text runs, and text beside the table lies outside it. A cell whose border is missing
+spans its neighbour (a merged cell): its text is read once, into its first cell. A band between
+two rules that holds several full rows of text (a table ruled only under its header, or only
+around its columns) is cut into those rows.
+
+The text of a cell is what PDFium finds inside its rectangle (``FPDFText_GetBoundedText``), so
+the characters are placed by their own boxes, not by the pieces of a line.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from reams.processors.parse.pdf.geometry import Turn
+
+_TOUCH = 3.0  # points: a rule ending this close to another meets it
+_MERGE = 6.0  # points: rule positions closer than this are one border (double rules, shading)
+_MAX_PAIRS = 250_000  # rule pairs compared per page: pages of vector art are not searched
+_MIN_CELLS = 2  # rows and columns a lattice needs (after empty ones are dropped)
+_SHARED = 0.01  # of the characters: more read twice means text crosses the rules
+_SPACE = re.compile(r"\s+")
+_NOISE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufeff]")
+_MAX_LINES = 4.0  # mean lines per filled cell: more is text set in boxes (frames, call-outs)
+
+
+class _Rule(Protocol):
+    @property
+    def position(self) -> float: ...
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A ruled table: the text of its cells row by row, and where it sits on the page.
+
+    Coordinates are display coordinates (y grows up the page).
+    """
+
+    rows: tuple[tuple[str, ...], ...]
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    def holds(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.right and self.bottom <= y <= self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Lattice:
+    """Border positions of a ruled table: ``xs`` left to right, ``ys`` top down."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    horizontal: tuple[_Rule, ...]
+    vertical: tuple[_Rule, ...]
+
+    def v_border(self, column: int, y: float) -> bool:
+        """Whether a vertical rule runs at ``xs[column]`` through height ``y``."""
+        x = self.xs[column]
+        return any(
+            abs(r.position - x) <= _MERGE and r.start - _TOUCH <= y <= r.end + _TOUCH
+            for r in self.vertical
+        )
+
+    def h_border(self, row: int, x: float) -> bool:
+        """Whether a horizontal rule runs at ``ys[row]`` across ``x``."""
+        y = self.ys[row]
+        return any(
+            abs(r.position - y) <= _MERGE and r.start - _TOUCH <= x <= r.end + _TOUCH
+            for r in self.horizontal
+        )
+
+
+class _Sets:
+    """Disjoint sets of 0..n-1 (union-find); the smallest member of a set is its root."""
+
+    def __init__(self, n: int) -> None:
+        self._parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self._parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self._parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for i in range(len(self._parent)):
+            found.setdefault(self.find(i), []).append(i)
+        return found
+
+
+def _meet(h: _Rule, v: _Rule) -> bool:
+    return (
+        v.start - _TOUCH <= h.position <= v.end + _TOUCH
+        and h.start - _TOUCH <= v.position <= h.end + _TOUCH
+    )
+
+
+def lattices(horizontal: Sequence[_Rule], vertical: Sequence[_Rule]) -> list[Lattice]:
+    """The groups of crossing rules that frame at least two rows or two columns of cells."""
+    if not horizontal or not vertical or len(horizontal) * len(vertical) > _MAX_PAIRS:
+        return []
+    offset = len(horizontal)
+    sets = _Sets(offset + len(vertical))
+    for i, h in enumerate(horizontal):
+        for j, v in enumerate(vertical):
+            if _meet(h, v):
+                sets.join(i, offset + j)
+    found = []
+    for members in sets.groups().values():
+        hs = [horizontal[i] for i in members if i < offset]
+        vs = [vertical[i - offset] for i in members if i >= offset]
+        if not hs or not vs:
+            continue
+        # A table open on its sides (no outer vertical rule) ends where its rules end.
+        xs = _borders([v.position for v in vs], min(h.start for h in hs), max(h.end for h in hs))
+        ys = _borders([h.position for h in hs], min(v.start for v in vs), max(v.end for v in vs))
+        ys.reverse()
+        if len(xs) >= 2 and len(ys) >= 2 and (len(xs) > 2 or len(ys) > 2):
+            found.append(Lattice(tuple(xs), tuple(ys), tuple(hs), tuple(vs)))
+    return found
+
+
+def _borders(positions: list[float], low: float, high: float) -> list[float]:
+    """Distinct border positions, ascending, from ``low`` to ``high`` (where the rules across
+    them end); positions closer than ``_MERGE`` are one."""
+    borders: list[list[float]] = []
+    for position in sorted([low, *positions, high]):
+        if borders and position - borders[-1][-1] < _MERGE:
+            borders[-1].append(position)
+        else:
+            borders.append([position])
+    return [sum(group) / len(group) for group in borders]
+
+
+Rect = tuple[float, float, float, float]  # left, right, top, bottom (display coordinates)
+
+
+class TextIn(Protocol):
+    def __call__(self, rect: Rect) -> str: ...
+
+
+def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
+    """The table a lattice frames, or None when it frames fewer than two rows or columns of text
+    or does not look like a table (text crossing its rules, paragraphs set in boxes)."""
+    xs, ys = lattice.xs, lattice.ys
+    n_cols = len(xs) - 1
+    texts: dict[int, list[str]] = {}
+    for root, members in _cells(lattice).items():
+        rows = [m // n_cols for m in members]
+        cols = [m % n_cols for m in members]
+        rect = (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1])
+        lines = (_NOISE.sub("", line).strip() for line in text_in(rect).splitlines())
+        texts[root] = [line for line in lines if line]
+    if not any(texts.values()) or _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):
+        return None
+    bands: list[list[list[str]]] = []
+    for r in range(len(ys) - 1):
+        bands.extend(_split_band([texts.get(r * n_cols + c, []) for c in range(n_cols)]))
+    filled = [len(lines) for band in bands for lines in band if lines]
+    if sum(filled) > _MAX_LINES * len(filled):
+        return None
+    return _trimmed([[" ".join(lines) for lines in band] for band in bands], lattice)
+
+
+def _cells(lattice: Lattice) -> dict[int, list[int]]:
+    """The lattice's cells (row * columns + column), grouped where a border is missing.
+
+    Each group is keyed by its first (top left) cell, which holds the group's text.
+    """
+    xs, ys = lattice.xs, lattice.ys
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    sets = _Sets(n_rows * n_cols)
+    for r in range(n_rows):
+        middle_y = (ys[r] + ys[r + 1]) / 2
+        for c in range(n_cols):
+            middle_x = (xs[c] + xs[c + 1]) / 2
+            if c + 1 < n_cols and not lattice.v_border(c + 1, middle_y):
+                sets.join(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows and not lattice.h_border(r + 1, middle_x):
+                sets.join(r * n_cols + c, (r + 1) * n_cols + c)
+    return sets.groups()
+
+
+def _crossed(cells: Iterable[list[str]], whole: str) -> bool:
+    """Whether text runs across the rules: characters read in two cells at once.
+
+    Text in a table stays inside its cells; the boxes and arrows of a diagram cut through
+    words, whose characters then count in both cells they touch.
+    """
+    inside = sum(len(_SPACE.sub("", line)) for lines in cells for line in lines)
+    return inside > len(_SPACE.sub("", whole)) * (1 + _SHARED)
+
+
+def _split_band(band: list[list[str]]) -> list[list[list[str]]]:
+    """A band's cells as one row, or as several when every filled cell has the same lines.
+
+    Two or more cells each holding k > 1 lines are k rows drawn without rules between them
+    (cells that wrap rarely wrap to the same number of lines in every column).
+    """
+    filled = [lines for lines in band if lines]
+    counts = {len(lines) for lines in filled}
+    if len(filled) < 2 or len(counts) != 1 or counts == {1}:
+        return [band]
+    (depth,) = counts
+    return [[[lines[k]] if lines else [] for lines in band] for k in range(depth)]
+
+
+def _trimmed(grid: list[list[str]], lattice: Lattice) -> Grid | None:
+    keep_rows = [r for r, row in enumerate(grid) if any(row)]
+    keep_cols = [c for c in range(len(grid[0])) if any(row[c] for row in grid)] if grid else []
+    if len(keep_rows) < _MIN_CELLS or len(keep_cols) < _MIN_CELLS:
+        return None
+    rows = tuple(tuple(grid[r][c] for c in keep_cols) for r in keep_rows)
+    xs, ys = lattice.xs, lattice.ys
+    return Grid(rows, xs[0], xs[-1], ys[0], ys[-1])
+
+
+def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
+    """A reader of the text inside a rectangle of the page given in display coordinates."""
+
+    def text_in(rect: Rect) -> str:
+        left, right, top, bottom = rect
+        (x0, y0), (x1, y1) = turn.back(left, top), turn.back(right, bottom)
+        box = (min(x0, x1), max(y0, y1), max(x0, x1), min(y0, y1))
+        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, None, 0)
+        if count <= 0:
+            return ""
+        buffer = (ctypes.c_ushort * (count + 1))()
+        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, buffer, count)
+        return bytes(buffer)[: 2 * max(count, 0)].decode("utf-16-le", errors="replace")
+
+    return text_in

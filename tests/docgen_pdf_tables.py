@@ -1,0 +1,126 @@
+"""PDF generators for the table failure classes: wrapped cells, tight numeric columns, prose beside.
+
+Each page is drawn by reportlab glyph run by glyph run, the way report writers and word
+processors place table text: every cell is its own ``drawString`` at its column's x, right-aligned
+for numbers, so the gaps between columns are whatever the column widths leave. Borders are drawn
+as real path objects: around every cell (``"grid"``), only between rows (``"rows"``) or not at all
+(``"none"``). Every function writes ``path`` and returns it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docgen import PDF_PAGE_HEIGHT, PDF_PAGE_WIDTH
+
+_FONT, _BOLD = "Helvetica", "Helvetica-Bold"
+_NUMBER = re.compile(r"^[-+(]?[\d.,%$€]+\)?$")
+
+
+def _canvas(path: Path) -> Any:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), (PDF_PAGE_WIDTH, PDF_PAGE_HEIGHT), invariant=1)
+    canvas.setTitle(path.stem)
+    canvas.setCreator("reams docgen_pdf_tables")
+    return canvas
+
+
+def _wrapped(text: str, width: float, font: str, size: float) -> list[str]:
+    from reportlab.lib.utils import simpleSplit
+
+    return list(simpleSplit(text, font, size, width)) or [""]
+
+
+def draw_table(
+    canvas: Any,
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    left: float,
+    top: float,
+    size: float = 9.0,
+    borders: str = "grid",
+    pad: float = 3.0,
+) -> float:
+    """Draw ``rows`` with its top left corner at (``left``, ``top``); returns the bottom y.
+
+    A cell wider than its column wraps onto more lines inside the column; numbers are set flush
+    right, other cells flush left. The first row is bold.
+    """
+    leading = size * 1.2
+    edges = [left]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    y = top
+    lines_y = [y]
+    for index, row in enumerate(rows):
+        font = _BOLD if index == 0 else _FONT
+        cells = [
+            _wrapped(cell, width - 2 * pad, font, size)
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        depth = max(len(lines) for lines in cells)
+        for column, lines in enumerate(cells):
+            for offset, line in enumerate(lines):
+                baseline = y - pad - size - offset * leading
+                canvas.setFont(font, size)
+                if _NUMBER.match(line):
+                    canvas.drawRightString(edges[column + 1] - pad, baseline, line)
+                else:
+                    canvas.drawString(edges[column] + pad, baseline, line)
+        y -= depth * leading + 2 * pad
+        lines_y.append(y)
+    if borders in ("grid", "rows"):
+        canvas.setLineWidth(0.5)
+        for line_y in lines_y:
+            canvas.line(edges[0], line_y, edges[-1], line_y)
+    if borders == "grid":
+        for x in edges:
+            canvas.line(x, lines_y[0], x, lines_y[-1])
+    return y
+
+
+def draw_paragraph(
+    canvas: Any, text: str, *, left: float, top: float, width: float, size: float = 10.0
+) -> float:
+    """Running text wrapped to ``width``; returns the y under its last line."""
+    y = top
+    for line in _wrapped(text, width, _FONT, size):
+        y -= size * 1.2
+        canvas.setFont(_FONT, size)
+        canvas.drawString(left, y, line)
+    return y
+
+
+def make_table_page(
+    path: Path | str,
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    borders: str = "grid",
+    intro: str = "",
+    beside: str = "",
+    beside_width: float = 150.0,
+    size: float = 9.0,
+) -> Path:
+    """One page: an optional paragraph, then the table; ``beside`` sets running text in a column
+    left of the table, as a sidebar or a page's first column next to a table in the second."""
+    path = Path(path)
+    canvas = _canvas(path)
+    margin = 60.0
+    top = PDF_PAGE_HEIGHT - margin
+    if intro:
+        top = draw_paragraph(canvas, intro, left=margin, top=top, width=PDF_PAGE_WIDTH - 2 * margin)
+        top -= 16
+    left = margin
+    if beside:
+        draw_paragraph(canvas, beside, left=margin, top=top, width=beside_width)
+        left = margin + beside_width + 24
+    draw_table(canvas, rows, widths, left=left, top=top, size=size, borders=borders)
+    canvas.showPage()
+    canvas.save()
+    return path

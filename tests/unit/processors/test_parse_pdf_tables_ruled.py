@@ -1,0 +1,133 @@
+"""Tables drawn with borders (lattices of rules): cells read from the boxes between the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen import PDF_PAGE_HEIGHT
+from docgen_pdf_tables import draw_paragraph, draw_table, make_table_page
+from reams.processors import run
+
+CATALOGUE = [
+    ["Item", "Description", "Price"],
+    ["Widget", "A small widget that fits in any pocket and lasts for many years of use", "4.50"],
+    ["Gadget", "A gadget", "12.00"],
+    ["Gizmo", "An elaborate gizmo with many moving parts and a rather long description", "99.99"],
+]
+POPULATION = [
+    ["Country", "Population", "Share", "Growth"],
+    ["Norway", "4,151,000", "25.0", "1.2"],
+    ["Sweden", "9,415,000", "56.7", "0.8"],
+    ["Denmark", "5,398,000", "32.5", "0.4"],
+]
+PROSE = (
+    "The committee met on three occasions during the year and reviewed the budget line by "
+    "line. Its members agreed that the figures below summarise the position fairly, and that "
+    "the remaining differences are due to timing rather than to any change of policy."
+)
+
+
+def _tables(path: Path) -> list[list[list[str]]]:
+    result = run("parse", path.read_bytes(), path.name, {"type": "parse"})
+    return [
+        item["rows"]
+        for page in result["pages"]
+        for item in page["items"]
+        if item["type"] == "table"
+    ]
+
+
+def _grids(path: Path) -> list[tuple[tuple[str, ...], ...]]:
+    import pypdfium2 as pdfium
+
+    from reams.processors.parse.pdf.rules import read_rules
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    page = pdf[0]
+    width, height = page.get_size()
+    rules = read_rules(page.raw, rotation=0, width=width, height=height)
+    return [grid.rows for grid in rules.grids]
+
+
+def _markdown(path: Path) -> str:
+    return str(run("parse", path.read_bytes(), path.name, {"type": "parse"})["markdown_full"])
+
+
+def test_a_wrapped_cell_stays_one_cell(tmp_path: Path) -> None:
+    path = make_table_page(tmp_path / "wrap.pdf", CATALOGUE, [70, 200, 60], borders="grid")
+    assert _tables(path) == [CATALOGUE]
+
+
+def test_tight_numeric_columns_stay_apart(tmp_path: Path) -> None:
+    # 55 and 30 point columns: the numbers of neighbouring columns are a few points apart.
+    path = make_table_page(tmp_path / "num.pdf", POPULATION, [70, 55, 30, 30], borders="grid")
+    assert _tables(path) == [POPULATION]
+
+
+def test_prose_beside_a_ruled_table_stays_text(tmp_path: Path) -> None:
+    rows = [["Name", "Value"], ["Alpha", "Cost of the first stage"], ["Beta", "Contingency"]]
+    path = make_table_page(tmp_path / "beside.pdf", rows, [80, 150], beside=PROSE)
+    assert _tables(path) == [rows]
+    markdown = _markdown(path)
+    assert "The committee met on three occasions" in markdown
+    assert "| The committee" not in markdown
+
+
+def test_a_cell_spanning_columns_is_read_once(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "span.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    rows = [["Quarter", "Sales", "Costs"], ["Q1", "120", "80"], ["Q2", "130", "85"]]
+    bottom = draw_table(canvas, rows, [80, 60, 60], left=72, top=700)
+    # A total row whose label spans the first two columns (no rule between them).
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(75, bottom - 12, "Total for the half year")
+    canvas.drawRightString(269, bottom - 12, "165")
+    canvas.setLineWidth(0.5)
+    canvas.line(72, bottom - 17, 272, bottom - 17)
+    canvas.line(72, bottom, 72, bottom - 17)
+    canvas.line(212, bottom, 212, bottom - 17)
+    canvas.line(272, bottom, 272, bottom - 17)
+    canvas.showPage()
+    canvas.save()
+    assert _grids(path) == [(*map(tuple, rows), ("Total for the half year", "", "165"))]
+    (table,) = _tables(path)
+    assert table[:3] == rows
+    assert table[3] == ["Total for the half year", "", "165"]
+
+
+def test_boxes_around_paragraphs_are_no_table(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "boxes.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    top = PDF_PAGE_HEIGHT - 72
+    for left in (72, 310):
+        bottom = draw_paragraph(canvas, PROSE * 2, left=left + 6, top=top - 6, width=210)
+        canvas.rect(left, bottom - 8, 222, top - bottom + 8)
+    canvas.showPage()
+    canvas.save()
+    assert _tables(path) == []
+    assert "The committee met" in _markdown(path)
+
+
+def test_a_diagram_whose_text_crosses_its_lines_is_no_table(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "diagram.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setLineWidth(0.5)
+    for x in (100, 200, 300):
+        canvas.line(x, 500, x, 700)
+    for y in (500, 600, 700):
+        canvas.line(100, y, 300, y)
+    canvas.setFont("Helvetica", 10)
+    # Step numbers in the first box and labels straddling the line, as on a flow chart.
+    canvas.drawString(105, 650, "1")
+    canvas.drawString(160, 650, "Request enters queue")
+    canvas.drawString(105, 550, "2")
+    canvas.drawString(160, 550, "Worker picks it up")
+    canvas.showPage()
+    canvas.save()
+    assert _grids(path) == []
