@@ -76,11 +76,10 @@ class Settings(BaseSettings):
     )
     poll_interval_s: float = Field(default=1.0, gt=0)
     slice_pages: int = Field(
-        default=0,
+        default=200,
         ge=0,
         description="A PDF of more pages is parsed in page parts of this many pages on several "
-        "workers at once and merged into one result (local engine); 0 (the default, until the "
-        "speed-up is measured on a quiet machine): never.",
+        "workers at once and merged into one result (local engine); 0: never.",
     )
     engine_process: bool = Field(
         default=True,
