@@ -46,8 +46,9 @@ per ``times``: :meth:`Fault.status` (any HTTP error, optional ``retry_after`` he
 :meth:`Fault.malformed` (200 whose content is not JSON) and :meth:`Fault.reply` (200 with the
 given content); ``Fault.status(..., usage={...})`` puts a ``usage`` object in the error body (as
 endpoints that bill failed generations do). Recorded: :attr:`FakeLLM.requests` (method, path,
-lower-cased headers, parsed body, the fault applied), :attr:`FakeLLM.max_in_flight` (most chat
-requests being handled at once; the delay counts, the final write does not).
+lower-cased headers, parsed body, the fault applied, the ``usage`` answered),
+:attr:`FakeLLM.max_in_flight` (most chat requests being handled at once; the delay counts, the
+final write does not).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ class RecordedRequest:
     body: Any
     fault: Fault | None = None
     received_at: float = field(default_factory=time.monotonic)
+    reply_usage: dict[str, int] | None = None  # the ``usage`` the fake answered with, if any
 
     @property
     def images(self) -> list[str]:
@@ -273,6 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             status, payload, headers = self._complete(request)
+            usage = payload.get("usage") if isinstance(payload, dict) else None
+            request.reply_usage = dict(usage) if isinstance(usage, dict) else None
         finally:
             self.fake._done()
         self._send(status, payload, headers)

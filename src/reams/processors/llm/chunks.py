@@ -6,7 +6,9 @@ reserve and the instructions (schema included), in characters at a conservative
 when they fit; a longer page is cut at Markdown headings, then blank lines, then line ends (a
 single over-long line at the budget). A chunk after the first starts with a small overlap: the
 last lines of the chunk before, so a table row or a labelled value cut at the seam is whole in
-one of them (the merge step, :mod:`.merge`, removes what the overlap repeats).
+one of them (the merge step, :mod:`.merge`, removes what the overlap repeats). Where a cut falls
+inside a Markdown table, the table's header row is repeated before the rows that continue it, so
+each chunk knows what its columns are.
 
 With page images (vision), a page costs its text plus :data:`IMAGE_CHARS`, a chunk holds at most
 ``max_images`` images, and a page without text is kept for its image.
@@ -40,6 +42,7 @@ MAX_OVERLAP = 1_500
 
 _HEADING = re.compile(r"\n(?=#{1,6} )")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ class Piece:
     text: str
     image: bool = False
     overlap: bool = False  # repeats the end of the chunk before
+    carried: str = ""  # the table header put before ``text``'s rows (they continue a table)
+
+    @property
+    def rows(self) -> str:
+        """``text`` without the carried header."""
+        return self.text[len(self.carried) :].lstrip("\n") if self.carried else self.text
 
 
 @dataclass(frozen=True)
@@ -68,9 +77,10 @@ class Chunk:
         return list(dict.fromkeys(p.page for p in self.pieces if p.image))
 
     @property
-    def overlap(self) -> str:
-        """The text this chunk repeats from the one before ("" for none)."""
-        return "\n".join(p.text for p in self.pieces if p.overlap)
+    def overlap(self) -> tuple[int, str] | None:
+        """(page, text) this chunk repeats from the one before, or None."""
+        repeat = next((p for p in self.pieces if p.overlap), None)
+        return None if repeat is None else (repeat.page, repeat.text)
 
     @property
     def has_text(self) -> bool:
@@ -81,7 +91,8 @@ class Chunk:
         runs: list[tuple[int, list[str]]] = []
         for piece in self.pieces:
             if runs and runs[-1][0] == piece.page:
-                runs[-1][1].append(piece.text)
+                in_table = runs[-1][1][-1].rstrip().split("\n")[-1].lstrip().startswith("|")
+                runs[-1][1].append(piece.rows if in_table else piece.text)
             else:
                 runs.append((piece.page, [piece.text]))
         return [(page, block(page, "\n".join(texts))) for page, texts in runs]
@@ -128,8 +139,31 @@ def _pieces(pages: Sequence[Page], budget: int, *, images: bool) -> list[Piece]:
         room = budget - (IMAGE_CHARS if images else 0) - _overlap_limit(budget)
         parts = split_text(body, max(MIN_BUDGET // 2, room)) if body else [""]
         for index, part in enumerate(parts):
-            out.append(Piece(page.number, part, image=images and index == 0))
+            header = _carried(parts[index - 1].split("\n"), part) if index else ""
+            text = f"{header}\n{part}" if header else part
+            out.append(Piece(page.number, text, image=images and index == 0, carried=header))
     return out
+
+
+def _table_header(lines: Sequence[str]) -> list[str]:
+    """The header and rule lines of the Markdown table ``lines`` end inside, else []."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].lstrip().startswith("|"):
+        start -= 1
+    block = lines[start:]
+    if len(block) >= 2 and _RULE.fullmatch(block[1].strip()):
+        return list(block[:2])
+    return []
+
+
+def _carried(before: Sequence[str], text: str) -> str:
+    """The header of the table ``text`` continues from ``before`` (its rows go on), else ""."""
+    lines = text.strip("\n").split("\n")
+    if not lines[0].lstrip().startswith("|"):
+        return ""
+    if len(lines) > 1 and _RULE.fullmatch(lines[1].strip()):
+        return ""  # the table starts here, with its own header
+    return "\n".join(_table_header(before))
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -175,4 +209,7 @@ def _overlap(previous: list[Piece], budget: int) -> list[Piece]:
         kept.insert(0, line)
         size += len(line) + 1
     text = "\n".join(kept).strip()
-    return [Piece(last.page, text, overlap=True)] if text else []
+    if not text:
+        return []
+    header = _carried(lines[: len(lines) - len(kept)], text)
+    return [Piece(last.page, f"{header}\n{text}" if header else text, overlap=True, carried=header)]

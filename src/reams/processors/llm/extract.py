@@ -270,20 +270,25 @@ def _as_rows(data: Any) -> list[Any] | None:
     return None
 
 
-def _from_overlap(overlap: str, meta: Any) -> bool:
-    """Whether every quote cited for a row lies in ``overlap`` (a row cited nowhere may too)."""
-    if not overlap:
+def _from_overlap(overlap: tuple[int, str] | None, meta: Any) -> bool:
+    """Whether every citation of a row lies in the ``overlap`` (a row cited nowhere may too)."""
+    if overlap is None:
         return False
-    text = normalize(overlap)
-    return all(normalize(quote) in text for quote in _quotes(meta))
+    page, text = overlap[0], normalize(overlap[1])
+    return all(p == page and normalize(quote) in text for p, quote in _citations(meta))
 
 
-def _quotes(meta: Any) -> list[str]:
+def _citations(meta: Any) -> list[tuple[Any, str]]:
+    """(page, quote) of every citation in a row's metadata."""
     if isinstance(meta, Mapping):
         cited = meta.get("citation")
         if isinstance(cited, list):
-            return [str(c.get("matching_text", "")) for c in cited if isinstance(c, Mapping)]
-        return [q for child in meta.values() for q in _quotes(child)]
+            return [
+                (c.get("page"), str(c.get("matching_text", "")))
+                for c in cited
+                if isinstance(c, Mapping)
+            ]
+        return [c for child in meta.values() for c in _citations(child)]
     if isinstance(meta, list):
-        return [q for child in meta for q in _quotes(child)]
+        return [c for child in meta for c in _citations(child)]
     return []

@@ -139,7 +139,7 @@ def _seam(previous: Sequence[Pair], head: Sequence[Pair]) -> int:
     """The largest k such that the last k rows of ``previous`` are the first k of ``head``."""
     for k in range(min(len(previous), len(head)), 0, -1):
         tail = previous[len(previous) - k :]
-        if all(same_row(a[0], b[0]) for a, b in zip(tail, head, strict=True)):
+        if all(same_row(a[0], b[0]) for a, b in zip(tail, head[:k], strict=True)):
             return k
     return 0
 
