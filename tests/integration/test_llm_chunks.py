@@ -116,7 +116,7 @@ def test_a_short_document_is_still_one_request(llm: FakeLLM, tmp_path: Path) -> 
 
 
 def test_the_models_context_bounds_the_chunks(llm: FakeLLM, tmp_path: Path) -> None:
-    """A small ``context_tokens`` (the minimum) splits the document although ``max_chars`` would not."""
+    """A small ``context_tokens`` (the minimum) splits what ``max_chars`` alone would not."""
     big = config_for(llm, tmp_path)
     small = config_for(llm, tmp_path, context_tokens=2_048)
     extract_llm(long_invoice(), INVOICE_SCHEMA, system_prompt=None, config=big)
