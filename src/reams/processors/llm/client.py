@@ -247,7 +247,8 @@ class _Call:
             return ProcessorError(
                 "llm_vision_unsupported",
                 f"The LLM endpoint {self._endpoint} refused the page images (HTTP {status}): "
-                f"{detail}. Use a vision model, or set REAMS_LLM_VISION=false to send text only.",
+                f"{detail.rstrip('.')}. Use a vision model, or set REAMS_LLM_VISION=false to send "
+                "text only.",
                 retryable=False,
             )
         if status in (401, 403):

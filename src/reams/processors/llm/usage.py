@@ -73,7 +73,7 @@ class Usage:
 
 def failed_with_usage(error: ProcessorError, usage: Usage) -> ProcessorError:
     """``error`` with what the item had used when it failed added to its message."""
-    if not usage.requests:
+    if not usage.total_tokens:
         return error
     message = f"{error.message.rstrip('.')}. This item used {usage.summary()}."
     return ProcessorError(error.code, message, retryable=error.retryable)

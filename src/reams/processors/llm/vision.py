@@ -73,7 +73,7 @@ class PageImages(AbstractContextManager["PageImages"]):
         if renderer is None or not 1 <= page <= renderer.page_count:
             return None
         try:
-            image = renderer.render(page - 1, DPI / 72.0)
+            image = _drawn(renderer, page - 1)
             try:
                 return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
             finally:
@@ -103,6 +103,18 @@ class PageImages(AbstractContextManager["PageImages"]):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _drawn(renderer: _Renderer, index: int) -> Any:
+    """Page ``index`` at :data:`DPI`, drawn again smaller if its longer side exceeds
+    :data:`MAX_SIDE` (cheaper than resampling the large image)."""
+    scale = DPI / 72.0
+    image = renderer.render(index, scale)
+    longer = max(image.width, image.height)
+    if longer <= MAX_SIDE:
+        return image
+    image.close()
+    return renderer.render(index, scale * MAX_SIDE / longer * 0.999)
 
 
 def png_bytes(image: Any) -> bytes:
