@@ -35,8 +35,33 @@ def _atomic_write(target: Path, text: str, made: set[Path]) -> None:
 
 
 @dataclass
+class _Folder:
+    """An output folder as found once: its real path and its entries (name: a symlink?)."""
+
+    real: str
+    entries: dict[str, bool]
+
+    @classmethod
+    def read(cls, path: str) -> _Folder:
+        real = os.path.realpath(path)
+        entries: dict[str, bool] = {}
+        try:
+            with os.scandir(real) as listing:
+                for entry in listing:
+                    entries[entry.name] = entry.is_symlink()
+        except OSError:  # not there yet (made on the first write), or not a folder
+            pass
+        return cls(real, entries)
+
+
+@dataclass
 class OutputWriter:
-    """Writes the outputs of items that have a result; counts what it did."""
+    """Writes the outputs of items that have a result; counts what it did.
+
+    Whether an output is already there is answered from one listing of each output folder,
+    taken the first time the folder is asked about: a re-run over 100,000 skipped files is
+    a set lookup per file, not a stat and a symlink check per output.
+    """
 
     out: Path
     load: Callable[[str], dict[str, Any]]
@@ -45,18 +70,20 @@ class OutputWriter:
     kept: int = 0
     labels: Counter[str] = field(default_factory=Counter)  # classify: files per type
     root: Path = field(init=False)
-    _folders: dict[Path, Path] = field(init=False, default_factory=dict)
-    _last: tuple[str, list[Path] | None] = field(init=False, default=("", None))
+    _root: str = field(init=False)
+    _folders: dict[str, _Folder] = field(init=False, default_factory=dict)
+    _last: tuple[str, list[tuple[str, bool]] | None] = field(init=False, default=("", None))
     _made: set[Path] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.root = self.out.resolve()  # once: a re-run asks for every file's targets
+        self._root = str(self.root)
 
     def _count_label(self, output: dict[str, Any]) -> None:
         if output.get("type") == "classify":
             self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
 
-    def targets(self, item: Item) -> list[Path] | None:
+    def _targets(self, item: Item) -> list[tuple[str, bool]] | None:
         if self._last[0] == item.id:  # asked by needs_output, then by write
             return self._last[1]
         names = output_names(item.item_name, self.job_type)
@@ -65,18 +92,22 @@ class OutputWriter:
         self._last = (item.id, paths)
         return paths
 
-    def _inside(self, name: str) -> Path | None:
-        """``OUT/name`` resolved, or None when it leads outside OUT (never written there,
-        whatever a name or a symlink says). Folders are resolved once each: a re-run asks
-        for every file's targets."""
-        target = self.root / name
-        folder = self._folders.get(target.parent)
+    def _inside(self, name: str) -> tuple[str, bool] | None:
+        """``OUT/name`` resolved and whether it exists, or None when it leads outside OUT
+        (never written there, whatever a name or a symlink says)."""
+        parent, base = os.path.split(os.path.join(self._root, name))
+        folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[target.parent] = target.parent.resolve()
-        resolved = folder / target.name
-        if resolved.is_symlink():
-            resolved = resolved.resolve()
-        return resolved if resolved.is_relative_to(self.root) else None
+            folder = self._folders[parent] = _Folder.read(parent)
+        path = os.path.join(folder.real, base)
+        link = folder.entries.get(base)
+        if link:  # an existing symlink: where it leads decides
+            path = os.path.realpath(path)
+            exists = os.path.exists(path)
+        else:
+            exists = link is not None
+        inside = path == self._root or path.startswith(self._root + os.sep)
+        return (path, exists) if inside else None
 
     def needs_output(self, item: Item) -> bool:
         """Whether :meth:`write` will read the item's result (to write it, or to count its
@@ -85,22 +116,22 @@ class OutputWriter:
             return False
         if item.status == ItemStatus.COMPLETED or self.job_type == "classify":
             return True
-        paths = self.targets(item)
-        return paths is not None and not all(p.exists() for p in paths)
+        found = self._targets(item)
+        return found is not None and not all(exists for _, exists in found)
 
     def write(self, item: Item) -> None:
         """A new result is always written; an earlier one only where OUT lacks it."""
-        paths = self.targets(item)
-        if item.result_id is None or paths is None:
+        found = self._targets(item)
+        if item.result_id is None or found is None:
             return
-        if item.status != ItemStatus.COMPLETED and all(p.exists() for p in paths):
+        if item.status != ItemStatus.COMPLETED and all(exists for _, exists in found):
             self.kept += 1
             if self.job_type == "classify":  # small: read for the per-type summary
                 self._count_label(self.load(item.result_id))
             return
         output = self.load(item.result_id)
         self._count_label(output)
-        names = [str(p) for p in paths]
+        names = [path for path, _ in found]
         for path, text in reversed(output_texts(names, item, output)):  # the JSON first
             _atomic_write(Path(path), text, self._made)
         self.written += 1
