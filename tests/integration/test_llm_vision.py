@@ -135,10 +135,29 @@ def test_a_model_without_vision_falls_back_to_text(tmp_path: Path) -> None:
         first, second = llm.chat_requests
     assert result["invoice_number"] == "V-7"
     assert len(first.images) == 2 and second.images == []
-    assert isinstance(second.body["messages"][1]["content"], str)
+    text = second.body["messages"][1]["content"]
+    assert isinstance(text, str) and '<page number="2">' not in text  # nothing to read there
     assert usage.requests == 2 and usage.failed_requests == 1
-    (warning,) = warnings
-    assert "agentic tier asks for page images" in warning and "refused" in warning
+    refused, unread = warnings
+    assert "agentic tier asks for page images" in refused and "refused" in refused
+    assert unread == "page(s) 2 have no text and no image could be sent: not read"
+
+
+def test_a_scan_only_document_and_a_model_without_vision_is_an_error(tmp_path: Path) -> None:
+    doc = {"pages": [{"page_number": n, "markdown": "", "text": ""} for n in (1, 2)]}
+    with fake_llm_server(vision=False) as llm:
+        with pytest.raises(ProcessorError) as caught:
+            extract_llm(
+                doc,
+                SCHEMA,
+                system_prompt=None,
+                config=config_for(llm, tmp_path),
+                tier="agentic",
+                source=DocumentSource(text_and_scan_pdf(), "scan.pdf"),
+            )
+        assert len(llm.chat_requests) == 1
+    assert caught.value.code == "llm_vision_unsupported" and not caught.value.retryable
+    assert "no text layer" in caught.value.message and "pages 1, 2" in caught.value.message
 
 
 def test_a_model_declared_to_see_that_refuses_images_is_an_error(tmp_path: Path) -> None:

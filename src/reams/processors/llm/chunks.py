@@ -83,6 +83,11 @@ class Chunk:
         return None if repeat is None else (repeat.page, repeat.text)
 
     @property
+    def text_pages(self) -> list[int]:
+        """The pages with some text in this chunk."""
+        return list(dict.fromkeys(p.page for p in self.pieces if p.text.strip()))
+
+    @property
     def has_text(self) -> bool:
         return any(p.text.strip() and not p.overlap for p in self.pieces)
 

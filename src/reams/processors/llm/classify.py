@@ -78,8 +78,7 @@ def classify_llm(
     usage = Usage()
     try:
         while True:
-            pages = doc_pages(doc)[: config.max_images] if vision.on else doc_pages(doc)
-            content = _content(pages, max_chars, vision)
+            content = _content(doc_pages(doc), max_chars, vision, config.max_images)
             if not content:
                 empty = {"type": None, "confidence": 0.0, "reasoning": "The document has no text."}
                 return empty, usage
@@ -98,13 +97,16 @@ def classify_llm(
     return result, usage
 
 
-def _content(pages: list[Page], max_chars: int, vision: VisionSession) -> Any:
-    """The user message's content: the pages' text, with their images when vision is on;
-    empty when there is nothing to read."""
-    blocks = page_blocks(pages, max_chars, keep_empty=vision.on)
-    images = vision.urls([number for number, _ in blocks])
-    if not images:
-        blocks = [(n, text) for n, text in blocks if n in {p.number for p in pages if p.body}]
+def _content(pages: list[Page], max_chars: int, vision: VisionSession, max_images: int) -> Any:
+    """The user message's content: the pages' text, the first ``max_images`` pages' images
+    after their text when vision is on (a page without text then too); "" for nothing to read."""
+    images = vision.urls([p.number for p in pages[:max_images]])
+    with_text = {p.number for p in pages if p.body}
+    blocks = [
+        (number, text)
+        for number, text in page_blocks(pages, max_chars, keep_empty=True)
+        if number in with_text or number in images
+    ]
     content = user_content(blocks, images)
     return content if images or str(content).strip() else ""
 

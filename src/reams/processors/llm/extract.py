@@ -99,11 +99,7 @@ def extract_llm(
     )
     job = _Job(schema, target, system_prompt, config, max_chars, Verifier(pages), limiter, vision)
     try:
-        if target == "per_page":
-            return job.per_page(pages)
-        if target == "per_table_row":
-            return job.per_table_row(pages)
-        return job.per_doc(pages)
+        return job.run(pages, notes)
     except ProcessorError as exc:
         raise failed_with_usage(exc, job.usage) from None
     finally:
@@ -141,6 +137,8 @@ class _Job:
     limiter: Limiter | None
     vision: VisionSession
     usage: Usage = field(default_factory=Usage)
+    unread: list[int] = field(default_factory=list)  # image-only pages whose image was refused
+    answered: int = 0
 
     def __post_init__(self) -> None:
         self.reply_schema = response_schema(self.schema, self.target)
@@ -152,6 +150,24 @@ class _Job:
         return chunk_pages(
             pages, self.budget, images=self.vision.on, max_images=self.config.max_images
         )
+
+    def run(self, pages: Sequence[Page], warnings: list[str]) -> tuple[Any, dict[str, Any], Usage]:
+        if self.target == "per_page":
+            outcome = self.per_page(pages)
+        elif self.target == "per_table_row":
+            outcome = self.per_table_row(pages)
+        else:
+            outcome = self.per_doc(pages)
+        if self.unread:
+            listed = ", ".join(str(n) for n in self.unread[:20])
+            if not self.answered:
+                raise ProcessorError(
+                    "llm_vision_unsupported",
+                    f"The document's pages have no text layer and their images could not be "
+                    f"sent to the LLM (pages {listed}): use a vision model, or parse with OCR.",
+                )
+            warnings.append(f"page(s) {listed} have no text and no image could be sent: not read")
+        return outcome
 
     def per_doc(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
         data, meta = self._one(self.chunks(pages))
@@ -191,20 +207,24 @@ class _Job:
         its images were refused)."""
         while True:
             images = self.vision.urls(chunk.images)
+            readable = set(images) | set(chunk.text_pages)
+            self.unread += [p for p in chunk.pages if p not in readable and p not in self.unread]
             if not images and not chunk.has_text:
                 return (None, None) if self.target != "per_table_row" else ([], [])
             notes = [part_note(index, count, chunk.pages)] if count > 1 else []
-            content = user_content(chunk.blocks(), images)
+            blocks = [(n, text) for n, text in chunk.blocks() if n in readable]
             messages = extract_messages(
                 self.schema,
                 self.target,
                 self.system_prompt,
-                content,
+                user_content(blocks, images),
                 notes=notes,
                 images=bool(images),
             )
             try:
-                return self._request(messages)
+                answer = self._request(messages)
+                self.answered += 1
+                return answer
             except ProcessorError as exc:
                 if not (images and self.vision.refused(exc)):
                     raise

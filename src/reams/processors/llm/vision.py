@@ -184,7 +184,9 @@ class VisionSession:
             return
         if vision is False:
             self._warn("the configured model takes no images (REAMS_LLM_VISION=false)")
-        elif source is not None:
+        elif source is None:
+            self._warn("the document's bytes were not given to the LLM engine")
+        else:
             images = PageImages(source)
             if images.available:
                 self.images = images
