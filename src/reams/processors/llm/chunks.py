@@ -143,10 +143,11 @@ def _pieces(pages: Sequence[Page], budget: int, *, images: bool) -> list[Piece]:
             continue
         room = budget - (IMAGE_CHARS if images else 0) - _overlap_limit(budget)
         parts = split_text(body, max(MIN_BUDGET // 2, room)) if body else [""]
+        before = ""  # the page's previous piece, with the header it carried
         for index, part in enumerate(parts):
-            header = _carried(parts[index - 1].split("\n"), part) if index else ""
-            text = f"{header}\n{part}" if header else part
-            out.append(Piece(page.number, text, image=images and index == 0, carried=header))
+            header = _carried(before.split("\n"), part)
+            before = f"{header}\n{part}" if header else part
+            out.append(Piece(page.number, before, image=images and index == 0, carried=header))
     return out
 
 
