@@ -55,10 +55,14 @@ def test_hiding_only_the_footer_keeps_the_header(report: bytes) -> None:
     assert page["markdown"] == f"{HEADER}\n\n{BODIES[0]}"
 
 
-def test_a_single_page_has_no_running_heads(tmp_path: Path) -> None:
+def test_a_single_page_has_no_running_heads_but_its_page_label_is_a_footer(
+    tmp_path: Path,
+) -> None:
     data = make_running_heads_pdf(tmp_path / "one.pdf", BODIES[:1]).read_bytes()
     page = run("parse", data, "one.pdf", {"hide_headers": True})["pages"][0]  # type: ignore[index]
-    assert page["header"] is None and page["footer"] is None
+    # Nothing repeats on one page; a label that says it is the page number is one anyway.
+    assert page["header"] is None and page["footer"] == "Page 1 of 1"
+    assert page["printed_page_number"] == "1"
     assert HEADER in page["markdown"]
 
 

@@ -3,7 +3,8 @@
 A sample of pages is looked at once per document. A line in the top (or bottom) band of a page is
 *furniture* when the same text, with its digits normalised (page numbers, dates), sits in that band
 on enough of the sampled pages, or when it carries the page's number: a number at its start or end
-that runs with the page index, as in a book whose running heads change with each chapter. The
+that runs with the page index, as in a book whose running heads change with each chapter, or a
+label that says it is one ("Page 3 of 12", "- 3 -"), on any page. The
 layout then takes such lines out of the page body, so they can
 be reported as the page's ``header`` / ``footer`` and left out when ``hide_headers`` /
 ``hide_footers`` is set. The number printed on the page is read from its header or footer lines.
@@ -31,6 +32,12 @@ _PAGE_LABEL = re.compile(
     r"(?:\s*(?:of|/)\s*\d+)?$",
     re.IGNORECASE,
 )
+# Labels that say they are page numbers, furniture even on a page seen once.
+EXPLICIT_LABEL = re.compile(
+    r"^(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*(?:of|/)\s*\d{1,4}"
+    r"|[-–—]\s*\d{1,4}\s*[-–—])$",
+    re.IGNORECASE,
+)
 _EDGE_NUMBER = re.compile(r"^(\d{1,4})\s|\s(\d{1,4}|[A-Z]{1,2}-\d{1,4})$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _ONLY_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(\d{1,4})\s*[-–—]?$", re.IGNORECASE)
@@ -56,14 +63,15 @@ class Furniture:
 
     def split(self, page: PageLines) -> tuple[list[Line], list[Line], list[Line]]:
         """The page's lines as (header lines, body lines, footer lines)."""
-        if not self.headers and not self.footers and self.offset is None:
-            return [], list(page.lines), []
         header: list[Line] = []
         footer: list[Line] = []
         body: list[Line] = []
         for line in page.lines:
             band = _band(line, page.height)
-            numbered = band is not None and self._numbered(line, page.index)
+            numbered = band is not None and (
+                self._numbered(line, page.index)
+                or EXPLICIT_LABEL.match(line.text.strip()) is not None
+            )
             if band == "top" and (numbered or key(line.text) in self.headers):
                 header.append(line)
             elif band == "bottom" and (numbered or key(line.text) in self.footers):

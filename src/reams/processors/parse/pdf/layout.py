@@ -16,7 +16,7 @@ from reams.processors.parse.items import IMAGE_MARK
 from reams.processors.parse.model import PageContent
 from reams.processors.parse.pdf.images import Picture
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
-from reams.processors.parse.pdf.order import Box, reading_order
+from reams.processors.parse.pdf.order import Box, reading_order, stacked
 from reams.processors.parse.pdf.paragraphs import (
     PageStyle,
     column_style,
@@ -101,8 +101,14 @@ def _regions(
             line = lines[index]
             # A line whose pieces stayed together (the usual case) stays whole.
             cut.append(line if len(pieces) == len(line.parts()) else _part_line(line, pieces))
-        regions.append((cut, placed))
+        regions.append((_stacked(cut), placed))
     return regions
+
+
+def _stacked(lines: list[Line]) -> list[Line]:
+    """A region's lines with its vertical bands in order top down (``order.stacked``)."""
+    boxes = [Box(line, line.left, line.right, line.top, line.bottom, 0) for line in lines]
+    return [box.payload for box in stacked(boxes)]
 
 
 def _part_line(line: Line, pieces: tuple[Piece, ...]) -> Line:

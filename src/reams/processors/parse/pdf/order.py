@@ -1,4 +1,4 @@
-"""Reading order of a PDF page: text columns found from the gaps between lines.
+"""Reading order of a PDF page: text columns found from the gaps between lines, bands top down.
 
 PDFium yields text in content-stream order, which is the reading order for most producers, but
 not for all: a masthead drawn last, or two columns whose lines PDFium ran together. This module
@@ -24,6 +24,9 @@ _MIN_SIDE_CHARS = 120
 _MIN_MEAN_CHARS = 14  # per line on each side: running text, not labels and values
 _MARGIN = 0.12  # a gutter lies inside the text, not within this share of either end
 _FULL_LINE = 0.7  # of a column's width: a full line of running text is at least this wide
+_RUN_RISE = 0.5  # of a box's height: a box starting higher than this above the last one
+_RUN_DROP = 2.0  # of a box's height: a box starting further below the last one starts a run
+_BAND_TOLERANCE = 1.0  # points of overlap that boxes one above the other may have
 _FULL_SHARE = 0.35  # of a column's lines that are full, in running text (with a table in it)
 
 
@@ -46,6 +49,61 @@ def reading_order(boxes: list[Box[T]], *, em: float, rtl: bool = False) -> list[
     content-stream order within a region. Columns of right-to-left text are read right first.
     """
     return _Order[T](em, rtl).regions(boxes)
+
+
+def stacked(boxes: list[Box[T]]) -> list[Box[T]]:
+    """``boxes`` (one region, in content-stream order) with their vertical bands top down.
+
+    The boxes fall into runs, each reading down the page (or along one row) in content-stream
+    order, and not skipping over other boxes below it. Runs whose vertical extents overlap
+    (side by side, interleaved) form one band, read in content-stream order; bands that lie
+    wholly one above the other are read top down. So footnotes or small print written before
+    the body move under it, a masthead written last moves up, and lines written bottom first
+    are read top first, while text that the content stream interleaves (columns) keeps its
+    order.
+    """
+    runs: list[list[Box[T]]] = []
+    for index, box in enumerate(boxes):
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and box.top <= last.top + _RUN_RISE * (box.top - box.bottom)
+            and not _skips(boxes, index - 1, index)
+        ):
+            runs[-1].append(box)
+        else:
+            runs.append([box])
+    if len(runs) < 2:
+        return boxes
+    extents = [
+        (max(box.top for box in run), min(box.bottom for box in run), index)
+        for index, run in enumerate(runs)
+    ]
+    bands: list[tuple[float, list[int]]] = []  # (bottom, run indices), top down
+    for top, bottom, index in sorted(extents, key=lambda extent: -extent[0]):
+        if bands and top > bands[-1][0] + _BAND_TOLERANCE:
+            bands[-1] = (min(bands[-1][0], bottom), [*bands[-1][1], index])
+        else:
+            bands.append((bottom, [index]))
+    return [box for _, members in bands for index in sorted(members) for box in runs[index]]
+
+
+def _skips(boxes: list[Box[T]], before: int, after: int) -> bool:
+    """Whether the step from ``boxes[before]`` down to ``boxes[after]`` passes over a box that
+    stands between them, under either of them (as an invoice's items, written after its
+    title, pass over its address block written before)."""
+    upper, lower = boxes[before], boxes[after]
+    if upper.bottom - lower.top < _RUN_DROP * (lower.top - lower.bottom):
+        return False
+    left, right = min(upper.left, lower.left), max(upper.right, lower.right)
+    return any(
+        box.top <= upper.bottom
+        and box.bottom >= lower.top
+        and box.left < right
+        and box.right > left
+        for index, box in enumerate(boxes)
+        if index not in (before, after)
+    )
 
 
 class _Order(Generic[T]):

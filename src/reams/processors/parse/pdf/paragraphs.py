@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from reams.processors.parse.blocks import Block, escape_markdown, heading
+from reams.processors.parse.pdf.furniture import EXPLICIT_LABEL
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -130,6 +131,8 @@ def _render(group: list[Line], style: PageStyle) -> Block:
 
 
 def _heading_level(group: list[Line], text: str, style: PageStyle) -> int | None:
+    if EXPLICIT_LABEL.match(text):
+        return None  # "Page 3 of 12", "- 3 -": a page number, however large or bold
     ratio = group[0].size / style.body_size
     if ratio >= _HEADING_RATIO and len(text) <= _MAX_HEADING_CHARS:
         return 1 if ratio >= 1.6 else 2 if ratio >= 1.3 else 3

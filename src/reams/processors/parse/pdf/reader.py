@@ -30,7 +30,7 @@ from reams.processors.parse.pdf.layout import layout_page
 from reams.processors.parse.pdf.lines import Line
 from reams.processors.parse.pdf.metadata import load_error, read_metadata
 from reams.processors.parse.pdf.rules import PageRules, read_rules
-from reams.processors.parse.pdf.text import read_lines
+from reams.processors.parse.pdf.text import read_lines, text_direction
 
 _FURNITURE_SAMPLE = 16  # pages looked at to learn running headers and footers
 _MIN_USABLE_CHARS = 10  # visible characters a usable text layer has at least
@@ -42,13 +42,19 @@ _GARBAGE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 @dataclass(frozen=True, slots=True)
 class _Page:
-    """What one read of a page yields: its lines, size, rotation and pictures."""
+    """What one read of a page yields: its lines, size, rotation and pictures.
+
+    ``width``, ``height`` and ``rotation`` are those of the page as it is read: turned so that
+    most of its text runs across (``reading``); the page as displayed may be turned otherwise
+    (``displayed``: its width and height with ``/Rotate`` applied).
+    """
 
     lines: list[Line]
     width: float
     height: float
     rotation: int
     pictures: list[Picture]
+    displayed: tuple[float, float]
 
 
 class PdfSource:
@@ -103,11 +109,13 @@ class PdfSource:
             width=page.width,
             height=page.height,
             tables_as_html=self._tables_as_html,
-            rules=functools.cache(lambda: self._rules(index)),
+            rules=functools.cache(lambda: self._rules(index, page)),
             pictures=[p for p in page.pictures if not usable or p.area < background],
         )
         return dataclasses.replace(
             content,
+            width=page.displayed[0],
+            height=page.displayed[1],
             header=joined(header),
             footer=joined(footer),
             printed_page_number=printed_page_number(header, footer),
@@ -165,23 +173,30 @@ class PdfSource:
         page = self._pdf[index]
         try:
             width, height = (float(size) for size in page.get_size())
+            displayed = width, height
             rotation = int(page.get_rotation())
             textpage = page.get_textpage()
             try:
+                direction = text_direction(textpage)
+                if direction is not None and direction != rotation % 360:
+                    # Read the page turned so that its text runs across (see _Page).
+                    if (direction - rotation) % 180:
+                        width, height = height, width
+                    rotation = direction
                 lines = read_lines(textpage, rotation=rotation, width=width, height=height)
             finally:
                 textpage.close()
             pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
-            return _Page(lines, width, height, rotation, pictures)
+            return _Page(lines, width, height, rotation, pictures, displayed)
         finally:
             page.close()
 
-    def _rules(self, index: int) -> PageRules:
+    def _rules(self, index: int, read: _Page) -> PageRules:
         page = self._pdf[index]
         try:
-            width, height = page.get_size()
-            rotation = page.get_rotation()
-            return read_rules(page.raw, rotation=rotation, width=width, height=height)
+            return read_rules(
+                page.raw, rotation=read.rotation, width=read.width, height=read.height
+            )
         finally:
             page.close()
 

@@ -41,6 +41,15 @@ Span = tuple[float, float]
 _ROW_SHIFT = 0.8  # font sizes between the baselines of a line's ends that mean two rows
 _MAX_TILT = 30  # degrees off the reading direction that still count as reading across
 _BELOW = 0.3  # font sizes: a last character whose top is this far under the baseline is not on it
+_MIN_SPACED_LETTERS = 3  # spaces a letter-spaced line has at least
+_SPACED_SHARE = 0.75  # of its space-separated tokens that are single letters
+_LETTER_GAP = 0.5  # ems: letters further apart than this are not one word's
+_WORD_GAP = 0.15  # ems wider than the narrowest gap between letters that make a word gap
+_MARK_SIZE = 0.85  # of the line's size: a smaller word may be a raised or lowered mark
+_MARK_SHIFT = 0.15  # of the line's size: how far off the baseline a mark sits at least
+_WORD = re.compile(r"\S+")
+_DIRECTION_SAMPLE = 64  # characters sampled for the page's text direction
+_DIRECTION_MAJORITY = 0.6  # of the sampled characters that must run one way to turn the page
 
 
 def read_lines(
@@ -81,17 +90,61 @@ def read_lines(
     return lines
 
 
+def text_direction(textpage: Any) -> int | None:
+    """The direction most of the page's text runs in, in degrees counter-clockwise (0, 90, 180,
+    270), from a sample of its characters; None for a page without text.
+
+    A page reads across once turned by this angle, whatever its ``/Rotate`` says: a landscape
+    table printed up the sheet runs at 90, and so does the text of a page stored portrait with
+    ``/Rotate`` 90 that a viewer shows upright.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    count = int(textpage.count_chars())
+    if count <= 0:
+        return None
+    step = max(1, count // _DIRECTION_SAMPLE)
+    matrix = pdfium_c.FS_MATRIX()
+    ref = ctypes.byref(matrix)
+    get_matrix = pdfium_c.FPDFText_GetMatrix
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    page = textpage.raw
+    votes = [0, 0, 0, 0]
+    for index in range(0, count, step):
+        if get_unicode(page, index) <= 32 or not get_matrix(page, index, ref):
+            continue
+        angle = math.degrees(math.atan2(matrix.b, matrix.a)) % 360
+        votes[round(angle / 90) % 4] += 1
+    best = max(range(4), key=lambda quarter: votes[quarter])
+    return best * 90 if votes[best] > _DIRECTION_MAJORITY * sum(votes) else None
+
+
 def _located(locator: _Locator, text: str, first: int) -> list[tuple[Line, int]]:
     """The line(s) of one PDFium line of ``text`` starting at text index ``first``."""
     if _LAM_ALEF.search(text):
         text = locator.untangled(text, first)
     line = locator.line(text, first, first + len(text) - 1)
+    if _letter_spaced(text):
+        respaced = locator.respaced(text, first, line.size)
+        if respaced != text:
+            # Positions in the new text no longer match PDFium's: the line is not walked.
+            line.text = respaced
+            return [(line, -1)]
     if not locator.ends_off_baseline(line):
         return [(line, first)]
     return [
         (locator.line(part, start, start + len(part) - 1), start)
         for part, start in locator.rows(text, first, line.size)
     ]
+
+
+def _letter_spaced(text: str) -> bool:
+    """Whether PDFium put a space between most letters of ``text`` ("T h e  S o u t h")."""
+    if text.count(" ") < _MIN_SPACED_LETTERS:
+        return False
+    tokens = text.split(" ")
+    singles = sum(1 for token in tokens if len(token) == 1 and token.isalpha())
+    return singles >= _SPACED_SHARE * len(tokens)
 
 
 def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None:
@@ -108,11 +161,25 @@ def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None
         jumps = line.rtl and _RTL_SCRIPT.search(line.text) is None
         if start < 0 or " " not in line.text:
             continue
-        if jumps or line.right - line.left > needed or locator.runs_apart(line, start):
+        wide = jumps or line.right - line.left > needed
+        rects = [] if wide else locator.rects(line, start)
+        if not line.rtl and any(b[0] < a[0] - 1.0 for a, b in itertools.pairwise(rects)):
+            # Text objects drawn out of order along the line: marks added in a second pass.
+            placed = locator.marks_placed(line, start)
+            if placed is not None:
+                line.text = placed
+                continue
+        if wide or _apart(rects, line.size):
             line.pieces = locator.pieces(line, start)
             if line.pieces:
                 line.left = min(piece.left for piece in line.pieces)
                 line.right = max(piece.right for piece in line.pieces)
+
+
+def _apart(rects: list[Span], size: float) -> bool:
+    """Whether text object runs leave a gap of an em or more between them."""
+    spans = sorted(rects)
+    return any(b[0] - a[1] >= _PIECE_GAP * size for a, b in itertools.pairwise(spans))
 
 
 class _Locator:
@@ -207,18 +274,39 @@ class _Locator:
             upright=self._upright,
         )
 
-    def runs_apart(self, line: Line, start: int) -> bool:
-        """Whether the line's text objects leave a gap of an em or more between them.
+    def rects(self, line: Line, start: int) -> list[Span]:
+        """The extents of the line's text object runs, in content-stream order.
 
         Two columns drawn on shared baselines make one PDFium line as wide as its text needs;
         PDFium's rectangles (one per text object run) show the gutter for one call per run.
         """
-        page = self._page
-        count = int(self._count_rects(page, self._char(start), len(line.text)))
-        if count < 2:
-            return False
-        spans = sorted(self._rect(index) for index in range(count))
-        return any(b[0] - a[1] >= _PIECE_GAP * line.size for a, b in itertools.pairwise(spans))
+        count = int(self._count_rects(self._page, self._char(start), len(line.text)))
+        return [self._rect(index) for index in range(count)] if count > 1 else []
+
+    def marks_placed(self, line: Line, start: int) -> str | None:
+        """The line's text with small raised or lowered marks (author and note marks written
+        in a second pass, after the words they follow) placed after the word they follow;
+        None when the words themselves run out of order, or no mark is out of place."""
+        tokens: list[tuple[float, bool, str]] = []  # left edge, whether a mark, text
+        for match in _WORD.finditer(line.text):
+            index = self._char(start + match.start())
+            x, y = self._point(index)
+            size = self._size(index)
+            mark = (
+                size < _MARK_SIZE * line.size and abs(y - line.baseline) > _MARK_SHIFT * line.size
+            )
+            tokens.append((x, mark, match.group()))
+        self._upright = line.upright
+        words = [x for x, mark, _ in tokens if not mark]
+        if any(b < a for a, b in itertools.pairwise(words)) or len(words) == len(tokens):
+            return None
+        placed = sorted(tokens, key=lambda token: token[0])
+        if placed == tokens:
+            return None
+        text = placed[0][2]
+        for _, mark, token in placed[1:]:
+            text += token if mark else " " + token
+        return text
 
     def _rect(self, index: int) -> Span:
         self._get_rect(self._page, index, *self._rect_args)
@@ -252,6 +340,33 @@ class _Locator:
                 begin, baseline = offset, y
         rows.append((text[begin:], first + begin))
         return [_stripped(part, start) for part, start in rows if part.strip()]
+
+    def respaced(self, text: str, start: int, size: float) -> str:
+        """Letter-spaced ``text`` (starting at text index ``start``) with spaces only between
+        words.
+
+        Glyphs placed one by one with extra spacing make PDFium put a space between every two
+        letters; the gaps between the glyph boxes tell word gaps (wider by about a space) from
+        letter gaps. ``text`` is returned as is when its letters stand too far apart to be one
+        word's (a row of one-letter cells), or when evenly spaced symbols other than letters
+        show single-character words ("a + b = c").
+        """
+        letters = [offset for offset, char in enumerate(text) if char != " "]
+        spans = [self._span(self._char(start + offset)) for offset in letters]
+        gaps: list[float] = []
+        for before, after in itertools.pairwise(spans):
+            if before is None or after is None:
+                return text
+            gaps.append(max(after[0] - before[1], before[0] - after[1]))
+        if not gaps or min(gaps) > _LETTER_GAP * size:
+            return text
+        limit = min(gaps) + _WORD_GAP * size
+        if max(gaps) <= limit and not text.replace(" ", "").isalpha():
+            return text  # even gaps between symbols: "a + b = c" is not one word
+        words = [text[letters[0]]]
+        for offset, gap in zip(letters[1:], gaps, strict=True):
+            words.append((" " if gap > limit else "") + text[offset])
+        return "".join(words)
 
     def untangled(self, text: str, start: int) -> str:
         """``text`` with lam-alef ligatures in logical order.
