@@ -37,17 +37,52 @@ CODES = frozenset(
         "HKD",
         "SGD",
         "ZAR",
+        "MYR",
+        "THB",
+        "IDR",
+        "AED",
         "BRL",
         "MXN",
     ]
 )
-WORD_CODES = {"rs": "INR", "rs.": "INR", "inr": "INR", "euro": "EUR", "euros": "EUR"}
-_CURRENCY = r"(?:[$€£¥₹]|zł|\b(?:" + "|".join(sorted(CODES)) + r")\b|\bRs\b\.?)"
+WORD_CODES = {
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "rupees": "INR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "us dollars": "USD",
+    "us dollar": "USD",
+    "u.s. dollars": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "canadian dollars": "CAD",
+    "australian dollars": "AUD",
+    "singapore dollars": "SGD",
+    "hong kong dollars": "HKD",
+    "new zealand dollars": "NZD",
+    "rm": "MYR",
+    "ringgit": "MYR",
+    "pounds sterling": "GBP",
+    "sterling": "GBP",
+    "złotych": "PLN",
+}
+_CURRENCY = (
+    r"(?:[$€£¥₹]|zł|\b(?:" + "|".join(sorted(CODES)) + r")(?![A-Za-z])|\bRs\.?(?![A-Za-z])|"
+    r"\bRM(?![A-Za-z]))"
+)
+_CURRENCY_TOKEN = re.compile(
+    r"[$€£¥₹₽]|zł|\b[A-Z]{3}\b|\bRs\.?|\bRM\b|"
+    r"\b(?:(?:U\.?S\.?|Canadian|Australian|Singapore|Hong\s+Kong|New\s+Zealand)\s+)?[Dd]ollars?\b|\b[Ee]uros?\b|"
+    r"\b[Rr]upees\b|\b[Rr]inggit\b|\b(?:[Pp]ounds\s+)?[Ss]terling\b|\bzłotych\b"
+)
 _NUMBER = (
     r"[-−]?\(?\d{1,3}(?:[ .,'\u00a0\u202f]\d{3})*(?:[.,]\d{1,4})?\)?(?!\d)|[-−]?\d+(?:[.,]\d{1,4})?"
 )
 _AMOUNT = re.compile(
-    rf"(?P<pre>{_CURRENCY}\s?)?(?<![\w.,/-])(?P<num>{_NUMBER})(?![\w/]|[.,]\d)(?:\s?(?P<post>{_CURRENCY}))?"
+    rf"(?:(?P<pre>{_CURRENCY}\s?)|(?<![\w.,/-]))(?P<num>{_NUMBER})(?![\w/]|[.,]\d)"
+    rf"(?:\s?(?P<post>{_CURRENCY}))?"
 )
 
 
@@ -123,7 +158,8 @@ def find_amounts(text: str) -> list[FoundAmount]:
 def currency_codes(text: str) -> list[str]:
     """ISO 4217 codes named or symbolised in ``text``, most frequent first."""
     counts: Counter[str] = Counter()
-    for token in re.findall(r"[$€£¥₹₽]|zł|\b[A-Z]{3}\b|\bRs\.?", text):
+    for token in _CURRENCY_TOKEN.findall(text):
+        token = " ".join(token.split())
         code = (
             SYMBOLS.get(token)
             or WORD_CODES.get(token.lower())

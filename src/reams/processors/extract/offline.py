@@ -28,10 +28,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from reams.processors.extract import patterns
+from reams.processors.extract import everyday, patterns
 from reams.processors.extract.clauses import ClauseIndex, clause_candidate
 from reams.processors.extract.conform import conform, conform_node
-from reams.processors.extract.labels import pair_candidates, typed_value
+from reams.processors.extract.labels import IDENTIFIER_WORDS, pair_candidates, typed_value
 from reams.processors.extract.model import Candidate, ExtractOutcome
 from reams.processors.extract.prose import leading_labels, prose_dates, prose_durations
 from reams.processors.extract.rows import per_table_rows
@@ -43,10 +43,10 @@ __all__ = ["extract_offline"]
 
 Target = Literal["per_doc", "per_page", "per_table_row"]
 Strategy = Callable[["FieldTerms", str, Mapping[str, Any]], "Candidate | None"]
-_DAY_FIRST = re.compile(r"\b(?:1[3-9]|2\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-]\d{2,4}\b")
-_MONTH_FIRST = re.compile(r"\b(?:0?[1-9]|1[0-2])[/.-](?:1[3-9]|2\d|3[01])[/.-]\d{2,4}\b")
 DURATION_WORDS = frozenset(content_stems("period duration term notice"))
 TITLE_WORDS = frozenset(content_stems("title"))
+PRINTED_CONFIDENCE = 0.8  # a layout pair's label must name the field well (score ≥ 0.67)
+TOTAL_WORDS = frozenset(content_stems("total amount due balance grand sum paid payable"))
 DOC_NAME_WORDS = frozenset(content_stems("document name"))
 
 
@@ -59,7 +59,7 @@ def extract_offline(
         metas: list[dict[str, Any]] = []
         for page in doc.get("pages") or []:
             number = int(page.get("page_number") or len(results) + 1)
-            result, meta = _Engine(DocView.build(doc, page=number), schema, doc).run()
+            result, meta = _Engine(DocView.build(doc, page=number), schema, doc, number).run()
             results.append(result)
             metas.append(meta)
         return ExtractOutcome(results, {"page_metadata": metas})
@@ -76,12 +76,12 @@ def extract_offline(
 
 def _dayfirst(view: DocView, doc: Mapping[str, Any]) -> bool:
     text = "\n".join(line.text for line in view.lines[:400])
-    if _DAY_FIRST.search(text):
-        return True
-    if _MONTH_FIRST.search(text):
-        return False
-    language = str((doc.get("document") or {}).get("language") or "en")
-    return not language.startswith("en")
+    return everyday.day_first(text, _language(doc))
+
+
+def _language(doc: Mapping[str, Any]) -> str:
+    document = doc.get("document")
+    return str((document.get("language") if isinstance(document, Mapping) else None) or "")
 
 
 def _prune(meta: dict[str, Any], result: Any) -> dict[str, Any]:
@@ -103,11 +103,29 @@ def _prune(meta: dict[str, Any], result: Any) -> dict[str, Any]:
 class _Engine:
     """One extraction over one view (a whole document, or a single page)."""
 
-    def __init__(self, view: DocView, root: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        view: DocView,
+        root: Mapping[str, Any],
+        doc: Mapping[str, Any],
+        page: int | None = None,
+    ) -> None:
         self.view = view
         self.root = root
         self.dayfirst = _dayfirst(view, doc)
+        self._doc = doc
+        self._page = page
+        self._layout: everyday.Layout | None = None
         self._clauses: ClauseIndex | None = None
+
+    @property
+    def layout(self) -> everyday.Layout:
+        """The printed lines and their pairs, built on first use."""
+        if self._layout is None:
+            self._layout = everyday.Layout.build(
+                self._doc, page=self._page, language=_language(self._doc)
+            )
+        return self._layout
 
     def run(self) -> tuple[dict[str, Any], dict[str, Any]]:
         raw, meta = self._object(self.root, "")
@@ -182,9 +200,17 @@ class _Engine:
         return []
 
     def _scalar(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
-        strategies: list[Strategy] = [self._recognised, self._labelled, self._prose, self._enum]
+        strategies: list[Strategy] = [
+            self._recognised,
+            self._labelled,
+            self._prose,
+            self._enum,
+            self._printed,
+        ]
         if node.get("format") in ("date", "date-time"):  # _prose weighs labels against prose
-            strategies = [self._recognised, self._prose]
+            strategies = [self._document_date, self._recognised, self._prose]
+        elif kind in ("number", "integer"):
+            strategies = [self._total, *strategies]
         for strategy in strategies:
             found = strategy(terms, kind, node)
             if found is not None:
@@ -200,6 +226,12 @@ class _Engine:
             return None
         if "curre" in name:
             found = patterns.currency(self.view)
+        elif everyday.wants_issuer(terms):
+            found = everyday.issuer(self.layout)
+        elif "addre" in name:
+            found = everyday.address(self.layout, terms)
+        elif name & IDENTIFIER_WORDS and (name - IDENTIFIER_WORDS) & everyday.DOC_WORDS:
+            found = everyday.identifier(self.layout, terms)
         elif name & {"law", "juris"}:
             wanted = (set(terms.desc_words) | name) - {"law"}
             found = patterns.jurisdictions(self.view, wanted)
@@ -220,6 +252,46 @@ class _Engine:
                     value, evidence.page, evidence.source, evidence.confidence, evidence.reasoning
                 )
         return None
+
+    def _document_date(
+        self, terms: FieldTerms, kind: str, node: Mapping[str, Any]
+    ) -> Candidate | None:
+        """An issue date ("invoice date", "date of the purchase"): see everyday.document_date."""
+        name = set(content_stems(terms.phrase)) - {"dat"}
+        if not name <= everyday.DOC_WORDS:
+            return None
+        found = everyday.document_date(self.layout, terms, dayfirst=self.dayfirst)
+        if not found:
+            return None
+        value = found[0].value
+        if node.get("format") == "date-time":
+            value = f"{value}T00:00:00"
+        c = found[0]
+        return Candidate(value, c.page, c.source, c.confidence, c.reasoning)
+
+    def _total(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        """A total or amount due (see everyday.total), for fields that mean one."""
+        words = set(content_stems(terms.phrase))
+        if not words & TOTAL_WORDS:
+            return None
+        found = everyday.total(self.layout, terms)
+        if not found:
+            return None
+        c = found[0]
+        value = int(c.value) if kind == "integer" and c.value == int(c.value) else c.value
+        if kind == "integer" and value != c.value:
+            return None
+        return Candidate(value, c.page, c.source, c.confidence, c.reasoning)
+
+    def _printed(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        """Labels found in the printed lines' layout (a value under its label, columns), for
+        fields that are not durations (those are read from sentences)."""
+        if _is_duration(terms, kind, node):
+            return None
+        found = pair_candidates(
+            DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
+        )
+        return found[0] if found and found[0].confidence >= PRINTED_CONFIDENCE else None
 
     def _prose(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         if node.get("format") in ("date", "date-time"):

@@ -93,6 +93,20 @@ STOPWORDS = frozenset(
         "ie",
         "i",
         "etc",
+        # the articles and prepositions of labels in other languages ("Numéro de facture")
+        "de",
+        "du",
+        "des",
+        "le",
+        "la",
+        "les",
+        "het",
+        "van",
+        "der",
+        "von",
+        "dem",
+        "den",
+        "del",
     ]
 )
 # Short forms that stand for a longer word in labels ("Invoice No.", "Qty", "Amt").
@@ -111,6 +125,62 @@ ABBREVIATIONS = {
     "desc": "description",
     "addr": "address",
 }
+# Label words of other European languages, read as the English word they stand for, so a field
+# named in English finds "Factuurnummer", "Rechnungsdatum" or "Numéro de facture".
+TRANSLATIONS = {
+    **dict.fromkeys(
+        [
+            "factuur",
+            "facture",
+            "factura",
+            "fattura",
+            "faktura",
+            "fakturanr",
+            "rechnung",
+            "rechnungs",
+        ],
+        "invoice",
+    ),
+    **dict.fromkeys(
+        ["nummer", "numéro", "numero", "número", "numer", "nro", "nº", "núm"], "number"
+    ),
+    **dict.fromkeys(["datum", "fecha"], "date"),
+    **dict.fromkeys(
+        ["totaal", "totale", "gesamt", "gesamtbetrag", "summe", "razem", "ogółem"], "total"
+    ),
+    **dict.fromkeys(
+        ["montant", "bedrag", "betrag", "importe", "importo", "kwota", "należność"], "amount"
+    ),
+    **dict.fromkeys(["klant", "kunde", "kunden", "klient", "nabywca"], "customer"),
+    **dict.fromkeys(
+        [
+            "verkoper",
+            "verkäufer",
+            "vendeur",
+            "vendedor",
+            "sprzedawca",
+            "fournisseur",
+            "lieferant",
+            "leverancier",
+            "proveedor",
+            "fornitore",
+        ],
+        "seller",
+    ),
+    **dict.fromkeys(
+        ["bestelling", "bestell", "bestellung", "commande", "pedido", "ordine"], "order"
+    ),
+    **dict.fromkeys(["quittung", "reçu", "recibo", "ricevuta", "kassenbon", "bonnetje"], "receipt"),
+    **dict.fromkeys(
+        ["adres", "adresse", "dirección", "direccion", "indirizzo", "anschrift"], "address"
+    ),
+    **dict.fromkeys(["btw", "mwst", "tva", "iva", "ust"], "vat"),
+    **dict.fromkeys(["subtotaal", "zwischensumme"], "subtotal"),
+    **dict.fromkeys(["verval", "fälligkeits", "échéance", "vencimiento", "scadenza"], "due"),
+}
+# Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
+_COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")
+_NUMBER_SIGN = re.compile(r"\b[nN]\s?[°º]|\b[nN]\.\s?[°º]")
 FURNITURE_REPEATS = 3
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"#|[^\W_]+", re.UNICODE)
@@ -119,8 +189,22 @@ _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:\n]{1,60}?)\s*[:：]\s*(?P<value>\S.{0,
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words of ``text`` (camelCase and snake_case split)."""
+    """Lower-case words of ``text`` (camelCase and snake_case split; "N°" is "number")."""
+    if "°" in text or "º" in text:
+        text = _NUMBER_SIGN.sub(" number ", text)
     return [w.lower() for w in _WORD.findall(_SPLIT_CAMEL.sub(" ", text))]
+
+
+def _translated(word: str) -> list[str]:
+    """``word`` as English label words: translated, compounds split ("rechnungsnr")."""
+    if word in TRANSLATIONS:
+        return [TRANSLATIONS[word]]
+    match = _COMPOUND.match(word) if len(word) > 6 else None
+    if match and (match["head"] in TRANSLATIONS or match["head"] + "s" in TRANSLATIONS):
+        head = TRANSLATIONS.get(match["head"]) or TRANSLATIONS[match["head"] + "s"]
+        tail = match["tail"]
+        return [head, TRANSLATIONS.get(tail, "number" if tail == "nr" else tail)]
+    return [word]
 
 
 def stem(word: str) -> str:
@@ -145,7 +229,11 @@ def content_stems(text: str, *, expand: bool = True) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _content_stems(text: str, expand: bool) -> tuple[str, ...]:
-    words = (ABBREVIATIONS.get(w, w) if expand else w for w in tokens(text))
+    words = (
+        ABBREVIATIONS.get(w, w) if expand else w
+        for word in tokens(text)
+        for w in (_translated(word) if expand else [word])
+    )
     return tuple(
         stem(w) if expand else _plain_stem(w)
         for w in words

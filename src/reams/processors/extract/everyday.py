@@ -1,0 +1,687 @@
+"""Recognisers for the fields everyday documents have: who issued them, their address, their
+number, date, total and currency. They read the printed lines (``layout.py``) rather than the
+parse items, so a receipt's lines stay lines, and they are chosen by the field's meaning, not by
+a document type: a purchase order's "seller", a payslip's "company" and an invoice's "vendor"
+all go to :func:`issuer`.
+
+Each recogniser returns candidates best first; the engine takes the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reams.processors.extract.dates import find_dates
+from reams.processors.extract.labels import label_score
+from reams.processors.extract.layout import PLine, is_label, line_pairs, physical_lines
+from reams.processors.extract.model import Candidate
+from reams.processors.extract.numbers import FoundAmount, currency_codes, find_amounts
+from reams.processors.extract.text import FieldTerms, Pair, content_stems, tokens
+
+__all__ = [
+    "ISSUER_WORDS",
+    "Layout",
+    "address",
+    "day_first",
+    "document_date",
+    "identifier",
+    "issuer",
+    "total",
+]
+
+# Field words (stems) that ask for the party that issued the document.
+ISSUER_WORDS = frozenset(
+    content_stems(
+        "vendor seller supplier issuer merchant company store shop provider retailer business "
+        "organisation organization biller employer hospital restaurant hotel"
+    )
+)
+CUSTOMER_WORDS = frozenset(content_stems("customer client buyer purchaser recipient bill ship"))
+DOC_WORDS = frozenset(
+    content_stems(
+        "invoice receipt order bill purchase transaction booking report statement quote "
+        "estimate delivery credit note ticket payslip document issue service"
+    )
+)
+LEGAL_FORM = (
+    r"(?:Ltd|Limited|GmbH|AG|S\.\s?A\.?|SA|SAS|SARL|Sarl|S\.A\.S\.?|S\.?R\.?L\.?|S\.L\.?|"
+    r"Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C\.|PLC|plc|LLP|B\.\s?V\.?|BV|N\.\s?V\.?|"
+    r"Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|KG|GmbH\s*&\s*Co\.?\s*KG|"
+    r"S\.p\.A\.?|SpA|Oy|AB|A/S|ApS|sp\.\s?z\s?o\.\s?o\.?|Co\.,?\s+Ltd|Pty\.?\s+Ltd)\.?"
+)
+_COMPANY = re.compile(
+    r"(?P<name>(?:[A-Z0-9&(][\w&'’.()\-]*,?\s+){0,6}?[A-Z0-9&(][\w&'’.()\-]*?),?\s+"
+    + LEGAL_FORM
+    + r"(?!\w)"
+)
+_LEGAL_END = re.compile(r"(?:,?\s+|^)" + LEGAL_FORM + r"\s*[,.:;]*$")
+_CAPITAL = re.compile(r"\b(?:au capital|capital social|with (?:a )?capital)\b", re.IGNORECASE)
+# Labels of the party a document is addressed to (its block is not the issuer's).
+_CUSTOMER_BLOCK = re.compile(
+    r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
+    r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
+    r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
+    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison)\b",
+    re.IGNORECASE,
+)
+_ISSUER_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?:sold\s+by|seller|vendor|supplier|issued\s+by|service\s+provider|provider|"
+    r"merchant|from|verkoper|verkäufer|vendeur|vendedor|sprzedawca|fournisseur|lieferant|"
+    r"leverancier|proveedor|fornitore|emisor|émetteur|company|firma|société|empresa|"
+    r"payable\s+to|pay\s+to|titulaire\s+du\s+compte|account\s+holder|beneficiary|"
+    r"kontoinhaber|begunstigde|in\s+favou?r\s+of)\b",
+    re.IGNORECASE,
+)
+_PAYEE_TEXT = re.compile(
+    r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\b", re.IGNORECASE
+)
+_DOC_TYPE = re.compile(
+    r"^(?:tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|payment\s+|sales\s+|"
+    r"order\s+|kopie\s+|copy\s+)?(?:invoice|receipt|factuur|facture|rechnung|factura|"
+    r"fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|purchase\s+order|"
+    r"estimate|quote|quotation|statement|credit\s+note|delivery\s+note|header|footer|"
+    r"page|original|duplicate|copy)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"@|https?:|www\.|\.(?:com|net|org|de|fr|nl|co|in|io)\b|\b(?:tel|phone|fax|e-?mail|"
+    r"telefoon|téléphone|telefon)\b|\(\d{2,4}\)\s*\d|\+\d",
+    re.IGNORECASE,
+)
+_STREET = re.compile(
+    r"\b(?:st|street|str|straße|strasse|ave|avenue|blvd|boulevard|road|rd|lane|ln|drive|dr|"
+    r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
+    r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
+    r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
+    r"|\w(?:straße|strasse|straat|weg|laan|gasse|platz|plein)\b",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(
+    r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US: CA 94103
+    r"|\b\d{4}\s?[A-Z]{2}\b"  # NL: 3012 CN
+    r"|\b(?:[A-Z]-)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # DE/FR/ES/IT/MY: 69100 Villeurbanne
+    r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
+    r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
+)
+_COUNTRY = re.compile(
+    r"\b(?:united states|usa|u\.s\.a\.|united kingdom|uk|england|france|germany|deutschland|"
+    r"nederland|netherlands|belgium|belgique|españa|spain|italia|italy|polska|poland|"
+    r"malaysia|singapore|india|canada|australia|ireland|schweiz|suisse|switzerland|"
+    r"österreich|austria|hong kong)\b",
+    re.IGNORECASE,
+)
+_HEAD = 12  # lines at the top of the first page where a letterhead is
+
+
+@dataclass
+class Layout:
+    """The printed lines of a document (or page) and the pairs their layout shows."""
+
+    lines: list[PLine]
+    pairs: list[Pair] = field(default_factory=list)
+    language: str = ""
+
+    @classmethod
+    def build(cls, doc: object, *, page: int | None = None, language: str = "") -> Layout:
+        from collections.abc import Mapping
+
+        lines = physical_lines(doc, page=page) if isinstance(doc, Mapping) else []
+        return cls(lines, line_pairs(lines), language)
+
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+# ---------------------------------------------------------------------------- day order
+
+_US_PLACE = re.compile(r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
+_DAY_FIRST_PLACES = re.compile(
+    r"\b(?:Sdn\.?\s+Bhd|Pvt\.?\s+Ltd|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Malaysia|Singapore|India|"
+    r"United Kingdom|Australia|Ireland|New Zealand|South Africa|GST)\b"
+)
+_DAY_FIRST_CODES = frozenset(
+    [
+        "EUR",
+        "GBP",
+        "INR",
+        "MYR",
+        "SGD",
+        "AUD",
+        "NZD",
+        "ZAR",
+        "PLN",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "CZK",
+        "HUF",
+        "RUB",
+        "BRL",
+        "HKD",
+        "IDR",
+        "THB",
+    ]
+)
+_UNAMBIGUOUS_DAY_FIRST = re.compile(
+    r"(?<![\d/.-])(?:1[3-9]|2\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-]\d{2,4}\b"
+)
+_UNAMBIGUOUS_MONTH_FIRST = re.compile(
+    r"(?<![\d/.-])(?:0?[1-9]|1[0-2])[/.-](?:1[3-9]|2\d|3[01])[/.-]\d{2,4}\b"
+)
+
+
+def day_first(text: str, language: str) -> bool:
+    """Whether the document writes numeric dates day first (06/03/2018 = 6 March).
+
+    A date that can only be read one way decides; otherwise the document's language (any
+    but English), its currency and the places and company forms it names vote."""
+    first = len(_UNAMBIGUOUS_DAY_FIRST.findall(text))
+    second = len(_UNAMBIGUOUS_MONTH_FIRST.findall(text))
+    if first != second:
+        return first > second
+    if language and not language.startswith("en"):
+        return True
+    codes = currency_codes(text)
+    votes = 0
+    votes += 2 if codes and codes[0] in _DAY_FIRST_CODES else 0
+    votes -= 2 if codes and codes[0] == "USD" else 0
+    votes += len(_DAY_FIRST_PLACES.findall(text[:20000]))
+    votes -= 2 * len(_US_PLACE.findall(text[:20000]))
+    votes -= 2 if re.search(r"\b(?:Inc|LLC)\b\.?", text) else 0
+    return votes > 0
+
+
+# ---------------------------------------------------------------------------- issuer
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,:;|-–*")
+    return re.sub(r"^(?:the|by|of|to)\s+", "", text, flags=re.IGNORECASE)
+
+
+def _companies(text: str) -> list[str]:
+    """Company names with a legal form in ``text`` ("Coolblue B.V.", "ORLEN S.A.")."""
+    found = []
+    for match in _COMPANY.finditer(text):
+        whole = _clean_name(match.group(0))
+        words = whole.split()
+        # the name starts at the first capitalised word after any lower-case lead-in
+        while words and not (words[0][:1].isupper() or words[0][:1].isdigit()):
+            words.pop(0)
+        name = " ".join(words)
+        if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
+            found.append(name)
+    return found
+
+
+def _name_like(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 7 or _CONTACT.search(text) or _DOC_TYPE.match(text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 3 or sum(c.isdigit() for c in text) > 2:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or w == "&")
+    return (capitalised >= max(1, len(words) - 2) and not is_label(text + ":")) or text.isupper()
+
+
+def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
+    line = lines[position]
+    if _CUSTOMER_BLOCK.search(line.text):
+        return True
+    for back in range(1, 4):
+        if position - back < 0:
+            break
+        above = lines[position - back]
+        if above.page != line.page:
+            break
+        if _CUSTOMER_BLOCK.search(above.cells[0]) and len(above.cells) == 1:
+            return True
+        if _CUSTOMER_BLOCK.search(above.cells[0]) and len(line.cells) == len(above.cells):
+            return True
+    return False
+
+
+class _Names:
+    """Issuer names offered with a score; a name's repeats and web domain add to it."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.lowered = layout.text().lower()
+        self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
+        self.best: dict[str, tuple[float, PLine, str, str]] = {}
+
+    def offer(self, name: str, score: float, line: PLine, why: str) -> None:
+        name = _clean_name(name)
+        if len(name) < 2 or not re.search(r"[A-Za-z]", name.split()[0]):
+            return
+        base = re.sub(_LEGAL_END, "", name).strip(" ,") or name
+        score += 0.6 * min(3, self.lowered.count(base.lower()) - 1)
+        first = re.sub(r"[\W_]+", "", base.split()[0].lower())
+        if len(first) >= 3 and first in self.domains:
+            score += 1.0
+        key = base.lower()
+        old = self.best.get(key)
+        if old is None:
+            self.best[key] = (score, line, name, why)
+        elif score > old[0]:
+            self.best[key] = (score, line, _longer(name, old[2]), why)
+        else:
+            self.best[key] = (old[0], old[1], _longer(name, old[2]), old[3])
+
+    def ranked(self) -> list[Candidate]:
+        ranked = sorted(self.best.values(), key=lambda t: (-t[0], t[1].index))
+        return [
+            Candidate(
+                name, line.page, line.text, min(0.9, 0.3 + score / 6), f"{why}, page {line.page}"
+            )
+            for score, line, name, why in ranked[:3]
+        ]
+
+
+def issuer(layout: Layout) -> list[Candidate]:
+    """Who issued the document: a name after a seller/payee label, a company name with a legal
+    form, or the letterhead (first lines, upper-case or large type), weighed by how often the
+    name recurs (footers, e-mail and web domains) and never from the addressee's block."""
+    lines = layout.lines
+    if not lines:
+        return []
+    names = _Names(layout)
+    for pair in layout.pairs:
+        if _issuer_key(pair.key) and _name_like(_first_part(pair.value)):
+            line = next((x for x in lines if x.index == pair.order), lines[0])
+            names.offer(_first_part(pair.value), 3.0, line, f'after the label "{pair.key}"')
+    for position in range(len(lines)):
+        _line_names(lines, position, names)
+    return names.ranked()
+
+
+def _issuer_key(key: str) -> bool:
+    """A label that names the issuer or the payee, alone or at the end ("... Titulaire du
+    compte")."""
+    key = key.strip(" :*")
+    return any(m.end() == len(key) for m in _ISSUER_LABEL.finditer(key))
+
+
+def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
+    """Names a line offers: companies with a legal form, the name over a legal notice, and
+    the letterhead's lines."""
+    line = lines[position]
+    customer = _in_customer_block(lines, position)
+    head = line.page == lines[0].page and position < _HEAD
+    companies = _companies(line.text)
+    payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
+    for name in companies:
+        score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
+        names.offer(name, score, line, "company name with a legal form")
+    if _CAPITAL.search(line.text) and not companies:
+        for above in reversed(lines[max(0, position - 2) : position]):
+            if _name_like(above.text) and len(above.cells) == 1:
+                names.offer(above.text, 2.0, above, "name over a legal notice")
+                break
+    cell = line.cells[0]
+    if head and len(line.cells) <= 2 and not customer and _name_like(cell):
+        if _ISSUER_LABEL.match(cell):
+            return
+        score = 1.6 - 0.12 * position + (0.4 if cell.isupper() else 0.0)
+        nxt = lines[position + 1].text if position + 1 < len(lines) else ""
+        if _STREET.search(nxt) or _POSTCODE.search(nxt):
+            score += 0.5
+        names.offer(cell, score, line, "letterhead")
+
+
+def _longer(a: str, b: str) -> str:
+    """The fuller spelling of one name ("Coolblue B.V." over "Coolblue")."""
+    return a if len(a) > len(b) and b.lower() in a.lower() else b
+
+
+def _first_part(value: str) -> str:
+    """A name cell's name: before a comma-led address or a second label."""
+    value = re.split(r"\s+[-–|]\s+|\t", value)[0]
+    match = re.match(r"(.+?(?:" + LEGAL_FORM + r"))(?:[,\s]|$)", value)
+    if match:
+        return match.group(1)
+    return value.split(",")[0]
+
+
+# ---------------------------------------------------------------------------- address
+
+
+def _address_like(text: str) -> bool:
+    if _CONTACT.search(text) or len(text) > 90:
+        return False
+    return bool(_STREET.search(text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()))
+
+
+def address(layout: Layout, terms: FieldTerms) -> list[Candidate]:
+    """A postal address: the lines under the label the field names (billing, shipping...), or
+    the block under the issuer's name (street, postcode and city, country)."""
+    lines = layout.lines
+    wanted = set(content_stems(terms.phrase)) | set(terms.desc_words)
+    customer = bool(wanted & CUSTOMER_WORDS) or bool(wanted & set(content_stems("deliver")))
+    found: list[Candidate] = []
+    if customer:
+        for position, line in enumerate(lines):
+            if _CUSTOMER_BLOCK.search(line.cells[0]) and label_score(terms, line.cells[0]) > 0:
+                block = _block(lines, position + 1)
+                if block:
+                    found.append(_address_candidate(block, line, "address under its label"))
+        return found
+    for candidate in issuer(layout)[:1]:
+        at = [i for i, x in enumerate(lines) if candidate.value.split()[0] in x.text]
+        for position in at[:1]:
+            block = _block(lines, position + 1)
+            if block:
+                found.append(_address_candidate(block, lines[position], "address under the issuer"))
+    return found
+
+
+def _block(lines: Sequence[PLine], start: int) -> list[str]:
+    """The address lines from ``start``: registration numbers under a name are passed over,
+    then street, postcode and city lines, and a last short line (state, country)."""
+    block: list[str] = []
+    skipped = 0
+    for line in lines[start : start + 8]:
+        cell = line.cells[0]
+        if _address_like(cell) and len(block) < 6:
+            block.append(cell)
+            continue
+        if not block and skipped < 2 and _REGISTRATION.search(cell):
+            skipped += 1
+            continue
+        if block and _POSTCODE.search(block[-1]) and _region_like(cell):
+            block.append(cell)
+        break
+    return block if any(_POSTCODE.search(b) or _STREET.search(b) for b in block) else []
+
+
+_REGISTRATION = re.compile(
+    r"^\(?[\w\s-]{0,12}\d{4,}[\w\s-]{0,4}\)?$|\b(?:reg(?:istration)?|gst|co\.?\s*no|company\s+no|"
+    r"roc|ssm|vat|tin|abn|kvk|siret|siren|ust-?id|tax\s+id)\b",
+    re.IGNORECASE,
+)
+
+
+def _region_like(text: str) -> bool:
+    """A state or country line: one to three words, no digits, no contact."""
+    words = text.strip(" .,").split()
+    return 1 <= len(words) <= 3 and not re.search(r"\d|:", text) and not _CONTACT.search(text)
+
+
+def _address_candidate(block: list[str], line: PLine, why: str) -> Candidate:
+    value = ", ".join(b.strip(" ,") for b in block)
+    return Candidate(value, line.page, "\n".join(block), 0.6, f"{why} on page {line.page}")
+
+
+# ---------------------------------------------------------------------------- totals
+
+_STRONG_TOTAL = re.compile(
+    r"\b(?:grand\s+total|amount\s+due|total\s+due|balance\s+due|total\s+amount|amount\s+payable|"
+    r"total\s+payable|total\s+to\s+pay|total\s+for\s+this|invoice\s+total|total\s+ttc|"
+    r"somme\s+à\s+payer|net\s+à\s+payer|montant\s+(?:total|ttc|à\s+payer)|à\s+payer|"
+    r"te\s+betalen|totaalbedrag|factuur\s*totaal|totaal\s+incl|rechnungsbetrag|gesamtbetrag|"
+    r"endbetrag|zu\s+zahlen|zahlbetrag|importe\s+total|total\s+a\s+pagar|totale\s+fattura|"
+    r"należność|do\s+zapłaty|total\s+incl|total\s+inc|total\s+payment|amount\s+paid|"
+    r"total\s+paid|total\s+sales|nett?\s+total|total\s+\(incl)",
+    re.IGNORECASE,
+)
+_TOTAL_WORD = re.compile(
+    r"\b(?:total|totals|totaal|totale|totaal|summe|gesamt|razem|ogółem|sum|amount|montant|"
+    r"bedrag|betrag|importe|balance)\b",
+    re.IGNORECASE,
+)
+_PRE_TAX = re.compile(
+    r"\b(?:sub\s*-?\s*total|subtotaal|sous[\s-]total|zwischensumme|ht|h\.t\.|excl\w*|"
+    r"exclusief|excluding|hors\s+taxes?|ohne|netto|net(?!\s+à)|before\s+tax|pre-?tax|"
+    r"untaxed|grondslag|base)\b",
+    re.IGNORECASE,
+)
+_INCLUDING = re.compile(
+    r"\b(?:incl\w*|inclusive|inclusief|ttc|brutto|gross|grand|due|payable|à\s+payer|net\s+à)\b",
+    re.IGNORECASE,
+)
+_TAX = re.compile(r"\b(?:tax|vat|btw|tva|mwst|ust|iva|gst|sst|hst|pst)\b", re.IGNORECASE)
+_NOT_MONEY = re.compile(
+    r"\b(?:points?|pts|qty|quantity|items?|count|units?|pieces?|pcs|shows?|hours?|weight|"
+    r"pages?|variance|discount|savings?|saved|change|rounding|tip|deposit|credits?|"
+    r"aantal|menge|quantité|cantidad|ilość)\b",
+    re.IGNORECASE,
+)
+NET_WORDS = frozenset(content_stems("untaxed subtotal net excluding before pretax"))
+
+
+@dataclass(frozen=True)
+class _Money:
+    value: float
+    score: float
+    line: PLine
+    label: str
+
+
+def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
+    """The document's total: amounts on lines labelled as totals, grand totals and amounts due
+    first, never quantities or points; the pre-tax total instead when the field asks for it
+    (untaxed, subtotal, net, excluding). Ties go to the larger amount, and a total that equals
+    a subtotal plus a tax printed beside it is confirmed."""
+    wanted = set(content_stems(terms.phrase)) | set(terms.desc_words)
+    net = bool(wanted & NET_WORDS) and "inclu" not in wanted
+    found: list[_Money] = []
+    net_amounts: list[float] = []
+    taxes: list[float] = []
+    grosses: list[float] = []
+    for line, label, amount in _amounts(layout.lines):
+        kind = _total_kind(label)
+        if kind == "net":
+            net_amounts.append(amount.value)
+        elif kind == "tax":
+            taxes.append(amount.value)
+        elif kind in ("strong", "total"):
+            grosses.append(amount.value)
+        score = _total_score(kind, net, amount.has_currency or amount.has_decimals)
+        if score > 0:
+            found.append(_Money(amount.value, score, line, label))
+    ranked: list[tuple[float, float, _Money]] = []
+    for money in found:
+        score = money.score
+        if not net and any(abs(n + t - money.value) < 0.011 for n in net_amounts for t in taxes):
+            score += 0.5
+        if net and any(abs(money.value + t - g) < 0.011 for t in taxes for g in grosses):
+            score += 0.5
+        ranked.append((score, money.value, money))
+    ranked.sort(key=lambda t: (-t[0], -t[1]))
+    out = []
+    for score, _, money in ranked[:3]:
+        reasoning = f'amount labelled "{money.label.strip()}" on page {money.line.page}'
+        confidence = min(0.9, 0.35 + score / 6)
+        out.append(Candidate(money.value, money.line.page, money.line.text, confidence, reasoning))
+    return out
+
+
+def _total_kind(label: str) -> str:
+    """What an amount's label makes it: strong (grand total, amount due), total, net, tax or
+    other (quantities, points, discounts, unlabelled)."""
+    if _NOT_MONEY.search(label):
+        return "other"
+    if _PRE_TAX.search(label) and not _INCLUDING.search(label):
+        return "net"
+    if _STRONG_TOTAL.search(label):
+        return "strong"
+    plain = bool(_TOTAL_WORD.search(label))
+    if _TAX.search(label) and not plain:
+        return "tax"
+    return "total" if plain else "other"
+
+
+def _total_score(kind: str, net: bool, money: bool) -> float:
+    if net:
+        score = {"net": 3.0, "total": 0.5}.get(kind, 0.0)
+    else:
+        score = {"strong": 3.0, "total": 2.0, "net": 0.6}.get(kind, 0.0)
+    if not money:
+        score -= 0.5 if kind == "strong" else 1.5
+    return score
+
+
+def _amounts(lines: Sequence[PLine]) -> list[tuple[PLine, str, FoundAmount]]:
+    """(line, label, amount) over the document; a label alone on its line labels the amount
+    alone on the next ("TOTAL" / "9.00" on a receipt read line by line)."""
+    out: list[tuple[PLine, str, FoundAmount]] = []
+    for position, line in enumerate(lines):
+        found = _labelled_amounts(line)
+        out.extend((line, label, amount) for label, amount in found)
+        below = lines[position + 1] if position + 1 < len(lines) else None
+        if found or below is None or len(line.text.split()) > 5:
+            continue
+        if not re.search(r"[A-Za-zÀ-ÿ]{2,}", line.text):
+            continue
+        alone = _money_in(below.text)
+        if len(alone) == 1 and not re.search(r"[A-Za-z]{4,}", below.text):
+            out.append((below, line.text, alone[0]))
+    return out
+
+
+def _labelled_amounts(line: PLine) -> list[tuple[str, FoundAmount]]:
+    """(label, amount) for each amount of the line: the words before it in its cell, else the
+    nearest cell before it that has words (a row "Total | 1 | 278.61 | 319.00")."""
+    out: list[tuple[str, FoundAmount]] = []
+    label = ""
+    for cell in line.cells:
+        amounts = _money_in(cell)
+        words = cell
+        if amounts:
+            words = cell[: amounts[0].start]
+        if re.search(r"[A-Za-zÀ-ÿ]{2,}", words):
+            label = words
+        for amount in amounts:
+            before = cell[: amount.start]
+            own = before if re.search(r"[A-Za-zÀ-ÿ]{2,}", before) else label
+            out.append((own, amount))
+    return out
+
+
+def _money_in(text: str) -> list[FoundAmount]:
+    dates = find_dates(text)
+    out = []
+    for amount in find_amounts(text):
+        if any(d.start <= amount.start < d.end for d in dates):
+            continue
+        if text[amount.end : amount.end + 2].strip().startswith("%"):
+            continue
+        out.append(amount)
+    return out
+
+
+# ---------------------------------------------------------------------------- identifiers
+
+_CODE = re.compile(r"^[#:]?\s*(?P<code>[A-Za-z0-9][\w/.\-]*\d[\w/.\-]*|\d[\w/.\-]*)")
+_ID_SIGN = re.compile(r"([nN][°º])(?=\w)")
+
+
+def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
+    """A document number: the code after a label that means the field ("Factuurnummer:",
+    "Invoice No", "N° facture", "Rechnungsnr." beside or under it), or after such a label at
+    the start of a line without a colon ("Facture n°562044387 du ...")."""
+    scored: list[tuple[float, int, Candidate]] = []
+    for pair in layout.pairs:
+        score = label_score(terms, pair.key)
+        if score < 0.5:
+            continue
+        code = _code(pair.value)
+        if code:
+            why = f'label "{pair.key}" on page {pair.page}'
+            scored.append(
+                (score, pair.order, Candidate(code, pair.page, pair.source, 0.5 + 0.4 * score, why))
+            )
+    for line in layout.lines:
+        text = _ID_SIGN.sub(r"\1 ", line.cells[0])
+        words = text.split()
+        for size in range(1, min(5, len(words))):
+            label = " ".join(words[:size]).rstrip(":#")
+            score = label_score(terms, label)
+            if score < 0.6:
+                continue
+            code = _code(" ".join(words[size:]))
+            if code:
+                why = f'line starting "{label}" on page {line.page}'
+                candidate = Candidate(code, line.page, line.text, 0.4 + 0.4 * score, why)
+                scored.append((score - 0.15, line.index, candidate))
+                break
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [c for _, _, c in scored]
+
+
+def _code(value: str) -> str | None:
+    """The code at the start of ``value`` (it has a digit and is not a date or an amount)."""
+    value = value.strip()
+    value = re.sub(r"^(?:no\.?|nr\.?|number|#)\s*", "", value, flags=re.IGNORECASE)
+    spaced = re.match(r"^([A-Z]{1,3})\s+(\d[\w/.\-]*\d)\b", value)  # "F 1234K20/1234/12"
+    if spaced:
+        return f"{spaced.group(1)} {spaced.group(2)}"
+    match = _CODE.match(value)
+    if not match:
+        return None
+    code = match["code"].rstrip(".,;:/-")
+    if find_dates(value[: len(code) + 2]) or (
+        re.fullmatch(r"[\d.,]+", code) and ("," in code or re.search(r"\.\d{2}$", code))
+    ):
+        return None
+    return code if len(code) >= 2 else None
+
+
+# ---------------------------------------------------------------------------- dates
+
+_OTHER_DATES = re.compile(
+    r"\b(?:due|expir\w*|valid|until|birth|born|échéance|limite|vervaldatum|verval|fällig\w*|"
+    r"vencimiento|scadenza|ship(?:ped|ping)?|deliver\w*|order(?:ed)?|bestel\w*|commande|"
+    r"check[\s-]?(?:in|out)|period|from|to|print(?:ed)?|paiement|payment|prélèvement|"
+    r"leverdatum|lieferdatum|orderdatum|bestelldatum)\b",
+    re.IGNORECASE,
+)
+
+
+def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[Candidate]:
+    """The date the field means: under or beside a label that names it (in any of the common
+    European languages), else the first date of the document that no other label claims (due,
+    delivery, order, birth...), preferring lines that name the document ("Facture n° ... du
+    02 juillet 2015")."""
+    scored: list[tuple[float, int, Candidate]] = []
+    for pair in layout.pairs:
+        score = label_score(terms, pair.key)
+        if score < 0.5:
+            continue
+        dates = find_dates(pair.value, dayfirst=dayfirst)
+        if dates and dates[0].start <= 3:
+            why = f'label "{pair.key}" on page {pair.page}'
+            candidate = Candidate(dates[0].iso, pair.page, pair.source, 0.5 + 0.4 * score, why)
+            scored.append((1.0 + score, pair.order, candidate))
+    name = set(content_stems(terms.phrase)) - {"dat"}
+    doc_words = name | (set(terms.desc_words) & DOC_WORDS)
+    for line in layout.lines:
+        for found in find_dates(line.text, dayfirst=dayfirst):
+            before = line.text[: found.start]
+            if _OTHER_DATES.search(before[-40:]) or re.match(
+                r"\s*[-–]\s*\d", line.text[found.end :]
+            ):
+                continue
+            if re.search(r"\d\s*[-–]\s*$", before):
+                continue  # the end of a period "01.05.14-31.05.14"
+            words = set(content_stems(before[-60:]))
+            score = 0.5 + (0.6 if words & doc_words else 0.0) - 0.002 * line.index
+            why = f"first date of the document on page {line.page}"
+            scored.append(
+                (score, line.index, Candidate(found.iso, line.page, line.text, 0.45, why))
+            )
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [c for _, _, c in scored]
+
+
+def wants_issuer(terms: FieldTerms) -> bool:
+    name = set(content_stems(terms.phrase))
+    return bool(name & ISSUER_WORDS) and not name & CUSTOMER_WORDS
+
+
+def words_of(text: str) -> list[str]:
+    return tokens(text)
