@@ -47,6 +47,8 @@ TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED
 JOB_NAMES = {"parse": "parse_raw_file_job"}
 JOB_TYPES = ("parse", "classify", "extract")
 RESULTS_CSV = "_results.csv"
+# Stat signatures of the files of each folder run before (service.folders.StatCache).
+SCAN_CACHE = "scans"
 
 
 def parse_param(raw: str) -> tuple[str, Any]:
@@ -126,6 +128,8 @@ class LocalRun:
     out: Path
     follow_links: bool = False
     priority: int = 0
+    # --force: read and hash every file, trusting no stat signature of an earlier scan
+    rehash: bool = False
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
     outputs: LiveOutputs | None = None
@@ -201,6 +205,7 @@ class LocalRun:
                 exclude=self.out,
                 follow_links=self.follow_links,
                 outside=outside,
+                cache_dir=None if self.rehash else self.services.settings.data_dir / SCAN_CACHE,
             )
         if outside:
             shown = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")
@@ -403,7 +408,12 @@ def run(
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     session = LocalRun(
-        services=services, root=root, out=target, follow_links=follow_links, priority=priority
+        services=services,
+        root=root,
+        out=target,
+        follow_links=follow_links,
+        priority=priority,
+        rehash=force,
     )
     try:
         code = session.retry_failed(job) if retry_failed else session.execute(config)

@@ -1,8 +1,9 @@
 """Mirroring a local folder into a directory, for ``reams run`` (no server involved).
 
 Each regular file under the folder becomes a directory file whose ``unique_id`` is its path
-relative to the folder. Unchanged files cost one hash and no write, so a re-run over thousands
-of files is quick; changed files get a new file version; vanished files leave the directory.
+relative to the folder. Unchanged files cost one ``stat`` (with a stat cache) or one hash, and
+no write, so a re-run over thousands of files is quick; changed files get a new file version;
+vanished files leave the directory.
 The file system is read here; the store only sees records.
 
 Symbolic links are followed only while they stay inside the folder: a link to a file elsewhere
@@ -13,10 +14,15 @@ stand in for the folder: it is then the only entry, named by its file name.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from reams.domain.records import Job, JobApi, ScannedFile
 from reams.store.blobs import BlobStore
@@ -92,6 +98,15 @@ class _Links:
         return self._skip(path)
 
 
+# A file read whole when it is at most this big (hashed and, when new, stored from the same
+# bytes); a bigger one is hashed, then streamed into the blob store, in chunks.
+READ_WHOLE_BYTES = 8 << 20
+# A file changed this recently may change again within its timestamp's resolution: it is never
+# trusted to the stat cache (git's "racily clean" rule), so the next run hashes it again.
+RACY_NS = 2_000_000_000
+STAT_CACHE_VERSION = 1
+
+
 def _hash_file(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -102,20 +117,73 @@ def _hash_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def scan(
-    root: Path,
-    *,
-    exclude: Path | None = None,
-    follow_links: bool = False,
-    outside: list[str] | None = None,
-) -> list[ScannedFile]:
-    """Every file under ``root`` with its relative path, hash and size (see :func:`walk`)."""
-    found = []
-    for path in walk(root, exclude=exclude, follow_links=follow_links, outside=outside):
-        sha, size = _hash_file(path)
-        relpath = path.name if path == root else path.relative_to(root).as_posix()
-        found.append(ScannedFile(relpath, path.name, sha, size))
-    return found
+def _signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+class StatCache:
+    """The hash of each file as last read, under the file's stat signature (size, mtime,
+    ctime, inode, device): a file whose signature is unchanged is not read again, as git's
+    index and rsync do. Kept in a file of the data folder per mirrored folder; a missing or
+    unreadable cache only means every file is hashed."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.started_ns = time.time_ns()
+        self.old: dict[str, list[Any]] = {}
+        self.new: dict[str, list[Any]] = {}
+        if path is None:
+            return
+        try:
+            saved = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return
+        if isinstance(saved, dict) and saved.get("version") == STAT_CACHE_VERSION:
+            files = saved.get("files")
+            self.old = files if isinstance(files, dict) else {}
+
+    def lookup(self, relpath: str, st: os.stat_result) -> str | None:
+        """The file's hash if its signature is the one it was read under."""
+        entry = self.old.get(relpath)
+        if entry is None or entry[:-1] != _signature(st):
+            return None
+        sha = entry[-1]
+        return sha if isinstance(sha, str) else None
+
+    def remember(self, relpath: str, st: os.stat_result, sha: str) -> None:
+        if max(st.st_mtime_ns, st.st_ctime_ns) < self.started_ns - RACY_NS:
+            self.new[relpath] = [*_signature(st), sha]
+
+    def save(self) -> None:
+        if self.path is None or self.new == self.old:
+            return
+        data = orjson.dumps({"version": STAT_CACHE_VERSION, "files": self.new})
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        part = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(part, self.path)
+        except OSError:  # a cache: the next run hashes again
+            part.unlink(missing_ok=True)
+
+
+def _read_file(path: Path, st: os.stat_result, blobs: BlobStore, before: str) -> ScannedFile:
+    """Hash the file and, when its content is new to the folder and to the blob store, store
+    it, reading a small file once for both."""
+    if st.st_size <= READ_WHOLE_BYTES:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != before and not blobs.exists(sha):
+            blobs.put(data)
+        return ScannedFile("", path.name, sha, len(data))
+    sha, size = _hash_file(path)
+    if sha != before and not blobs.exists(sha):
+        with path.open("rb") as fh:
+            stored, size = blobs.put_stream(fh)
+        sha = stored  # what was stored (the file may have changed since it was hashed)
+    return ScannedFile("", path.name, sha, size)
 
 
 def mirror_folder(
@@ -127,24 +195,39 @@ def mirror_folder(
     exclude: Path | None = None,
     follow_links: bool = False,
     outside: list[str] | None = None,
+    cache_dir: Path | None = None,
 ) -> str:
     """Make the directory ``local:<root>`` mirror the folder (or the one file ``root``); returns
-    the directory id. Links leaving the folder are skipped into ``outside`` (see :func:`walk`)."""
+    the directory id. Links leaving the folder are skipped into ``outside`` (see :func:`walk`).
+
+    With ``cache_dir``, a file whose stat signature has not changed since an earlier mirror is
+    not read (:class:`StatCache`): a re-run over unchanged files reads no file at all."""
     root = root.resolve()
     directory_id = catalog.folder_directory(
         project_id=project_id, name=f"local:{root}", description=f"Files under {root}"
     )
-    files = scan(root, exclude=exclude, follow_links=follow_links, outside=outside)
     known = catalog.folder_entries(directory_id)
-    changed = [f for f in files if known.get(f.relpath, ("", ""))[1] != f.sha256]
-    for f in changed:
-        if not blobs.exists(f.sha256):
-            source = root if root.is_file() else root / f.relpath
-            blobs.put(source.read_bytes())
+    cache = StatCache(None if cache_dir is None else cache_dir / f"{directory_id}.json")
+    files: list[ScannedFile] = []
+    changed: list[ScannedFile] = []
+    for path in walk(root, exclude=exclude, follow_links=follow_links, outside=outside):
+        relpath = path.name if path == root else path.relative_to(root).as_posix()
+        st = path.stat()
+        before = known.get(relpath, ("", ""))[1]
+        sha = cache.lookup(relpath, st)
+        if sha is not None and (sha == before or blobs.exists(sha)):
+            found = ScannedFile(relpath, path.name, sha, st.st_size)
+        else:
+            found = dataclasses.replace(_read_file(path, st, blobs, before), relpath=relpath)
+        cache.remember(relpath, st, found.sha256)
+        files.append(found)
+        if found.sha256 != before:
+            changed.append(found)
     gone = set(known) - {f.relpath for f in files}
     catalog.apply_folder_changes(
         project_id=project_id, directory_id=directory_id, changed=changed, known=known, gone=gone
     )
+    cache.save()
     return directory_id
 
 
