@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Byte-compiled now, as a wheel install would (an editable install leaves it to the first
+	# import, which PYTHONDONTWRITEBYTECODE can forbid: every command would compile again).
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP) chromium ## create .venv with reams and its test dependencies (and Chromium)
