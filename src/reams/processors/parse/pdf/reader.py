@@ -85,6 +85,7 @@ class PdfSource:
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
+        self._open: dict[int, Any] = {}  # PDFium pages kept open after a read (see _read)
         # Given when already learned from this very document (page parts: parse.parts).
         self._furniture: Furniture | None = furniture
 
@@ -98,7 +99,13 @@ class PdfSource:
 
     def page(self, index: int) -> PageContent:
         furniture = self._learned_furniture()
-        page = self._read_ahead.pop(index, None) or self._read(index)
+        try:
+            return self._page(index, furniture)
+        finally:
+            self._close_page(index)
+
+    def _page(self, index: int, furniture: Furniture) -> PageContent:
+        page = self._read_ahead.pop(index, None) or self._read(index, keep=True)
         header, body, footer = furniture.split(PageLines(page.lines, page.height, index))
         usable = _usable(page.lines)
         # An image filling a page of usable text is its background (or the scan under an OCR
@@ -129,7 +136,7 @@ class PdfSource:
         glyphs without Unicode (a font without a ToUnicode map), has no usable text; it needs OCR
         when it shows an image (a scan, a photo of text). A blank page needs nothing.
         """
-        page = self._read_ahead.get(index) or self._read(index)
+        page = self._read_ahead.get(index) or self._read(index, keep=False)
         return _needs_ocr(page)
 
     def render(self, index: int, scale: float = 2.0) -> Any:
@@ -166,11 +173,16 @@ class PdfSource:
 
     def close(self) -> None:
         self._read_ahead.clear()
+        for index in list(self._open):
+            self._close_page(index)
         if self._owned:
             self._pdf.close()
 
-    def _read(self, index: int) -> _Page:
+    def _read(self, index: int, *, keep: bool) -> _Page:
+        """Read page ``index``; with ``keep`` its PDFium page stays open (in ``_open``) for
+        :meth:`_rules`, until :meth:`_close_page`: loading a page parses its content again."""
         page = self._pdf[index]
+        kept = False
         try:
             width, height = (float(size) for size in page.get_size())
             displayed = width, height
@@ -187,18 +199,31 @@ class PdfSource:
             finally:
                 textpage.close()
             pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
-            return _Page(lines, width, height, rotation, pictures, displayed)
+            read = _Page(lines, width, height, rotation, pictures, displayed)
+            if keep:
+                self._close_page(index)
+                self._open[index] = page
+                kept = True
+            return read
         finally:
+            if not kept:
+                page.close()
+
+    def _close_page(self, index: int) -> None:
+        page = self._open.pop(index, None)
+        if page is not None:
             page.close()
 
     def _rules(self, index: int, read: _Page) -> PageRules:
-        page = self._pdf[index]
+        kept = self._open.get(index)
+        page = kept or self._pdf[index]
         try:
             return read_rules(
                 page.raw, rotation=read.rotation, width=read.width, height=read.height
             )
         finally:
-            page.close()
+            if kept is None:
+                page.close()
 
     @property
     def furniture(self) -> Furniture:
@@ -211,7 +236,7 @@ class PdfSource:
             samples: list[PageLines] = []
             for index in _sample(self.page_count):
                 try:
-                    page = self._read_ahead.get(index) or self._read(index)
+                    page = self._read_ahead.get(index) or self._read(index, keep=True)
                 except Exception:
                     continue  # a damaged page fails on its own when it is extracted
                 self._read_ahead[index] = page
