@@ -10,7 +10,7 @@ three columns work too. A page without a gutter keeps the content-stream order.
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -153,17 +153,15 @@ class _Order(Generic[T]):
         em = self._em
         left = min(box.left for box in boxes)
         right = max(box.right for box in boxes)
-        edges = sorted(
-            itertools.chain(((box.left, 1) for box in boxes), ((box.right, -1) for box in boxes))
-        )
+        sweep = _Sweep(boxes)
         lo, hi = left + _MARGIN * (right - left), right - _MARGIN * (right - left)
         # Clean gutters first: a generous allowance for crossing boxes merges sparse columns
         # (a spread of two pages) into one wide strip.
         for share in _CROSSING_SHARES:
-            candidates = _strips(edges, allowed=int(len(boxes) * share), origin=left, end=right)
+            candidates = sweep.strips(
+                allowed=int(len(boxes) * share), origin=left, end=right, wide=_MIN_GUTTER_EMS * em
+            )
             for start, end in sorted(candidates, key=lambda strip: strip[0] - strip[1]):
-                if end - start < _MIN_GUTTER_EMS * em:
-                    break
                 if lo <= (start + end) / 2 <= hi and self._columns_of_text(boxes, start, end):
                     return start, end
         return None
@@ -203,25 +201,39 @@ def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[
     return [([boxes[i] for i in sorted(members)], crossing) for members, crossing in bands]
 
 
-def _strips(
-    edges: list[tuple[float, int]], *, allowed: int, origin: float, end: float
-) -> list[tuple[float, float]]:
-    """Maximal x ranges covered by at most ``allowed`` boxes, by a sweep over box edges.
+class _Sweep:
+    """A sweep over the box edges of a page, left to right: how many boxes cover each x."""
 
-    ``edges`` are (x, +1) for box lefts and (x, -1) for box rights, sorted; at equal x an edge
-    that closes a box comes first, so touching boxes leave no strip.
-    """
-    strips: list[tuple[float, float]] = []
-    count, start = 0, origin
-    for x, step in edges:
-        if count <= allowed < count + step:
-            strips.append((start, x))
-        elif count + step <= allowed < count:
-            start = x
-        count += step
-    if start < end and count <= allowed:
-        strips.append((start, end))
-    return [(a, b) for a, b in strips if b > a]
+    def __init__(self, boxes: Sequence[Box[T]]) -> None:
+        import numpy
+
+        count = len(boxes)
+        xs = numpy.empty(2 * count)
+        xs[:count] = [box.left for box in boxes]
+        xs[count:] = [box.right for box in boxes]
+        steps = numpy.ones(2 * count, dtype=numpy.int64)
+        steps[count:] = -1
+        # By x; at equal x an edge that closes a box comes first, so touching boxes leave no
+        # strip.
+        order = numpy.lexsort((steps, xs))
+        self._xs = xs[order]
+        self._after = numpy.cumsum(steps[order])
+        self._before = self._after - steps[order]
+
+    def strips(
+        self, *, allowed: int, origin: float, end: float, wide: float
+    ) -> list[tuple[float, float]]:
+        """Maximal x ranges at least ``wide`` covered by at most ``allowed`` boxes."""
+        import numpy
+
+        before, after = self._before, self._after
+        rises = self._xs[(before <= allowed) & (after > allowed)]
+        falls = self._xs[(after <= allowed) & (before > allowed)]
+        # Coverage starts and ends at zero, so rises and falls alternate, a rise first.
+        starts = numpy.concatenate(([origin], falls))
+        ends = numpy.concatenate((rises, [end]))
+        keep = (ends - starts >= wide) & (ends > starts)
+        return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
 def _is_text(side: list[Box[T]]) -> bool:
