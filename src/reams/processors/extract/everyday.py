@@ -51,10 +51,10 @@ LEGAL_FORM = (
     r"Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|KG|GmbH\s*&\s*Co\.?\s*KG|"
     r"S\.p\.A\.?|SpA|Oy|AB|A/S|ApS|sp\.\s?z\s?o\.\s?o\.?|Co\.,?\s+Ltd|Pty\.?\s+Ltd)\.?"
 )
+_PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
 _COMPANY = re.compile(
-    r"(?P<name>(?:[A-Z0-9&(][\w&'’.()\-]*,?\s+){0,6}?[A-Z0-9&(][\w&'’.()\-]*?),?\s+"
-    + LEGAL_FORM
-    + r"(?!\w)"
+    r"(?P<name>(?:(?:[A-Z0-9&(][\w&'’.()\-]*|" + _PARTICLE + r"),?\s+){0,6}?"
+    r"[A-Z0-9&(][\w&'’.()\-]*?),?\s+" + LEGAL_FORM + r"(?!\w)"
 )
 _LEGAL_END = re.compile(r"(?:,?\s+|^)" + LEGAL_FORM + r"\s*[,.:;]*$")
 _CAPITAL = re.compile(r"\b(?:au capital|capital social|with (?:a )?capital)\b", re.IGNORECASE)
@@ -386,11 +386,11 @@ def _block(lines: Sequence[PLine], start: int) -> list[str]:
     skipped = 0
     for line in lines[start : start + 8]:
         cell = line.cells[0]
-        if _address_like(cell) and len(block) < 6:
-            block.append(cell)
-            continue
         if not block and skipped < 2 and _REGISTRATION.search(cell):
             skipped += 1
+            continue
+        if _address_like(cell) and len(block) < 6:
+            block.append(cell)
             continue
         if block and _POSTCODE.search(block[-1]) and _region_like(cell):
             block.append(cell)
@@ -439,6 +439,14 @@ _PRE_TAX = re.compile(
     r"untaxed|grondslag|base)\b",
     re.IGNORECASE,
 )
+_SUBTOTAL = re.compile(
+    r"\b(?:sub\s*-?\s*total|subtotaal|sous[\s-]total|zwischensumme)\b", re.IGNORECASE
+)
+_EXPLICIT_NET = re.compile(
+    r"\b(?:ht|h\.t\.|excl\w*|exclusief|excluding|hors\s+taxes?|ohne|netto|before\s+tax|"
+    r"pre-?tax|untaxed)\b",
+    re.IGNORECASE,
+)
 _INCLUDING = re.compile(
     r"\b(?:incl\w*|inclusive|inclusief|ttc|brutto|gross|grand|due|payable|à\s+payer|net\s+à)\b",
     re.IGNORECASE,
@@ -474,7 +482,7 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     grosses: list[float] = []
     for line, label, amount in _amounts(layout.lines):
         kind = _total_kind(label)
-        if kind == "net":
+        if kind in ("net", "sub"):
             net_amounts.append(amount.value)
         elif kind == "tax":
             taxes.append(amount.value)
@@ -506,7 +514,7 @@ def _total_kind(label: str) -> str:
     if _NOT_MONEY.search(label):
         return "other"
     if _PRE_TAX.search(label) and not _INCLUDING.search(label):
-        return "net"
+        return "sub" if _SUBTOTAL.search(label) and not _EXPLICIT_NET.search(label) else "net"
     if _STRONG_TOTAL.search(label):
         return "strong"
     plain = bool(_TOTAL_WORD.search(label))
@@ -516,10 +524,10 @@ def _total_kind(label: str) -> str:
 
 
 def _total_score(kind: str, net: bool, money: bool) -> float:
-    if net:
-        score = {"net": 3.0, "total": 0.5}.get(kind, 0.0)
+    if net:  # "excl. VAT" says it, a subtotal is sometimes taxed already
+        score = {"net": 3.0, "sub": 2.5, "total": 0.5}.get(kind, 0.0)
     else:
-        score = {"strong": 3.0, "total": 2.0, "net": 0.6}.get(kind, 0.0)
+        score = {"strong": 3.0, "total": 2.0, "sub": 0.6, "net": 0.3}.get(kind, 0.0)
     if not money:
         score -= 0.5 if kind == "strong" else 1.5
     return score

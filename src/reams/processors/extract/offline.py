@@ -45,6 +45,7 @@ Target = Literal["per_doc", "per_page", "per_table_row"]
 Strategy = Callable[["FieldTerms", str, Mapping[str, Any]], "Candidate | None"]
 DURATION_WORDS = frozenset(content_stems("period duration term notice"))
 TITLE_WORDS = frozenset(content_stems("title"))
+MONEY_CONTEXT = frozenset(content_stems("invoice order sale pay bill"))
 PRINTED_CONFIDENCE = 0.8  # a layout pair's label must name the field well (score ≥ 0.67)
 TOTAL_WORDS = frozenset(content_stems("total amount due balance grand sum paid payable"))
 DOC_NAME_WORDS = frozenset(content_stems("document name"))
@@ -272,7 +273,7 @@ class _Engine:
     def _total(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         """A total or amount due (see everyday.total), for fields that mean one."""
         words = set(content_stems(terms.phrase))
-        if not words & TOTAL_WORDS:
+        if not words & TOTAL_WORDS and not words <= everyday.NET_WORDS | MONEY_CONTEXT:
             return None
         found = everyday.total(self.layout, terms)
         if not found:
@@ -286,8 +287,9 @@ class _Engine:
     def _printed(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         """Labels found in the printed lines' layout (a value under its label, columns), for
         fields that are not durations (those are read from sentences)."""
-        if _is_duration(terms, kind, node):
-            return None
+        name = set(content_stems(terms.phrase))
+        if _is_duration(terms, kind, node) or name & TITLE_WORDS or name >= DOC_NAME_WORDS:
+            return None  # read from sentences, or by the title recogniser
         found = pair_candidates(
             DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
         )

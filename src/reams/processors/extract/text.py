@@ -315,6 +315,8 @@ class DocView:
     def build(cls, doc: Mapping[str, Any], *, page: int | None = None) -> DocView:
         view = cls()
         for page_dict in doc.get("pages") or []:
+            if not isinstance(page_dict, Mapping):
+                continue  # a malformed page holds nothing to read
             number = int(page_dict.get("page_number") or len(view.pages) + 1)
             if page is not None and number != page:
                 continue

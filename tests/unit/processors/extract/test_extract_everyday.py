@@ -1,0 +1,341 @@
+"""The everyday-document recognisers (issuer, address, totals, numbers, dates, currency) on
+generated invoices, receipts, orders and payslips in several languages, parsed by the real
+parser. Schemas use plain English descriptions with no label lists: the labels of other
+languages must be understood by the engine itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reams import processors
+from reams.processors.extract.everyday import day_first
+from reams.processors.extract.numbers import currency_codes, find_amounts
+from reams.processors.extract.offline import extract_offline
+from reams.processors.extract.text import content_stems
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "invoice_date": {"type": "string", "format": "date", "description": "Date of issue."},
+        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
+        "subtotal": {"type": "number", "description": "The total before taxes."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+        "currency": {"type": "string", "description": "The ISO 4217 code of the currency."},
+    },
+}
+RECEIPT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "company": {"type": "string", "description": "The shop that issued the receipt."},
+        "date": {"type": "string", "format": "date", "description": "The date of the purchase."},
+        "address": {"type": "string", "description": "The address of the shop."},
+        "total": {"type": "number", "description": "The total amount paid."},
+    },
+}
+
+
+def text_doc(text: str, name: str = "doc.txt") -> dict[str, Any]:
+    return processors.run("parse", text.encode(), name, {})
+
+
+def pdf_doc(
+    tmp_path: Path, rows: Sequence[tuple[str, str | None]], *, big_first: bool = True
+) -> dict[str, Any]:
+    """A one-page PDF: each row a label at the left margin and an optional value at the right
+    (the layout of most invoices and receipts); the first line in large bold type."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "doc.pdf"
+    canvas = Canvas(str(path), (420, 620), invariant=1)
+    y = 580.0
+    for index, (left, right) in enumerate(rows):
+        large = big_first and index == 0
+        canvas.setFont("Helvetica-Bold" if large else "Helvetica", 16 if large else 10)
+        canvas.drawString(40, y, left)
+        if right:
+            canvas.drawRightString(380, y, right)
+        y -= 24 if large else 16
+    canvas.showPage()
+    canvas.save()
+    return processors.run("parse", path.read_bytes(), path.name, {})
+
+
+def extract(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    result = extract_offline(doc, schema).result
+    assert isinstance(result, dict)
+    return result
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize(
+    ("label", "meaning"),
+    [
+        ("Factuurnummer", ["invoi", "numbe"]),
+        ("Rechnungsnr.", ["invoi", "numbe"]),
+        ("N° facture", ["numbe", "invoi"]),
+        ("Numéro de facture", ["numbe", "invoi"]),
+        ("Número de factura", ["numbe", "invoi"]),
+        ("Factuurdatum", ["invoi", "dat"]),
+        ("Rechnungsdatum", ["invoi", "dat"]),
+        ("Bestelldatum", ["order", "dat"]),
+        ("Invoice No.", ["invoi", "numbe"]),
+    ],
+)
+def test_labels_of_other_languages_mean_the_english_words(label: str, meaning: list[str]) -> None:
+    assert content_stems(label) == meaning
+
+
+def test_dutch_invoice_number_date_total_and_vendor() -> None:
+    doc = text_doc(
+        "Bakkerij de Molen B.V.\nKerkstraat 12\n3512 AB Utrecht\n\n"
+        "FACTUUR\n\nFactuurnummer: 2024-0915\nFactuurdatum: 05-03-2024\n"
+        "Klantnummer: 77812\n\nArtikel   Aantal   Prijs\nBrood   2   € 3,50\n\n"
+        "Subtotaal excl. BTW   € 100,00\nBTW 21%   € 21,00\nTotaal incl. BTW   € 121,00\n",
+        "factuur.txt",
+    )
+    result = extract(doc, INVOICE)
+    assert result["invoice_number"] == "2024-0915"
+    assert result["invoice_date"] == "2024-03-05"  # day first: a Dutch, euro invoice
+    assert result["total"] == 121.0
+    assert result["subtotal"] == 100.0
+    assert result["vendor"] == "Bakkerij de Molen B.V."
+    assert result["currency"] == "EUR"
+
+
+def test_german_invoice_pdf_with_values_right_of_their_labels(tmp_path: Path) -> None:
+    doc = pdf_doc(
+        tmp_path,
+        [
+            ("Initech GmbH", None),
+            ("Hauptstrasse 5", None),
+            ("10115 Berlin", None),
+            ("Rechnungsnr.:", "R-2024-77"),
+            ("Rechnungsdatum:", "07.03.2024"),
+            ("Zwischensumme", "100,00 €"),
+            ("MwSt 19%", "19,00 €"),
+            ("Gesamtbetrag", "119,00 €"),
+        ],
+    )
+    result = extract(doc, INVOICE)
+    assert result["invoice_number"] == "R-2024-77"
+    assert result["invoice_date"] == "2024-03-07"
+    assert result["total"] == 119.0
+    assert result["subtotal"] == 100.0
+    assert result["vendor"] == "Initech GmbH"
+
+
+def test_french_invoice_number_without_colon_and_total_ttc_over_total_ht() -> None:
+    doc = text_doc(
+        "Dupont Plomberie SARL\n4 rue des Lilas\n69003 Lyon\n\n"
+        "Facture n°F-889 du 12/04/2024\n\n"
+        "Total HT : 50,00 €\nTVA 20% : 10,00 €\nTotal TTC : 60,00 €\n",
+        "facture.txt",
+    )
+    result = extract(doc, INVOICE)
+    assert result["invoice_number"] == "F-889"
+    assert result["invoice_date"] == "2024-04-12"
+    assert result["total"] == 60.0
+    assert result["subtotal"] == 50.0
+    assert result["vendor"] == "Dupont Plomberie SARL"
+
+
+def test_spanish_invoice_number_and_day_first_date() -> None:
+    doc = text_doc(
+        "Talleres Ruiz S.L.\nCalle Mayor 3\n28013 Madrid\n\n"
+        "Número de factura: A-123\nFecha: 03/02/2024\n\nImporte total: 242,00 €\n",
+        "factura.txt",
+    )
+    result = extract(doc, INVOICE)
+    assert result["invoice_number"] == "A-123"
+    assert result["invoice_date"] == "2024-02-03"
+    assert result["total"] == 242.0
+    assert result["vendor"] == "Talleres Ruiz S.L."
+
+
+# ---------------------------------------------------------------------------- totals
+
+
+def test_total_is_not_a_points_or_quantity_line() -> None:
+    doc = text_doc(
+        "TECHSTORE\n100 Main Street\nSpringfield, IL 62701\n\n"
+        "Cable   2 @ $5.00   $10.00\nTotal | 1\nSUBTOTAL $863.91\nSales Tax $66.23\n"
+        "TOTAL $930.14\n\nREWARDS\nTotal Points: 3,247\nTotal items: 5\n",
+        "receipt.txt",
+    )
+    assert extract(doc, RECEIPT)["total"] == 930.14
+
+
+def test_grand_total_in_rupees_and_total_row_with_a_quantity() -> None:
+    doc = text_doc(
+        "Product   Qty   Price   Total\nTotal   1   278.61   40.39   319.00\nGrand Total Rs 1939\n",
+        "bill.txt",
+    )
+    schema = {"type": "object", "properties": {"total": {"type": "number"}}}
+    assert extract(doc, schema)["total"] == 1939.0
+
+
+def test_total_confirmed_by_subtotal_plus_tax() -> None:
+    doc = text_doc(
+        "Subtotal $ 112.00\nSubtotal $ 262.90\nTax 15% on $ 112.90 $ 16.94\n"
+        "Total $ 279.84\nTotal deposit $ 500.00\n",
+        "invoice.txt",
+    )
+    result = extract(doc, INVOICE)
+    assert result["total"] == 279.84
+    assert result["subtotal"] == 262.90
+
+
+def test_total_label_on_the_line_above_its_amount() -> None:
+    doc = text_doc("KEDAI RUNCIT ABC\n\nQTY 2\nTOTAL\n12.50\nCASH\n20.00\n", "receipt.txt")
+    assert extract(doc, RECEIPT)["total"] == 12.5
+
+
+# ---------------------------------------------------------------------------- receipts
+
+
+def test_receipt_company_address_day_first_date_and_total(tmp_path: Path) -> None:
+    doc = pdf_doc(
+        tmp_path,
+        [
+            ("TOKO MAJU SDN BHD", None),
+            ("(123456-X)", None),
+            ("NO 5, JALAN BESAR 3,", None),
+            ("TAMAN MELATI,", None),
+            ("53100 KUALA LUMPUR.", None),
+            ("TEL: 03-1234567", None),
+            ("DATE: 06/03/2018 10:22", None),
+            ("TOTAL QTY:", "3"),
+            ("TOTAL:", "RM 12.50"),
+            ("CASH", "20.00"),
+            ("CHANGE", "7.50"),
+        ],
+    )
+    result = extract(doc, RECEIPT)
+    assert result["company"] == "TOKO MAJU SDN BHD"
+    assert result["date"] == "2018-03-06"  # a Malaysian receipt: day first, time dropped
+    assert result["total"] == 12.5
+    assert result["address"] == "NO 5, JALAN BESAR 3, TAMAN MELATI, 53100 KUALA LUMPUR."
+
+
+def test_us_receipt_reads_month_first() -> None:
+    doc = text_doc(
+        "CORNER DELI\n12 Elm St\nBoston, MA 02108\n06/03/2018 14:32\nTOTAL $8.50\n",
+        "receipt.txt",
+    )
+    result = extract(doc, RECEIPT)
+    assert result["date"] == "2018-06-03"
+    assert result["company"] == "CORNER DELI"
+    assert result["address"] == "12 Elm St, Boston, MA 02108"
+
+
+# ---------------------------------------------------------------------------- issuer
+
+
+def test_issuer_is_not_the_bill_to_company() -> None:
+    doc = text_doc(
+        "INVOICE\nBill To:\nGlobex Ltd\n1 Side Road\n\nFrom: Initech Inc.\n"
+        "Invoice #: 5521\nTotal: $40.00\n",
+        "invoice.txt",
+    )
+    assert extract(doc, INVOICE)["vendor"] == "Initech Inc."
+
+
+def test_issuer_from_a_legal_notice_in_the_footer() -> None:
+    doc = text_doc(
+        "DUPONT JEAN\n8 avenue Foch\n75008 Paris\n\nFacture n° 2024-11\nDate : 02/05/2024\n"
+        "Total TTC : 30,00 €\n\nMAISONCLAIRE\nSiège social : 3 rue Nationale 59000 Lille\n"
+        "SAS au capital de 10 000 € - RCS Lille\nTitulaire du compte : MAISONCLAIRE\n",
+        "facture.txt",
+    )
+    assert extract(doc, INVOICE)["vendor"] == "MAISONCLAIRE"
+
+
+def test_purchase_order_and_payslip_use_the_same_recognisers() -> None:
+    order = text_doc(
+        "Northwind Traders Ltd\n22 Dock Road\nLiverpool L3 4AA\n\nPURCHASE ORDER\n"
+        "PO Number: PO-7781\nOrder Date: 14/05/2024\n\nTotal amount: £1,250.00\n",
+        "po.txt",
+    )
+    schema = {
+        "type": "object",
+        "properties": {
+            "po_number": {"type": "string", "description": "The purchase order number."},
+            "order_date": {"type": "string", "format": "date"},
+            "supplier": {"type": "string", "description": "Who the order comes from."},
+            "total": {"type": "number"},
+            "currency": {"type": "string"},
+        },
+    }
+    assert extract(order, schema) == {
+        "po_number": "PO-7781",
+        "order_date": "2024-05-14",
+        "supplier": "Northwind Traders Ltd",
+        "total": 1250.0,
+        "currency": "GBP",
+    }
+    payslip = text_doc(
+        "Acme Widgets Pty Ltd\nPAYSLIP\nEmployee: J. Smith\nPay date: 28/06/2024\n"
+        "Gross pay: $5,000.00\nTax withheld: $1,100.00\nNet pay: $3,900.00\n",
+        "payslip.txt",
+    )
+    schema = {
+        "type": "object",
+        "properties": {
+            "employer": {"type": "string"},
+            "net_pay": {"type": "number", "description": "The amount paid after tax."},
+        },
+    }
+    assert extract(payslip, schema) == {"employer": "Acme Widgets Pty Ltd", "net_pay": 3900.0}
+
+
+# ---------------------------------------------------------------------------- currency, day order
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("All charges and prices are in US Dollars", "USD"),
+        ("Amount: $4.11", "USD"),
+        ("Grand Total Rs 1939", "INR"),
+        ("TOTAL (RM): 9.00", "MYR"),
+        ("Totaal € 49,99", "EUR"),
+        ("316,83 PLN", "PLN"),
+        ("paid in Canadian dollars", "CAD"),
+    ],
+)
+def test_currency_from_symbols_codes_and_words(text: str, code: str) -> None:
+    assert currency_codes(text)[0] == code
+
+
+def test_amount_glued_to_its_currency() -> None:
+    assert [a.value for a in find_amounts("RM9.00 and EUR12")] == [9.0, 12.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Date 06/03/2018 and 13/03/2018", "en", True),  # one date decides the other
+        ("Date 06/03/2018 and 03/13/2018", "en", False),
+        ("Datum 06/03/2018", "nl", True),
+        ("TOKO SDN BHD 06/03/2018 RM 9.00", "en", True),
+        ("Boston, MA 02108 06/03/2018 $8.50", "en", False),
+        ("06/03/2018", "en", False),
+    ],
+)
+def test_day_order_from_dates_language_currency_and_places(
+    text: str, language: str, expected: bool
+) -> None:
+    assert day_first(text, language) is expected
+
+
+def test_bad_input_gives_no_value_and_no_crash() -> None:
+    for doc in ({}, {"pages": None}, {"pages": [{"text": None}]}, {"pages": ["junk"]}):
+        result = extract(doc, INVOICE)
+        assert all(value is None for value in result.values())
