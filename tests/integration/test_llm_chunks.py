@@ -12,7 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from llm_server import FakeLLM, fast_config
+import pytest
+
+from llm_server import FakeLLM, Fault, fake_llm_server, fast_config
+from reams.domain.errors import ProcessorError
 from reams.processors.llm import LlmConfig, extract_llm
 
 FILLER = (
@@ -90,8 +93,8 @@ def test_per_doc_is_read_in_chunks_and_merged_by_type(llm: FakeLLM, tmp_path: Pa
     assert len(sent) >= 3 and all(len(pages) < 6 for pages in sent)
     assert sorted({p for pages in sent for p in pages}) == [1, 2, 3, 4, 5, 6]
     assert usage.requests == len(sent)
-    system = llm.chat_requests[1].body["messages"][0]["content"]
-    assert f"sent in {len(sent)} parts; this is part 2" in system
+    systems = [r.body["messages"][0]["content"] for r in llm.chat_requests]
+    assert sum(f"sent in {len(sent)} parts; this is part 2 " in s for s in systems) == 1
     assert result == {
         "vendor": "ACME Trading",  # stated once, in the first chunk
         "po_number": "PO-1",  # two values stated once each: the first one
@@ -215,5 +218,52 @@ def test_equal_rows_on_both_sides_of_a_seam_are_both_kept(llm: FakeLLM, tmp_path
         max_chars=1_300,
     )
     assert usage.requests == 2
-    assert user_text(llm, 1).startswith(f'<page number="1">\n{subtotal}\n</page>')
+    later = [user_text(llm, i) for i in range(2) if '<page number="2">' in user_text(llm, i)]
+    assert later and later[0].startswith(f'<page number="1">\n{subtotal}\n</page>')
     assert [(r["description"], r["amount"]) for r in got] == first + second
+
+
+def test_chunks_are_asked_concurrently_within_the_endpoints_bound(tmp_path: Path) -> None:
+    rows = [(f"Service line {i:03d}", float(i)) for i in range(1, 121)]
+    with fake_llm_server(delay_s=0.2) as llm:
+        config = config_for(llm, tmp_path, max_concurrency=4)
+        got, _, usage = extract_llm(
+            doc_of(table(rows)),
+            ROW_SCHEMA,
+            target="per_table_row",
+            system_prompt=None,
+            config=config,
+            max_chars=1_000,
+        )
+        assert usage.requests == len(llm.chat_requests) >= 4
+        assert llm.max_in_flight == 2  # half the endpoint's bound: room for other items
+    assert [(r["description"], r["amount"]) for r in got] == rows  # still in document order
+
+
+def test_usage_of_every_chunk_counts_when_one_fails(tmp_path: Path) -> None:
+    with fake_llm_server() as llm:
+        llm.script(Fault.reply({"data": 5, "evidence": []}, times=2))
+        config = config_for(llm, tmp_path, max_concurrency=1)  # one at a time: a known order
+        with pytest.raises(ProcessorError) as caught:
+            extract_llm(
+                long_invoice(), INVOICE_SCHEMA, system_prompt=None, config=config, max_chars=1_000
+            )
+        answered = sum((r.reply_usage or {}).get("total_tokens", 0) for r in llm.chat_requests)
+    assert caught.value.code == "llm_bad_output"
+    assert f"This item used {answered:,} tokens in 2 requests." in caught.value.message
+
+
+def test_concurrent_chunks_add_up_their_usage(tmp_path: Path) -> None:
+    error_usage = {"prompt_tokens": 70, "completion_tokens": 7, "total_tokens": 77}
+    with fake_llm_server(delay_s=0.05) as llm:
+        llm.script(Fault.status(503, usage=error_usage), Fault.malformed())
+        config = config_for(llm, tmp_path, max_concurrency=4)
+        result, _, usage = extract_llm(
+            long_invoice(), INVOICE_SCHEMA, system_prompt=None, config=config, max_chars=1_000
+        )
+        assert llm.max_in_flight == 2
+        answered = [r.reply_usage or {} for r in llm.chat_requests]
+    assert result["vendor"] == "ACME Trading" and result["total"] == 120.5
+    assert usage.requests == len(answered) and usage.failed_requests == 2
+    assert usage.total_tokens == sum(u.get("total_tokens", 0) for u in answered)
+    assert any(u == error_usage for u in answered)

@@ -17,7 +17,6 @@ counted even when the call ends in an error. Messages may carry OpenAI content p
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -33,13 +32,19 @@ import httpx
 from reams.domain.errors import ProcessorError
 from reams.processors.llm.config import LlmConfig, safe_url
 from reams.processors.llm.limits import Limiter, LimiterError, LimiterTimeout
+from reams.processors.llm.replies import (
+    error_detail,
+    error_usage,
+    has_images,
+    message_text,
+    retry_after,
+)
 from reams.processors.llm.usage import Usage
 
 __all__ = ["chat_json", "parse_json_object"]
 
 log = logging.getLogger("reams.processors.llm")
 
-_MAX_MESSAGE_CHARS = 300
 _REASK = (
     "Your previous reply was not a single valid JSON object. Reply again with only the JSON "
     "object described above: no prose, no code fences."
@@ -203,9 +208,9 @@ class _Call:
             raise _RetryableFailure(_Failure(f"connection error {type(exc).__name__}")) from None
         if response.status_code == 200:
             return self._content(response)
-        self.usage.add_reply(_error_usage(response))
+        self.usage.add_reply(error_usage(response))
         try:
-            raise self._judge(response, images=_has_images(messages))
+            raise self._judge(response, images=has_images(messages))
         except ProcessorError:
             self.usage.failed_requests += 1
             raise
@@ -238,11 +243,11 @@ class _Call:
         if not isinstance(payload, dict):
             return ""
         self.usage.add_reply(payload.get("usage"))
-        return _message_text(payload)
+        return message_text(payload)
 
     def _judge(self, response: httpx.Response, *, images: bool) -> Exception:
         status = response.status_code
-        detail = self._redact(_error_detail(response))
+        detail = self._redact(error_detail(response))
         if images and status in (400, 413, 415, 422) and _NO_IMAGES.search(detail):
             return ProcessorError(
                 "llm_vision_unsupported",
@@ -261,12 +266,12 @@ class _Call:
         if status == 429:
             return _RetryableFailure(
                 _Failure(
-                    f"HTTP 429: {detail}", rate_limited=True, retry_after=_retry_after(response)
+                    f"HTTP 429: {detail}", rate_limited=True, retry_after=retry_after(response)
                 )
             )
         if status >= 500 or status == 408:
             return _RetryableFailure(
-                _Failure(f"HTTP {status}: {detail}", retry_after=_retry_after(response))
+                _Failure(f"HTTP {status}: {detail}", retry_after=retry_after(response))
             )
         if status in (400, 422) and self._adapt(status, detail):
             return _Fallback()
@@ -332,80 +337,3 @@ def _with_schema_prompt(messages: list[Message], schema: Mapping[str, Any]) -> l
     else:
         out.insert(0, {"role": "system", "content": note})
     return out
-
-
-def _message_text(payload: Mapping[str, Any]) -> str:
-    choices = payload.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        return ""
-    message = choices[0].get("message")
-    if not isinstance(message, dict):
-        return ""
-    content = message.get("content")
-    if isinstance(content, list):  # content parts
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return content if isinstance(content, str) else ""
-
-
-def _has_images(messages: Sequence[Message]) -> bool:
-    return any(
-        isinstance(part, Mapping) and part.get("type") == "image_url"
-        for message in messages
-        if isinstance(message.get("content"), list)
-        for part in message["content"]
-    )
-
-
-def _error_usage(response: httpx.Response) -> Any:
-    """The ``usage`` an error body reports (some endpoints bill failed generations), else None."""
-    try:
-        payload = response.json()
-    except ValueError:
-        return None
-    if not isinstance(payload, dict):
-        return None
-    error = payload.get("error")
-    usage = payload.get("usage")
-    if usage is None and isinstance(error, dict):
-        usage = error.get("usage")
-    return usage
-
-
-def _error_detail(response: httpx.Response) -> str:
-    try:
-        payload = response.json()
-    except ValueError:
-        payload = None
-    detail: Any = None
-    if isinstance(payload, dict):
-        error = payload.get("error")
-        if isinstance(error, dict):
-            detail = error.get("message")
-        detail = detail or error or payload.get("detail") or payload.get("message")
-    if not detail:
-        detail = response.text or response.reason_phrase
-    text = " ".join(str(detail).split())
-    if len(text) > _MAX_MESSAGE_CHARS:
-        text = text[: _MAX_MESSAGE_CHARS - 1] + "…"
-    return text or "no detail"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    millis = response.headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())

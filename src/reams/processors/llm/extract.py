@@ -17,7 +17,9 @@ usage, the failed ones too; an item that fails says what it used in its error me
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +141,7 @@ class _Job:
     usage: Usage = field(default_factory=Usage)
     unread: list[int] = field(default_factory=list)  # image-only pages whose image was refused
     answered: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.reply_schema = response_schema(self.schema, self.target)
@@ -174,17 +177,19 @@ class _Job:
         return data, {"document_metadata": meta}, self.usage
 
     def per_page(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
+        groups = [self.chunks([page]) for page in pages]
+        answers = iter(self._ask_all([c for group in groups for c in _numbered(group)]))
         results: list[Any] = []
         metas: list[Any] = []
-        for page in pages:
-            data, meta = self._one(self.chunks([page]))
+        for group in groups:
+            data, meta = self._merged([next(answers) for _ in group])
             results.append(data)
             metas.append(meta)
         return results, {"page_metadata": metas}, self.usage
 
     def per_table_row(self, pages: Sequence[Page]) -> tuple[Any, dict[str, Any], Usage]:
         chunks = self.chunks(pages)
-        parts = [self._ask(chunk, i, len(chunks)) for i, chunk in enumerate(chunks)]
+        parts = self._ask_all(_numbered(chunks))
         rows = join_rows(
             [list(zip(data, meta, strict=False)) for data, meta in parts],
             in_overlap=lambda i, meta: _from_overlap(chunks[i].overlap, meta),
@@ -193,8 +198,10 @@ class _Job:
 
     def _one(self, chunks: Sequence[Chunk]) -> tuple[Any, Any]:
         """One object from ``chunks`` (nulls for none; merged when several)."""
-        parts = [self._ask(chunk, i, len(chunks)) for i, chunk in enumerate(chunks)]
-        parts = [p for p in parts if p[0] is not None]
+        return self._merged(self._ask_all(_numbered(chunks)))
+
+    def _merged(self, answers: Sequence[tuple[Any, Any]]) -> tuple[Any, Any]:
+        parts = [p for p in answers if p[0] is not None]
         if not parts:
             return _nulls(self.schema), {}
         if len(parts) == 1:
@@ -202,7 +209,32 @@ class _Job:
         data, meta = merge_values(parts, self.schema, self.schema)
         return (_nulls(self.schema) if data is None else data), meta or {}
 
-    def _ask(self, chunk: Chunk, index: int, count: int) -> tuple[Any, Any]:
+    def _ask_all(self, tasks: Sequence[tuple[Chunk, int, int]]) -> list[tuple[Any, Any]]:
+        """The answers to ``tasks`` (chunk, index, count), in order.
+
+        Text-only chunks are asked concurrently, up to half the endpoint's concurrency (the
+        limiter still bounds the host), so a long document takes fewer round trips' time;
+        each task counts its own usage, added up even when one fails. Chunks with images go
+        one at a time (their pages are drawn by one PDF reader, and a refusal turns images off
+        for the chunks after it).
+        """
+        workers = min(len(tasks), self.config.max_concurrency // 2)
+        if workers <= 1 or self.vision.on:
+            return [self._ask(chunk, i, n, self.usage) for chunk, i, n in tasks]
+        usages = [Usage() for _ in tasks]
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reams-llm")
+        try:
+            futures = [
+                pool.submit(self._ask, chunk, i, n, usage)
+                for (chunk, i, n), usage in zip(tasks, usages, strict=True)
+            ]
+            return [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for usage in usages:
+                self.usage.add(usage)
+
+    def _ask(self, chunk: Chunk, index: int, count: int, usage: Usage) -> tuple[Any, Any]:
         """The chunk's answer; (None, None) when it has nothing left to read (no text, and
         its images were refused)."""
         while True:
@@ -222,23 +254,24 @@ class _Job:
                 images=bool(images),
             )
             try:
-                answer = self._request(messages)
-                self.answered += 1
+                answer = self._request(messages, usage)
+                with self._lock:
+                    self.answered += 1
                 return answer
             except ProcessorError as exc:
                 if not (images and self.vision.refused(exc)):
                     raise
 
-    def _request(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
+    def _request(self, messages: Sequence[Mapping[str, Any]], usage: Usage) -> tuple[Any, Any]:
         """One request (plus one correction if needed): the data and its metadata."""
-        reply, _ = self._chat(messages)
+        reply, _ = self._chat(messages, usage)
         data, evidence, problem = self._split(reply)
         if problem:
-            self.usage.failed_requests += 1
-            reply, _ = self._chat(correction(messages, reply, problem))
+            usage.failed_requests += 1
+            reply, _ = self._chat(correction(messages, reply, problem), usage)
             data, evidence, problem = self._split(reply)
         if problem:
-            self.usage.failed_requests += 1
+            usage.failed_requests += 1
             raise ProcessorError(
                 "llm_bad_output",
                 f"The LLM's extraction reply was invalid twice ({problem}).",
@@ -248,14 +281,16 @@ class _Job:
         cites = parse_evidence(evidence, root_is_list=is_list)
         return data, field_metadata(data, cites, self.verifier)
 
-    def _chat(self, messages: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], Usage]:
+    def _chat(
+        self, messages: Sequence[Mapping[str, Any]], usage: Usage
+    ) -> tuple[dict[str, Any], Usage]:
         return chat_json(
             self.config,
             messages,
             self.reply_schema,
             SCHEMA_NAME,
             limiter=self.limiter,
-            usage=self.usage,
+            usage=usage,
         )
 
     def _split(self, reply: Mapping[str, Any]) -> tuple[Any, Any, str]:
@@ -288,6 +323,11 @@ def _as_rows(data: Any) -> list[Any] | None:
         if len(lists) == 1 and len(data) == 1:
             return lists[0]
     return None
+
+
+def _numbered(chunks: Sequence[Chunk]) -> list[tuple[Chunk, int, int]]:
+    """(chunk, its index, how many) for each of one document's (or page's) chunks."""
+    return [(chunk, index, len(chunks)) for index, chunk in enumerate(chunks)]
 
 
 def _from_overlap(overlap: tuple[int, str] | None, meta: Any) -> bool:

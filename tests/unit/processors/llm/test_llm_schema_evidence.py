@@ -11,10 +11,11 @@ import jsonschema
 import pytest
 
 from reams.processors.llm.classify import classify_schema
-from reams.processors.llm.client import _retry_after, parse_json_object
+from reams.processors.llm.client import parse_json_object
 from reams.processors.llm.evidence import Verifier, field_metadata, parse_evidence, parse_path
 from reams.processors.llm.extract import nullable_schema, response_schema
 from reams.processors.llm.prompts import Page, doc_pages, render_pages
+from reams.processors.llm.replies import retry_after
 
 
 @pytest.mark.parametrize(
@@ -198,10 +199,10 @@ def test_metadata_mirrors_lists() -> None:
     ],
 )
 def test_retry_after_header(headers: dict[str, str], expected: float | None) -> None:
-    assert _retry_after(httpx.Response(429, headers=headers)) == expected
+    assert retry_after(httpx.Response(429, headers=headers)) == expected
 
 
 def test_retry_after_http_date() -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    delay = _retry_after(httpx.Response(429, headers={"Retry-After": when}))
+    delay = retry_after(httpx.Response(429, headers={"Retry-After": when}))
     assert delay is not None and 25 < delay <= 30
