@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from llm_server import IMAGE_TOKENS, FakeLLM, fake_llm_server, fast_config
+from llm_server import IMAGE_TOKENS, FakeLLM, Fault, fake_llm_server, fast_config
 from reams.domain.errors import ProcessorError
 from reams.processors.llm import DocumentSource, LlmConfig, classify_llm, extract_llm
 from reams.processors.llm.vision import MAX_SIDE
@@ -270,3 +270,35 @@ def test_multimodal_classify_falls_back_to_text(tmp_path: Path) -> None:
         )
     assert result["type"] == "invoice" and usage.requests == 2 and usage.failed_requests == 1
     assert warnings and warnings[0].startswith("MULTIMODAL asks for page images")
+
+
+READ_FROM_SCAN = {
+    "data": {"invoice_number": "V-7", "total": 200},
+    "evidence": [
+        {"field": "invoice_number", "page": 1, "quote": "Invoice number: V-7"},
+        {"field": "total", "page": 2, "quote": "Total: 200.00"},
+    ],
+}
+
+
+@pytest.mark.parametrize(("tier", "confidence"), [("agentic", 0.6), ("cost_effective", 0.3)])
+def test_a_quote_from_a_page_image_is_kept_but_not_verified(
+    llm: FakeLLM, tmp_path: Path, tier: str, confidence: float
+) -> None:
+    llm.script(Fault.reply(READ_FROM_SCAN))
+    _, metadata, _ = extract_llm(
+        doc_for(),
+        SCHEMA,
+        system_prompt=None,
+        config=config_for(llm, tmp_path),
+        tier=tier,
+        source=DocumentSource(text_and_scan_pdf(), "invoice.pdf"),
+    )
+    meta = metadata["document_metadata"]
+    assert meta["invoice_number"]["confidence"] >= 0.9
+    assert meta["total"]["confidence"] == confidence
+    if tier == "agentic":  # the model saw page 2: its quote is what the image shows
+        assert meta["total"]["citation"] == [{"page": 2, "matching_text": "Total: 200.00"}]
+        assert meta["total"]["reasoning"] == "llm (read from the page image)"
+    else:  # page 2 was never sent: the citation is made up
+        assert meta["total"]["citation"] == []

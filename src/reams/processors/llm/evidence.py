@@ -5,6 +5,8 @@ Every non-null leaf value gets ``{"citation": [{"page", "matching_text"}], "conf
 A quote counts only if it really occurs in the cited page (compared case-, whitespace- and
 Markdown-insensitively); otherwise the other pages are searched; a quote found nowhere is dropped
 and the confidence lowered. A value the model did not cite is looked up in the pages itself.
+A quote from a page that has no text but whose image the model was shown (``Verifier.imaged``)
+cannot be checked: it is kept, with a confidence between verified and unverified.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CONF_VERIFIED = 0.9
 CONF_VERIFIED_WITH_VALUE = 0.95
 CONF_OTHER_PAGE = 0.8
 CONF_FOUND_BY_VALUE = 0.7
+CONF_FROM_IMAGE = 0.6
 CONF_UNCITED = 0.5
 CONF_UNVERIFIED = 0.3
 
@@ -90,6 +93,12 @@ class Verifier:
 
     def __init__(self, pages: Sequence[Page]) -> None:
         self._pages = [(p.number, normalize(p.markdown), normalize(p.text)) for p in pages]
+        self._textless = {p.number for p in pages if not p.body}
+        self.imaged: set[int] = set()  # pages whose image went to the model
+
+    def from_image(self, page: int | None) -> bool:
+        """Whether ``page`` has no text and the model saw its image (quotes unverifiable)."""
+        return page in self._textless and page in self.imaged
 
     def find(self, quote: str, preferred: int | None) -> int | None:
         """The page containing ``quote`` (``preferred`` first), or None."""
@@ -115,6 +124,10 @@ class Verifier:
             on_cited_page = on_cited_page and found == page
             citations.append({"page": found, "matching_text": _snippet(quote)})
         if not citations:
+            seen = [(page, quote) for page, quote in cited if self.from_image(page)]
+            if seen:
+                read = [{"page": page, "matching_text": _snippet(quote)} for page, quote in seen]
+                return _meta(read, CONF_FROM_IMAGE, "llm (read from the page image)")
             return _meta([], CONF_UNVERIFIED, "llm (quote not found in the document)")
         if not on_cited_page:
             return _meta(citations, CONF_OTHER_PAGE, "llm (quote found on another page)")

@@ -239,6 +239,7 @@ class _Job:
         its images were refused)."""
         while True:
             images = self.vision.urls(chunk.images)
+            self.verifier.imaged.update(images)
             readable = set(images) | set(chunk.text_pages)
             self.unread += [p for p in chunk.pages if p not in readable and p not in self.unread]
             if not images and not chunk.has_text:
