@@ -10,6 +10,11 @@ and time only the conversion call of a file already read into memory:
   is the median of the per-round ratios. markitdown converts each PDF once, each in a fresh
   worker (it is far slower, so one run is well above the noise, and the same run gives its
   peak memory).
+* **Speed set** (``parse_speed_set.txt``: 114 varied text PDFs of the corpus, tables, forms,
+  invoices, papers and contracts, chosen once by the rule written at its top): the same ratio
+  as for the text PDFs, measured the same way (warm workers, each file by both back to back
+  in alternating order, median of the per-round ratios), with the dev and holdout halves of the
+  set (corpus split rule) beside it.
 * **Big documents** (``DA-619p.pdf``, ``handbook-872p.docx``): each converter on each file in a
   brand-new worker process: the conversion time and the process's peak RSS (``VmHWM``, the
   per-process ``ru_maxrss``; imports included, the peak after imports is in the details).
@@ -18,19 +23,21 @@ and time only the conversion call of a file already read into memory:
   file; the figure is the median over files of the per-file ratio. Files either converter fails
   on are left out of the timing (and counted).
 
-``python bench/parse_speed.py [--rounds 3] [--quick]`` (``--quick``: one round, and the 619-page
-PDF left out of the pages/s comparison and of markitdown's big-document runs)
+``python bench/parse_speed.py [--rounds 3] [--quick] [--speed-set]`` (``--quick``: one round,
+and the 619-page PDF left out of the pages/s comparison and of markitdown's big-document runs;
+``--speed-set``: only the speed set's figure)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from convert import IsolatedConverter, Outcome, convert_fresh
-from harness import Figure, corpus_root, median, ratio_text, seconds_text
+from harness import Figure, corpus_root, median, ratio_text, seconds_text, split_of
 
 TEXT_PDFS = (
     "unstructured-example-docs/pdf/DA-619p.pdf",
@@ -38,6 +45,7 @@ TEXT_PDFS = (
     "unstructured-example-docs/pdf/multi-column.pdf",
     "docling-groundtruth/pdf/sources/redp5110_sampled.pdf",
 )
+SPEED_SET = Path(__file__).resolve().parent / "parse_speed_set.txt"
 BIG_DOCS = (
     "unstructured-example-docs/pdf/DA-619p.pdf",
     "unstructured-example-docs/handbook-872p.docx",
@@ -91,6 +99,8 @@ class PdfRounds:
 
     reams: list[float]
     pdfium: list[float]
+    per_file: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    """Seconds per file (in the order given) summed over rounds, per converter."""
 
     @property
     def ratio(self) -> float:
@@ -101,7 +111,7 @@ class PdfRounds:
 def pdf_rounds(pdfs: Sequence[Path], *, rounds: int) -> PdfRounds:
     """reams and pypdfium2 over ``pdfs``, warm, ``rounds`` times; each file back to back by
     both, in alternating order, so that drift in the machine's load hits both alike."""
-    result = PdfRounds([], [])
+    result = PdfRounds([], [], {"reams": [0.0] * len(pdfs), "pdfium": [0.0] * len(pdfs)})
     with (
         IsolatedConverter("reams", timeout_s=WARM_TIMEOUT_S) as reams,
         IsolatedConverter("pdfium", timeout_s=WARM_TIMEOUT_S) as pdfium,
@@ -114,7 +124,9 @@ def pdf_rounds(pdfs: Sequence[Path], *, rounds: int) -> PdfRounds:
             for turn, path in enumerate(pdfs):
                 order = (reams, pdfium) if (index + turn) % 2 == 0 else (pdfium, reams)
                 for converter in order:
-                    totals[converter.name] += timed(converter, path)
+                    seconds = timed(converter, path)
+                    totals[converter.name] += seconds
+                    result.per_file[converter.name][turn] += seconds
             result.reams.append(totals[reams.name])
             result.pdfium.append(totals[pdfium.name])
     return result
@@ -166,6 +178,53 @@ def markitdown_pdf_figure(
         reams_pps / pps >= TARGET_VS_MARKITDOWN,
         f"same {sum(pages.values())} pages; markitdown {pps:.1f} pages/s (one run per PDF, each "
         f"in a fresh worker; per PDF: {each}) vs reams {reams_pps:.0f} pages/s (warm median)",
+    )
+
+
+# ---------------------------------------------------------------------------- speed set
+
+
+def speed_set(root: Path) -> list[str]:
+    """The speed set's paths (relative to the corpus root) whose file is present."""
+    lines = SPEED_SET.read_text(encoding="utf-8").splitlines()
+    names = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [name for name in names if (root / name).is_file()]
+
+
+def corpus_split(name: str) -> str:
+    """The corpus split of ``name`` (relative to the corpus root): CUAD by ``doc_id``."""
+    folder, _, rest = name.partition("/")
+    return split_of(Path(rest).stem if folder == "cuad" else rest)
+
+
+def speed_set_figure(root: Path, *, rounds: int) -> Figure:
+    names = speed_set(root)
+    name = "reams parse pages/s / bare pypdfium2 text loop (speed set)"
+    target = f"≥ {TARGET_VS_PDFIUM:.1f}×"
+    if not names:
+        return Figure(name, target, "skipped: no speed set file present", None)
+    pdfs = [root / name for name in names]
+    pages = {path: page_count(path) for path in pdfs}
+    try:
+        measured = pdf_rounds(pdfs, rounds=rounds)
+    except ConversionFailed as exc:
+        return Figure(name, target, "failed", False, str(exc))
+    halves = []
+    for split in ("dev", "holdout"):
+        chosen = [i for i, n in enumerate(names) if corpus_split(n) == split]
+        reams = sum(measured.per_file["reams"][i] for i in chosen)
+        pdfium = sum(measured.per_file["pdfium"][i] for i in chosen)
+        halves.append(f"{split} {len(chosen)} PDFs {ratio_text(pdfium / reams)}")
+    total = sum(pages.values())
+    return Figure(
+        name,
+        target,
+        ratio_text(measured.ratio),
+        measured.ratio >= TARGET_VS_PDFIUM,
+        f"median of {rounds_text(rounds)}, warm workers, {total} pages in {len(pdfs)} PDFs "
+        f"({SPEED_SET.name}): reams {total / median(measured.reams):.0f} pages/s, pypdfium2 "
+        f"{total / median(measured.pdfium):.0f} pages/s; by split (summed over rounds): "
+        + ", ".join(halves),
     )
 
 
@@ -288,15 +347,18 @@ def fresh_runs(
     return {key: convert_fresh(*key, timeout_s=FRESH_TIMEOUT_S) for key in wanted}
 
 
-def measure(*, rounds: int = 3, quick: bool = False) -> list[Figure]:
+def measure(*, rounds: int = 3, quick: bool = False, set_only: bool = False) -> list[Figure]:
     """Every speed figure; one "skipped" row when the corpus is absent."""
     root = corpus_root()
     if not root.is_dir():
         return [Figure("parse speed", "(info)", "skipped: no corpus", None, f"no {root}")]
+    if set_only:
+        return [speed_set_figure(root, rounds=rounds)]
     pdfs = present(root, TEXT_PDFS[1:] if quick else TEXT_PDFS)
     big = present(root, BIG_DOCS)
     fresh = fresh_runs(pdfs, big, markitdown_big=not quick)
     figures = text_pdf_figures(pdfs, fresh, rounds=rounds) if pdfs else []
+    figures.append(speed_set_figure(root, rounds=rounds))
     figures += [big_doc_figure(path, fresh) for path in big]
     for fmt in OFFICE_FORMATS:
         if files := office_files(root, fmt):
@@ -309,8 +371,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip markitdown on the 619 pages")
+    parser.add_argument("--speed-set", action="store_true", help="only the speed set's figure")
     args = parser.parse_args()
-    for figure in measure(rounds=1 if args.quick else args.rounds, quick=args.quick):
+    rounds = 1 if args.quick else args.rounds
+    for figure in measure(rounds=rounds, quick=args.quick, set_only=args.speed_set):
         print(f"{figure.verdict:4}  {figure.name}: {figure.measured}")
         if figure.detail:
             print(f"      {figure.detail}")
