@@ -603,22 +603,43 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
             scored.append(
                 (score, pair.order, Candidate(code, pair.page, pair.source, 0.5 + 0.4 * score, why))
             )
-    for line in layout.lines:
-        text = _ID_SIGN.sub(r"\1 ", line.cells[0])
-        words = text.split()
-        for size in range(1, min(5, len(words))):
-            label = " ".join(words[:size]).rstrip(":#")
-            score = label_score(terms, label)
-            if score < 0.6:
-                continue
-            code = _code(" ".join(words[size:]))
-            if code:
-                why = f'line starting "{label}" on page {line.page}'
-                candidate = Candidate(code, line.page, line.text, 0.4 + 0.4 * score, why)
-                scored.append((score - 0.15, line.index, candidate))
-                break
+    for position, line in enumerate(layout.lines):
+        above = layout.lines[position - 1] if position else None
+        scored.extend(_leading_codes(terms, line, above))
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [c for _, _, c in scored]
+
+
+def _leading_codes(
+    terms: FieldTerms, line: PLine, above: PLine | None
+) -> list[tuple[float, int, Candidate]]:
+    """A code after a label at the start of the line, no colon needed; a bare "# 1234" or
+    "No. 1234" under the document's title ("INVOICE") is labelled by that title."""
+    words = _ID_SIGN.sub(r"\1 ", line.cells[0]).split()
+    title = ""
+    if above is not None and len(above.cells) == 1 and _DOC_TYPE.fullmatch(above.text.strip()):
+        title = above.text.strip() + " "
+    for size in range(1, min(5, len(words))):
+        label = " ".join(words[:size]).rstrip(":")
+        if _NUMBER_WORD.fullmatch(words[0]) and title:
+            label = title + label
+        score = label_score(terms, label)
+        if score < 0.6:
+            continue
+        code = _code(" ".join(words[size:]))
+        if code:
+            why = f'line starting "{label}" on page {line.page}'
+            return [
+                (
+                    score - 0.15,
+                    line.index,
+                    Candidate(code, line.page, line.text, 0.4 + 0.4 * score, why),
+                )
+            ]
+    return []
+
+
+_NUMBER_WORD = re.compile(r"#|no\.?|nr\.?|n[°º]|number", re.IGNORECASE)
 
 
 def _code(value: str) -> str | None:

@@ -339,3 +339,8 @@ def test_bad_input_gives_no_value_and_no_crash() -> None:
     for doc in ({}, {"pages": None}, {"pages": [{"text": None}]}, {"pages": ["junk"]}):
         result = extract(doc, INVOICE)
         assert all(value is None for value in result.values())
+
+
+def test_number_under_the_document_title_and_after_a_hash() -> None:
+    doc = text_doc("INVOICE\n# INV-0042\nAcme Ltd\n\nInvoice # 5521-B is void\n", "inv.txt")
+    assert extract(doc, INVOICE)["invoice_number"] == "INV-0042"
