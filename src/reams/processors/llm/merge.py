@@ -3,10 +3,12 @@
 Each chunk gives a value and its field metadata (:mod:`.evidence`). For one object
 (``per_doc``, or a page read in several chunks) the merge walks the schema:
 
-* a scalar takes the value most supported across chunks: each chunk's value weighs its
-  evidence confidence (a verified quote outweighs an unverified guess), values compared after
-  normalisation (case, spacing, Markdown marks; numbers as numbers); ties go to the earlier chunk,
-  so a value stated once is the first non-null one;
+* a scalar takes the best supported value across chunks: evidence first (a value with a quote
+  verified in the page beats any number of uncited or unverified ones: one chunk's verified
+  ``true`` beats five chunks' uncited ``false``), then the sum of the chunks' confidences (two
+  chunks stating a total beat one), values compared after normalisation (case, spacing, Markdown
+  marks; numbers as numbers); ties go to the earlier chunk, so among values stated once each the
+  first non-null one wins;
 * an object merges property by property;
 * an array of scalars is the union, in first-seen order;
 * an array of objects (and ``per_table_row`` rows) is every chunk's rows in order, less the rows
@@ -21,12 +23,14 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from reams.processors.llm.evidence import normalize
+from reams.processors.llm.evidence import CONF_FOUND_BY_VALUE, CONF_VERIFIED, normalize
 
 __all__ = ["join_rows", "merge_values", "same_row"]
 
 Pair = tuple[Any, Any]  # (value, its field metadata)
 NEUTRAL = 0.5  # the weight of a value without metadata
+VERIFIED = CONF_VERIFIED  # confidences of a quote found on its page (see .evidence)
+FOUND = CONF_FOUND_BY_VALUE  # ... of a quote or the value found elsewhere in the document
 
 
 def merge_values(parts: Sequence[Pair], schema: Mapping[str, Any], root: Mapping[str, Any]) -> Pair:
@@ -96,8 +100,17 @@ def _merge_scalar(parts: Sequence[Pair]) -> Pair:
         weight[key] = weight.get(key, 0.0) + confidence
         if key not in best or confidence > _confidence(best[key][1]):
             best[key] = (value, meta)
-    winner = max(weight, key=lambda k: weight[k])  # the first of equals: dicts keep order
+
+    def support(key: str) -> tuple[int, float]:
+        return _evidence_rank(_confidence(best[key][1])), weight[key]
+
+    winner = max(weight, key=support)  # the first of equals: dicts keep order
     return best[winner]
+
+
+def _evidence_rank(confidence: float) -> int:
+    """Verified quote (2), evidence found elsewhere in the document (1), none (0)."""
+    return 2 if confidence >= VERIFIED else 1 if confidence >= FOUND else 0
 
 
 def _confidence(meta: Any) -> float:

@@ -130,6 +130,16 @@ def test_a_scalar_takes_the_best_supported_value() -> None:
     assert merge_values(votes, SCHEMA, SCHEMA)[0]["total"] == 7.0  # two chunks against one
 
 
+def test_evidence_outweighs_votes() -> None:
+    schema = {"type": "object", "properties": {"non_compete": {"type": "boolean"}}}
+    parts = [({"non_compete": False}, {"non_compete": meta(0.5)}) for _ in range(5)]
+    parts.insert(3, ({"non_compete": True}, {"non_compete": meta(0.95)}))
+    assert merge_values(parts, schema, schema)[0] == {"non_compete": True}
+    unproven = [({"non_compete": False}, {"non_compete": meta(0.5)}) for _ in range(3)]
+    unproven.append(({"non_compete": True}, {"non_compete": meta(0.3)}))  # a quote not found
+    assert merge_values(unproven, schema, schema)[0] == {"non_compete": False}
+
+
 def test_equal_support_keeps_the_first_value_and_null_loses() -> None:
     parts = [({"total": None}, {}), ({"total": 1}, {"total": meta(0.9)})]
     parts.append(({"total": 2}, {"total": meta(0.9)}))
