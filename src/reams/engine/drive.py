@@ -12,9 +12,10 @@ settles.
 
 Fast items' outcomes are recorded in batches: they wait in ``_Outcomes`` and are written in
 one transaction when the batch is full (``FLUSH_MAX``), its oldest outcome is ``FLUSH_AGE_S``
-old (progress stays live) or the pipeline runs dry. On two cores the engine's process and the
-worker share the machine, so fewer transactions is CPU the worker gets. A slow item's outcome
-is written at once, as before.
+old (progress stays live), the pipeline runs dry or the next item is another job's (a small
+job served in turns beside a big one completes when its last item does, not a batch later).
+On two cores the engine's process and the worker share the machine, so fewer transactions is
+CPU the worker gets. A slow item's outcome is written at once, as before.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ class ItemDriver:
             if isinstance(ended, Settlement):
                 self.outcomes.add(ended)
                 if not handed or not self.lane.fast or self.outcomes.due():
+                    self._flush()
+                elif handed[0][0].job_id != item.job_id:
+                    # Claims turn to another job (fair turns): this one may have just had its
+                    # last item, and its completion should not wait on the other's batch.
                     self._flush()
             else:
                 self._settled(item, ended)
