@@ -182,7 +182,7 @@ class _Job:
         results: list[Any] = []
         metas: list[Any] = []
         for group in groups:
-            data, meta = self._merged([next(answers) for _ in group])
+            data, meta = self._merged(group, [next(answers) for _ in group])
             results.append(data)
             metas.append(meta)
         return results, {"page_metadata": metas}, self.usage
@@ -198,15 +198,21 @@ class _Job:
 
     def _one(self, chunks: Sequence[Chunk]) -> tuple[Any, Any]:
         """One object from ``chunks`` (nulls for none; merged when several)."""
-        return self._merged(self._ask_all(_numbered(chunks)))
+        return self._merged(chunks, self._ask_all(_numbered(chunks)))
 
-    def _merged(self, answers: Sequence[tuple[Any, Any]]) -> tuple[Any, Any]:
-        parts = [p for p in answers if p[0] is not None]
-        if not parts:
-            return _nulls(self.schema), {}
-        if len(parts) == 1:
-            return parts[0]
-        data, meta = merge_values(parts, self.schema, self.schema)
+    def _merged(
+        self, chunks: Sequence[Chunk], answers: Sequence[tuple[Any, Any]]
+    ) -> tuple[Any, Any]:
+        """The chunks' answers as one (rows of arrays joined at the seams of ``chunks``)."""
+        given = [p for p in answers if p[0] is not None]
+        if len(given) <= 1:
+            return given[0] if given else (_nulls(self.schema), {})
+        data, meta = merge_values(
+            answers,
+            self.schema,
+            self.schema,
+            in_overlap=lambda i, meta: _from_overlap(chunks[i].overlap, meta),
+        )
         return (_nulls(self.schema) if data is None else data), meta or {}
 
     def _ask_all(self, tasks: Sequence[tuple[Chunk, int, int]]) -> list[tuple[Any, Any]]:

@@ -33,45 +33,74 @@ VERIFIED = CONF_VERIFIED  # confidences of a quote found on its page (see .evide
 FOUND = CONF_FOUND_BY_VALUE  # ... of a quote or the value found elsewhere in the document
 
 
-def merge_values(parts: Sequence[Pair], schema: Mapping[str, Any], root: Mapping[str, Any]) -> Pair:
-    """One (value, metadata) from the chunks' ``parts``, in document order."""
-    present = [(v, m) for v, m in parts if v is not None]
-    if not present:
-        return None, None
-    node = _resolve(schema, root)
-    kind = _kind(node, present[0][0])
-    if kind == "object":
-        return _merge_object([p for p in present if isinstance(p[0], Mapping)], node, root)
-    if kind == "array":
-        return _merge_array([p for p in present if isinstance(p[0], list)], node, root)
-    return _merge_scalar(present)
+OverlapTest = Callable[[int, Any], bool]  # (chunk index, a row's metadata) -> read from overlap?
 
 
-def _merge_object(parts: Sequence[Pair], node: Mapping[str, Any], root: Mapping[str, Any]) -> Pair:
-    props = node.get("properties")
-    props = props if isinstance(props, Mapping) else {}
-    keys = list(props)
-    for value, _ in parts:
-        keys += [k for k in value if k not in keys]
-    data: dict[str, Any] = {}
-    meta: dict[str, Any] = {}
-    for key in keys:
-        children = [(v.get(key), m.get(key) if isinstance(m, Mapping) else None) for v, m in parts]
-        value, child_meta = merge_values(children, props.get(key) or {}, root)
-        data[key] = value
-        if value is not None and child_meta is not None:
-            meta[key] = child_meta
-    return data, meta
+def merge_values(
+    parts: Sequence[Pair],
+    schema: Mapping[str, Any],
+    root: Mapping[str, Any],
+    *,
+    in_overlap: OverlapTest | None = None,
+) -> Pair:
+    """One (value, metadata) from the chunks' ``parts``: one per chunk, in document order (a
+    chunk with no answer gives ``(None, None)``). ``in_overlap``: see :func:`join_rows`, for
+    arrays of objects at any depth."""
+    return _Merge(root, in_overlap).values(parts, schema)
 
 
-def _merge_array(parts: Sequence[Pair], node: Mapping[str, Any], root: Mapping[str, Any]) -> Pair:
-    items = _resolve(node.get("items") or {}, root)
-    sample = next((x for v, _ in parts for x in v if x is not None), None)
-    if _kind(items, sample) in ("object", "array"):
-        rows = join_rows([_pairs(v, m) for v, m in parts])
-    else:
-        rows = _union([_pairs(v, m) for v, m in parts])
-    return [r for r, _ in rows], [m for _, m in rows]
+class _Merge:
+    def __init__(self, root: Mapping[str, Any], in_overlap: OverlapTest | None) -> None:
+        self.root = root
+        self.in_overlap = in_overlap
+
+    def values(self, parts: Sequence[Pair], schema: Mapping[str, Any]) -> Pair:
+        """``parts`` stay aligned with the chunks (for ``in_overlap``): a part that does not
+        fit the kind counts as empty."""
+        present = [(v, m) for v, m in parts if v is not None]
+        if not present:
+            return None, None
+        node = _resolve(schema, self.root)
+        kind = _kind(node, present[0][0])
+        if kind == "object":
+            return self.objects([_as(dict, v, m) for v, m in parts], node)
+        if kind == "array":
+            return self.arrays([_as(list, v, m) for v, m in parts], node)
+        return _merge_scalar(present)
+
+    def objects(self, parts: Sequence[Pair], node: Mapping[str, Any]) -> Pair:
+        props = node.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        keys = list(props)
+        for value, _ in parts:
+            keys += [k for k in value if k not in keys]
+        data: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        for key in keys:
+            children = [
+                (v.get(key), m.get(key) if isinstance(m, Mapping) else None) for v, m in parts
+            ]
+            value, child_meta = self.values(children, props.get(key) or {})
+            data[key] = value
+            if value is not None and child_meta is not None:
+                meta[key] = child_meta
+        return data, meta
+
+    def arrays(self, parts: Sequence[Pair], node: Mapping[str, Any]) -> Pair:
+        items = _resolve(node.get("items") or {}, self.root)
+        sample = next((x for v, _ in parts for x in v if x is not None), None)
+        if _kind(items, sample) in ("object", "array"):
+            rows = join_rows([_pairs(v, m) for v, m in parts], in_overlap=self.in_overlap)
+        else:
+            rows = _union([_pairs(v, m) for v, m in parts])
+        return [r for r, _ in rows], [m for _, m in rows]
+
+
+def _as(kind: type, value: Any, meta: Any) -> Pair:
+    """(value, meta) when ``value`` is a ``kind`` (dict / list), else an empty one."""
+    if kind is dict:
+        return (value, meta) if isinstance(value, Mapping) else ({}, {})
+    return (value, meta) if isinstance(value, list) else ([], [])
 
 
 def _pairs(values: list[Any], meta: Any) -> list[Pair]:

@@ -166,6 +166,25 @@ def test_arrays_of_objects_join_at_seams() -> None:
     assert info == {"lines": [None, None, None]}
 
 
+def test_arrays_of_objects_join_only_rows_read_from_the_overlap() -> None:
+    first = {"lines": [{"name": "x"}, {"name": "fee"}]}
+    second = {"lines": [{"name": "fee"}, {"name": "z"}]}
+    parts = [(first, {}), (None, None), (second, {})]  # a chunk without an answer keeps its place
+    seen: list[int] = []
+
+    def never(index: int, meta: Any) -> bool:
+        seen.append(index)
+        return False
+
+    data, _ = merge_values(parts, SCHEMA, SCHEMA, in_overlap=never)
+    assert [r["name"] for r in data["lines"]] == ["x", "fee", "fee", "z"]
+    assert 2 in seen and 1 not in seen  # asked about the third chunk's rows by its index
+    data, _ = merge_values(parts, SCHEMA, SCHEMA, in_overlap=lambda i, m: True)
+    assert len(data["lines"]) == 4  # the third chunk's overlap repeats the second's end, not
+    data, _ = merge_values([parts[0], parts[2]], SCHEMA, SCHEMA, in_overlap=lambda i, m: True)
+    assert [r["name"] for r in data["lines"]] == ["x", "fee", "z"]
+
+
 def test_rows_repeated_at_a_seam_are_dropped_and_the_fuller_kept() -> None:
     a = [({"n": 1, "v": "a"}, "m1"), ({"n": 2, "v": "b"}, "m2"), ({"n": 3, "v": None}, "m3")]
     b = [({"n": 3, "v": "c"}, "m3b"), ({"n": 4, "v": "d"}, "m4")]
