@@ -2,7 +2,9 @@
 
 Words are lowercased, accent-stripped and cut to a crude stem (``distributor``,
 ``distribution`` and ``distributors`` all become ``distribut``), so the evidence survives
-inflection without a language model. A rule's *name terms* come from its type name, split into
+inflection without a language model. Common kind words of French, German, Spanish and Dutch
+(``Rechnung``, ``facture``, ``factura``, ``factuur``) read as their English equivalents
+(:mod:`.lexicon`). A rule's *name terms* come from its type name, split into
 alternatives on ``/`` (``joint venture / joint filing`` is two phrases); its *key terms* are the
 content words of its description.
 """
@@ -16,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from reams.processors.classify import lexicon
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -89,7 +93,15 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    """The folded words of ``text``, common foreign kind words in English (:mod:`.lexicon`)."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(text).replace("e-mail", "email")):
+        meaning = lexicon.english(word)
+        if meaning is None:
+            out.append(word)
+        else:
+            out.extend(meaning)
+    return out
 
 
 def stems(text: str) -> list[str]:
@@ -116,9 +128,10 @@ class RuleTerms:
 
 
 def rule_terms(type_name: str, description: str) -> RuleTerms:
-    surface: dict[str, str] = {}
-    for word in words(f"{type_name} {description}"):
-        surface.setdefault(stem(word), word)
+    surface: dict[str, str] = {}  # the rule's own words, before translation
+    for word in _WORD.findall(fold(f"{type_name} {description}").replace("e-mail", "email")):
+        for meaning in lexicon.english(word) or (word,):
+            surface.setdefault(stem(meaning), word)
     alternatives = [part for part in re.split(r"[/|,;]+", type_name) if part.strip()]
     phrases = tuple(
         terms for part in alternatives if (terms := tuple(content_terms(part.replace("_", " "))))

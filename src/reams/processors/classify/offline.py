@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from reams.processors.classify import embed, lexical, title
+from reams.processors.classify import embed, fallback, lexical, structure, title
 from reams.processors.classify.model import ClassifyOutcome, Rule
 
 __all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WEIGHTS", "ClassifyOutcome", "Rule", "classify_offline"]
@@ -56,6 +56,8 @@ class Weights:
     body: float
     semantic: float
     title_semantic: float
+    format: float  # the file is of a format the rule names (a workbook for "spreadsheet")
+    cues: float  # the content cues the rule names (amounts, dates, signatures...) are present
     null: float  # the raw score of "no rule fits"
     temperature: float
 
@@ -65,10 +67,12 @@ DEFAULT_WEIGHTS = Weights(
     opening=0.5,
     key_terms=1.0,
     body=0.3,
-    semantic=1.0,
+    semantic=0.5,
     title_semantic=2.0,
+    format=2.0,
+    cues=0.25,
     null=1.5,
-    temperature=0.3,
+    temperature=0.2,
 )
 DEFAULT_THRESHOLD = 0.4
 
@@ -89,6 +93,9 @@ class Evidence:
     body_count: int
     semantic: float
     title_semantic: float
+    format: float = 0.0
+    cues: float = 0.0
+    facts: structure.Facts | None = None
 
     def raw(self, weights: Weights) -> float:
         return (
@@ -98,6 +105,8 @@ class Evidence:
             + weights.key_terms * self.key_terms
             + weights.body * self.body
             + weights.semantic * self.semantic
+            + weights.format * self.format
+            + weights.cues * self.cues
         )
 
 
@@ -105,6 +114,8 @@ class Evidence:
 class _RuleSet:
     rules: tuple[Rule, ...]
     terms: tuple[lexical.RuleTerms, ...]
+    cues: tuple[structure.RuleCues, ...]
+    cue_weights: dict[str, float]
     weights: dict[str, float]
     vectors: np.ndarray[Any, np.dtype[np.float32]]
     name_vectors: np.ndarray[Any, np.dtype[np.float32]]
@@ -113,9 +124,11 @@ class _RuleSet:
 @lru_cache(maxsize=64)
 def _rule_set(rules: tuple[Rule, ...]) -> _RuleSet:
     terms = tuple(lexical.rule_terms(r.type, r.description) for r in rules)
+    cues = tuple(structure.rule_cues(r.type, r.description) for r in rules)
     vectors = np.stack([embed.embed(f"{r.type}. {r.description}") for r in rules])
     names = np.stack([embed.embed(r.type) for r in rules])
-    return _RuleSet(rules, terms, lexical.term_weights(terms), vectors, names)
+    weights = lexical.term_weights(terms)
+    return _RuleSet(rules, terms, cues, structure.cue_weights(cues), weights, vectors, names)
 
 
 def _text(value: Any) -> str:
@@ -129,6 +142,7 @@ class DocText:
     titles: tuple[str, ...]
     opening: str
     body: str
+    headings: tuple[str, ...] = ()  # every heading of the parsed pages (section names)
 
 
 def document_text(doc: Mapping[str, Any]) -> DocText:
@@ -138,7 +152,21 @@ def document_text(doc: Mapping[str, Any]) -> DocText:
     if not body.strip():
         body = "\n\n".join(_text(p.get("text")) or _text(p.get("markdown")) for p in pages)
     found = title.titles(body, title.first_headings(pages))
-    return DocText(tuple(found), body[:HEAD_CHARS], body[:MAX_BODY_CHARS])
+    return DocText(tuple(found), body[:HEAD_CHARS], body[:MAX_BODY_CHARS], _headings(pages))
+
+
+def _headings(pages: Sequence[Mapping[str, Any]], limit: int = 200) -> tuple[str, ...]:
+    """The short headings of every page (where papers say Abstract, Methods, References)."""
+    out: list[str] = []
+    for page in pages:
+        for item in page.get("items") or []:
+            if isinstance(item, Mapping) and item.get("type") == "heading":
+                value = item.get("value") or item.get("md")
+                if isinstance(value, str) and 0 < len(value) <= 80:
+                    out.append(value)
+                    if len(out) >= limit:
+                        return tuple(out)
+    return tuple(out)
 
 
 def _unit(vector: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, np.dtype[np.float32]]:
@@ -147,15 +175,19 @@ def _unit(vector: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, np.d
 
 
 def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | None:
-    """Every rule's evidence about ``doc``, or None when the document has no text."""
+    """Every rule's evidence about ``doc``, or None when the document has neither text nor a
+    format that tells what it is."""
     text = document_text(doc)
-    if not any(ch.isalnum() for ch in text.body):
+    facts = structure.facts(doc, text.body)
+    if not any(ch.isalnum() for ch in text.body) and not facts.families:
         return None
     rule_set = _rule_set(tuple(rules))
     model = embed.model()
     title_stems = [frozenset(lexical.stems(line)) for line in text.titles]
     opening = lexical.stems(text.opening)
-    first_page = frozenset(lexical.stems(text.body[:FIRST_PAGE_CHARS]))
+    first_page = frozenset(lexical.stems(text.body[:FIRST_PAGE_CHARS])) | frozenset(
+        lexical.stems(" ".join(text.headings))
+    )
     body_counts = Counter(lexical.stems(text.body))
     body_words = sum(body_counts.values())
     doc_vec = _unit(
@@ -168,7 +200,9 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
     else:
         title_semantic = np.zeros(len(rule_set.rules), dtype=np.float32)
     evidence = []
-    for i, (rule, terms) in enumerate(zip(rule_set.rules, rule_set.terms, strict=True)):
+    for i, (rule, terms, cues) in enumerate(
+        zip(rule_set.rules, rule_set.terms, rule_set.cues, strict=True)
+    ):
         share, phrase, line = _title_match(terms, text.titles, title_stems)
         names = {t for p in terms.phrases for t in p}
         body_score, body_count = lexical.density(names, body_counts, body_words)
@@ -186,6 +220,9 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
                 body_count=body_count,
                 semantic=float(semantic[i]),
                 title_semantic=float(title_semantic[i]),
+                format=structure.format_score(cues, facts),
+                cues=structure.cue_score(cues, facts, rule_set.cue_weights),
+                facts=facts,
             )
         )
     return evidence
@@ -243,28 +280,67 @@ def classify_offline(
     """Classify one parsed document (``processors.run("parse", ...)``'s output) by ``rules``.
 
     ``threshold`` (default :data:`DEFAULT_THRESHOLD`): the least probability the best rule
-    needs; below it the type is None. Deterministic: same document and rules, same outcome.
+    needs; below it the type is None. A fallback rule (:mod:`.fallback`) takes the probability
+    of "no rule fits". Deterministic: same document and rules, same outcome.
     """
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     if not rules:
         return ClassifyOutcome(None, 0.0, "no rules", {})
-    evidence = gather(doc, rules)
+    catch_all = fallback.find(rules)
+    specific = [r for i, r in enumerate(rules) if i != catch_all]
+    evidence = gather(doc, specific) if specific else []
     if evidence is None:
         return ClassifyOutcome(None, 0.0, "no text", {r.type: 0.0 for r in rules})
-    winner, probs = decide(evidence, weights, limit)
+    probs = probabilities(evidence, weights)
     scores = {e.rule.type: round(p, 4) for e, p in zip(evidence, probs, strict=True)}
     ranked = sorted(range(len(probs)), key=lambda i: (-probs[i], i))
+    if catch_all >= 0:
+        rest = max(0.0, 1.0 - sum(probs))
+        fallback_rule = rules[catch_all]
+        scores[fallback_rule.type] = round(rest, 4)
+        if not ranked or rest > probs[ranked[0]]:
+            why = _fallback_reason(evidence, probs, ranked)
+            if rest >= limit:
+                return ClassifyOutcome(
+                    fallback_rule.type, round(rest, 4), f"{fallback_rule.type!r}: {why}", scores
+                )
+            verdict = (
+                f"no rule fits: the fallback {fallback_rule.type!r} scores {rest:.2f}, "
+                f"below the threshold {limit:.2f}"
+            )
+            return ClassifyOutcome(None, round(rest, 4), f"{verdict}; {why}", scores)
     best = evidence[ranked[0]]
     confidence = round(probs[ranked[0]], 4)
     runner_up = (evidence[ranked[1]], probs[ranked[1]]) if len(ranked) > 1 else None
     why = explain(best, runner_up)
-    if winner < 0:
+    if confidence < limit:
         verdict = (
             f"no rule fits: the best, {best.rule.type!r}, scores {confidence:.2f}, "
             f"below the threshold {limit:.2f}"
         )
         return ClassifyOutcome(None, confidence, f"{verdict}; its evidence: {why}", scores)
     return ClassifyOutcome(best.rule.type, confidence, f"{best.rule.type!r}: {why}", scores)
+
+
+def _fallback_reason(
+    evidence: Sequence[Evidence], probs: Sequence[float], ranked: Sequence[int]
+) -> str:
+    if not ranked:
+        return "it is the only rule"
+    best = evidence[ranked[0]]
+    return (
+        f"no other rule fits: the best, {best.rule.type!r}, scores {probs[ranked[0]]:.2f} "
+        f"(semantic similarity {best.semantic:.2f})"
+    )
+
+
+_FAMILY_NAMES = {
+    "workbook": "a workbook",
+    "slides": "a slide deck",
+    "email": "an e-mail",
+    "web": "a web page",
+    "scan": "a scan",
+}
 
 
 def _quoted(words: Sequence[str]) -> str:
@@ -289,6 +365,13 @@ def explain(best: Evidence, runner_up: tuple[Evidence, float] | None) -> str:
         parts.append("the type name is not in the title")
     if best.body_count:
         parts.append(f"the text mentions the type name {best.body_count}×")
+    if best.format > 0 and best.facts is not None:
+        family = max(best.facts.families, key=lambda f: best.facts.families[f] if best.facts else 0)
+        parts.append(
+            f"the file is {_FAMILY_NAMES.get(family, family)} ({best.facts.detected_type})"
+        )
+    if best.cues >= 0.5:
+        parts.append(f"the content cues its description names are present ({best.cues:.2f})")
     if best.key_hits:
         hits = _quoted([surface.get(t, t) for t in best.key_hits[:6]])
         parts.append(f"the first page has description terms {hits}")

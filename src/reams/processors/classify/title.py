@@ -15,6 +15,7 @@ from typing import Any
 TITLE_ZONE_CHARS = 2500
 MAX_TITLE_WORDS = 12
 MAX_TITLES = 10
+MAX_UNCASED_TITLE_CHARS = 30
 _LINE_BREAK = re.compile(r"\n|\r| {3,}|\t")
 _UPPER_RUN = re.compile(r"(?:\b[^\W\d_a-z]{2,}[^\W_a-z]*\b[\s,&/-]*){2,}")
 _SMALL_WORDS = "a an and as at by for in of on or the to with de la le et und"
@@ -30,9 +31,12 @@ def is_title_like(line: str) -> bool:
     if not 1 <= len(words) <= MAX_TITLE_WORDS:
         return False
     letters = _letters(line)
-    if len(letters) < 3:
+    if len(letters) < 3 and not (letters and not letters[0].isascii()):
         return False
-    upper = sum(c.isupper() for c in letters) / len(letters)
+    cased = [c for c in letters if c.isupper() or c.islower()]
+    if not cased:  # a script without case (CJK, Arabic, Hebrew...): a short line is a title
+        return len(letters) <= MAX_UNCASED_TITLE_CHARS
+    upper = sum(c.isupper() for c in cased) / len(letters)
     if upper >= 0.7:
         return True
     content = [w for w in words if w[0].isalpha() and w.lower() not in _SMALL]
