@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from reams.processors.extract.dates import find_dates
 from reams.processors.extract.labels import label_score
-from reams.processors.extract.layout import PLine, is_label, line_pairs, physical_lines
+from reams.processors.extract.layout import PLine, line_pairs, physical_lines
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import FoundAmount, currency_codes, find_amounts
 from reams.processors.extract.text import FieldTerms, Pair, content_stems, tokens
@@ -45,16 +45,16 @@ DOC_WORDS = frozenset(
         "estimate delivery credit note ticket payslip document issue service"
     )
 )
-LEGAL_FORM = (
-    r"(?:Ltd|Limited|GmbH|AG|S\.\s?A\.?|SA|SAS|SARL|Sarl|S\.A\.S\.?|S\.?R\.?L\.?|S\.L\.?|"
-    r"Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C\.|PLC|plc|LLP|B\.\s?V\.?|BV|N\.\s?V\.?|"
-    r"Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|KG|GmbH\s*&\s*Co\.?\s*KG|"
-    r"S\.p\.A\.?|SpA|Oy|AB|A/S|ApS|sp\.\s?z\s?o\.\s?o\.?|Co\.,?\s+Ltd|Pty\.?\s+Ltd)\.?"
+LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short ones as written
+    r"(?:(?i:Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|"
+    r"Co\.,?\s+Ltd|Ltd|Limited|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
+    r"SARL|S\.A\.R\.L\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?)|"
+    r"AG|S\.\s?A\.?|SA|SAS|S\.?R\.?L\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KG|SpA|Oy|AB|A/S|ApS)\.?"
 )
 _PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
 _COMPANY = re.compile(
-    r"(?P<name>(?:(?:[A-Z0-9&(][\w&'’.()\-]*|" + _PARTICLE + r"),?\s+){0,6}?"
-    r"[A-Z0-9&(][\w&'’.()\-]*?),?\s+" + LEGAL_FORM + r"(?!\w)"
+    r"(?P<name>(?:(?:[A-Z0-9&(][\w&'’.()\-]*|\.[A-Z]\w*|" + _PARTICLE + r"),?\s+){0,6}?"
+    r"[A-Z0-9&(.][\w&'’.()\-]*?),?\s+" + LEGAL_FORM + r"(?!\w)"
 )
 _LEGAL_END = re.compile(r"(?:,?\s+|^)" + LEGAL_FORM + r"\s*[,.:;]*$")
 _CAPITAL = re.compile(r"\b(?:au capital|capital social|with (?:a )?capital)\b", re.IGNORECASE)
@@ -78,11 +78,12 @@ _PAYEE_TEXT = re.compile(
     r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\b", re.IGNORECASE
 )
 _DOC_TYPE = re.compile(
-    r"^(?:tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|payment\s+|sales\s+|"
-    r"order\s+|kopie\s+|copy\s+)?(?:invoice|receipt|factuur|facture|rechnung|factura|"
-    r"fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|purchase\s+order|"
-    r"estimate|quote|quotation|statement|credit\s+note|delivery\s+note|header|footer|"
-    r"page|original|duplicate|copy)\b",
+    r"^(?:cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
+    r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|"
+    r"payment\s+|sales\s+|order\s+|kopie\s+|copy\s+)*(?:invoice|receipt|factuur|facture|"
+    r"rechnung|factura|fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|"
+    r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
+    r"header|footer|page|original|duplicate|copy)\b)",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
@@ -140,7 +141,9 @@ class Layout:
 _US_PLACE = re.compile(r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _DAY_FIRST_PLACES = re.compile(
     r"\b(?:Sdn\.?\s+Bhd|Pvt\.?\s+Ltd|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Malaysia|Singapore|India|"
-    r"United Kingdom|Australia|Ireland|New Zealand|South Africa|GST)\b"
+    r"United Kingdom|Australia|Ireland|New Zealand|South Africa|GST|SST|"
+    r"(?i:jalan|taman|lorong|persiaran|kuala\s+lumpur|johor|selangor|penang)|"
+    r"[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2})\b"  # street words of Malaysia, UK postcodes
 )
 _DAY_FIRST_CODES = frozenset(
     [
@@ -218,15 +221,34 @@ def _companies(text: str) -> list[str]:
     return found
 
 
+_LABEL_STEMS = frozenset(
+    content_stems(
+        "date time total number page amount description item quantity price customer address "
+        "phone email summary detail details note notes terms payment balance due tax subtotal "
+        "signature name reference code order invoice receipt header footer"
+    )
+)
+_ROLE = re.compile(
+    r"\b(?:manager|cashier|server|served\s+by|operator|clerk|host|table|guest|staff|"
+    r"salesperson|sales\s+person|welcome|thank|member)\b",
+    re.IGNORECASE,
+)
+
+
 def _name_like(text: str) -> bool:
+    """A line that can be a name: a few capitalised words, no contact, role or address."""
     words = text.split()
     if not 1 <= len(words) <= 7 or _CONTACT.search(text) or _DOC_TYPE.match(text):
         return False
+    if _ROLE.search(text) or _address_like(text) or text.rstrip().endswith((".", "!")):
+        return bool(_LEGAL_END.search(text)) and not _ROLE.search(text)
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 3 or sum(c.isdigit() for c in text) > 2:
         return False
     capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or w == "&")
-    return (capitalised >= max(1, len(words) - 2) and not is_label(text + ":")) or text.isupper()
+    if text.rstrip().endswith(":") or set(content_stems(text)) <= _LABEL_STEMS:
+        return False
+    return capitalised >= max(1, len(words) - 2) or text.isupper()
 
 
 def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
@@ -326,9 +348,8 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     if head and len(line.cells) <= 2 and not customer and _name_like(cell):
         if _ISSUER_LABEL.match(cell):
             return
-        score = 1.6 - 0.12 * position + (0.4 if cell.isupper() else 0.0)
-        nxt = lines[position + 1].text if position + 1 < len(lines) else ""
-        if _STREET.search(nxt) or _POSTCODE.search(nxt):
+        score = 1.6 - 0.2 * position + (0.2 if cell.isupper() else 0.0)
+        if _block(lines, position + 1):  # its address follows
             score += 0.5
         names.offer(cell, score, line, "letterhead")
 
@@ -351,7 +372,7 @@ def _first_part(value: str) -> str:
 
 
 def _address_like(text: str) -> bool:
-    if _CONTACT.search(text) or len(text) > 90:
+    if _CONTACT.search(text) or len(text) > 90 or re.search(r"[A-Z]{1,3}#", text):
         return False
     return bool(_STREET.search(text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()))
 
@@ -386,10 +407,11 @@ def _block(lines: Sequence[PLine], start: int) -> list[str]:
     skipped = 0
     for line in lines[start : start + 8]:
         cell = line.cells[0]
-        if not block and skipped < 2 and _REGISTRATION.search(cell):
+        if not block and skipped < 3 and _preamble(cell):
             skipped += 1
             continue
-        if _address_like(cell) and len(block) < 6:
+        ended = bool(block) and bool(_POSTCODE.search(block[-1]) or _COUNTRY.search(block[-1]))
+        if _address_like(cell) and len(block) < 6 and not ended:
             block.append(cell)
             continue
         if block and _POSTCODE.search(block[-1]) and _region_like(cell):
@@ -403,6 +425,21 @@ _REGISTRATION = re.compile(
     r"roc|ssm|vat|tin|abn|kvk|siret|siren|ust-?id|tax\s+id)\b",
     re.IGNORECASE,
 )
+
+
+def _preamble(text: str) -> bool:
+    """What comes between a shop's name and its address: registration numbers, a slogan, a
+    phone number, the manager's name."""
+    return bool(
+        _REGISTRATION.search(text)
+        or _CONTACT.search(text)
+        or _PHONE.search(text)
+        or _ROLE.search(text)
+        or (text.rstrip().endswith((".", "!")) and not re.search(r"\d", text))
+    )
+
+
+_PHONE = re.compile(r"\(?\s*\d{2,4}\s*\)?\s*\d{3}\s*[-.\s]\s*\d{4}\b")
 
 
 def _region_like(text: str) -> bool:
@@ -594,7 +631,7 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     the start of a line without a colon ("Facture n°562044387 du ...")."""
     scored: list[tuple[float, int, Candidate]] = []
     for pair in layout.pairs:
-        score = label_score(terms, pair.key)
+        score = label_score(terms, pair.key) if not re.search(r"\d", pair.key) else 0.0
         if score < 0.5:
             continue
         code = _code(pair.value)
@@ -621,6 +658,8 @@ def _leading_codes(
         title = above.text.strip() + " "
     for size in range(1, min(5, len(words))):
         label = " ".join(words[:size]).rstrip(":")
+        if re.search(r"\d", label):
+            break  # labels have no digits: "NO.5: 55, JALAN ..." is an address
         if _NUMBER_WORD.fullmatch(words[0]) and title:
             label = title + label
         score = label_score(terms, label)

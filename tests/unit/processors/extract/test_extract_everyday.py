@@ -344,3 +344,65 @@ def test_bad_input_gives_no_value_and_no_crash() -> None:
 def test_number_under_the_document_title_and_after_a_hash() -> None:
     doc = text_doc("INVOICE\n# INV-0042\nAcme Ltd\n\nInvoice # 5521-B is void\n", "inv.txt")
     assert extract(doc, INVOICE)["invoice_number"] == "INV-0042"
+
+
+SHOP_RECEIPTS = [
+    (
+        "BOOK SHOP .K (TAMAN DAYA) SDN BHD\n789417-W\nNO.5: 55,57 & 59, JALAN SAGU 18,\n"
+        "TAMAN DAYA,\n81100 JOHOR BAHRU,\nJOHOR.\nDOCUMENT NO : TD01167104\n"
+        "DATE: 25/12/2018 8:13:39 PM\nCASHIER: MANIS\nCASH BILL\nCODE/DESC PRICE DISC AMOUNT\n"
+        "1 PC * 9.000 0.00 9.00\nTOTAL:\n9.00\nROUNDING ADJUSTMENT\n0.00\n"
+        "ROUND D TOTAL (RM):\n9.00\nCASH\n10.00\nCHANGE\n1.00\n",
+        {
+            "company": "BOOK SHOP .K (TAMAN DAYA) SDN BHD",
+            "date": "2018-12-25",
+            "address": "NO.5: 55,57 & 59, JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR.",
+            "total": 9.0,
+        },
+    ),
+    (
+        "UNIKA INTERNATIONAL SDN BHD\n(867388-U)\n12, JALAN TAMPOI 7/4, KAWASAN TAMPOI,\n"
+        "81200 JOHOR BAHRU, JOHOR\nGST REG NO : 000656195584\nTAX INVOICE\n"
+        "DATE : 05/01/2018 12:57:01\nTOTAL QTY: 1\nTOTAL SALES (EXCLUDING GST) : 7.75\n"
+        "TOTAL GST @6% : 0.47\nTOTAL SALES (INCLUSIVE OF GST) : 8.20\nROUNDING : -0.02\n"
+        "CASH : 10.00\nCHANGE : 1.80\n",
+        {
+            "company": "UNIKA INTERNATIONAL SDN BHD",
+            "date": "2018-01-05",
+            "address": "12, JALAN TAMPOI 7/4, KAWASAN TAMPOI, 81200 JOHOR BAHRU, JOHOR",
+            "total": 8.2,
+        },
+    ),
+    (
+        "tan chay yee\nSOON HUAT MACHINERY ENTERPRISE\n(JM0352019-K)\nNO.53 JALAN PUTRA 1,\n"
+        "TAMAN SRI PUTRA,\n81200 JOHOR BAHRU\nJOHOR\nTEL: 07-5547360\nCASH SALES\n"
+        "Date : 06/03/2018\nItem Qty Price Amount\n1 PCS 165.00 165.00\n"
+        "Total Amount: 165.00\nPaid Amount 165.00\n",
+        {
+            "company": "SOON HUAT MACHINERY ENTERPRISE",
+            "date": "2018-03-06",
+            "address": "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA, 81200 JOHOR BAHRU, JOHOR",
+            "total": 165.0,
+        },
+    ),
+    (
+        "Shopmart\nSave money. Live better.\n( 330 ) 339 - 1444\nMANAGER DIANA EARNEST\n"
+        "231 BLUEBELL DR SW\nNEW PHILADELPHIA OH 44663\nST# 02115 OP# 009044 TE# 44\n"
+        "PET TOY 004747571658 1.97 X\nSUBTOTAL 18.97\nTAX 1 7.000 % 1.33\nTOTAL 20.30\n"
+        "CASH TEND 20.30\nCHANGE DUE 0.00\n# ITEMS SOLD 5\n04/07/19 12:59:46\n",
+        {
+            "company": "Shopmart",
+            "date": "2019-04-07",
+            "address": "231 BLUEBELL DR SW, NEW PHILADELPHIA OH 44663",
+            "total": 20.3,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHOP_RECEIPTS)
+def test_shop_receipts_read_line_by_line(text: str, expected: dict[str, Any]) -> None:
+    """Receipts as OCR gives them: one printed line per line, labels above amounts, a
+    registration number, slogan or phone between the shop's name and its address."""
+    result = extract(text_doc(text, "receipt.txt"), RECEIPT)
+    assert {k: result[k] for k in expected} == expected
