@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         default=200,
         ge=0,
         description="A PDF of more pages is parsed in page parts of this many pages on several "
-        "workers at once and merged into one result (local engine); 0: never.",
+        "workers at once and merged into one result (both engines); 0: never.",
     )
     engine_process: bool = Field(
         default=True,

@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
-from docgen import make_corpus
+from docgen import make_corpus, make_pdf
+from reams import processors
 from reams.api.present import batch_status_model
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
@@ -250,3 +252,27 @@ def test_a_job_made_while_temporal_is_down_starts_when_it_is_back(tmp_path: Path
     finally:
         c.close()
         server.stop()
+
+
+def test_a_huge_pdf_is_parsed_in_page_parts_by_the_workers(cluster: Any, tmp_path: Path) -> None:
+    """Page parts (docs/slices.md) on the Temporal engine: the slices claim a split item's
+    parts like items, two worker processes parse them, the merge gives the unsliced result,
+    and the workflow ends when the merged item does."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    pages = [f"Section {n}\n\n" + f"Paragraph {n} of the long report. " * 30 for n in range(23)]
+    big = make_pdf(folder / "big.pdf", pages)
+    make_pdf(folder / "small.pdf", pages[:3])  # under the threshold: parsed whole
+    c = cluster(slice_pages=5)
+    c.add_worker()
+    c.add_worker()
+    job = c.wait(c.create(folder).id, until=lambda j: done(j) and not j.counts.processing)
+    assert job.status == "completed" and job.counts.completed == 2, job
+    assert (job.pages_total, job.pages_done) == (23, 23)
+    store = c.services.store
+    items, _ = store.list_items(job.id, project_id=None, limit=10, offset=0)
+    by_name = {item.item_name: item for item in items}
+    result = store.get_result(str(by_name["big.pdf"].result_id), project_id=None)
+    merged = orjson.loads(c.services.blobs.get(result.output_sha256))
+    assert merged == processors.run("parse", big.read_bytes(), "big.pdf", {})
+    wait_for_workflow(c.server.address, "default", job.workflow_id, status="COMPLETED")

@@ -21,6 +21,7 @@ from reams.domain.states import (
     TERMINAL_JOB,
     ItemStatus,
     JobStatus,
+    PartStatus,
     SkipReason,
 )
 from reams.store import tables as t
@@ -271,20 +272,32 @@ class LifecycleStore(PartStore):
             )
 
     def next_times(self, job_id: str) -> tuple[datetime | None, datetime | None]:
-        """When the job's next pending item is due (now, if one is), and when the first lease
-        of its items in flight expires; None for either when there is no such item."""
-        c = t.items.c
+        """When the job's next pending item or page part is due (now, if one is), and when
+        the first lease of its items or parts in flight expires; None for either when there
+        is no such row. (An item split into page parts is in flight without a lease of its
+        own: its parts carry them.)"""
         now = utcnow()
-        pending = (c.job_id == job_id, c.status == ItemStatus.PENDING.value)
-        due_now = select(c.id).where(*pending).where(c.not_before.is_(None) | (c.not_before <= now))
-        later = select(func.min(c.not_before)).where(*pending)
-        leased = select(func.min(c.lease_expires_at)).where(
-            c.job_id == job_id, c.status == ItemStatus.PROCESSING.value
+        due: list[datetime] = []
+        leases: list[datetime] = []
+        kinds = (
+            (t.items.c, ItemStatus.PENDING.value, ItemStatus.PROCESSING.value),
+            (t.item_parts.c, PartStatus.PENDING.value, PartStatus.PROCESSING.value),
         )
         with self.read() as conn:
-            first_due = now if conn.execute(due_now.limit(1)).first() else None
-            first_due = first_due or aware(conn.execute(later).scalar())
-            return first_due, aware(conn.execute(leased).scalar())
+            for c, pending_value, processing_value in kinds:
+                pending = (c.job_id == job_id, c.status == pending_value)
+                due_now = select(c.id).where(*pending)
+                due_now = due_now.where(c.not_before.is_(None) | (c.not_before <= now))
+                later = select(func.min(c.not_before)).where(*pending)
+                leased = select(func.min(c.lease_expires_at)).where(
+                    c.job_id == job_id, c.status == processing_value
+                )
+                first = now if conn.execute(due_now.limit(1)).first() else None
+                first = first or aware(conn.execute(later).scalar())
+                expiry = aware(conn.execute(leased).scalar())
+                due += [first] if first is not None else []
+                leases += [expiry] if expiry is not None else []
+        return min(due, default=None), min(leases, default=None)
 
     def lease_expiry(self, item_row_id: str) -> datetime | None:
         with self.read() as conn:

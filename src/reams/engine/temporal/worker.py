@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
@@ -40,8 +39,6 @@ class WorkerHost:
     def __init__(
         self, *, store: Store, blobs: BlobStore, config: EngineConfig, temporal: TemporalConfig
     ) -> None:
-        # Page parts are the local engine's (docs/slices.md): the workflow tracks items only.
-        config = dataclasses.replace(config, slice_pages=0)
         self.config = config
         self.temporal = temporal
         self.activities = BatchActivities(
