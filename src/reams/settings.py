@@ -164,6 +164,20 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(
         default=4, ge=0, le=20, description="In-item retries on 429 / 5xx before the item retries."
     )
+    llm_context_tokens: int = Field(
+        default=32_768,
+        ge=2_048,
+        description="The model's context window in tokens: extraction sends a longer document in "
+        "chunks that fit and merges their answers.",
+    )
+    llm_vision: bool | None = Field(
+        default=None,
+        description="Whether the model takes page images (classify MULTIMODAL, extract tier "
+        "agentic / agentic_plus): true, false (text only), unset (try, fall back to text).",
+    )
+    llm_max_images: int = Field(
+        default=8, ge=1, le=100, description="Page images in one LLM request at most."
+    )
 
     def webhook_server_secret(self) -> str:
         """The Standard Webhooks secret: the configured one, else the data directory's."""
@@ -187,6 +201,9 @@ class Settings(BaseSettings):
             max_concurrency=self.llm_max_concurrency,
             timeout_s=self.llm_timeout_s,
             max_retries=self.llm_max_retries,
+            context_tokens=self.llm_context_tokens,
+            vision=self.llm_vision,
+            max_images=self.llm_max_images,
         )
 
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend.")

@@ -44,8 +44,10 @@ def classify(
     rules = parameters["rules"]
     threshold = parameters.get("confidence_threshold")
     output: dict[str, Any] = {"type": "classify", "engine": engine.describe()}
+    warnings = list(engine.warnings)
     if engine.llm is not None:
         from reams.processors.llm.classify import classify_llm
+        from reams.processors.llm.vision import DocumentSource
 
         pairs = [(rule["type"], rule["description"]) for rule in rules]
         result, usage = classify_llm(
@@ -54,6 +56,9 @@ def classify(
             threshold=LLM_DEFAULT_THRESHOLD if threshold is None else threshold,
             config=engine.llm,
             limiter=limiter,
+            mode=parameters["mode"],
+            source=DocumentSource(data, filename),
+            warnings=warnings,
         )
         output |= {"result": result, "usage": usage.to_dict()}
     else:
@@ -71,5 +76,5 @@ def classify(
             },
             "scores": {k: round(v, 4) for k, v in outcome.scores.items()},
         }
-    output["document"] = document_summary(doc, engine.warnings)
+    output["document"] = document_summary(doc, warnings)
     return output

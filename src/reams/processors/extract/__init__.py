@@ -75,6 +75,7 @@ def extract(
     warnings = list(engine.warnings)
     if engine.llm is not None:
         from reams.processors.llm.extract import extract_llm
+        from reams.processors.llm.vision import DocumentSource
 
         raw, field_metadata, usage = extract_llm(
             doc,
@@ -83,6 +84,9 @@ def extract(
             system_prompt=parameters.get("system_prompt"),
             config=engine.llm,
             limiter=limiter,
+            tier=parameters.get("tier"),
+            source=DocumentSource(data, filename),
+            warnings=warnings,
         )
         output["usage"] = usage.to_dict()
     else:
