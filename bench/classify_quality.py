@@ -23,6 +23,9 @@ weights alone; lexical only: both semantic weights 0), and the baselines: majori
 commonest dev type) and TF-IDF nearest description (cosine of the document's TF-IDF vector with
 each rule's, IDF over the rule texts, numpy only).
 
+The everyday set (``bench/classify_mixed.py``: 258 documents of every corpus set, ten kinds
+with a catch-all, a reliability table) is measured in the same run.
+
 A second, small **mixed** set keeps the engine from being tuned to contracts alone:
 invoices (invoice2data, markitdown-tests), e-mails (unstructured ``eml/``), every 25th CUAD
 contract and five scientific papers, against ``bench/classify/mixed_rules.json`` (5 rules,
@@ -55,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+import classify_mixed
 from harness import Figure, corpus_root, split_of
 from reams import processors
 from reams.domain.errors import ProcessorError
@@ -236,7 +240,7 @@ def engine(rules: Sequence[Rule], weights: Weights, threshold: float) -> Predict
 
 
 EMBEDDING_ONLY = dataclasses.replace(
-    DEFAULT_WEIGHTS, title=0.0, opening=0.0, key_terms=0.0, body=0.0
+    DEFAULT_WEIGHTS, title=0.0, opening=0.0, key_terms=0.0, body=0.0, format=0.0, cues=0.0
 )
 LEXICAL_ONLY = dataclasses.replace(DEFAULT_WEIGHTS, semantic=0.0, title_semantic=0.0)
 
@@ -255,7 +259,7 @@ def rejection(docs: Sequence[Doc], rules: Sequence[Rule], threshold: float) -> d
 # ---------------------------------------------------------------------------- tuning
 
 
-FEATURES = ("title", "opening", "key_terms", "body", "semantic", "title_semantic")
+FEATURES = ("title", "opening", "key_terms", "body", "semantic", "title_semantic", "format", "cues")
 GRID = {
     "title": [0.5, 1.0, 2.0],
     "opening": [0.0, 0.5, 1.0],
@@ -263,6 +267,8 @@ GRID = {
     "body": [0.0, 0.3, 0.6, 1.0],
     "semantic": [0.0, 1.0, 2.0, 3.0, 4.0],
     "title_semantic": [0.0, 1.0, 2.0],
+    "format": [2.0],  # tuned with the everyday set: bench/classify_mixed.py --tune
+    "cues": [0.0, 0.25, 0.5],
 }
 
 
@@ -410,6 +416,7 @@ def measure(quick: bool = False, *, per_file: bool = False) -> list[Figure]:
         )
     )
     figures += mixed_figures(quick=quick)
+    figures += classify_mixed.figures(quick=quick)
     if per_file:
         print_per_file(docs, rules)
     return figures
