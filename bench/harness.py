@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,3 +183,28 @@ def worktree(commit: str) -> Iterator[Path]:
             yield path
         finally:
             subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False)
+
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str | None]:
+    """A URL into a fresh schema of the ``test`` database (dropped after); None without one."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"reams_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception:  # no PostgreSQL here: the rows say so
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -34,14 +34,13 @@ from typing import Any
 
 import httpx
 
-from harness import Figure, median, servers, worktree
+from harness import PG_ADMIN_URL, Figure, median, postgres_schema, servers, worktree
 
 FILES = "/api/v1/beta/files"
 AUTH = {"Authorization": "Bearer bench"}
 TARGET_SINGLE = 200.0  # files/s, one file per request (issue 14)
 TARGET_BULK_RATIO = 5.0  # bulk at least this many times one-per-request
 BULK_BATCH = 100
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WAYS = ("single", "sdk", "bulk")
 WAY_NAMES = {
     "single": "(a) one file per request, one keep-alive connection",
@@ -175,28 +174,6 @@ def served(label: str, data_dir: Path, env: dict[str, str]) -> Iterator[Target]:
         yield Target(label, server, has_bulk=f"{FILES}/bulk" in bulk)
     finally:
         server.stop()
-
-
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str | None]:
-    """A URL into a fresh schema of the ``test`` database (dropped after); None without one."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"reams_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception:  # no PostgreSQL here: the rows say so
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def measure(

@@ -23,6 +23,7 @@ completed in the store.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import time
 import uuid
@@ -32,11 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import Figure, median, ratio_text, seconds_text, servers
+from harness import Figure, median, postgres_schema, ratio_text, seconds_text, servers
 
 TARGET_RATIO = 1.5
 TARGET_RATIO_POSTGRES = 1.10
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CAN_THRESHOLD = 250
 
 
@@ -73,36 +73,13 @@ def _settings(data_dir: Path, **values: Any) -> Any:
 
 
 def postgres_available() -> bool:
-    from sqlalchemy import create_engine, text
-
-    try:
-        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception:  # any failure to connect: the PostgreSQL rounds are skipped
-        return False
-    return True
+    with postgres_schema() as url:
+        return url is not None
 
 
-@contextmanager
-def database(postgres: bool) -> Iterator[str | None]:
+def database(postgres: bool) -> contextlib.AbstractContextManager[str | None]:
     """A fresh PostgreSQL schema's URL (dropped afterwards), or None: SQLite in the data dir."""
-    if not postgres:
-        yield None
-        return
-    from sqlalchemy import create_engine, text
-
-    schema = f"reams_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return postgres_schema() if postgres else contextlib.nullcontext()
 
 
 def _job_over(services: Any, folder: Path, **job: Any) -> str:
