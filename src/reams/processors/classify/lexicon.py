@@ -6,8 +6,8 @@ The bundled embedding model and the rules people write are mostly English, so a 
 ``invoice``. :func:`english` maps a folded (lowercase, accent-free) word to the English words it
 stands for; :mod:`.lexical` applies it to rules and documents alike, so a rule written in French
 meets an English document the same way. Only words that are not also common English words are
-listed (``brief``, ``accord``, ``bon`` are left out), plus a few compound prefixes of German and
-Dutch (``Rechnungsnummer``, ``factuurdatum``).
+listed (``brief``, ``accord``, ``bon`` are left out), plus the first and last parts of German and
+Dutch compounds (``Rechnungsnummer``, ``factuurdatum``, ``Dienstleistungsvertrag``).
 """
 
 from __future__ import annotations
@@ -69,6 +69,12 @@ _PREFIXES_TEXT = """
 rechnung=invoice factuur=invoice faktur=invoice factur=invoice fattur=invoice
 quittung=receipt vertrag=contract bestell=order
 """
+# Compound heads: German and Dutch put the kind last (``Dienstleistungsvertrag``,
+# ``arbeidsovereenkomst``, ``Schlussrechnung``, ``Antragsformular``).
+_SUFFIXES_TEXT = """
+vertrag=contract vertrages=contract vereinbarung=agreement overeenkomst=agreement
+rechnung=invoice factuur=invoice handbuch=handbook formular=form formulier=form
+"""
 MIN_PREFIX_WORD = 9  # compounds only: ``factura`` itself is in the word list
 
 
@@ -82,6 +88,7 @@ def _pairs(text: str) -> dict[str, tuple[str, ...]]:
 
 WORDS = _pairs(_WORDS_TEXT)
 PREFIXES = _pairs(_PREFIXES_TEXT)
+SUFFIXES = _pairs(_SUFFIXES_TEXT)
 
 
 @lru_cache(maxsize=100_000)
@@ -93,5 +100,8 @@ def english(word: str) -> tuple[str, ...] | None:
     if len(word) >= MIN_PREFIX_WORD:
         for prefix, meaning in PREFIXES.items():
             if word.startswith(prefix):
+                return meaning
+        for suffix, meaning in SUFFIXES.items():
+            if word.endswith(suffix):
                 return meaning
     return None

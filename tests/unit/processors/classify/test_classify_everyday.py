@@ -1,0 +1,238 @@
+"""Everyday documents (issue 15): format evidence, the catch-all rule, foreign-language kind
+words and confidence that grows with the evidence. Real parses of generated files, no mocks."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pptx
+
+import docgen
+from reams import processors
+from reams.processors.classify import fallback, lexical, structure
+from reams.processors.classify.model import Rule
+from reams.processors.classify.offline import (
+    DEFAULT_WEIGHTS,
+    classify_offline,
+    gather,
+    probabilities,
+)
+
+EVERYDAY = [
+    Rule("invoice", "A bill from a seller listing goods, prices, taxes and the total amount due."),
+    Rule("contract", "A legal agreement between parties setting out obligations and terms."),
+    Rule("email", "An e-mail message with a sender, recipients, a subject line and a body."),
+    Rule("spreadsheet", "A spreadsheet or workbook (Excel, CSV): rows and columns of values."),
+    Rule("presentation", "A slide deck (PowerPoint): slides with short titles and bullets."),
+    Rule("other", "Anything else: a document that fits none of the other types."),
+]
+WITHOUT_FALLBACK = EVERYDAY[:-1]
+
+
+def parse(path: Path) -> dict[str, Any]:
+    return processors.run("parse", path.read_bytes(), path.name, {})
+
+
+def make_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def make_pptx(path: Path, slides: list[tuple[str, str]]) -> Path:
+    deck = pptx.Presentation()
+    for heading, body in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = heading
+        slide.placeholders[1].text = body
+    deck.save(str(path))
+    return path
+
+
+MAIL = (
+    "From: Ana Ruiz <ana@example.org>\nTo: Tom Berg <tom@example.org>\n"
+    "Subject: Lunch on Friday\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n"
+    "Content-Type: text/plain; charset=utf-8\n\nHi Tom, shall we meet at noon? Ana\n"
+)
+
+# ---------------------------------------------------------------------------- format evidence
+
+
+def test_a_workbook_is_a_spreadsheet_by_what_it_is(tmp_path: Path) -> None:
+    # Column names that read like an invoice: the words alone would not say "spreadsheet".
+    rows: list[list[Any]] = [["Item", "Price", "Tax", "Total"]]
+    rows += [[f"Widget {i}", 10.0 * i, 2.0 * i, 12.0 * i] for i in range(1, 8)]
+    for path in (
+        make_xlsx(tmp_path / "sales.xlsx", rows),
+        docgen.make_csv(tmp_path / "sales.csv", [[str(c) for c in r] for r in rows]),
+    ):
+        outcome = classify_offline(parse(path), EVERYDAY)
+        assert outcome.type == "spreadsheet", (path.name, outcome)
+        assert "a workbook" in outcome.reasoning
+
+
+def test_a_slide_deck_and_an_email_are_known_by_format(tmp_path: Path) -> None:
+    deck = make_pptx(
+        tmp_path / "q3.pptx",
+        [("Q3 results", "Revenue up 18%\nChurn down"), ("Next steps", "Hire\nLaunch")],
+    )
+    assert classify_offline(parse(deck), EVERYDAY).type == "presentation"
+    mail = docgen.make_text(tmp_path / "lunch.eml", MAIL)
+    assert classify_offline(parse(mail), EVERYDAY).type == "email"
+    # A message printed to plain text is still an e-mail: its header lines say so.
+    printed = docgen.make_text(tmp_path / "lunch.txt", MAIL.replace("Content-Type", "X-Note"))
+    doc = parse(printed)
+    assert structure.facts(doc, doc["text_full"]).families.get("email", 0) > 0
+    assert classify_offline(doc, EVERYDAY).type == "email"
+
+
+def test_format_counts_only_for_rules_that_name_it(tmp_path: Path) -> None:
+    doc = parse(make_xlsx(tmp_path / "t.xlsx", [["a", "b"], [1, 2]]))
+    evidence = gather(doc, EVERYDAY[:3])  # no rule names a workbook
+    assert evidence is not None
+    assert all(e.format == 0.0 for e in evidence)
+    cues = structure.rule_cues("Tabellenkalkulation", "Eine Excel-Arbeitsmappe")
+    assert cues.families == {"workbook"}
+    assert structure.rule_cues("report", "A written account of an event.").families == {"book"}
+    assert structure.rule_cues("invoice", "A bill with the total amount due").cues >= {"amounts"}
+
+
+def test_content_cues_are_read_from_the_text() -> None:
+    text = "Total due: 1,250.00 EUR\nDate: 12/03/2024\nSignature: ________\n"
+    found = structure.facts({"document": {"detected_type": "text"}}, text)
+    assert found.cues["amounts"] > 0.2
+    assert found.cues["dates"] > 0.2
+    assert found.cues["signature"] > 0.5
+    assert found.cues["fields"] > 0.2
+    plain = structure.facts({"document": {"detected_type": "text"}}, "Nothing to see here.")
+    assert all(value == 0.0 for key, value in plain.cues.items() if key != "long")
+
+
+def test_an_empty_workbook_with_a_rule_naming_workbooks_is_classified() -> None:
+    doc = {"document": {"detected_type": "xlsx"}, "pages": [{"text": ""}], "text_full": ""}
+    assert classify_offline(doc, EVERYDAY).type == "spreadsheet"
+    assert classify_offline(doc, EVERYDAY[:3]).type is None  # no rule says what it is
+
+
+# ---------------------------------------------------------------------------- the catch-all
+
+
+def test_fallback_rules_are_recognised_by_name_or_description() -> None:
+    assert fallback.is_fallback(Rule("other", "Misc."))
+    assert fallback.is_fallback(Rule("Other documents", ""))
+    assert fallback.is_fallback(Rule("Sonstiges", "Alles andere"))
+    assert fallback.is_fallback(Rule("misc", ""))
+    assert fallback.is_fallback(Rule("bucket", "Anything else that fits none of the above."))
+    assert fallback.is_fallback(Rule("rest", "Catch-all for the remaining files"))
+    assert not fallback.is_fallback(Rule("contract", "A contract or any other legal agreement."))
+    assert not fallback.is_fallback(Rule("invoice", "A bill listing other charges."))
+    assert fallback.find(EVERYDAY) == len(EVERYDAY) - 1
+    assert fallback.find(WITHOUT_FALLBACK) == -1
+
+
+def test_the_fallback_wins_when_nothing_else_fits(tmp_path: Path) -> None:
+    path = docgen.make_text(
+        tmp_path / "notes.txt",
+        "Things to remember\n\nWater the plants on Tuesday. Call grandma. Buy more coffee.\n",
+    )
+    doc = parse(path)
+    with_catch_all = classify_offline(doc, EVERYDAY)
+    assert with_catch_all.type == "other"
+    assert with_catch_all.confidence >= 0.4
+    assert "no other rule fits" in with_catch_all.reasoning
+    assert set(with_catch_all.scores) == {r.type for r in EVERYDAY}
+    assert classify_offline(doc, WITHOUT_FALLBACK).type is None
+    # A document that fits a rule still goes to it.
+    invoice = docgen.make_text(
+        tmp_path / "inv.txt",
+        "INVOICE\n\nInvoice number: 42\nWidget x 2 at 10.00 EUR\nVAT 20%: 4.00 EUR\n"
+        "Total amount due: 24.00 EUR\n",
+    )
+    assert classify_offline(parse(invoice), EVERYDAY).type == "invoice"
+
+
+def test_fallback_alone_and_no_text() -> None:
+    only = [Rule("other", "Anything else")]
+    outcome = classify_offline({"text_full": "Some words here."}, only)
+    assert (outcome.type, outcome.confidence) == ("other", 1.0)
+    # Nothing to read and no format a rule names: null, even with a catch-all.
+    assert classify_offline({"text_full": "  "}, EVERYDAY).type is None
+
+
+def test_a_high_threshold_turns_the_fallback_into_null(tmp_path: Path) -> None:
+    doc = {"text_full": "Things to remember: water the plants, call grandma, buy coffee."}
+    outcome = classify_offline(doc, EVERYDAY, threshold=1.01)
+    assert outcome.type is None
+    assert "below the threshold" in outcome.reasoning
+
+
+# ---------------------------------------------------------------------------- languages
+
+
+def test_foreign_kind_words_read_as_english() -> None:
+    assert lexical.words("Rechnung Factura Factuur facture") == ["invoice"] * 4
+    assert lexical.words("Rechnungsnummer Factuurdatum") == ["invoice", "invoice"]
+    assert lexical.words("Betreff Asunto Onderwerp Objet") == ["subject"] * 4
+    assert lexical.words("Vertrag contrato overeenkomst") == ["contract", "contract", "agreement"]
+    # Words that are also English stay as they are.
+    assert lexical.words("data brief accord") == ["data", "brief", "accord"]
+
+
+INVOICES = {
+    "de": "RECHNUNG\n\nRechnungsnummer: 2024-117\nRechnungsdatum: 03.02.2024\n"
+    "Beratung 10 Std. à 120,00 €\nMwSt 19 %: 228,00 €\nGesamtbetrag: 1.428,00 €\n",
+    "es": "FACTURA\n\nNúmero de factura: 2024-117\nFecha: 03/02/2024\n"
+    "Consultoría 10 h a 120,00 €\nIVA 21 %: 252,00 €\nImporte total: 1.452,00 €\n",
+    "nl": "FACTUUR\n\nFactuurnummer: 2024-117\nFactuurdatum: 03-02-2024\n"
+    "Advies 10 uur à 120,00 €\nBTW 21 %: 252,00 €\nTotaal bedrag: 1.452,00 €\n",
+    "fr": "FACTURE\n\nFacture n° 2024-117\nDate : 03/02/2024\n"
+    "Conseil 10 h à 120,00 €\nTVA 20 % : 240,00 €\nMontant total TTC : 1 440,00 €\n",
+}
+CONTRACTS = {
+    "de": "DIENSTLEISTUNGSVERTRAG\n\nZwischen der Muster GmbH und der Beispiel AG wird "
+    "folgender Vertrag geschlossen. § 1 Gegenstand des Vertrages. § 2 Laufzeit und "
+    "Kündigung. § 3 Vergütung. Unterschrift: __________",
+    "es": "CONTRATO DE PRESTACIÓN DE SERVICIOS\n\nEntre las partes, Ejemplo S.A. y Muestra "
+    "S.L., se acuerda el presente contrato. Cláusula primera: objeto. Cláusula segunda: "
+    "duración. Firma: __________",
+}
+
+
+def test_invoices_and_contracts_in_other_languages(tmp_path: Path) -> None:
+    for language, text in INVOICES.items():
+        doc = parse(docgen.make_text(tmp_path / f"{language}.txt", text))
+        outcome = classify_offline(doc, EVERYDAY)
+        assert outcome.type == "invoice", (language, outcome)
+    for language, text in CONTRACTS.items():
+        doc = parse(docgen.make_text(tmp_path / f"c-{language}.txt", text))
+        outcome = classify_offline(doc, EVERYDAY)
+        assert outcome.type == "contract", (language, outcome)
+
+
+# ---------------------------------------------------------------------------- calibration
+
+
+def test_confidence_grows_with_the_evidence(tmp_path: Path) -> None:
+    doc = parse(docgen.make_text(tmp_path / "inv.txt", INVOICES["fr"]))
+    evidence = gather(doc, WITHOUT_FALLBACK)
+    assert evidence is not None
+    index = next(i for i, e in enumerate(evidence) if e.rule.type == "contract")
+    previous = -1.0
+    for boost in (0.0, 0.2, 0.5, 1.0, 2.0, 4.0):
+        stronger = list(evidence)
+        stronger[index] = dataclasses.replace(evidence[index], title=evidence[index].title + boost)
+        share = probabilities(stronger, DEFAULT_WEIGHTS)[index]
+        assert share >= previous
+        previous = share
+    assert previous > 0.9
+    # The catch-all's share ("no rule fits") falls as the best rule's evidence grows.
+    weak = probabilities(evidence, dataclasses.replace(DEFAULT_WEIGHTS, null=10.0))
+    strong = probabilities(evidence, DEFAULT_WEIGHTS)
+    assert 1 - sum(weak) > 1 - sum(strong)
