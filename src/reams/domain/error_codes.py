@@ -37,6 +37,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "llm_rate_limited": "the LLM endpoint kept answering 'too many requests'",
     "llm_unavailable": "the LLM endpoint could not be reached or kept failing",
     "llm_bad_output": "the model's answer could not be used",
+    "llm_vision_unsupported": "the model refused page images (MULTIMODAL / agentic tiers)",
 }
 
 
