@@ -225,3 +225,76 @@ def make_invoice_pdf(
     canvas.showPage()
     canvas.save()
     return path
+
+
+def make_tagged_pdf(
+    path: Path | str,
+    blocks: Sequence[tuple[float, float, Sequence[str]]],
+    tree_order: Sequence[int],
+    *,
+    tagged: bool = True,
+) -> Path:
+    """One tagged page: each block (left x, top baseline y, lines) is drawn in the order given,
+    as one marked-content sequence (MCID = its index) of a paragraph, and the structure tree
+    lists the paragraphs in ``tree_order``. Without ``tagged`` the same page has no tree.
+
+    reportlab does not write structure trees, so this page is written object by object, as
+    tagging producers do: a ``/StructTreeRoot`` with ``/P`` elements whose kids are MCIDs, a
+    ``/ParentTree``, and ``BDC``/``EMC`` around each block's text.
+    """
+    path = Path(path)
+    stream = []
+    for mcid, (x, y, lines) in enumerate(blocks):
+        if tagged:
+            stream.append(f"/P <</MCID {mcid}>> BDC")
+        stream.append(f"BT /F1 {_SIZE:g} Tf {_LEADING:g} TL {x:g} {y:g} Td")
+        for index, line in enumerate(lines):
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            stream.append(f"({escaped}) Tj" if index == 0 else f"T* ({escaped}) Tj")
+        stream.append("ET")
+        if tagged:
+            stream.append("EMC")
+    content = "\n".join(stream).encode("latin-1")
+    count = len(blocks)
+    # 1 catalog, 2 pages, 3 page, 4 font, 5 content, 6 struct tree root, 7 document element,
+    # 8.. one paragraph element per block.
+    paragraphs = [8 + index for index in range(count)]
+    kids = " ".join(f"{paragraphs[index]} 0 R" for index in tree_order)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R"
+        + (b" /StructTreeRoot 6 0 R /MarkInfo << /Marked true >>" if tagged else b"")
+        + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PDF_PAGE_WIDTH:g} "
+            f"{PDF_PAGE_HEIGHT:g}] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R"
+            + (" /StructParents 0" if tagged else "")
+            + " >>"
+        ).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        (
+            "<< /Type /StructTreeRoot /K 7 0 R /ParentTree << /Nums [0 ["
+            + " ".join(f"{number} 0 R" for number in paragraphs)
+            + "]] >> /ParentTreeNextKey 1 >>"
+        ).encode(),
+        f"<< /Type /StructElem /S /Document /P 6 0 R /K [{kids}] >>".encode(),
+        *(
+            f"<< /Type /StructElem /S /P /P 7 0 R /Pg 3 0 R /K {mcid} >>".encode()
+            for mcid in range(count)
+        ),
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        start,
+    )
+    path.write_bytes(bytes(out))
+    return path

@@ -11,6 +11,7 @@ from docgen_pdf_text import (
     make_footnoted_pdf,
     make_glyph_by_glyph_pdf,
     make_invoice_pdf,
+    make_tagged_pdf,
     make_turned_pdf,
 )
 from reams.processors import run
@@ -156,3 +157,49 @@ def test_stacked_reads_bands_top_down_and_keeps_interleaved_runs() -> None:
 def test_stacked_keeps_a_page_already_in_order() -> None:
     boxes = [_box(f"line {n}", 700 - 14 * n) for n in range(10)]
     assert stacked(boxes) == boxes
+
+
+MAIN = (
+    72.0,
+    700.0,
+    [
+        "The main story opens the page and runs on for a few lines of text",
+        "in the main column, which a reader takes first, before the box beside",
+        "it, as the structure tree of the page says.",
+    ],
+)
+SIDE = (400.0, 700.0, ["Sidebar: a boxed aside", "drawn before the story", "but read after it."])
+MAIN_TEXT = " ".join(MAIN[2])
+SIDE_TEXT = " ".join(SIDE[2])
+
+
+def test_a_tagged_page_reads_in_the_order_of_its_structure_tree(tmp_path: Path) -> None:
+    # Drawn sidebar first; the tree says story first.
+    pdf = make_tagged_pdf(tmp_path / "tagged.pdf", [SIDE, MAIN], tree_order=[1, 0])
+    assert _page(pdf)["markdown"] == f"{MAIN_TEXT}\n\n{SIDE_TEXT}"
+    pdf = make_tagged_pdf(tmp_path / "tagged.pdf", [MAIN, SIDE], tree_order=[1, 0])
+    assert _page(pdf)["markdown"] == f"{SIDE_TEXT}\n\n{MAIN_TEXT}"
+
+
+def test_an_untagged_page_falls_back_to_its_geometry(tmp_path: Path) -> None:
+    pdf = make_tagged_pdf(tmp_path / "plain.pdf", [SIDE, MAIN], tree_order=[1, 0], tagged=False)
+    assert _page(pdf)["markdown"] == f"{SIDE_TEXT}\n\n{MAIN_TEXT}"
+
+
+def test_structure_ranks_follow_the_tree(tmp_path: Path) -> None:
+    import pypdfium2
+
+    from reams.processors.parse.pdf.structure import structure_ranks
+
+    blocks = [(72.0, 700.0 - 40 * n, [f"Block {n}"]) for n in range(4)]
+    pdf = pypdfium2.PdfDocument(make_tagged_pdf(tmp_path / "t.pdf", blocks, [2, 0, 3, 1]))
+    try:
+        assert structure_ranks(pdf[0].raw) == {2: 0, 0: 1, 3: 2, 1: 3}
+    finally:
+        pdf.close()
+    plain = make_tagged_pdf(tmp_path / "p.pdf", blocks, [0, 1, 2, 3], tagged=False)
+    pdf = pypdfium2.PdfDocument(plain)
+    try:
+        assert structure_ranks(pdf[0].raw) is None
+    finally:
+        pdf.close()

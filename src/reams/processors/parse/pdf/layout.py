@@ -9,7 +9,7 @@ lines become paragraphs, headings and list items (``paragraphs``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reams.processors.parse.blocks import Block
 from reams.processors.parse.items import IMAGE_MARK
@@ -28,6 +28,7 @@ from reams.processors.parse.pdf.tables import Rules, Table, find_tables
 from reams.processors.parse.tables import render_table
 
 Element = Line | Table | Picture
+_TAGGED_SHARE = 0.6  # of a page's text the structure tree must cover to give the order
 _Payload = tuple[int, Piece | Picture]
 
 
@@ -39,15 +40,29 @@ def layout_page(
     tables_as_html: bool = False,
     rules: Rules | None = None,
     pictures: Sequence[Picture] = (),
+    structure: Mapping[int, int] | None = None,
 ) -> PageContent:
-    """Render a page's lines as Markdown blocks, and as plain text with one line per line."""
+    """Render a page's lines as Markdown blocks, and as plain text with one line per line.
+
+    ``structure`` (a tagged page's marked-content ids by rank in its structure tree) gives the
+    reading order of side-by-side text when it covers most of the text; the page's geometry
+    gives it otherwise.
+    """
     if not lines and not pictures:
         return PageContent(markdown="", text="", width=width, height=height)
     style = page_style(lines) if lines else PageStyle(10.0, 12.0, width)
     across, sideways = _by_direction(lines)
+    tagged = _tagged_order(across, structure)
+    parts = (
+        [(_stacked(tagged), list(pictures))]
+        if tagged
+        else _regions(across, pictures, em=style.body_size)
+    )
     regions = [
-        _placed(_with_tables(region, find_tables(region, rules=rules)), placed)
-        for region, placed in _regions(across, pictures, em=style.body_size)
+        _placed(
+            _with_tables(region, find_tables(region, rules=rules)), placed, columns=bool(tagged)
+        )
+        for region, placed in parts
     ]
     if sideways:
         regions.append(list(sideways))  # vertical text (margin notes, spines) comes last
@@ -72,6 +87,26 @@ def _by_direction(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     if not sideways or 2 * len(sideways) > len(lines):
         return lines, []  # most text turned: there is no other direction to read in
     return [line for line in lines if line.upright], sideways
+
+
+def _tagged_order(lines: list[Line], structure: Mapping[int, int] | None) -> list[Line] | None:
+    """The lines in the order of the page's structure tree, or None when it does not cover
+    most of their text. Lines outside the tree (artifacts: running heads, page numbers) stay
+    after the line they follow in the content stream. The caller still reads bands that lie
+    one above the other top down (``_stacked``): the tree decides the order of what sits side
+    by side (columns, sidebars), where geometry alone is least sure."""
+    if not structure or not lines:
+        return None
+    covered = sum(len(line.text) for line in lines if line.mcid in structure)
+    if covered < _TAGGED_SHARE * sum(len(line.text) for line in lines):
+        return None
+    keys: list[tuple[int, int]] = []
+    rank = -1
+    for index, line in enumerate(lines):
+        rank = structure.get(line.mcid, rank)
+        keys.append((rank, index))
+    order = sorted(range(len(lines)), key=keys.__getitem__)
+    return [lines[index] for index in order]
 
 
 def _regions(
@@ -141,10 +176,18 @@ def _with_tables(lines: list[Line], tables: list[Table]) -> list[Element]:
     return flow
 
 
-def _placed(flow: list[Element], pictures: list[Picture]) -> list[Element]:
-    """``flow`` with each picture before the first element that starts below its top."""
+def _placed(
+    flow: list[Element], pictures: list[Picture], *, columns: bool = False
+) -> list[Element]:
+    """``flow`` with each picture before the first element that starts below its top.
+
+    With ``columns`` (a flow that reads columns one after the other) that element must also
+    stand under the picture, so a picture goes into its own column.
+    """
     if not pictures:
         return flow
+    if columns:
+        return _placed_in_columns(flow, pictures)
     placed: list[Element] = []
     waiting = sorted(pictures, key=lambda picture: -picture.top)
     for element in flow:
@@ -153,6 +196,21 @@ def _placed(flow: list[Element], pictures: list[Picture]) -> list[Element]:
             placed.append(waiting.pop(0))
         placed.append(element)
     placed.extend(waiting)
+    return placed
+
+
+def _placed_in_columns(flow: list[Element], pictures: list[Picture]) -> list[Element]:
+    slots: dict[int, list[Picture]] = {}
+    for picture in sorted(pictures, key=lambda picture: -picture.top):
+        below = [i for i, element in enumerate(flow) if element.top <= picture.top]
+        under = [i for i in below if flow[i].left < picture.right and flow[i].right > picture.left]
+        slot = under[0] if under else below[0] if below else len(flow)
+        slots.setdefault(slot, []).append(picture)
+    placed: list[Element] = []
+    for index in range(len(flow) + 1):
+        placed.extend(slots.get(index, ()))
+        if index < len(flow):
+            placed.append(flow[index])
     return placed
 
 

@@ -42,6 +42,8 @@ class Line:
     """Runs right to left: its first character is its rightmost."""
     upright: bool = True
     """Reads across the page as displayed; False for vertical or steeply rotated text."""
+    mcid: int = -1
+    """The marked-content id its text starts in, on a tagged page (see ``structure``)."""
 
     @property
     def top(self) -> float:

@@ -30,6 +30,7 @@ from reams.processors.parse.pdf.layout import layout_page
 from reams.processors.parse.pdf.lines import Line
 from reams.processors.parse.pdf.metadata import load_error, read_metadata
 from reams.processors.parse.pdf.rules import PageRules, read_rules
+from reams.processors.parse.pdf.structure import structure_ranks
 from reams.processors.parse.pdf.text import read_lines, text_direction
 
 _FURNITURE_SAMPLE = 16  # pages looked at to learn running headers and footers
@@ -55,6 +56,8 @@ class _Page:
     rotation: int
     pictures: list[Picture]
     displayed: tuple[float, float]
+    structure: dict[int, int] | None = None
+    """Rank of each marked-content id in the page's structure tree (tagged PDFs)."""
 
 
 class PdfSource:
@@ -118,6 +121,7 @@ class PdfSource:
             tables_as_html=self._tables_as_html,
             rules=functools.cache(lambda: self._rules(index, page)),
             pictures=[p for p in page.pictures if not usable or p.area < background],
+            structure=page.structure,
         )
         return dataclasses.replace(
             content,
@@ -195,11 +199,18 @@ class PdfSource:
                     if (direction - rotation) % 180:
                         width, height = height, width
                     rotation = direction
-                lines = read_lines(textpage, rotation=rotation, width=width, height=height)
+                structure = structure_ranks(page.raw)
+                lines = read_lines(
+                    textpage,
+                    rotation=rotation,
+                    width=width,
+                    height=height,
+                    marked=structure is not None,
+                )
             finally:
                 textpage.close()
             pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
-            read = _Page(lines, width, height, rotation, pictures, displayed)
+            read = _Page(lines, width, height, rotation, pictures, displayed, structure)
             if keep:
                 self._close_page(index)
                 self._open[index] = page

@@ -53,12 +53,18 @@ _DIRECTION_MAJORITY = 0.6  # of the sampled characters that must run one way to 
 
 
 def read_lines(
-    textpage: Any, *, rotation: int = 0, width: float = 0, height: float = 0
+    textpage: Any,
+    *,
+    rotation: int = 0,
+    width: float = 0,
+    height: float = 0,
+    marked: bool = False,
 ) -> list[Line]:
     """Read the non-blank lines of a pypdfium2 text page.
 
     ``rotation`` is the page's ``/Rotate`` (0, 90, 180, 270) and ``width`` / ``height`` its size
-    as displayed: coordinates are turned so that the text reads left to right, top down.
+    as displayed: coordinates are turned so that the text reads left to right, top down. With
+    ``marked`` (a tagged page) each line notes the marked-content id its text starts in.
     """
     import pypdfium2.raw as pdfium_c
 
@@ -78,6 +84,7 @@ def read_lines(
         if text:
             first = offset + len(segment) - len(segment.lstrip())
             # Pieces and rows need text positions, which removed noise characters would shift.
+            count = len(lines)
             if clean == segment:
                 for line, start in _located(locator, text, first):
                     lines.append(line)
@@ -85,6 +92,10 @@ def read_lines(
             else:
                 lines.append(locator.line(text, first, first + len(text) - 1))
                 spans.append(-1)
+            if marked:
+                mcid = locator.mcid(first)
+                for line in lines[count:]:
+                    line.mcid = mcid
         offset += len(segment) + 2
     _split_wide(lines, spans, locator)
     return lines
@@ -200,6 +211,8 @@ class _Locator:
         self._bold_fonts: dict[bytes, bool] = {}
         self._font_args = (self._font_name, _FONT_NAME_BYTES, ctypes.byref(self._font_flags))
         self._text_to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
+        self._text_object = pdfium_c.FPDFText_GetTextObject
+        self._object_mcid = pdfium_c.FPDFPageObj_GetMarkedContentID
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._origin_args = (ctypes.byref(self._x), ctypes.byref(self._y))
         self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
@@ -340,6 +353,11 @@ class _Locator:
                 begin, baseline = offset, y
         rows.append((text[begin:], first + begin))
         return [_stripped(part, start) for part, start in rows if part.strip()]
+
+    def mcid(self, index: int) -> int:
+        """The marked-content id of the text object that character ``index`` belongs to."""
+        obj = self._text_object(self._page, self._char(index))
+        return int(self._object_mcid(obj)) if obj else -1
 
     def respaced(self, text: str, start: int, size: float) -> str:
         """Letter-spaced ``text`` (starting at text index ``start``) with spaces only between
