@@ -14,6 +14,7 @@ the characters are placed by their own boxes, not by the pieces of a line.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 from collections.abc import Iterable, Sequence
@@ -67,21 +68,25 @@ class Lattice:
     horizontal: tuple[_Rule, ...]
     vertical: tuple[_Rule, ...]
 
-    def v_border(self, column: int, y: float) -> bool:
-        """Whether a vertical rule runs at ``xs[column]`` through height ``y``."""
-        x = self.xs[column]
-        return any(
-            abs(r.position - x) <= _MERGE and r.start - _TOUCH <= y <= r.end + _TOUCH
-            for r in self.vertical
-        )
+    def v_spans(self) -> list[list[tuple[float, float]]]:
+        """For each x border, the (start, end) of the vertical rules drawn along it."""
+        return [_spans(self.vertical, x) for x in self.xs]
 
-    def h_border(self, row: int, x: float) -> bool:
-        """Whether a horizontal rule runs at ``ys[row]`` across ``x``."""
-        y = self.ys[row]
-        return any(
-            abs(r.position - y) <= _MERGE and r.start - _TOUCH <= x <= r.end + _TOUCH
-            for r in self.horizontal
-        )
+    def h_spans(self) -> list[list[tuple[float, float]]]:
+        """For each y border, the (start, end) of the horizontal rules drawn along it."""
+        return [_spans(self.horizontal, y) for y in self.ys]
+
+
+def _spans(rules: Sequence[_Rule], position: float) -> list[tuple[float, float]]:
+    return [
+        (rule.start - _TOUCH, rule.end + _TOUCH)
+        for rule in rules
+        if abs(rule.position - position) <= _MERGE
+    ]
+
+
+def _covers(spans: list[tuple[float, float]], at: float) -> bool:
+    return any(start <= at <= end for start, end in spans)
 
 
 class _Sets:
@@ -121,9 +126,13 @@ def lattices(horizontal: Sequence[_Rule], vertical: Sequence[_Rule]) -> list[Lat
         return []
     offset = len(horizontal)
     sets = _Sets(offset + len(vertical))
+    by_x = sorted(range(len(vertical)), key=lambda j: vertical[j].position)
+    positions = [vertical[j].position for j in by_x]
     for i, h in enumerate(horizontal):
-        for j, v in enumerate(vertical):
-            if _meet(h, v):
+        first = bisect.bisect_left(positions, h.start - _TOUCH)
+        last = bisect.bisect_right(positions, h.end + _TOUCH)
+        for j in by_x[first:last]:
+            if _meet(h, vertical[j]):
                 sets.join(i, offset + j)
     found = []
     for members in sets.groups().values():
@@ -190,13 +199,14 @@ def _cells(lattice: Lattice) -> dict[int, list[int]]:
     xs, ys = lattice.xs, lattice.ys
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     sets = _Sets(n_rows * n_cols)
+    v_spans, h_spans = lattice.v_spans(), lattice.h_spans()
     for r in range(n_rows):
         middle_y = (ys[r] + ys[r + 1]) / 2
         for c in range(n_cols):
             middle_x = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < n_cols and not lattice.v_border(c + 1, middle_y):
+            if c + 1 < n_cols and not _covers(v_spans[c + 1], middle_y):
                 sets.join(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows and not lattice.h_border(r + 1, middle_x):
+            if r + 1 < n_rows and not _covers(h_spans[r + 1], middle_x):
                 sets.join(r * n_cols + c, (r + 1) * n_cols + c)
     return sets.groups()
 
@@ -236,17 +246,26 @@ def _trimmed(grid: list[list[str]], lattice: Lattice) -> Grid | None:
 
 
 def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
-    """A reader of the text inside a rectangle of the page given in display coordinates."""
+    """A reader of the text inside a rectangle of the page given in display coordinates.
+
+    PDFium walks every character of the page for each rectangle, so the buffer is sized once
+    for the whole page (its characters and the line breaks between them) and each cell costs
+    one call.
+    """
+    size = 2 * max(int(pdfium_c.FPDFText_CountChars(textpage)), 0) + 64
+    buffer = (ctypes.c_ushort * size)()
 
     def text_in(rect: Rect) -> str:
         left, right, top, bottom = rect
         (x0, y0), (x1, y1) = turn.back(left, top), turn.back(right, bottom)
         box = (min(x0, x1), max(y0, y1), max(x0, x1), min(y0, y1))
-        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, None, 0)
+        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, buffer, size)
         if count <= 0:
             return ""
-        buffer = (ctypes.c_ushort * (count + 1))()
-        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, buffer, count)
-        return bytes(buffer)[: 2 * max(count, 0)].decode("utf-16-le", errors="replace")
+        return (
+            ctypes.string_at(buffer, 2 * min(count, size))
+            .decode("utf-16-le", "replace")
+            .rstrip("\x00")
+        )
 
     return text_in
