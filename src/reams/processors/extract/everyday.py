@@ -10,8 +10,9 @@ Each recogniser returns candidates best first; the engine takes the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reams.processors.extract.dates import find_dates
 from reams.processors.extract.labels import label_score
@@ -24,11 +25,14 @@ __all__ = [
     "ISSUER_WORDS",
     "Layout",
     "address",
+    "customer",
     "day_first",
     "document_date",
     "identifier",
     "issuer",
     "total",
+    "wants_customer",
+    "wants_issuer",
 ]
 
 # Field words (stems) that ask for the party that issued the document.
@@ -124,16 +128,34 @@ class Layout:
     lines: list[PLine]
     pairs: list[Pair] = field(default_factory=list)
     language: str = ""
+    headings: frozenset[str] = frozenset()  # large type on the first page, lower-cased
 
     @classmethod
     def build(cls, doc: object, *, page: int | None = None, language: str = "") -> Layout:
-        from collections.abc import Mapping
-
-        lines = physical_lines(doc, page=page) if isinstance(doc, Mapping) else []
-        return cls(lines, line_pairs(lines), language)
+        if not isinstance(doc, Mapping):
+            return cls([], [], language)
+        lines = physical_lines(doc, page=page)
+        return cls(lines, line_pairs(lines), language, _first_headings(doc, lines))
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+def _first_headings(doc: Mapping[str, Any], lines: Sequence[PLine]) -> frozenset[str]:
+    """The headings (large type) the parser found on the first page read."""
+    if not lines:
+        return frozenset()
+    for page in doc.get("pages") or []:
+        if isinstance(page, Mapping) and page.get("page_number", lines[0].page) == lines[0].page:
+            items = page.get("items")
+            if not isinstance(items, list):
+                return frozenset()
+            return frozenset(
+                " ".join(str(item.get("value") or "").split()).lower()
+                for item in items
+                if isinstance(item, Mapping) and item.get("type") == "heading"
+            )
+    return frozenset()
 
 
 # ---------------------------------------------------------------------------- day order
@@ -216,6 +238,8 @@ def _companies(text: str) -> list[str]:
         while words and not (words[0][:1].isupper() or words[0][:1].isdigit()):
             words.pop(0)
         name = " ".join(words)
+        if _CONTACT.search(name) or _PHONE.search(name):
+            continue
         if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
             found.append(name)
     return found
@@ -275,6 +299,7 @@ class _Names:
         self.lowered = layout.text().lower()
         self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
         self.best: dict[str, tuple[float, PLine, str, str]] = {}
+        self.headings = layout.headings
 
     def offer(self, name: str, score: float, line: PLine, why: str) -> None:
         name = _clean_name(name)
@@ -349,8 +374,12 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         if _ISSUER_LABEL.match(cell):
             return
         score = 1.6 - 0.2 * position + (0.2 if cell.isupper() else 0.0)
+        if any(cell.lower() in heading for heading in names.headings):
+            score += 0.4  # printed in large type
         if _block(lines, position + 1):  # its address follows
             score += 0.5
+        elif _block(lines, position + 2):  # under a tagline
+            score += 0.3
         names.offer(cell, score, line, "letterhead")
 
 
@@ -744,6 +773,42 @@ def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[
             )
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [c for _, _, c in scored]
+
+
+def customer(layout: Layout) -> list[Candidate]:
+    """Who the document is addressed to: the name under or beside a customer label (*Bill to*,
+    *Customer*, *Klant*, *Client*, *Nabywca*, *Sold to* …), in the label's block."""
+    found: list[Candidate] = []
+    for pair in layout.pairs:
+        key = pair.key.strip(" :")
+        if _CUSTOMER_BLOCK.search(key) and len(key.split()) <= 3 and _name_like(pair.value):
+            why = f'name after "{key}" on page {pair.page}'
+            found.append(Candidate(_clean_name(pair.value), pair.page, pair.source, 0.6, why))
+    for _position, line in enumerate(layout.lines):
+        if len(line.cells) != 1 or not _CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
+            continue
+        for below in layout.pairs:  # "Customer" / "Name: Universal Studios"
+            near = 0 < below.order - line.index <= 2
+            if near and "name" in below.key.lower() and _name_like(below.value):
+                why = f'name in the "{line.text}" block on page {line.page}'
+                found.append(
+                    Candidate(_clean_name(below.value), line.page, below.source, 0.55, why)
+                )
+                break
+    return found
+
+
+def wants_customer(terms: FieldTerms) -> bool:
+    """A field naming the addressee ("customer", "bill to", "buyer"), not its number or a
+    document ("purchase order")."""
+    name = set(content_stems(terms.phrase))
+    said = name | set(terms.desc_words)
+    if name & (ISSUER_WORDS | DOC_WORDS) or said & _ID_STEMS:
+        return False
+    return bool(name & CUSTOMER_WORDS)
+
+
+_ID_STEMS = frozenset(content_stems("number id code reference email phone address"))
 
 
 def wants_issuer(terms: FieldTerms) -> bool:

@@ -231,6 +231,8 @@ class _Engine:
             found = everyday.issuer(self.layout)
         elif "addre" in name:
             found = everyday.address(self.layout, terms)
+        elif everyday.wants_customer(terms) and not name & IDENTIFIER_WORDS:
+            found = everyday.customer(self.layout)
         elif name & IDENTIFIER_WORDS and (name - IDENTIFIER_WORDS) & everyday.DOC_WORDS:
             found = everyday.identifier(self.layout, terms)
         elif name & {"law", "juris"}:

@@ -178,6 +178,8 @@ TRANSLATIONS = {
     **dict.fromkeys(["subtotaal", "zwischensumme"], "subtotal"),
     **dict.fromkeys(["verval", "fälligkeits", "échéance", "vencimiento", "scadenza"], "due"),
 }
+# Initials that stand for two words ("PO Number").
+EXPANSIONS = {"po": ("purchase", "order"), "txn": ("transaction",)}
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")
 _NUMBER_SIGN = re.compile(r"\b[nN]\s?[°º]|\b[nN]\.\s?[°º]")
@@ -199,6 +201,8 @@ def _translated(word: str) -> list[str]:
     """``word`` as English label words: translated, compounds split ("rechnungsnr")."""
     if word in TRANSLATIONS:
         return [TRANSLATIONS[word]]
+    if word in EXPANSIONS:
+        return list(EXPANSIONS[word])
     match = _COMPOUND.match(word) if len(word) > 6 else None
     if match and (match["head"] in TRANSLATIONS or match["head"] + "s" in TRANSLATIONS):
         head = TRANSLATIONS.get(match["head"]) or TRANSLATIONS[match["head"] + "s"]

@@ -406,3 +406,25 @@ def test_shop_receipts_read_line_by_line(text: str, expected: dict[str, Any]) ->
     registration number, slogan or phone between the shop's name and its address."""
     result = extract(text_doc(text, "receipt.txt"), RECEIPT)
     assert {k: result[k] for k in expected} == expected
+
+
+def test_customer_under_its_label_and_issuer_over_a_tagline() -> None:
+    doc = text_doc(
+        "ZETA AUTO REPAIR\nCertified Collision Repair\n12 Main Street, Redmond, WA 98052\n\n"
+        "Bill To:\nTaylor Riddel\nPO Number: PO-1\nTotal: $10.00\n",
+        "estimate.txt",
+    )
+    schema = {
+        "type": "object",
+        "properties": {
+            "seller": {"type": "string"},
+            "customer": {"type": "string"},
+            "customer_id": {"type": "string", "description": "The customer's number."},
+            "purchase_order": {"type": "string", "description": "The buyer's PO number."},
+        },
+    }
+    result = extract(doc, schema)
+    assert result["seller"] == "ZETA AUTO REPAIR"
+    assert result["customer"] == "Taylor Riddel"
+    assert result.get("customer_id") is None
+    assert result["purchase_order"] == "PO-1"
