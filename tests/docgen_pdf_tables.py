@@ -124,3 +124,26 @@ def make_table_page(
     canvas.showPage()
     canvas.save()
     return path
+
+
+def make_contents_page(path: Path | str, entries: Sequence[tuple[str, str]]) -> Path:
+    """A table of contents: each title, then dot leaders up to its page number, flush right."""
+    path = Path(path)
+    canvas = _canvas(path)
+    canvas.setFont(_BOLD, 18)
+    canvas.drawString(72, PDF_PAGE_HEIGHT - 72, "Contents")
+    y = PDF_PAGE_HEIGHT - 110
+    right = PDF_PAGE_WIDTH - 72
+    canvas.setFont(_FONT, 10)
+    for title, page in entries:
+        canvas.drawString(72, y, title)
+        start = 72 + canvas.stringWidth(title + " ", _FONT, 10)
+        end = right - canvas.stringWidth(" " + page, _FONT, 10)
+        dots = int((end - start) / canvas.stringWidth(". ", _FONT, 10))
+        canvas.drawString(start, y, ". " * dots)
+        canvas.drawRightString(right, y, page)
+        y -= 14
+    canvas.drawString(72, y - 20, "The chapters can be read in any order.")
+    canvas.showPage()
+    canvas.save()
+    return path

@@ -131,3 +131,18 @@ def test_a_diagram_whose_text_crosses_its_lines_is_no_table(tmp_path: Path) -> N
     canvas.showPage()
     canvas.save()
     assert _grids(path) == []
+
+
+def test_a_table_of_contents_is_a_table_of_titles_and_pages(tmp_path: Path) -> None:
+    from docgen_pdf_tables import make_contents_page
+
+    entries = [
+        ("Preface", "xi"),
+        ("Chapter 1. Getting started", "1"),
+        ("1.1 Installing the service", "3"),
+        ("1.2 A first job", "7"),
+        ("Chapter 2. Reference", "15"),
+    ]
+    path = make_contents_page(tmp_path / "contents.pdf", entries)
+    assert _tables(path) == [[list(entry) for entry in entries]]
+    assert _markdown(path).endswith("The chapters can be read in any order.")

@@ -10,12 +10,14 @@ lines between two rules are one row unless several of them fill the row on their
 
 A table drawn with borders around its cells (a lattice of rules, ``grids``) needs none of this:
 its cells are the boxes between the rules, and the lines inside it are its text. Such tables are
-taken first; the alignment of the remaining lines finds the others.
+taken first; the alignment of the remaining lines finds the others. A table of contents (titles
+tied to page numbers by dot leaders) is a two-column table of titles and pages.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +33,8 @@ _MAX_SPLITS = 4
 _WIDER_GAP = 1.2  # times the median row gap: where a run that is no table is cut in two
 _RULE_SPAN = 0.5  # of the table's width that a rule must run across to delimit rows
 _FULL_ROW = 0.8  # of the columns: a line filling this many is a row on its own
+_CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
+_ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 
 Rules = Callable[[], PageRules]
 """Gives the page's ruling lines; called only when a table candidate needs them."""
@@ -70,9 +74,10 @@ class Table:
 
 def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
     """The tables among ``lines`` (in page order); every line belongs to at most one table."""
-    if not any(line.pieces for line in lines):
-        return []  # the common case: running text, one piece per line
-    tables = _ruled(lines, rules()) if rules is not None else []
+    tables = _contents(lines) if any(line.leader for line in lines) else []
+    if not any(len(row.pieces) > 1 for row in _rows(lines)):
+        return tables  # the common case: running text, one piece per baseline
+    tables += _ruled(lines, rules()) if rules is not None else []
     taken = {index for table in tables for index in table.lines}
     rest = [index for index in range(len(lines)) if index not in taken]
     others = [lines[index] for index in rest]
@@ -84,6 +89,38 @@ def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]
             table.lines = [rest[index] for index in table.lines]
             tables.append(table)
     return sorted(tables, key=lambda table: table.lines[0])
+
+
+def _contents(lines: list[Line]) -> list[Table]:
+    """Runs of table-of-contents entries (a title, dot leaders, a page number): two columns.
+
+    The leaders are the rules of this table: they tie each title to its page number.
+    """
+    tables: list[Table] = []
+    run: list[int] = []
+    for index, line in enumerate([*lines, None]):
+        if line is not None and line.leader:
+            run.append(index)
+            continue
+        if len(run) >= _CONTENTS:
+            rows = [_entry(lines[i].text) for i in run]
+            tables.append(
+                Table(
+                    rows,
+                    run,
+                    min(lines[i].left for i in run),
+                    max(lines[i].right for i in run),
+                    max(lines[i].top for i in run),
+                    min(lines[i].bottom for i in run),
+                )
+            )
+        run = []
+    return tables
+
+
+def _entry(text: str) -> list[str]:
+    match = _ENTRY.match(text)
+    return [match[1].strip(), match[2]] if match else [text, ""]
 
 
 def _ruled(lines: list[Line], rules: PageRules) -> list[Table]:
