@@ -17,8 +17,8 @@ pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (rapidocr) is 
 
 
 def test_rapidocr_reads_the_words_of_an_image() -> None:
-    engine, warning = find_engine("auto")
-    assert engine is not None and engine.name == "rapidocr" and warning is None
+    engine, warnings = find_engine("auto")
+    assert engine is not None and engine.name == "rapidocr" and warnings == []
     read = normalised(" ".join(box.text for box in engine.recognise(text_image())))
     for word in WORDS:
         assert word.lower() in read

@@ -17,12 +17,14 @@ import functools
 import importlib.util
 import logging
 import shutil
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.model import PageContent
 from reams.processors.parse.ocr.layout import layout_boxes
 from reams.processors.parse.ocr.lines import TextBox
+from reams.processors.parse.ocr.tesseract import pack_names
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 ENGINES = ("auto", "rapidocr", "tesseract")
 MAX_SIDE = 2800  # pixels: longer side of the image OCR sees (about 240 dpi on A4 or Letter)
 MAX_SCALE = 4.0  # render small pages at most at 288 dpi: more only costs time
+RAPIDOCR_PACKS = frozenset({"eng", "chi_sim"})  # the languages rapidocr's bundled model reads
 NO_ENGINE = "no OCR engine is installed on this server (install reams[ocr], or tesseract)"
 
 
@@ -46,22 +49,38 @@ class OcrEngine(Protocol):
     def recognise(self, image: Image) -> list[TextBox]: ...
 
 
-def find_engine(preference: str) -> tuple[OcrEngine | None, str | None]:
-    """The engine to use for ``preference`` (one of :data:`ENGINES`), and a warning if it differs.
+def find_engine(
+    preference: str, languages: Sequence[str] = ()
+) -> tuple[OcrEngine | None, list[str]]:
+    """The engine to use for ``preference`` (one of :data:`ENGINES`) and the document's
+    ``languages`` (ISO 639-1 codes, may be empty), and warnings where it is not what was asked.
 
-    ``auto`` prefers rapidocr, whose accuracy is the better of the two; ``tesseract`` falls back
-    to rapidocr where tesseract is not installed. None means no engine is available at all.
+    ``auto`` prefers rapidocr, whose accuracy on English and Chinese is the better of the two,
+    unless the languages asked for need letters its model does not have (accents beyond a few:
+    French, German, Spanish...) and tesseract has a pack for them. ``tesseract`` falls back to
+    rapidocr where tesseract is not installed. None means no engine is available at all.
     """
-    if preference == "tesseract":
-        engine = _tesseract()
+    warnings: list[str] = []
+    wanted = pack_names(languages)
+    if preference == "tesseract" or (preference == "auto" and _needs_packs(wanted)):
+        engine = _tesseract(wanted, warnings, quiet=preference == "auto")
         if engine is not None:
-            return engine, None
-        fallback = _rapidocr()
-        if fallback is not None:
-            return fallback, "tesseract is not installed on this server; OCR used rapidocr instead"
-        return None, NO_ENGINE
-    engine = _rapidocr() or _tesseract()
-    return engine, None if engine is not None else NO_ENGINE
+            return engine, warnings
+        if preference == "tesseract":
+            warnings.append("tesseract is not installed on this server; OCR used rapidocr instead")
+        else:
+            packs = ", ".join(f"tesseract-ocr-{pack.replace('_', '-')}" for pack in wanted)
+            warnings.append(
+                "OCR used rapidocr, which reads few accented letters: for these languages "
+                f"install tesseract with its language packs ({packs})"
+            )
+    engine = _rapidocr() or _tesseract(wanted, warnings, quiet=False)
+    return engine, warnings if engine is not None else [NO_ENGINE]
+
+
+def _needs_packs(packs: list[str]) -> bool:
+    """Whether a language asked for is beyond rapidocr's model (English and Chinese)."""
+    return any(pack not in RAPIDOCR_PACKS for pack in packs)
 
 
 def ocr_scale(width: float | None, height: float | None) -> float:
@@ -113,9 +132,32 @@ def _loaded_rapidocr() -> OcrEngine:
     return RapidOcrEngine()
 
 
-def _tesseract() -> OcrEngine | None:
+def _tesseract(packs: list[str], warnings: list[str], *, quiet: bool) -> OcrEngine | None:
+    """tesseract with the packs it has of ``packs`` (English when none is asked or installed).
+
+    ``quiet``: return None rather than use tesseract without any of the packs asked for (auto
+    then keeps rapidocr), instead of warning about the missing ones.
+    """
     # Not cached: the engine is only a path to the binary, and the PATH may change.
-    from reams.processors.parse.ocr.tesseract import TesseractEngine
+    from reams.processors.parse.ocr.tesseract import DEFAULT_PACK, TesseractEngine, installed_packs
 
     binary = shutil.which("tesseract")
-    return TesseractEngine(binary) if binary else None
+    if binary is None:
+        return None
+    if not packs:
+        return TesseractEngine(binary)
+    installed = installed_packs(binary)
+    if installed is None:  # it would not say: ask for them anyway, it reports what is missing
+        return TesseractEngine(binary, packs)
+    usable = [pack for pack in packs if pack in installed]
+    missing = [pack for pack in packs if pack not in installed]
+    if quiet and not any(pack not in RAPIDOCR_PACKS for pack in usable):
+        return None
+    if missing:
+        names = ", ".join(
+            f"{pack} (Debian package tesseract-ocr-{pack.replace('_', '-')})" for pack in missing
+        )
+        warnings.append(f"tesseract has no language pack for {names}; OCR read without it")
+    if not usable and DEFAULT_PACK not in installed:
+        return TesseractEngine(binary, sorted(installed - {"osd"})[:1] or [DEFAULT_PACK])
+    return TesseractEngine(binary, usable or [DEFAULT_PACK])

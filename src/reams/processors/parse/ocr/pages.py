@@ -10,6 +10,7 @@ then apply as for any damaged page).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from reams.processors.parse.model import Metadata, PageContent, PageSource
@@ -38,12 +39,20 @@ class RenderableSource(PageSource, Protocol):
 class OcrPages:
     """A :class:`PageSource` that reads the pages of ``inner`` which need OCR by OCR."""
 
-    def __init__(self, inner: RenderableSource, *, disabled: bool, engine: str = "auto") -> None:
+    def __init__(
+        self,
+        inner: RenderableSource,
+        *,
+        disabled: bool,
+        engine: str = "auto",
+        languages: Sequence[str] = (),
+    ) -> None:
         self._inner = inner
         self.metadata: Metadata = inner.metadata
         self.warnings: list[str] = inner.warnings  # shared: the reader may still add to it
         self._disabled = disabled
         self._preference = engine
+        self._languages = tuple(languages)
         self._engine: OcrEngine | None = None
         self._looked_up = False
         self._unread: list[int] = []
@@ -77,12 +86,12 @@ class OcrPages:
         # Looked up on the first page that needs it: a text document never loads an engine.
         if not self._looked_up:
             try:
-                self._engine, warning = find_engine(self._preference)
+                self._engine, warnings = find_engine(self._preference, self._languages)
             except Exception as exc:  # loading failed (memory, a broken install): this page
                 raise ocr_failure(number, exc, what="the OCR engine could not be loaded") from exc
             self._looked_up = True
-            if warning and self._engine is not None:
-                self.warnings.append(warning)
+            if self._engine is not None:
+                self.warnings.extend(warnings)
         return self._engine
 
     def _note_unread(self, index: int) -> None:
@@ -104,4 +113,25 @@ class OcrPages:
 
 def with_ocr(source: RenderableSource, options: ParseOptions) -> OcrPages:
     """``source`` with OCR, as ``options`` ask, for its pages that need it."""
-    return OcrPages(source, disabled=options.disable_ocr, engine=options.ocr_engine)
+    return OcrPages(
+        source,
+        disabled=options.disable_ocr,
+        engine=options.ocr_engine,
+        languages=ocr_languages(options),
+    )
+
+
+def ocr_languages(options: ParseOptions) -> tuple[str, ...]:
+    """The document languages the options name (LlamaParse's ``lang`` or ``languages``).
+
+    Read by name: they are honoured once :class:`ParseOptions` carries them, and until then
+    OCR reads without (rapidocr; tesseract in English).
+    """
+    languages: list[str] = []
+    for name in ("lang", "language", "languages"):
+        value = getattr(options, name, None)
+        if isinstance(value, str):
+            languages.extend(part for part in value.replace("+", ",").split(",") if part.strip())
+        elif isinstance(value, list | tuple):
+            languages.extend(str(part) for part in value if str(part).strip())
+    return tuple(dict.fromkeys(language.strip() for language in languages))

@@ -4,13 +4,20 @@ tesseract runs as a subprocess per page, reading a PNG on stdin and writing TSV 
 with its box and its block, paragraph and line numbers) on stdout. ``OMP_THREAD_LIMIT=1`` is set
 because tesseract's OpenMP threads fight each other and the other worker processes: with the
 default it runs about six times slower on a busy machine.
+
+tesseract reads the languages it has packs for (``-l fra+eng``). The parse options name languages
+as ISO 639-1 codes (LlamaParse's ``lang``: ``fr``, ``de``), which :func:`pack_names` turns into
+tesseract's pack names; a language whose pack is not installed is left out, with a warning that
+says which Debian package adds it (``tesseract-ocr-fra``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reams.processors.parse.ocr.lines import TextBox
@@ -20,6 +27,19 @@ if TYPE_CHECKING:
 
 TIMEOUT_S = 120.0  # one page; a stuck tesseract must not hold the worker until the item times out
 
+LIST_TIMEOUT_S = 20.0
+DEFAULT_PACK = "eng"
+
+# ISO 639-1 (and a few names LlamaParse accepts) to tesseract's pack names.
+_PACKS = {
+    "en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
+    "da": "dan", "sv": "swe", "no": "nor", "nb": "nor", "fi": "fin", "pl": "pol", "cs": "ces",
+    "sk": "slk", "sl": "slv", "hr": "hrv", "hu": "hun", "ro": "ron", "tr": "tur", "et": "est",
+    "lv": "lav", "lt": "lit", "ca": "cat", "eu": "eus", "gl": "glg", "ga": "gle", "is": "isl",
+    "el": "ell", "ru": "rus", "uk": "ukr", "bg": "bul", "sr": "srp", "ar": "ara", "he": "heb",
+    "hi": "hin", "ja": "jpn", "ko": "kor", "zh": "chi_sim", "ch_sim": "chi_sim",
+    "ch_tra": "chi_tra", "zh-tw": "chi_tra", "vi": "vie", "th": "tha", "id": "ind", "ms": "msa",
+}  # fmt: skip
 _COLUMNS = 12  # level, page, block, par, line, word, left, top, width, height, conf, text
 _WORD_LEVEL = "5"
 
@@ -33,14 +53,15 @@ class TesseractEngine:
 
     name = "tesseract"
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, packs: Sequence[str] = (DEFAULT_PACK,)) -> None:
         self._binary = binary
+        self.packs = tuple(packs) or (DEFAULT_PACK,)
 
     def recognise(self, image: Image) -> list[TextBox]:
         png = io.BytesIO()
         image.convert("L").save(png, format="PNG")
         done = subprocess.run(
-            [self._binary, "stdin", "stdout", "--psm", "3", "tsv"],
+            [self._binary, "stdin", "stdout", "-l", "+".join(self.packs), "--psm", "3", "tsv"],
             input=png.getvalue(),
             capture_output=True,
             timeout=TIMEOUT_S,
@@ -51,6 +72,37 @@ class TesseractEngine:
             message = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
             raise TesseractError(f"tesseract exited with {done.returncode}: {message}")
         return parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+
+
+def pack_names(languages: Sequence[str]) -> list[str]:
+    """tesseract pack names for ISO 639-1 codes (or pack names given as they are), in order."""
+    names: list[str] = []
+    for language in languages:
+        code = language.strip().lower().replace("_", "-")
+        name = _PACKS.get(code) or _PACKS.get(code.split("-")[0]) or code.replace("-", "_")
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+@functools.cache
+def installed_packs(binary: str) -> frozenset[str] | None:
+    """The language packs ``binary`` has (``tesseract --list-langs``); None if it cannot say."""
+    try:
+        done = subprocess.run(
+            [binary, "--list-langs"],
+            capture_output=True,
+            timeout=LIST_TIMEOUT_S,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    # The first line says where the packs are ("List of available languages in ...").
+    lines = done.stdout.decode("utf-8", errors="replace").splitlines()[1:]
+    return frozenset(line.strip() for line in lines if line.strip() and " " not in line.strip())
 
 
 def parse_tsv(tsv: str) -> list[TextBox]:
