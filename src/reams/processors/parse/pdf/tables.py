@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ _MAX_SPLITS = 4
 _WIDER_GAP = 1.2  # times the median row gap: where a run that is no table is cut in two
 _RULE_SPAN = 0.5  # of the table's width that a rule must run across to delimit rows
 _FULL_ROW = 0.8  # of the columns: a line filling this many is a row on its own
+_WRAPPED = 0.85  # of the row pitch: a line set this much closer continues the row above
+_NUMBERS = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?(?:\s+[-+−(]?[$€£]?\d[\d.,]*%?\)?)+$")
+_GROUP = re.compile(r"^\d{3}$")
 _CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
 _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 
@@ -251,7 +255,11 @@ def _crosses(row: Row, gutters: list[tuple[float, float]]) -> bool:
 
 
 def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
+    rows = [_numbers_apart(row) for row in rows]
     gutters = _gutters(rows)
+    if len(rows) > _MIN_ROWS and len(body := _gutters(rows[1:])) > len(gutters):
+        # A header whose words run together over tightly set columns: the body's columns hold.
+        gutters, rows = body, [_fitted(rows[0], body), *rows[1:]]
     if not gutters:
         return None
     left = min(row.left for row in rows)
@@ -259,16 +267,82 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
     edges = [left, *(sum(g) / 2 for g in gutters), right]
     columns = list(itertools.pairwise(edges))
     grid = [_cells(row, columns) for row in rows]
-    if _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
+    if len(columns) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
         return None
-    if rules is not None:
-        grid = _merge_ruled(rows, grid, _crossing_rules(rules(), left, right))
+    crossing = _crossing_rules(rules(), left, right) if rules is not None else []
+    grid = _merge_ruled(rows, grid, crossing) if crossing else _continued(rows, grid)
     if len(grid) < _MIN_ROWS:
         return None  # one row of cells is a line with gaps, not a table
     consumed = sorted(index for row in rows for index in row.lines)
     top = max(lines[i].top for i in consumed)
     bottom = min(lines[i].bottom for i in consumed)
     return Table(grid, consumed, left, right, top, bottom, columns)
+
+
+def _numbers_apart(row: Row) -> Row:
+    """The row with each piece made only of numbers cut into one piece per number.
+
+    Numbers of neighbouring columns set close together arrive as one piece ("4,151,000 25.0");
+    each number's place is estimated from its characters' share of the piece's width. Groups of
+    three digits after a first number are one number written with spaces ("4 151 000").
+    """
+    if not any(" " in piece.text and _NUMBERS.match(piece.text) for piece in row.pieces):
+        return row
+    pieces: list[Piece] = []
+    for piece in row.pieces:
+        words = piece.text.split()
+        if (
+            len(words) < 2
+            or not _NUMBERS.match(piece.text)
+            or all(_GROUP.match(w) for w in words[1:])
+        ):
+            pieces.append(piece)
+            continue
+        advance = (piece.right - piece.left) / max(len(piece.text), 1)
+        for match in re.finditer(r"\S+", piece.text):
+            left = piece.left + match.start() * advance
+            pieces.append(Piece(match.group(), left, piece.left + match.end() * advance))
+    return Row(row.lines, pieces, row.baseline, row.size)
+
+
+def _fitted(row: Row, gutters: list[tuple[float, float]]) -> Row:
+    """The row with its pieces cut at the spaces that fall (by estimate) in a gutter."""
+    pieces: list[Piece] = []
+    for piece in row.pieces:
+        advance = (piece.right - piece.left) / max(len(piece.text), 1)
+        start = 0
+        for match in re.finditer(r" +", piece.text):
+            x = piece.left + (match.start() + match.end()) / 2 * advance
+            if any(g_left - advance <= x <= g_right + advance for g_left, g_right in gutters):
+                text = piece.text[start : match.start()]
+                pieces.append(Piece(text, piece.left + start * advance, x))
+                start = match.end()
+        pieces.append(Piece(piece.text[start:], piece.left + start * advance, piece.right))
+    return Row(row.lines, pieces, row.baseline, row.size)
+
+
+def _continued(rows: list[Row], grid: list[list[str]]) -> list[list[str]]:
+    """Join the wrapped lines of a row without rules: lines set closer than rows are.
+
+    A line with nothing in the first column, set tighter than the table's rows follow each
+    other, and with text only under cells of the row above, continues that row.
+    """
+    gaps = [upper.baseline - lower.baseline for upper, lower in itertools.pairwise(rows)]
+    starts = [gap for gap, cells in zip(gaps, grid[1:], strict=True) if cells[0]]
+    if not starts:
+        return grid
+    pitch = statistics.median(starts)
+    merged: list[list[str]] = [list(grid[0])]
+    for gap, cells in zip(gaps, grid[1:], strict=True):
+        above = merged[-1]
+        under = all(above[c] for c, cell in enumerate(cells) if cell)
+        if not cells[0] and gap < _WRAPPED * pitch and under:
+            merged[-1] = [
+                f"{a} {b}" if a and b else a or b for a, b in zip(above, cells, strict=True)
+            ]
+        else:
+            merged.append(list(cells))
+    return merged
 
 
 def _cells(row: Row, columns: list[tuple[float, float]]) -> list[str]:

@@ -1,0 +1,63 @@
+"""Tables without borders: wrapped cells and numbers of tightly set columns (generated PDFs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen_pdf_tables import make_table_page
+from reams.processors import run
+
+GLOSSARY = [
+    ["Term", "Meaning", "Since"],
+    ["Batch", "A set of documents submitted together and tracked as one job", "v1"],
+    ["Item", "One document", "v1"],
+    ["Lease", "The time a worker may hold an item before another worker may take it over", "v2"],
+]
+POPULATION = [
+    ["Country", "Population", "Share", "Growth"],
+    ["Norway", "4,151,000", "25.0", "1.2"],
+    ["Sweden", "9,415,000", "56.7", "0.8"],
+    ["Denmark", "5,398,000", "32.5", "0.4"],
+    ["Finland", "5,179,000", "31.2", "0.3"],
+]
+
+
+def _tables(path: Path) -> list[list[list[str]]]:
+    result = run("parse", path.read_bytes(), path.name, {"type": "parse"})
+    return [
+        item["rows"]
+        for page in result["pages"]
+        for item in page["items"]
+        if item["type"] == "table"
+    ]
+
+
+def test_a_wrapped_cell_without_rules_stays_one_cell(tmp_path: Path) -> None:
+    path = make_table_page(tmp_path / "wrap.pdf", GLOSSARY, [70, 200, 60], borders="none")
+    assert _tables(path) == [GLOSSARY]
+
+
+def test_a_wrapped_cell_between_row_rules_stays_one_cell(tmp_path: Path) -> None:
+    path = make_table_page(tmp_path / "wrap.pdf", GLOSSARY, [70, 200, 60], borders="rows")
+    assert _tables(path) == [GLOSSARY]
+
+
+def test_single_spaced_rows_are_not_joined(tmp_path: Path) -> None:
+    # No cell wraps: every line is a row, even those with an empty first cell.
+    rows = [["Part", "Check"], ["Lid", "Open it"], ["", "Check the seal"], ["Base", "Close it"]]
+    path = make_table_page(tmp_path / "steps.pdf", rows, [60, 150], borders="none")
+    assert _tables(path) == [rows]
+
+
+def test_numbers_of_tightly_set_columns_stay_apart(tmp_path: Path) -> None:
+    # Columns 24 points wide: the numbers of neighbouring columns are under an em apart.
+    path = make_table_page(tmp_path / "num.pdf", POPULATION, [70, 50, 24, 24], borders="none")
+    ((header, *body),) = _tables(path)
+    assert body == POPULATION[1:]
+    assert header[:2] == ["Country", "Population"]
+
+
+def test_numbers_written_with_spaces_stay_one_number(tmp_path: Path) -> None:
+    rows = [["Country", "Population"], ["Norway", "4 151 000"], ["Sweden", "9 415 000"]]
+    path = make_table_page(tmp_path / "spaced.pdf", rows, [80, 80], borders="none")
+    assert _tables(path) == [rows]
