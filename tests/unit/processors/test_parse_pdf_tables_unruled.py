@@ -61,3 +61,25 @@ def test_numbers_written_with_spaces_stay_one_number(tmp_path: Path) -> None:
     rows = [["Country", "Population"], ["Norway", "4 151 000"], ["Sweden", "9 415 000"]]
     path = make_table_page(tmp_path / "spaced.pdf", rows, [80, 80], borders="none")
     assert _tables(path) == [rows]
+
+
+def test_icons_beside_running_text_are_no_table(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "icons.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    text = [
+        "With combined experiences and direct access to development groups,",
+        "the team can help you meet your requirements and gain confidence",
+        "in the products and solutions you depend on every single day.",
+        "Who we are, and some of what we do for our customers worldwide.",
+    ]
+    for index, line in enumerate(text):
+        y = 700 - index * 13
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(140, y, line)
+        if index % 2 == 0:
+            canvas.drawString(72, y, "» ¶")  # ornaments in the margin, as icon fonts are read
+    canvas.showPage()
+    canvas.save()
+    assert _tables(path) == []

@@ -46,7 +46,9 @@ class _Rule(Protocol):
 class Grid:
     """A ruled table: the text of its cells row by row, and where it sits on the page.
 
-    Coordinates are display coordinates (y grows up the page).
+    Coordinates are display coordinates (y grows up the page). A grid without rows is a
+    drawing: its text crosses its rules (the boxes and arrows of a diagram), and the text inside
+    it is no table at all.
     """
 
     rows: tuple[tuple[str, ...], ...]
@@ -180,8 +182,10 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
         rect = (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1])
         lines = (_NOISE.sub("", line).strip() for line in text_in(rect).splitlines())
         texts[root] = [line for line in lines if line]
-    if not any(texts.values()) or _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):
+    if not any(texts.values()):
         return None
+    if _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):
+        return Grid((), xs[0], xs[-1], ys[0], ys[-1])
     bands: list[list[list[str]]] = []
     for r in range(len(ys) - 1):
         bands.extend(_split_band([texts.get(r * n_cols + c, []) for c in range(n_cols)]))

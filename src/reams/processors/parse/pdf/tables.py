@@ -37,6 +37,7 @@ _FULL_ROW = 0.8  # of the columns: a line filling this many is a row on its own
 _WRAPPED = 0.85  # of the row pitch: a line set this much closer continues the row above
 _NUMBERS = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?(?:\s+[-+−(]?[$€£]?\d[\d.,]*%?\)?)+$")
 _GROUP = re.compile(r"^\d{3}$")
+_WORD = re.compile(r"[^\W_]")
 _CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
 _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 
@@ -81,8 +82,9 @@ def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]
     tables = _contents(lines) if any(line.leader for line in lines) else []
     if not any(len(row.pieces) > 1 for row in _rows(lines)):
         return tables  # the common case: running text, one piece per baseline
-    tables += _ruled(lines, rules()) if rules is not None else []
-    taken = {index for table in tables for index in table.lines}
+    drawn: set[int] = set()
+    tables += _ruled(lines, rules(), drawn) if rules is not None else []
+    taken = drawn.union(index for table in tables for index in table.lines)
     rest = [index for index in range(len(lines)) if index not in taken]
     others = [lines[index] for index in rest]
     rows = _rows(others)
@@ -127,15 +129,19 @@ def _entry(text: str) -> list[str]:
     return [match[1].strip(), match[2]] if match else [text, ""]
 
 
-def _ruled(lines: list[Line], rules: PageRules) -> list[Table]:
+def _ruled(lines: list[Line], rules: PageRules, drawn: set[int]) -> list[Table]:
     """The tables drawn with borders that hold some of ``lines``.
 
     The lines inside a grid are its text. When the page's reading order cut a grid apart, the
-    first part read stands for the whole table; the other parts only give up their lines.
+    first part read stands for the whole table; the other parts only give up their lines. The
+    lines inside a drawing (a grid without rows) are added to ``drawn``: they stay text.
     """
     tables: list[Table] = []
     for number, grid in enumerate(rules.grids):
         inside = [i for i, line in enumerate(lines) if grid.holds(*_middle(line))]
+        if not grid.rows:
+            drawn.update(inside)
+            continue
         if not inside:
             continue
         rows = [] if number in rules.placed else [list(row) for row in grid.rows]
@@ -267,7 +273,7 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
     edges = [left, *(sum(g) / 2 for g in gutters), right]
     columns = list(itertools.pairwise(edges))
     grid = [_cells(row, columns) for row in rows]
-    if len(columns) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
+    if _worded(grid) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
         return None
     crossing = _crossing_rules(rules(), left, right) if rules is not None else []
     grid = _merge_ruled(rows, grid, crossing) if crossing else _continued(rows, grid)
@@ -355,6 +361,11 @@ def _cells(row: Row, columns: list[tuple[float, float]]) -> list[str]:
         )
         cells[column] = f"{cells[column]} {piece.text}" if cells[column] else piece.text
     return cells
+
+
+def _worded(grid: list[list[str]]) -> int:
+    """How many columns hold a letter or a digit (icons and ornaments beside text hold none)."""
+    return sum(1 for column in zip(*grid, strict=True) if any(_WORD.search(c) for c in column))
 
 
 def _is_prose(grid: list[list[str]]) -> bool:
