@@ -94,9 +94,16 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of ``text``, common foreign kind words in English (:mod:`.lexicon`)."""
+    found = _WORD.findall(fold(text).replace("e-mail", "email"))
+    unique = set(found)  # look each distinct word up once: bodies run to 400,000 characters
+    candidates = unique & lexicon.WORDS.keys()
+    candidates |= {w for w in unique if len(w) >= lexicon.MIN_PREFIX_WORD}
+    meanings = {w: m for w in candidates if (m := lexicon.english(w)) is not None}
+    if not meanings:
+        return found
     out: list[str] = []
-    for word in _WORD.findall(fold(text).replace("e-mail", "email")):
-        meaning = lexicon.english(word)
+    for word in found:
+        meaning = meanings.get(word)
         if meaning is None:
             out.append(word)
         else:

@@ -75,6 +75,7 @@ CUE_WORDS: dict[str, frozenset[str]] = {
     "long": _set("chapter chapters handbook handbooks manual manuals book books"),
 }
 
+# Amounts, dates and signatures are read on folded text (lowercase, no accents).
 _CURRENCY = (
     r"(?:[$€£¥₹₩₽¢]|\b(?:usd|eur|gbp|chf|jpy|inr|cad|aud|rs|sek|nok|dkk|pln|czk|myr|sgd|cny|"
     r"rm|zar|brl|mxn)\b)"
@@ -83,18 +84,16 @@ _NUMBER = r"\d{1,3}(?:[ ,.'\u00a0]\d{3})*(?:[.,]\d{1,2})?"
 _AMOUNT = re.compile(
     rf"{_CURRENCY}\s?{_NUMBER}|{_NUMBER}\s?{_CURRENCY}|"
     r"\b(?:total|amount|due|sum|balance|montant|betrag|summe|importe|totaal|bedrag|importo)\b"
-    r"[^\n\d]{0,30}\d[\d ,.']*[.,]\d\d\b",
-    re.IGNORECASE,
+    r"[^\n\d]{0,30}\d[\d ,.']*[.,]\d\d\b"
 )
 _DATE = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|"
-    r"\b\d{1,2}\.?\s+[a-zäéû]{3,9}\.?\s+\d{4}\b|\b[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b",
-    re.IGNORECASE,
+    r"\b\d{1,2}\.?\s+[a-z]{3,9}\.?\s+\d{4}\b|\b[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b"
 )
 _SIGNATURE = re.compile(
-    r"(?:signature|signed|signatory|unterschrift|handtekening|firma|sign[ée])\s*(?::|_{3,})|"
+    r"(?:signature|signed|signatory|unterschrift|handtekening|firma|signe)\s*(?::|_{3,})|"
     r"/s/|^\s*by:\s*_{3,}|in witness whereof",
-    re.IGNORECASE | re.MULTILINE,
+    re.MULTILINE,
 )
 _BLANK = re.compile(r"_{4,}|\.{6,}\s*$|[☐☑☒□■]|\[\s?\]|\(\s\)", re.MULTILINE)
 # Header lines of an e-mail in the languages of the lexicon (a printed or saved message).
@@ -117,7 +116,10 @@ _REFERENCES = re.compile(
 )
 _CITATION = re.compile(r"\bet al\b|\[\d+(?:[,–-]\s*\d+)*\]|\(\w[\w-]+,? (?:19|20)\d\d\w?\)")
 MAIL_HEAD_CHARS = 1500
-MAX_PAPER_CHARS = 200_000
+MAX_PAPER_CHARS = 100_000
+CITATION_CHARS = 20_000
+REFERENCES_CHARS = 40_000  # the references section closes a paper
+CUE_CHARS = 6000  # amounts, dates and blanks on the first pages; signatures on the last
 BOOK_MAX = 0.6  # length alone is weak evidence: contracts and papers are long too
 SLIDE_WORDS_PER_PAGE = 120  # a landscape page with fewer words reads as a slide
 
@@ -191,16 +193,17 @@ def facts(doc: Mapping[str, Any], text: str) -> Facts:
     if detected in FAMILY_TYPES["workbook"]:
         table_share = 1.0
     headings = sum(1 for i in items if i.get("type") == "heading")
-    words = max(1, len(text.split()))
+    words = max(1, len(text[:20_000].split()))  # enough to tell a long document
     book = BOOK_MAX * _squash(max(0, page_count - 1), 6.0) * min(1.0, words / 2000)
     book *= 1.0 - table_share
     if book > 0.05:
         families["book"] = book
-    first = text[:20_000]
+    first = lexical.fold(text[:CUE_CHARS])
+    last = lexical.fold(text[-CUE_CHARS:])
     cues = {
         "amounts": _squash(len(_AMOUNT.findall(first)), 3.0),
         "dates": _squash(len(_DATE.findall(first)), 2.0),
-        "signature": _squash(len(_SIGNATURE.findall(text[-20_000:])), 1.0),
+        "signature": _squash(len(_SIGNATURE.findall(last)), 1.0),
         "fields": _squash(len(_BLANK.findall(first)), 3.0),
         "tables": min(1.0, table_share * 1.5),
         "long": max(_squash(max(0, page_count - 2), 4.0), _squash(headings, 15.0))
@@ -212,10 +215,11 @@ def facts(doc: Mapping[str, Any], text: str) -> Facts:
 def _paper(text: str) -> float:
     """How much the text is built like a scholarly article: an abstract at the start, a
     references section, citations (``et al.``, ``[12]``, ``(Smith, 2020)``); 0..1."""
-    folded = lexical.fold(text[:MAX_PAPER_CHARS])
-    abstract = 1.0 if _ABSTRACT.search(folded[:4000]) or "abstract" in folded[:3000] else 0.0
-    references = 1.0 if _REFERENCES.search(folded) else 0.0
-    citations = _squash(len(_CITATION.findall(folded)), 5.0)
+    head = lexical.fold(text[:CITATION_CHARS])
+    abstract = 1.0 if _ABSTRACT.search(head[:4000]) or "abstract" in head[:3000] else 0.0
+    tail = lexical.fold(text[:MAX_PAPER_CHARS][-REFERENCES_CHARS:])
+    references = 1.0 if _REFERENCES.search(tail) else 0.0
+    citations = _squash(len(_CITATION.findall(head)), 5.0)
     return (abstract + references + citations) / 3.0
 
 
