@@ -148,3 +148,27 @@ def test_a_table_of_contents_is_a_table_of_titles_and_pages(tmp_path: Path) -> N
     path = make_contents_page(tmp_path / "contents.pdf", entries)
     assert _tables(path) == [[list(entry) for entry in entries]]
     assert _markdown(path).endswith("The chapters can be read in any order.")
+
+
+def test_a_frame_with_rules_only_in_its_header_is_read_by_alignment(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "frame.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    rows = [
+        ["Loan", "Rate", "Fee", "Term"],
+        ["Fixed", "4.04%", "250", "1 year"],
+        ["Variable", "5.37%", "0", "open"],
+        ["Offset", "5.51%", "120", "open"],
+    ]
+    bottom = draw_table(canvas, rows, [90, 60, 60, 60], left=72, top=700, borders="none")
+    canvas.setLineWidth(0.5)
+    canvas.rect(72, bottom, 270, 700 - bottom)  # the frame
+    header = 700 - 3 - 9 * 1.2 - 3
+    canvas.line(72, header, 342, header)
+    for x in (162, 222, 282):  # column rules in the header only
+        canvas.line(x, 700, x, header)
+    canvas.showPage()
+    canvas.save()
+    assert _grids(path) == []  # the body's rows and columns are not drawn
+    assert _tables(path) == [rows]

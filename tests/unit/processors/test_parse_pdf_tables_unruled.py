@@ -83,3 +83,14 @@ def test_icons_beside_running_text_are_no_table(tmp_path: Path) -> None:
     canvas.showPage()
     canvas.save()
     assert _tables(path) == []
+
+
+def test_a_header_over_numbers_set_flush_right_is_one_column(tmp_path: Path) -> None:
+    rows = [
+        ["Item", "Description", "Price"],
+        ["Widget", "A small widget that fits in any pocket and lasts for years", "4.50"],
+        ["Gadget", "A gadget", "12.00"],
+        ["Gizmo", "An elaborate gizmo with many moving parts", "99.99"],
+    ]
+    path = make_table_page(tmp_path / "prices.pdf", rows, [70, 200, 60], borders="none")
+    assert _tables(path) == [rows]

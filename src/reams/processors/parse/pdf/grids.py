@@ -182,6 +182,8 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
         rect = (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1])
         lines = (_NOISE.sub("", line).strip() for line in text_in(rect).splitlines())
         texts[root] = [line for line in lines if line]
+        if n_cols > 2 and 2 * (max(cols) - min(cols) + 1) > n_cols and len(texts[root]) > 2:
+            return None  # lines of many cells in one box: rows drawn without their rules
     if not any(texts.values()):
         return None
     if _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):

@@ -22,6 +22,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from reams.processors.parse.pdf.grids import Grid
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
 from reams.processors.parse.pdf.rules import PageRules
 
@@ -38,6 +39,9 @@ _WRAPPED = 0.85  # of the row pitch: a line set this much closer continues the r
 _NUMBERS = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?(?:\s+[-+−(]?[$€£]?\d[\d.,]*%?\)?)+$")
 _GROUP = re.compile(r"^\d{3}$")
 _WORD = re.compile(r"[^\W_]")
+_HELD = 0.8  # of a grid's characters: lines holding less are a part of it cut off by the order
+_SAME_COLUMN = 3.0  # font sizes: a narrower gutter may part a header from the numbers under it
+_NUMBER = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?$|^[-–—]$")
 _CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
 _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 
@@ -142,12 +146,19 @@ def _ruled(lines: list[Line], rules: PageRules, drawn: set[int]) -> list[Table]:
         if not grid.rows:
             drawn.update(inside)
             continue
-        if not inside:
-            continue
+        if not inside or _share(grid, [lines[i] for i in inside]) < _HELD:
+            continue  # the page's reading order cut the grid apart: its parts stay as they are
         rows = [] if number in rules.placed else [list(row) for row in grid.rows]
         rules.placed.add(number)
         tables.append(Table(rows, inside, grid.left, grid.right, grid.top, grid.bottom))
     return tables
+
+
+def _share(grid: Grid, lines: list[Line]) -> float:
+    """The share of the grid's characters that ``lines`` hold."""
+    cells = sum(len(cell) - cell.count(" ") for row in grid.rows for cell in row)
+    held = sum(len(line.text) - line.text.count(" ") for line in lines)
+    return held / cells if cells else 0.0
 
 
 def _middle(line: Line) -> tuple[float, float]:
@@ -270,9 +281,14 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
         return None
     left = min(row.left for row in rows)
     right = max(row.right for row in rows)
-    edges = [left, *(sum(g) / 2 for g in gutters), right]
-    columns = list(itertools.pairwise(edges))
-    grid = [_cells(row, columns) for row in rows]
+    size = statistics.median(row.size for row in rows)
+    while True:
+        edges = [left, *(sum(g) / 2 for g in gutters), right]
+        columns = list(itertools.pairwise(edges))
+        grid = [_cells(row, columns) for row in rows]
+        if (header := _header_over_numbers(grid, gutters, size)) is None:
+            break
+        del gutters[header]
     if _worded(grid) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
         return None
     crossing = _crossing_rules(rules(), left, right) if rules is not None else []
@@ -325,6 +341,29 @@ def _fitted(row: Row, gutters: list[tuple[float, float]]) -> Row:
                 start = match.end()
         pieces.append(Piece(piece.text[start:], piece.left + start * advance, piece.right))
     return Row(row.lines, pieces, row.baseline, row.size)
+
+
+def _header_over_numbers(
+    grid: list[list[str]], gutters: list[tuple[float, float]], size: float
+) -> int | None:
+    """The first narrow gutter between a header set flush left and the numbers under it set
+    flush right: two columns that never share a row, one holding only the header, the other
+    only numbers. They are one column."""
+    for index, (g_left, g_right) in enumerate(gutters):
+        if g_right - g_left >= _SAME_COLUMN * size:
+            continue
+        first, second = ([cells[c] for cells in grid] for c in (index, index + 1))
+        for head, body in ((first, second), (second, first)):
+            numbers = [cell for cell in body[1:] if cell]
+            if (
+                head[0]
+                and not body[0]
+                and not any(head[1:])
+                and len(numbers) >= _MIN_ROWS
+                and all(_NUMBER.match(cell) for cell in numbers)
+            ):
+                return index
+    return None
 
 
 def _continued(rows: list[Row], grid: list[list[str]]) -> list[list[str]]:
