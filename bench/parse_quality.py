@@ -18,7 +18,9 @@ at once. A file a converter fails on (error, timeout, crash, unsupported format)
 stays in the average; the failures are counted in each row's details. The verdict of a row uses
 all files; the dev and holdout means are shown beside it.
 
-``python bench/parse_quality.py [--sets docling vectors tabula] [--timeout 120] [--per-file]``
+``python bench/parse_quality.py [--sets docling vectors tabula] [--formats pdf ...] [--timeout 120]
+[--per-file]`` (``--formats``: only the docling-groundtruth sources of these formats, e.g. ``pdf``
+for the PDF figures alone)
 """
 
 from __future__ import annotations
@@ -376,12 +378,14 @@ def measure(
     sets: Sequence[str] = SETS,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     per_file: bool = False,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Figure]:
     """Convert every input of the chosen sets with both converters and score them."""
     root = corpus_root()
     if not root.is_dir():
         return skipped(f"no corpus ({root})")
     docling = docling_docs(root / "docling-groundtruth") if "docling" in sets else []
+    docling = [doc for doc in docling if doc.fmt in formats]
     vectors, missing = vector_entries(root / "markitdown-tests") if "vectors" in sets else ([], [])
     tabula = tabula_docs(root / "tabula-tables") if "tabula" in sets else []
     paths = sorted({d.path for d in [*docling, *(d for d, _ in vectors), *tabula]})
@@ -423,8 +427,11 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="s per file")
     parser.add_argument("--per-file", action="store_true", help="print every file's scores")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     args = parser.parse_args()
-    rows = measure(sets=args.sets, timeout_s=args.timeout, per_file=args.per_file)
+    rows = measure(
+        sets=args.sets, timeout_s=args.timeout, per_file=args.per_file, formats=args.formats
+    )
     for figure in rows:
         print(f"{figure.verdict:4}  {figure.name}: {figure.measured}")
         if figure.detail:
