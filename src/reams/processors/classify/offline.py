@@ -72,7 +72,7 @@ DEFAULT_WEIGHTS = Weights(
     format=2.0,
     cues=0.25,
     null=1.5,
-    temperature=0.2,
+    temperature=0.25,
 )
 DEFAULT_THRESHOLD = 0.4
 
