@@ -168,7 +168,8 @@ MAIN = (
         "it, as the structure tree of the page says.",
     ],
 )
-SIDE = (400.0, 700.0, ["Sidebar: a boxed aside", "drawn before the story", "but read after it."])
+# Beside the story, on baselines of its own (not rows of a table).
+SIDE = (400.0, 707.0, ["Sidebar: a boxed aside", "drawn before the story", "but read after it."])
 MAIN_TEXT = " ".join(MAIN[2])
 SIDE_TEXT = " ".join(SIDE[2])
 
@@ -191,7 +192,7 @@ def test_structure_ranks_follow_the_tree(tmp_path: Path) -> None:
 
     from reams.processors.parse.pdf.structure import structure_ranks
 
-    blocks = [(72.0, 700.0 - 40 * n, [f"Block {n}"]) for n in range(4)]
+    blocks = [(72.0, 700.0 - 70 * n, [f"Block {n}"]) for n in range(4)]
     pdf = pypdfium2.PdfDocument(make_tagged_pdf(tmp_path / "t.pdf", blocks, [2, 0, 3, 1]))
     try:
         assert structure_ranks(pdf[0].raw) == {2: 0, 0: 1, 3: 2, 1: 3}

@@ -151,7 +151,9 @@ def _located(locator: _Locator, text: str, first: int) -> list[tuple[Line, int]]
 
 def _letter_spaced(text: str) -> bool:
     """Whether PDFium put a space between most letters of ``text`` ("T h e  S o u t h")."""
-    if text.count(" ") < _MIN_SPACED_LETTERS:
+    spaces = text.count(" ")
+    # Mostly one-letter words: a space for every two or three characters at least.
+    if spaces < _MIN_SPACED_LETTERS or 3 * spaces < len(text):
         return False
     tokens = text.split(" ")
     singles = sum(1 for token in tokens if len(token) == 1 and token.isalpha())
@@ -250,6 +252,16 @@ class _Locator:
         b, d = self._turn(right.value, top.value)
         self._last_vertical = (min(c, d), max(c, d))
         return min(a, b), max(a, b)
+
+    def _spans(self, indices: list[int]) -> list[Span | None]:
+        """:meth:`_span` of the characters at text ``indices``, in one loop."""
+        if self._turn.rotation or not self._aligned:
+            return [self._span(self._char(index)) for index in indices]
+        charbox, page, args = self._charbox, self._page, self._box_args
+        left, right = self._box[0], self._box[1]
+        return [
+            (left.value, right.value) if charbox(page, index, *args) else None for index in indices
+        ]
 
     def _char(self, index: int) -> int:
         if self._aligned:
@@ -369,22 +381,26 @@ class _Locator:
         word's (a row of one-letter cells), or when evenly spaced symbols other than letters
         show single-character words ("a + b = c").
         """
-        letters = [offset for offset, char in enumerate(text) if char != " "]
-        spans = [self._span(self._char(start + offset)) for offset in letters]
+        # The spaces PDFium put in: between the letters around each run of spaces.
+        runs = [(match.start(), match.end()) for match in _SPACES.finditer(text)]
+        around = self._spans([start + at for run in runs for at in (run[0] - 1, run[1])])
         gaps: list[float] = []
-        for before, after in itertools.pairwise(spans):
+        for before, after in zip(around[::2], around[1::2], strict=True):
             if before is None or after is None:
                 return text
             gaps.append(max(after[0] - before[1], before[0] - after[1]))
         if not gaps or min(gaps) > _LETTER_GAP * size:
             return text
+        # The narrowest of them part letters; a word gap is wider by about a space.
         limit = min(gaps) + _WORD_GAP * size
         if max(gaps) <= limit and not text.replace(" ", "").isalpha():
             return text  # even gaps between symbols: "a + b = c" is not one word
-        words = [text[letters[0]]]
-        for offset, gap in zip(letters[1:], gaps, strict=True):
-            words.append((" " if gap > limit else "") + text[offset])
-        return "".join(words)
+        parts = [text[: runs[0][0]]]
+        for (_, resume), following, gap in zip(
+            runs, [*runs[1:], (len(text), 0)], gaps, strict=True
+        ):
+            parts.append((" " if gap > limit else "") + text[resume : following[0]])
+        return "".join(parts)
 
     def untangled(self, text: str, start: int) -> str:
         """``text`` with lam-alef ligatures in logical order.
@@ -413,12 +429,12 @@ class _Locator:
         """
         text = line.text
         gaps: list[tuple[int, int, Span, Span, float]] = []
-        for match in _SPACES.finditer(text):
-            before = self._span(self._char(start + match.start() - 1))
-            after = self._span(self._char(start + match.end()))
+        runs = [(match.start(), match.end()) for match in _SPACES.finditer(text)]
+        around = self._spans([start + at for run in runs for at in (run[0] - 1, run[1])])
+        for (at, resume), before, after in zip(runs, around[::2], around[1::2], strict=True):
             if before is not None and after is not None:
                 width = max(after[0] - before[1], before[0] - after[1])
-                gaps.append((match.start(), match.end(), before, after, width))
+                gaps.append((at, resume, before, after, width))
         if not gaps:
             return ()
         widths = [gap[4] for gap in gaps]
