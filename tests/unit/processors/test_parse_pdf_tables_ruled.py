@@ -172,3 +172,20 @@ def test_a_frame_with_rules_only_in_its_header_is_read_by_alignment(tmp_path: Pa
     canvas.save()
     assert _grids(path) == []  # the body's rows and columns are not drawn
     assert _tables(path) == [rows]
+
+
+def test_a_banner_of_boxes_each_holding_one_line_is_no_table(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "banner.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setLineWidth(0.5)
+    canvas.rect(72, 700, 460, 60)
+    canvas.line(72, 730, 532, 730)
+    canvas.line(300, 700, 300, 760)
+    canvas.setFont("Helvetica-Bold", 14)
+    canvas.drawString(80, 740, "Annual report of the board")
+    canvas.drawString(310, 710, "Commodity exchange")
+    canvas.showPage()
+    canvas.save()
+    assert _grids(path) == []

@@ -29,6 +29,7 @@ _MAX_PAIRS = 250_000  # rule pairs compared per page: pages of vector art are no
 _MIN_CELLS = 2  # rows and columns a lattice needs (after empty ones are dropped)
 _SHARED = 0.01  # of the characters: more read twice means text crosses the rules
 _SPACE = re.compile(r"\s+")
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NOISE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufeff]")
 _MAX_LINES = 4.0  # mean lines per filled cell: more is text set in boxes (frames, call-outs)
 
@@ -184,8 +185,8 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
         texts[root] = [line for line in lines if line]
         if n_cols > 2 and 2 * (max(cols) - min(cols) + 1) > n_cols and len(texts[root]) > 2:
             return None  # lines of many cells in one box: rows drawn without their rules
-    if not any(texts.values()):
-        return None
+    if not any(texts.values()) or any(_RTL.search(line) for t in texts.values() for line in t):
+        return None  # right-to-left text needs the line reader's shaping: it is read by lines
     if _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):
         return Grid((), xs[0], xs[-1], ys[0], ys[-1])
     bands: list[list[list[str]]] = []
@@ -246,6 +247,8 @@ def _trimmed(grid: list[list[str]], lattice: Lattice) -> Grid | None:
     keep_cols = [c for c in range(len(grid[0])) if any(row[c] for row in grid)] if grid else []
     if len(keep_rows) < _MIN_CELLS or len(keep_cols) < _MIN_CELLS:
         return None
+    if sum(1 for row in grid if sum(1 for cell in row if cell) >= 2) < _MIN_CELLS:
+        return None  # boxes each holding a line of its own (a banner, a form's fields)
     rows = tuple(tuple(grid[r][c] for c in keep_cols) for r in keep_rows)
     xs, ys = lattice.xs, lattice.ys
     return Grid(rows, xs[0], xs[-1], ys[0], ys[-1])
