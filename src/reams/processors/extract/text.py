@@ -179,7 +179,10 @@ TRANSLATIONS = {
     **dict.fromkeys(["verval", "fälligkeits", "échéance", "vencimiento", "scadenza"], "due"),
 }
 # Initials that stand for two words ("PO Number").
-EXPANSIONS = {"po": ("purchase", "order"), "txn": ("transaction",)}
+EXPANSIONS: dict[str, tuple[str, ...]] = {
+    "po": ("purchase", "order"),
+    "txn": ("transaction",),
+}
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")
 _NUMBER_SIGN = re.compile(r"\b[nN]\s?[°º]|\b[nN]\.\s?[°º]")
@@ -197,18 +200,28 @@ def tokens(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(_SPLIT_CAMEL.sub(" ", text))]
 
 
-def _translated(word: str) -> list[str]:
+_TAILS = ("nummer", "nr", "datum", "betrag", "adres", "adresse")
+
+
+def _translated(word: str) -> tuple[str, ...]:
     """``word`` as English label words: translated, compounds split ("rechnungsnr")."""
     if word in TRANSLATIONS:
-        return [TRANSLATIONS[word]]
+        return (TRANSLATIONS[word],)
     if word in EXPANSIONS:
-        return list(EXPANSIONS[word])
-    match = _COMPOUND.match(word) if len(word) > 6 else None
+        return EXPANSIONS[word]
+    if len(word) <= 6 or not word.endswith(_TAILS):
+        return (word,)
+    return _compound(word)
+
+
+@lru_cache(maxsize=4096)
+def _compound(word: str) -> tuple[str, ...]:
+    match = _COMPOUND.match(word)
     if match and (match["head"] in TRANSLATIONS or match["head"] + "s" in TRANSLATIONS):
         head = TRANSLATIONS.get(match["head"]) or TRANSLATIONS[match["head"] + "s"]
         tail = match["tail"]
-        return [head, TRANSLATIONS.get(tail, "number" if tail == "nr" else tail)]
-    return [word]
+        return (head, TRANSLATIONS.get(tail, "number" if tail == "nr" else tail))
+    return (word,)
 
 
 def stem(word: str) -> str:
@@ -233,11 +246,9 @@ def content_stems(text: str, *, expand: bool = True) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _content_stems(text: str, expand: bool) -> tuple[str, ...]:
-    words = (
-        ABBREVIATIONS.get(w, w) if expand else w
-        for word in tokens(text)
-        for w in (_translated(word) if expand else [word])
-    )
+    words: Iterator[str] = iter(tokens(text))
+    if expand:
+        words = (ABBREVIATIONS.get(w, w) for word in tokens(text) for w in _translated(word))
     return tuple(
         stem(w) if expand else _plain_stem(w)
         for w in words
