@@ -29,6 +29,42 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "invoice_schema.json",
         {"invoice_number": "VF1005193039", "date": "2022-09-08", "amount": 49.99},
     ),
+    (  # Dutch labels, the vendor's legal form, day-first month names
+        "invoice2data/coolblue1.pdf",
+        "fields_invoice.json",
+        {
+            "invoice_number": "993548900",
+            "invoice_date": "2014-04-19",
+            "total": 717.97,
+            "vendor": "Coolblue B.V.",
+            "currency": "EUR",
+        },
+    ),
+    (  # French: "Facture n°", Total TTC over Total HT, the issuer in the footer
+        "invoice2data/NetpresseInvoice.pdf",
+        "fields_invoice.json",
+        {
+            "invoice_number": "2022089083",
+            "invoice_date": "2022-11-28",
+            "total": 56.02,
+            "vendor": "NETPRESSE",
+        },
+    ),
+    (  # German: "7. Mai 2014", "Total EUR 34,73" on page 2, AG
+        "invoice2data/QualityHosting.pdf",
+        "fields_invoice.json",
+        {"invoice_date": "2014-05-07", "total": 34.73, "vendor": "QualityHosting AG"},
+    ),
+    (  # a receipt: letterhead company and address, TOTAL over "Total Points"
+        "markitdown-tests/RECEIPT-2024-TXN-98765_retail_purchase.pdf",
+        "fields_receipt.json",
+        {
+            "company": "TECHMART ELECTRONICS",
+            "date": "2024-11-23",
+            "address": "4567 Innovation Blvd, San Francisco, CA 94103",
+            "total": 821.14,
+        },
+    ),
     (
         CUAD + "CybergyHoldingsInc_20140520_10-Q_EX-10.27_8605784_EX-10.27_Affiliate Agreement.txt",
         "cuad_schema.json",

@@ -428,3 +428,22 @@ def test_customer_under_its_label_and_issuer_over_a_tagline() -> None:
     assert result["customer"] == "Taylor Riddel"
     assert result.get("customer_id") is None
     assert result["purchase_order"] == "PO-1"
+
+
+def test_per_page_reads_each_page_on_its_own(tmp_path: Path) -> None:
+    from docgen import make_pdf
+
+    path = make_pdf(
+        tmp_path / "two.pdf",
+        [
+            "Alpha Trading Ltd\n\nInvoice No: A-1\n\nTotal: £10.00",
+            "Beta Handel GmbH\n\nRechnungsnr.: B-2\n\nGesamtbetrag: 20,00 €",
+        ],
+    )
+    doc = processors.run("parse", path.read_bytes(), path.name, {})
+    pages = extract_offline(doc, INVOICE, target="per_page").result
+    assert isinstance(pages, list)
+    assert [(p["invoice_number"], p["total"], p["vendor"]) for p in pages] == [
+        ("A-1", 10.0, "Alpha Trading Ltd"),
+        ("B-2", 20.0, "Beta Handel GmbH"),
+    ]
