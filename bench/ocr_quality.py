@@ -1,26 +1,36 @@
-"""OCR quality and speed: reams' OCR against stock rapidocr, side by side on the same pages.
+"""OCR quality and speed: reams' OCR with each engine (and stock rapidocr), on the same pages.
 
-Two sets of ``../shared/corpus`` (or ``$REAMS_CORPUS``):
+Readers: ``rapidocr`` and ``tesseract`` are reams' parse with ``ocr_engine`` set to that engine
+(tesseract only where it is installed; ``lang`` is passed for the generated French and German
+page), ``stock`` (with ``--stock``) is ``RapidOCR()`` as it comes.
+
+Two sets of ``../shared/corpus`` (or ``$REAMS_CORPUS``), and one generated:
 
 * **docling-groundtruth/ocr**: scanned PDFs, upright and turned 90/180/270 degrees, with
   docling's expected Markdown (tesseract full-page variant) for four of them.
 * **invoice2data**: each invoice PDF's page rendered to a 200 dpi PNG (a clean scan) and read as
   an image file; the reference is the PDF's own text layer. The four PNGs the set ships are
   read as they are, against the text layer of the PDF of the same name.
+* **generated print**: receipt and letter lines set in the PDF base fonts (Helvetica, Courier,
+  Times) at 7-10 pt and rendered at 150-200 dpi, the small print where the recogniser drops the
+  spaces between words; one page in French and German, with accented letters.
 
 Scores (``mdscore``): token F1 (order-free words) and text similarity (order-aware), against the
-reference. Speed: wall and CPU seconds per page (CPU counts every thread: stock rapidocr runs
-ONNX Runtime on all cores, reams on one). "stock" is ``RapidOCR()`` with its defaults, its lines
-joined in its own order, which is what a user of the library gets without reams' tuning.
-Every page is read by both, alternately, in one process, after one warm-up page each.
+reference. Speed: wall and CPU seconds per page (CPU counts every thread and child process:
+stock rapidocr runs ONNX Runtime on all cores, reams on one; tesseract runs as a child process).
+"stock" is ``RapidOCR()`` with its defaults, its lines joined in its own order, which is what a
+user of the library gets without reams' tuning. Every page is read by every reader, in turns
+whose order alternates, in one process, after one warm-up page each.
 
-``python bench/ocr_quality.py [--per-file]``
+``python bench/ocr_quality.py [--per-file] [--engines rapidocr tesseract] [--stock]``
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import resource
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -44,11 +54,14 @@ class Score:
     splits: dict[str, list[float]] = field(default_factory=dict)
 
 
-def reams_reader() -> Reader:
+def reams_reader(engine: str) -> Reader:
     from reams.processors import run
 
     def read(data: bytes, name: str) -> str:
-        return str(run("parse", data, name, {})["markdown_full"])
+        parameters = {"ocr_engine": engine}
+        if name.startswith("generated-accents"):
+            parameters["lang"] = "fr,de"
+        return str(run("parse", data, name, parameters)["markdown_full"])
 
     return read
 
@@ -111,6 +124,74 @@ def invoice_cases(root: Path) -> list[tuple[str, bytes, str, str | None]]:
     return cases
 
 
+GENERATED_LINES = (
+    "SEATTLE GENERAL HOSPITAL",
+    "29/06/2018 8:26:57 AM",
+    "THANK YOU FOR SHOPPING WITH US",
+    "TOTAL DUE 45.10 CASH 50.00",
+    "CHANGE 4.90 ITEMS 3",
+    "Invoice number 4711 is due on the first of March.",
+    "Qty 11 x 1.11 = 12.21 EUR",
+    "Please remit payment within 30 days.",
+)
+ACCENT_LINES = (
+    "Facture n° 2024-117, échéance le 15 février",
+    "Société Générale, 75008 Paris",
+    "Montant à régler : 1 234,56 €",
+    "Reçu de paiement : déjà réglé",
+    "Straße 12, München — Größe: 3 Stück",
+)
+GENERATED_PAGES = (
+    ("Helvetica", 8, 200),
+    ("Courier", 8, 200),
+    ("Times-Roman", 10, 150),
+    ("Helvetica-Bold", 7, 150),
+    ("Courier", 10, 150),
+)
+
+
+def printed(lines: tuple[str, ...], font: str, size: float, dpi: float) -> bytes:
+    """``lines`` set in a PDF base font, rendered by pdfium at ``dpi``, as a PNG."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    width = max(stringWidth(line, font, size) for line in lines) + 48
+    height = len(lines) * size * 1.8 + 48
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
+    canvas.setFont(font, size)
+    for number, line in enumerate(lines):
+        canvas.drawString(24, height - 24 - size - number * size * 1.8, line)
+    canvas.save()
+    pdf = pdfium.PdfDocument(buffer.getvalue())
+    png = io.BytesIO()
+    pdf[0].render(scale=dpi / 72).to_pil().save(png, format="PNG")
+    pdf.close()
+    return png.getvalue()
+
+
+def generated_cases() -> list[tuple[str, bytes, str, str | None]]:
+    """Small print in the base fonts, and one French and German page; all dev."""
+    cases: list[tuple[str, bytes, str, str | None]] = []
+    for font, size, dpi in GENERATED_PAGES:
+        name = f"generated-{font}-{size}pt-{dpi}dpi.png"
+        data = printed(GENERATED_LINES, font, size, dpi)
+        cases.append((name, data, name, "\n".join(GENERATED_LINES)))
+    name = "generated-accents-Helvetica-10pt-200dpi.png"
+    cases.append((name, printed(ACCENT_LINES, "Helvetica", 10, 200), name, "\n".join(ACCENT_LINES)))
+    return cases
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (tesseract)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(
     cases: list[tuple[str, bytes, str, str | None]], readers: dict[str, Reader], per_file: bool
 ) -> dict[str, Score]:
@@ -119,11 +200,11 @@ def measure(
         pages = _page_count(data, name)
         order = list(readers) if index % 2 == 0 else list(reversed(readers))
         for reader_name in order:
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), _cpu()
             output = readers[reader_name](data, name)
             score = scores[reader_name]
             score.wall.append((time.perf_counter() - wall) / pages)
-            score.cpu.append((time.process_time() - cpu) / pages)
+            score.cpu.append((_cpu() - cpu) / pages)
             if reference is None:
                 continue
             f1 = mdscore.token_f1(mdscore.tokens(reference), mdscore.tokens(output))
@@ -131,7 +212,8 @@ def measure(
             score.similarity.append(
                 mdscore.text_similarity(mdscore.tokens(reference), mdscore.tokens(output))
             )
-            score.splits.setdefault(split_of(doc_id), []).append(f1)
+            split = "dev" if doc_id.startswith("generated-") else split_of(doc_id)
+            score.splits.setdefault(split, []).append(f1)
             if per_file:
                 print(f"  {reader_name:8s} {doc_id:40s} f1 {f1:.3f} {score.wall[-1]:.2f} s/page")
     return scores
@@ -164,13 +246,28 @@ def report(title: str, scores: dict[str, Score]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-file", action="store_true", help="print every file's score")
+    parser.add_argument("--engines", nargs="+", default=["rapidocr", "tesseract"])
+    parser.add_argument("--stock", action="store_true", help="also stock RapidOCR() (slow)")
+    parser.add_argument("--sets", nargs="+", default=["generated", "docling", "invoices"])
     args = parser.parse_args()
     root = corpus_root()
-    readers = {"reams": reams_reader(), "stock": stock_reader()}
+    readers = {
+        engine: reams_reader(engine)
+        for engine in args.engines
+        if engine != "tesseract" or shutil.which("tesseract")
+    }
+    if args.stock:
+        readers["stock"] = stock_reader()
     warm = invoice_cases(root)[:1]
     measure(warm, readers, per_file=False)  # load the models outside the timings
-    report("docling-groundtruth/ocr", measure(docling_cases(root), readers, args.per_file))
-    report("invoice2data (PNG scans)", measure(invoice_cases(root), readers, args.per_file))
+    sets = {
+        "generated": ("generated print (PNG)", generated_cases),
+        "docling": ("docling-groundtruth/ocr", lambda: docling_cases(root)),
+        "invoices": ("invoice2data (PNG scans)", lambda: invoice_cases(root)),
+    }
+    for key in args.sets:
+        title, cases = sets[key]
+        report(title, measure(cases(), readers, args.per_file))
 
 
 if __name__ == "__main__":

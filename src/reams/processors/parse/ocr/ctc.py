@@ -115,6 +115,20 @@ def _alternative(span: Any, alphabet: Alphabet) -> str:
     return alphabet.characters[int(column)]
 
 
+def ink_extent(pixels: Any) -> tuple[int, int]:
+    """The first and one past the last column of a grey line image that has ink."""
+    import cv2
+    import numpy as np
+
+    _, ink = cv2.threshold(pixels, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:
+        ink = 1 - ink
+    columns = np.flatnonzero(ink.sum(axis=0))
+    if len(columns) == 0:
+        return 0, pixels.shape[1]
+    return int(columns[0]), int(columns[-1]) + 1
+
+
 def line_ink(pixels: Any) -> Ink:
     """The ink of a grey line image: its runs of empty columns and its text band's height."""
     import cv2
