@@ -116,6 +116,7 @@ class _RuleSet:
     terms: tuple[lexical.RuleTerms, ...]
     cues: tuple[structure.RuleCues, ...]
     cue_weights: dict[str, float]
+    wanted: frozenset[str]
     weights: dict[str, float]
     vectors: np.ndarray[Any, np.dtype[np.float32]]
     name_vectors: np.ndarray[Any, np.dtype[np.float32]]
@@ -128,7 +129,16 @@ def _rule_set(rules: tuple[Rule, ...]) -> _RuleSet:
     vectors = np.stack([embed.embed(f"{r.type}. {r.description}") for r in rules])
     names = np.stack([embed.embed(r.type) for r in rules])
     weights = lexical.term_weights(terms)
-    return _RuleSet(rules, terms, cues, structure.cue_weights(cues), weights, vectors, names)
+    return _RuleSet(
+        rules,
+        terms,
+        cues,
+        structure.cue_weights(cues),
+        structure.wanted(cues),
+        weights,
+        vectors,
+        names,
+    )
 
 
 def _text(value: Any) -> str:
@@ -178,10 +188,10 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
     """Every rule's evidence about ``doc``, or None when the document has neither text nor a
     format that tells what it is."""
     text = document_text(doc)
-    facts = structure.facts(doc, text.body)
+    rule_set = _rule_set(tuple(rules))
+    facts = structure.facts(doc, text.body, rule_set.wanted)
     if not any(ch.isalnum() for ch in text.body) and not facts.families:
         return None
-    rule_set = _rule_set(tuple(rules))
     model = embed.model()
     title_stems = [frozenset(lexical.stems(line)) for line in text.titles]
     opening = lexical.stems(text.opening)

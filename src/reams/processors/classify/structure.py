@@ -155,17 +155,56 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def facts(doc: Mapping[str, Any], text: str) -> Facts:
-    """The facts of a parse output (``text``: its full text, as the engine reads it)."""
+def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = None) -> Facts:
+    """The facts of a parse output (``text``: its full text, as the engine reads it).
+
+    ``wanted``: the families and cues some rule names (None: all); the costly ones no rule
+    asks for are left out (0), as they would score nothing.
+    """
+
+    def want(name: str) -> bool:
+        return wanted is None or name in wanted
+
     document = doc.get("document")
     info: Mapping[str, Any] = document if isinstance(document, Mapping) else {}
     detected = str(info.get("detected_type") or "")
     pages = _pages(doc)
     page_count = int(_number(info.get("page_count"))) or len(pages)
-    families: dict[str, float] = {}
-    for family, types in FAMILY_TYPES.items():
-        if detected in types:
-            families[family] = 1.0
+    families = _families(detected, pages, text)
+    paper = _paper(text) if want("paper") else 0.0
+    if paper > 0:
+        families["paper"] = paper
+    items = _items(pages)
+    table_chars = sum(len(str(i.get("md") or "")) for i in items if i.get("type") == "table")
+    all_chars = sum(len(str(i.get("md") or "")) for i in items) or len(text)
+    table_share = table_chars / all_chars if all_chars else 0.0
+    if detected in FAMILY_TYPES["workbook"]:
+        table_share = 1.0
+    headings = sum(1 for i in items if i.get("type") == "heading")
+    words = max(1, len(text[:20_000].split()))  # enough to tell a long document
+    book = BOOK_MAX * _squash(max(0, page_count - 1), 6.0) * min(1.0, words / 2000)
+    book *= 1.0 - table_share
+    if book > 0.05:
+        families["book"] = book
+    first = lexical.fold(text[:CUE_CHARS])
+    last = lexical.fold(text[-CUE_CHARS:]) if want("signature") else ""
+    counted = {"amounts": (_AMOUNT, first, 3.0), "dates": (_DATE, first, 2.0)}
+    counted |= {"signature": (_SIGNATURE, last, 1.0), "fields": (_BLANK, first, 3.0)}
+    cues = {
+        name: _squash(len(pattern.findall(zone)), scale) if want(name) else 0.0
+        for name, (pattern, zone, scale) in counted.items()
+    }
+    cues |= {
+        "tables": min(1.0, table_share * 1.5),
+        "long": max(_squash(max(0, page_count - 2), 4.0), _squash(headings, 15.0))
+        * min(1.0, words / 1500),
+    }
+    return Facts(detected, families, cues)
+
+
+def _families(detected: str, pages: Sequence[Mapping[str, Any]], text: str) -> dict[str, float]:
+    """The format families the file type and the page shapes say (0..1 each)."""
+    families = {family: 1.0 for family, types in FAMILY_TYPES.items() if detected in types}
     if pages and any(p.get("ocr") for p in pages):
         families["scan"] = max(families.get("scan", 0.0), 0.7)
     head = text[:MAIL_HEAD_CHARS]
@@ -183,33 +222,7 @@ def facts(doc: Mapping[str, Any], text: str) -> Facts:
         ]
         if len(short) >= 0.6 * len(pages):
             families["slides"] = 0.6
-    paper = _paper(text)
-    if paper > 0:
-        families["paper"] = paper
-    items = _items(pages)
-    table_chars = sum(len(str(i.get("md") or "")) for i in items if i.get("type") == "table")
-    all_chars = sum(len(str(i.get("md") or "")) for i in items) or len(text)
-    table_share = table_chars / all_chars if all_chars else 0.0
-    if detected in FAMILY_TYPES["workbook"]:
-        table_share = 1.0
-    headings = sum(1 for i in items if i.get("type") == "heading")
-    words = max(1, len(text[:20_000].split()))  # enough to tell a long document
-    book = BOOK_MAX * _squash(max(0, page_count - 1), 6.0) * min(1.0, words / 2000)
-    book *= 1.0 - table_share
-    if book > 0.05:
-        families["book"] = book
-    first = lexical.fold(text[:CUE_CHARS])
-    last = lexical.fold(text[-CUE_CHARS:])
-    cues = {
-        "amounts": _squash(len(_AMOUNT.findall(first)), 3.0),
-        "dates": _squash(len(_DATE.findall(first)), 2.0),
-        "signature": _squash(len(_SIGNATURE.findall(last)), 1.0),
-        "fields": _squash(len(_BLANK.findall(first)), 3.0),
-        "tables": min(1.0, table_share * 1.5),
-        "long": max(_squash(max(0, page_count - 2), 4.0), _squash(headings, 15.0))
-        * min(1.0, words / 1500),
-    }
-    return Facts(detected, families, cues)
+    return families
 
 
 def _paper(text: str) -> float:
@@ -236,6 +249,11 @@ def rule_cues(type_name: str, description: str) -> RuleCues:
     families = frozenset(f for f, names in FAMILY_WORDS.items() if present & names)
     cues = frozenset(c for c, names in CUE_WORDS.items() if present & names)
     return RuleCues(families, cues)
+
+
+def wanted(rules: Sequence[RuleCues]) -> frozenset[str]:
+    """Every family and cue some rule names."""
+    return frozenset(n for rule in rules for n in (*rule.families, *rule.cues))
 
 
 def format_score(rule: RuleCues, found: Facts) -> float:
