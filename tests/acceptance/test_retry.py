@@ -14,6 +14,7 @@ from llama_cloud import LlamaCloud
 
 from docgen import make_pdf
 from reams.client import Client, ConflictError
+from reams.store.blobs import LocalBlobStore
 from servers import RunningServer
 
 BROKEN_PDF = b"%PDF-1.7\n" + bytes(range(256)) * 20
@@ -48,7 +49,7 @@ def _repair(server: RunningServer, job_id: str) -> None:
         ).fetchall()
     assert rows
     for (sha,) in rows:
-        make_pdf(server.data_dir / "blobs" / sha[:2] / sha[2:4] / sha, ["repaired"])
+        make_pdf(LocalBlobStore(server.data_dir / "blobs").path(sha), ["repaired"])
 
 
 @pytest.fixture

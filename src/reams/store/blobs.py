@@ -20,6 +20,12 @@ CHUNK = 1024 * 1024
 # A writer holds this much in memory before it writes to its temporary file (a tiny upload
 # is written once, straight to its final name, and only if that blob is new).
 SPILL_BYTES = 1024 * 1024
+# The layout of a blob folder, recorded in it when it is created: ``1`` is
+# ``<root>/ab/<sha256>`` (256 folders at most). A folder without the record holds the first
+# layout, ``<root>/ab/cd/<sha256>``, and keeps it: there a new blob nearly always made a new
+# folder, a directory's inode and block for every file of a run of a few thousand.
+LAYOUT_FILE = ".layout"
+FLAT = "1"
 
 
 class BlobWriter(Protocol):
@@ -83,19 +89,23 @@ class BlobStore(Protocol):
 
 
 class LocalBlobStore:
-    """Blobs as files under ``root/ab/cd/<sha256>``, written atomically, readable by the
-    owner only (0600, like the database and the secrets)."""
+    """Blobs as files under ``root/ab/<sha256>`` (``root/ab/cd/<sha256>`` in a folder made
+    before that layout), written atomically, readable by the owner only (0600, like the
+    database and the secrets)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._root = str(root)
         root.mkdir(mode=0o700, parents=True, exist_ok=True)  # blobs are the users' documents
+        self._flat = _layout(root) == FLAT
 
     def path(self, sha256: str) -> Path:
         return Path(self._name(sha256))
 
     def _name(self, sha256: str) -> str:
         # A string, not a Path: pathlib's parsing cost more than the write of a small upload.
+        if self._flat:
+            return f"{self._root}/{sha256[:2]}/{sha256}"
         return f"{self._root}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
     def uri(self, sha256: str) -> str:
@@ -249,6 +259,28 @@ class LocalBlobWriter:
             self._temp = None
             os.close(fd)
             _unlink(tmp)
+
+
+def _layout(root: Path) -> str:
+    """The folder's recorded layout; a new, empty folder records the flat one (two processes
+    creating it at once agree through an atomic no-clobber link: both read the winner's)."""
+    marker = root / LAYOUT_FILE
+    try:
+        return marker.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    with os.scandir(root) as entries:
+        if any(not entry.name.startswith(".") for entry in entries):
+            return ""  # blobs of the first layout
+    tmp = root / f".layout-{os.getpid()}-{threading.get_ident()}"
+    tmp.write_text(FLAT + "\n", encoding="ascii")
+    try:
+        os.link(tmp, marker)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return marker.read_text(encoding="ascii").strip()
 
 
 def _unlink(name: str) -> None:
