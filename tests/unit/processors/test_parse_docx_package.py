@@ -167,3 +167,26 @@ def test_binary_workbook_main_part_is_named_in_the_error() -> None:
     )
     message = _unsupported_message(data, "book.zip")
     assert message == "Excel binary workbooks (.xlsb) are not supported yet."
+
+
+def _strict(data: bytes) -> bytes:
+    """The package saved as Strict Open XML: the same markup under purl.oclc.org names."""
+    from reams.processors.parse.office.docx import _STRICT_NAMES
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as strict:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict_name, usual in _STRICT_NAMES:
+                    body = body.replace(usual, strict_name)
+            strict.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_strict_open_xml_is_read_like_transitional() -> None:
+    data = _strict(_docx())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("word/document.xml")
+    assert b"purl.oclc.org/ooxml/wordprocessingml/main" in body
+    assert _markdown(data, "strict.docx") == _markdown(_docx(), "usual.docx")

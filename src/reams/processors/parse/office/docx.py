@@ -51,7 +51,8 @@ def read_docx(
 ) -> StaticSource:
     """The body as one page, with page headers first and footers and notes last (when asked)."""
     _reject_ole(data)
-    _check_archive(data)
+    if _check_archive(data):
+        data = transitional(data)
     document = _open(data)
 
     walker = _BodyWalker(document, tables_as_html=tables_as_html)
@@ -85,8 +86,8 @@ def _reject_ole(data: bytes) -> None:
         )
 
 
-def _check_archive(data: bytes) -> None:
-    """Refuse zip bombs and Strict Open XML, which python-docx cannot read, before parsing."""
+def _check_archive(data: bytes) -> bool:
+    """Refuse zip bombs before parsing; whether the document is in Strict Open XML."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNCOMPRESSED_BYTES:
             raise ProcessorError(
@@ -96,10 +97,53 @@ def _check_archive(data: bytes) -> None:
         found = main_part(archive)  # where _rels/.rels says the body is, as Word finds it
         with archive.open(found[0] if found and found[1] == "docx" else _DEFAULT_BODY) as body:
             head = body.read(4096)
-    if _STRICT_NAMESPACE in head:
-        raise ProcessorError(
-            "unsupported_format", "Word documents saved as Strict Open XML are not supported yet."
-        )
+    return _STRICT_NAMESPACE in head
+
+
+# Strict Open XML names its namespaces and relationship types under purl.oclc.org; the same
+# markup in Transitional (what python-docx reads) uses these names.
+_STRICT_NAMES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main",
+     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/picture",
+     b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart",
+     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/math",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+)  # fmt: skip
+
+
+def transitional(data: bytes) -> bytes:
+    """A Strict Open XML package with its namespaces renamed to Transitional ones.
+
+    The two differ in names more than in markup: the text, paragraphs, tables and styles read
+    the same once renamed. The archive's size was checked before (:func:`_check_archive`).
+    """
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as renamed,
+    ):
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, usual in _STRICT_NAMES:
+                    body = body.replace(strict, usual)
+            renamed.writestr(info.filename, body)
+    return out.getvalue()
 
 
 def _open(data: bytes) -> Any:
