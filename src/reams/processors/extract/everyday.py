@@ -408,24 +408,44 @@ def _address_like(text: str) -> bool:
 
 def address(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     """A postal address: the lines under the label the field names (billing, shipping...), or
-    the block under the issuer's name (street, postcode and city, country)."""
+    the block under the issuer's name (street, postcode and city, country), else the value of
+    an "Address:" label outside the addressee's block."""
     lines = layout.lines
     wanted = set(content_stems(terms.phrase)) | set(terms.desc_words)
     customer = bool(wanted & CUSTOMER_WORDS) or bool(wanted & set(content_stems("deliver")))
-    found: list[Candidate] = []
     if customer:
-        for position, line in enumerate(lines):
-            if _CUSTOMER_BLOCK.search(line.cells[0]) and label_score(terms, line.cells[0]) > 0:
-                block = _block(lines, position + 1)
-                if block:
-                    found.append(_address_candidate(block, line, "address under its label"))
-        return found
+        return _addressee_blocks(layout, terms)
+    found: list[Candidate] = []
     for candidate in issuer(layout)[:1]:
-        at = [i for i, x in enumerate(lines) if candidate.value.split()[0] in x.text]
-        for position in at[:1]:
+        first = candidate.value.split()[0]
+        at = [i for i, x in enumerate(lines) if x.text == candidate.source]
+        at += [i for i, x in enumerate(lines) if first in x.text and i not in at]
+        for position in at[:3]:
             block = _block(lines, position + 1)
             if block:
                 found.append(_address_candidate(block, lines[position], "address under the issuer"))
+                break
+    for pair in layout.pairs:
+        key = pair.key.strip(" :")
+        if "addre" in content_stems(key) and not _CUSTOMER_BLOCK.search(key):
+            line = next((x for x in lines if x.index == pair.order), None)
+            if line is not None and _address_like(pair.value):
+                found.append(_address_candidate([pair.value], line, f'label "{key}"'))
+    return found
+
+
+def _addressee_blocks(layout: Layout, terms: FieldTerms) -> list[Candidate]:
+    """Address blocks under the label the field names ("Billing address", "Ship to")."""
+    lines = layout.lines
+    found = []
+    for position, line in enumerate(lines):
+        if _CUSTOMER_BLOCK.search(line.cells[0]) and label_score(terms, line.cells[0]) > 0:
+            start = position + 1
+            if start < len(lines) and _name_like(lines[start].cells[0]):
+                start += 1  # the addressee's name
+            block = _block(lines, start)
+            if block:
+                found.append(_address_candidate(block, line, "address under its label"))
     return found
 
 
@@ -435,7 +455,9 @@ def _block(lines: Sequence[PLine], start: int) -> list[str]:
     block: list[str] = []
     skipped = 0
     for line in lines[start : start + 8]:
-        cell = line.cells[0]
+        cell = re.sub(
+            r"^(?i:address|adres|adresse|anschrift|dirección|indirizzo)\s*:\s*", "", line.cells[0]
+        )
         if not block and skipped < 3 and _preamble(cell):
             skipped += 1
             continue
@@ -472,9 +494,11 @@ _PHONE = re.compile(r"\(?\s*\d{2,4}\s*\)?\s*\d{3}\s*[-.\s]\s*\d{4}\b")
 
 
 def _region_like(text: str) -> bool:
-    """A state or country line: one to three words, no digits, no contact."""
+    """A state or country line: one to three words, no digits, no contact, not a label."""
     words = text.strip(" .,").split()
-    return 1 <= len(words) <= 3 and not re.search(r"\d|:", text) and not _CONTACT.search(text)
+    if not 1 <= len(words) <= 3 or re.search(r"\d|:", text) or _CONTACT.search(text):
+        return False
+    return not _CUSTOMER_BLOCK.search(text) and not set(content_stems(text)) & _LABEL_STEMS
 
 
 def _address_candidate(block: list[str], line: PLine, why: str) -> Candidate:

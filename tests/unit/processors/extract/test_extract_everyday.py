@@ -447,3 +447,27 @@ def test_per_page_reads_each_page_on_its_own(tmp_path: Path) -> None:
         ("A-1", 10.0, "Alpha Trading Ltd"),
         ("B-2", 20.0, "Beta Handel GmbH"),
     ]
+
+
+def test_addresses_labelled_and_under_a_billing_label() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "address": {"type": "string"},
+            "billing_address": {"type": "string"},
+            "seller": {"type": "string"},
+        },
+    }
+    polish = text_doc(
+        "FAKTURA\nSprzedawca: Kowalski Sp. z o.o.\nAdres: Chemików 7 09-411 Płock\n", "f.txt"
+    )
+    assert extract(polish, schema)["address"] == "Chemików 7 09-411 Płock"
+    assert extract(polish, schema)["seller"] == "Kowalski Sp. z o.o."
+    english = text_doc(
+        "Acme Ltd\n5 High Street\nLeeds LS1 4AP\n\nBilling Address\nJane Doe\n22 Park Lane\n"
+        "London W1K 1AA\n",
+        "inv.txt",
+    )
+    result = extract(english, schema)
+    assert result["address"] == "5 High Street, Leeds LS1 4AP"
+    assert result["billing_address"] == "22 Park Lane, London W1K 1AA"
