@@ -96,6 +96,7 @@ class Evidence:
     format: float = 0.0
     cues: float = 0.0
     facts: structure.Facts | None = None
+    cue_names: structure.RuleCues = structure.NO_CUES
 
     def raw(self, weights: Weights) -> float:
         return (
@@ -233,6 +234,7 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
                 format=structure.format_score(cues, facts),
                 cues=structure.cue_score(cues, facts, rule_set.cue_weights),
                 facts=facts,
+                cue_names=cues,
             )
         )
     return evidence
@@ -350,6 +352,8 @@ _FAMILY_NAMES = {
     "email": "an e-mail",
     "web": "a web page",
     "scan": "a scan",
+    "paper": "built like a paper (abstract, references, citations)",
+    "book": "a long document of several pages",
 }
 
 
@@ -376,10 +380,10 @@ def explain(best: Evidence, runner_up: tuple[Evidence, float] | None) -> str:
     if best.body_count:
         parts.append(f"the text mentions the type name {best.body_count}×")
     if best.format > 0 and best.facts is not None:
-        family = max(best.facts.families, key=lambda f: best.facts.families[f] if best.facts else 0)
-        parts.append(
-            f"the file is {_FAMILY_NAMES.get(family, family)} ({best.facts.detected_type})"
-        )
+        families = best.facts.families
+        family = max(best.cue_names.families, key=lambda f: families.get(f, 0.0), default="")
+        kind = best.facts.detected_type or "unknown type"
+        parts.append(f"the file is {_FAMILY_NAMES.get(family, family)} ({kind})")
     if best.cues >= 0.5:
         parts.append(f"the content cues its description names are present ({best.cues:.2f})")
     if best.key_hits:

@@ -244,6 +244,9 @@ class RuleCues:
     cues: frozenset[str]
 
 
+NO_CUES = RuleCues(frozenset(), frozenset())
+
+
 def rule_cues(type_name: str, description: str) -> RuleCues:
     present = set(lexical.words(f"{type_name.replace('_', ' ')} {description}"))
     families = frozenset(f for f, names in FAMILY_WORDS.items() if present & names)

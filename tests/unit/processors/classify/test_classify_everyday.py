@@ -264,3 +264,22 @@ def test_everyday_corpus_sample() -> None:
         right.append(classify_offline(parsed, rules).type == row["kind"])
     # The whole dev split scores about 0.91 (bench/classify_mixed.py).
     assert sum(right) >= 0.8 * len(right), right
+
+
+def test_odd_parse_outputs_do_not_crash() -> None:
+    odd: list[dict[str, Any]] = [
+        {"document": "not a mapping", "pages": "nor a list", "text_full": "Invoice total 5 EUR"},
+        {"document": {"detected_type": None, "page_count": "two"}, "pages": [None, 3]},
+        {"pages": [{"items": "x", "width": "wide", "height": None, "text": 5}], "text_full": "x"},
+        {"pages": [{"items": [None, {"type": "table", "md": None}]}], "text_full": "Total 1.00"},
+    ]
+    for doc in odd:
+        outcome = classify_offline(doc, EVERYDAY)
+        assert outcome.type is None or outcome.type in {r.type for r in EVERYDAY}
+        assert outcome.reasoning
+
+
+def test_reasoning_names_the_format(tmp_path: Path) -> None:
+    doc = parse(make_pptx(tmp_path / "d.pptx", [("Roadmap", "Ship\nLearn")]))
+    outcome = classify_offline(doc, EVERYDAY)
+    assert "the file is a slide deck (pptx)" in outcome.reasoning
