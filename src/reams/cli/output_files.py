@@ -18,6 +18,7 @@ from reams.domain.states import ItemStatus
 from reams.service.results import output_names, output_texts
 
 NO_TYPE = "(no rule fits)"
+KNOWN_TARGETS = 1024  # items whose targets are remembered (a page of finished items is 128)
 
 
 def _atomic_write(target: Path, text: str, made: set[Path]) -> None:
@@ -72,7 +73,8 @@ class OutputWriter:
     root: Path = field(init=False)
     _root: str = field(init=False)
     _folders: dict[str, _Folder] = field(init=False, default_factory=dict)
-    _last: tuple[str, list[tuple[str, bool]] | None] = field(init=False, default=("", None))
+    # The targets of the items of the page being written: asked by needs_output, then by write.
+    _known: dict[str, list[tuple[str, bool]] | None] = field(init=False, default_factory=dict)
     _made: set[Path] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
@@ -84,12 +86,14 @@ class OutputWriter:
             self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
 
     def _targets(self, item: Item) -> list[tuple[str, bool]] | None:
-        if self._last[0] == item.id:  # asked by needs_output, then by write
-            return self._last[1]
+        if item.id in self._known:
+            return self._known[item.id]
+        if len(self._known) >= KNOWN_TARGETS:
+            self._known.clear()
         names = output_names(item.item_name, self.job_type)
         found = None if names is None else [self._inside(name) for name in names]
         paths = None if found is None or None in found else [p for p in found if p is not None]
-        self._last = (item.id, paths)
+        self._known[item.id] = paths
         return paths
 
     def _inside(self, name: str) -> tuple[str, bool] | None:

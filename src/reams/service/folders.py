@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,31 +36,50 @@ def walk(
     exclude: Path | None = None,
     follow_links: bool = False,
     outside: list[str] | None = None,
-) -> Iterator[Path]:
-    """Regular files under ``root`` in a stable order, skipping hidden entries and ``exclude``.
+) -> Iterator[tuple[Path, os.stat_result]]:
+    """Regular files under ``root`` with their ``stat``, in a stable order (a folder's files
+    by name, then its folders by name), skipping hidden entries and ``exclude``.
 
     A symbolic link whose target lies outside ``root`` is skipped (its relative path appended to
     ``outside``) unless ``follow_links``; links inside ``root`` are fine (linked folders are not
-    descended then: their files are found under their real path).
+    descended then: their files are found under their real path). One ``scandir`` per folder
+    and one ``stat`` per file: the listing says what is a link.
     """
     real_root = root.resolve()
     if real_root.is_file():
-        yield root
+        yield root, root.stat()
         return
     links = _Links(root, real_root, follow=follow_links, outside=outside)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
-        here = Path(dirpath)
-        dirnames[:] = [
-            d
-            for d in sorted(dirnames)
-            if not d.startswith(".")
-            and (exclude is None or (here / d).resolve() != exclude)
-            and links.keep_folder(here / d)
-        ]
-        for name in sorted(filenames):
-            path = here / name
-            if not name.startswith(".") and path.is_file() and links.keep_file(path):
-                yield path
+    yield from _walk_folder(root, exclude, links)
+
+
+def _walk_folder(
+    here: Path, exclude: Path | None, links: _Links
+) -> Iterator[tuple[Path, os.stat_result]]:
+    try:
+        with os.scandir(here) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # unreadable, or gone meanwhile: as os.walk, go on without it
+        return
+    folders: list[Path] = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = here / entry.name
+        link = entry.is_symlink()
+        try:
+            is_folder = entry.is_dir()  # through a link, as os.walk classifies
+            st = None if is_folder else entry.stat()
+        except OSError:  # a dangling link, or removed meanwhile
+            continue
+        if is_folder:
+            kept = (exclude is None or path.resolve() != exclude) and links.keep_folder(path, link)
+            if kept and (links.follow or not link):
+                folders.append(path)
+        elif st is not None and stat.S_ISREG(st.st_mode) and links.keep_file(path, link):
+            yield path, st
+    for folder in folders:
+        yield from _walk_folder(folder, exclude, links)
 
 
 class _Links:
@@ -72,18 +92,18 @@ class _Links:
         self.outside = outside
         self.seen = {real_root}  # real folders walked (with follow: a loop ends)
 
-    def _leaves(self, path: Path) -> bool:
-        return path.is_symlink() and not path.resolve().is_relative_to(self.real_root)
+    def _leaves(self, path: Path, link: bool) -> bool:
+        return link and not path.resolve().is_relative_to(self.real_root)
 
     def _skip(self, path: Path) -> bool:
         if self.outside is not None:
             self.outside.append(path.relative_to(self.root).as_posix())
         return False
 
-    def keep_folder(self, path: Path) -> bool:
+    def keep_folder(self, path: Path, link: bool) -> bool:
         if not self.follow:
-            # os.walk does not descend linked folders: only report those leaving the folder.
-            if self._leaves(path):
+            # Linked folders are not descended: only report those leaving the folder.
+            if self._leaves(path, link):
                 self._skip(path)
             return True
         real = path.resolve()
@@ -92,8 +112,8 @@ class _Links:
         self.seen.add(real)
         return True
 
-    def keep_file(self, path: Path) -> bool:
-        if self.follow or not self._leaves(path):
+    def keep_file(self, path: Path, link: bool) -> bool:
+        if self.follow or not self._leaves(path, link):
             return True
         return self._skip(path)
 
@@ -210,9 +230,8 @@ def mirror_folder(
     cache = StatCache(None if cache_dir is None else cache_dir / f"{directory_id}.json")
     files: list[ScannedFile] = []
     changed: list[ScannedFile] = []
-    for path in walk(root, exclude=exclude, follow_links=follow_links, outside=outside):
+    for path, st in walk(root, exclude=exclude, follow_links=follow_links, outside=outside):
         relpath = path.name if path == root else path.relative_to(root).as_posix()
-        st = path.stat()
         before = known.get(relpath, ("", ""))[1]
         sha = cache.lookup(relpath, st)
         if sha is not None and (sha == before or blobs.exists(sha)):
