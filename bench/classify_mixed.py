@@ -365,7 +365,7 @@ def tune(quick: bool) -> None:
         print(f"  {acc:.3f} {cuad_acc:.3f}  {dict(zip(FEATURES, combo, strict=True))} null={null}")
     w = np.array([getattr(DEFAULT_WEIGHTS, f) for f in FEATURES])
     print(f"the default weights, null {DEFAULT_WEIGHTS.null}: temperature / threshold → right null")
-    for temperature in (0.2, 0.3, 0.4):
+    for temperature in (0.2, 0.25, 0.3, 0.4):
         guess, conf = _answers(mixed_x, w, DEFAULT_WEIGHTS.null, temperature)
         for threshold in (0.3, 0.4, 0.5, 0.6):
             ok = conf >= threshold
