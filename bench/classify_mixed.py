@@ -175,7 +175,8 @@ def sweep(outcomes: Sequence[Outcome]) -> list[str]:
     return rows
 
 
-def write_reliability(outcomes: Sequence[Outcome], path: Path = RELIABILITY_FILE) -> None:
+def write_reliability(outcomes: Sequence[Outcome], path: Path | None = None) -> None:
+    path = RELIABILITY_FILE if path is None else path
     text = [
         "# Classify confidence: reliability on the everyday set",
         "",
