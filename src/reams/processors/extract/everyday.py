@@ -229,7 +229,7 @@ def _clean_name(text: str) -> str:
 
 
 def _companies(text: str) -> list[str]:
-    """Company names with a legal form in ``text`` ("Coolblue B.V.", "ORLEN S.A.")."""
+    """Company names with a legal form in ``text`` ("Acme Trading B.V.", "Nordlicht S.A.")."""
     found = []
     for match in _COMPANY.finditer(text):
         whole = _clean_name(match.group(0))
@@ -384,7 +384,7 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
 
 
 def _longer(a: str, b: str) -> str:
-    """The fuller spelling of one name ("Coolblue B.V." over "Coolblue")."""
+    """The fuller spelling of one name ("Acme Trading B.V." over "Acme Trading")."""
     return a if len(a) > len(b) and b.lower() in a.lower() else b
 
 
