@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
+from reams.processors.parse.pdf.text import unchecked
 
 _MIN_AREA = 0.02  # of the page: smaller images are decoration
 _MAX_OBJECTS = 5_000
@@ -39,7 +40,8 @@ def read_pictures(page: Any, *, rotation: int, width: float, height: float) -> l
 
     finder = _Finder(pdfium_c)
     count = min(int(pdfium_c.FPDFPage_CountObjects(page)), _MAX_OBJECTS)
-    finder.walk((pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)), IDENTITY, 0)
+    get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
+    finder.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
     turn = Turn(rotation % 360, width, height)
     pictures = []
     for x0, y0, x1, y1 in finder.boxes:
@@ -60,26 +62,34 @@ class _Finder:
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._bounds_args = tuple(ctypes.byref(value) for value in self._bounds)
         self._matrix = pdfium_c.FS_MATRIX()
+        # Called for every object of the page: without ctypes' argument conversion (text.py).
+        self._get_type = unchecked(pdfium_c, "FPDFPageObj_GetType")
+        self._get_bounds = unchecked(pdfium_c, "FPDFPageObj_GetBounds")
+        self._form_object = unchecked(pdfium_c, "FPDFFormObj_GetObject")
 
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
+        get_type, image, form = self._get_type, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_FORM
         for obj in objects:
             self._seen += 1
             if self._seen > _MAX_OBJECTS:
                 return
-            kind = c.FPDFPageObj_GetType(obj)
-            if kind == c.FPDF_PAGEOBJ_IMAGE:
+            kind = get_type(obj)
+            if kind == image:
                 self._image(obj, parent)
-            elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            elif kind == form and depth < _MAX_DEPTH:
                 count = c.FPDFFormObj_CountObjects(obj)
                 inner = parent
                 if c.FPDFPageObj_GetMatrix(obj, ctypes.byref(self._matrix)):
                     m = self._matrix
                     inner = compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
-                self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
+                form_object = self._form_object
+                self.walk(
+                    (form_object(obj, ctypes.c_ulong(i)) for i in range(count)), inner, depth + 1
+                )
 
     def _image(self, obj: Any, parent: Matrix) -> None:
-        if self._c.FPDFPageObj_GetBounds(obj, *self._bounds_args):
+        if self._get_bounds(obj, *self._bounds_args):
             left, bottom, right, top = (value.value for value in self._bounds)
             (x0, y0), (x1, y1) = apply(parent, left, bottom), apply(parent, right, top)
             self.boxes.append((x0, y0, x1, y1))

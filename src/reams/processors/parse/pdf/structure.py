@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reams.processors.parse.pdf.text import unchecked
+
 _MAX_ELEMENTS = 100_000  # a bound on the elements walked, whatever a damaged tree claims
 _MAX_DEPTH = 200
 
@@ -39,11 +41,12 @@ def structure_ranks(page: Any) -> dict[int, int] | None:
 
 class _Walker:
     def __init__(self, pdfium_c: Any) -> None:
-        self._count = pdfium_c.FPDF_StructElement_CountChildren
-        self._child = pdfium_c.FPDF_StructElement_GetChildAtIndex
-        self._child_mcid = pdfium_c.FPDF_StructElement_GetChildMarkedContentID
-        self._mcid_count = pdfium_c.FPDF_StructElement_GetMarkedContentIdCount
-        self._mcid_at = pdfium_c.FPDF_StructElement_GetMarkedContentIdAtIndex
+        # Called for every element of the tree: without ctypes' argument conversion (text.py).
+        self._count = unchecked(pdfium_c, "FPDF_StructElement_CountChildren")
+        self._child = unchecked(pdfium_c, "FPDF_StructElement_GetChildAtIndex")
+        self._child_mcid = unchecked(pdfium_c, "FPDF_StructElement_GetChildMarkedContentID")
+        self._mcid_count = unchecked(pdfium_c, "FPDF_StructElement_GetMarkedContentIdCount")
+        self._mcid_at = unchecked(pdfium_c, "FPDF_StructElement_GetMarkedContentIdAtIndex")
         self.ranks: dict[int, int] = {}
         self._seen = 0
 
