@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from ocr_fixtures import image_bytes, printed_image
+from ocr_fixtures import image_bytes, normalised, printed_image, text_image
+from reams.processors import run
 from reams.processors.parse.ocr.engine import find_engine
 from reams.processors.parse.ocr.image import ImageSource
 from reams.processors.parse.ocr.pages import OcrPages, ocr_languages
-from reams.processors.parse.ocr.tesseract import installed_packs, pack_names
+from reams.processors.parse.ocr.tesseract import installed_packs, orientation, pack_names
 
 TSV = (
     "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
@@ -129,3 +130,22 @@ def test_real_tesseract_reads_french_and_german_accents() -> None:
     words = [word.strip(":,") for word in pages.page(0).text.split()]
     for word in ("Reçu", "déjà", "réglé", "Straße", "München", "Größe", "Stück"):
         assert word in words
+
+
+def test_orientation_is_taken_from_osd_only_when_tesseract_is_confident() -> None:
+    osd = "Page number: 0\nOrientation in degrees: 180\nRotate: 180\nOrientation confidence: 9.5\n"
+    assert orientation(osd) == 180
+    assert orientation(osd.replace("9.5", "0.3")) == 0
+    assert orientation("Rotate: 45\nOrientation confidence: 9\n") == 0
+    assert orientation("garbage") == orientation("Rotate: x\nOrientation confidence: y") == 0
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed here")
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_real_tesseract_reads_a_turned_scan_upright(angle: int) -> None:
+    packs = installed_packs(str(shutil.which("tesseract")))
+    if packs is None or "osd" not in packs:
+        pytest.skip("tesseract's orientation pack (osd) is missing")
+    data = image_bytes(text_image().rotate(angle, expand=True), "PNG")
+    text = normalised(run("parse", data, "turned.png", {"ocr_engine": "tesseract"})["text_full"])
+    assert text.index("quarterly") < text.index("invoice") < text.index("march")

@@ -5,6 +5,10 @@ with its box and its block, paragraph and line numbers) on stdout. ``OMP_THREAD_
 because tesseract's OpenMP threads fight each other and the other worker processes: with the
 default it runs about six times slower on a busy machine.
 
+A page is first turned upright: tesseract's own orientation detection (``--psm 0``, the ``osd``
+pack that Debian's ``tesseract-ocr`` installs) says by how much, and page segmentation alone
+(``--psm 3``) would read a page scanned sideways or upside down as gibberish.
+
 tesseract reads the languages it has packs for (``-l fra+eng``). The parse options name languages
 as ISO 639-1 codes (LlamaParse's ``lang``: ``fr``, ``de``), which :func:`pack_names` turns into
 tesseract's pack names; a language whose pack is not installed is left out, with a warning that
@@ -40,6 +44,7 @@ _PACKS = {
     "hi": "hin", "ja": "jpn", "ko": "kor", "zh": "chi_sim", "ch_sim": "chi_sim",
     "ch_tra": "chi_tra", "zh-tw": "chi_tra", "vi": "vie", "th": "tha", "id": "ind", "ms": "msa",
 }  # fmt: skip
+_MIN_ORIENTATION_CONFIDENCE = 1.0  # tesseract's own scale; below it the page is read as it is
 _COLUMNS = 12  # level, page, block, par, line, word, left, top, width, height, conf, text
 _WORD_LEVEL = "5"
 
@@ -58,20 +63,51 @@ class TesseractEngine:
         self.packs = tuple(packs) or (DEFAULT_PACK,)
 
     def recognise(self, image: Image) -> list[TextBox]:
+        grey = image.convert("L")
+        turn = self._orientation(grey)
+        if turn:
+            grey = grey.rotate(-turn, expand=True, fillcolor=255)  # PIL turns anticlockwise
+        packs = "+".join(self.packs)
+        done = self._run(grey, "-l", packs, "--psm", "3", "tsv")
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
+            raise TesseractError(f"tesseract exited with {done.returncode}: {message}")
+        return parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+
+    def _orientation(self, grey: Image) -> int:
+        """How far to turn the page clockwise to make it upright (tesseract's orientation
+        detection, ``--psm 0``); 0 when unsure or when the ``osd`` pack is not installed."""
+        try:
+            done = self._run(grey, "--psm", "0")
+        except subprocess.TimeoutExpired:
+            return 0
+        return orientation(done.stdout.decode("utf-8", errors="replace"))
+
+    def _run(self, grey: Image, *arguments: str) -> subprocess.CompletedProcess[bytes]:
         png = io.BytesIO()
-        image.convert("L").save(png, format="PNG")
-        done = subprocess.run(
-            [self._binary, "stdin", "stdout", "-l", "+".join(self.packs), "--psm", "3", "tsv"],
+        grey.save(png, format="PNG")
+        return subprocess.run(
+            [self._binary, "stdin", "stdout", *arguments],
             input=png.getvalue(),
             capture_output=True,
             timeout=TIMEOUT_S,
             env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             check=False,
         )
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
-            raise TesseractError(f"tesseract exited with {done.returncode}: {message}")
-        return parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+
+
+def orientation(osd: str) -> int:
+    """The clockwise turn ``tesseract --psm 0`` asks for, if it is confident of it, else 0."""
+    values: dict[str, str] = {}
+    for line in osd.splitlines():
+        key, _, value = line.partition(":")
+        values[key.strip()] = value.strip()
+    try:
+        turn = int(values.get("Rotate", "0"))
+        confidence = float(values.get("Orientation confidence", "0"))
+    except ValueError:
+        return 0
+    return turn if turn in (90, 180, 270) and confidence >= _MIN_ORIENTATION_CONFIDENCE else 0
 
 
 def pack_names(languages: Sequence[str]) -> list[str]:
