@@ -176,6 +176,9 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     or does not look like a table (text crossing its rules, paragraphs set in boxes)."""
     xs, ys = lattice.xs, lattice.ys
     n_cols = len(xs) - 1
+    whole = text_in((xs[0], xs[-1], ys[0], ys[-1]))
+    if not whole.strip():
+        return None  # a frame around a picture, a chart's grid
     texts: dict[int, list[str]] = {}
     for root, members in _cells(lattice).items():
         rows = [m // n_cols for m in members]
@@ -187,7 +190,7 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
             return None  # lines of many cells in one box: rows drawn without their rules
     if not any(texts.values()) or any(_RTL.search(line) for t in texts.values() for line in t):
         return None  # right-to-left text needs the line reader's shaping: it is read by lines
-    if _crossed(texts.values(), text_in((xs[0], xs[-1], ys[0], ys[-1]))):
+    if _crossed(texts.values(), whole):
         return Grid((), xs[0], xs[-1], ys[0], ys[-1])
     bands: list[list[list[str]]] = []
     for r in range(len(ys) - 1):

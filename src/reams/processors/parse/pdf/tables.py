@@ -84,8 +84,8 @@ class Table:
 def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
     """The tables among ``lines`` (in page order); every line belongs to at most one table."""
     tables = _contents(lines) if any(line.leader for line in lines) else []
-    if not any(len(row.pieces) > 1 for row in _rows(lines)):
-        return tables  # the common case: running text, one piece per baseline
+    if not _runs(_rows(lines)):
+        return tables  # the common case: running text, no run of rows with pieces
     drawn: set[int] = set()
     tables += _ruled(lines, rules(), drawn) if rules is not None else []
     taken = drawn.union(index for table in tables for index in table.lines)
