@@ -177,8 +177,8 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     xs, ys = lattice.xs, lattice.ys
     n_cols = len(xs) - 1
     whole = text_in((xs[0], xs[-1], ys[0], ys[-1]))
-    if not whole.strip():
-        return None  # a frame around a picture, a chart's grid
+    if len(_SPACE.sub("", whole)) < n_cols * (len(ys) - 1):
+        return None  # fewer characters than cells: a chart's grid, a frame around a picture
     texts: dict[int, list[str]] = {}
     for root, members in _cells(lattice).items():
         rows = [m // n_cols for m in members]

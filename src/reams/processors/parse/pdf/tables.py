@@ -82,23 +82,38 @@ class Table:
 
 
 def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
-    """The tables among ``lines`` (in page order); every line belongs to at most one table."""
+    """The tables among ``lines`` (in page order); every line belongs to at most one table.
+
+    The page's rules are read only once the alignment has found a table candidate (reading
+    them walks the page's drawing); the grids among them then take their lines first.
+    """
     tables = _contents(lines) if any(line.leader for line in lines) else []
-    if not _runs(_rows(lines)):
-        return tables  # the common case: running text, no run of rows with pieces
-    drawn: set[int] = set()
-    tables += _ruled(lines, rules(), drawn) if rules is not None else []
-    taken = drawn.union(index for table in tables for index in table.lines)
+    taken = {index for table in tables for index in table.lines}
+    aligned = _aligned(lines, taken, rules)
+    if aligned and rules is not None:
+        drawn: set[int] = set()
+        ruled = _ruled(lines, rules(), drawn)
+        if ruled or drawn:
+            tables += ruled
+            taken |= drawn.union(index for table in ruled for index in table.lines)
+            aligned = _aligned(lines, taken, rules)
+    tables += aligned
+    return sorted(tables, key=lambda table: table.lines[0])
+
+
+def _aligned(lines: list[Line], taken: set[int], rules: Rules | None) -> list[Table]:
+    """The tables found by the alignment of the lines not ``taken``."""
     rest = [index for index in range(len(lines)) if index not in taken]
     others = [lines[index] for index in rest]
     rows = _rows(others)
     if sum(1 for row in rows if len(row.pieces) > 1) < _MIN_ROWS:
-        return tables
+        return []  # the common case: running text, one piece per baseline
+    tables: list[Table] = []
     for run in _runs(rows):
         for table in _tables_in(run, others, rules, depth=0):
             table.lines = [rest[index] for index in table.lines]
             tables.append(table)
-    return sorted(tables, key=lambda table: table.lines[0])
+    return tables
 
 
 def _contents(lines: list[Line]) -> list[Table]:
