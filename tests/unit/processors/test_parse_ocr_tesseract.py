@@ -20,7 +20,12 @@ from reams.processors import run
 from reams.processors.parse.ocr.engine import find_engine
 from reams.processors.parse.ocr.image import ImageSource
 from reams.processors.parse.ocr.pages import OcrPages, ocr_languages
-from reams.processors.parse.ocr.tesseract import installed_packs, orientation, pack_names
+from reams.processors.parse.ocr.tesseract import (
+    installed_packs,
+    mean_confidence,
+    orientation,
+    pack_names,
+)
 
 TSV = (
     "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
@@ -149,3 +154,15 @@ def test_real_tesseract_reads_a_turned_scan_upright(angle: int) -> None:
     data = image_bytes(text_image().rotate(angle, expand=True), "PNG")
     text = normalised(run("parse", data, "turned.png", {"ocr_engine": "tesseract"})["text_full"])
     assert text.index("quarterly") < text.index("invoice") < text.index("march")
+
+
+def test_mean_confidence_counts_words_only() -> None:
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "4\t1\t1\t1\t1\t0\t10\t10\t300\t20\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t10\t10\t100\t20\t90\tupright\n"
+        "5\t1\t1\t1\t1\t2\t120\t10\t100\t20\t40\tword\n"
+        "5\t1\t1\t1\t1\t3\t230\t10\t100\t20\t-1\t \n"
+    )
+    assert mean_confidence(tsv) == 65.0
+    assert mean_confidence(tsv.splitlines()[0]) is None

@@ -5,9 +5,10 @@ with its box and its block, paragraph and line numbers) on stdout. ``OMP_THREAD_
 because tesseract's OpenMP threads fight each other and the other worker processes: with the
 default it runs about six times slower on a busy machine.
 
-A page is first turned upright: tesseract's own orientation detection (``--psm 0``, the ``osd``
-pack that Debian's ``tesseract-ocr`` installs) says by how much, and page segmentation alone
-(``--psm 3``) would read a page scanned sideways or upside down as gibberish.
+Page segmentation (``--psm 3``) reads a page scanned sideways or upside down as gibberish, with
+a low confidence. Such a page is turned upright as tesseract's orientation detection says
+(``--psm 0``, the ``osd`` pack Debian's ``tesseract-ocr`` installs) and read again; the reading
+with the higher confidence is kept. Upright pages, most of them, pay for one reading only.
 
 tesseract reads the languages it has packs for (``-l fra+eng``). The parse options name languages
 as ISO 639-1 codes (LlamaParse's ``lang``: ``fr``, ``de``), which :func:`pack_names` turns into
@@ -44,6 +45,10 @@ _PACKS = {
     "hi": "hin", "ja": "jpn", "ko": "kor", "zh": "chi_sim", "ch_sim": "chi_sim",
     "ch_tra": "chi_tra", "zh-tw": "chi_tra", "vi": "vie", "th": "tha", "id": "ind", "ms": "msa",
 }  # fmt: skip
+_TALL = 1.5  # height / width of a word box read as vertical text (as for rapidocr's lines)
+_SIDEWAYS_SHARE = 0.8  # of a sideways reading's confidence that the upright one must reach
+_LOW_CONFIDENCE = 60.0  # mean word confidence below which the page may be turned: upright
+# print reads at 90-95, a page turned sideways or upside down at 35-40
 _MIN_ORIENTATION_CONFIDENCE = 1.0  # tesseract's own scale; below it the page is read as it is
 _COLUMNS = 12  # level, page, block, par, line, word, left, top, width, height, conf, text
 _WORD_LEVEL = "5"
@@ -64,15 +69,25 @@ class TesseractEngine:
 
     def recognise(self, image: Image) -> list[TextBox]:
         grey = image.convert("L")
-        turn = self._orientation(grey)
-        if turn:
-            grey = grey.rotate(-turn, expand=True, fillcolor=255)  # PIL turns anticlockwise
-        packs = "+".join(self.packs)
-        done = self._run(grey, "-l", packs, "--psm", "3", "tsv")
+        tsv = self._tsv(grey)
+        confidence = mean_confidence(tsv)
+        sideways = _sideways(tsv)
+        if confidence is not None and (confidence < _LOW_CONFIDENCE or sideways):
+            turn = self._orientation(grey)
+            if turn:
+                turned = self._tsv(grey.rotate(-turn, expand=True, fillcolor=255))
+                # Vertical text may read with a good confidence, but in no usable order.
+                bar = _SIDEWAYS_SHARE * confidence if sideways else confidence
+                if (mean_confidence(turned) or 0.0) > bar:
+                    tsv = turned
+        return parse_tsv(tsv)
+
+    def _tsv(self, grey: Image) -> str:
+        done = self._run(grey, "-l", "+".join(self.packs), "--psm", "3", "tsv")
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
             raise TesseractError(f"tesseract exited with {done.returncode}: {message}")
-        return parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+        return done.stdout.decode("utf-8", errors="replace")
 
     def _orientation(self, grey: Image) -> int:
         """How far to turn the page clockwise to make it upright (tesseract's orientation
@@ -139,6 +154,46 @@ def installed_packs(binary: str) -> frozenset[str] | None:
     # The first line says where the packs are ("List of available languages in ...").
     lines = done.stdout.decode("utf-8", errors="replace").splitlines()[1:]
     return frozenset(line.strip() for line in lines if line.strip() and " " not in line.strip())
+
+
+def mean_confidence(tsv: str) -> float | None:
+    """The mean confidence (0-100) of the words in tesseract's TSV; None if it has none."""
+    values: list[float] = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) >= _COLUMNS and cells[0] == _WORD_LEVEL and cells[11].strip():
+            try:
+                values.append(float(cells[10]))
+            except ValueError:
+                continue
+    return sum(values) / len(values) if values else None
+
+
+def _sideways(tsv: str) -> bool:
+    """Whether most words tesseract found are taller than wide: it read a turned page's lines
+    as vertical text, well enough but in no usable order."""
+    tall = wide = 0.0
+    for word in _words(tsv):
+        width, height = word.right - word.left, word.bottom - word.top
+        if height >= _TALL * max(width, 1.0):
+            tall += height
+        elif width >= _TALL * max(height, 1.0):
+            wide += width
+    return tall > wide
+
+
+def _words(tsv: str) -> list[TextBox]:
+    words: list[TextBox] = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < _COLUMNS or cells[0] != _WORD_LEVEL or not cells[11].strip():
+            continue
+        try:
+            left, top, width, height = (float(cell) for cell in cells[6:10])
+        except ValueError:
+            continue
+        words.append(TextBox(cells[11].strip(), left, top, left + width, top + height))
+    return words
 
 
 def parse_tsv(tsv: str) -> list[TextBox]:
