@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -89,10 +90,7 @@ class StaticModel:
         return tuple(i for i in ids if i not in self.skipped)
 
     def token_ids(self, text: str) -> list[int]:
-        ids: list[int] = []
-        for word in _words(text):
-            ids.extend(self._word_ids(word))
-        return ids
+        return list(chain.from_iterable(map(self._word_ids, _words(text))))
 
     def embed(self, text: str) -> Vector:
         """The L2-normalised mean of the text's token vectors (zeros when it has no token)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reams.processors.classify import lexical
 from reams.processors.classify.model import Rule
@@ -47,4 +48,9 @@ def is_fallback(rule: Rule) -> bool:
 
 def find(rules: Sequence[Rule]) -> int:
     """The index of the first fallback rule, or -1."""
+    return _find(tuple(rules))
+
+
+@lru_cache(maxsize=64)
+def _find(rules: tuple[Rule, ...]) -> int:
     return next((i for i, rule in enumerate(rules) if is_fallback(rule)), -1)

@@ -15,9 +15,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from reams.processors.classify import lexicon
 
@@ -92,27 +93,36 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[str]:
-    """The folded words of ``text``, common foreign kind words in English (:mod:`.lexicon`)."""
-    found = _WORD.findall(fold(text).replace("e-mail", "email"))
-    unique = set(found)  # look each distinct word up once: bodies run to 400,000 characters
+def _meanings(unique: set[str]) -> dict[str, tuple[str, ...]]:
+    """The lexicon's English words for those of ``unique`` it lists (each looked up once)."""
     candidates = unique & lexicon.WORDS.keys()
     candidates |= {w for w in unique if len(w) >= lexicon.MIN_PREFIX_WORD}
-    meanings = {w: m for w in candidates if (m := lexicon.english(w)) is not None}
+    return {w: m for w in candidates if (m := lexicon.english(w)) is not None}
+
+
+def _found(text: str) -> list[str]:
+    return _WORD.findall(fold(text).replace("e-mail", "email"))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, common foreign kind words in English (:mod:`.lexicon`)."""
+    found = _found(text)
+    unique = set(found)  # bodies run to 400,000 characters: each distinct word looked up once
+    meanings = _meanings(unique)
     if not meanings:
         return found
-    out: list[str] = []
-    for word in found:
-        meaning = meanings.get(word)
-        if meaning is None:
-            out.append(word)
-        else:
-            out.extend(meaning)
-    return out
+    table: dict[str, tuple[str, ...]] = {w: (w,) for w in unique}
+    table.update(meanings)
+    return list(chain.from_iterable(map(table.__getitem__, found)))
 
 
 def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+    return list(map(stem, words(text)))
+
+
+def stem_counts(text: str) -> Counter[str]:
+    """``Counter(stems(text))``."""
+    return Counter(map(stem, words(text)))
 
 
 def content_terms(text: str) -> list[str]:
@@ -202,14 +212,24 @@ def best_phrase(terms: RuleTerms, present: frozenset[str]) -> tuple[float, tuple
     return best
 
 
-def earliness(terms: RuleTerms, opening: Sequence[str]) -> float:
-    """How early the best name phrase shows in ``opening`` (stems in order): its share of
-    stems present times 1 at the first word, falling to 0 at the last."""
-    if not opening:
-        return 0.0
+def first_positions(opening: Sequence[str]) -> dict[str, int]:
+    """Each stem of ``opening`` and the index of its first occurrence."""
     first: dict[str, int] = {}
     for index, word in enumerate(opening):
         first.setdefault(word, index)
+    return first
+
+
+def earliness(
+    terms: RuleTerms, opening: Sequence[str], first: Mapping[str, int] | None = None
+) -> float:
+    """How early the best name phrase shows in ``opening`` (stems in order): its share of
+    stems present times 1 at the first word, falling to 0 at the last. ``first``: the
+    opening's :func:`first_positions`, when already known."""
+    if not opening:
+        return 0.0
+    if first is None:
+        first = first_positions(opening)
     best = 0.0
     for phrase in terms.phrases:
         found = [first[t] for t in phrase if t in first]

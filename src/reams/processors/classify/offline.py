@@ -27,7 +27,6 @@ mixed set (``bench/classify_quality.py --tune``); holdout figures are in that be
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -199,7 +198,8 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
     first_page = frozenset(lexical.stems(text.body[:FIRST_PAGE_CHARS])) | frozenset(
         lexical.stems(" ".join(text.headings))
     )
-    body_counts = Counter(lexical.stems(text.body))
+    opening_first = lexical.first_positions(opening)
+    body_counts = lexical.stem_counts(text.body)
     body_words = sum(body_counts.values())
     doc_vec = _unit(
         model.embed(text.body[:EMBED_HEAD_CHARS]) + model.embed(text.body[:EMBED_BODY_CHARS])
@@ -224,7 +224,7 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
                 title=share,
                 title_terms=phrase,
                 title_line=line,
-                opening=lexical.earliness(terms, opening),
+                opening=lexical.earliness(terms, opening, opening_first),
                 key_terms=lexical.weighted_share(terms.key_terms, first_page, rule_set.weights),
                 key_hits=_telling(terms.key_terms, first_page, rule_set.weights),
                 body=body_score,
