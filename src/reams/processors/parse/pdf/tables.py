@@ -79,6 +79,8 @@ class Table:
     top: float
     bottom: float
     columns: list[tuple[float, float]] = field(default_factory=list)
+    ruled: bool = False
+    """Read from a grid of rules: its cells hold all the text inside it, turned text included."""
 
 
 def find_tables(lines: list[Line], *, rules: Rules | None = None) -> list[Table]:
@@ -165,7 +167,7 @@ def _ruled(lines: list[Line], rules: PageRules, drawn: set[int]) -> list[Table]:
             continue  # the page's reading order cut the grid apart: its parts stay as they are
         rows = [] if number in rules.placed else [list(row) for row in grid.rows]
         rules.placed.add(number)
-        tables.append(Table(rows, inside, grid.left, grid.right, grid.top, grid.bottom))
+        tables.append(Table(rows, inside, grid.left, grid.right, grid.top, grid.bottom, ruled=True))
     return tables
 
 
