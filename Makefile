@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium wrk demo test test-fast test-sdk219 lint format bench examples clean
+.PHONY: install chromium tesseract wrk demo test test-fast test-sdk219 lint format bench examples clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -16,17 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
-install: $(STAMP) chromium ## create .venv with reams and its test dependencies (and Chromium)
+install: $(STAMP) chromium tesseract ## create .venv with reams and its test dependencies (and Chromium, tesseract)
 
-# $(call apt_tool,COMMAND,WHAT SKIPS WITHOUT IT): install Debian's package COMMAND when the
-# command is missing (as root, or with password-less sudo); where that is impossible, say what
-# will be skipped.
+# $(call apt_tool,COMMAND,WHAT SKIPS WITHOUT IT[,PACKAGES]): install Debian's PACKAGES (default:
+# the package named COMMAND) when the command is missing (as root, or with password-less sudo);
+# where that is impossible, say what will be skipped.
 define apt_tool
 	@command -v $(1) >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(or $(3),$(1)); \
 	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(or $(3),$(1)); \
 	  else \
 	    echo "$(1) not found and cannot be installed here: $(2)"; \
 	  fi; \
@@ -38,6 +38,11 @@ endef
 # no apt) the browser tests skip with the reason.
 chromium:
 	$(call apt_tool,chromium,the dashboard browser tests will skip)
+
+# OCR with tesseract (ocr_engine "tesseract", and auto for French / German documents with lang
+# set): the tesseract tests skip without it.
+tesseract:
+	$(call apt_tool,tesseract,the tesseract OCR tests will skip,tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu)
 
 # The newest llama-cloud SDK in its own environment (no reams in it): the v2 acceptance tests
 # drive a real `reams serve` with it, while .venv keeps the 2.13 pin.
@@ -60,7 +65,7 @@ lint: $(STAMP) ## ruff (lint + format check), mypy strict, import-linter
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-test: lint chromium $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on the newest SDK
+test: lint chromium tesseract $(SDK219_STAMP) ## the whole suite (lint first), then the v2 tests on the newest SDK
 	$(BIN)/python -m pytest -q
 	$(SDK219)/bin/python -m pytest -q tests/acceptance/sdk219
 

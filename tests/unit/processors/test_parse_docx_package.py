@@ -14,6 +14,7 @@ from tests.unit.processors.office_fixtures import make_pptx, make_xlsx
 
 from reams.domain.errors import ProcessorError
 from reams.processors import run
+from reams.processors.parse.detect import detect_type
 from reams.processors.parse.office.common import main_part
 
 
@@ -82,6 +83,10 @@ def test_docx_with_a_renamed_main_part_is_read(absolute: bool) -> None:
 def test_docx_main_part_is_found_whatever_the_file_is_called() -> None:
     data = _moved(_docx(), "word/document.xml", "word/document2.xml")
     assert "The main part lives elsewhere." in _markdown(data, "upload.bin")
+    assert detect_type(data, "upload.bin") == "docx"  # the detected type says so too
+    moved_xlsx = _moved(make_xlsx(), "xl/workbook.xml", "xl/book.xml")
+    assert detect_type(moved_xlsx, "upload.zip") == "xlsx"
+    assert detect_type(_zip({"notes.txt": "hello"}), "archive.zip") == "zip"
 
 
 def test_xlsx_with_a_renamed_workbook_is_read() -> None:

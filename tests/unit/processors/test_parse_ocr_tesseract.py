@@ -137,6 +137,19 @@ def test_real_tesseract_reads_french_and_german_accents() -> None:
         assert word in words
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed here")
+def test_a_parse_job_with_lang_reads_the_accents() -> None:
+    """``lang`` on the job reaches OCR: ``auto`` picks tesseract with the packs it names."""
+    packs = installed_packs(str(shutil.which("tesseract")))
+    if packs is None or not {"fra", "deu"} <= packs:
+        pytest.skip("tesseract's French and German packs (tesseract-ocr-fra, -deu) are missing")
+    image = image_bytes(printed_image(ACCENTS, font="Helvetica", size=10, dpi=200), "PNG")
+    output = run("parse", image, "receipt.png", {"lang": "fr,de"})
+    words = [word.strip(":,") for word in output["text_full"].split()]
+    for word in ("Reçu", "déjà", "Straße", "München", "Größe"):
+        assert word in words
+
+
 def test_orientation_is_taken_from_osd_only_when_tesseract_is_confident() -> None:
     osd = "Page number: 0\nOrientation in degrees: 180\nRotate: 180\nOrientation confidence: 9.5\n"
     assert orientation(osd) == 180

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from reams.processors.parse.decode import sniff_text
 from reams.processors.parse.detect_ole import ole_type
 from reams.processors.parse.detect_text import sniff_markup
+from reams.processors.parse.office.common import main_part
 
 SUPPORTED_TYPES = frozenset(
     {"pdf", "docx", "html", "markdown", "text", "csv", "tsv", "eml", "msg", "xml", "json"}
@@ -136,12 +137,18 @@ def _zip_type(data: bytes, extension: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = _read_mimetype(archive, names)
+            known = any(member in names for member, _ in _ZIP_MEMBERS)
+            # An OOXML package whose main part is stored under another name (found as Office
+            # finds it, through the package relationships).
+            main = None if known else main_part(archive)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # A damaged archive: trust the name, so a truncated .docx is reported as a corrupt DOCX.
         return extension if extension in _ZIP_EXTENSIONS else "zip"
     for member, kind in _ZIP_MEMBERS:
         if member in names:
             return kind
+    if main is not None:
+        return main[1]
     if not mimetype and _EPUB_CONTAINER in names:
         return "epub"  # an e-book whose packer left out the mimetype member
     return _ODF_MIMETYPES.get(mimetype, "zip")

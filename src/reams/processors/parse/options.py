@@ -35,8 +35,6 @@ ENGINE_KEYS = frozenset(
         "webhook_configurations",
         "custom_metadata",
         "resource_info",
-        "lang",
-        "languages",
     }
 )
 
@@ -62,6 +60,8 @@ HONOURED_KEYS = frozenset(
         "hide_footers",
         "extract_printed_page_number",
         "spreadsheet_include_hidden_sheets",
+        "lang",
+        "languages",
     }
 )
 
@@ -100,6 +100,10 @@ class ParseOptions(BaseModel):
     extract_printed_page_number: bool = False
     """Honoured trivially: printed page numbers are always reported when found."""
     spreadsheet_include_hidden_sheets: bool = False
+    lang: str | None = None
+    """The document's language(s) for OCR, ISO 639-1 codes (``"fr"``, ``"fr,de"``): tesseract
+    reads them with its language packs, and ``auto`` OCR uses it for languages rapidocr lacks."""
+    languages: tuple[str, ...] = ()
     ignored_options: tuple[str, ...] = ()
 
     @field_validator("target_pages", mode="before")
