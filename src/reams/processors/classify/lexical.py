@@ -23,6 +23,7 @@ from itertools import chain
 from reams.processors.classify import lexicon
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD_FAST = re.compile(r"\w+")  # the same runs once "_" is a space, and quicker on long text
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Words that say nothing about a document's kind (function words, and the generic words that
 # descriptions use to describe anything).
@@ -101,7 +102,7 @@ def _meanings(unique: set[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _found(text: str) -> list[str]:
-    return _WORD.findall(fold(text).replace("e-mail", "email"))
+    return _WORD_FAST.findall(fold(text).replace("e-mail", "email").replace("_", " "))
 
 
 def words(text: str) -> list[str]:
@@ -142,6 +143,9 @@ class RuleTerms:
     phrases: tuple[tuple[str, ...], ...]
     key_terms: tuple[str, ...]
     surface: dict[str, str]  # stem -> a word that produced it, for the reasoning
+    # Other names the description opens with (``An invoice, bill or receipt: ...``,
+    # ``A legal agreement between ...``): more names for the title, at a discount.
+    aliases: tuple[tuple[str, ...], ...] = ()
 
 
 def rule_terms(type_name: str, description: str) -> RuleTerms:
@@ -155,7 +159,45 @@ def rule_terms(type_name: str, description: str) -> RuleTerms:
     )
     names = {t for phrase in phrases for t in phrase}
     keys = tuple(t for t in content_terms(description) if t not in names)
-    return RuleTerms(phrases, keys, surface)
+    aliases = tuple(a for a in description_names(description) if a not in phrases)
+    return RuleTerms(phrases, keys, surface, aliases)
+
+
+# A description's naming head: its first words, up to a colon or bracket or the first word
+# that starts saying what the thing does or holds (a function word, ``describing``, ``signed``).
+_HEAD_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_HEAD_STOPS = frozenset(":;().!?\u2013\u2014")
+_HEAD_JOINS = frozenset({"a", "an", "the", "or", "and", ",", "/"})
+MAX_ALIAS_TERMS = 3
+
+
+def description_names(description: str) -> list[tuple[str, ...]]:
+    """The names a description opens with, each a phrase of stems: ``A report, manual or
+    official publication: ...`` names ``report``, ``manual``, ``official publication``;
+    ``A CV describing ...`` names only ``CV``."""
+    parts: list[list[str]] = [[]]
+    for token in _HEAD_TOKEN.findall(fold(description).replace("e-mail", "email")):
+        if token in _HEAD_STOPS:
+            break
+        if token in _HEAD_JOINS:
+            if parts[-1]:
+                parts.append([])
+            continue
+        if token == "-":  # ``co-branding``
+            continue
+        if (
+            token in STOPWORDS
+            or not token.isalnum()
+            or (parts[-1] and len(token) > 5 and token.endswith(("ing", "ed")))
+        ):
+            break
+        parts[-1].append(token)
+    out: list[tuple[str, ...]] = []
+    for part in parts:
+        terms = tuple(content_terms(" ".join(part)))
+        if terms and len(terms) <= MAX_ALIAS_TERMS and terms not in out:
+            out.append(terms)
+    return out
 
 
 def term_weights(rules: Sequence[RuleTerms]) -> dict[str, float]:
@@ -202,13 +244,27 @@ def weighted_share(
     return hit / total if total > 0 else 0.0
 
 
-def best_phrase(terms: RuleTerms, present: frozenset[str]) -> tuple[float, tuple[str, ...]]:
-    """The name phrase most present in ``present``: (share of its stems present, the phrase)."""
+def best_phrase(
+    terms: RuleTerms,
+    present: frozenset[str],
+    alias_weights: Mapping[str, float] | None = None,
+    alias_factor: float = 1.0,
+) -> tuple[float, tuple[str, ...]]:
+    """The name phrase most present in ``present``: (share of its stems present, the phrase).
+    With ``alias_weights`` (term IDF over the rules), the description's names count too, each
+    stem weighted by how few rules use it, times ``alias_factor``."""
     best: tuple[float, tuple[str, ...]] = (0.0, ())
     for phrase in terms.phrases:
         share = sum(t in present for t in phrase) / len(phrase)
         if share > best[0]:
             best = (share, phrase)
+    if alias_weights is not None:
+        for phrase in terms.aliases:
+            total = sum(alias_weights.get(t, 1.0) for t in phrase)
+            hit = sum(alias_weights.get(t, 1.0) for t in phrase if t in present)
+            share = alias_factor * hit / total if total > 0 else 0.0
+            if share > best[0]:
+                best = (share, phrase)
     return best
 
 

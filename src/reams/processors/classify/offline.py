@@ -44,6 +44,7 @@ TITLE_DECAY = 0.8  # each later title line counts this much less (section headin
 FIRST_PAGE_CHARS = 5000  # where the description's key terms are looked for
 EMBED_HEAD_CHARS = 2000
 EMBED_BODY_CHARS = 30_000
+ALIAS_FACTOR = 1.0  # a title naming the description's other names (``receipt``, ``bill``)
 MAX_BODY_CHARS = 400_000  # lexical counts stop here: enough for any document's gist
 
 
@@ -214,7 +215,7 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
     for i, (rule, terms, cues) in enumerate(
         zip(rule_set.rules, rule_set.terms, rule_set.cues, strict=True)
     ):
-        share, phrase, line = _title_match(terms, text.titles, title_stems)
+        share, phrase, line = _title_match(terms, text.titles, title_stems, rule_set.weights)
         names = {t for p in terms.phrases for t in p}
         body_score, body_count = lexical.density(names, body_counts, body_words)
         evidence.append(
@@ -241,13 +242,16 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
 
 
 def _title_match(
-    terms: lexical.RuleTerms, lines: Sequence[str], stems: Sequence[frozenset[str]]
+    terms: lexical.RuleTerms,
+    lines: Sequence[str],
+    stems: Sequence[frozenset[str]],
+    weights: dict[str, float],
 ) -> tuple[float, tuple[str, ...], str]:
     """The title line that best carries a name phrase: (share of the phrase in it, discounted
     by ``TITLE_DECAY`` per earlier title line; the phrase's stems found; the line)."""
     best: tuple[float, tuple[str, ...], str] = (0.0, (), "")
     for rank, (line, present) in enumerate(zip(lines, stems, strict=True)):
-        share, phrase = lexical.best_phrase(terms, present)
+        share, phrase = lexical.best_phrase(terms, present, weights, ALIAS_FACTOR)
         score = share * TITLE_DECAY**rank
         if score > best[0]:
             best = (score, tuple(t for t in phrase if t in present), line)

@@ -283,3 +283,57 @@ def test_reasoning_names_the_format(tmp_path: Path) -> None:
     doc = parse(make_pptx(tmp_path / "d.pptx", [("Roadmap", "Ship\nLearn")]))
     outcome = classify_offline(doc, EVERYDAY)
     assert "the file is a slide deck (pptx)" in outcome.reasoning
+
+
+# --- the names a description opens with ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "names"),
+    [
+        (
+            "An invoice, bill or receipt: a request for payment.",
+            [("invoic",), ("bill",), ("receipt",)],
+        ),
+        ("A legal agreement between parties.", [("legal", "agree")]),
+        (
+            "A report, manual or official publication: prose.",
+            [("report",), ("manu",), ("offici", "public")],
+        ),
+        ("A CV describing a person's work experience, education and skills.", []),
+        ("A consulting agreement: a firm is engaged as a consultant.", [("consult", "agree")]),
+        ("Anything else.", [("anyth", "else")]),
+        ("", []),
+    ],
+)
+def test_description_names(description: str, names: list[tuple[str, ...]]) -> None:
+    assert lexical.description_names(description) == names
+
+
+ALIASED = [
+    Rule("invoice", "An invoice, bill or receipt: a proof of payment listing goods and prices."),
+    Rule("contract", "A legal agreement between parties setting out obligations and terms."),
+    Rule("report", "A report, manual or official publication: prose in sections with headings."),
+]
+
+
+def test_a_title_naming_another_name_of_the_description_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reams.processors.classify import offline
+
+    receipt = tmp_path / "r.txt"
+    receipt.write_text("CASH RECEIPT\n\nThank you for your visit.\nCoffee 2\nCake 1\nServer: Ann\n")
+    agreement = tmp_path / "a.txt"
+    agreement.write_text(
+        "FRANCHISE AGREEMENT\n\nThis document is made between Acme Ltd and Bob Smith.\n"
+        "1. Grant. Acme grants Bob the right to operate a shop under its brand.\n"
+    )
+    outcome = classify_offline(parse(receipt), ALIASED)
+    assert outcome.type == "invoice"
+    assert 'title "CASH RECEIPT" matches "receipt"' in outcome.reasoning
+    deal = classify_offline(parse(agreement), ALIASED)
+    assert deal.type == "contract"
+    assert "matches" in deal.reasoning and '"agreement"' in deal.reasoning
+    monkeypatch.setattr(offline, "ALIAS_FACTOR", 0.0)
+    assert "CASH RECEIPT" not in classify_offline(parse(receipt), ALIASED).reasoning
