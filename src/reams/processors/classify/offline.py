@@ -26,6 +26,7 @@ mixed set (``bench/classify_quality.py --tune``); holdout figures are in that be
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -238,7 +239,23 @@ def gather(doc: Mapping[str, Any], rules: Sequence[Rule]) -> list[Evidence] | No
                 cue_names=cues,
             )
         )
-    return evidence
+    return _containers_yield(evidence)
+
+
+def _containers_yield(evidence: list[Evidence]) -> list[Evidence]:
+    """A container format (a web page, a scan) holds documents of any kind: when the title
+    names another rule (an HTML page titled "Order Receipt"), the container's format evidence
+    counts that much less, so the content's kind can win."""
+    out = []
+    for i, e in enumerate(evidence):
+        if e.format > 0 and e.facts is not None:
+            families = e.facts.families
+            family = max(e.cue_names.families, key=lambda f: families.get(f, 0.0), default="")
+            if family in structure.CONTAINER_FAMILIES:
+                named = max((o.title for j, o in enumerate(evidence) if j != i), default=0.0)
+                e = dataclasses.replace(e, format=e.format * (1.0 - named))
+        out.append(e)
+    return out
 
 
 def _title_match(

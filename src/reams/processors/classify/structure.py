@@ -62,6 +62,9 @@ FAMILY_TYPES: dict[str, frozenset[str]] = {
     "web": frozenset({"html"}),
     "scan": frozenset({"png", "jpeg", "tiff", "bmp", "gif", "webp"}),
 }
+# Families that say how a document was delivered, not what it is: a web page or a scan can
+# hold an invoice as well as an article.
+CONTAINER_FAMILIES = frozenset({"web", "scan"})
 # Content cues, and the words by which a rule asks for each.
 CUE_WORDS: dict[str, frozenset[str]] = {
     "amounts": _set(

@@ -337,3 +337,31 @@ def test_a_title_naming_another_name_of_the_description_counts(
     assert "matches" in deal.reasoning and '"agreement"' in deal.reasoning
     monkeypatch.setattr(offline, "ALIAS_FACTOR", 0.0)
     assert "CASH RECEIPT" not in classify_offline(parse(receipt), ALIASED).reasoning
+
+
+WEB_RULES = [
+    Rule("invoice", "An invoice, bill or receipt: a proof of payment listing goods and prices."),
+    Rule("report", "A report or official publication: prose in sections with headings."),
+    Rule("web_page", "A web page or online article (HTML) with links and navigation menus."),
+]
+RECEIPT_HTML = """<html><head><title>Receipt</title></head><body>
+<h1>Header</h1><p>Order Receipt Details</p><p>Served by Ann, table 4</p>
+<table><tr><th>Item</th><th>Qty</th></tr><tr><td>Coffee</td><td>2</td></tr>
+<tr><td>Cake</td><td>1</td></tr></table><p>Thank you for dining with us</p></body></html>"""
+ARTICLE_HTML = """<html><head><title>Gardens</title></head><body><nav><a href="/">Home</a>
+<a href="/news">News</a></nav><h1>Community gardens grow in the city</h1>
+<p>Residents planted vegetables on three empty lots this spring, the council said.</p>
+<p>See <a href="/more">more stories</a>.</p></body></html>"""
+
+
+def test_content_kind_beats_the_web_container(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt = tmp_path / "receipt.html"
+    receipt.write_text(RECEIPT_HTML)
+    article = tmp_path / "article.html"
+    article.write_text(ARTICLE_HTML)
+    assert classify_offline(parse(receipt), WEB_RULES).type == "invoice"
+    assert classify_offline(parse(article), WEB_RULES).type == "web_page"
+    monkeypatch.setattr(structure, "CONTAINER_FAMILIES", frozenset())
+    assert classify_offline(parse(receipt), WEB_RULES).type == "web_page"
