@@ -373,6 +373,7 @@ _FAMILY_NAMES = {
     "email": "an e-mail",
     "web": "a web page",
     "scan": "a scan",
+    "fillable": "a fillable form (form fields)",
     "paper": "built like a paper (abstract, references, citations)",
     "book": "a long document of several pages",
 }

@@ -47,6 +47,9 @@ FAMILY_WORDS: dict[str, frozenset[str]] = {
     "email": _set("email emails mail mails inbox mailbox outlook eml msg"),
     "web": _set("web webpage webpages website websites html htm wiki wikipedia blog"),
     "scan": _set("scan scans scanned photo photos photograph fax faxed"),
+    # A file with interactive form fields (a fillable PDF): read from the parse metadata's
+    # ``form_field_count`` when the parser reports it.
+    "fillable": _set("form forms fillable questionnaire questionnaires"),
     # Families read from the structure alone (no file type says them):
     "paper": _set("paper papers scientific scholarly academic journal preprint thesis abstract"),
     "book": _set(
@@ -173,7 +176,7 @@ def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = Non
     detected = str(info.get("detected_type") or "")
     pages = _pages(doc)
     page_count = int(_number(info.get("page_count"))) or len(pages)
-    families = _families(detected, pages, text)
+    families = _families(detected, pages, text, form_fields(info))
     paper = _paper(text) if want("paper") else 0.0
     if paper > 0:
         families["paper"] = paper
@@ -197,6 +200,9 @@ def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = Non
         name: _squash(len(pattern.findall(zone)), scale) if want(name) else 0.0
         for name, (pattern, zone, scale) in counted.items()
     }
+    fields = form_fields(info)
+    if fields:
+        cues["fields"] = max(cues["fields"], _squash(fields, 2.0))
     cues |= {
         "tables": min(1.0, table_share * 1.5),
         "long": max(_squash(max(0, page_count - 2), 4.0), _squash(headings, 15.0))
@@ -205,9 +211,23 @@ def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = Non
     return Facts(detected, families, cues)
 
 
-def _families(detected: str, pages: Sequence[Mapping[str, Any]], text: str) -> dict[str, float]:
+FORM_FIELDS_KEY = "form_field_count"  # in the parse output's ``document.metadata``
+
+
+def form_fields(info: Mapping[str, Any]) -> int:
+    """The number of interactive form fields the parser found (0: none or not reported)."""
+    metadata = info.get("metadata")
+    value = metadata.get(FORM_FIELDS_KEY) if isinstance(metadata, Mapping) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _families(
+    detected: str, pages: Sequence[Mapping[str, Any]], text: str, fields: int = 0
+) -> dict[str, float]:
     """The format families the file type and the page shapes say (0..1 each)."""
     families = {family: 1.0 for family, types in FAMILY_TYPES.items() if detected in types}
+    if fields:
+        families["fillable"] = max(0.6, _squash(fields, 2.0))
     if pages and any(p.get("ocr") for p in pages):
         families["scan"] = max(families.get("scan", 0.0), 0.7)
     head = text[:MAIL_HEAD_CHARS]

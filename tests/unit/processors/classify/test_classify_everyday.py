@@ -365,3 +365,22 @@ def test_content_kind_beats_the_web_container(
     assert classify_offline(parse(article), WEB_RULES).type == "web_page"
     monkeypatch.setattr(structure, "CONTAINER_FAMILIES", frozenset())
     assert classify_offline(parse(receipt), WEB_RULES).type == "web_page"
+
+
+def test_form_fields_reported_by_the_parser_make_a_fillable_form(tmp_path: Path) -> None:
+    rules = [
+        Rule("form", "A form to fill in, with labelled fields, boxes and checkboxes."),
+        Rule("report", "A report or official publication: prose in sections with headings."),
+        Rule("other", "Anything else."),
+    ]
+    path = tmp_path / "f.txt"
+    path.write_text("Name\nCheck\nSubmit\n")
+    parsed = parse(path)
+    assert classify_offline(parsed, rules).type != "form"
+    metadata = {**parsed["document"].get("metadata", {}), structure.FORM_FIELDS_KEY: 3}
+    with_fields = {**parsed, "document": {**parsed["document"], "metadata": metadata}}
+    outcome = classify_offline(with_fields, rules)
+    assert outcome.type == "form"
+    assert "fillable form" in outcome.reasoning
+    odd = {**parsed, "document": {**parsed["document"], "metadata": {"form_field_count": "x"}}}
+    assert classify_offline(odd, rules).type != "form"
