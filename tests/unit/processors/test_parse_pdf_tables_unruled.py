@@ -94,3 +94,37 @@ def test_a_header_over_numbers_set_flush_right_is_one_column(tmp_path: Path) -> 
     ]
     path = make_table_page(tmp_path / "prices.pdf", rows, [70, 200, 60], borders="none")
     assert _tables(path) == [rows]
+
+
+def test_a_header_reaching_into_the_gutter_stays_with_its_column(tmp_path: Path) -> None:
+    """Headers set flush right over their numbers and wider than them ("Price per unit" over
+    "€ 399,00") start in the gutter; one header string run over two columns ("VAT Price incl.
+    VAT") is cut between them. Each header lands over its own column."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "invoice.pdf"
+    canvas = Canvas(str(path), (595.0, 842.0), invariant=1)
+    canvas.setFont("Helvetica", 8)
+    y = 600.0
+    canvas.drawString(45, y, "Item")
+    canvas.drawRightString(385, y, "Qty")
+    canvas.drawRightString(450, y, "Price per unit")
+    canvas.drawString(471, y, "VAT Price incl. VAT")
+    body = [
+        ("Tablet Air Wifi 16 GB Silver", "1", "€ 399,00", "21%", "€ 399,00"),
+        ("Leather Slim Cover", "1", "€ 69,99", "21%", "€ 69,99"),
+        ("Game console XL White", "2", "€ 189,00", "21%", "€ 378,00"),
+        ("Power adapter", "1", "€ 14,99", "21%", "€ 14,99"),
+    ]
+    for name, qty, price, vat, amount in body:
+        y -= 15
+        canvas.drawString(45, y, name)
+        canvas.drawRightString(384, y, qty)
+        canvas.drawRightString(450, y, price)
+        canvas.drawRightString(488, y, vat)
+        canvas.drawRightString(549, y, amount)
+    canvas.showPage()
+    canvas.save()
+    ((header, *rows),) = _tables(path)
+    assert header == ["Item", "Qty", "Price per unit", "VAT", "Price incl. VAT"]
+    assert rows == [list(row) for row in body]

@@ -291,9 +291,11 @@ def _crosses(row: Row, gutters: list[tuple[float, float]]) -> bool:
 def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
     rows = [_numbers_apart(row) for row in rows]
     gutters = _gutters(rows)
+    fitted = False
     if len(rows) > _MIN_ROWS and len(body := _gutters(rows[1:])) > len(gutters):
         # A header whose words run together over tightly set columns: the body's columns hold.
-        gutters, rows = body, [_fitted(rows[0], body), *rows[1:]]
+        numeric = _numeric_columns(rows[1:], body)
+        gutters, rows, fitted = body, [_fitted(rows[0], body, numeric), *rows[1:]], True
     if not gutters:
         return None
     left = min(row.left for row in rows)
@@ -302,7 +304,9 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
     while True:
         edges = [left, *(sum(g) / 2 for g in gutters), right]
         columns = list(itertools.pairwise(edges))
-        grid = [_cells(row, columns) for row in rows]
+        # A fitted header's cells go where their middle is: a header reaches into the
+        # gutter beside its column.
+        grid = [_cells(row, columns, by_middle=fitted and n == 0) for n, row in enumerate(rows)]
         if (header := _header_over_numbers(grid, gutters, size)) is None:
             break
         del gutters[header]
@@ -344,20 +348,50 @@ def _numbers_apart(row: Row) -> Row:
     return Row(row.lines, pieces, row.baseline, row.size)
 
 
-def _fitted(row: Row, gutters: list[tuple[float, float]]) -> Row:
-    """The row with its pieces cut at the spaces that fall (by estimate) in a gutter."""
+def _fitted(row: Row, gutters: list[tuple[float, float]], numeric: list[bool]) -> Row:
+    """The row with its pieces cut once in each gutter they cross from side to side, at a
+    space that falls (by estimate) in it. Words set in the gutter go with the column they
+    belong to: a header over numbers set flush right reaches left into the gutter, so there
+    the first space is cut; elsewhere a header runs on to the right, so the last one is.
+    ``numeric[i]``: whether the column right of gutter ``i`` holds numbers.
+    """
     pieces: list[Piece] = []
     for piece in row.pieces:
         advance = (piece.right - piece.left) / max(len(piece.text), 1)
+        spaces = [
+            (match, piece.left + (match.start() + match.end()) / 2 * advance)
+            for match in re.finditer(r" +", piece.text)
+        ]
+        cuts: list[tuple[re.Match[str], float]] = []
+        for (g_left, g_right), right_numeric in zip(gutters, numeric, strict=True):
+            if not piece.left < g_left < g_right < piece.right:
+                continue  # a piece that only reaches into the gutter stays whole
+            inside = [(m, x) for m, x in spaces if g_left - advance <= x <= g_right + advance]
+            if inside:
+                cuts.append(inside[0] if right_numeric else inside[-1])
         start = 0
-        for match in re.finditer(r" +", piece.text):
-            x = piece.left + (match.start() + match.end()) / 2 * advance
-            if any(g_left - advance <= x <= g_right + advance for g_left, g_right in gutters):
-                text = piece.text[start : match.start()]
-                pieces.append(Piece(text, piece.left + start * advance, x))
-                start = match.end()
+        for match, x in sorted(cuts, key=lambda cut: cut[0].start()):
+            if match.start() < start:
+                continue
+            pieces.append(Piece(piece.text[start : match.start()], piece.left + start * advance, x))
+            start = match.end()
         pieces.append(Piece(piece.text[start:], piece.left + start * advance, piece.right))
     return Row(row.lines, pieces, row.baseline, row.size)
+
+
+def _numeric_columns(rows: list[Row], gutters: list[tuple[float, float]]) -> list[bool]:
+    """For each gutter, whether the column right of it holds numbers (amounts, counts,
+    percentages, with or without a currency sign) in most of the rows that fill it."""
+    left = min(row.left for row in rows)
+    right = max(row.right for row in rows)
+    edges = [left, *(sum(g) / 2 for g in gutters), right]
+    grid = [_cells(row, list(itertools.pairwise(edges))) for row in rows]
+    numeric: list[bool] = []
+    for column in range(1, len(edges) - 1):
+        cells = [cells[column] for cells in grid if cells[column]]
+        numbers = [cell for cell in cells if _NUMBER.match(re.sub(r"(?<=[$€£])\s+", "", cell))]
+        numeric.append(len(numbers) >= _MIN_ROWS and len(numbers) >= 0.8 * len(cells))
+    return numeric
 
 
 def _header_over_numbers(
@@ -407,12 +441,14 @@ def _continued(rows: list[Row], grid: list[list[str]]) -> list[list[str]]:
     return merged
 
 
-def _cells(row: Row, columns: list[tuple[float, float]]) -> list[str]:
+def _cells(row: Row, columns: list[tuple[float, float]], *, by_middle: bool = False) -> list[str]:
     cells = [""] * len(columns)
     for piece in row.pieces:
-        # A piece that spans columns (a group heading) lands in the first column it covers.
+        # A piece that spans columns (a group heading) lands in the first column it covers;
+        # ``by_middle``: in the column that holds its middle.
+        at = (piece.left + piece.right) / 2 if by_middle else piece.left
         column = next(
-            (i for i, (_, right) in enumerate(columns) if piece.left < right),
+            (i for i, (_, right) in enumerate(columns) if at < right),
             len(columns) - 1,
         )
         cells[column] = f"{cells[column]} {piece.text}" if cells[column] else piece.text
