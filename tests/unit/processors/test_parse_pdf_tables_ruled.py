@@ -189,3 +189,24 @@ def test_a_banner_of_boxes_each_holding_one_line_is_no_table(tmp_path: Path) -> 
     canvas.showPage()
     canvas.save()
     assert _grids(path) == []
+
+
+def test_text_turned_inside_a_ruled_table_is_not_repeated_after_it(tmp_path: Path) -> None:
+    """Text set vertically inside a bordered table is read with its cells, and not once more
+    as sideways text at the end of the page."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "turned.pdf"
+    canvas = Canvas(str(path), (595.0, 842.0), invariant=1)
+    draw_paragraph(canvas, PROSE, left=60, top=780, width=470)
+    draw_table(canvas, POPULATION, [120, 90, 70, 70], left=60, top=680)
+    canvas.saveState()
+    canvas.translate(120, 630)
+    canvas.rotate(90)
+    canvas.setFont("Helvetica", 7)
+    canvas.drawString(0, 0, "REGION")
+    canvas.restoreState()
+    canvas.showPage()
+    canvas.save()
+    markdown = run("parse", path.read_bytes(), path.name, {"type": "parse"})["markdown_full"]
+    assert markdown.rstrip().endswith("| Denmark | 5,398,000 | 32.5 | 0.4 |"), markdown

@@ -64,6 +64,9 @@ def layout_page(
         )
         for region, placed in parts
     ]
+    ruled = [e for region in regions for e in region if isinstance(e, Table) and e.ruled]
+    # Text turned inside a ruled table (headers set vertically) was read with its cells.
+    sideways = [line for line in sideways if not any(_holds(table, line) for table in ruled)]
     if sideways:
         regions.append(list(sideways))  # vertical text (margin notes, spines) comes last
     texts = [[element for element in region if isinstance(element, Line)] for region in regions]
@@ -79,6 +82,11 @@ def layout_page(
     markdown = "\n\n".join(tighten_lists(blocks))
     text = "\n".join(filter(None, (_plain(element) for element in flow)))
     return PageContent(markdown=markdown, text=text, width=width, height=height)
+
+
+def _holds(table: Table, line: Line) -> bool:
+    x, y = (line.left + line.right) / 2, (line.top + line.bottom) / 2
+    return table.left <= x <= table.right and table.bottom <= y <= table.top
 
 
 def _by_direction(lines: list[Line]) -> tuple[list[Line], list[Line]]:
