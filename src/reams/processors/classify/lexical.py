@@ -260,6 +260,8 @@ def best_phrase(
             best = (share, phrase)
     if alias_weights is not None:
         for phrase in terms.aliases:
+            if present.isdisjoint(phrase):
+                continue
             total = sum(alias_weights.get(t, 1.0) for t in phrase)
             hit = sum(alias_weights.get(t, 1.0) for t in phrase if t in present)
             share = alias_factor * hit / total if total > 0 else 0.0
