@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mdscore
-from harness import corpus_root, split_of
+from harness import Figure, corpus_root, split_of
 
 Reader = Callable[[bytes, str], str]
 
@@ -241,6 +241,48 @@ def report(title: str, scores: dict[str, Score]) -> None:
             f"| {name} | {_mean(score.f1)} | {_mean(score.similarity)} | {splits} "
             f"| {statistics.median(score.wall):.2f} | {statistics.median(score.cpu):.2f} |"
         )
+
+
+SETS = {
+    "generated": "generated print (PNG)",
+    "docling": "docling-groundtruth/ocr",
+    "invoices": "invoice2data (PNG scans)",
+}
+
+
+def _cases(key: str, root: Path) -> list[tuple[str, bytes, str, str | None]]:
+    if key == "generated":
+        return generated_cases()
+    return docling_cases(root) if key == "docling" else invoice_cases(root)
+
+
+def figures(engines: tuple[str, ...] = ("rapidocr", "tesseract")) -> list[Figure]:
+    """run_all's rows: per set and engine, word F1 (dev / holdout) and CPU seconds per page."""
+    root = corpus_root()
+    readers = {e: reams_reader(e) for e in engines if e != "tesseract" or shutil.which("tesseract")}
+    measure(invoice_cases(root)[:1], readers, per_file=False)  # models loaded outside timings
+    rows: list[Figure] = []
+    for key, title in SETS.items():
+        for name, score in measure(_cases(key, root), readers, per_file=False).items():
+            splits = " · ".join(
+                f"{split} {_mean(score.splits[split])}"
+                for split in ("dev", "holdout")
+                if score.splits.get(split)
+            )
+            rows.append(
+                Figure(
+                    f"OCR {title}: {name}, word F1 and CPU s/page",
+                    "(info)",
+                    f"F1 {_mean(score.f1)} ({splits}), {statistics.median(score.cpu):.2f} s/page",
+                    None,
+                    f"{len(score.cpu)} pages; text similarity {_mean(score.similarity)}; wall "
+                    f"{statistics.median(score.wall):.2f} s/page (median); CPU counts tesseract's "
+                    "child process",
+                )
+            )
+    if not shutil.which("tesseract"):
+        rows.append(Figure("OCR with tesseract", "(info)", "not installed here", None))
+    return rows
 
 
 def main() -> None:
