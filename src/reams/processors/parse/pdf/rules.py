@@ -17,6 +17,7 @@ from typing import Any
 
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
 from reams.processors.parse.pdf.grids import Grid, bounded_text, grid_of, lattices
+from reams.processors.parse.pdf.text import unchecked
 
 _THIN = 2.5  # points: a path thinner than this is a line
 _MIN_LENGTH = 4.0  # points: shorter strokes are glyph parts or tick marks, not rules
@@ -54,7 +55,8 @@ def read_rules(page: Any, *, rotation: int, width: float, height: float) -> Page
 
     reader = _Reader(pdfium_c)
     count = pdfium_c.FPDFPage_CountObjects(page)
-    reader.walk((pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)), IDENTITY, 0)
+    get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
+    reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
     turn = Turn(rotation % 360, width, height)
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
@@ -84,6 +86,19 @@ class _Reader:
 
     def __init__(self, pdfium_c: Any) -> None:
         self._c = pdfium_c
+        # Per-object and per-segment calls skip ctypes' argument conversion (``unchecked``):
+        # they get only handles, ``byref`` buffers and ints.
+        self._get_type = unchecked(pdfium_c, "FPDFPageObj_GetType")
+        self._count_segments = unchecked(pdfium_c, "FPDFPath_CountSegments")
+        self._get_bounds = unchecked(pdfium_c, "FPDFPageObj_GetBounds")
+        self._get_segment = unchecked(pdfium_c, "FPDFPath_GetPathSegment")
+        self._get_point = unchecked(pdfium_c, "FPDFPathSegment_GetPoint")
+        self._segment_type = unchecked(pdfium_c, "FPDFPathSegment_GetType")
+        self._segment_close = unchecked(pdfium_c, "FPDFPathSegment_GetClose")
+        self._path_kind = pdfium_c.FPDF_PAGEOBJ_PATH
+        self._form_kind = pdfium_c.FPDF_PAGEOBJ_FORM
+        self._line_to = pdfium_c.FPDF_SEGMENT_LINETO
+        self._move_to = pdfium_c.FPDF_SEGMENT_MOVETO
         self.lines: list[tuple[float, float, float, float]] = []
         self._segments = 0
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
@@ -94,17 +109,18 @@ class _Reader:
 
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
+        get_type = self._get_type
         for obj in objects:
-            kind = c.FPDFPageObj_GetType(obj)
-            if kind == c.FPDF_PAGEOBJ_PATH:
+            kind = get_type(obj)
+            if kind == self._path_kind:
                 self._path(obj, parent)
-            elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            elif kind == self._form_kind and depth < _MAX_DEPTH:
                 count = c.FPDFFormObj_CountObjects(obj)
                 inner = compose(self._object_matrix(obj), parent)
                 self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
 
     def _path(self, obj: Any, parent: Matrix) -> None:
-        segments = int(self._c.FPDFPath_CountSegments(obj))
+        segments = int(self._count_segments(obj))
         if segments <= _SIMPLE_SEGMENTS:
             self._box(obj, parent)
         elif self._segments + segments <= _MAX_SEGMENTS:
@@ -113,7 +129,7 @@ class _Reader:
 
     def _box(self, obj: Any, parent: Matrix) -> None:
         """A simple path by its bounds: one rule if thin, else the four edges of a rectangle."""
-        if not self._c.FPDFPageObj_GetBounds(obj, *self._bounds_args):
+        if not self._get_bounds(obj, *self._bounds_args):
             return
         left, bottom, right, top = (value.value for value in self._bounds)
         corners = [apply(parent, x, y) for x, y in ((left, bottom), (right, top))]
@@ -128,18 +144,21 @@ class _Reader:
         self.lines.extend([(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)])
 
     def _strokes(self, obj: Any, matrix: Matrix, segments: int) -> None:
-        c = self._c
+        get_segment, get_point = self._get_segment, self._get_point
+        segment_type, segment_close = self._segment_type, self._segment_close
+        point_args, x, y = self._point_args, self._point[0], self._point[1]
         start = previous = None
         for index in range(segments):
-            segment = c.FPDFPath_GetPathSegment(obj, index)
-            if not c.FPDFPathSegment_GetPoint(segment, *self._point_args):
+            segment = get_segment(obj, index)
+            if not get_point(segment, *point_args):
                 continue
-            point = apply(matrix, self._point[0].value, self._point[1].value)
-            if c.FPDFPathSegment_GetType(segment) == c.FPDF_SEGMENT_LINETO and previous:
+            point = apply(matrix, x.value, y.value)
+            kind = segment_type(segment)
+            if kind == self._line_to and previous:
                 self.lines.append((*previous, *point))
-            elif c.FPDFPathSegment_GetType(segment) == c.FPDF_SEGMENT_MOVETO:
+            elif kind == self._move_to:
                 start = point
-            if c.FPDFPathSegment_GetClose(segment) and start is not None:
+            if segment_close(segment) and start is not None:
                 self.lines.append((*point, *start))
             previous = point
 
