@@ -88,7 +88,8 @@ class PdfSource:
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
-        self._open: dict[int, Any] = {}  # PDFium pages kept open after a read (see _read)
+        # PDFium pages kept open after a read, each with its text page (see _read).
+        self._open: dict[int, tuple[Any, Any]] = {}
         # Given when already learned from this very document (page parts: parse.parts).
         self._furniture: Furniture | None = furniture
 
@@ -183,54 +184,61 @@ class PdfSource:
             self._pdf.close()
 
     def _read(self, index: int, *, keep: bool) -> _Page:
-        """Read page ``index``; with ``keep`` its PDFium page stays open (in ``_open``) for
-        :meth:`_rules`, until :meth:`_close_page`: loading a page parses its content again."""
+        """Read page ``index``; with ``keep`` its PDFium page and text page stay open (in
+        ``_open``) for :meth:`_rules`, until :meth:`_close_page`: loading a page parses its
+        content again, loading a text page reads all its characters again."""
         page = self._pdf[index]
+        textpage = None
         kept = False
         try:
             width, height = (float(size) for size in page.get_size())
             displayed = width, height
             rotation = int(page.get_rotation())
             textpage = page.get_textpage()
-            try:
-                direction = text_direction(textpage)
-                if direction is not None and direction != rotation % 360:
-                    # Read the page turned so that its text runs across (see _Page).
-                    if (direction - rotation) % 180:
-                        width, height = height, width
-                    rotation = direction
-                structure = structure_ranks(page.raw)
-                lines = read_lines(
-                    textpage,
-                    rotation=rotation,
-                    width=width,
-                    height=height,
-                    marked=structure is not None,
-                )
-            finally:
-                textpage.close()
+            direction = text_direction(textpage)
+            if direction is not None and direction != rotation % 360:
+                # Read the page turned so that its text runs across (see _Page).
+                if (direction - rotation) % 180:
+                    width, height = height, width
+                rotation = direction
+            structure = structure_ranks(page.raw)
+            lines = read_lines(
+                textpage,
+                rotation=rotation,
+                width=width,
+                height=height,
+                marked=structure is not None,
+            )
             pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
             read = _Page(lines, width, height, rotation, pictures, displayed, structure)
             if keep:
                 self._close_page(index)
-                self._open[index] = page
+                self._open[index] = (page, textpage)
                 kept = True
             return read
         finally:
             if not kept:
+                if textpage is not None:
+                    textpage.close()
                 page.close()
 
     def _close_page(self, index: int) -> None:
-        page = self._open.pop(index, None)
-        if page is not None:
+        opened = self._open.pop(index, None)
+        if opened is not None:
+            page, textpage = opened
+            textpage.close()
             page.close()
 
     def _rules(self, index: int, read: _Page) -> PageRules:
         kept = self._open.get(index)
-        page = kept or self._pdf[index]
+        page = kept[0] if kept else self._pdf[index]
         try:
             return read_rules(
-                page.raw, rotation=read.rotation, width=read.width, height=read.height
+                page.raw,
+                rotation=read.rotation,
+                width=read.width,
+                height=read.height,
+                textpage=kept[1].raw if kept else None,
             )
         finally:
             if kept is None:

@@ -49,8 +49,15 @@ class PageRules:
     region by region, in reading order: a grid cut apart stands where reading first meets it)."""
 
 
-def read_rules(page: Any, *, rotation: int, width: float, height: float) -> PageRules:
-    """The rules of a pypdfium2 page (``page`` is the raw FPDF_PAGE handle)."""
+def read_rules(
+    page: Any, *, rotation: int, width: float, height: float, textpage: Any | None = None
+) -> PageRules:
+    """The rules of a pypdfium2 page (``page`` is the raw FPDF_PAGE handle).
+
+    ``textpage`` is the page's raw FPDF_TEXTPAGE handle when the caller has it open (loading
+    one costs a pass over the page's text); it stays open. Without it, a text page is loaded
+    for the lattices' cells and closed again.
+    """
     import pypdfium2.raw as pdfium_c
 
     reader = _Reader(pdfium_c)
@@ -70,14 +77,17 @@ def read_rules(page: Any, *, rotation: int, width: float, height: float) -> Page
     found = lattices(rules.horizontal, rules.vertical)
     if not found:
         return rules
-    textpage = pdfium_c.FPDFText_LoadPage(page)
+    loaded = textpage is None
+    if loaded:
+        textpage = pdfium_c.FPDFText_LoadPage(page)
     if not textpage:
         return rules
     try:
         text_in = bounded_text(pdfium_c, textpage, turn)
         grids = tuple(grid for lattice in found if (grid := grid_of(lattice, text_in)) is not None)
     finally:
-        pdfium_c.FPDFText_ClosePage(textpage)
+        if loaded:
+            pdfium_c.FPDFText_ClosePage(textpage)
     return PageRules(rules.horizontal, rules.vertical, grids)
 
 
