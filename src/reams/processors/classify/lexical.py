@@ -122,8 +122,12 @@ def stems(text: str) -> list[str]:
 
 
 def stem_counts(text: str) -> Counter[str]:
-    """``Counter(stems(text))``."""
-    return Counter(map(stem, words(text)))
+    """``Counter(stems(text))``, stemming each distinct word once."""
+    counts: dict[str, int] = {}
+    for word, count in Counter(words(text)).items():
+        key = stem(word)
+        counts[key] = counts.get(key, 0) + count
+    return Counter(counts)
 
 
 def content_terms(text: str) -> list[str]:
