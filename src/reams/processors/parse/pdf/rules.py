@@ -119,34 +119,40 @@ class _Reader:
 
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
-        get_type = self._get_type
+        get_type, count_segments = self._get_type, self._count_segments
+        path_kind, form_kind = self._path_kind, self._form_kind
         for obj in objects:
             kind = get_type(obj)
-            if kind == self._path_kind:
-                self._path(obj, parent)
-            elif kind == self._form_kind and depth < _MAX_DEPTH:
+            if kind == path_kind:
+                segments = int(count_segments(obj))
+                if segments <= _SIMPLE_SEGMENTS:
+                    self._box(obj, parent)
+                elif self._segments + segments <= _MAX_SEGMENTS:
+                    self._segments += segments
+                    self._strokes(obj, compose(self._object_matrix(obj), parent), segments)
+            elif kind == form_kind and depth < _MAX_DEPTH:
                 count = c.FPDFFormObj_CountObjects(obj)
                 inner = compose(self._object_matrix(obj), parent)
                 self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
-
-    def _path(self, obj: Any, parent: Matrix) -> None:
-        segments = int(self._count_segments(obj))
-        if segments <= _SIMPLE_SEGMENTS:
-            self._box(obj, parent)
-        elif self._segments + segments <= _MAX_SEGMENTS:
-            self._segments += segments
-            self._strokes(obj, compose(self._object_matrix(obj), parent), segments)
 
     def _box(self, obj: Any, parent: Matrix) -> None:
         """A simple path by its bounds: one rule if thin, else the four edges of a rectangle."""
         if not self._get_bounds(obj, *self._bounds_args):
             return
-        left, bottom, right, top = (value.value for value in self._bounds)
-        corners = [apply(parent, x, y) for x, y in ((left, bottom), (right, top))]
-        (x0, y0), (x1, y1) = corners
-        if abs(y1 - y0) <= _THIN or abs(x1 - x0) <= _THIN:
+        bounds = self._bounds
+        left, bottom, right, top = (
+            bounds[0].value,
+            bounds[1].value,
+            bounds[2].value,
+            bounds[3].value,
+        )
+        # The corners through ``parent``, as ``geometry.apply`` computes them.
+        a, b, c, d, e, f = parent
+        x0, y0 = a * left + c * bottom + e, b * left + d * bottom + f
+        x1, y1 = a * right + c * top + e, b * right + d * top + f
+        thin_y = abs(y1 - y0) <= _THIN
+        if thin_y or abs(x1 - x0) <= _THIN:
             middle_y, middle_x = (y0 + y1) / 2, (x0 + x1) / 2
-            thin_y = abs(y1 - y0) <= _THIN
             self.lines.append(
                 (x0, middle_y, x1, middle_y) if thin_y else (middle_x, y0, middle_x, y1)
             )
