@@ -42,6 +42,7 @@ tableur=spreadsheet tabellenkalkulation=spreadsheet rekenblad=spreadsheet
  feuille=sheet tabelle=table tableau=table tabla=table tabel=table
 webseite=webpage
 lettre=letter carta=letter
+vitae=cv_resume lebenslauf=cv_resume curriculo=cv_resume
 resumen=abstract zusammenfassung=abstract samenvatting=abstract riassunto=abstract
 einleitung=introduction introduccion=introduction inleiding=introduction introduzione=introduction
 methoden=methods methodes=methods metodos=methods metodi=methods
