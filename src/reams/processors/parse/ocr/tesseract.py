@@ -22,7 +22,7 @@ import functools
 import io
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from reams.processors.parse.ocr.lines import TextBox
@@ -182,23 +182,8 @@ def _sideways(tsv: str) -> bool:
     return tall > wide
 
 
-def _words(tsv: str) -> list[TextBox]:
-    words: list[TextBox] = []
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) < _COLUMNS or cells[0] != _WORD_LEVEL or not cells[11].strip():
-            continue
-        try:
-            left, top, width, height = (float(cell) for cell in cells[6:10])
-        except ValueError:
-            continue
-        words.append(TextBox(cells[11].strip(), left, top, left + width, top + height))
-    return words
-
-
-def parse_tsv(tsv: str) -> list[TextBox]:
-    """One box per line tesseract found, its words joined by spaces, in tesseract's order."""
-    lines: dict[tuple[str, str, str, str], list[TextBox]] = {}
+def _word_rows(tsv: str) -> Iterator[tuple[tuple[str, str, str, str], TextBox]]:
+    """Each word of tesseract's TSV with the (page, block, paragraph, line) it belongs to."""
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < _COLUMNS or cells[0] != _WORD_LEVEL or not cells[11].strip():
@@ -208,7 +193,18 @@ def parse_tsv(tsv: str) -> list[TextBox]:
         except ValueError:
             continue
         word = TextBox(cells[11].strip(), left, top, left + width, top + height)
-        lines.setdefault((cells[1], cells[2], cells[3], cells[4]), []).append(word)
+        yield (cells[1], cells[2], cells[3], cells[4]), word
+
+
+def _words(tsv: str) -> list[TextBox]:
+    return [word for _, word in _word_rows(tsv)]
+
+
+def parse_tsv(tsv: str) -> list[TextBox]:
+    """One box per line tesseract found, its words joined by spaces, in tesseract's order."""
+    lines: dict[tuple[str, str, str, str], list[TextBox]] = {}
+    for key, word in _word_rows(tsv):
+        lines.setdefault(key, []).append(word)
     return [_line_box(words) for words in lines.values()]
 
 
