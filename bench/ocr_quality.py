@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mdscore
-from harness import Figure, corpus_root, split_of
+from harness import Figure, corpus_root, servers, split_of
 
 Reader = Callable[[bytes, str], str]
 
@@ -151,24 +151,12 @@ GENERATED_PAGES = (
 
 
 def printed(lines: tuple[str, ...], font: str, size: float, dpi: float) -> bytes:
-    """``lines`` set in a PDF base font, rendered by pdfium at ``dpi``, as a PNG."""
-    import pypdfium2 as pdfium
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen.canvas import Canvas
+    """``lines`` set in a PDF base font, rendered by pdfium at ``dpi``, as a PNG (the tests'
+    own generator, ``tests/ocr_fixtures.printed_image``)."""
+    servers()  # puts tests/ on sys.path
+    from ocr_fixtures import image_bytes, printed_image
 
-    width = max(stringWidth(line, font, size) for line in lines) + 48
-    height = len(lines) * size * 1.8 + 48
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
-    canvas.setFont(font, size)
-    for number, line in enumerate(lines):
-        canvas.drawString(24, height - 24 - size - number * size * 1.8, line)
-    canvas.save()
-    pdf = pdfium.PdfDocument(buffer.getvalue())
-    png = io.BytesIO()
-    pdf[0].render(scale=dpi / 72).to_pil().save(png, format="PNG")
-    pdf.close()
-    return png.getvalue()
+    return image_bytes(printed_image(lines, font=font, size=size, dpi=dpi), "PNG")
 
 
 def generated_cases() -> list[tuple[str, bytes, str, str | None]]:
