@@ -6,7 +6,8 @@ from pathlib import Path
 
 from docgen import make_csv, make_docx, make_html, make_markdown, make_text
 from reams.processors import run
-from reams.processors.parse.items import page_items, plain_text
+from reams.processors.parse.items import boxed_items, page_items, plain_text
+from reams.processors.parse.model import LineBox
 
 
 def test_headings_paragraphs_and_images() -> None:
@@ -102,3 +103,32 @@ def test_every_format_gets_items(tmp_path: Path) -> None:
     assert kinds[".csv"] == {"table"}
     assert {"heading", "text", "table"} <= kinds[".html"]
     assert {"heading", "text", "table"} <= kinds[".docx"]
+
+
+def test_boxed_items_take_their_lines_boxes_in_order() -> None:
+    head = "# ACME TRADING B.V.\n\nInvoice no.\n7781\n\n1. first step\n\n"
+    markdown = head + "| a | b |\n|---|---|\n| 1 | 2 |"
+    lines = (
+        LineBox("ACME TRADING B.V.", 40, 30, 200, 18.9, 18),
+        LineBox("page 1 of 1", 300, 10, 40, 8.4, 8),  # furniture: matches no item
+        LineBox("Invoice no.", 40, 80, 60, 10.5, 10),
+        LineBox("7781", 40, 92, 30, 10.5, 10),
+        LineBox("1. first step", 40, 110, 70, 10.5, 10),
+        LineBox("a\tb\n1\t2", 40, 130, 100, 30, 0),
+    )
+    heading, text, listed, table = boxed_items(page_items(markdown), lines)
+    assert heading["bbox"] == [
+        {"x": 40, "y": 30, "w": 200, "h": 18.9, "start_index": 0, "end_index": 17}
+    ]
+    boxes = text["bbox"]
+    assert isinstance(boxes, list) and [b["y"] for b in boxes] == [80, 92]
+    value = str(text["value"])
+    assert [value[b["start_index"] : b["end_index"]] for b in boxes] == ["Invoice no.", "7781"]
+    assert listed["bbox"] == [{"x": 40, "y": 110, "w": 70, "h": 10.5}]  # its number dropped
+    assert table["bbox"] == [{"x": 40, "y": 130, "w": 100, "h": 30, "label": "table"}]
+
+
+def test_boxed_items_leave_items_whose_lines_are_not_found() -> None:
+    items = boxed_items(page_items("Hello world"), (LineBox("Other words", 0, 0, 9, 9, 9),))
+    assert "bbox" not in items[0]
+    assert boxed_items(page_items("Hello world"), ()) == page_items("Hello world")

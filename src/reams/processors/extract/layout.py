@@ -11,7 +11,13 @@ those lines the way a person reads a form:
   (``Invoice Date: | Due Date:`` over ``03/20/2023 | 04/04/2023``);
 * a label alone on its line (``Bill To:``) and the line below it;
 * a run of labels printed after the run of their values (PDF columns read out of order:
-  ``Jan 1, 2022`` / ``po_number_123`` then ``Date:`` / ``PO Number:``).
+  ``Jan 1, 2022`` / ``po_number_123`` then ``Date:`` / ``PO Number:``);
+* where the parse items carry line boxes (PDF), a label line and the line printed right of it
+  on the same baseline, or just below it in its column, wherever the reading order put them.
+
+The boxes (``bbox`` of the parse items, one per printed line, ``start_index`` / ``end_index``
+in the item's value) are matched back onto the page's text lines, so a line knows its type
+size and how far down its page it sits (``PLine.box``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from reams.processors.extract.text import Pair, tokens
 
-__all__ = ["PLine", "line_pairs", "physical_lines"]
+__all__ = ["Box", "PLine", "line_pairs", "physical_lines"]
 
 _CELL_GAP = re.compile(r"\t+|\s{3,}")
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:\n]{1,50}?)\s*[:：]\s*(?P<value>\S.{0,200}?)\s*$")
@@ -31,13 +37,34 @@ _EMBEDDED = re.compile(r"\s(?P<key>[A-Z][\w#/()&'.°-]*(?: [\w#/()&'.°-]+){0,3}
 MAX_LABEL_WORDS = 6
 
 
+_LOOK_AHEAD = 8  # text lines a box is sought past unmatched ones
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a line sits: points from its page's top-left corner; ``top`` as a share of the
+    page's height (0 at the top) when the page's height is known."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    top: float | None = None
+
+    @property
+    def size(self) -> float:
+        """The type size (line boxes are 1.05 × it high)."""
+        return self.h / 1.05
+
+
 @dataclass(frozen=True)
 class PLine:
-    """One printed line: its page, position in the document, cells and text."""
+    """One printed line: its page, position in the document, cells, text and box (if known)."""
 
     page: int
     index: int
     cells: tuple[str, ...]
+    box: Box | None = None
 
     @property
     def text(self) -> str:
@@ -53,11 +80,49 @@ def physical_lines(doc: Mapping[str, Any], *, page: int | None = None) -> list[P
         number = int(page_dict.get("page_number") or number)
         if page is not None and number != page:
             continue
+        boxes = _item_boxes(page_dict)
+        at = 0
         for raw in str(page_dict.get("text") or "").split("\n"):
             cells = tuple(c for part in _CELL_GAP.split(raw) if (c := " ".join(part.split())))
-            if cells:
-                out.append(PLine(number, len(out), cells))
+            if not cells:
+                continue
+            box = None
+            if at < len(boxes):
+                key = _squashed(raw)
+                for ahead in range(at, min(at + _LOOK_AHEAD, len(boxes))):
+                    if boxes[ahead][0] == key:
+                        box, at = boxes[ahead][1], ahead + 1
+                        break
+            out.append(PLine(number, len(out), cells, box))
     return out
+
+
+def _item_boxes(page: Mapping[str, Any]) -> list[tuple[str, Box]]:
+    """(squashed line text, box) of each boxed line of the page's items, in reading order."""
+    items = page.get("items")
+    if not isinstance(items, list):
+        return []
+    height = page.get("height")
+    tall = float(height) if isinstance(height, (int, float)) and height > 0 else None
+    out: list[tuple[str, Box]] = []
+    for item in items:
+        if not isinstance(item, Mapping) or not isinstance(item.get("bbox"), list):
+            continue
+        value = str(item.get("value") or "")
+        for entry in item["bbox"]:
+            if not isinstance(entry, Mapping) or "start_index" not in entry:
+                continue
+            try:
+                text = value[int(entry["start_index"]) : int(entry["end_index"])]
+                x, y, w, h = (float(entry[k]) for k in ("x", "y", "w", "h"))
+            except (KeyError, TypeError, ValueError):
+                continue
+            out.append((_squashed(text), Box(x, y, w, h, y / tall if tall else None)))
+    return out
+
+
+def _squashed(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def is_label(text: str) -> bool:
@@ -98,7 +163,54 @@ def line_pairs(lines: list[PLine]) -> list[Pair]:
         for line, key, value, source in found
         if key.strip(" :#|") and value.strip()
     ]
-    return pairs + _label_runs(lines)
+    return pairs + _label_runs(lines) + _placed_pairs(lines)
+
+
+def _short_label(text: str) -> bool:
+    """A label, or up to three words ending in an abbreviation's dot ("Rechnungsnr.")."""
+    if is_label(text):
+        return True
+    return text.endswith(".") and len(tokens(text)) <= 3 and is_label(text[:-1])
+
+
+def _placed_pairs(lines: list[PLine]) -> list[Pair]:
+    """Label lines and the value printed right of them on the same baseline, or under them in
+    their column, by the line boxes: the nearest such line, wherever the reading order put
+    it, unless it is a label itself."""
+    boxed = [line for line in lines if line.box is not None]
+    pairs: list[Pair] = []
+    for line in boxed:
+        box = line.box
+        if box is None or len(line.cells) != 1 or not _short_label(line.text):
+            continue
+        right = [
+            other
+            for other in boxed
+            if other.page == line.page
+            and other.box is not None
+            and abs(other.box.y - box.y) < 0.4 * box.h
+            and 0 <= other.box.x - (box.x + box.w) < 30 * box.size
+        ]
+        below = [
+            other
+            for other in boxed
+            if other.page == line.page
+            and other.box is not None
+            and 0 <= other.box.y - (box.y + box.h) < 0.8 * box.h
+            and abs(other.box.x - box.x) < 2 * box.size
+        ]
+        for group in (right, below):
+            if not group:
+                continue
+            near = min(group, key=lambda o: (o.box.x if o.box else 0, o.box.y if o.box else 0))
+            if is_label(near.cells[0]):
+                continue
+            key = line.text.strip(" :#|")
+            source = f"{line.text} {near.cells[0]}"
+            pair = Pair(near.page, key, near.cells[0], source, near.index)
+            if pair not in pairs:
+                pairs.append(pair)
+    return pairs
 
 
 def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import escape_markdown
-from reams.processors.parse.items import furniture_item, page_items
+from reams.processors.parse.items import boxed_items, furniture_item, page_items
 from reams.processors.parse.language import guess_language
 from reams.processors.parse.model import (
     Item,
@@ -66,7 +66,7 @@ def _framed(header: str, body: str, footer: str, *, separator: str = "\n\n") -> 
 
 
 def _items(content: PageContent, *, header: str | None, footer: str | None) -> tuple[Item, ...]:
-    items = page_items(content.markdown)
+    items = boxed_items(page_items(content.markdown), content.lines)
     if header:
         items.insert(0, furniture_item("header", header))
     if footer:

@@ -15,6 +15,13 @@ fenced code                   ``type: code``, ``md``, ``value``, ``language``   
 page header / footer          ``type: header|footer``, ``md``, ``items``            Header/Footer
 ============================  ====================================================  ============
 
+When the reader knows where its lines sit (PDF), :func:`boxed_items` gives each item the
+SDK's ``bbox`` list: one box per printed line (``x``, ``y`` from the page's top-left corner,
+``w``, ``h`` in points; ``h`` is 1.05 × the type size), with ``start_index`` / ``end_index``
+locating the line in the item's ``value`` (text, heading, code) and ``label`` ``"table"`` for
+a table's box. Extraction reads type size and position from them (a letterhead in large type
+at the top of the page).
+
 A list's ``items`` hold text items and nested lists, as ListItem allows. Deriving items from the
 rendered Markdown rather than from each reader's blocks means every reader, present or future,
 gets items without extra work, and the items always agree with the Markdown the user sees.
@@ -31,7 +38,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from reams.processors.parse.blocks import escape_markdown
-from reams.processors.parse.model import Item
+from reams.processors.parse.model import Item, LineBox
 from reams.processors.parse.tables import table_html
 
 IMAGE_MARK = "<!-- image -->"
@@ -83,6 +90,130 @@ def plain_text(markdown: str) -> str:
     if "<" in text:
         text = _BREAK.sub("\n", text)
     return _ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
+# ------------------------------------------------------------------------------ boxes
+
+_NUMBER_MARK = re.compile(r"^\(?\d{1,9}[.)]\s+")
+_LOOK_AHEAD = 6  # lines an item's first line may be sought past unmatched ones
+
+
+def boxed_items(items: list[Item], lines: tuple[LineBox, ...]) -> list[Item]:
+    """``items`` with a ``bbox`` list each, from the page's ``lines`` (in reading order, as the
+    items are): an item takes the consecutive lines whose letters and digits it holds. Lines
+    that match no item (furniture, rendering differences) are passed over; an item whose
+    lines cannot be found keeps no ``bbox``."""
+    if not lines:
+        return items
+    keys = [_squashed(line.text) for line in lines]
+    at = 0
+    for item in items:
+        if item.get("type") in ("header", "footer"):
+            continue
+        if item.get("type") == "table":
+            at = _box_table(item, lines, at)
+        else:
+            at = _box_text(item, lines, keys, at)
+    return items
+
+
+def _box_text(item: Item, lines: tuple[LineBox, ...], keys: list[str], at: int) -> int:
+    """Box a text-like item with the lines from ``at`` on; the index after its last line."""
+    value = _item_text(item)
+    key, where = _squash_map(value)
+    start = _first_line(key, keys, lines, at) if key else None
+    if start is None:
+        return at
+    boxes: list[dict[str, object]] = []
+    cursor = 0
+    at = start
+    while at < len(lines) and lines[at].size > 0:
+        found = _find_line(key, keys[at], lines[at].text, cursor)
+        if found is None:
+            break
+        box = _box(lines[at])
+        if item.get("type") in ("text", "heading", "code"):
+            box["start_index"], box["end_index"] = _span(
+                value, where[found[0]], where[found[1] - 1]
+            )
+        boxes.append(box)
+        cursor = found[1]
+        at += 1
+    item["bbox"] = boxes
+    return at
+
+
+def _span(value: str, first: int, last: int) -> tuple[int, int]:
+    """The line's span in ``value``: from its first to its last letter or digit, with the
+    marks that stick to them ("$12", "B.V.")."""
+    start, end = first, last + 1
+    while start > 0 and not value[start - 1].isspace() and not value[start - 1].isalnum():
+        start -= 1
+    while end < len(value) and not value[end].isspace() and not value[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _first_line(key: str, keys: list[str], lines: tuple[LineBox, ...], at: int) -> int | None:
+    """The first line, from ``at`` on, that starts the item."""
+    for index in range(at, min(at + _LOOK_AHEAD, len(lines))):
+        if lines[index].size > 0 and _find_line(key, keys[index], lines[index].text, 0):
+            return index
+    return None
+
+
+def _find_line(key: str, line_key: str, text: str, cursor: int) -> tuple[int, int] | None:
+    """Where the line's letters and digits continue ``key`` from ``cursor`` (a list number the
+    item dropped may lead the line)."""
+    for candidate in (line_key, _squashed(_NUMBER_MARK.sub("", text, count=1))):
+        if candidate and key.startswith(candidate, cursor):
+            return cursor, cursor + len(candidate)
+    return None
+
+
+def _box_table(item: Item, lines: tuple[LineBox, ...], at: int) -> int:
+    for index in range(at, min(at + _LOOK_AHEAD, len(lines))):
+        if lines[index].size == 0:
+            box = _box(lines[index])
+            box["label"] = "table"
+            item["bbox"] = [box]
+            return index + 1
+    return at
+
+
+def _box(line: LineBox) -> dict[str, object]:
+    return {
+        "x": round(line.x, 2),
+        "y": round(line.y, 2),
+        "w": round(line.w, 2),
+        "h": round(line.h, 2),
+    }
+
+
+def _item_text(item: Item) -> str:
+    if item.get("type") == "list":
+        children = item.get("items")
+        if isinstance(children, list):
+            return "\n".join(_item_text(child) for child in children if isinstance(child, dict))
+        return ""
+    return str(item.get("value") or "")
+
+
+def _squashed(text: str) -> str:
+    return _squash_map(text)[0]
+
+
+def _squash_map(text: str) -> tuple[str, list[int]]:
+    """``text``'s letters and digits, lower-cased, and where each came from in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char.isalnum():
+            for low in char.lower():
+                if low.isalnum():
+                    out.append(low)
+                    where.append(index)
+    return "".join(out), where
 
 
 # ------------------------------------------------------------------------------ chunking

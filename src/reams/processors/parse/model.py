@@ -17,6 +17,21 @@ Item = dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
+class LineBox:
+    """Where one printed line (or a table, as one box) sits on its page, in PDF points from
+    the page's top-left corner; ``size`` is its type size. Readers that know their geometry
+    (PDF) give these so items can carry ``bbox`` and extraction can tell a letterhead in large
+    type at the top of the page from a name the reading order happens to put first."""
+
+    text: str
+    x: float
+    y: float
+    w: float
+    h: float
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
 class PageContent:
     """One page as a format reader extracted it. Sizes are in PDF points, None when unknown.
 
@@ -36,6 +51,9 @@ class PageContent:
     printed_page_number: str | None = None
     needs_ocr: bool = False
     ocr: bool = False
+    lines: tuple[LineBox, ...] = ()
+    """The page's printed lines with their boxes, in the order of ``text``; empty when the
+    reader has no geometry."""
 
 
 class PageSource(Protocol):

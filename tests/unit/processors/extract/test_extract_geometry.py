@@ -1,0 +1,76 @@
+"""Line boxes from the parse items (``bbox``, as PDFs give them) reach the extract layout: a
+label and its value printed side by side are paired even when the reading order put them
+apart, and a letterhead set in large type at the top of the page is the issuer even when the
+reading order puts it late. The documents are built as parse results, so no PDF reader is
+needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reams.processors.extract.layout import line_pairs, physical_lines
+from reams.processors.extract.offline import extract_offline
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+    },
+}
+
+
+def parsed(lines: list[tuple[str, float, float, float]], height: float = 800.0) -> dict[str, Any]:
+    """A one-page parse result: each line (text, x, y, type size) a text item with its box."""
+    items = [
+        {
+            "type": "text",
+            "md": text,
+            "value": text,
+            "bbox": [
+                {"x": x, "y": y, "w": 6.0 * len(text), "h": 1.05 * size}
+                | {"start_index": 0, "end_index": len(text)}
+            ],
+        }
+        for text, x, y, size in lines
+    ]
+    text = "\n".join(line[0] for line in lines)
+    page = {"page_number": 1, "text": text, "markdown": text, "height": height, "items": items}
+    return {"pages": [page], "text_full": text, "markdown_full": text, "document": {}}
+
+
+def test_lines_get_the_boxes_of_their_items() -> None:
+    doc = parsed([("Rechnungsnr.", 50, 300, 9), ("30064443", 150, 300, 9)])
+    lines = physical_lines(doc)
+    assert [line.box.x if line.box else None for line in lines] == [50, 150]
+    assert lines[0].box is not None and round(lines[0].box.size, 6) == 9.0
+    assert lines[0].box.top == 300 / 800
+
+
+def test_a_value_right_of_its_label_is_paired_whatever_the_reading_order() -> None:
+    doc = parsed(
+        [
+            ("Kundennr.", 50, 320, 9),  # the reading order: labels, then their values
+            ("Factuurnummer", 50, 300, 9),
+            ("20-4471-B", 170, 300, 9),
+            ("88120", 170, 320, 9),
+        ]
+    )
+    pairs = {(p.key, p.value) for p in line_pairs(physical_lines(doc))}
+    assert ("Factuurnummer", "20-4471-B") in pairs and ("Kundennr.", "88120") in pairs
+    result = extract_offline(doc, INVOICE).result
+    assert isinstance(result, dict) and result["invoice_number"] == "20-4471-B"
+
+
+def test_a_value_under_its_label_in_its_column_is_paired() -> None:
+    doc = parsed([("Invoice No.", 300, 100, 10), ("Date", 400, 100, 10), ("INV-77", 300, 112, 10)])
+    pairs = {(p.key, p.value) for p in line_pairs(physical_lines(doc))}
+    assert ("Invoice No.", "INV-77") in pairs
+    assert not any(key == "Date" for key, _ in pairs)
+
+
+def test_without_boxes_lines_have_none_and_no_placed_pairs() -> None:
+    doc = parsed([("Invoice No.", 300, 100, 10), ("INV-77", 300, 112, 10)])
+    for item in doc["pages"][0]["items"]:
+        del item["bbox"]
+    assert all(line.box is None for line in physical_lines(doc))
