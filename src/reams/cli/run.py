@@ -133,10 +133,11 @@ class LocalRun:
     started: float = field(default_factory=time.perf_counter)
     job: Job | None = None
     outputs: LiveOutputs | None = None
+    engine_started: bool = False
 
     def execute(self, config: dict[str, Any]) -> int:
-        # Started first: its worker processes boot while the folder is scanned.
-        self.services.start()
+        if self.services.settings.engine != "local":  # its submit wants a started engine
+            self.start_engine()
         directory_id, project_id = self.mirror()
         self.job = self.services.jobs.submit(
             JobRequest(
@@ -147,6 +148,11 @@ class LocalRun:
                 priority=self.priority,
             )
         )
+        # A re-run whose files were all skipped while the job was planned (the engine's
+        # submit does that without workers) starts no worker process; any job still active,
+        # this one or one an earlier run left, is run as always.
+        if not self.engine_started and self.services.store.active_job_ids():
+            self.start_engine()
         if self.job.total_items == 0:
             err.print(
                 f"[yellow]Warning:[/] no files to process in {self.root} "
@@ -156,7 +162,7 @@ class LocalRun:
 
     def retry_failed(self, job_type: str) -> int:
         """Send the failed items of this folder's last run round again (no re-scan)."""
-        self.services.start()
+        self.start_engine()
         project = self.services.catalog.ensure_project(self.services.settings.default_project)
         last = last_folder_job(
             self.services.catalog, project_id=project.id, root=self.root, job_type=job_type
@@ -192,6 +198,12 @@ class LocalRun:
         )
         return exit_code(final)
 
+    def start_engine(self) -> None:
+        """Start the engine (its worker processes boot in the background), once."""
+        if not self.engine_started:
+            self.engine_started = True
+            self.services.start()
+
     def mirror(self) -> tuple[str, str]:
         catalog, blobs = self.services.catalog, self.services.blobs
         outside: list[str] = []
@@ -206,6 +218,8 @@ class LocalRun:
                 follow_links=self.follow_links,
                 outside=outside,
                 cache_dir=None if self.rehash else self.services.settings.data_dir / SCAN_CACHE,
+                # The first file to read means work: the workers boot while the scan goes on.
+                on_read=self.start_engine,
             )
         if outside:
             shown = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")

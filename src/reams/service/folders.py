@@ -19,7 +19,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,12 +216,15 @@ def mirror_folder(
     follow_links: bool = False,
     outside: list[str] | None = None,
     cache_dir: Path | None = None,
+    on_read: Callable[[], object] | None = None,
 ) -> str:
     """Make the directory ``local:<root>`` mirror the folder (or the one file ``root``); returns
     the directory id. Links leaving the folder are skipped into ``outside`` (see :func:`walk`).
 
     With ``cache_dir``, a file whose stat signature has not changed since an earlier mirror is
-    not read (:class:`StatCache`): a re-run over unchanged files reads no file at all."""
+    not read (:class:`StatCache`): a re-run over unchanged files reads no file at all.
+    ``on_read`` is called once, before the first file that has to be read: the first sign that
+    the folder holds work (``reams run`` starts its worker processes then, not on a re-run)."""
     root = root.resolve()
     directory_id = catalog.folder_directory(
         project_id=project_id, name=f"local:{root}", description=f"Files under {root}"
@@ -237,6 +240,9 @@ def mirror_folder(
         if sha is not None and (sha == before or blobs.exists(sha)):
             found = ScannedFile(relpath, path.name, sha, st.st_size)
         else:
+            if on_read is not None:
+                on_read()
+                on_read = None
             found = dataclasses.replace(_read_file(path, st, blobs, before), relpath=relpath)
         cache.remember(relpath, st, found.sha256)
         files.append(found)
