@@ -10,6 +10,7 @@ Each recogniser returns candidates best first; the engine takes the first.
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -300,6 +301,34 @@ class _Names:
         self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
         self.best: dict[str, tuple[float, PLine, str, str]] = {}
         self.headings = layout.headings
+        self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
+        self.body = 0.0  # the first page's body type size, when lines have boxes
+
+    def place(self, lines: Sequence[PLine]) -> None:
+        """Rank the first page's boxed lines from the top down and find its body type size,
+        so a letterhead is found where it is printed, not where the reading order puts it."""
+        boxed = [x for x in lines if x.page == lines[0].page and x.box is not None]
+        if len(boxed) < 3:
+            return
+        by_top = sorted(boxed, key=lambda x: (x.box.y if x.box else 0.0, x.index))
+        ranks = {x.index: rank for rank, x in enumerate(by_top)}
+        last = -1
+        for line in lines:  # a line without a box (a table row) ranks after the one before it
+            if line.page != lines[0].page:
+                break
+            last = ranks.get(line.index, last + 1)
+            self.ranks[line.index] = last
+        self.body = statistics.median(x.box.size for x in boxed if x.box)
+
+    def rank(self, line: PLine, position: int) -> int:
+        """How far down the first page the line is: its rank by box, else its position."""
+        return self.ranks.get(line.index, position)
+
+    def large(self, line: PLine) -> float:
+        """How much larger than the body text the line is printed (0 when not, or unknown)."""
+        if not self.body or line.box is None:
+            return 0.0
+        return max(0.0, min(1.0, line.box.size / self.body - 1.0))
 
     def offer(self, name: str, score: float, line: PLine, why: str) -> None:
         name = _clean_name(name)
@@ -337,6 +366,7 @@ def issuer(layout: Layout) -> list[Candidate]:
     if not lines:
         return []
     names = _Names(layout)
+    names.place(lines)
     for pair in layout.pairs:
         if _issuer_key(pair.key) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
@@ -358,7 +388,8 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     the letterhead's lines."""
     line = lines[position]
     customer = _in_customer_block(lines, position)
-    head = line.page == lines[0].page and position < _HEAD
+    rank = names.rank(line, position)
+    head = line.page == lines[0].page and rank < _HEAD
     companies = _companies(line.text)
     payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
     for name in companies:
@@ -370,17 +401,25 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
                 names.offer(above.text, 2.0, above, "name over a legal notice")
                 break
     cell = line.cells[0]
-    if head and len(line.cells) <= 2 and not customer and _name_like(cell):
-        if _ISSUER_LABEL.match(cell):
-            return
-        score = 1.6 - 0.2 * position + (0.2 if cell.isupper() else 0.0)
-        if any(cell.lower() in heading for heading in names.headings):
-            score += 0.4  # printed in large type
-        if _block(lines, position + 1):  # its address follows
-            score += 0.5
-        elif _block(lines, position + 2):  # under a tagline
-            score += 0.3
-        names.offer(cell, score, line, "letterhead")
+    letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
+    if letterhead and not _ISSUER_LABEL.match(cell):
+        names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
+
+
+def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _Names) -> float:
+    """A letterhead line: near the top, in capitals or large type, over its address."""
+    cell = lines[position].cells[0]
+    score = 1.6 - 0.2 * rank + (0.2 if cell.isupper() else 0.0)
+    large = names.large(lines[position])
+    if large >= 0.25:
+        score += 0.4 + large  # printed in large type (by its box)
+    elif not names.body and any(cell.lower() in heading for heading in names.headings):
+        score += 0.4  # printed in large type (a heading)
+    if _block(lines, position + 1):  # its address follows
+        score += 0.5
+    elif _block(lines, position + 2):  # under a tagline
+        score += 0.3
+    return score
 
 
 def _longer(a: str, b: str) -> str:

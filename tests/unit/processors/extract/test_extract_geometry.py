@@ -74,3 +74,37 @@ def test_without_boxes_lines_have_none_and_no_placed_pairs() -> None:
     for item in doc["pages"][0]["items"]:
         del item["bbox"]
     assert all(line.box is None for line in physical_lines(doc))
+
+
+def late_letterhead(*, boxed: bool) -> dict[str, Any]:
+    """An invoice whose reading order starts with the addressee and a table of references and
+    reaches the letterhead (large type, top right) only after them."""
+    lines = [
+        ("Invoice to", 50, 150, 9),
+        ("Harbour Supplies", 50, 162, 9),
+        ("Quay Road 4", 50, 174, 9),
+        ("Reference", 50, 220, 9),
+        ("Period", 50, 232, 9),
+        ("Terms", 50, 244, 9),
+        ("Project", 50, 256, 9),
+        ("Contact", 50, 268, 9),
+        ("Order", 50, 280, 9),
+        ("Cost centre", 50, 292, 9),
+        ("Department", 50, 304, 9),
+        ("Region", 50, 316, 9),
+        ("Lindqvist Woodworks", 330, 40, 20),
+        ("Invoice No. 5521", 330, 70, 9),
+    ]
+    doc = parsed(lines)
+    if not boxed:
+        for item in doc["pages"][0]["items"]:
+            del item["bbox"]
+    return doc
+
+
+def test_a_letterhead_in_large_type_at_the_top_is_the_issuer_even_when_read_late() -> None:
+    result = extract_offline(late_letterhead(boxed=True), INVOICE).result
+    assert isinstance(result, dict) and result["vendor"] == "Lindqvist Woodworks"
+    # the same text without boxes: the name read late is not taken for a letterhead
+    result = extract_offline(late_letterhead(boxed=False), INVOICE).result
+    assert isinstance(result, dict) and result["vendor"] != "Lindqvist Woodworks"
