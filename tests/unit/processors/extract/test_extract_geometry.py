@@ -6,6 +6,7 @@ needed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reams.processors.extract.layout import line_pairs, physical_lines
@@ -20,7 +21,10 @@ INVOICE: dict[str, Any] = {
 }
 
 
-def parsed(lines: list[tuple[str, float, float, float]], height: float = 800.0) -> dict[str, Any]:
+Row = tuple[str, float, float, float]
+
+
+def parsed(lines: Sequence[Row], height: float = 800.0) -> dict[str, Any]:
     """A one-page parse result: each line (text, x, y, type size) a text item with its box."""
     items = [
         {
