@@ -10,6 +10,8 @@ three columns work too. A page without a gutter keeps the content-stream order.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -28,6 +30,10 @@ _RUN_RISE = 0.5  # of a box's height: a box starting higher than this above the 
 _RUN_DROP = 2.0  # of a box's height: a box starting further below the last one starts a run
 _BAND_TOLERANCE = 1.0  # points of overlap that boxes one above the other may have
 _FULL_SHARE = 0.35  # of a column's lines that are full, in running text (with a table in it)
+_BLOCK_ROWS = 3  # rows a block beside running text needs to be told apart from it
+_ROW_SPREAD = 0.4  # of a box's height: boxes whose bottoms lie closer are on one row
+_IN_STEP = 0.1  # of a box's height: a row this close to a line of the text is set on it
+_BESIDE_SHARE = 0.5  # of a block's rows: within the text's height, and at most off its lines
 
 
 @dataclass(slots=True)
@@ -167,12 +173,16 @@ class _Order(Generic[T]):
         return None
 
     def _columns_of_text(self, boxes: list[Box[T]], start: float, end: float) -> bool:
-        """Whether both sides of the strip hold running text: a column, or columns of their own."""
+        """Whether both sides of the strip hold running text (a column, or columns of their
+        own), or one side a column of running text beside a block whose rows are out of step
+        with its lines (a table, a sidebar of short lines): the block is no part of the text."""
         # Lines of ragged text reach into the strip; its middle is what they must not cross.
         middle = (start + end) / 2
-        return self._holds_text([box for box in boxes if box.right <= middle]) and (
-            self._holds_text([box for box in boxes if box.left >= middle])
-        )
+        left = [box for box in boxes if box.right <= middle]
+        right = [box for box in boxes if box.left >= middle]
+        if self._holds_text(left):
+            return self._holds_text(right) or (_is_text(left) and _beside(left, right))
+        return _is_text(right) and _beside(right, left)
 
     def _holds_text(self, side: list[Box[T]]) -> bool:
         """Whether ``side`` is a column of running text, or columns of their own."""
@@ -234,6 +244,46 @@ class _Sweep:
         ends = numpy.concatenate((rises, [end]))
         keep = (ends - starts >= wide) & (ends > starts)
         return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def _beside(text: list[Box[T]], block: list[Box[T]]) -> bool:
+    """Whether ``block`` stands beside the column of running ``text`` without being set on its
+    lines: it has rows of its own, most of them within the text's height, and most of its rows
+    share no baseline with a line of the text.
+
+    A table's column of wrapped descriptions looks like running text too, but each of the
+    table's rows starts on a line of it; prose set beside a table follows its own leading, and
+    meets the table's rows only by chance.
+    """
+    rows: list[Box[T]] = []  # the first box of each row of the block, top down
+    for box in sorted((box for box in block if box.chars), key=lambda box: -box.bottom):
+        if not rows or rows[-1].bottom - box.bottom > _ROW_SPREAD * _height(box):
+            rows.append(box)
+    if len(rows) < _BLOCK_ROWS:
+        return False
+    top = max(box.top for box in text)
+    bottom = min(box.bottom for box in text)
+    within = sum(1 for row in rows if bottom <= row.bottom and row.top <= top)
+    if within < _BESIDE_SHARE * len(rows):
+        return False
+    bottoms = sorted(box.bottom for box in text)
+    steps = [_on_a_line(row, bottoms) for row in rows]
+    # Two rows in a row set on lines of the text are a table's rows beside its column of
+    # wrapped cells (an invoice's items beside their descriptions), not chance.
+    if any(upper and lower for upper, lower in itertools.pairwise(steps)):
+        return False
+    return sum(steps) < _BESIDE_SHARE * len(rows)
+
+
+def _on_a_line(row: Box[T], bottoms: list[float]) -> bool:
+    """Whether ``row`` shares its baseline with one of the lines whose ``bottoms`` are given."""
+    tolerance = _IN_STEP * _height(row)
+    at = bisect.bisect_left(bottoms, row.bottom - tolerance)
+    return at < len(bottoms) and bottoms[at] <= row.bottom + tolerance
+
+
+def _height(box: Box[T]) -> float:
+    return max(box.top - box.bottom, 1.0)
 
 
 def _is_text(side: list[Box[T]]) -> bool:

@@ -44,6 +44,9 @@ _SAME_COLUMN = 3.0  # font sizes: a narrower gutter may part a header from the n
 _NUMBER = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?$|^[-–—]$")
 _CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
 _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
+_BLOCK_WORDS = 3.0  # mean words per line of prose set beside a table (captions, sidebars)
+_LEADING = 1.7  # font sizes between the baselines of the lines of one block of prose
+_IN_STEP = 0.1  # font sizes: baselines this close are on one line
 
 Rules = Callable[[], PageRules]
 """Gives the page's ruling lines; called only when a table candidate needs them."""
@@ -310,6 +313,10 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
         if (header := _header_over_numbers(grid, gutters, size)) is None:
             break
         del gutters[header]
+    if beside := _set_beside(rows, columns, lines):
+        # Prose beside the table (a caption, a sidebar) stays text; the rest is searched again.
+        rest = [row for row in (_without(row, beside, lines) for row in rows) if row is not None]
+        return _table(rest, lines, rules) if _multi_rows(rest) >= _MIN_ROWS else None
     if _worded(grid) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
         return None
     crossing = _crossing_rules(rules(), left, right) if rules is not None else []
@@ -320,6 +327,62 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
     top = max(lines[i].top for i in consumed)
     bottom = min(lines[i].bottom for i in consumed)
     return Table(grid, consumed, left, right, top, bottom, columns)
+
+
+def _set_beside(rows: list[Row], columns: list[tuple[float, float]], lines: list[Line]) -> set[int]:
+    """The lines of a block of prose that fills the first or the last column on its own: set
+    on lines of its own, at one leading, sentences rather than labels, and out of step with the
+    rows of the other columns (most of the rows beside it share no baseline with its lines).
+
+    A column of the table's own, wrapped or not, starts a cell on each of the table's rows;
+    prose beside a table follows its own leading and meets the table's rows only by chance.
+    """
+    for first in (True, False):
+        edge = columns[0][1] if first else columns[-1][0]
+        block: set[int] = set()
+        mixed = False  # a line that reaches into the other columns: the block is on its rows
+        for index in (index for row in rows for index in row.lines):
+            inside = [(piece.left < edge) == first for piece in lines[index].parts()]
+            if all(inside):
+                block.add(index)
+            else:
+                mixed = mixed or any(inside)
+        if not mixed and _out_of_step(block, rows, lines):
+            return block
+    return set()
+
+
+def _out_of_step(block: set[int], rows: list[Row], lines: list[Line]) -> bool:
+    """Whether the lines of ``block`` are prose set apart from the table's other rows."""
+    if len(block) < _MIN_ROWS:
+        return False
+    ordered = sorted((lines[index] for index in block), key=lambda line: -line.baseline)
+    size = max(line.size for line in ordered)
+    if sum(len(line.text.split()) for line in ordered) < _BLOCK_WORDS * len(ordered):
+        return False  # labels, numbers: cells of the table's column
+    gaps = [upper.baseline - lower.baseline for upper, lower in itertools.pairwise(ordered)]
+    if max(gaps) > _LEADING * size:
+        return False  # lines apart, on rows of the table: not one block of prose
+    top, bottom = ordered[0].baseline, ordered[-1].baseline - max(gaps)
+    baselines = [line.baseline for line in ordered]
+    near: list[bool] = []  # for the rows beside the block: set on one of its lines?
+    for row in rows:
+        others = [lines[index].baseline for index in row.lines if index not in block]
+        if others and bottom <= max(others) <= top + _IN_STEP * size:
+            near.append(any(abs(a - b) <= _IN_STEP * size for a in others for b in baselines))
+    return len(near) >= _MIN_ROWS and 2 * sum(near) <= len(near)
+
+
+def _without(row: Row, block: set[int], lines: list[Line]) -> Row | None:
+    """``row`` without the lines of ``block``; None when nothing is left."""
+    kept = [index for index in row.lines if index not in block]
+    if not kept:
+        return None
+    pieces = sorted(
+        (piece for index in kept for piece in lines[index].parts()), key=lambda p: p.left
+    )
+    baseline = max(lines[index].baseline for index in kept)
+    return Row(kept, pieces, baseline, max(lines[index].size for index in kept))
 
 
 def _numbers_apart(row: Row) -> Row:
