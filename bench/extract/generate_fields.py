@@ -1,0 +1,204 @@
+"""The generated field set: invoices, receipts, orders and forms of known truth, in 5 languages.
+
+The corpus holds only 22 such documents, so the field recognisers are also measured on
+documents written here, from how real ones look (not from the recognisers' code): 21 layout
+templates (``fieldgen_invoices``, ``fieldgen_receipts``, ``fieldgen_orders``,
+``fieldgen_forms``), each drawn in several locales (en_GB, en_US, en_MY, fr_FR, fr_BE, de_DE,
+de_AT, de_CH, nl_NL, nl_BE, es_ES) with fresh company and person names, amounts, numbers and
+dates; about a quarter of them rendered as scans (PNG at 150-200 dpi, turned, softened and
+specked) so the OCR path is measured too.
+
+**Split rule: by template, not by file.** A document is holdout when its template is in
+``HOLDOUT`` (9 of the 21 templates, chosen before any score was seen: at least one per kind),
+dev otherwise. A holdout document therefore shares neither its layout nor its vendor with any
+dev document (every company and person name is drawn once in a run). The split is written in
+each gold row (``split``); the corpus's hash rule is not used for this set, since it would put
+files of one template on both sides.
+
+Everything is seeded (``SEED``; each document's generator is seeded by template and index), so
+the same code writes the same gold: ``bench/extract/generated_gold.jsonl`` is committed for
+people to read, and the bench checks that the generator still reproduces it.
+
+``python bench/extract/generate_fields.py [--out DIR] [--write-gold]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import fieldgen_forms  # noqa: E402
+import fieldgen_invoices  # noqa: E402
+import fieldgen_orders  # noqa: E402
+import fieldgen_receipts  # noqa: E402
+from fieldgen_common import Built, Ctx  # noqa: E402
+from fieldgen_draw import scan  # noqa: E402
+from fieldgen_labels import Words  # noqa: E402
+from fieldgen_locale import LOCALES, Names  # noqa: E402
+
+SEED = 15
+GOLD = HERE / "generated_gold.jsonl"
+CACHE = HERE / ".cache" / "fields"
+PREFIX = "generated"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    kind: str
+    schema: str
+    build: Callable[[Ctx], Built]
+    locales: tuple[str, ...]
+    count: int
+
+
+def _t(kind: str, schema: str, module: Any, name: str, locales: str, count: int) -> Template:
+    return Template(name, kind, schema, module.TEMPLATES[name], tuple(locales.split()), count)
+
+
+_I, _R, _O, _F = fieldgen_invoices, fieldgen_receipts, fieldgen_orders, fieldgen_forms
+TEMPLATES = (
+    _t("invoice", "invoice", _I, "letter_left", "en_GB fr_FR de_DE nl_NL es_ES en_US", 6),
+    _t("invoice", "invoice", _I, "centered_boxes", "fr_BE de_CH en_US es_ES nl_BE de_AT", 6),
+    _t("invoice", "invoice", _I, "din_window", "de_DE de_AT nl_NL fr_FR de_CH es_ES", 6),
+    _t("invoice", "invoice", _I, "freelance", "fr_FR de_DE es_ES nl_NL en_GB", 5),
+    _t("invoice", "invoice", _I, "brand", "de_DE en_US fr_FR es_ES nl_NL en_GB", 6),
+    _t("invoice", "invoice", _I, "statement", "fr_FR en_GB nl_NL de_DE es_ES fr_BE", 6),
+    _t("receipt", "receipt", _R, "supermarket", "en_GB fr_FR de_DE nl_NL es_ES en_US", 6),
+    _t("receipt", "receipt", _R, "cafe", "fr_FR es_ES en_US nl_BE de_AT", 5),
+    _t("receipt", "receipt", _R, "tax_invoice", "en_MY es_ES en_MY de_DE en_MY", 5),
+    _t("receipt", "receipt", _R, "fuel", "de_DE fr_FR en_GB nl_NL es_ES", 5),
+    _t("receipt", "receipt", _R, "pharmacy", "fr_FR de_CH en_US es_ES en_MY", 5),
+    _t("order", "order", _O, "po_buyer", "en_GB de_DE fr_FR nl_NL", 4),
+    _t("order", "order", _O, "confirmation", "de_DE es_ES en_US fr_BE nl_NL", 5),
+    _t("order", "order", _O, "web_order", "en_GB de_DE fr_FR es_ES", 4),
+    _t("order", "order", _O, "po_grid", "nl_NL en_US de_AT fr_FR", 4),
+    _t("form", "payslip", _F, "payslip_table", "de_DE fr_FR", 2),
+    _t("form", "payslip", _F, "payslip_columns", "en_GB es_ES", 2),
+    _t("form", "delivery", _F, "delivery_note", "nl_NL de_DE", 2),
+    _t("form", "delivery", _F, "delivery_slip", "fr_FR en_US", 2),
+    _t("form", "form", _F, "lab_report", "de_DE es_ES", 2),
+    _t("form", "form", _F, "registration", "fr_FR nl_NL", 2),
+)
+HOLDOUT = frozenset(
+    {
+        "brand",
+        "statement",
+        "fuel",
+        "pharmacy",
+        "web_order",
+        "po_grid",
+        "payslip_columns",
+        "delivery_slip",
+        "registration",
+    }
+)
+# Share of each kind rendered as a scan instead of a PDF with a text layer.
+SCAN_SHARE = {"invoice": 0.2, "receipt": 0.35, "order": 0.15, "form": 0.2}
+
+
+@dataclass
+class Doc:
+    row: dict[str, Any]
+    built: Built
+    rng: random.Random
+
+
+def documents() -> Iterator[Doc]:
+    """Every document in a fixed order, its gold known before anything is drawn."""
+    names = Names()
+    for template in TEMPLATES:
+        for index in range(template.count):
+            rng = random.Random(f"{SEED}/{template.name}/{index}")
+            loc = LOCALES[template.locales[index % len(template.locales)]]
+            is_scan = rng.random() < SCAN_SHARE[template.kind]
+            built = template.build(Ctx(loc, rng, names, Words(loc.lang, rng)))
+            ext = "png" if is_scan else "pdf"
+            row = {
+                "path": f"{PREFIX}/{template.name}/{index + 1:02d}-{loc.code}.{ext}",
+                "kind": template.kind,
+                "language": loc.lang,
+                "locale": loc.code,
+                "schema": template.schema,
+                "template": template.name,
+                "split": "holdout" if template.name in HOLDOUT else "dev",
+                "scan": is_scan,
+                "fields": built.gold,
+            }
+            yield Doc(row, built, random.Random(f"{SEED}/scan/{template.name}/{index}"))
+
+
+def gold_rows() -> list[dict[str, Any]]:
+    return [doc.row for doc in documents()]
+
+
+def gold_text(rows: Sequence[dict[str, Any]]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def generate(out: Path) -> list[dict[str, Any]]:
+    """Write every document under ``out`` (paths as in the gold rows); returns the rows."""
+    rows = []
+    for doc in documents():
+        pdf = doc.built.draw()
+        data = scan(pdf, doc.rng) if doc.row["scan"] else pdf
+        target = out / doc.row["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        rows.append(doc.row)
+    return rows
+
+
+def fingerprint() -> str:
+    """What the cached files depend on: this generator's sources and the drawing libraries."""
+    import pypdfium2
+    import reportlab
+
+    digest = hashlib.sha256()
+    for source in sorted(HERE.glob("*.py")):
+        if source.name.startswith(("fieldgen_", "generate_fields")):
+            digest.update(source.read_bytes())
+    digest.update(f"{reportlab.Version} {pypdfium2.version.PYPDFIUM_INFO}".encode())
+    return digest.hexdigest()
+
+
+def ensure(out: Path = CACHE) -> Path:
+    """The set under ``out``, generated again when missing or made by other code."""
+    stamp = out / "STAMP"
+    wanted = fingerprint()
+    if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted):
+        generate(out)
+        stamp.write_text(wanted, encoding="utf-8")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=CACHE, help="where to write the documents")
+    parser.add_argument("--write-gold", action="store_true", help=f"rewrite {GOLD.name}")
+    args = parser.parse_args(argv)
+    rows = generate(args.out)
+    (args.out / "STAMP").write_text(fingerprint(), encoding="utf-8")
+    text = gold_text(rows)
+    if args.write_gold:
+        GOLD.write_text(text, encoding="utf-8")
+    elif not GOLD.is_file() or GOLD.read_text(encoding="utf-8") != text:
+        print(f"{GOLD.name} differs from what the generator writes (--write-gold)", file=sys.stderr)
+        return 1
+    print(f"{len(rows)} documents in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
