@@ -54,3 +54,31 @@ def test_bytes_that_are_no_model_are_refused() -> None:
         fused_model(b"\x3a\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff")  # a varint that never ends
     with pytest.raises(WireError):
         fused_model(b"\x08\x07")  # a message without a graph
+
+
+def _readers_of_convolutions(model: bytes) -> list[str]:
+    """What reads each convolution's output in a model's graph: an operation's name, or
+    "scale" for a multiply by a scalar constant."""
+    from reams.processors.parse.ocr import fuse
+
+    graph = next(value for number, _, value in fuse._fields(model) if number == 7)
+    assert isinstance(graph, bytes)
+    fields = list(fuse._fields(graph))
+    nodes = [fuse._node(value) for number, _, value in fields if number == 1]
+    constants = fuse._scalar_constants(nodes, fields)
+    outputs = {node.outputs[0] for node in nodes if node.op == "Conv"}
+    return [
+        "scale" if node.op == "Mul" and set(node.inputs) & set(constants) else node.op
+        for node in nodes
+        if outputs & set(node.inputs)
+    ]
+
+
+def test_the_affine_after_each_convolution_is_folded_into_it() -> None:
+    original = (MODELS / "ch_PP-OCRv4_rec_infer.onnx").read_bytes()
+    before = _readers_of_convolutions(original)
+    after = _readers_of_convolutions(fused_model(original)[0])
+    assert before.count("scale") >= 25  # PPLCNetV3: a learnable affine after its convolutions
+    assert after.count("scale") == 0
+    # the activation x * HardSigmoid(x) now reads the convolution itself
+    assert after.count("HardSigmoid") == before.count("HardSigmoid") + before.count("scale")
