@@ -61,7 +61,9 @@ def company(ctx: Ctx, *, legal: bool = True) -> Party:
     name = ctx.names.company(ctx.loc, ctx.rng, legal=legal)
     street, city = address(ctx.loc, ctx.rng)
     domain = mail_domain(name)
-    tld = {"GB": "co.uk", "US": "com", "MY": "com.my"}.get(ctx.loc.code[3:], ctx.loc.code[3:].lower())
+    tld = {"GB": "co.uk", "US": "com", "MY": "com.my"}.get(
+        ctx.loc.code[3:], ctx.loc.code[3:].lower()
+    )
     return Party(
         name,
         street,
@@ -74,7 +76,9 @@ def company(ctx: Ctx, *, legal: bool = True) -> Party:
 
 def mail_domain(name: str) -> str:
     """The name's longest word in ASCII letters ("de Vries Bouw B.V." → "vries")."""
-    words = ["".join(ch for ch in word.lower() if ch.isascii() and ch.isalnum()) for word in name.split()]
+    words = [
+        "".join(ch for ch in word.lower() if ch.isascii() and ch.isalnum()) for word in name.split()
+    ]
     return max(words, key=len) or "mail"
 
 
@@ -96,7 +100,8 @@ class Item:
 
 
 GOODS = {
-    "en": "Office chair, mesh back|A4 copier paper, 5 reams|Toner cartridge black|Installation labour|"
+    "en": "Office chair, mesh back|A4 copier paper, 5 reams|"
+    "Toner cartridge black|Installation labour|"
     "Consulting services|Website maintenance (monthly)|LED panel 60x60|Cable CAT6, 50 m|"
     "Annual software licence|Delivery pallet|Design work (hours)|Catering for 20 people",
     "fr": "Chaise de bureau|Ramette papier A4|Cartouche toner noir|Main d'oeuvre|"
@@ -174,7 +179,9 @@ def pct(loc: Locale, rate: Decimal) -> str:
     )
 
 
-def totals_rows(ctx: Ctx, totals: Totals, style: str, *, due: bool = False) -> list[tuple[str, str]]:
+def totals_rows(
+    ctx: Ctx, totals: Totals, style: str, *, due: bool = False
+) -> list[tuple[str, str]]:
     """The totals block as (label, amount) rows; the grand total (and amount due) last."""
     w, loc = ctx.words, ctx.loc
     rows = [(w["subtotal"], money(loc, totals.subtotal, style))]

@@ -86,7 +86,14 @@ class Sheet:
         c.setStrokeGray(0.0)
 
     def box(
-        self, x: float, y: float, w: float, h: float, *, fill: float | None = None, stroke: bool = True
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        fill: float | None = None,
+        stroke: bool = True,
     ) -> None:
         """A rectangle whose top-left corner is (x, y)."""
         c = self.canvas

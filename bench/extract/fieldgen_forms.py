@@ -19,11 +19,23 @@ from fieldgen_common import GOODS, Built, Ctx, company, later, person, when
 from fieldgen_draw import Sheet
 from fieldgen_locale import cents, money, month_name, phone, random_day
 
-YTD = {"en": "Year to date", "fr": "Cumul annuel", "de": "Jahressumme", "nl": "Cumulatief", "es": "Acumulado"}
+YTD = {
+    "en": "Year to date",
+    "fr": "Cumul annuel",
+    "de": "Jahressumme",
+    "nl": "Cumulatief",
+    "es": "Acumulado",
+}
 MONTH_WORD = {"en": "This period", "fr": "Mois", "de": "Monat", "nl": "Periode", "es": "Mes"}
 ARTICLE = {"en": "Item no.", "fr": "Réf.", "de": "Art.-Nr.", "nl": "Art.nr.", "es": "Ref."}
 UNIT = {"en": "pcs", "fr": "pce", "de": "Stk.", "nl": "st.", "es": "ud."}
-CARRIER = {"en": "Carrier", "fr": "Transporteur", "de": "Spediteur", "nl": "Vervoerder", "es": "Transportista"}
+CARRIER = {
+    "en": "Carrier",
+    "fr": "Transporteur",
+    "de": "Spediteur",
+    "nl": "Vervoerder",
+    "es": "Transportista",
+}
 SENDER = {"en": "From", "fr": "Expéditeur", "de": "Absender", "nl": "Afzender", "es": "Remitente"}
 TESTS = (
     ("Haemoglobin", "g/dL", 12.0, 17.0),
@@ -162,7 +174,9 @@ def payslip_columns(ctx: Ctx) -> Built:
         s.text(370, 160, f"{w['pay_date']}: {when(ctx, p.day, 'numeric')}", 8.5)
         rows = earnings(ctx, p, p.start.month)
         gross_at = next(i for i, row in enumerate(rows) if row[0] == w["gross"])
-        y = s.table(40, 220, (160, 85), [r[:2] for r in rows[: gross_at + 1]], aligns="lr", grid=True)
+        y = s.table(
+            40, 220, (160, 85), [r[:2] for r in rows[: gross_at + 1]], aligns="lr", grid=True
+        )
         ded = [[w["deductions"], ""], *[r[:2] for r in rows[gross_at + 1 :]]]
         s.table(310, 220, (160, 85), ded, aligns="lr", grid=True)
         ytd = money(loc, p.gross * p.start.month, "plain")
@@ -176,12 +190,23 @@ def goods_rows(ctx: Ctx) -> list[list[str]]:
     w = ctx.words
     out = [[ARTICLE[ctx.lang], w["desc"], w["qty"]]]
     for text in ctx.rng.sample(GOODS[ctx.lang].split("|"), ctx.rng.randint(2, 6)):
-        out.append([str(ctx.rng.randint(100000, 999999)), text, f"{ctx.rng.randint(1, 40)} {UNIT[ctx.lang]}"])
+        out.append(
+            [
+                str(ctx.rng.randint(100000, 999999)),
+                text,
+                f"{ctx.rng.randint(1, 40)} {UNIT[ctx.lang]}",
+            ]
+        )
     return out
 
 
 def note_gold(number: str, day: date, supplier: str, recipient: str) -> dict[str, object]:
-    return {"delivery_number": number, "delivery_date": day.isoformat(), "supplier": supplier, "recipient": recipient}
+    return {
+        "delivery_number": number,
+        "delivery_date": day.isoformat(),
+        "supplier": supplier,
+        "recipient": recipient,
+    }
 
 
 def delivery_note(ctx: Ctx) -> Built:
@@ -197,7 +222,11 @@ def delivery_note(ctx: Ctx) -> Built:
         s.text(40, 58, supplier.name, 15, bold=True)
         s.lines(40, 74, [supplier.street, supplier.city, supplier.phone], 8.5)
         s.text(555, 60, w["note"], 18, bold=True, align="right")
-        meta = [(w["note_no"], number), (w["note_date"], when(ctx, day, "numeric")), (w["ref"], order_no)]
+        meta = [
+            (w["note_no"], number),
+            (w["note_date"], when(ctx, day, "numeric")),
+            (w["ref"], order_no),
+        ]
         s.pairs(350, 90, meta, 555, 9, value_align="right")
         s.text(40, 160, w["consignee"], 9, bold=True)
         s.lines(40, 175, customer.block(), 10)
@@ -227,13 +256,22 @@ def delivery_slip(ctx: Ctx) -> Built:
         s.text(405, 82, w["note_no"], 7, grey=0.35)
         s.text(405, 100, number, 11, bold=True)
         s.text(40, 95, f"{w['note_date']}: {when(ctx, day, 'long')}", 10)
-        for x, label, party in ((40, SENDER[ctx.lang], supplier), (297.5, w["consignee"], recipient)):
+        for x, label, party in (
+            (40, SENDER[ctx.lang], supplier),
+            (297.5, w["consignee"], recipient),
+        ):
             s.box(x, 120, 257.5, 70)
             s.text(x + 5, 130, label, 7, grey=0.35)
             s.lines(x + 5, 144, party.block(), 9.5, bold_first=True)
         y = s.table(40, 210, (110, 315, 90), table, aligns="llr", grid=True)
         s.pairs(40, y + 25, [(CARRIER[ctx.lang], carrier), ("Tracking", tracking)], 140, 9)
-        s.text(297, 800, f"{supplier.name} · {supplier.street} · {supplier.city} · {supplier.vat}", 7, align="center")
+        s.text(
+            297,
+            800,
+            f"{supplier.name} · {supplier.street} · {supplier.city} · {supplier.vat}",
+            7,
+            align="center",
+        )
         return s.pdf()
 
     return Built(note_gold(number, day, supplier.name, recipient.name), draw)
@@ -241,7 +279,12 @@ def delivery_slip(ctx: Ctx) -> Built:
 
 def lab_report(ctx: Ctx) -> Built:
     lab = company(ctx, legal=False)
-    lab.name = ctx.names.fresh(lambda r: f"{r.choice(LABS[ctx.lang].split('|'))} {ctx.names.person(ctx.lang, r).split()[-1]}", ctx.rng)
+    lab.name = ctx.names.fresh(
+        lambda r: (
+            f"{r.choice(LABS[ctx.lang].split('|'))} {ctx.names.person(ctx.lang, r).split()[-1]}"
+        ),
+        ctx.rng,
+    )
     patient = person(ctx)
     doctor = ctx.names.person(ctx.lang, ctx.rng)
     taken = random_day(ctx.rng)
@@ -249,7 +292,10 @@ def lab_report(ctx: Ctx) -> Built:
     born = date(ctx.rng.randint(1940, 2005), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
     number = f"{ctx.pick('L|R|')}{taken.year % 100:02d}{ctx.rng.randint(100000, 999999)}"
     w = ctx.words
-    results = [(name, unit, round(ctx.rng.uniform(low * 0.8, high * 1.1), 1), low, high) for name, unit, low, high in ctx.rng.sample(TESTS, 4)]
+    results = [
+        (name, unit, round(ctx.rng.uniform(low * 0.8, high * 1.1), 1), low, high)
+        for name, unit, low, high in ctx.rng.sample(TESTS, 4)
+    ]
 
     def draw() -> bytes:
         s = Sheet()
@@ -257,9 +303,12 @@ def lab_report(ctx: Ctx) -> Built:
         s.text(297, 65, f"{lab.street} · {lab.city} · {lab.phone}", 8, align="center")
         s.text(297, 95, w["lab"], 13, bold=True, align="center")
         grid = [
-            (w["patient"], patient.name), (w["dob"], when(ctx, born, "numeric")),
-            (w["rep_no"], number), (w["collected"], when(ctx, taken, "numeric")),
-            (w["physician"], f"Dr. {doctor}"), (w["rep_date"], when(ctx, reported, "numeric")),
+            (w["patient"], patient.name),
+            (w["dob"], when(ctx, born, "numeric")),
+            (w["rep_no"], number),
+            (w["collected"], when(ctx, taken, "numeric")),
+            (w["physician"], f"Dr. {doctor}"),
+            (w["rep_date"], when(ctx, reported, "numeric")),
         ]
         for n, (label, value) in enumerate(grid):
             x, y = 40 + (n % 2) * 257.5, 115 + (n // 2) * 30
@@ -267,17 +316,26 @@ def lab_report(ctx: Ctx) -> Built:
             s.text(x + 5, y + 10, label, 7, grey=0.35)
             s.text(x + 5, y + 24, value, 10)
         rows = [["Test", "Result", "Unit", "Reference"]]
-        rows += [[name, str(value), unit, f"{low} - {high}"] for name, unit, value, low, high in results]
+        rows += [
+            [name, str(value), unit, f"{low} - {high}"] for name, unit, value, low, high in results
+        ]
         s.table(40, 230, (200, 80, 80, 155), rows, aligns="lrll")
         return s.pdf()
 
-    gold = {"report_id": number, "report_date": [reported.isoformat(), taken.isoformat()], "person": patient.name, "organisation": lab.name}
+    gold = {
+        "report_id": number,
+        "report_date": [reported.isoformat(), taken.isoformat()],
+        "person": patient.name,
+        "organisation": lab.name,
+    }
     return Built(gold, draw)
 
 
 def registration(ctx: Ctx) -> Built:
     club = company(ctx, legal=False)
-    club.name = ctx.names.fresh(lambda r: f"{r.choice(CLUBS[ctx.lang].split('|'))} {r.choice(CLUBS_PLACE)}", ctx.rng)
+    club.name = ctx.names.fresh(
+        lambda r: f"{r.choice(CLUBS[ctx.lang].split('|'))} {r.choice(CLUBS_PLACE)}", ctx.rng
+    )
     applicant = person(ctx)
     born = date(ctx.rng.randint(1950, 2010), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
     day = random_day(ctx.rng)
@@ -311,7 +369,12 @@ def registration(ctx: Ctx) -> Built:
         s.rule(380, y + 33, 555, 0.5)
         return s.pdf()
 
-    gold = {"report_id": number, "report_date": day.isoformat(), "person": applicant.name, "organisation": club.name}
+    gold = {
+        "report_id": number,
+        "report_date": day.isoformat(),
+        "person": applicant.name,
+        "organisation": club.name,
+    }
     return Built(gold, draw)
 
 

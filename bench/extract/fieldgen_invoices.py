@@ -39,14 +39,26 @@ from fieldgen_locale import Locale, iban, money, number
 
 CURRENCY_WORD = {"en": "Currency", "fr": "Devise", "de": "Währung", "nl": "Valuta", "es": "Moneda"}
 GREETING = {
-    "en": ("Dear Sir or Madam,", "For the services below we invoice you as follows:", "Kind regards"),
-    "fr": ("Madame, Monsieur,", "Veuillez trouver ci-dessous le détail de notre facture :", "Cordialement"),
+    "en": (
+        "Dear Sir or Madam,",
+        "For the services below we invoice you as follows:",
+        "Kind regards",
+    ),
+    "fr": (
+        "Madame, Monsieur,",
+        "Veuillez trouver ci-dessous le détail de notre facture :",
+        "Cordialement",
+    ),
     "de": (
         "Sehr geehrte Damen und Herren,",
         "für unsere Leistungen erlauben wir uns, Ihnen Folgendes zu berechnen:",
         "Mit freundlichen Grüßen",
     ),
-    "nl": ("Geachte heer/mevrouw,", "Hierbij factureren wij u het volgende:", "Met vriendelijke groet"),
+    "nl": (
+        "Geachte heer/mevrouw,",
+        "Hierbij factureren wij u het volgende:",
+        "Met vriendelijke groet",
+    ),
     "es": ("Estimados señores:", "Les facturamos los siguientes conceptos:", "Atentamente"),
 }
 REGISTER = {
@@ -94,7 +106,9 @@ def invoice(ctx: Ctx, *, legal: bool = True, b2c: bool = False) -> Invoice:
     lines = items(ctx, GOODS, rng.randint(1, 5), 5, 900)
     totals = Totals(lines)
     if rng.random() < 0.25:
-        totals.discount = (totals.subtotal * Decimal(rng.choice((5, 10)))/100).quantize(Decimal("0.01"))
+        totals.discount = (totals.subtotal * Decimal(rng.choice((5, 10))) / 100).quantize(
+            Decimal("0.01")
+        )
     if rng.random() < 0.3:
         totals.shipping = Decimal(rng.choice(("4.90", "9.95", "12.50", "25.00")))
     return Invoice(
@@ -137,8 +151,20 @@ def currency_note(ctx: Ctx, inv: Invoice) -> str:
 def footer(sheet: Sheet, ctx: Ctx, inv: Invoice, y: float = 800) -> None:
     v = inv.vendor
     sheet.rule(40, y - 12, 555, 0.3, grey=0.5)
-    sheet.text(297, y, f"{v.name} · {v.street} · {v.city} · {ctx.words['vat_id']} {v.vat}", 7, align="center")
-    sheet.text(297, y + 10, f"IBAN {inv.iban} · {ctx.words['phone']} {v.phone} · {v.email}", 7, align="center")
+    sheet.text(
+        297,
+        y,
+        f"{v.name} · {v.street} · {v.city} · {ctx.words['vat_id']} {v.vat}",
+        7,
+        align="center",
+    )
+    sheet.text(
+        297,
+        y + 10,
+        f"IBAN {inv.iban} · {ctx.words['phone']} {v.phone} · {v.email}",
+        7,
+        align="center",
+    )
 
 
 def register(loc: Locale, seed: int) -> str:
@@ -258,11 +284,15 @@ def din_window(ctx: Ctx) -> Built:
         s.pairs(370, 160, info, 470, 8.5)
         s.text(57, 260, f"{w['invoice']} {inv.number}", 12, bold=True)
         s.lines(57, 285, [hello, intro], 9.5)
-        y = s.table(57, 320, (230, 40, 75, 45, 90), item_rows(ctx, inv), aligns="lrrrr", header_fill=None)
+        y = s.table(
+            57, 320, (230, 40, 75, 45, 90), item_rows(ctx, inv), aligns="lrrrr", header_fill=None
+        )
         rows = totals_rows(ctx, inv.totals, inv.style)
         y = s.pairs(330, y + 18, rows, 537, 9, value_align="right", bold_last=True)
         note = currency_note(ctx, inv)
-        s.lines(57, y + 15, [x for x in (note, w["terms"], "", bye, "", signer) if x or x == ""], 9.5)
+        s.lines(
+            57, y + 15, [x for x in (note, w["terms"], "", bye, "", signer) if x or x == ""], 9.5
+        )
         s.rule(57, 770, 537, 0.3)
         left = [v.name, v.street, v.city]
         middle = [w["bank"], f"IBAN {inv.iban}", f"BIC {v.name[:4].upper()}XX{seed % 100:02d}"]
@@ -309,7 +339,9 @@ def freelance(ctx: Ctx) -> Built:
     tax_rate = Decimal(0) if exempt else ctx.loc.rate(ctx.rng)
     net = hours * rate
     tax = (net * tax_rate / 100).quantize(Decimal("0.01"))
-    withheld = (net * Decimal("0.15")).quantize(Decimal("0.01")) if ctx.loc.code == "es_ES" else Decimal(0)
+    withheld = (
+        (net * Decimal("0.15")).quantize(Decimal("0.01")) if ctx.loc.code == "es_ES" else Decimal(0)
+    )
     total = net + tax - withheld
     w, loc = ctx.words, ctx.loc
     title = f"{w['invoice']} {ctx.pick('#|No. |') if ctx.lang == 'en' else ''}{inv.number}"
@@ -332,9 +364,16 @@ def freelance(ctx: Ctx) -> Built:
             summary.append((f"{w['tax']} {pct(loc, tax_rate)}", money(loc, tax, "symbol")))
         if withheld:
             summary.append(("Retención IRPF 15 %", money(loc, -withheld, "symbol")))
-        summary.append((w["due_amount"] if ctx.rng.random() < 0.5 else w["total"], money(loc, total, "symbol")))
+        summary.append(
+            (w["due_amount"] if ctx.rng.random() < 0.5 else w["total"], money(loc, total, "symbol"))
+        )
         y = s.pairs(330, y + 20, summary, 555, 10, value_align="right", bold_last=True)
-        notes = [EXEMPT.get(loc.code, ""), w["terms"], f"IBAN {inv.iban}", v.vat if not exempt else ""]
+        notes = [
+            EXEMPT.get(loc.code, ""),
+            w["terms"],
+            f"IBAN {inv.iban}",
+            v.vat if not exempt else "",
+        ]
         s.lines(40, y + 30, [note for note in notes if note], 8.5)
         return s.pdf()
 
@@ -367,14 +406,18 @@ def brand(ctx: Ctx) -> Built:
         s.text(40, 130, w["bill_to"].upper(), 7, grey=0.45)
         s.lines(40, 143, inv.customer.block(), 10)
         rows = item_rows(ctx, inv)
-        y = s.table(40, 200, (240, 45, 80, 50, 100), rows, aligns="lrrrr", header_fill=0.92, zebra=True)
+        y = s.table(
+            40, 200, (240, 45, 80, 50, 100), rows, aligns="lrrrr", header_fill=0.92, zebra=True
+        )
         rows2 = totals_rows(ctx, inv.totals, inv.style)
         y = s.pairs(340, y + 20, rows2[:-1], 555, 9, value_align="right")
         s.box(330, y, 225, 32, fill=0.9, stroke=False)
         s.text(340, y + 20, rows2[-1][0], 11, bold=True)
         s.text(548, y + 20, rows2[-1][1], 13, bold=True, align="right")
         note = currency_note(ctx, inv)
-        s.lines(40, y + 60, [x for x in (note, w["terms"], f"{w['bank']}: IBAN {inv.iban}") if x], 8.5)
+        s.lines(
+            40, y + 60, [x for x in (note, w["terms"], f"{w['bank']}: IBAN {inv.iban}") if x], 8.5
+        )
         footer(s, ctx, inv, 790)
         return s.pdf()
 
@@ -384,14 +427,20 @@ def brand(ctx: Ctx) -> Built:
 # --- statement (holdout) -----------------------------------------------------------------
 
 PREVIOUS = {
-    "en": ("Previous balance", "Payment received - thank you", "Balance carried forward", "Current charges"),
+    "en": (
+        "Previous balance",
+        "Payment received - thank you",
+        "Balance carried forward",
+        "Current charges",
+    ),
     "fr": ("Solde précédent", "Paiement reçu, merci", "Solde reporté", "Montant de la période"),
     "de": ("Vorheriger Saldo", "Zahlung erhalten, danke", "Saldovortrag", "Aktuelle Beträge"),
     "nl": ("Vorig saldo", "Ontvangen betaling, dank u", "Saldo", "Kosten deze periode"),
     "es": ("Saldo anterior", "Pago recibido, gracias", "Saldo pendiente", "Importe del periodo"),
 }
 SERVICES = {
-    "en": "Broadband 500 Mbit/s|Line rental|Calls to mobiles|Electricity standing charge|Energy used",
+    "en": "Broadband 500 Mbit/s|Line rental|Calls to mobiles|"
+    "Electricity standing charge|Energy used",
     "fr": "Abonnement fibre|Location box|Appels vers mobiles|Abonnement électricité|Consommation",
     "de": "Glasfaser 500 Mbit/s|Grundgebühr|Verbindungen Mobilfunk|Grundpreis Strom|Arbeitspreis",
     "nl": "Glasvezel 500 Mbit/s|Vastrecht|Bellen naar mobiel|Netbeheerkosten|Verbruik stroom",
@@ -419,7 +468,14 @@ def statement(ctx: Ctx) -> Built:
         s.box(330, 40, 225, 110, fill=0.93, stroke=False)
         s.text(340, 58, w["due_amount"], 10, bold=True)
         s.text(545, 82, money(loc, inv.totals.total, "symbol"), 18, bold=True, align="right")
-        s.pairs(340, 102, [(w["due"], when(ctx, inv.due_day, inv.dates)), (w["cust_no"], inv.cust_no)], 545, 8.5, value_align="right")
+        s.pairs(
+            340,
+            102,
+            [(w["due"], when(ctx, inv.due_day, inv.dates)), (w["cust_no"], inv.cust_no)],
+            545,
+            8.5,
+            value_align="right",
+        )
         s.lines(40, 175, inv.customer.block(), 10)
         s.text(330, 175, f"{w['invoice']} {inv.number}", 10, bold=True)
         s.text(330, 190, f"{w['inv_date']}: {when(ctx, inv.day, inv.dates)}", 9)
@@ -430,11 +486,20 @@ def statement(ctx: Ctx) -> Built:
             [paid, money(loc, -previous, "plain")],
             [carried, money(loc, Decimal(0), "plain")],
         ]
-        y = s.table(40, 240, (360, 155), [["", loc.currency], *history], aligns="lr", header_fill=0.85)
-        rows = [[w["desc"], w["amount"]]] + [[line.text, money(loc, line.amount, "plain")] for line in inv.totals.lines]
+        y = s.table(
+            40, 240, (360, 155), [["", loc.currency], *history], aligns="lr", header_fill=0.85
+        )
+        rows = [[w["desc"], w["amount"]]] + [
+            [line.text, money(loc, line.amount, "plain")] for line in inv.totals.lines
+        ]
         y = s.table(40, y + 20, (360, 155), rows, aligns="lr")
         summary = [(w["subtotal"], money(loc, inv.totals.subtotal, "symbol"))]
-        summary.append((f"{w['tax']} {pct(loc, rate)}", money(loc, sum(inv.totals.taxes().values(), Decimal(0)), "symbol")))
+        summary.append(
+            (
+                f"{w['tax']} {pct(loc, rate)}",
+                money(loc, sum(inv.totals.taxes().values(), Decimal(0)), "symbol"),
+            )
+        )
         summary.append((w["total"], money(loc, inv.totals.total, "symbol")))
         y = s.pairs(300, y + 20, summary, 555, 9.5, value_align="right", bold_last=True)
         s.text(40, y + 30, w["terms"], 8)

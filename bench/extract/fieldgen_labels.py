@@ -101,7 +101,8 @@ _RAW: dict[str, dict[str, str]] = {
         "due_amount": "Net à payer|Montant à régler|Reste à payer",
         "shipping": "Frais de port|Livraison",
         "discount": "Remise",
-        "terms": "Paiement à 30 jours|Conditions de paiement : 30 jours fin de mois|Paiement à réception",
+        "terms": "Paiement à 30 jours|"
+        "Conditions de paiement : 30 jours fin de mois|Paiement à réception",
         "bank": "Coordonnées bancaires|RIB",
         "vat_id": "N° TVA intracom.|TVA intracommunautaire|N° TVA",
         "phone": "Tél.|Tél :|Téléphone",
@@ -323,7 +324,8 @@ _RAW: dict[str, dict[str, str]] = {
         "due_amount": "Total a pagar|Importe a pagar",
         "shipping": "Gastos de envío|Portes",
         "discount": "Descuento|Dto.",
-        "terms": "Forma de pago: transferencia a 30 días.|Pago a 30 días fecha factura.|Pago al contado.",
+        "terms": "Forma de pago: transferencia a 30 días.|"
+        "Pago a 30 días fecha factura.|Pago al contado.",
         "bank": "Datos bancarios|Cuenta",
         "vat_id": "NIF|CIF|NIF/CIF",
         "phone": "Tel.|Teléfono|Tlf.",
@@ -379,7 +381,10 @@ _RAW: dict[str, dict[str, str]] = {
         "applicant": "Nombre y apellidos|Solicitante",
     },
 }
-LABELS = {lang: {key: tuple(text.split("|")) for key, text in table.items()} for lang, table in _RAW.items()}
+LABELS = {
+    lang: {key: tuple(text.split("|")) for key, text in table.items()}
+    for lang, table in _RAW.items()
+}
 
 
 class Words:

@@ -20,7 +20,8 @@ MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
 }
 
 
@@ -62,7 +63,9 @@ LOCALES = {
     "de_CH": Locale(
         "de_CH", "de", "CHF", "CHF", False, ".", "'", "MWST", ("8.1",), "DMY", ".", "+41"
     ),
-    "nl_NL": Locale("nl_NL", "nl", "EUR", "€", False, ",", ".", "BTW", ("21", "9"), "DMY", "-", "+31"),
+    "nl_NL": Locale(
+        "nl_NL", "nl", "EUR", "€", False, ",", ".", "BTW", ("21", "9"), "DMY", "-", "+31"
+    ),
     "nl_BE": Locale("nl_BE", "nl", "EUR", "€", False, ",", ".", "BTW", ("21",), "DMY", "/", "+32"),
     "es_ES": Locale(
         "es_ES", "es", "EUR", "€", True, ",", ".", "IVA", ("21", "10"), "DMY", "/", "+34"
@@ -79,7 +82,7 @@ def number(loc: Locale, value: Decimal, *, group: str | None = None) -> str:
     sign = "-" if value < 0 else ""
     whole, frac = f"{abs(cents(value)):.2f}".split(".")
     sep = loc.group if group is None else group
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -137,13 +140,23 @@ STREETS = {
     "GB": ("{n} Mill Lane", "{n} Station Road", "Unit {n}, Riverside Park", "{n} High Street"),
     "US": ("{n} Lakeview Ave", "{n} W 34th Street, Suite 300", "{n} Market St", "{n} Elm Drive"),
     "MY": ("No. {n}, Jalan Bukit Bintang", "Lot {n}, Jalan Ampang", "{n}, Jalan SS 2/24"),
-    "FR": ("{n} rue des Lilas", "{n}, avenue Jean Jaurès", "{n} boulevard Voltaire", "{n} place du Marché"),
+    "FR": (
+        "{n} rue des Lilas",
+        "{n}, avenue Jean Jaurès",
+        "{n} boulevard Voltaire",
+        "{n} place du Marché",
+    ),
     "BE": ("Rue Neuve {n}", "Avenue Louise {n}", "Meir {n}", "Kerkstraat {n}"),
     "DE": ("Hauptstraße {n}", "Bahnhofstr. {n}", "Lindenallee {n}", "Am Markt {n}"),
     "AT": ("Mariahilfer Straße {n}", "Landstraßer Hauptstraße {n}", "Herrengasse {n}"),
     "CH": ("Bahnhofstrasse {n}", "Seestrasse {n}", "Rue du Rhône {n}"),
     "NL": ("Keizersgracht {n}", "Dorpsstraat {n}", "Stationsplein {n}", "Kerkweg {n}"),
-    "ES": ("Calle Mayor, {n}", "Avda. de la Constitución, {n}", "C/ Gran Vía {n}", "Paseo del Prado, {n}"),
+    "ES": (
+        "Calle Mayor, {n}",
+        "Avda. de la Constitución, {n}",
+        "C/ Gran Vía {n}",
+        "Paseo del Prado, {n}",
+    ),
 }
 CITIES = {
     "GB": ("Leeds LS1 4AP", "Bristol BS1 6QA", "Manchester M1 2HF", "Edinburgh EH2 4AD"),
@@ -197,7 +210,9 @@ def vat_id(loc: Locale, rng: random.Random) -> str:
 
 def iban(loc: Locale, rng: random.Random) -> str:
     """A well-formed IBAN (check digits right) of the locale's country (GB for the others)."""
-    place = country(loc) if country(loc) in ("GB", "FR", "BE", "DE", "AT", "CH", "NL", "ES") else "GB"
+    place = (
+        country(loc) if country(loc) in ("GB", "FR", "BE", "DE", "AT", "CH", "NL", "ES") else "GB"
+    )
     lengths = {"GB": 18, "FR": 23, "BE": 12, "DE": 18, "AT": 16, "CH": 17, "NL": 14, "ES": 20}
     bban = "".join(str(rng.randint(0, 9)) for _ in range(lengths[place]))
     if place in ("GB", "NL"):

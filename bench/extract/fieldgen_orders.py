@@ -41,7 +41,13 @@ QUOTE = {
     "nl": "Vermeld ons ordernummer op alle facturen en pakbonnen.",
     "es": "Indiquen nuestro número de pedido en todas las facturas y albaranes.",
 }
-AUTHORISED = {"en": "Authorised by", "fr": "Bon pour accord", "de": "Freigegeben", "nl": "Akkoord", "es": "Autorizado por"}
+AUTHORISED = {
+    "en": "Authorised by",
+    "fr": "Bon pour accord",
+    "de": "Freigegeben",
+    "nl": "Akkoord",
+    "es": "Autorizado por",
+}
 THANKS = {
     "en": "Thank you for your order, {name}!",
     "fr": "Merci pour votre commande, {name} !",
@@ -49,8 +55,20 @@ THANKS = {
     "nl": "Bedankt voor je bestelling, {name}!",
     "es": "¡Gracias por tu pedido, {name}!",
 }
-WEB_NUMBER = {"en": "Order #", "fr": "Commande n°", "de": "Bestellnummer", "nl": "Bestelnummer", "es": "Pedido nº"}
-PLACED = {"en": "Placed on", "fr": "Passée le", "de": "Bestellt am", "nl": "Besteld op", "es": "Realizado el"}
+WEB_NUMBER = {
+    "en": "Order #",
+    "fr": "Commande n°",
+    "de": "Bestellnummer",
+    "nl": "Bestelnummer",
+    "es": "Pedido nº",
+}
+PLACED = {
+    "en": "Placed on",
+    "fr": "Passée le",
+    "de": "Bestellt am",
+    "nl": "Besteld op",
+    "es": "Realizado el",
+}
 
 
 @dataclass
@@ -80,7 +98,15 @@ def order(ctx: Ctx, *, b2c: bool = False) -> Order:
     totals = Totals(items(ctx, GOODS, rng.randint(2, 6), 3, 400))
     if rng.random() < 0.4:
         totals.shipping = Decimal(rng.choice(("4.95", "6.90", "15.00", "49.00")))
-    return Order(seller, customer, number_like(rng, ORDER_NUMBERS, day), day, totals, money_style(ctx), date_style(ctx))
+    return Order(
+        seller,
+        customer,
+        number_like(rng, ORDER_NUMBERS, day),
+        day,
+        totals,
+        money_style(ctx),
+        date_style(ctx),
+    )
 
 
 def rows(ctx: Ctx, o: Order, *, article: bool = True) -> list[list[str]]:
@@ -110,7 +136,9 @@ def po_buyer(ctx: Ctx) -> Built:
         s = Sheet()
         c = o.customer
         s.text(40, 60, c.name, 16, bold=True)
-        s.lines(40, 77, [c.street, c.city, f"{w['phone']} {c.phone}", f"{w['vat_id']} {c.vat}"], 8.5)
+        s.lines(
+            40, 77, [c.street, c.city, f"{w['phone']} {c.phone}", f"{w['vat_id']} {c.vat}"], 8.5
+        )
         s.text(555, 62, w["po"], 18, bold=True, align="right")
         meta = [(w["order_no"], o.number), (w["order_date"], when(ctx, o.day, o.dates))]
         meta += [(w["delivery_date"], when(ctx, later(o.day, 21), o.dates)), (w["buyer"], buyer)]
@@ -120,7 +148,9 @@ def po_buyer(ctx: Ctx) -> Built:
         s.text(320, 170, w["ship_to"], 9, bold=True)
         s.lines(320, 185, [c.name, site.street, site.city], 9.5)
         y = s.table(40, 250, (50, 235, 40, 90, 100), rows(ctx, o), aligns="llrrr")
-        y = s.pairs(330, y + 20, order_totals(ctx, o), 555, 9.5, value_align="right", bold_last=True)
+        y = s.pairs(
+            330, y + 20, order_totals(ctx, o), 555, 9.5, value_align="right", bold_last=True
+        )
         s.text(40, y + 20, QUOTE[ctx.lang], 8.5)
         s.rule(40, y + 80, 220, 0.5)
         s.text(40, y + 92, f"{AUTHORISED[ctx.lang]}: {buyer}", 8.5)
@@ -143,10 +173,23 @@ def confirmation(ctx: Ctx) -> Built:
         s.text(57, 140, v.one_line(), 6.5)
         s.lines(57, 158, o.customer.block(), 10)
         s.text(57, 250, w["confirm"], 14, bold=True)
-        info = [(w["order_no"], o.number), (w["order_date"], when(ctx, o.day, o.dates)), (w["cust_no"], cust_no)]
+        info = [
+            (w["order_no"], o.number),
+            (w["order_date"], when(ctx, o.day, o.dates)),
+            (w["cust_no"], cust_no),
+        ]
         s.pairs(360, 158, info, 460, 9)
-        y = s.table(57, 275, (45, 230, 40, 80, 90), rows(ctx, o, article=False), aligns="llrrr", header_fill=0.9)
-        y = s.pairs(330, y + 18, order_totals(ctx, o), 542, 9.5, value_align="right", bold_last=True)
+        y = s.table(
+            57,
+            275,
+            (45, 230, 40, 80, 90),
+            rows(ctx, o, article=False),
+            aligns="llrrr",
+            header_fill=0.9,
+        )
+        y = s.pairs(
+            330, y + 18, order_totals(ctx, o), 542, 9.5, value_align="right", bold_last=True
+        )
         s.text(57, y + 25, f"{w['delivery_date']}: {when(ctx, later(o.day, 10), o.dates)}", 9)
         s.text(57, y + 40, w["thanks"], 9)
         s.text(297, 805, f"{v.name} · {w['vat_id']} {v.vat} · {w['page']}", 7, align="center")
@@ -175,7 +218,10 @@ def web_order(ctx: Ctx) -> Built:
         s.text(330, 100, w["ship_addr"], 9, bold=True)
         s.lines(330, 115, o.customer.block(), 9.5)
         table = [[w["desc"], w["qty"], w["amount"]]]
-        table += [[line.text, f"{line.qty:f}", money(ctx.loc, line.amount, "symbol")] for line in o.totals.lines]
+        table += [
+            [line.text, f"{line.qty:f}", money(ctx.loc, line.amount, "symbol")]
+            for line in o.totals.lines
+        ]
         y = s.table(40, 190, (340, 60, 115), table, aligns="lcr", header_fill=None)
         y = s.pairs(300, y + 20, order_totals(ctx, o), 555, 10, value_align="right", bold_last=True)
         v = o.seller
@@ -208,7 +254,10 @@ def po_grid(ctx: Ctx) -> Built:
             s.box(x, 95, 171.67, 32)
             s.text(x + 5, 105, label, 7, grey=0.35)
             s.text(x + 5, 120, value, 10, bold=True)
-        for x, label, block in ((40, w["supplier"], o.seller.block()), (297.5, w["buyer"], [buyer, c.email, c.phone])):
+        for x, label, block in (
+            (40, w["supplier"], o.seller.block()),
+            (297.5, w["buyer"], [buyer, c.email, c.phone]),
+        ):
             s.box(x, 132, 257.5, 70)
             s.text(x + 5, 142, label, 7, grey=0.35)
             s.lines(x + 5, 156, block, 9.5)
@@ -226,4 +275,9 @@ def po_grid(ctx: Ctx) -> Built:
     return Built(o.gold(), draw)
 
 
-TEMPLATES = {"po_buyer": po_buyer, "confirmation": confirmation, "web_order": web_order, "po_grid": po_grid}
+TEMPLATES = {
+    "po_buyer": po_buyer,
+    "confirmation": confirmation,
+    "web_order": web_order,
+    "po_grid": po_grid,
+}

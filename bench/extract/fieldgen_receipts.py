@@ -52,18 +52,26 @@ SHOP_WORD = {
     },
 }
 MEALS = {
-    "en": "Flat white|Full breakfast|Soup of the day|Club sandwich|Cheesecake|Sparkling water|Pint of lager",
-    "fr": "Café crème|Croque-monsieur|Plat du jour|Salade César|Tarte Tatin|Eau gazeuse|Verre de vin",
-    "de": "Milchkaffee|Schnitzel Wiener Art|Tagessuppe|Apfelstrudel|Apfelschorle|Weißbier 0,5l|Salatteller",
+    "en": "Flat white|Full breakfast|Soup of the day|"
+    "Club sandwich|Cheesecake|Sparkling water|Pint of lager",
+    "fr": "Café crème|Croque-monsieur|Plat du jour|Salade César|"
+    "Tarte Tatin|Eau gazeuse|Verre de vin",
+    "de": "Milchkaffee|Schnitzel Wiener Art|Tagessuppe|"
+    "Apfelstrudel|Apfelschorle|Weißbier 0,5l|Salatteller",
     "nl": "Cappuccino|Uitsmijter|Soep van de dag|Tosti ham kaas|Appeltaart|Spa rood|Biertje",
     "es": "Café con leche|Menú del día|Tortilla española|Croquetas|Flan casero|Agua mineral|Caña",
 }
 DRUGS = {
-    "en": "Paracetamol 500mg x16|Ibuprofen 200mg x24|Hand cream 75ml|Vitamin C 1000|Plasters assorted|Throat lozenges",
-    "fr": "Doliprane 1000mg|Ibuprofène 400mg|Crème mains 50ml|Vitamine C 500|Pansements x20|Pastilles gorge",
-    "de": "Paracetamol 500mg|Ibuprofen 400 akut|Handcreme 75ml|Vitamin C 1000|Pflaster Strips|Halstabletten",
-    "nl": "Paracetamol 500mg|Ibuprofen 400mg|Handcrème 75ml|Vitamine C 1000|Pleisters|Keelpastilles",
-    "es": "Paracetamol 1g|Ibuprofeno 600mg|Crema de manos|Vitamina C 1000|Tiritas surtidas|Pastillas garganta",
+    "en": "Paracetamol 500mg x16|Ibuprofen 200mg x24|"
+    "Hand cream 75ml|Vitamin C 1000|Plasters assorted|Throat lozenges",
+    "fr": "Doliprane 1000mg|Ibuprofène 400mg|Crème mains 50ml|"
+    "Vitamine C 500|Pansements x20|Pastilles gorge",
+    "de": "Paracetamol 500mg|Ibuprofen 400 akut|Handcreme 75ml|"
+    "Vitamin C 1000|Pflaster Strips|Halstabletten",
+    "nl": "Paracetamol 500mg|Ibuprofen 400mg|Handcrème 75ml|"
+    "Vitamine C 1000|Pleisters|Keelpastilles",
+    "es": "Paracetamol 1g|Ibuprofeno 600mg|Crema de manos|"
+    "Vitamina C 1000|Tiritas surtidas|Pastillas garganta",
 }
 FUELS = {
     "en": "Unleaded|Diesel|Super Unleaded",
@@ -238,7 +246,11 @@ def cafe(ctx: Ctx) -> Built:
 
     def draw() -> bytes:
         total = r.paid(loc)
-        lines = [center(r.shop.name), center(f"{r.shop.street} - {r.shop.city}"), center(r.shop.phone)]
+        lines = [
+            center(r.shop.name),
+            center(f"{r.shop.street} - {r.shop.city}"),
+            center(r.shop.phone),
+        ]
         lines += ["", spread(f"{w['r_no']} {r.number}", stamp(ctx, r))]
         lines += [f"{TABLE[ctx.lang]} {table}   {COVERS[ctx.lang]}: {covers}", "=" * 42]
         lines += item_lines(ctx, r, codes=False)
@@ -249,7 +261,11 @@ def cafe(ctx: Ctx) -> Built:
         lines.append(spread(w["r_total"], money(loc, total, "symbol")))
         lines += payment(ctx, total, cash=ctx.rng.random() < 0.5)
         if tip:
-            lines += ["", "Gratuity not included", "Suggested tip 15%: " + number(loc, cents(total * Decimal("0.15")))]
+            lines += [
+                "",
+                "Gratuity not included",
+                "Suggested tip 15%: " + number(loc, cents(total * Decimal("0.15"))),
+            ]
         if loc.code not in ADDED_TAX:
             lines += ["", *tax_table(ctx, r)]
         lines += ["", center(r.shop.vat), center(w["r_thanks"])]
@@ -260,7 +276,13 @@ def cafe(ctx: Ctx) -> Built:
 
 # --- tax_invoice -------------------------------------------------------------------------
 
-TITLE = {"en": "TAX INVOICE", "fr": "FACTURE SIMPLIFIEE", "de": "RECHNUNG", "nl": "KASSABON", "es": "FACTURA SIMPLIFICADA"}
+TITLE = {
+    "en": "TAX INVOICE",
+    "fr": "FACTURE SIMPLIFIEE",
+    "de": "RECHNUNG",
+    "nl": "KASSABON",
+    "es": "FACTURA SIMPLIFICADA",
+}
 
 
 def tax_invoice(ctx: Ctx) -> Built:
@@ -276,15 +298,25 @@ def tax_invoice(ctx: Ctx) -> Built:
         lines = [center(r.shop.name.upper())]
         if loc.code == "en_MY":
             lines.append(center(reg))
-        lines += [center(r.shop.street.upper()), center(r.shop.city.upper()), center(r.shop.vat), ""]
+        lines += [
+            center(r.shop.street.upper()),
+            center(r.shop.city.upper()),
+            center(r.shop.vat),
+            "",
+        ]
         lines += [center(TITLE[ctx.lang]), "", spread("Doc No", doc), spread("Date", stamp(ctx, r))]
-        lines += [spread(w["cashier"], ctx.names.person(ctx.lang, ctx.rng).split()[0].upper()), "-" * 42]
+        lines += [
+            spread(w["cashier"], ctx.names.person(ctx.lang, ctx.rng).split()[0].upper()),
+            "-" * 42,
+        ]
         lines.append(spread(f"{w['qty']}  {w['desc']}", w["amount"]))
         lines += item_lines(ctx, r, codes=loc.code == "en_MY")
         lines.append("-" * 42)
         if loc.code in ADDED_TAX:
             lines.append(spread(f"Total Excl. {loc.tax}", number(loc, r.subtotal)))
-            lines.append(spread(f"{loc.tax} @ {pct(loc, r.lines[0].rate)}", number(loc, r.tax(loc))))
+            lines.append(
+                spread(f"{loc.tax} @ {pct(loc, r.lines[0].rate)}", number(loc, r.tax(loc)))
+            )
             lines.append(spread(f"Total Incl. {loc.tax}", number(loc, total)))
             if paid != total:
                 lines.append(spread("Rounding Adj", number(loc, paid - total)))
@@ -293,7 +325,10 @@ def tax_invoice(ctx: Ctx) -> Built:
             lines.append(spread(w["r_total"], money(loc, paid, "symbol")))
             lines += tax_table(ctx, r)
         lines += payment(ctx, paid, cash=cash)
-        lines += ["", center("GOODS SOLD ARE NOT RETURNABLE" if ctx.lang == "en" else w["r_thanks"])]
+        lines += [
+            "",
+            center("GOODS SOLD ARE NOT RETURNABLE" if ctx.lang == "en" else w["r_thanks"]),
+        ]
         return receipt_pdf(lines, bold=(0,))
 
     return Built(gold(r, loc, number_=doc), draw)
@@ -352,7 +387,9 @@ def pharmacy(ctx: Ctx) -> Built:
     def draw() -> bytes:
         total = r.paid(loc)
         lines = [center(r.shop.name.upper()), ""]
-        lines += [f"{r.shop.street}, {r.shop.city}"[:42], f"{w['phone']} {r.shop.phone}", r.shop.vat, ""]
+        where = f"{r.shop.street}, {r.shop.city}"
+        lines += [where] if len(where) <= 42 else [r.shop.street, r.shop.city]
+        lines += [f"{w['phone']} {r.shop.phone}", r.shop.vat, ""]
         lines += item_lines(ctx, r, codes=False)
         if loc.code in ADDED_TAX:
             lines.append(spread(f"{loc.tax}", number(loc, r.tax(loc))))
