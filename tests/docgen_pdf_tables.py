@@ -45,11 +45,14 @@ def draw_table(
     size: float = 9.0,
     borders: str = "grid",
     pad: float = 3.0,
+    by_column: bool = False,
 ) -> float:
     """Draw ``rows`` with its top left corner at (``left``, ``top``); returns the bottom y.
 
     A cell wider than its column wraps onto more lines inside the column; numbers are set flush
-    right, other cells flush left. The first row is bold.
+    right, other cells flush left. The first row is bold. The text is drawn row by row, or
+    column by column with ``by_column`` (as some report writers do: then no line of text holds
+    two cells).
     """
     leading = size * 1.2
     edges = [left]
@@ -57,6 +60,7 @@ def draw_table(
         edges.append(edges[-1] + width)
     y = top
     lines_y = [y]
+    texts: list[tuple[int, str, float, str]] = []  # column, font, baseline, line
     for index, row in enumerate(rows):
         font = _BOLD if index == 0 else _FONT
         cells = [
@@ -66,14 +70,10 @@ def draw_table(
         depth = max(len(lines) for lines in cells)
         for column, lines in enumerate(cells):
             for offset, line in enumerate(lines):
-                baseline = y - pad - size - offset * leading
-                canvas.setFont(font, size)
-                if _NUMBER.match(line):
-                    canvas.drawRightString(edges[column + 1] - pad, baseline, line)
-                else:
-                    canvas.drawString(edges[column] + pad, baseline, line)
+                texts.append((column, font, y - pad - size - offset * leading, line))
         y -= depth * leading + 2 * pad
         lines_y.append(y)
+    _draw_lines(canvas, sorted(texts, key=lambda t: t[0]) if by_column else texts, edges, size, pad)
     if borders in ("grid", "rows"):
         canvas.setLineWidth(0.5)
         for line_y in lines_y:
@@ -82,6 +82,22 @@ def draw_table(
         for x in edges:
             canvas.line(x, lines_y[0], x, lines_y[-1])
     return y
+
+
+def _draw_lines(
+    canvas: Any,
+    texts: Sequence[tuple[int, str, float, str]],
+    edges: Sequence[float],
+    size: float,
+    pad: float,
+) -> None:
+    """Draw each (column, font, baseline, line): numbers flush right, other text flush left."""
+    for column, font, baseline, line in texts:
+        canvas.setFont(font, size)
+        if _NUMBER.match(line):
+            canvas.drawRightString(edges[column + 1] - pad, baseline, line)
+        else:
+            canvas.drawString(edges[column] + pad, baseline, line)
 
 
 def draw_paragraph(
@@ -105,10 +121,18 @@ def make_table_page(
     intro: str = "",
     beside: str = "",
     beside_width: float = 150.0,
+    side: str = "left",
+    order: str = "before",
+    below: str = "",
     size: float = 9.0,
 ) -> Path:
     """One page: an optional paragraph, then the table; ``beside`` sets running text in a column
-    left of the table, as a sidebar or a page's first column next to a table in the second."""
+    left of the table (``side="right"``: right of it), as a sidebar, a caption or a page's first
+    column next to a table in the second. ``order`` is where its text goes in the content
+    stream: ``"before"`` or ``"after"`` the table's, or ``"by_line"``: everything top down,
+    left to right, as producers that write the page line by line do (then a line of it and a
+    row of the table on the same baseline are one line of text). ``below`` sets a note under
+    the table, across the page's width."""
     path = Path(path)
     canvas = _canvas(path)
     margin = 60.0
@@ -117,10 +141,64 @@ def make_table_page(
         top = draw_paragraph(canvas, intro, left=margin, top=top, width=PDF_PAGE_WIDTH - 2 * margin)
         top -= 16
     left = margin
-    if beside:
-        draw_paragraph(canvas, beside, left=margin, top=top, width=beside_width)
+    beside_left = margin
+    if beside and side == "left":
         left = margin + beside_width + 24
-    draw_table(canvas, rows, widths, left=left, top=top, size=size, borders=borders)
+    elif beside:
+        beside_left = margin + sum(widths) + 24
+    page = _ByLine(canvas) if order == "by_line" else canvas
+    if beside and order != "after":
+        draw_paragraph(page, beside, left=beside_left, top=top, width=beside_width)
+    bottom = draw_table(page, rows, widths, left=left, top=top, size=size, borders=borders)
+    if beside and order == "after":
+        draw_paragraph(page, beside, left=beside_left, top=top, width=beside_width)
+    if isinstance(page, _ByLine):
+        page.flush()
+    if below:
+        width = PDF_PAGE_WIDTH - 2 * margin
+        draw_paragraph(canvas, below, left=margin, top=bottom - 12, width=width, size=size)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+class _ByLine:
+    """Stands in for a canvas and keeps the strings drawn; ``flush`` draws them top down, left
+    to right (anything else, rules, is drawn at once)."""
+
+    def __init__(self, canvas: Any) -> None:
+        self._canvas = canvas
+        self._font: tuple[str, float] = (_FONT, 10.0)
+        self._strings: list[tuple[float, float, str, float, str]] = []  # -y, x, font, size
+
+    def setFont(self, font: str, size: float) -> None:  # reportlab's names
+        self._font = (font, size)
+
+    def drawString(self, x: float, y: float, text: str) -> None:
+        self._strings.append((-y, x, *self._font, text))
+
+    def drawRightString(self, x: float, y: float, text: str) -> None:
+        self.drawString(x - self._canvas.stringWidth(text, *self._font), y, text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._canvas, name)
+
+    def flush(self) -> None:
+        for minus_y, x, font, size, text in sorted(self._strings):
+            self._canvas.setFont(font, size)
+            self._canvas.drawString(x, -minus_y, text)
+
+
+def make_columns_page(
+    path: Path | str, columns: Sequence[str], *, width: float = 220.0, gap: float = 24.0
+) -> Path:
+    """One page of running text set in columns of ``width``, side by side."""
+    path = Path(path)
+    canvas = _canvas(path)
+    margin = 60.0
+    for number, text in enumerate(columns):
+        left = margin + number * (width + gap)
+        draw_paragraph(canvas, text, left=left, top=PDF_PAGE_HEIGHT - margin, width=width)
     canvas.showPage()
     canvas.save()
     return path
