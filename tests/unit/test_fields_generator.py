@@ -25,7 +25,8 @@ NAME_FIELDS = ("vendor", "company", "seller", "customer", "employer", "employee"
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, Any]]:
-    return generate_fields.gold_rows()
+    found: list[dict[str, Any]] = generate_fields.gold_rows()
+    return found
 
 
 def test_generator_writes_the_committed_gold(rows: list[dict[str, Any]]) -> None:
