@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reams.processors.parse.pdf.geometry import Turn
+from reams.processors.parse.pdf.text import unchecked
 
 _TOUCH = 3.0  # points: a rule ending this close to another meets it
 _MERGE = 6.0  # points: rule positions closer than this are one border (double rules, shading)
@@ -89,7 +90,10 @@ def _spans(rules: Sequence[_Rule], position: float) -> list[tuple[float, float]]
 
 
 def _covers(spans: list[tuple[float, float]], at: float) -> bool:
-    return any(start <= at <= end for start, end in spans)
+    for start, end in spans:  # noqa: SIM110  (a loop, not any(): this runs for every border)
+        if start <= at <= end:
+            return True
+    return False
 
 
 class _Sets:
@@ -179,6 +183,10 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     whole = text_in((xs[0], xs[-1], ys[0], ys[-1]))
     if len(_SPACE.sub("", whole)) < n_cols * (len(ys) - 1):
         return None  # fewer characters than cells: a chart's grid, a frame around a picture
+    if _RTL.search(_NOISE.sub("", whole)):
+        # The cells tile the whole, so one of them would hold this text and be refused below:
+        # refused before its cells are read.
+        return None
     texts: dict[int, list[str]] = {}
     for root, members in _cells(lattice).items():
         rows = [m // n_cols for m in members]
@@ -210,14 +218,18 @@ def _cells(lattice: Lattice) -> dict[int, list[int]]:
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     sets = _Sets(n_rows * n_cols)
     v_spans, h_spans = lattice.v_spans(), lattice.h_spans()
+    middles_x = [(xs[c] + xs[c + 1]) / 2 for c in range(n_cols)]
     for r in range(n_rows):
         middle_y = (ys[r] + ys[r + 1]) / 2
-        for c in range(n_cols):
-            middle_x = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < n_cols and not _covers(v_spans[c + 1], middle_y):
-                sets.join(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows and not _covers(h_spans[r + 1], middle_x):
-                sets.join(r * n_cols + c, (r + 1) * n_cols + c)
+        first = r * n_cols
+        for c in range(n_cols - 1):  # the borders between the row's cells
+            if not _covers(v_spans[c + 1], middle_y):
+                sets.join(first + c, first + c + 1)
+        if r + 1 < n_rows:  # the border under the row
+            below = h_spans[r + 1]
+            for c, middle_x in enumerate(middles_x):
+                if not _covers(below, middle_x):
+                    sets.join(first + c, first + n_cols + c)
     return sets.groups()
 
 
@@ -262,16 +274,24 @@ def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
 
     PDFium walks every character of the page for each rectangle, so the buffer is sized once
     for the whole page (its characters and the line breaks between them) and each cell costs
-    one call.
+    one call, made without ctypes' argument conversion (``text.unchecked``: the rectangle goes
+    as ``c_double`` values).
     """
     size = 2 * max(int(pdfium_c.FPDFText_CountChars(textpage)), 0) + 64
     buffer = (ctypes.c_ushort * size)()
+    bounded = unchecked(pdfium_c, "FPDFText_GetBoundedText")
+    double = ctypes.c_double
+    back = turn.back if turn.rotation else None
 
     def text_in(rect: Rect) -> str:
         left, right, top, bottom = rect
-        (x0, y0), (x1, y1) = turn.back(left, top), turn.back(right, bottom)
-        box = (min(x0, x1), max(y0, y1), max(x0, x1), min(y0, y1))
-        count = pdfium_c.FPDFText_GetBoundedText(textpage, *box, buffer, size)
+        if back is not None:
+            (x0, y0), (x1, y1) = back(left, top), back(right, bottom)
+            left, top = min(x0, x1), max(y0, y1)
+            right, bottom = max(x0, x1), min(y0, y1)
+        count = bounded(
+            textpage, double(left), double(top), double(right), double(bottom), buffer, size
+        )
         if count <= 0:
             return ""
         return (

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
+from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, compose
 from reams.processors.parse.pdf.grids import Grid, bounded_text, grid_of, lattices
 from reams.processors.parse.pdf.text import unchecked
 
@@ -67,8 +67,13 @@ def read_rules(
     turn = Turn(rotation % 360, width, height)
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
-    for x0, y0, x1, y1 in reader.lines:
-        (a, b), (c, d) = turn(x0, y0), turn(x1, y1)
+    # Most pages are not turned: their strokes are taken as they are, without a call each.
+    strokes = (
+        reader.lines
+        if not turn.rotation
+        else [(*turn(x0, y0), *turn(x1, y1)) for x0, y0, x1, y1 in reader.lines]
+    )
+    for a, b, c, d in strokes:
         if abs(b - d) <= _THIN and abs(a - c) >= _MIN_LENGTH:
             horizontal.append(((b + d) / 2, min(a, c), max(a, c)))
         elif abs(a - c) <= _THIN and abs(b - d) >= _MIN_LENGTH:
@@ -163,19 +168,23 @@ class _Reader:
         get_segment, get_point = self._get_segment, self._get_point
         segment_type, segment_close = self._segment_type, self._segment_close
         point_args, x, y = self._point_args, self._point[0], self._point[1]
+        line_to, move_to, lines = self._line_to, self._move_to, self.lines
+        # ``geometry.apply`` written out: this loop runs for every segment of a drawing.
+        a, b, c, d, e, f = matrix
         start = previous = None
         for index in range(segments):
             segment = get_segment(obj, index)
             if not get_point(segment, *point_args):
                 continue
-            point = apply(matrix, x.value, y.value)
+            px, py = x.value, y.value
+            point = (a * px + c * py + e, b * px + d * py + f)
             kind = segment_type(segment)
-            if kind == self._line_to and previous:
-                self.lines.append((*previous, *point))
-            elif kind == self._move_to:
+            if kind == line_to and previous:
+                lines.append((*previous, *point))
+            elif kind == move_to:
                 start = point
             if segment_close(segment) and start is not None:
-                self.lines.append((*point, *start))
+                lines.append((*point, *start))
             previous = point
 
     def _object_matrix(self, obj: Any) -> Matrix:
@@ -187,11 +196,13 @@ class _Reader:
 
 def _joined(strokes: list[tuple[float, float, float]]) -> tuple[Rule, ...]:
     """Join collinear strokes that touch or nearly touch into single rules."""
-    rules: list[Rule] = []
+    joined: list[list[float]] = []  # position, start, end of each rule so far
     for position, start, end in sorted(strokes, key=lambda s: (round(s[0]), s[1])):
-        last = rules[-1] if rules else None
-        if last and abs(last.position - position) <= _THIN and start <= last.end + _JOIN:
-            rules[-1] = Rule(last.position, last.start, max(last.end, end))
-        else:
-            rules.append(Rule(position, start, end))
-    return tuple(rules)
+        if joined:
+            last = joined[-1]
+            if abs(last[0] - position) <= _THIN and start <= last[2] + _JOIN:
+                if end > last[2]:
+                    last[2] = end
+                continue
+        joined.append([position, start, end])
+    return tuple(Rule(position, start, end) for position, start, end in joined)

@@ -294,10 +294,27 @@ class _Locator:
         return max(int(self._text_to_char(self._page, index)), 0)
 
     def line(self, text: str, first: int, last: int) -> Line:
-        first_char, last_char = self._char(first), self._char(last)
-        left, baseline = self._point(first_char)
-        self._last_vertical = (baseline, baseline)
-        span = self._span(last_char)
+        if self._aligned:
+            first_char, last_char = first, last
+        else:
+            first_char, last_char = self._char(first), self._char(last)
+        if self._turn.rotation:
+            left, baseline = self._point(first_char)
+            self._last_vertical = (baseline, baseline)
+            span = self._span(last_char)
+        else:
+            # :meth:`_point` and :meth:`_span` written out for a page that is not turned (the
+            # common case): this runs for every line of every page.
+            page, x, y = self._page, self._x, self._y
+            self._origin(page, first_char, *self._origin_args)
+            left, baseline = x.value, y.value
+            if self._charbox(page, last_char, *self._box_args):
+                box = self._box
+                span = box[0].value, box[1].value
+                self._last_vertical = (box[2].value, box[3].value)
+            else:
+                span = None
+                self._last_vertical = (baseline, baseline)
         last_vertical = self._last_vertical
         right = span[1] if span is not None else left
         rtl = right < left  # right-to-left text: the first character is the rightmost
