@@ -145,7 +145,27 @@ def item_rows(ctx: Ctx, inv: Invoice, *, with_tax: bool = True) -> list[list[str
 
 def currency_note(ctx: Ctx, inv: Invoice) -> str:
     """Where amounts print without a symbol, real invoices name the currency once."""
-    return f"{CURRENCY_WORD[ctx.lang]}: {ctx.loc.currency}" if inv.style == "plain" else ""
+    if inv.style != "plain":
+        return ""
+    if ctx.rng.random() < 0.5:
+        return f"{CURRENCY_WORD[ctx.lang]}: {ctx.loc.currency}"
+    return IN_WORDS[ctx.lang].format(CURRENCY_NAMES[ctx.lang][ctx.loc.currency])
+
+
+IN_WORDS = {
+    "en": "All amounts in {}.",
+    "fr": "Montants exprimés en {}.",
+    "de": "Alle Beträge in {}.",
+    "nl": "Alle bedragen in {}.",
+    "es": "Importes expresados en {}.",
+}
+CURRENCY_NAMES = {
+    "en": {"GBP": "pounds sterling", "USD": "US dollars", "EUR": "euros", "CHF": "Swiss francs"},
+    "fr": {"EUR": "euros", "CHF": "francs suisses"},
+    "de": {"EUR": "Euro", "CHF": "Schweizer Franken"},
+    "nl": {"EUR": "euro"},
+    "es": {"EUR": "euros"},
+}
 
 
 def footer(sheet: Sheet, ctx: Ctx, inv: Invoice, y: float = 800) -> None:

@@ -73,6 +73,13 @@ DRUGS = {
     "es": "Paracetamol 1g|Ibuprofeno 600mg|Crema de manos|"
     "Vitamina C 1000|Tiritas surtidas|Pastillas garganta",
 }
+SHOP_EXTRA = {
+    "en": "Coffee to go",
+    "fr": "Café à emporter",
+    "de": "Kaffee to go",
+    "nl": "Koffie to go",
+    "es": "Café para llevar",
+}
 FUELS = {
     "en": "Unleaded|Diesel|Super Unleaded",
     "fr": "SP95-E10|Gazole|SP98",
@@ -130,7 +137,8 @@ def shop_name(ctx: Ctx, kind: str) -> str:
 
     def make(rng: object) -> str:
         if ctx.lang == "en":
-            return f"{family}'s {word}" if ctx.rng.random() < 0.5 else f"{family} {word}"
+            owner = f"{family}'" if family.endswith("s") else f"{family}'s"
+            return f"{owner} {word}" if ctx.rng.random() < 0.5 else f"{family} {word}"
         if ctx.lang in ("fr", "es"):
             return f"{word} {family}"
         return f"{word} {family}" if ctx.rng.random() < 0.5 else f"{family} {word}"
@@ -345,7 +353,7 @@ def fuel(ctx: Ctx) -> Built:
     line = r.lines[0]
     line.qty, line.price = Decimal(1), cents(litres * per_litre)
     if ctx.rng.random() < 0.5:  # a coffee with the fuel
-        r.lines.append(Item(ctx.pick(MEALS[ctx.lang]), Decimal(1), Decimal("2.40"), line.rate))
+        r.lines.append(Item(SHOP_EXTRA[ctx.lang], Decimal(1), Decimal("2.40"), line.rate))
     pump = ctx.rng.randint(1, 12)
     auth = f"{ctx.rng.randint(100000, 999999)}"
     terminal = f"{ctx.rng.randint(10000000, 99999999)}"
