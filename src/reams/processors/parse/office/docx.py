@@ -43,6 +43,21 @@ _TEXTBOX = f"{W}txbxContent"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CORE_PROPERTIES = ("title", "author", "subject", "keywords", "created", "modified")
+FORM_FIELDS_KEY = "form_field_count"  # as the PDF and HTML readers (read by classify)
+# Content controls that are fields to fill: plain text, date, drop-down, combo box, check box,
+# and any control still showing its placeholder ("Click here to enter text."). A rich-text
+# control that holds filled-in text is a template's container, as are building blocks (a table
+# of contents, a cover page), citations and bibliographies: not counted.
+_FIELD_CONTROLS = frozenset(
+    {
+        f"{W}text",
+        f"{W}date",
+        f"{W}dropDownList",
+        f"{W}comboBox",
+        f"{W}showingPlcHdr",
+        f"{_W14}checkbox",
+    }
+)
 _MAX_SPAN = 64  # grid columns: a larger span or offset in a cell is damage, read as none
 
 
@@ -67,7 +82,27 @@ def read_docx(
     ]
     width, height = _page_size(document)
     page = office_page(blocks, width=width, height=height)
-    return StaticSource([page], metadata=_metadata(document))
+    metadata = _metadata(document)
+    fields = form_field_count(document.element.body)
+    if fields:
+        metadata[FORM_FIELDS_KEY] = fields
+    return StaticSource([page], metadata=metadata)
+
+
+def form_field_count(body: Any) -> int:
+    """The fields of a Word form in ``body``: content controls (``w:sdt``) of the kinds in
+    ``_FIELD_CONTROLS`` and legacy form fields (``FORMTEXT``, ``FORMCHECKBOX``,
+    ``FORMDROPDOWN``: a field whose ``w:fldChar`` carries ``w:ffData``)."""
+    count = 0
+    for element in body.iter(f"{W}sdt", f"{W}ffData"):
+        if element.tag == f"{W}ffData":
+            count += 1
+            continue
+        properties = element.find(f"{W}sdtPr")
+        kinds = {child.tag for child in properties} if properties is not None else set()
+        if kinds & _FIELD_CONTROLS:
+            count += 1
+    return count
 
 
 def _reject_ole(data: bytes) -> None:

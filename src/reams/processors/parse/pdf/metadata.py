@@ -1,4 +1,5 @@
-"""PDF document metadata and open errors: the info dictionary as ISO dates and plain strings."""
+"""PDF document metadata and open errors: the info dictionary as ISO dates and plain strings,
+and the number of interactive form fields (``form_field_count``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from typing import Any
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.model import Metadata
+
+FORM_FIELDS_KEY = "form_field_count"
+# Widgets are counted on the first pages only: loading a page parses its content, and a form's
+# fields are on its first pages (a classify job reads 20); PDFs without an AcroForm load none.
+FORM_PAGES = 50
+_FORMTYPE_NONE = 0  # FPDF_GetFormType: no AcroForm and no XFA in the catalog
+_ANNOT_WIDGET = 20  # FPDF_ANNOT_WIDGET: the annotation of a form field (text, box, list...)
 
 # pypdfium2 names the FPDF_ERR_* codes; the numbers are part of PDFium's stable public API.
 _ERR_PASSWORD = 4
@@ -53,7 +61,40 @@ def read_metadata(pdf: Any) -> Metadata:
     version = pdf.get_version()
     if version:
         metadata["pdf_version"] = f"{version // 10}.{version % 10}"
+    fields = form_field_count(pdf)
+    if fields:
+        metadata[FORM_FIELDS_KEY] = fields
     return metadata
+
+
+def form_field_count(pdf: Any, max_pages: int = FORM_PAGES) -> int:
+    """The widget annotations (fillable fields, check boxes, buttons, signature fields) on the
+    first ``max_pages`` pages of a PDF with an AcroForm or XFA form; 0 without one.
+
+    A printed form without widgets (blanks, boxes drawn as text) has none: the classifier reads
+    those from the text. A damaged page is skipped, it costs the count nothing else.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    handle = pdf.raw
+    if pdfium_c.FPDF_GetFormType(handle) == _FORMTYPE_NONE:
+        return 0
+    count = 0
+    for index in range(min(len(pdf), max_pages)):
+        page = pdfium_c.FPDF_LoadPage(handle, index)
+        if not page:
+            continue
+        try:
+            for position in range(max(int(pdfium_c.FPDFPage_GetAnnotCount(page)), 0)):
+                annot = pdfium_c.FPDFPage_GetAnnot(page, position)
+                if not annot:
+                    continue
+                if pdfium_c.FPDFAnnot_GetSubtype(annot) == _ANNOT_WIDGET:
+                    count += 1
+                pdfium_c.FPDFPage_CloseAnnot(annot)
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+    return count
 
 
 def _iso_date(value: str) -> str:

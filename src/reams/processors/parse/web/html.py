@@ -1,8 +1,9 @@
 """HTML files: decoded (BOM, declared charset, guess), reduced to their content, rendered.
 
 What counts as content is :mod:`clean`'s business; rendering is :mod:`render`'s. This
-module reads the page's metadata (title, language) and adds the title as a heading when the
-content has no top-level heading of its own. The whole page is one page.
+module reads the page's metadata (title, language, the number of form fields) and adds the
+title as a heading when the content has no top-level heading of its own. The whole page is one
+page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from reams.processors.parse.web.clean import content_root
 from reams.processors.parse.web.inline import Node, collapse_inline
 from reams.processors.parse.web.render import HtmlRenderer
 
+FORM_FIELDS_KEY = "form_field_count"  # as the PDF and Word readers (read by classify)
+# Inputs a user does not fill: hidden values, buttons, and the site's search box.
+_NOT_FIELDS = frozenset({"hidden", "submit", "reset", "button", "image", "search"})
+# Site chrome, whose controls (a search box, menu toggles, a language picker) every page has.
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_CHROME_ROLES = frozenset({"navigation", "search", "banner", "menu", "menubar", "contentinfo"})
+_CHROME_NAMES = frozenset({"nav", "navbar", "navigation", "menu", "search", "searchbox", "sidebar"})
+_NAME_TOKENS = re.compile(r"[^a-z0-9]+")
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
     rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
@@ -81,4 +90,31 @@ def _metadata(root: Node) -> Metadata:
     language = root.get("lang")
     if language and language.strip():
         metadata["language"] = language.strip()
+    fields = form_field_count(root)
+    if fields:
+        metadata[FORM_FIELDS_KEY] = fields
     return metadata
+
+
+def form_field_count(root: Node) -> int:
+    """The controls a user fills in: ``<input>`` (not hidden, a button or a search box),
+    ``<select>`` and ``<textarea>``, inside a ``<form>`` or not (script-driven forms have none),
+    leaving out those of the site's chrome (navigation, header, footer, search, menus).
+
+    Counted on the whole page before the content is chosen, since rendering drops controls.
+    """
+    count = 0
+    for element in root.iter("input", "select", "textarea"):
+        kind = str(element.get("type") or "text").strip().lower()
+        if element.tag == "input" and kind in _NOT_FIELDS:
+            continue
+        if not any(_chrome(node) for node in element.iterancestors()):
+            count += 1
+    return count
+
+
+def _chrome(element: Node) -> bool:
+    if element.tag in _CHROME_TAGS or str(element.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return not _CHROME_NAMES.isdisjoint(_NAME_TOKENS.split(names))
