@@ -375,7 +375,7 @@ _FAMILY_NAMES = {
     "scan": "a scan",
     "fillable": "a fillable form (form fields)",
     "paper": "built like a paper (abstract, references, citations)",
-    "book": "a long document of several pages",
+    "book": "a publication (pages of prose, or a printed table of figures)",
 }
 
 

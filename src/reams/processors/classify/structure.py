@@ -65,6 +65,8 @@ FAMILY_TYPES: dict[str, frozenset[str]] = {
     "web": frozenset({"html"}),
     "scan": frozenset({"png", "jpeg", "tiff", "bmp", "gif", "webp"}),
 }
+# File types that are not printed pages: their tables say nothing of a publication.
+_NOT_PRINTED = frozenset().union(*FAMILY_TYPES.values()) - FAMILY_TYPES["scan"]
 # Families that say how a document was delivered, not what it is: a web page or a scan can
 # hold an invoice as well as an article.
 CONTAINER_FAMILIES = frozenset({"web", "scan"})
@@ -130,6 +132,14 @@ CITATION_CHARS = 20_000
 REFERENCES_CHARS = 40_000  # the references section closes a paper
 CUE_CHARS = 6000  # amounts, dates and blanks on the first pages; signatures on the last
 BOOK_MAX = 0.6  # length alone is weak evidence: contracts and papers are long too
+# A printed page that is mostly one large table of figures (a statistics release, a register of
+# payments, a voting record) is a publication however short; stronger evidence than length.
+PRINTED_TABLE_MAX = 0.8
+PRINTED_TABLE_SHARE = 0.5  # most of the text in tables
+# The largest table's Markdown characters: a sample grid or a table of key-value fields has a
+# few hundred; a table of figures across a page, a few thousand.
+SMALL_TABLE_CHARS = 1000
+LARGE_TABLE_CHARS = 1500
 SLIDE_WORDS_PER_PAGE = 120  # a landscape page with fewer words reads as a slide
 
 
@@ -192,7 +202,15 @@ def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = Non
     headings = sum(1 for i in items if i.get("type") == "heading")
     words = max(1, len(text[:20_000].split()))  # enough to tell a long document
     book = BOOK_MAX * _squash(max(0, page_count - 1), 6.0) * min(1.0, words / 2000)
-    book *= 1.0 - table_share
+    if detected in _NOT_PRINTED:
+        # A workbook's sheets are not chapters. A printed document's tables are no evidence
+        # against a publication: "figures and tables" is what a report rule says it has.
+        book *= 1.0 - table_share
+    elif table_share >= PRINTED_TABLE_SHARE:
+        tables = [len(str(i.get("md") or "")) for i in items if i.get("type") == "table"]
+        largest = max(tables, default=0)
+        size = (largest - SMALL_TABLE_CHARS) / (LARGE_TABLE_CHARS - SMALL_TABLE_CHARS)
+        book = max(book, PRINTED_TABLE_MAX * min(1.0, max(0.0, size)))
     if book > 0.05:
         families["book"] = book
     first = lexical.fold(text[:CUE_CHARS])

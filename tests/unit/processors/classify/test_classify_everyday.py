@@ -384,3 +384,66 @@ def test_form_fields_reported_by_the_parser_make_a_fillable_form(tmp_path: Path)
     assert "fillable form" in outcome.reasoning
     odd = {**parsed, "document": {**parsed["document"], "metadata": {"form_field_count": "x"}}}
     assert classify_offline(odd, rules).type != "form"
+
+
+PUBLICATION_RULES = [
+    Rule("report", "A report or official publication: prose in sections, figures and tables."),
+    Rule("spreadsheet", "A spreadsheet or workbook (Excel, CSV): rows and columns of values."),
+    Rule("invoice", "A bill from a seller listing goods, prices, taxes and the total amount due."),
+    Rule("other", "Anything else: a document that fits none of the other types."),
+]
+FIGURES = [["Region", "Permits", "Handguns", "Long guns", "Other", "Total"]] + [
+    [f"Region {i}", f"{1000 + i * 37:,}", f"{2000 + i * 53:,}", f"{3000 + i * 71:,}", str(i * 3),
+     f"{6000 + i * 161:,}"]
+    for i in range(30)
+]  # fmt: skip
+WIDTHS = [120.0, 70.0, 70.0, 70.0, 50.0, 70.0]
+
+
+def test_a_printed_page_of_figures_is_a_publication(tmp_path: Path) -> None:
+    """A one-page PDF holding a table of figures across the page (a statistics release) is a
+    report by the book family, however short; a sample grid of a few rows is not, and the same
+    figures in a workbook are a spreadsheet."""
+    from docgen_pdf_tables import make_table_page
+
+    intro = "Background checks by region, November"
+    page = make_table_page(tmp_path / "checks.pdf", FIGURES, WIDTHS, intro=intro)
+    found = structure.facts(parse(page), "")
+    assert found.families.get("book", 0.0) == pytest.approx(structure.PRINTED_TABLE_MAX)
+    outcome = classify_offline(parse(page), PUBLICATION_RULES)
+    assert outcome.type == "report"
+    assert "long document" not in outcome.reasoning
+    sample = make_table_page(tmp_path / "sample.pdf", FIGURES[:5], WIDTHS, intro="Sample")
+    assert "book" not in structure.facts(parse(sample), "").families
+    assert classify_offline(parse(sample), PUBLICATION_RULES).type == "other"
+    book = make_xlsx(tmp_path / "checks.xlsx", [list(row) for row in FIGURES])
+    assert classify_offline(parse(book), PUBLICATION_RULES).type == "spreadsheet"
+
+
+def test_tables_do_not_make_a_long_printed_document_less_of_a_report(tmp_path: Path) -> None:
+    """The report rule asks for tables: a multi-page PDF of prose and tables has the book
+    strength of its prose alone (before, the share of text in tables counted against it)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from docgen import PDF_PAGE_HEIGHT, PDF_PAGE_WIDTH
+    from docgen_pdf_tables import draw_paragraph, draw_table
+
+    prose = " ".join(["The agency reviewed the programme and its results over the year."] * 25)
+    path = tmp_path / "annual.pdf"
+    canvas = Canvas(str(path), (PDF_PAGE_WIDTH, PDF_PAGE_HEIGHT), invariant=1)
+    for _ in range(6):
+        top = draw_paragraph(canvas, prose, left=60, top=PDF_PAGE_HEIGHT - 60, width=480)
+        draw_table(canvas, FIGURES[:12], WIDTHS, left=60, top=top - 20)
+        canvas.showPage()
+    canvas.save()
+    parsed = parse(path)
+    pages = parsed["pages"]
+    assert any(i["type"] == "table" for p in pages for i in p["items"])
+    prose_only = {
+        **parsed,
+        "pages": [{**p, "items": [i for i in p["items"] if i["type"] != "table"]} for p in pages],
+    }
+    with_tables = structure.facts(parsed, parsed["text_full"]).families.get("book", 0.0)
+    without = structure.facts(prose_only, parsed["text_full"]).families.get("book", 0.0)
+    assert without > 0.3
+    assert with_tables == pytest.approx(without)
