@@ -148,39 +148,59 @@ def gold_text(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def generate(out: Path) -> list[dict[str, Any]]:
-    """Write every document under ``out`` (paths as in the gold rows); returns the rows."""
+    """Write every document under ``out`` (paths as in the gold rows); returns the rows.
+
+    Each file is written beside its place and renamed into it, so that a bench reading the
+    cache while another process fills it sees whole files.
+    """
     rows = []
     for doc in documents():
         pdf = doc.built.draw()
         data = scan(pdf, doc.rng) if doc.row["scan"] else pdf
         target = out / doc.row["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(data)
+        partial.replace(target)
         rows.append(doc.row)
     return rows
 
 
-def fingerprint() -> str:
-    """What the cached files depend on: this generator's sources and the drawing libraries."""
-    import pypdfium2
-    import reportlab
-
+def _sources() -> str:
     digest = hashlib.sha256()
     for source in sorted(HERE.glob("*.py")):
         if source.name.startswith(("fieldgen_", "generate_fields")):
             digest.update(source.read_bytes())
-    digest.update(f"{reportlab.Version} {pypdfium2.version.PYPDFIUM_INFO}".encode())
     return digest.hexdigest()
 
 
+# Read when this module is imported, i.e. the code this process will draw with: a process that
+# imported older sources must not stamp a cache as made by newer ones.
+_LOADED_SOURCES = _sources()
+
+
+def fingerprint() -> str:
+    """What the cached files depend on: the generator's code as loaded and the libraries."""
+    import pypdfium2
+    import reportlab
+
+    versions = f"{reportlab.Version} {pypdfium2.version.PYPDFIUM_INFO}"
+    return hashlib.sha256(f"{_LOADED_SOURCES} {versions}".encode()).hexdigest()
+
+
 def ensure(out: Path = CACHE) -> Path:
-    """The set under ``out``, generated again when missing or made by other code."""
+    """The set under ``out``, generated again when missing, incomplete or made by other code."""
     stamp = out / "STAMP"
     wanted = fingerprint()
-    if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted):
+    current = stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted
+    if not (current and _sources() == _LOADED_SOURCES and _complete(out)):
         generate(out)
         stamp.write_text(wanted, encoding="utf-8")
     return out
+
+
+def _complete(out: Path) -> bool:
+    return all((out / row["path"]).is_file() for row in gold_rows())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
