@@ -7,6 +7,7 @@ flat over long jobs.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import resource
@@ -36,6 +37,11 @@ RSS_CHECK_S = 0.25
 # child went away before reaching it).
 HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
 NOT_STARTED = "not_started"  # the error code of a dropped task: not the document's doing
+# A changed file's content is missing as much as a lost blob's (the same code, a clearer word).
+FILE_CHANGED_MESSAGE = (
+    "The file changed after it was scanned (its content no longer matches); "
+    "run again to process its new content."
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class Task:
     split_above: int = 0
     pages: tuple[int, int] | None = None
     merge: tuple[str, ...] = ()
+    # The content's sha256: the bytes read at ``path`` must hash to it (the path may be a
+    # user's file standing in for its blob, see store.blobs, changed since it was scanned).
+    sha256: str = ""
 
 
 def _limit_memory(limit_mb: int) -> None:
@@ -81,6 +90,8 @@ def _run_task(task: Task) -> tuple[str, Any]:
             return "ok", encoded(blob, document, duration_s=time.perf_counter() - started)
         else:
             data = Path(task.path).read_bytes()
+            if task.sha256 and hashlib.sha256(data).hexdigest() != task.sha256:
+                return "error", ("file_missing", FILE_CHANGED_MESSAGE, False)
             output = processors.run(
                 task.job_type,
                 data,

@@ -147,9 +147,10 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     if settings.job_type is JobType.PARSE:
         return Task("parse", path, item.item_name, settings.parameters, timeout,
-                    split_above=ctx.config.slice_pages)  # fmt: skip
+                    split_above=ctx.config.slice_pages, sha256=item.sha256)  # fmt: skip
     llm = ctx.config.llm
-    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm)
+    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm,
+                sha256=item.sha256)  # fmt: skip
 
 
 def _is_page_part(item: Item) -> bool:
@@ -162,7 +163,7 @@ def _part_task(ctx: RunContext, settings: JobSettings, item: Item, part: PagePar
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
     if part.kind is PartKind.PAGES:
-        return replace(task, pages=(part.first_page, part.last_page))
+        return replace(task, pages=(part.first_page, part.last_page), sha256=item.sha256)
     outputs = ctx.store.part_outputs(item.id)
     return replace(task, merge=tuple(str(ctx.blobs.path(sha)) for sha in outputs))
 
@@ -226,7 +227,8 @@ def _skip_if_needed(ctx: RunContext, settings: JobSettings, item: Item) -> Outco
             item,
             owner=ctx.owner,
             code="file_missing",
-            message="The uploaded file's content is missing from blob storage.",
+            message="The file's content is missing from blob storage (or, for a local "
+            "folder's file, it changed or was removed since it was scanned: run again).",
         )
         return Outcome.FAILED
     return None

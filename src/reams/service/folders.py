@@ -3,7 +3,8 @@
 Each regular file under the folder becomes a directory file whose ``unique_id`` is its path
 relative to the folder. Unchanged files cost one ``stat`` (with a stat cache) or one hash, and
 no write, so a re-run over thousands of files is quick; changed files get a new file version;
-vanished files leave the directory.
+vanished files leave the directory. Files are not copied into the blob store: a reference to
+each stands in for its blob (``store.blobs``), checked against the hash whenever it is read.
 The file system is read here; the store only sees records.
 
 Symbolic links are followed only while they stay inside the folder: a link to a file elsewhere
@@ -118,8 +119,7 @@ class _Links:
         return self._skip(path)
 
 
-# A file read whole when it is at most this big (hashed and, when new, stored from the same
-# bytes); a bigger one is hashed, then streamed into the blob store, in chunks.
+# A file read whole when it is at most this big; a bigger one is hashed in chunks.
 READ_WHOLE_BYTES = 8 << 20
 # A file changed this recently may change again within its timestamp's resolution: it is never
 # trusted to the stat cache (git's "racily clean" rule), so the next run hashes it again.
@@ -127,14 +127,16 @@ RACY_NS = 2_000_000_000
 STAT_CACHE_VERSION = 1
 
 
-def _hash_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
+def _hash_file(path: Path) -> tuple[str, os.stat_result]:
+    """The file's sha256, and its ``stat`` as it was read (a small file in one read)."""
     with path.open("rb") as fh:
+        st = os.fstat(fh.fileno())
+        if st.st_size <= READ_WHOLE_BYTES:
+            return hashlib.sha256(fh.read()).hexdigest(), os.fstat(fh.fileno())
+        digest = hashlib.sha256()
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        return digest.hexdigest(), os.fstat(fh.fileno())
 
 
 def _signature(st: os.stat_result) -> list[int]:
@@ -189,21 +191,12 @@ class StatCache:
             part.unlink(missing_ok=True)
 
 
-def _read_file(path: Path, st: os.stat_result, blobs: BlobStore, before: str) -> ScannedFile:
-    """Hash the file and, when its content is new to the folder and to the blob store, store
-    it, reading a small file once for both."""
-    if st.st_size <= READ_WHOLE_BYTES:
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        if sha != before and not blobs.exists(sha):
-            blobs.put(data)
-        return ScannedFile("", path.name, sha, len(data))
-    sha, size = _hash_file(path)
-    if sha != before and not blobs.exists(sha):
-        with path.open("rb") as fh:
-            stored, size = blobs.put_stream(fh)
-        sha = stored  # what was stored (the file may have changed since it was hashed)
-    return ScannedFile("", path.name, sha, size)
+def _read_file(path: Path, blobs: BlobStore) -> tuple[ScannedFile, os.stat_result]:
+    """Hash the file and let it stand in for its blob (a reference, no copy: see
+    ``store.blobs``); its ``stat`` as read, which the reference and the stat cache keep."""
+    sha, st = _hash_file(path)
+    blobs.refer(sha, str(path), st)
+    return ScannedFile("", path.name, sha, st.st_size), st
 
 
 def mirror_folder(
@@ -237,17 +230,21 @@ def mirror_folder(
         relpath = path.name if path == root else path.relative_to(root).as_posix()
         before = known.get(relpath, ("", ""))[1]
         sha = cache.lookup(relpath, st)
-        if sha is not None and (sha == before or blobs.exists(sha)):
+        if sha is not None:
             found = ScannedFile(relpath, path.name, sha, st.st_size)
+            blobs.refer(sha, str(path), st)
         else:
             if on_read is not None:
                 on_read()
                 on_read = None
-            found = dataclasses.replace(_read_file(path, st, blobs, before), relpath=relpath)
+            scanned, st = _read_file(path, blobs)
+            found = dataclasses.replace(scanned, relpath=relpath)
         cache.remember(relpath, st, found.sha256)
         files.append(found)
         if found.sha256 != before:
             changed.append(found)
+    # Durable before any job can name these files' contents.
+    blobs.save_references(directory_id, (f.sha256 for f in files))
     gone = set(known) - {f.relpath for f in files}
     catalog.apply_folder_changes(
         project_id=project_id, directory_id=directory_id, changed=changed, known=known, gone=gone

@@ -3,6 +3,14 @@
 One small interface so that an S3-style store can slot in beside the local-disk one. An upload
 arriving in pieces goes through a :class:`BlobWriter`: its bytes are counted as they come (no
 I/O), hashed and written once, and a small blob never touches a temporary file of its own.
+
+A file of a folder that ``reams run`` mirrors is not copied: a *reference* (its path and stat
+signature) stands in for its blob (:meth:`LocalBlobStore.refer`), kept in one file per mirrored
+folder. Creating a file is the costly part of a small blob on an ordinary file system (more
+than parsing a small text file), and a copy of every input doubled a run's file creations. A
+reference is only trusted while the file keeps its signature, and whoever reads through one
+checks the bytes against the sha256 (``get`` here, the worker for a task), so a file changed
+after the scan gives a clear error, never another file's result.
 """
 
 from __future__ import annotations
@@ -11,8 +19,11 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
+
+import orjson
 
 from reams.domain.errors import TooLarge
 
@@ -26,6 +37,9 @@ SPILL_BYTES = 1024 * 1024
 # folder, a directory's inode and block for every file of a run of a few thousand.
 LAYOUT_FILE = ".layout"
 FLAT = "1"
+# References to local files standing in for blobs: ``<root>/.refs/<name>.json``, one per
+# mirrored folder, ``{sha256: [path, size, mtime_ns, ctime_ns, inode]}``.
+REFS_FOLDER = ".refs"
 
 
 class BlobWriter(Protocol):
@@ -87,6 +101,16 @@ class BlobStore(Protocol):
         """Remove a blob nothing refers to anymore; False when it was not there."""
         ...
 
+    def refer(self, sha256: str, path: str, st: os.stat_result) -> None:
+        """Let the local file ``path`` (read with this ``stat``, hashed to ``sha256``) stand in
+        for the blob, while its signature holds (a store without references copies it)."""
+        ...
+
+    def save_references(self, name: str, sha256s: Iterable[str]) -> None:
+        """Make the references of ``sha256s`` durable under ``name`` (a mirrored folder),
+        replacing what was saved under that name before."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files under ``root/ab/<sha256>`` (``root/ab/cd/<sha256>`` in a folder made
@@ -98,9 +122,19 @@ class LocalBlobStore:
         self._root = str(root)
         root.mkdir(mode=0o700, parents=True, exist_ok=True)  # blobs are the users' documents
         self._flat = _layout(root) == FLAT
+        self._refs_dir = root / REFS_FOLDER
+        self._refs: dict[str, list[Any]] = {}  # sha256 → [path, *signature]
+        self._refs_loaded: int | None = None  # the references folder's mtime when read
+        self._refs_lock = threading.Lock()
 
     def path(self, sha256: str) -> Path:
-        return Path(self._name(sha256))
+        """The blob's file, or the local file a reference points at (read it through
+        :func:`read_verified`, or check its sha256 as the worker does)."""
+        name = self._name(sha256)
+        if os.path.exists(name):
+            return Path(name)
+        ref = self._ref(sha256)
+        return Path(name if ref is None else ref[0])
 
     def _name(self, sha256: str) -> str:
         # A string, not a Path: pathlib's parsing cost more than the write of a small upload.
@@ -112,19 +146,81 @@ class LocalBlobStore:
         return f"reams-blob://sha256/{sha256}"
 
     def exists(self, sha256: str) -> bool:
+        """A stored blob, or a reference whose file still has the signature it was read with."""
+        return self._stored(sha256) or self._live_ref(sha256) is not None
+
+    def _stored(self, sha256: str) -> bool:
         return os.path.exists(self._name(sha256))
 
     def get(self, sha256: str) -> bytes:
         try:
-            return self.path(sha256).read_bytes()
+            with open(self._name(sha256), "rb") as fh:
+                return fh.read()
         except FileNotFoundError:
-            raise KeyError(sha256) from None
+            pass
+        path = self._live_ref(sha256)
+        data = None if path is None else read_verified(path, sha256)
+        if data is None:
+            raise KeyError(sha256)
+        return data
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        if not self.exists(digest):
+        if not self._stored(digest):  # a reference is no copy: what is put is kept
             self._write(digest, [data])
         return digest
+
+    # -- references to local files (see the module's docstring) ------------------------------
+    def refer(self, sha256: str, path: str, st: os.stat_result) -> None:
+        self._refs[sha256] = [path, *_ref_signature(st)]
+
+    def save_references(self, name: str, sha256s: Iterable[str]) -> None:
+        """One file per ``name``, replaced atomically, and only when its references changed
+        (a re-run over unchanged files writes nothing)."""
+        entries = {sha: self._refs[sha] for sha in sha256s if sha in self._refs}
+        target = self._refs_dir / f"{name}.json"
+        try:
+            if orjson.loads(target.read_bytes()) == entries:
+                return
+        except (OSError, orjson.JSONDecodeError):
+            pass
+        self._refs_dir.mkdir(mode=0o700, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # users' paths
+            with os.fdopen(fd, "wb") as out:
+                out.write(orjson.dumps(entries))
+            os.replace(tmp, target)
+        except BaseException:
+            _unlink(str(tmp))
+            raise
+
+    def _ref(self, sha256: str) -> list[Any] | None:
+        """The reference of ``sha256``: this process's, else the saved ones (read again when
+        another process saved some since)."""
+        ref = self._refs.get(sha256)
+        if ref is not None:
+            return ref
+        try:
+            changed = os.stat(self._refs_dir).st_mtime_ns
+        except FileNotFoundError:
+            return None
+        with self._refs_lock:
+            if changed != self._refs_loaded:
+                self._refs_loaded = changed
+                self._refs = _read_references(self._refs_dir) | self._refs
+        return self._refs.get(sha256)
+
+    def _live_ref(self, sha256: str) -> str | None:
+        """The referenced file's path while it has the signature it was hashed with."""
+        ref = self._ref(sha256)
+        if ref is None:
+            return None
+        try:
+            st = os.stat(ref[0])
+        except OSError:
+            return None
+        return str(ref[0]) if ref[1:] == _ref_signature(st) else None
 
     def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
         """Store a stream without holding it in memory; raises TooLarge past ``max_bytes``."""
@@ -175,9 +271,11 @@ class LocalBlobStore:
             os.replace(tmp, target)
 
     def delete(self, sha256: str) -> bool:
-        """Remove a blob nothing refers to anymore (the caller checks); False when absent."""
+        """Remove a blob nothing refers to anymore (the caller checks); False when absent.
+        A reference is forgotten, never followed: the file it points at is the user's."""
+        self._refs.pop(sha256, None)
         try:
-            self.path(sha256).unlink()
+            os.unlink(self._name(sha256))
         except FileNotFoundError:
             return False
         return True
@@ -238,7 +336,7 @@ class LocalBlobWriter:
             self._buffer.clear()
             self._hasher.update(data)
             digest = self._hasher.hexdigest()
-            if not self._store.exists(digest):
+            if not self._store._stored(digest):
                 self._store._write(digest, [data])
             return digest, self._size
         self.spill()
@@ -259,6 +357,42 @@ class LocalBlobWriter:
             self._temp = None
             os.close(fd)
             _unlink(tmp)
+
+
+def _ref_signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _read_references(folder: Path) -> dict[str, list[Any]]:
+    """Every saved reference (a damaged file only loses its own: those files are read and
+    stored again by the next scan of their folder)."""
+    found: dict[str, list[Any]] = {}
+    try:
+        names = [entry.path for entry in os.scandir(folder) if entry.name.endswith(".json")]
+    except OSError:
+        return found
+    for name in names:
+        try:
+            saved = orjson.loads(Path(name).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        if isinstance(saved, dict):
+            found |= {
+                sha: ref
+                for sha, ref in saved.items()
+                if isinstance(ref, list) and len(ref) == 5 and isinstance(ref[0], str)
+            }
+    return found
+
+
+def read_verified(path: str, sha256: str) -> bytes | None:
+    """The file's bytes if they hash to ``sha256`` (what a reference promises), else None."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def _layout(root: Path) -> str:
