@@ -9,6 +9,7 @@ a form XObject.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def _declared(pdfium_c: Any, name: str) -> Any:
     return getattr(pdfium_c, name)
 
 
-MAKERS = {
+MAKERS: dict[str, Callable[[Path], Path]] = {
     "lines": _lines_page,
     "rects": _rects_page,
     "one_path": _one_path_page,
@@ -182,5 +183,63 @@ def test_a_table_page_read_through_the_source_closes_its_pages(tmp_path: Path) -
         assert "| North | 1,204 | 18,400.00 |" in content.markdown
         # Reading it again (the page is loaded anew) gives the same page.
         assert source.page(0) == content
+    finally:
+        source.close()
+
+
+def _read_with_paths(path: Path) -> tuple[PageRules, PageRules, bool]:
+    """The rules read from the paths the picture walk found, read by walking the page, and
+    whether the picture walk gave paths at all."""
+    import pypdfium2 as pdfium
+
+    from reams.processors.parse.pdf.images import read_objects
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        page = pdf[0]
+        width, height = (float(v) for v in page.get_size())
+        _, paths = read_objects(page.raw, rotation=0, width=width, height=height)
+        given = read_rules(page.raw, rotation=0, width=width, height=height, paths=paths)
+        walked = read_rules(page.raw, rotation=0, width=width, height=height)
+        page.close()
+        return given, walked, paths is not None
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_paths_found_by_the_picture_walk_give_the_same_rules(tmp_path: Path, kind: str) -> None:
+    given, walked, found = _read_with_paths(MAKERS[kind](tmp_path / f"{kind}.pdf"))
+    assert found
+    assert given == walked
+    assert given.grids == walked.grids and given.grids
+
+
+def test_a_walk_stopped_at_its_bound_gives_no_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reams.processors.parse.pdf import images
+
+    path = _lines_page(tmp_path / "lines.pdf")
+    monkeypatch.setattr(images, "_MAX_OBJECTS", 3)  # fewer than the page's objects
+    given, walked, found = _read_with_paths(path)
+    assert not found  # the rules then walk the page themselves: the same rules
+    assert given == walked and given.grids
+
+
+def test_the_source_reads_the_rules_without_walking_the_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_table_page(tmp_path / "table.pdf", ROWS, [80, 80, 90], borders="grid")
+    expected = PdfSource(path.read_bytes()).page(0)
+
+    def no_walk(*_: Any) -> None:
+        raise AssertionError("the page's objects were walked a second time")
+
+    monkeypatch.setattr(rules_module._Reader, "walk", no_walk)
+    source = PdfSource(path.read_bytes())
+    try:
+        assert source.page(0) == expected
+        assert "| North | 1,204 | 18,400.00 |" in expected.markdown
     finally:
         source.close()

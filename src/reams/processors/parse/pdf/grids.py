@@ -187,14 +187,22 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
         # The cells tile the whole, so one of them would hold this text and be refused below:
         # refused before its cells are read.
         return None
-    texts: dict[int, list[str]] = {}
+    boxes: list[tuple[bool, int, Rect]] = []  # whether it spans most columns, root, rectangle
     for root, members in _cells(lattice).items():
         rows = [m // n_cols for m in members]
         cols = [m % n_cols for m in members]
-        rect = (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1])
+        wide = n_cols > 2 and 2 * (max(cols) - min(cols) + 1) > n_cols
+        boxes.append(
+            (wide, root, (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1]))
+        )
+    # The boxes spanning most columns are read first: one of them holding many lines refuses
+    # the lattice, whatever the other cells hold, so those need not be read.
+    boxes.sort(key=lambda box: not box[0])
+    texts: dict[int, list[str]] = {}
+    for wide, root, rect in boxes:
         lines = (_NOISE.sub("", line).strip() for line in text_in(rect).splitlines())
         texts[root] = [line for line in lines if line]
-        if n_cols > 2 and 2 * (max(cols) - min(cols) + 1) > n_cols and len(texts[root]) > 2:
+        if wide and len(texts[root]) > 2:
             return None  # lines of many cells in one box: rows drawn without their rules
     if not any(texts.values()) or any(_RTL.search(line) for t in texts.values() for line in t):
         return None  # right-to-left text needs the line reader's shaping: it is read by lines

@@ -3,6 +3,9 @@
 Image objects are found among the page objects and inside form XObjects. Small ones (icons,
 bullets, rules drawn as bitmaps) are left out: only an image covering a noticeable share of the
 page becomes a placeholder. The walk is bounded, so a page of vector art costs little.
+
+The same walk notes the page's path objects for the ruling lines (``rules``), so that a page whose
+rules are read has its objects walked once (:func:`read_objects`).
 """
 
 from __future__ import annotations
@@ -34,12 +37,26 @@ class Picture:
         return (self.right - self.left) * (self.top - self.bottom)
 
 
+Paths = list[tuple[Any, Matrix]]
+"""Path objects in the order of a walk of the page, each with the matrix of the form XObjects
+around it (``rules.read_rules`` reads them); valid while the page stays open."""
+
+
 def read_pictures(page: Any, *, rotation: int, width: float, height: float) -> list[Picture]:
     """The images of a pypdfium2 page (the raw FPDF_PAGE handle) worth a placeholder, top down."""
+    return read_objects(page, rotation=rotation, width=width, height=height)[0]
+
+
+def read_objects(
+    page: Any, *, rotation: int, width: float, height: float
+) -> tuple[list[Picture], Paths | None]:
+    """:func:`read_pictures`, and the page's path objects in walk order; None instead of the
+    paths when the walk stopped at its bound (the rules then walk the page on their own)."""
     import pypdfium2.raw as pdfium_c
 
     finder = _Finder(pdfium_c)
-    count = min(int(pdfium_c.FPDFPage_CountObjects(page)), _MAX_OBJECTS)
+    total = int(pdfium_c.FPDFPage_CountObjects(page))
+    count = min(total, _MAX_OBJECTS)
     get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
     finder.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
     turn = Turn(rotation % 360, width, height)
@@ -49,7 +66,8 @@ def read_pictures(page: Any, *, rotation: int, width: float, height: float) -> l
         picture = Picture(min(a, c), max(a, c), max(b, d), min(b, d))
         if picture.area >= _MIN_AREA * width * height:
             pictures.append(picture)
-    return sorted(pictures, key=lambda picture: -picture.top)
+    complete = finder.seen <= _MAX_OBJECTS and total <= _MAX_OBJECTS
+    return sorted(pictures, key=lambda picture: -picture.top), finder.paths if complete else None
 
 
 class _Finder:
@@ -58,7 +76,8 @@ class _Finder:
     def __init__(self, pdfium_c: Any) -> None:
         self._c = pdfium_c
         self.boxes: list[tuple[float, float, float, float]] = []
-        self._seen = 0
+        self.paths: Paths = []
+        self.seen = 0
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._bounds_args = tuple(ctypes.byref(value) for value in self._bounds)
         self._matrix = pdfium_c.FS_MATRIX()
@@ -70,12 +89,15 @@ class _Finder:
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
         get_type, image, form = self._get_type, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_FORM
+        path, paths = c.FPDF_PAGEOBJ_PATH, self.paths
         for obj in objects:
-            self._seen += 1
-            if self._seen > _MAX_OBJECTS:
+            self.seen += 1
+            if self.seen > _MAX_OBJECTS:
                 return
             kind = get_type(obj)
-            if kind == image:
+            if kind == path:
+                paths.append((obj, parent))
+            elif kind == image:
                 self._image(obj, parent)
             elif kind == form and depth < _MAX_DEPTH:
                 count = c.FPDFFormObj_CountObjects(obj)

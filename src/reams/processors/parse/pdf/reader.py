@@ -25,7 +25,7 @@ from reams.processors.parse.pdf.furniture import (
     learn,
     printed_page_number,
 )
-from reams.processors.parse.pdf.images import Picture, read_pictures
+from reams.processors.parse.pdf.images import Paths, Picture, read_objects
 from reams.processors.parse.pdf.layout import layout_page
 from reams.processors.parse.pdf.lines import Line
 from reams.processors.parse.pdf.metadata import load_error, read_metadata
@@ -88,8 +88,9 @@ class PdfSource:
         self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
-        # PDFium pages kept open after a read, each with its text page (see _read).
-        self._open: dict[int, tuple[Any, Any]] = {}
+        # PDFium pages kept open after a read, each with its text page and its path objects
+        # (see _read).
+        self._open: dict[int, tuple[Any, Any, Paths | None]] = {}
         # Given when already learned from this very document (page parts: parse.parts).
         self._furniture: Furniture | None = furniture
 
@@ -186,7 +187,9 @@ class PdfSource:
     def _read(self, index: int, *, keep: bool) -> _Page:
         """Read page ``index``; with ``keep`` its PDFium page and text page stay open (in
         ``_open``) for :meth:`_rules`, until :meth:`_close_page`: loading a page parses its
-        content again, loading a text page reads all its characters again."""
+        content again, loading a text page reads all its characters again. The path objects
+        the walk for pictures found are kept with them, so the rules do not walk the page
+        again."""
         page = self._pdf[index]
         textpage = None
         kept = False
@@ -209,11 +212,11 @@ class PdfSource:
                 height=height,
                 marked=structure is not None,
             )
-            pictures = read_pictures(page.raw, rotation=rotation, width=width, height=height)
+            pictures, paths = read_objects(page.raw, rotation=rotation, width=width, height=height)
             read = _Page(lines, width, height, rotation, pictures, displayed, structure)
             if keep:
                 self._close_page(index)
-                self._open[index] = (page, textpage)
+                self._open[index] = (page, textpage, paths)
                 kept = True
             return read
         finally:
@@ -225,7 +228,7 @@ class PdfSource:
     def _close_page(self, index: int) -> None:
         opened = self._open.pop(index, None)
         if opened is not None:
-            page, textpage = opened
+            page, textpage, _ = opened
             textpage.close()
             page.close()
 
@@ -239,6 +242,8 @@ class PdfSource:
                 width=read.width,
                 height=read.height,
                 textpage=kept[1].raw if kept else None,
+                # The objects the read of this very page found (their handles are its own).
+                paths=kept[2] if kept else None,
             )
         finally:
             if kept is None:

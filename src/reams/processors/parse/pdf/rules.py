@@ -17,13 +17,14 @@ from typing import Any
 
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, compose
 from reams.processors.parse.pdf.grids import Grid, bounded_text, grid_of, lattices
+from reams.processors.parse.pdf.images import Paths
 from reams.processors.parse.pdf.text import unchecked
 
 _THIN = 2.5  # points: a path thinner than this is a line
 _MIN_LENGTH = 4.0  # points: shorter strokes are glyph parts or tick marks, not rules
 _SIMPLE_SEGMENTS = 5  # a path of at most this many segments is read from its bounds
 _MAX_SEGMENTS = 20_000  # per page: a bound for pages of vector art
-_MAX_DEPTH = 4  # form XObjects nested deeper than this are not searched
+_MAX_DEPTH = 4  # form XObjects nested deeper are not searched (as images.py: see read_objects)
 _JOIN = 2.0  # points: collinear pieces closer than this are one rule
 
 
@@ -50,20 +51,31 @@ class PageRules:
 
 
 def read_rules(
-    page: Any, *, rotation: int, width: float, height: float, textpage: Any | None = None
+    page: Any,
+    *,
+    rotation: int,
+    width: float,
+    height: float,
+    textpage: Any | None = None,
+    paths: Paths | None = None,
 ) -> PageRules:
     """The rules of a pypdfium2 page (``page`` is the raw FPDF_PAGE handle).
 
     ``textpage`` is the page's raw FPDF_TEXTPAGE handle when the caller has it open (loading
     one costs a pass over the page's text); it stays open. Without it, a text page is loaded
-    for the lattices' cells and closed again.
+    for the lattices' cells and closed again. ``paths`` are the page's path objects when a walk
+    of the page already found them (``images.read_objects``); without them the page is walked.
     """
     import pypdfium2.raw as pdfium_c
 
     reader = _Reader(pdfium_c)
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
-    reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
+    if paths is None:
+        count = pdfium_c.FPDFPage_CountObjects(page)
+        get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
+        reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
+    else:
+        for obj, parent in paths:
+            reader.path(obj, parent)
     turn = Turn(rotation % 360, width, height)
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
@@ -124,21 +136,24 @@ class _Reader:
 
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
-        get_type, count_segments = self._get_type, self._count_segments
-        path_kind, form_kind = self._path_kind, self._form_kind
+        get_type, path_kind, form_kind = self._get_type, self._path_kind, self._form_kind
         for obj in objects:
             kind = get_type(obj)
             if kind == path_kind:
-                segments = int(count_segments(obj))
-                if segments <= _SIMPLE_SEGMENTS:
-                    self._box(obj, parent)
-                elif self._segments + segments <= _MAX_SEGMENTS:
-                    self._segments += segments
-                    self._strokes(obj, compose(self._object_matrix(obj), parent), segments)
+                self.path(obj, parent)
             elif kind == form_kind and depth < _MAX_DEPTH:
                 count = c.FPDFFormObj_CountObjects(obj)
                 inner = compose(self._object_matrix(obj), parent)
                 self.walk((c.FPDFFormObj_GetObject(obj, i) for i in range(count)), inner, depth + 1)
+
+    def path(self, obj: Any, parent: Matrix) -> None:
+        """The strokes of path object ``obj`` inside form XObjects of matrix ``parent``."""
+        segments = int(self._count_segments(obj))
+        if segments <= _SIMPLE_SEGMENTS:
+            self._box(obj, parent)
+        elif self._segments + segments <= _MAX_SEGMENTS:
+            self._segments += segments
+            self._strokes(obj, compose(self._object_matrix(obj), parent), segments)
 
     def _box(self, obj: Any, parent: Matrix) -> None:
         """A simple path by its bounds: one rule if thin, else the four edges of a rectangle."""
