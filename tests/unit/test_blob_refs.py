@@ -27,8 +27,9 @@ def test_a_referenced_file_stands_in_for_its_blob_without_a_copy(tmp_path: Path)
     blobs = LocalBlobStore(tmp_path / "blobs")
     sha = _refer(blobs, doc)
     assert blobs.exists(sha) and blobs.get(sha) == b"# hello"
-    assert blobs.path(sha) == doc
+    assert blobs.path(sha) == doc and blobs.is_reference(blobs.path(sha))
     assert _blob_files(tmp_path / "blobs") == []
+    assert not blobs.is_reference(blobs.path(blobs.put(b"stored")))
 
 
 def test_a_changed_or_removed_file_is_no_longer_its_blob(tmp_path: Path) -> None:

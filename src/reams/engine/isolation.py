@@ -57,8 +57,8 @@ class Task:
     split_above: int = 0
     pages: tuple[int, int] | None = None
     merge: tuple[str, ...] = ()
-    # The content's sha256: the bytes read at ``path`` must hash to it (the path may be a
-    # user's file standing in for its blob, see store.blobs, changed since it was scanned).
+    # When ``path`` is a user's file standing in for its blob (store.blobs): the sha256 its
+    # bytes must hash to (it may have changed since it was scanned).
     sha256: str = ""
 
 

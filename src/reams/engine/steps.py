@@ -143,14 +143,21 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     early = _skip_if_needed(ctx, settings, item)
     if early is not None:
         return early
-    path = str(ctx.blobs.path(item.sha256))
+    path, sha256 = _source(ctx, item)
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     if settings.job_type is JobType.PARSE:
         return Task("parse", path, item.item_name, settings.parameters, timeout,
-                    split_above=ctx.config.slice_pages, sha256=item.sha256)  # fmt: skip
+                    split_above=ctx.config.slice_pages, sha256=sha256)  # fmt: skip
     llm = ctx.config.llm
     return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm,
-                sha256=item.sha256)  # fmt: skip
+                sha256=sha256)  # fmt: skip
+
+
+def _source(ctx: RunContext, item: Item) -> tuple[str, str]:
+    """Where the worker reads the item's content, and the sha256 it must check the bytes
+    against when that is a referenced local file (a stored blob is trusted as stored)."""
+    path = ctx.blobs.path(item.sha256)
+    return str(path), item.sha256 if ctx.blobs.is_reference(path) else ""
 
 
 def _is_page_part(item: Item) -> bool:
@@ -159,11 +166,11 @@ def _is_page_part(item: Item) -> bool:
 
 def _part_task(ctx: RunContext, settings: JobSettings, item: Item, part: PagePart) -> Task:
     """A page part's task (its pages of the document), or the merge of an item's parts."""
-    path = str(ctx.blobs.path(item.sha256))
+    path, sha256 = _source(ctx, item)
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
     if part.kind is PartKind.PAGES:
-        return replace(task, pages=(part.first_page, part.last_page), sha256=item.sha256)
+        return replace(task, pages=(part.first_page, part.last_page), sha256=sha256)
     outputs = ctx.store.part_outputs(item.id)
     return replace(task, merge=tuple(str(ctx.blobs.path(sha)) for sha in outputs))
 

@@ -101,6 +101,11 @@ class BlobStore(Protocol):
         """Remove a blob nothing refers to anymore; False when it was not there."""
         ...
 
+    def is_reference(self, path: Path) -> bool:
+        """Whether ``path`` (from :meth:`path`) is a referenced file rather than a stored
+        blob: whoever reads it checks its bytes against the sha256."""
+        ...
+
     def refer(self, sha256: str, path: str, st: os.stat_result) -> None:
         """Let the local file ``path`` (read with this ``stat``, hashed to ``sha256``) stand in
         for the blob, while its signature holds (a store without references copies it)."""
@@ -171,6 +176,9 @@ class LocalBlobStore:
         return digest
 
     # -- references to local files (see the module's docstring) ------------------------------
+    def is_reference(self, path: Path) -> bool:
+        return not str(path).startswith(f"{self._root}/")
+
     def refer(self, sha256: str, path: str, st: os.stat_result) -> None:
         self._refs[sha256] = [path, *_ref_signature(st)]
 
