@@ -123,8 +123,11 @@ class _Order(Generic[T]):
     def __init__(self, em: float, rtl: bool) -> None:
         self._em = em
         self._rtl = rtl
+        # By set of boxes: the gutter found with, and without, text beside a block.
         self._gutters: dict[tuple[int, ...], tuple[float, float] | None] = {}
+        self._text_gutters: dict[tuple[int, ...], tuple[float, float] | None] = {}
         self._verdicts: dict[tuple[int, ...], bool] = {}
+        self._texts: dict[tuple[int, ...], bool] = {}
 
     def regions(self, boxes: list[Box[T]]) -> list[list[Box[T]]]:
         gutter = self._gutter(boxes)
@@ -142,8 +145,9 @@ class _Order(Generic[T]):
                 regions.extend(self.regions(side))
         return regions
 
-    def _gutter(self, boxes: list[Box[T]]) -> tuple[float, float] | None:
-        """The widest vertical strip that separates two columns of running text, if any."""
+    def _gutter(self, boxes: list[Box[T]], *, beside: bool = True) -> tuple[float, float] | None:
+        """The widest vertical strip that separates two columns of running text, if any; with
+        ``beside``, or a column of running text and a block beside it (``_beside``)."""
         # Each side of a gutter holds a column of text at least.
         if (
             len(boxes) < 2 * _MIN_SIDE_LINES
@@ -151,15 +155,17 @@ class _Order(Generic[T]):
         ):
             return None
         key = tuple(map(id, boxes))
-        if key not in self._gutters:
-            self._gutters[key] = self._search(boxes)
-        return self._gutters[key]
+        found = self._gutters if beside else self._text_gutters
+        if key not in found:
+            found[key] = self._search(boxes, beside=beside)
+        return found[key]
 
-    def _search(self, boxes: list[Box[T]]) -> tuple[float, float] | None:
+    def _search(self, boxes: list[Box[T]], *, beside: bool) -> tuple[float, float] | None:
         em = self._em
         left = min(box.left for box in boxes)
         right = max(box.right for box in boxes)
         sweep = _Sweep(boxes)
+        starts = _Starts(boxes) if beside else None
         lo, hi = left + _MARGIN * (right - left), right - _MARGIN * (right - left)
         # Clean gutters first: a generous allowance for crossing boxes merges sparse columns
         # (a spread of two pages) into one wide strip.
@@ -168,29 +174,76 @@ class _Order(Generic[T]):
                 allowed=int(len(boxes) * share), origin=left, end=right, wide=_MIN_GUTTER_EMS * em
             )
             for start, end in sorted(candidates, key=lambda strip: strip[0] - strip[1]):
-                if lo <= (start + end) / 2 <= hi and self._columns_of_text(boxes, start, end):
+                middle = (start + end) / 2
+                if lo <= middle <= hi and self._columns_of_text(boxes, middle, starts):
                     return start, end
         return None
 
-    def _columns_of_text(self, boxes: list[Box[T]], start: float, end: float) -> bool:
-        """Whether both sides of the strip hold running text (a column, or columns of their
-        own), or one side a column of running text beside a block whose rows are out of step
-        with its lines (a table, a sidebar of short lines): the block is no part of the text."""
+    def _columns_of_text(self, boxes: list[Box[T]], middle: float, starts: _Starts | None) -> bool:
+        """Whether both sides of the strip around ``middle`` hold running text (a column, or
+        columns of their own), or, given ``starts``, one side a column of running text beside a
+        block whose rows are out of step with its lines (a table, a sidebar): the block is no
+        part of the text.
+        """
         # Lines of ragged text reach into the strip; its middle is what they must not cross.
-        middle = (start + end) / 2
         left = [box for box in boxes if box.right <= middle]
-        right = [box for box in boxes if box.left >= middle]
         if self._holds_text(left):
-            return self._holds_text(right) or (_is_text(left) and _beside(left, right))
-        return _is_text(right) and _beside(right, left)
+            right = [box for box in boxes if box.left >= middle]
+            if self._holds_text(right):
+                return True
+            return starts is not None and self._is_text(left) and _beside(left, right)
+        if starts is None or not starts.text_right_of(middle):
+            return False  # the common case on a table page, told without listing the side
+        return _beside([box for box in boxes if box.left >= middle], left)
 
     def _holds_text(self, side: list[Box[T]]) -> bool:
         """Whether ``side`` is a column of running text, or columns of their own."""
         key = tuple(map(id, side))
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = _is_text(side) or self._gutter(side) is not None
+            verdict = self._verdicts[key] = self._is_text(side, key) or (
+                self._gutter(side, beside=False) is not None
+            )
         return verdict
+
+    def _is_text(self, side: list[Box[T]], key: tuple[int, ...] | None = None) -> bool:
+        """Whether ``side`` is one column of running text (``_is_text``, remembered)."""
+        key = tuple(map(id, side)) if key is None else key
+        verdict = self._texts.get(key)
+        if verdict is None:
+            verdict = self._texts[key] = _is_text(side)
+        return verdict
+
+
+class _Starts:
+    """The boxes by left edge: whether those that start right of an x are a column of running
+    text (``_is_text``), without listing them."""
+
+    def __init__(self, boxes: Sequence[Box[T]]) -> None:
+        import numpy
+
+        count = len(boxes)
+        lefts = numpy.fromiter((box.left for box in boxes), float, count)
+        order = numpy.argsort(lefts, kind="stable")
+        self._lefts = lefts[order]
+        self._rights = numpy.fromiter((box.right for box in boxes), float, count)[order]
+        chars = numpy.fromiter((box.chars for box in boxes), numpy.int64, count)[order]
+        # The characters of the boxes from the i-th on, and none past the last.
+        self._chars = numpy.concatenate((numpy.cumsum(chars[::-1])[::-1], [0]))
+
+    def text_right_of(self, x: float) -> bool:
+        """``_is_text`` of the boxes that start right of ``x``."""
+        import numpy
+
+        at = int(numpy.searchsorted(self._lefts, x))
+        count, chars = len(self._lefts) - at, int(self._chars[at])
+        if count < _MIN_SIDE_LINES or chars < _MIN_SIDE_CHARS or chars < _MIN_MEAN_CHARS * count:
+            return False
+        lefts, rights = self._lefts[at:], self._rights[at:]
+        tenth = count * 9 // 10
+        extent = numpy.partition(rights, tenth)[tenth] - lefts[count // 10]
+        full = numpy.count_nonzero(rights - lefts >= _FULL_LINE * extent)
+        return bool(full >= _FULL_SHARE * count)
 
 
 def _bands(boxes: list[Box[T]], gutter: tuple[float, float]) -> list[tuple[list[Box[T]], bool]]:
