@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reams.processors.extract.dates import find_dates
-from reams.processors.extract.labels import label_score
+from reams.processors.extract.labels import label_score, not_a_number
 from reams.processors.extract.layout import PLine, line_pairs, physical_lines
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import FoundAmount, currency_codes, find_amounts
@@ -723,7 +723,7 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     the start of a line without a colon ("Facture n°562044387 du ...")."""
     scored: list[tuple[float, int, Candidate]] = []
     for pair in layout.pairs:
-        score = label_score(terms, pair.key) if not re.search(r"\d", pair.key) else 0.0
+        score = _id_label_score(terms, pair.key) if not re.search(r"\d", pair.key) else 0.0
         if score < 0.5:
             continue
         code = _code(pair.value)
@@ -744,17 +744,20 @@ def _leading_codes(
 ) -> list[tuple[float, int, Candidate]]:
     """A code after a label at the start of the line, no colon needed; a bare "# 1234" or
     "No. 1234" under the document's title ("INVOICE") is labelled by that title."""
-    words = _ID_SIGN.sub(r"\1 ", line.cells[0]).split()
+    # the whole line: a receipt prints "Receipt | # | 791945" in cells
+    words = _ID_SIGN.sub(r"\1 ", line.text).split()
     title = ""
     if above is not None and len(above.cells) == 1 and _DOC_TYPE.fullmatch(above.text.strip()):
         title = above.text.strip() + " "
     for size in range(1, min(5, len(words))):
         label = " ".join(words[:size]).rstrip(":")
-        if re.search(r"\d", label):
-            break  # labels have no digits: "NO.5: 55, JALAN ..." is an address
-        if _NUMBER_WORD.fullmatch(words[0]) and title:
+        if re.search(r"\d", label) or (size > 1 and words[size - 2].endswith(":")):
+            break  # labels have no digits ("NO.5: 55, JALAN ..."), and end at a colon
+        if _NUMBER_WORD.fullmatch(label):
+            if not title and _address_like(line.text):
+                return []  # "No. 61, Jalan Bukit Bintang" is an address, not a number
             label = title + label
-        score = label_score(terms, label)
+        score = _id_label_score(terms, label)
         if score < 0.6:
             continue
         code = _code(" ".join(words[size:]))
@@ -771,12 +774,36 @@ def _leading_codes(
 
 
 _NUMBER_WORD = re.compile(r"#|no\.?|nr\.?|n[°º]|number", re.IGNORECASE)
+_ID_WORD = re.compile(r"\b(?:id|ident|identifier|kenmerk)\b", re.IGNORECASE)
+
+
+def _id_label_score(terms: FieldTerms, key: str) -> float:
+    """How well ``key`` labels the document number the field means: "Booking ID" and
+    "Transaction ID" as "... number"; a label that is only a document word the field names
+    ("TXN", "Order") labels its code."""
+    if len(key.split()) > 1:
+        key = _ID_WORD.sub("number", key)
+    score = label_score(terms, key)
+    if score >= 0.5:
+        return score
+    stems = set(content_stems(key))
+    named = (set(content_stems(terms.phrase)) | set(terms.desc_words)) & DOC_WORDS
+    if len(stems) == 1 and stems <= named:
+        return 0.55
+    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
+        return max(score, 0.5)  # "Doc No", "Bill No", "Ticket No" number any document
+    return score
+
+
+_ANY_DOC = frozenset(content_stems("document doc bill ticket transaction check voucher folio slip"))
 
 
 def _code(value: str) -> str | None:
     """The code at the start of ``value`` (it has a digit and is not a date or an amount)."""
     value = value.strip()
     value = re.sub(r"^(?:no\.?|nr\.?|number|#)\s*", "", value, flags=re.IGNORECASE)
+    if not_a_number(value):
+        return None
     spaced = re.match(r"^([A-Z]{1,3})\s+(\d[\w/.\-]*\d)\b", value)  # "F 1234K20/1234/12"
     if spaced:
         return f"{spaced.group(1)} {spaced.group(2)}"

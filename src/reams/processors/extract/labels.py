@@ -12,7 +12,7 @@ from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import find_amounts
 from reams.processors.extract.text import DocView, FieldTerms, Pair, content_stems
 
-__all__ = ["label_score", "pair_candidates", "typed_value"]
+__all__ = ["label_score", "not_a_number", "pair_candidates", "typed_value"]
 
 MIN_LABEL_SCORE = 0.5
 IDENTIFIER_WORDS = frozenset({"numbe", "id", "code", "refer", "ident"})
@@ -78,13 +78,32 @@ def _string_value(text: str, terms: FieldTerms) -> str | None:
 
 
 def _identifier(text: str) -> str | None:
-    """The first code-like word (it has a digit and is not an amount), else a short value."""
+    """The first code-like word (it has a digit and is not an amount), else a short value;
+    never a telephone number, VAT id or IBAN."""
+    if not_a_number(text):
+        return None
     for word in text.split():
         word = word.strip(".,;:()")
         if re.search(r"\d", word) and len(word) >= 2 and not _AMOUNT_LIKE.fullmatch(word):
             return word
     short = len(text.split()) <= 2 and not _AMOUNT_LIKE.fullmatch(text)
     return text if short and re.search(r"\d", text) else None
+
+
+# Values that are not document numbers: telephone numbers, VAT ids and IBANs.
+_PHONE_VALUE = re.compile(
+    r"^(?:(?:\+|00)\d{1,3}[\s.-]?\(?\d|\(\d{2,5}\)\s*\d{2,}|\d{2,5}(?:[\s.]\d{2,5}){2,}\s*$)"
+)
+_VAT_VALUE = re.compile(
+    r"^(?:AT|BE|BG|CH|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|NO|PL|PT|RO|"
+    r"SE|SI|SK)\s?(?:U\d{8}|[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|\d{8,12})(?:\s?B\d{2})?(?!\w)"
+)
+_IBAN_VALUE = re.compile(r"^[A-Z]{2}\d{2}\s?(?:[A-Z0-9]{4}\s?){2,7}[A-Z0-9]{1,4}(?!\w)")
+
+
+def not_a_number(value: str) -> bool:
+    """A telephone number, a VAT id or an IBAN where a document number was looked for."""
+    return bool(_PHONE_VALUE.match(value) or _VAT_VALUE.match(value) or _IBAN_VALUE.match(value))
 
 
 _AMOUNT_LIKE = re.compile(

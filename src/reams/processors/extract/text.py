@@ -112,6 +112,7 @@ STOPWORDS = frozenset(
 # Short forms that stand for a longer word in labels ("Invoice No.", "Qty", "Amt").
 ABBREVIATIONS = {
     "no": "number",
+    "n": "number",  # "Fattura n."
     "nr": "number",
     "num": "number",
     "nº": "number",
@@ -168,9 +169,20 @@ TRANSLATIONS = {
         "seller",
     ),
     **dict.fromkeys(
-        ["bestelling", "bestell", "bestellung", "commande", "pedido", "ordine"], "order"
+        [
+            *("bestelling", "bestell", "bestel", "bestellung", "commande", "pedido", "ordine"),
+            *("auftrag", "auftrags", "booking", "buchung", "reservation", "réservation"),
+            *("reservering", "reserva", "prenotazione"),
+        ],
+        "order",
     ),
-    **dict.fromkeys(["quittung", "reçu", "recibo", "ricevuta", "kassenbon", "bonnetje"], "receipt"),
+    **dict.fromkeys(
+        [
+            *("quittung", "reçu", "recibo", "ricevuta", "kassenbon", "bonnetje", "kassabon"),
+            *("beleg", "bon", "kassenzettel"),
+        ],
+        "receipt",
+    ),
     **dict.fromkeys(
         ["adres", "adresse", "dirección", "direccion", "indirizzo", "anschrift"], "address"
     ),
@@ -216,12 +228,16 @@ def _translated(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _compound(word: str) -> tuple[str, ...]:
+    """A compound label split before its head; a number or date of anything ("Bonnummer",
+    "Lieferdatum") splits even when its first part is not a label word we translate."""
     match = _COMPOUND.match(word)
-    if match and (match["head"] in TRANSLATIONS or match["head"] + "s" in TRANSLATIONS):
-        head = TRANSLATIONS.get(match["head"]) or TRANSLATIONS[match["head"] + "s"]
-        tail = match["tail"]
-        return (head, TRANSLATIONS.get(tail, "number" if tail == "nr" else tail))
-    return (word,)
+    if not match:
+        return (word,)
+    head, tail = match["head"], match["tail"]
+    known = TRANSLATIONS.get(head) or TRANSLATIONS.get(head + "s")
+    if known is None and tail not in ("nummer", "nr", "datum"):
+        return (word,)
+    return (known or head, TRANSLATIONS.get(tail, "number" if tail == "nr" else tail))
 
 
 def stem(word: str) -> str:
