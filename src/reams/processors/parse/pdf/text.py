@@ -190,11 +190,11 @@ def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None
     ]
     advance = min(statistics.median(samples), _MAX_ADVANCE) if samples else _MAX_ADVANCE
     for line, start in zip(lines, starts, strict=True):
+        if start < 0 or " " not in line.text:
+            continue
         needed = len(line.text) * line.size * advance * _STRETCH + _SLACK_EMS * line.size
         # A line of left-to-right script running right to left jumps back: it is walked too.
         jumps = line.rtl and _RTL_SCRIPT.search(line.text) is None
-        if start < 0 or " " not in line.text:
-            continue
         wide = jumps or line.right - line.left > needed
         rects = [] if wide else locator.rects(line, start)
         if not line.rtl and any(b[0] < a[0] - 1.0 for a, b in itertools.pairwise(rects)):
