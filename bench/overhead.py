@@ -12,6 +12,10 @@ in each round, in alternating order, by:
   (store, worker process, outputs written);
 * **re-run**: the same command again, where every file is skipped as ``already_processed``.
 
+Beside the wall times, the CPU time of each command (user + system, the worker child included:
+``getrusage`` of the waited children) is compared too: on a shared, loaded machine wall times
+mostly measure the other tenants, CPU time what reams itself spends.
+
 With ``--corpus`` the same is also measured, as information, on real contracts
 (``corpus/cuad``: 510 text files and 50 PDFs), when the shared corpus is there.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,6 +74,12 @@ def bare_loop(src: Path) -> float:
     return time.perf_counter() - started
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare_loop_cold(src: Path) -> float:
     """Wall time of a fresh interpreter running :func:`bare_loop` (start-up included)."""
     command = [sys.executable, __file__, "--bare-loop", str(src)]
@@ -86,22 +97,32 @@ class Samples:
     cli: list[float] = field(default_factory=list)
     job: list[float] = field(default_factory=list)  # the job alone, as the command reports it
     rerun: list[float] = field(default_factory=list)
+    # CPU seconds of the same commands (the worker child included)
+    cold_cpu: list[float] = field(default_factory=list)
+    cli_cpu: list[float] = field(default_factory=list)
+    rerun_cpu: list[float] = field(default_factory=list)
 
 
 def one_round(src: Path, work: Path, samples: Samples, *, cli_first: bool) -> None:
     """Time the bare loops and the command (first run, then the re-run) in the given order."""
 
     def bare() -> None:
+        cpu = children_cpu()
         samples.cold.append(bare_loop_cold(src))
+        samples.cold_cpu.append(children_cpu() - cpu)
         samples.warm.append(bare_loop(src))
 
     def cli() -> None:
         data, out = Path(tempfile.mkdtemp(dir=work)), Path(tempfile.mkdtemp(dir=work))
+        cpu = children_cpu()
         first = reams_run(src, out=out, data_dir=data, workers=1)
+        samples.cli_cpu.append(children_cpu() - cpu)
         samples.cli.append(first.wall_s)
         if first.job_s is not None:
             samples.job.append(first.job_s)
+        cpu = children_cpu()
         samples.rerun.append(reams_run(src, out=out, data_dir=data, workers=1).wall_s)
+        samples.rerun_cpu.append(children_cpu() - cpu)
         check_rerun(data, expected=len(documents(src)))
 
     for step in (cli, bare) if cli_first else (bare, cli):
@@ -169,6 +190,15 @@ def figures(samples: Samples, *, label: str, files: int, rounds: int) -> list[Fi
             None,
             f"{basis}: warm loop {seconds_text(warm)} (imports already paid)"
             + (f"; the job alone took {seconds_text(median(samples.job))}" if samples.job else ""),
+        ),
+        Figure(
+            "CPU time: `reams run --workers 1` / bare loop, both from a fresh interpreter",
+            "(info)",
+            ratio_text(median(samples.cli_cpu) / median(samples.cold_cpu)),
+            None,
+            f"{basis}: command {seconds_text(median(samples.cli_cpu))} "
+            f"(worker child included), bare loop {seconds_text(median(samples.cold_cpu))}; "
+            f"re-run {seconds_text(median(samples.rerun_cpu))}",
         ),
         Figure(
             f"re-run, all {files} files skipped as already_processed (generated)",

@@ -40,8 +40,10 @@ from reams.service.jobs import JobRequest, check_config
 from reams.service.results import FinishedItems, ResultLoader
 from reams.settings import Settings
 
-POLL_S = 0.2
-WRITE_EVERY_S = 1.0  # how often outputs of finished items are written while the job runs
+POLL_S = 0.1  # how soon the end of the job is seen
+# How often outputs of finished items are written while the job runs: often, so that they are
+# written beside the worker (the other core) rather than all after the job's last item.
+WRITE_EVERY_S = 0.25
 STOP_GRACE_S = 5.0
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 JOB_NAMES = {"parse": "parse_raw_file_job"}

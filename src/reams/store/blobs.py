@@ -216,7 +216,9 @@ class LocalBlobStore:
         with self._refs_lock:
             if changed != self._refs_loaded:
                 self._refs_loaded = changed
-                self._refs = _read_references(self._refs_dir) | self._refs
+                # In place, this process's own winning: a scan may be adding references.
+                for sha, saved in _read_references(self._refs_dir).items():
+                    self._refs.setdefault(sha, saved)
         return self._refs.get(sha256)
 
     def _live_ref(self, sha256: str) -> str | None:
