@@ -337,17 +337,20 @@ def _set_beside(rows: list[Row], columns: list[tuple[float, float]], lines: list
     A column of the table's own, wrapped or not, starts a cell on each of the table's rows;
     prose beside a table follows its own leading and meets the table's rows only by chance.
     """
-    for first in (True, False):
-        edge = columns[0][1] if first else columns[-1][0]
-        block: set[int] = set()
-        mixed = False  # a line that reaches into the other columns: the block is on its rows
-        for index in (index for row in rows for index in row.lines):
-            inside = [(piece.left < edge) == first for piece in lines[index].parts()]
-            if all(inside):
-                block.add(index)
-            else:
-                mixed = mixed or any(inside)
-        if not mixed and _out_of_step(block, rows, lines):
+    starts: list[tuple[int, float, float]] = []  # each line: its first and last piece's left
+    for index in (index for row in rows for index in row.lines):
+        line = lines[index]
+        if line.pieces:
+            lefts = [piece.left for piece in line.pieces]
+            starts.append((index, min(lefts), max(lefts)))
+        else:
+            starts.append((index, line.left, line.left))
+    for edge, first in ((columns[0][1], True), (columns[-1][0], False)):
+        # A line reaching from the column into the others puts the column on the table's rows.
+        if any(low < edge <= high for _, low, high in starts):
+            continue
+        block = {index for index, low, _ in starts if (low < edge) == first}
+        if _out_of_step(block, rows, lines):
             return block
     return set()
 
