@@ -140,7 +140,12 @@ PRINTED_TABLE_SHARE = 0.5  # most of the text in tables
 # few hundred; a table of figures across a page, a few thousand.
 SMALL_TABLE_CHARS = 1000
 LARGE_TABLE_CHARS = 1500
-SLIDE_WORDS_PER_PAGE = 120  # a landscape page with fewer words reads as a slide
+SLIDE_WORDS_PER_PAGE = 120
+# Formats parsed as one page whatever their length, and the words of a printed page. Their
+# words are counted on the first 20,000 characters (as above): at most some six pages, so a
+# long Word handbook reads as one of several pages, and a long contract no more than that.
+UNPAGED_TYPES = frozenset({"docx", "doc", "odt", "rtf", "text", "markdown", "epub"})
+WORDS_PER_PAGE = 500  # a landscape page with fewer words reads as a slide
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,10 @@ def facts(doc: Mapping[str, Any], text: str, wanted: frozenset[str] | None = Non
         table_share = 1.0
     headings = sum(1 for i in items if i.get("type") == "heading")
     words = max(1, len(text[:20_000].split()))  # enough to tell a long document
-    book = BOOK_MAX * _squash(max(0, page_count - 1), 6.0) * min(1.0, words / 2000)
+    sheets = page_count
+    if detected in UNPAGED_TYPES:  # one page for the whole text: count pages of print
+        sheets = max(page_count, words // WORDS_PER_PAGE)
+    book = BOOK_MAX * _squash(max(0, sheets - 1), 6.0) * min(1.0, words / 2000)
     if detected in _NOT_PRINTED:
         # A workbook's sheets are not chapters. A printed document's tables are no evidence
         # against a publication: "figures and tables" is what a report rule says it has.

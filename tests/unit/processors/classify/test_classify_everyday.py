@@ -447,3 +447,17 @@ def test_tables_do_not_make_a_long_printed_document_less_of_a_report(tmp_path: P
     without = structure.facts(prose_only, parsed["text_full"]).families.get("book", 0.0)
     assert without > 0.3
     assert with_tables == pytest.approx(without)
+
+
+def test_a_long_word_document_is_long_without_page_breaks(tmp_path: Path) -> None:
+    """Word, ODT, RTF and text files parse as one page whatever their length: their length in
+    printed pages is estimated from the words, so a long handbook in DOCX is a publication."""
+    sentence = "Operators check the pressure valves and record the readings in the log book. "
+    sections = [f"# Section {n}\n" if n % 2 else sentence * 12 for n in range(1, 80)]
+    long = docgen.make_docx(tmp_path / "handbook.docx", title="Plant", paragraphs=sections)
+    parsed = parse(long)
+    assert parsed["document"]["page_count"] == 1
+    assert structure.facts(parsed, parsed["text_full"]).families.get("book", 0.0) > 0.3
+    short = docgen.make_docx(tmp_path / "note.docx", title="Plant", paragraphs=sections[:6])
+    parsed = parse(short)
+    assert "book" not in structure.facts(parsed, parsed["text_full"]).families
