@@ -140,3 +140,34 @@ def test_a_table_whose_last_column_wraps_stays_one_table(tmp_path: Path, by_colu
     canvas.showPage()
     canvas.save()
     assert _parsed(path)[0] == [GLOSSARY]
+
+
+def test_prices_set_smaller_than_their_descriptions_stay_in_the_table(tmp_path: Path) -> None:
+    """Descriptions wrapped like running text, prices in a smaller font on their first line's
+    baseline (the bottoms of the two differ): the prices are on the description's lines, so
+    the description is a column of the table, not text beside it."""
+    from docgen_pdf_tables import _wrapped
+
+    items = [
+        ("Tablet with a sixteen gigabyte memory, a silver casing and a cover in the box", "399.00"),
+        ("Game console with two controllers, a charging station and three games", "189.00"),
+        ("Power adapter for the game console, with a cable of two metres and a plug", "14.99"),
+        ("Extended warranty of three years on all the items above, parts and labour", "49.00"),
+    ]
+    path = tmp_path / "sizes.pdf"
+    canvas = _canvas(path)
+    y = 700.0
+    for text, price in items:
+        lines = _wrapped(text, 200, "Helvetica", 10)
+        canvas.setFont("Helvetica", 10)
+        for number, line in enumerate(lines):
+            canvas.drawString(72, y - number * 12, line)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(400, y, price)
+        y -= len(lines) * 12 + 6
+    canvas.showPage()
+    canvas.save()
+    (table,) = _parsed(path)[0]
+    priced = [row for row in table if row[-1]]
+    assert [row[-1] for row in priced] == [price for _, price in items]
+    assert all(text.startswith(row[0]) for row, (text, _) in zip(priced, items, strict=True))

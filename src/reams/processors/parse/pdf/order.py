@@ -33,6 +33,7 @@ _FULL_SHARE = 0.35  # of a column's lines that are full, in running text (with a
 _BLOCK_ROWS = 3  # rows a block beside running text needs to be told apart from it
 _ROW_SPREAD = 0.4  # of a box's height: boxes whose bottoms lie closer are on one row
 _IN_STEP = 0.1  # of a box's height: a row this close to a line of the text is set on it
+_DESCENT = 0.25 / 1.05  # of a line's box (``Line.top``, ``Line.bottom``) below its baseline
 _BESIDE_SHARE = 0.5  # of a block's rows: within the text's height, and at most off its lines
 
 
@@ -309,8 +310,8 @@ def _beside(text: list[Box[T]], block: list[Box[T]]) -> bool:
     meets the table's rows only by chance.
     """
     rows: list[Box[T]] = []  # the first box of each row of the block, top down
-    for box in sorted((box for box in block if box.chars), key=lambda box: -box.bottom):
-        if not rows or rows[-1].bottom - box.bottom > _ROW_SPREAD * _height(box):
+    for box in sorted((box for box in block if box.chars), key=lambda box: -_baseline(box)):
+        if not rows or _baseline(rows[-1]) - _baseline(box) > _ROW_SPREAD * _height(box):
             rows.append(box)
     if len(rows) < _BLOCK_ROWS:
         return False
@@ -319,8 +320,8 @@ def _beside(text: list[Box[T]], block: list[Box[T]]) -> bool:
     within = sum(1 for row in rows if bottom <= row.bottom and row.top <= top)
     if within < _BESIDE_SHARE * len(rows):
         return False
-    bottoms = sorted(box.bottom for box in text)
-    steps = [_on_a_line(row, bottoms) for row in rows]
+    baselines = sorted(_baseline(box) for box in text)
+    steps = [_on_a_line(row, baselines) for row in rows]
     # Two rows in a row set on lines of the text are a table's rows beside its column of
     # wrapped cells (an invoice's items beside their descriptions), not chance.
     if any(upper and lower for upper, lower in itertools.pairwise(steps)):
@@ -328,15 +329,22 @@ def _beside(text: list[Box[T]], block: list[Box[T]]) -> bool:
     return sum(steps) < _BESIDE_SHARE * len(rows)
 
 
-def _on_a_line(row: Box[T], bottoms: list[float]) -> bool:
-    """Whether ``row`` shares its baseline with one of the lines whose ``bottoms`` are given."""
-    tolerance = _IN_STEP * _height(row)
-    at = bisect.bisect_left(bottoms, row.bottom - tolerance)
-    return at < len(bottoms) and bottoms[at] <= row.bottom + tolerance
+def _on_a_line(row: Box[T], baselines: list[float]) -> bool:
+    """Whether ``row`` shares its baseline with one of the lines whose ``baselines`` are given
+    (in ascending order)."""
+    baseline, tolerance = _baseline(row), _IN_STEP * _height(row)
+    at = bisect.bisect_left(baselines, baseline - tolerance)
+    return at < len(baselines) and baselines[at] <= baseline + tolerance
 
 
 def _height(box: Box[T]) -> float:
     return max(box.top - box.bottom, 1.0)
+
+
+def _baseline(box: Box[T]) -> float:
+    """The baseline of a box of text: text of different sizes on one line shares it, not its
+    bottom."""
+    return box.bottom + _DESCENT * (box.top - box.bottom)
 
 
 def _is_text(side: list[Box[T]]) -> bool:
