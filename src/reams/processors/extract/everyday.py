@@ -690,13 +690,22 @@ def _labelled_amounts(line: PLine) -> list[tuple[str, FoundAmount]]:
         words = cell
         if amounts:
             words = cell[: amounts[0].start]
-        if re.search(r"[A-Za-zÀ-ÿ]{2,}", words):
-            label = words
+        if re.search(r"[A-Za-zÀ-ÿ]{2,}", words) and not _CURRENCY_ONLY.fullmatch(words.strip()):
+            label = words  # a cell holding only "EUR" between "TOTAAL" and its amount is no label
         for amount in amounts:
             before = cell[: amount.start]
             own = before if re.search(r"[A-Za-zÀ-ÿ]{2,}", before) else label
             out.append((own, amount))
     return out
+
+
+_CURRENCY_ONLY = re.compile(r"[A-Z]{3}|[$€£¥₹]|Rs\.?|RM|zł", re.IGNORECASE)
+# A number of days, weeks or months is a term ("te betalen binnen 14 dagen"), not an amount.
+_TERM_AFTER = re.compile(
+    r"\s*(?:days?|weeks?|months?|dagen|weken|maanden|tage|tagen|wochen|monate|jours|semaines|"
+    r"mois|días|dias|semanas|meses|giorni|settimane|mesi|dni)\b",
+    re.IGNORECASE,
+)
 
 
 def _money_in(text: str) -> list[FoundAmount]:
@@ -706,6 +715,8 @@ def _money_in(text: str) -> list[FoundAmount]:
         if any(d.start <= amount.start < d.end for d in dates):
             continue
         if text[amount.end : amount.end + 2].strip().startswith("%"):
+            continue
+        if not amount.has_currency and _TERM_AFTER.match(text, amount.end):
             continue
         out.append(amount)
     return out

@@ -35,6 +35,8 @@ _CELL_GAP = re.compile(r"\t+|\s{3,}")
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:\n]{1,50}?)\s*[:：]\s*(?P<value>\S.{0,200}?)\s*$")
 _EMBEDDED = re.compile(r"\s(?P<key>[A-Z][\w#/()&'.°-]*(?: [\w#/()&'.°-]+){0,3})\s?:\s+")
 MAX_LABEL_WORDS = 6
+# A label that ends asking for a number ("Factura Nº", "Invoice No.", "Order #") over its value.
+_NUMBER_END = re.compile(r"(?:\bn[°º]|\bno\.?|\bnr\.?|#|\bnumbers?|\bnummer)\s*$", re.IGNORECASE)
 
 
 _LOOK_AHEAD = 8  # text lines a box is sought past unmatched ones
@@ -196,7 +198,7 @@ def _placed_pairs(lines: list[PLine]) -> list[Pair]:
             for other in boxed
             if other.page == line.page
             and other.box is not None
-            and 0 <= other.box.y - (box.y + box.h) < 0.8 * box.h
+            and 0 <= other.box.y - (box.y + box.h) < max(box.h, other.box.h)
             and abs(other.box.x - box.x) < 2 * box.size
         ]
         for group in (right, below):
@@ -234,7 +236,7 @@ def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
             for key, value in zip(line.cells, below.cells, strict=True)
             if not is_label(value)
         ]
-    alone = len(line.cells) == 1 and line.text.endswith(":")
+    alone = len(line.cells) == 1 and (line.text.endswith(":") or _NUMBER_END.search(line.text))
     if alone and not below.text.endswith(":") and not _colon_pairs(below.text):
         return [(below, line.text, below.text, f"{line.text} {below.text}")]
     return []

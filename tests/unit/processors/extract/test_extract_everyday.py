@@ -471,3 +471,18 @@ def test_addresses_labelled_and_under_a_billing_label() -> None:
     result = extract(english, schema)
     assert result["address"] == "5 High Street, Leeds LS1 4AP"
     assert result["billing_address"] == "22 Park Lane, London W1K 1AA"
+
+
+def test_a_payment_term_in_days_is_not_the_total() -> None:
+    text = (
+        "Kuipers Kantoorartikelen BV\nFACTUUR 2023-10-811\nBureaustoel      4      2.761,00\n"
+        "TOTAAL      EUR 10.564,88\nGelieve te betalen binnen 14 dagen.\n"
+    )
+    result = extract_offline(text_doc(text), INVOICE).result
+    assert isinstance(result, dict) and result["total"] == 10564.88
+
+
+def test_a_currency_cell_between_the_total_label_and_its_amount() -> None:
+    text = "DE GROOT SUPERMARKT\nKAAS      2,42\nTOTAAL      EUR      93,40\nMaestro      93,40\n"
+    result = extract_offline(text_doc(text), RECEIPT).result
+    assert isinstance(result, dict) and result["total"] == 93.40

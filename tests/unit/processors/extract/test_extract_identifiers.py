@@ -81,3 +81,8 @@ def test_codes_with_dashes_and_slashes_stay_numbers(value: str) -> None:
 def test_a_number_sign_opening_an_address_is_not_the_number() -> None:
     text = "KEDAI RUNCIT MAJU SDN BHD\nNO. 61, JALAN BUKIT BINTANG\nDoc No   FS37699\n"
     assert number(text, RECEIPT) == "FS37699"
+
+
+def test_a_label_ending_in_a_number_sign_over_its_value() -> None:
+    text = "Asesoría Robles S.L.\nFactura Nº\nR5536824\nFecha 07/11/2023\n"
+    assert number(text, INVOICE) == "R5536824"
