@@ -11,8 +11,8 @@ from reams.processors.parse.model import Metadata
 
 FORM_FIELDS_KEY = "form_field_count"
 # Widgets are counted on the first pages only: loading a page parses its content, and a form's
-# fields are on its first pages (a classify job reads 20); PDFs without an AcroForm load none.
-FORM_PAGES = 50
+# fields are on its first pages (a classify job reads 20 too); PDFs without a form load none.
+FORM_PAGES = 20
 _FORMTYPE_NONE = 0  # FPDF_GetFormType: no AcroForm and no XFA in the catalog
 _ANNOT_WIDGET = 20  # FPDF_ANNOT_WIDGET: the annotation of a form field (text, box, list...)
 
