@@ -5,7 +5,10 @@ not for all: a masthead drawn last, or two columns whose lines PDFium ran togeth
 looks for a *column gutter*, a vertical strip that running text on both sides leaves empty over
 most of the page. Elements that cross the gutter (titles, full-width figures and tables) cut the
 page into bands; within a band the left column is read before the right one, recursively, so
-three columns work too. A page without a gutter keeps the content-stream order.
+three columns work too. A column of running text beside a block whose rows keep their own
+baselines (a table, a sidebar) is parted from it the same way, so that the table finder does
+not take the text for more of the table's columns. A page without a gutter keeps the
+content-stream order.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ separated by wide gaps is a table candidate; its columns are the x ranges betwee
 vertical strips that no piece of those rows touches. A candidate is kept when it has at least two
 columns and two multi-piece rows, and when it is not something else that aligns the same way:
 running text set in columns (long cells in every column) or a list (markers in the first column).
+A block of prose filling the first or the last column on lines of its own, out of step with the
+other columns' rows (a caption or a sidebar beside the table), is given back as text.
 Horizontal ruling lines, when the page has them, join the lines of a multi-line row into one row:
 lines between two rules are one row unless several of them fill the row on their own.
 
