@@ -9,6 +9,7 @@ Each recogniser returns candidates best first; the engine takes the first.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Mapping, Sequence
@@ -358,22 +359,56 @@ class _Names:
         ]
 
 
-def issuer(layout: Layout) -> list[Candidate]:
+def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
     """Who issued the document: a name after a seller/payee label, a company name with a legal
     form, or the letterhead (first lines, upper-case or large type), weighed by how often the
-    name recurs (footers, e-mail and web domains) and never from the addressee's block."""
+    name recurs (footers, e-mail and web domains) and never from the addressee's block.
+
+    A purchase order is issued by the buyer: a field asking for the seller or supplier there
+    takes the name under the supplier's label (or *To*, *Aan*, *An*) before the letterhead."""
     lines = layout.lines
     if not lines:
         return []
     names = _Names(layout)
     names.place(lines)
+    wants_seller = terms is not None and bool(set(content_stems(terms.phrase)) & SELLER_WORDS)
+    purchase = wants_seller and any(_PURCHASE_ORDER.fullmatch(x.text) for x in lines[:_HEAD])
+    weight = 5.0 if purchase else 3.0
     for pair in layout.pairs:
-        if _issuer_key(pair.key) and _name_like(_first_part(pair.value)):
+        if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
-            names.offer(_first_part(pair.value), 3.0, line, f'after the label "{pair.key}"')
+            names.offer(_first_part(pair.value), weight, line, f'after the label "{pair.key}"')
+    for line, key, name in _column_names(lines, purchase):
+        names.offer(name, weight, line, f'under the label "{key}"')
     for position in range(len(lines)):
         _line_names(lines, position, names)
     return names.ranked()
+
+
+SELLER_WORDS = frozenset(content_stems("vendor seller supplier provider"))
+_PURCHASE_ORDER = re.compile(
+    r"\s*(?:purchase\s+order|bestellung|bestellschein|inkooporder|bestelbon|bon\s+de\s+commande|"
+    r"orden\s+de\s+compra|pedido\s+de\s+compra|ordine\s+d'acquisto|zamówienie)\s*",
+    re.IGNORECASE,
+)
+_TO_LABEL = re.compile(r"\s*(?:to|aan|an|à|a|para|per|do)\s*:?\s*", re.IGNORECASE)
+
+
+def _seller_key(key: str, purchase: bool) -> bool:
+    return _issuer_key(key) or (purchase and bool(_TO_LABEL.fullmatch(key)))
+
+
+def _column_names(lines: Sequence[PLine], purchase: bool) -> list[tuple[PLine, str, str]]:
+    """Names under a seller label in a row of labels, column by column ("Lieferant |
+    Lieferadresse" over "Wagner Sanitär GmbH | Bergmann Bürobedarf KG")."""
+    found = []
+    for line, below in itertools.pairwise(lines):
+        if below.page != line.page or len(line.cells) < 2 or len(below.cells) != len(line.cells):
+            continue
+        for key, value in zip(line.cells, below.cells, strict=True):
+            if _seller_key(key, purchase) and _name_like(value):
+                found.append((below, key, value))
+    return found
 
 
 def _issuer_key(key: str) -> bool:

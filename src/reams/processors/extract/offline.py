@@ -228,7 +228,7 @@ class _Engine:
         if "curre" in name:
             found = patterns.currency(self.view)
         elif everyday.wants_issuer(terms):
-            found = everyday.issuer(self.layout)
+            found = everyday.issuer(self.layout, terms)
         elif "addre" in name:
             found = everyday.address(self.layout, terms)
         elif everyday.wants_customer(terms) and not name & IDENTIFIER_WORDS:

@@ -486,3 +486,37 @@ def test_a_currency_cell_between_the_total_label_and_its_amount() -> None:
     text = "DE GROOT SUPERMARKT\nKAAS      2,42\nTOTAAL      EUR      93,40\nMaestro      93,40\n"
     result = extract_offline(text_doc(text), RECEIPT).result
     assert isinstance(result, dict) and result["total"] == 93.40
+
+
+ORDER: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "seller": {"type": "string", "description": "The company that sells the goods."},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("title", "labels"),
+    [("INKOOPORDER", "Leverancier      Leveradres"), ("PURCHASE ORDER", "To      Deliver to")],
+)
+def test_the_seller_of_a_purchase_order_is_under_the_supplier_label(
+    title: str, labels: str
+) -> None:
+    text = (
+        f"Hollander Bouwmaterialen B.V.\nDorpsstraat 59\n2511 BT Den Haag\n{title}\n"
+        "Ordernummer      AB2023\n"
+        f"{labels}\nKessel Houtbewerking B.V.      Hollander Bouwmaterialen B.V.\n"
+        "Kade 4      Dorpsstraat 59\n"
+    )
+    result = extract_offline(text_doc(text), ORDER).result
+    assert isinstance(result, dict) and result["seller"] == "Kessel Houtbewerking B.V."
+
+
+def test_an_invoice_seller_is_still_its_letterhead() -> None:
+    text = (
+        "Hollander Bouwmaterialen B.V.\nDorpsstraat 59\n2511 BT Den Haag\nFACTUUR\n"
+        "To      Factuurnummer\nKessel Houtbewerking B.V.      F-2023-118\n"
+    )
+    result = extract_offline(text_doc(text), ORDER).result
+    assert isinstance(result, dict) and result["seller"] == "Hollander Bouwmaterialen B.V."
