@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,3 +83,89 @@ def test_the_affine_after_each_convolution_is_folded_into_it() -> None:
     assert after.count("scale") == 0
     # the activation x * HardSigmoid(x) now reads the convolution itself
     assert after.count("HardSigmoid") == before.count("HardSigmoid") + before.count("scale")
+
+
+# ------------------------------------------------------------- a small graph built on the wire
+
+
+def _message(*fields: tuple[int, int, bytes | int]) -> bytes:
+    from reams.processors.parse.ocr import fuse
+
+    return b"".join(fuse._field(number, kind, value) for number, kind, value in fields)
+
+
+def _op(op: str, inputs: list[str], output: str, **ints: int | list[int]) -> bytes:
+    fields: list[tuple[int, int, bytes | int]] = [(1, 2, name.encode()) for name in inputs]
+    fields += [(2, 2, output.encode()), (4, 2, op.encode())]
+    for name, value in ints.items():
+        values = value if isinstance(value, list) else [value]
+        kind = 7 if isinstance(value, list) else 2  # AttributeProto.INTS / INT
+        number = 8 if isinstance(value, list) else 3
+        items = ((number, 0, item) for item in values)
+        fields.append((5, 2, _message((1, 2, name.encode()), *items, (20, 0, kind))))
+    return _message(*fields)
+
+
+def _value(name: str, shape: tuple[int, ...]) -> bytes:
+    dims = _message(*((1, 2, _message((1, 0, dim))) for dim in shape))
+    tensor_type = _message((1, 0, 1), (2, 2, dims))
+    return _message((1, 2, name.encode()), (2, 2, _message((1, 2, tensor_type))))
+
+
+def _model(nodes: list[bytes], constants: dict[str, object], outputs: list[str]) -> bytes:
+    from reams.processors.parse.ocr import fuse
+
+    graph = _message(
+        *((1, 2, node) for node in nodes),
+        (2, 2, b"g"),
+        *((5, 2, fuse._tensor(name, value)) for name, value in constants.items()),
+        (11, 2, _value("x", (1, 2, 5, 5))),
+        *((12, 2, _value(name, ())) for name in outputs),
+    )
+    return _message((1, 0, 8), (8, 2, _message((2, 0, 12))), (7, 2, graph))
+
+
+def _affine_chain_model(outputs: list[str]) -> bytes:
+    """conv 1x1 -> *s1 +t1 -> *s2 +t2 -> depthwise conv 3x3 padded: both affines foldable."""
+    rng = np.random.default_rng(3)
+    constants: dict[str, object] = {
+        "w1": rng.normal(size=(3, 2, 1, 1)).astype(np.float32),
+        "b1": rng.normal(size=3).astype(np.float32),
+        "w2": rng.normal(size=(3, 1, 3, 3)).astype(np.float32),
+        "s1": 1.7,
+        "t1": 0.4,
+        "s2": 0.3,
+        "t2": -0.8,
+    }
+    nodes = [
+        _op("Conv", ["x", "w1", "b1"], "c1", kernel_shape=[1, 1], pads=[0, 0, 0, 0]),
+        _op("Mul", ["s1", "c1"], "m1"),
+        _op("Add", ["m1", "t1"], "a1"),
+        _op("Mul", ["a1", "s2"], "m2"),
+        _op("Add", ["m2", "t2"], "a2"),
+        _op("Conv", ["a2", "w2"], "y", kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=3),
+    ]
+    return _model(nodes, constants, outputs)
+
+
+def _run(model: bytes) -> list[np.ndarray]:
+    session: Any = _session(model)
+    sample = np.random.default_rng(4).normal(size=(1, 2, 5, 5)).astype(np.float32)
+    return list(session.run(None, {"x": sample}))
+
+
+def test_affines_before_and_after_convolutions_are_folded_exactly() -> None:
+    original = _affine_chain_model(["y"])
+    fused, count = fused_model(original)
+    assert count == 2  # after the first convolution; the scale before the padded one
+    expected, got = _run(original)[0], _run(fused)[0]
+    assert got.shape == expected.shape == (1, 3, 5, 5)
+    assert float(np.abs(expected - got).max()) < 1e-5  # the padded border included
+
+
+def test_a_value_the_graph_outputs_is_not_folded_away() -> None:
+    original = _affine_chain_model(["y", "c1"])
+    fused, count = fused_model(original)
+    assert count == 1  # only the affine before the second convolution
+    for expected, got in zip(_run(original), _run(fused), strict=True):
+        assert float(np.abs(expected - got).max()) < 1e-5

@@ -39,7 +39,7 @@ _ALPHA, _BETA = 1.0 / 6.0, 0.5
 _LENGTH_DELIMITED, _FIXED32, _VARINT, _FIXED64 = 2, 5, 0, 1
 # Field numbers of the ONNX protobuf messages used here.
 _MODEL_GRAPH = 7
-_GRAPH_NODE, _GRAPH_INITIALIZER = 1, 5
+_GRAPH_NODE, _GRAPH_INITIALIZER, _GRAPH_OUTPUT = 1, 5, 12
 _NODE_INPUT, _NODE_OUTPUT, _NODE_NAME, _NODE_OP, _NODE_ATTRIBUTE = 1, 2, 3, 4, 5
 _ATTRIBUTE_NAME, _ATTRIBUTE_FLOAT, _ATTRIBUTE_TYPE, _ATTRIBUTE_TENSOR = 1, 2, 20, 5
 _ATTRIBUTE_INT, _ATTRIBUTE_STRING, _ATTRIBUTE_INTS = 3, 4, 8
@@ -276,6 +276,11 @@ def _folded_graph(graph: bytes) -> tuple[bytes, int]:
     for node in nodes:
         for name in node.inputs:
             readers.setdefault(name, []).append(node)
+    for number, _, value in fields:  # a graph output is read from outside: it must stay
+        if number == _GRAPH_OUTPUT and isinstance(value, bytes):
+            for key, _, text in _fields(value):
+                if key == 1 and isinstance(text, bytes):  # ValueInfoProto.name
+                    readers.setdefault(text.decode(), []).append(_Node(b"", op="(output)"))
     view = _Graph(
         nodes,
         _scalar_constants(nodes, fields),
