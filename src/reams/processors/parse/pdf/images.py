@@ -11,6 +11,7 @@ rules are read has its objects walked once (:func:`read_objects`).
 from __future__ import annotations
 
 import ctypes
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,8 @@ def read_objects(
     total = int(pdfium_c.FPDFPage_CountObjects(page))
     count = min(total, _MAX_OBJECTS)
     get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
-    finder.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
+    # map() rather than a generator: one frame less per object of the page.
+    finder.walk(map(get_object, itertools.repeat(page, count), range(count)), IDENTITY, 0)
     turn = Turn(rotation % 360, width, height)
     pictures = []
     for x0, y0, x1, y1 in finder.boxes:

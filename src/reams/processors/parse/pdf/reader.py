@@ -278,14 +278,15 @@ def _sample(page_count: int) -> list[int]:
 
 
 def _usable(lines: list[Line]) -> bool:
-    chars = sum(len(line.text) for line in lines)
+    # The page's text searched at once (the pattern matches single characters).
+    text = "".join([line.text for line in lines])
+    chars = len(text)
     if chars < _MIN_USABLE_CHARS:
         return False
     # Glyphs without a Unicode mapping come out as U+FFFD or private-use code points.
-    if not any(_GARBAGE.search(line.text) for line in lines):
+    if not _GARBAGE.search(text):
         return True
-    garbage = sum(len(_GARBAGE.findall(line.text)) for line in lines)
-    return garbage <= _MAX_GARBAGE * chars
+    return len(_GARBAGE.findall(text)) <= _MAX_GARBAGE * chars
 
 
 def _needs_ocr(page: _Page) -> bool:
