@@ -19,18 +19,18 @@ __all__ = ["FoundDate", "find_dates", "parse_date", "parse_datetime"]
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
-        "january jan janvier janv januar januari jänner",
-        "february feb feb. fevrier février fevr févr februar februari",
-        "march mar mars märz maerz maart",
-        "april apr avril avr",
-        "may mai mei",
-        "june jun juin juni",
-        "july jul juillet juil juli",
-        "august aug aout août augustus",
-        "september sep sept septembre",
-        "october oct octobre oktober",
-        "november nov novembre",
-        "december dec decembre décembre dezember",
+        "january jan janvier janv januar januari jänner enero gennaio janeiro",
+        "february feb feb. fevrier février fevr févr februar februari febrero febbraio fevereiro",
+        "march mar mars märz maerz maart marzo março",
+        "april apr avril avr abril aprile",
+        "may mai mei mayo maggio maio",
+        "june jun juin juni junio giugno junho",
+        "july jul juillet juil juli julio luglio julho",
+        "august aug aout août augustus agosto",
+        "september sep sept septembre septiembre setiembre settembre setembro",
+        "october oct octobre oktober octubre ottobre outubro",
+        "november nov novembre noviembre novembro",
+        "december dec decembre décembre dezember diciembre dicembre dezembro",
     ],
     start=1,
 ):
@@ -45,7 +45,10 @@ _NUMERIC = re.compile(
 )
 _WORDY = [
     re.compile(rf"\b{_MONTH}\s+{_DAY}\s*,?\s*{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b{_DAY}\s+(?:day\s+of\s+)?{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE),
+    re.compile(
+        rf"\b{_DAY}\s+(?:day\s+of\s+|de\s+)?{_MONTH},?\s+(?:of\s+|de\s+|del\s+)?{_YEAR}\b",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
 

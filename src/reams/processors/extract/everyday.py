@@ -622,6 +622,10 @@ _NOT_MONEY = re.compile(
     r"aantal|menge|quantité|cantidad|ilość)\b",
     re.IGNORECASE,
 )
+_ROUNDING = re.compile(
+    r"\b(?:rounding|round(?:ed)?\s+off|afronding|arrondi\w*|rundung|redondeo|arrotondamento)\b",
+    re.IGNORECASE,
+)
 NET_WORDS = frozenset(content_stems("untaxed subtotal net excluding before pretax"))
 
 
@@ -637,14 +641,18 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     """The document's total: amounts on lines labelled as totals, grand totals and amounts due
     first, never quantities or points; the pre-tax total instead when the field asks for it
     (untaxed, subtotal, net, excluding). Ties go to the larger amount, and a total that equals
-    a subtotal plus a tax printed beside it is confirmed."""
+    a subtotal plus a tax printed beside it is confirmed, as is the total printed just after a
+    rounding adjustment (cash receipts round the total they take)."""
     wanted = set(content_stems(terms.phrase)) | set(terms.desc_words)
     net = bool(wanted & NET_WORDS) and "inclu" not in wanted
     found: list[_Money] = []
     net_amounts: list[float] = []
     taxes: list[float] = []
     grosses: list[float] = []
-    for line, label, amount in _amounts(layout.lines):
+    found_amounts = _amounts(layout.lines)
+    # the total printed just after a rounding adjustment is the one paid
+    rounded = [line.index for line, label, _ in found_amounts if _ROUNDING.search(label)]
+    for line, label, amount in found_amounts:
         kind = _total_kind(label)
         if kind in ("net", "sub"):
             net_amounts.append(amount.value)
@@ -657,11 +665,7 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
             found.append(_Money(amount.value, score, line, label))
     ranked: list[tuple[float, float, _Money]] = []
     for money in found:
-        score = money.score
-        if not net and any(abs(n + t - money.value) < 0.011 for n in net_amounts for t in taxes):
-            score += 0.5
-        if net and any(abs(money.value + t - g) < 0.011 for t in taxes for g in grosses):
-            score += 0.5
+        score = money.score + _confirmed(money, net, net_amounts, taxes, grosses, rounded)
         ranked.append((score, money.value, money))
     ranked.sort(key=lambda t: (-t[0], -t[1]))
     out = []
@@ -670,6 +674,24 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         confidence = min(0.9, 0.35 + score / 6)
         out.append(Candidate(money.value, money.line.page, money.line.text, confidence, reasoning))
     return out
+
+
+def _confirmed(
+    money: _Money,
+    net: bool,
+    net_amounts: Sequence[float],
+    taxes: Sequence[float],
+    grosses: Sequence[float],
+    rounded: Sequence[int],
+) -> float:
+    """What the amounts around a total add to its score: net + tax = total, and a total just
+    after a rounding adjustment."""
+    if net:
+        return 0.5 if any(abs(money.value + t - g) < 0.011 for t in taxes for g in grosses) else 0
+    bonus = 0.5 if any(abs(n + t - money.value) < 0.011 for n in net_amounts for t in taxes) else 0
+    if any(0 < money.line.index - at <= 3 for at in rounded):
+        bonus += 2.0
+    return bonus
 
 
 def _total_kind(label: str) -> str:

@@ -520,3 +520,27 @@ def test_an_invoice_seller_is_still_its_letterhead() -> None:
     )
     result = extract_offline(text_doc(text), ORDER).result
     assert isinstance(result, dict) and result["seller"] == "Hollander Bouwmaterialen B.V."
+
+
+def test_the_total_after_a_rounding_adjustment_is_the_one_paid() -> None:
+    text = (
+        "KEDAI MAKAN SRI MELATI SDN BHD\nTAX INVOICE\nDate      18/07/2025\n"
+        "Total Excl. SST      179.92\nSST @ 6%      10.80\nTotal Incl. SST      190.72\n"
+        "Rounding Adj      -0.02\nTOTAL      190.70\nCASH      200.00\nChange due      9.30\n"
+    )
+    result = extract_offline(text_doc(text), RECEIPT).result
+    assert isinstance(result, dict) and result["total"] == 190.70
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("12 de mayo de 2025", "2025-05-12"),
+        ("3 de março de 2024", "2024-03-03"),
+        ("4 settembre 2023", "2023-09-04"),
+    ],
+)
+def test_dates_with_spanish_portuguese_and_italian_month_names(written: str, iso: str) -> None:
+    text = f"Climatización Robles SL\nFACTURA FV 2025/743\nFecha de factura      {written}\n"
+    result = extract_offline(text_doc(text), INVOICE).result
+    assert isinstance(result, dict) and result["invoice_date"] == iso
