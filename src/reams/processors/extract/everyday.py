@@ -300,6 +300,12 @@ class _Names:
     def __init__(self, layout: Layout) -> None:
         self.lowered = layout.text().lower()
         self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
+        # the words of e-mail addresses' local parts and domains ("eva.vries@", "@devries.nl")
+        self.mail_words = frozenset(
+            word
+            for local, domain in re.findall(r"([\w.+-]+)\s?@\s?([\w.-]+)", self.lowered)
+            for word in re.split(r"[._+-]+", f"{local}.{domain}")
+        )
         self.best: dict[str, tuple[float, PLine, str, str]] = {}
         self.headings = layout.headings
         self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
@@ -338,7 +344,8 @@ class _Names:
         base = re.sub(_LEGAL_END, "", name).strip(" ,") or name
         score += 0.6 * min(3, self.lowered.count(base.lower()) - 1)
         first = re.sub(r"[\W_]+", "", base.split()[0].lower())
-        if len(first) >= 3 and first in self.domains:
+        words = {w for w in re.findall(r"\w+", base.lower()) if len(w) >= 4}
+        if (len(first) >= 3 and first in self.domains) or words & self.mail_words:
             score += 1.0
         key = base.lower()
         old = self.best.get(key)
@@ -450,7 +457,8 @@ def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _
         score += 0.4 + large  # printed in large type (by its box)
     elif not names.body and any(cell.lower() in heading for heading in names.headings):
         score += 0.4  # printed in large type (a heading)
-    if _block(lines, position + 1):  # its address follows
+    beside = lines[position].cells[1:]
+    if _block(lines, position + 1) or (beside and _address_like(beside[0])):  # its address
         score += 0.5
     elif _block(lines, position + 2):  # under a tagline
         score += 0.3

@@ -544,3 +544,13 @@ def test_dates_with_spanish_portuguese_and_italian_month_names(written: str, iso
     text = f"Climatización Robles SL\nFACTURA FV 2025/743\nFecha de factura      {written}\n"
     result = extract_offline(text_doc(text), INVOICE).result
     assert isinstance(result, dict) and result["invoice_date"] == iso
+
+
+def test_a_freelancer_named_in_her_mail_address_is_the_vendor() -> None:
+    text = (
+        "Eva de Vries      Dorpsstraat 176, 9711 LM Groningen\nVertalingen      +31 2 07 32 20 41\n"
+        "eva.devries@outlook.com\nFactuur FAC-432831\nDatum: 19-11-2023\nKlant\n"
+        "Meijer Transport V.O.F.\nVertalingen 34 uur      1.530,00\nTotaal      1.530,00\n"
+    )
+    result = extract_offline(text_doc(text), INVOICE).result
+    assert isinstance(result, dict) and result["vendor"] == "Eva de Vries"
