@@ -11,11 +11,12 @@ content words of its description.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -150,6 +151,14 @@ class RuleTerms:
     # Other names the description opens with (``An invoice, bill or receipt: ...``,
     # ``A legal agreement between ...``): more names for the title, at a discount.
     aliases: tuple[tuple[str, ...], ...] = ()
+    # Words of a compound name that only say "a document" (``page`` of ``web page``,
+    # ``paper`` of ``scientific paper``): they count only beside the name's distinctive
+    # words, since any document says "page" (:func:`with_generic`).
+    generic: frozenset[str] = frozenset()
+
+    def distinctive(self, phrase: tuple[str, ...]) -> tuple[str, ...]:
+        """The words of ``phrase`` that tell the kind apart (all of them if none does)."""
+        return tuple(t for t in phrase if t not in self.generic) or phrase
 
 
 def rule_terms(type_name: str, description: str) -> RuleTerms:
@@ -173,6 +182,20 @@ _HEAD_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 _HEAD_STOPS = frozenset(":;().!?\u2013\u2014")
 _HEAD_JOINS = frozenset({"a", "an", "the", "or", "and", ",", "/"})
 MAX_ALIAS_TERMS = 3
+
+
+def with_generic(terms: RuleTerms, is_generic: Callable[[str], bool]) -> RuleTerms:
+    """``terms`` with the generic words of its compound name phrases marked: a word of a phrase
+    of several words for which ``is_generic(surface word)`` holds, when the phrase keeps at
+    least one word that is not generic."""
+    generic: set[str] = set()
+    for phrase in terms.phrases:
+        if len(phrase) < 2:
+            continue
+        marked = {t for t in phrase if is_generic(terms.surface.get(t, t))}
+        if len(marked) < len(phrase):
+            generic |= marked
+    return dataclasses.replace(terms, generic=frozenset(generic))
 
 
 def description_names(description: str) -> list[tuple[str, ...]]:
@@ -259,6 +282,8 @@ def best_phrase(
     stem weighted by how few rules use it, times ``alias_factor``."""
     best: tuple[float, tuple[str, ...]] = (0.0, ())
     for phrase in terms.phrases:
+        if present.isdisjoint(terms.distinctive(phrase)):
+            continue
         share = sum(t in present for t in phrase) / len(phrase)
         if share > best[0]:
             best = (share, phrase)
@@ -295,10 +320,21 @@ def earliness(
     best = 0.0
     for phrase in terms.phrases:
         found = [first[t] for t in phrase if t in first]
-        if found:
+        if found and any(t in first for t in terms.distinctive(phrase)):
             share = len(found) / len(phrase)
             best = max(best, share * (1.0 - min(found) / len(opening)))
     return best
+
+
+def name_terms(terms: RuleTerms, counts: Counter[str]) -> set[str]:
+    """The name words whose occurrences count as the name's: every word of each phrase whose
+    distinctive words occur in ``counts`` (a text saying "page" but never "web" does not name
+    web pages)."""
+    out: set[str] = set()
+    for phrase in terms.phrases:
+        if any(counts.get(t, 0) for t in terms.distinctive(phrase)):
+            out.update(phrase)
+    return out
 
 
 def density(terms: Iterable[str], counts: Counter[str], total_words: int) -> tuple[float, int]:

@@ -461,3 +461,73 @@ def test_a_long_word_document_is_long_without_page_breaks(tmp_path: Path) -> Non
     short = docgen.make_docx(tmp_path / "note.docx", title="Plant", paragraphs=sections[:6])
     parsed = parse(short)
     assert "book" not in structure.facts(parsed, parsed["text_full"]).families
+
+
+# ---------------------------------------------------- generic name words and running heads
+
+PAGE_RULES = [
+    Rule("report", "A report, manual or official publication: prose in sections."),
+    Rule("web_page", "A web page or online article (HTML), with links and navigation menus."),
+    Rule("scientific_paper", "A research article with an abstract, methods and references."),
+    Rule("contract", "A legal agreement between parties setting out obligations and terms."),
+    Rule("other", "Anything else: a document that fits none of the other types."),
+]
+
+
+def test_generic_words_of_compound_names() -> None:
+    """A word of a compound name that only says "a document" is generic; a one-word name and
+    a compound of distinctive words keep every word."""
+    from reams.processors.classify.offline import _rule_set
+
+    rules = (
+        Rule("web page", "x"),
+        Rule("scientific_paper", "x"),
+        Rule("strategic alliance", "x"),
+        Rule("page", "x"),
+        Rule("joint venture / joint filing", "x"),
+    )
+    generic = [t.generic for t in _rule_set(rules).terms]
+    assert generic == [{"page"}, {"paper"}, set(), set(), {"filing"}]
+    terms = _rule_set(rules).terms[0]
+    assert lexical.best_phrase(terms, frozenset({"page"})) == (0.0, ())
+    assert lexical.best_phrase(terms, frozenset({"web", "page"}))[0] == 1.0
+    assert lexical.earliness(terms, ["next", "page", "last", "page"]) == 0.0
+
+
+def test_a_printed_document_saying_page_is_not_a_web_page(tmp_path: Path) -> None:
+    """'page' alone does not name a web page: a PDF whose title and body say "page" (a viewer's
+    navigation help, a test file) is not one; a PDF titled "web page" still names the rule."""
+    body = (
+        "First Page Previous Page Next Page Last Page\n\n"
+        "This is a page about France. The page lists the regions, and each page after it "
+        "describes one region: the next page is about Brittany, the page after about Alsace."
+    )
+    pdf = docgen.make_pdf(tmp_path / "france.pdf", [body, "Page two about Alsace."])
+    outcome = classify_offline(parse(pdf), PAGE_RULES)
+    assert outcome.type == "other", outcome.reasoning
+    named = docgen.make_pdf(
+        tmp_path / "saved.pdf", ["Saved Web Page\n\nThe web page as it was printed. " + body]
+    )
+    assert classify_offline(parse(named), PAGE_RULES).type == "web_page"
+
+
+def test_a_running_head_is_not_the_title(tmp_path: Path) -> None:
+    """A line repeated at the top of every page (the parse's running header: a running head,
+    a table header repeated on each page) is not where the document names itself."""
+    from reams.processors.classify.offline import document_text
+
+    head = "Service Contract Register"
+    prose = (
+        "The road maintenance programme resurfaced 240 kilometres of regional roads this "
+        "year. Traffic counts rose on every corridor, and the inspection backlog fell. "
+    )
+    pages = [f"{head}\n\n# Annual Report on Road Maintenance\n\n{prose * 6}"]
+    pages += [f"{head}\n\n{prose * 8}" for _ in range(3)]
+    parsed = parse(docgen.make_pdf(tmp_path / "review.pdf", pages))
+    assert parsed["pages"][0]["header"] == head
+    text = document_text(parsed)
+    assert head not in text.titles
+    assert text.titles[0] == "Annual Report on Road Maintenance"
+    assert not text.opening.startswith(head)
+    outcome = classify_offline(parsed, PAGE_RULES)
+    assert outcome.type == "report", outcome.reasoning
