@@ -121,10 +121,11 @@ def _regions(
     lines: list[Line], pictures: Sequence[Picture], *, em: float
 ) -> list[tuple[list[Line], list[Picture]]]:
     """Lines and pictures by region in reading order; a line split by a column gutter is cut."""
+    line_parts = [line.parts() for line in lines]  # made once: a whole line's is a new Piece
     boxes: list[Box[_Payload]] = [
         Box((index, piece), piece.left, piece.right, line.top, line.bottom, len(piece.text))
         for index, line in enumerate(lines)
-        for piece in line.parts()
+        for piece in line_parts[index]
     ]
     boxes.extend(
         Box((-1, picture), picture.left, picture.right, picture.top, picture.bottom, 0)
@@ -143,7 +144,7 @@ def _regions(
             pieces = tuple(part for part in parts if isinstance(part, Piece))
             line = lines[index]
             # A line whose pieces stayed together (the usual case) stays whole.
-            cut.append(line if len(pieces) == len(line.parts()) else _part_line(line, pieces))
+            cut.append(line if len(pieces) == len(line_parts[index]) else _part_line(line, pieces))
         regions.append((_stacked(cut), placed))
     return regions
 
