@@ -121,3 +121,24 @@ def test_the_worker_refuses_bytes_that_do_not_hash_to_the_items_content(tmp_path
     kind, (code, message, retryable) = _run_task(task)
     assert (kind, code, retryable) == ("error", "file_missing", False)
     assert "changed after it was scanned" in message
+
+
+def test_the_same_content_in_two_folders_is_found_while_either_file_is_there(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "doc.md", tmp_path / "b" / "doc.md"
+    first.write_text("# same")
+    second.write_text("# same")
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    sha = _refer(blobs, first)
+    blobs.save_references("dir-a", [sha])
+    assert _refer(blobs, second) == sha
+    blobs.save_references("dir-b", [sha])
+    second.unlink()
+    assert blobs.get(sha) == b"# same"  # this process's newest reference is gone: the other
+    again = LocalBlobStore(tmp_path / "blobs")
+    assert again.exists(sha) and again.get(sha) == b"# same" and again.path(sha) == first
+    first.unlink()
+    assert not again.exists(sha)

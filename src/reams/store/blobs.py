@@ -128,8 +128,11 @@ class LocalBlobStore:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)  # blobs are the users' documents
         self._flat = _layout(root) == FLAT
         self._refs_dir = root / REFS_FOLDER
-        self._refs: dict[str, list[Any]] = {}  # sha256 → [path, *signature]
-        self._refs_loaded: int | None = None  # the references folder's mtime when read
+        self._refs: dict[str, list[Any]] = {}  # sha256 → [path, *signature], this process's
+        # Every saved reference, by sha256 (the same content may be in several folders), and
+        # the references folder's mtime when they were read.
+        self._saved: dict[str, list[list[Any]]] = {}
+        self._refs_loaded: int | None = None
         self._refs_lock = threading.Lock()
 
     def path(self, sha256: str) -> Path:
@@ -138,8 +141,11 @@ class LocalBlobStore:
         name = self._name(sha256)
         if os.path.exists(name):
             return Path(name)
-        ref = self._ref(sha256)
-        return Path(name if ref is None else ref[0])
+        live = self._live_ref(sha256)
+        if live is not None:
+            return Path(live)
+        refs = self._candidates(sha256)
+        return Path(refs[0][0] if refs else name)  # a changed file: its reader says so
 
     def _name(self, sha256: str) -> str:
         # A string, not a Path: pathlib's parsing cost more than the write of a small upload.
@@ -203,34 +209,30 @@ class LocalBlobStore:
             _unlink(str(tmp))
             raise
 
-    def _ref(self, sha256: str) -> list[Any] | None:
-        """The reference of ``sha256``: this process's, else the saved ones (read again when
-        another process saved some since)."""
-        ref = self._refs.get(sha256)
-        if ref is not None:
-            return ref
+    def _candidates(self, sha256: str) -> list[list[Any]]:
+        """The references of ``sha256``: this process's first, then the saved ones (read again
+        when another process saved some since)."""
+        own = self._refs.get(sha256)
         try:
-            changed = os.stat(self._refs_dir).st_mtime_ns
+            changed: int | None = os.stat(self._refs_dir).st_mtime_ns
         except FileNotFoundError:
-            return None
-        with self._refs_lock:
-            if changed != self._refs_loaded:
+            changed = None
+        if changed is not None and changed != self._refs_loaded:
+            with self._refs_lock:
                 self._refs_loaded = changed
-                # In place, this process's own winning: a scan may be adding references.
-                for sha, saved in _read_references(self._refs_dir).items():
-                    self._refs.setdefault(sha, saved)
-        return self._refs.get(sha256)
+                self._saved = _read_references(self._refs_dir)
+        saved = self._saved.get(sha256, [])
+        return ([own] if own is not None else []) + [ref for ref in saved if ref != own]
 
     def _live_ref(self, sha256: str) -> str | None:
-        """The referenced file's path while it has the signature it was hashed with."""
-        ref = self._ref(sha256)
-        if ref is None:
-            return None
-        try:
-            st = os.stat(ref[0])
-        except OSError:
-            return None
-        return str(ref[0]) if ref[1:] == _ref_signature(st) else None
+        """The path of a referenced file that still has the signature it was hashed with."""
+        own = self._refs.get(sha256)
+        if own is not None and _live(own):
+            return str(own[0])
+        for ref in self._candidates(sha256):
+            if _live(ref):
+                return str(ref[0])
+        return None
 
     def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
         """Store a stream without holding it in memory; raises TooLarge past ``max_bytes``."""
@@ -373,10 +375,18 @@ def _ref_signature(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _read_references(folder: Path) -> dict[str, list[Any]]:
-    """Every saved reference (a damaged file only loses its own: those files are read and
-    stored again by the next scan of their folder)."""
-    found: dict[str, list[Any]] = {}
+def _live(ref: list[Any]) -> bool:
+    try:
+        st = os.stat(ref[0])
+    except OSError:
+        return False
+    return bool(ref[1:] == _ref_signature(st))
+
+
+def _read_references(folder: Path) -> dict[str, list[list[Any]]]:
+    """Every saved reference, by sha256 (a damaged file only loses its own: those files are
+    read and referenced again by the next scan of their folder)."""
+    found: dict[str, list[list[Any]]] = {}
     try:
         names = [entry.path for entry in os.scandir(folder) if entry.name.endswith(".json")]
     except OSError:
@@ -386,12 +396,11 @@ def _read_references(folder: Path) -> dict[str, list[Any]]:
             saved = orjson.loads(Path(name).read_bytes())
         except (OSError, orjson.JSONDecodeError):
             continue
-        if isinstance(saved, dict):
-            found |= {
-                sha: ref
-                for sha, ref in saved.items()
-                if isinstance(ref, list) and len(ref) == 5 and isinstance(ref[0], str)
-            }
+        if not isinstance(saved, dict):
+            continue
+        for sha, ref in saved.items():
+            if isinstance(ref, list) and len(ref) == 5 and isinstance(ref[0], str):
+                found.setdefault(sha, []).append(ref)
     return found
 
 
