@@ -28,7 +28,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     "worker_lost": "the item was lost with its worker process (killed, crashed) too many times",
     "processing_error": "an unexpected error in a processor (a reams bug: please report it)",
     "internal_error": "reams could not record the item's outcome",
-    "file_missing": "the file's stored content is missing from blob storage",
+    "file_missing": "the file's stored content is missing from blob storage (for `reams run`: "
+    "the local file changed or was removed after it was scanned)",
     # The LLM used by classify and extract.
     "llm_not_configured": "an LLM engine was asked for but no LLM is configured",
     "llm_misconfigured": "the LLM settings cannot work (e.g. its concurrency limits)",
