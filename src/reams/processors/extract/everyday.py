@@ -943,7 +943,10 @@ def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[
 
 def customer(layout: Layout) -> list[Candidate]:
     """Who the document is addressed to: the name under or beside a customer label (*Bill to*,
-    *Customer*, *Klant*, *Client*, *Nabywca*, *Sold to* …), in the label's block."""
+    *Customer*, *Klant*, *Client*, *Nabywca*, *Sold to* …), in the label's block. A purchase
+    order is the customer's own: its issuer is the customer."""
+    if any(_PURCHASE_ORDER.fullmatch(x.text) for x in layout.lines[:_HEAD]):
+        return issuer(layout)
     found: list[Candidate] = []
     for pair in layout.pairs:
         key = pair.key.strip(" :")

@@ -121,10 +121,15 @@ def pair_candidates(
 ) -> list[Candidate]:
     """Candidates from labelled values, best first (ties keep reading order)."""
     found: list[tuple[float, int, Candidate]] = []
+    said = set(content_stems(terms.phrase)) | set(terms.desc_words)
+    said |= {s for a in terms.aliases for s in content_stems(a)}
+    names_only = kind == "string" and not IDENTIFIER_WORDS & said
     for pair in view.pairs:
         score = label_score(terms, pair.key)
         if score < MIN_LABEL_SCORE:
             continue
+        if names_only and IDENTIFIER_WORDS & set(content_stems(pair.key)):
+            continue  # "Customer No." labels the customer's number, not the customer
         value = typed_value(pair.value, kind, node, terms, dayfirst=dayfirst)
         if value is None:
             continue

@@ -554,3 +554,25 @@ def test_a_freelancer_named_in_her_mail_address_is_the_vendor() -> None:
     )
     result = extract_offline(text_doc(text), INVOICE).result
     assert isinstance(result, dict) and result["vendor"] == "Eva de Vries"
+
+
+CUSTOMER: dict[str, Any] = {
+    "type": "object",
+    "properties": {"customer": {"type": "string", "description": "The name of the customer."}},
+}
+
+
+def test_a_customer_number_is_not_the_customer() -> None:
+    text = "Ellison Consulting\nOrder Confirmation\nCustomer No.:   58452\nTotal   $ 12.00\n"
+    result = extract_offline(text_doc(text), CUSTOMER).result
+    assert isinstance(result, dict) and result.get("customer") != "58452"
+
+
+def test_the_customer_of_a_purchase_order_is_its_issuer() -> None:
+    text = (
+        "Winslow Software LLP\n144 High Street\nEdinburgh EH2 4AD\nPURCHASE ORDER\n"
+        "PO Number      AB20252124\nTo      Deliver to\n"
+        "Langley & Sutton Limited      Winslow Software LLP\n"
+    )
+    result = extract_offline(text_doc(text), CUSTOMER).result
+    assert isinstance(result, dict) and result["customer"] == "Winslow Software LLP"
