@@ -18,7 +18,8 @@ def box(text: str, *, row: float, left: float = 50.0, height: float = LINE) -> T
 def test_boxes_on_one_band_become_one_line_read_left_to_right() -> None:
     boxes = [box("Total", row=100, left=50), box("$ 42.00", row=103, left=600)]
     content = layout_boxes(boxes[::-1], width=612, height=792)
-    assert content.text == "Total $ 42.00"
+    assert content.text == "Total\t$ 42.00"  # a wide gap: two cells, as in a PDF's text
+    assert content.markdown == "Total $ 42.00"
 
 
 def test_lines_are_ordered_top_down_whatever_order_the_engine_used() -> None:
@@ -134,4 +135,4 @@ def test_table_rows_are_read_across_not_down() -> None:
         for column, cell in enumerate(cells):
             boxes.append(box(cell, row=100 + index * STEP, left=50 + 400 * column))
     text = layout_boxes(boxes, width=None, height=None).text
-    assert text.split("\n")[:2] == ["Widget 2 $ 10.00", "Gadget 1 $ 4.50"]
+    assert text.split("\n")[:2] == ["Widget\t2\t$ 10.00", "Gadget\t1\t$ 4.50"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from reams.processors.parse.blocks import escape_markdown, heading
 from reams.processors.parse.model import PageContent
 from reams.processors.parse.ocr.columns import reading_order
-from reams.processors.parse.ocr.lines import Line, TextBox, group_lines
+from reams.processors.parse.ocr.lines import Line, TextBox, cell_text, group_lines
 
 _PARAGRAPH_GAP = 0.75  # times the line height: a larger gap between lines starts a new block
 _HEIGHT_CHANGE = 1.3  # ratio of line heights that marks a change of font size
@@ -52,7 +52,7 @@ def layout_boxes(
     body = _body_height(lines)
     blocks = [block for group in groups for block in _blocks(group)]
     markdown = "\n\n".join(_render(block, body) for block in blocks)
-    text = "\n".join(line.text for line in lines)
+    text = "\n".join(cell_text(line) for line in lines)
     return PageContent(markdown=markdown, text=text, width=width, height=height)
 
 

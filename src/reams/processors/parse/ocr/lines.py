@@ -65,3 +65,19 @@ def _overlap(line: Line, box: TextBox) -> float:
 
 def _smaller(line: Line, box: TextBox) -> float:
     return min(line.height, max(box.bottom - box.top, 1.0))
+
+
+_CELL_GAP = 1.5  # times the line height: a wider gap between boxes separates cells
+
+
+def cell_text(line: Line) -> str:
+    """The line's text for the page's plain text: its boxes joined by a space, or by a tab
+    across a wide gap (a table's or a form's columns), so that label/value cells stay apart
+    as they do in a PDF's text."""
+    parts: list[str] = []
+    for index, box in enumerate(line.boxes):
+        if index:
+            gap = box.left - line.boxes[index - 1].right
+            parts.append("\t" if gap > _CELL_GAP * line.height else " ")
+        parts.append(" ".join(box.text.split()))
+    return "".join(parts)

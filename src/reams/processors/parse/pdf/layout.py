@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from reams.processors.parse.blocks import Block
 from reams.processors.parse.items import IMAGE_MARK
-from reams.processors.parse.model import PageContent
+from reams.processors.parse.model import LineBox, PageContent
 from reams.processors.parse.pdf.images import Picture
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
 from reams.processors.parse.pdf.order import Box, reading_order, stacked
@@ -81,7 +81,23 @@ def layout_page(
         flow.extend(elements)
     markdown = "\n\n".join(tighten_lists(blocks))
     text = "\n".join(filter(None, (_plain(element) for element in flow)))
-    return PageContent(markdown=markdown, text=text, width=width, height=height)
+    boxes = tuple(box for element in flow if (box := _box(element, height)) is not None)
+    return PageContent(markdown=markdown, text=text, width=width, height=height, lines=boxes)
+
+
+def _box(element: Element, height: float) -> LineBox | None:
+    """Where a line (or a table: size 0) sits, from the page's top-left corner."""
+    if isinstance(element, Picture) or not _plain(element):
+        return None
+    size = element.size if isinstance(element, Line) else 0.0
+    return LineBox(
+        _plain(element),
+        element.left,
+        height - element.top,
+        element.right - element.left,
+        element.top - element.bottom,
+        size,
+    )
 
 
 def _holds(table: Table, line: Line) -> bool:
