@@ -83,6 +83,13 @@ _ISSUER_LABEL = re.compile(
 _PAYEE_TEXT = re.compile(
     r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\b", re.IGNORECASE
 )
+# The payee named in running text ("Please make cheques payable to Oakridge Plumbing.").
+_PAYEE_NAME = re.compile(
+    r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\s*:?\s*(?P<rest>\S.*)",
+    re.IGNORECASE,
+)
+# Separators of a footer's or a letterhead's parts ("Acme Ltd · Registered in England ...").
+_PART_SEP = re.compile(r"\s*[·•|]\s*|\t|\s{3,}")
 _DOC_TYPE = re.compile(
     r"^(?:cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
     r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|"
@@ -266,7 +273,7 @@ def _name_like(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 7 or _CONTACT.search(text) or _DOC_TYPE.match(text):
         return False
-    if _ROLE.search(text) or _address_like(text) or text.rstrip().endswith((".", "!")):
+    if _ROLE.search(text) or _address_line(text) or text.rstrip().endswith((".", "!")):
         return bool(_LEGAL_END.search(text)) and not _ROLE.search(text)
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 3 or sum(c.isdigit() for c in text) > 2:
@@ -275,6 +282,17 @@ def _name_like(text: str) -> bool:
     if text.rstrip().endswith(":") or set(content_stems(text)) <= _LABEL_STEMS:
         return False
     return capitalised >= max(1, len(words) - 2) or text.isupper()
+
+
+def _address_line(text: str) -> bool:
+    """An address rather than a name: a street word in a line without a number counts only at
+    its start or end ("Rue de la Paix", "Mill Lane"), so "Harbor Lane Bakery" stays a name."""
+    if not _address_like(text):
+        return False
+    if re.search(r"\d", text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()):
+        return True
+    words = text.split()
+    return bool(_STREET.search(words[0]) or _STREET.search(words[-1]))
 
 
 def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
@@ -300,6 +318,7 @@ class _Names:
     def __init__(self, layout: Layout) -> None:
         self.lowered = layout.text().lower()
         self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
+        self.squashed_domains = re.sub(r"[^\w ]+|_", "", self.domains)
         # the words of e-mail addresses' local parts and domains ("eva.vries@", "@devries.nl")
         self.mail_words = frozenset(
             word
@@ -442,15 +461,47 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
             if _name_like(above.text) and len(above.cells) == 1:
                 names.offer(above.text, 2.0, above, "name over a legal notice")
                 break
-    cell = line.cells[0]
+    if not customer:
+        _footer_names(line, names)
+    cell = _after_title(line)
     letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
     if letterhead and not _ISSUER_LABEL.match(cell):
         names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
 
 
+def _footer_names(line: PLine, names: _Names) -> None:
+    """Names printed anywhere: the payee of a cheque line, and a part of a line (a footer's
+    "Bright Spark Electrical · 0117 ...") that is the web or e-mail domain spelled out."""
+    payee = _PAYEE_NAME.search(line.text)
+    if payee:
+        name = _first_part(payee["rest"]).strip().rstrip(".")
+        if _name_like(name):
+            names.offer(name, 3.0, line, "named as the payee")
+    if not names.squashed_domains:
+        return
+    for part in _PART_SEP.split(line.text):
+        base = re.sub(_LEGAL_END, "", part).lower()
+        squashed = re.sub(r"[\W_]+", "", base)
+        if len(squashed) >= 6 and squashed in names.squashed_domains and _name_like(part):
+            names.offer(part, 2.5, line, "name spelled as the web or e-mail domain")
+
+
+def _after_title(line: PLine) -> str:
+    """The line's first cell, or the name printed after the document's title on the same line
+    ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
+    cell = line.cells[0]
+    match = _DOC_TYPE.match(cell)
+    if match is None:
+        return cell
+    if match.end() == len(cell.rstrip()) and len(line.cells) > 1:
+        return line.cells[1]
+    rest = cell[match.end() :].strip()
+    return rest if len(rest.split()) >= 2 and rest[:1].isupper() else cell
+
+
 def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _Names) -> float:
     """A letterhead line: near the top, in capitals or large type, over its address."""
-    cell = lines[position].cells[0]
+    cell = _after_title(lines[position])
     score = 1.6 - 0.2 * rank + (0.2 if cell.isupper() else 0.0)
     large = names.large(lines[position])
     if large >= 0.25:
@@ -472,7 +523,7 @@ def _longer(a: str, b: str) -> str:
 
 def _first_part(value: str) -> str:
     """A name cell's name: before a comma-led address or a second label."""
-    value = re.split(r"\s+[-–|]\s+|\t", value)[0]
+    value = re.split(r"\s+[-–|]\s+|\t|\s*[·•]\s*", value)[0]
     match = re.match(r"(.+?(?:" + LEGAL_FORM + r"))(?:[,\s]|$)", value)
     if match:
         return match.group(1)

@@ -90,9 +90,12 @@ def _identifier(text: str) -> str | None:
     return text if short and re.search(r"\d", text) else None
 
 
-# Values that are not document numbers: telephone numbers, VAT ids and IBANs.
+# Values that are not document numbers: telephone numbers, VAT ids and IBANs. An international
+# prefix "00" counts only when a space or bracket follows the country code ("0049 89 ...");
+# "0042" and "0000482193" are document numbers.
 _PHONE_VALUE = re.compile(
-    r"^(?:(?:\+|00)\d{1,3}[\s.-]?\(?\d|\(\d{2,5}\)\s*\d{2,}|\d{2,5}(?:[\s.]\d{2,5}){2,}\s*$)"
+    r"^(?:\+\d{1,3}[\s.-]?\(?\d|00\d{1,3}(?:[\s.-]\(?|\s?\()\d|\(\d{2,5}\)\s*\d{2,}|"
+    r"\d{2,5}(?:[\s.]\d{2,5}){2,}\s*$)"
 )
 _VAT_VALUE = re.compile(
     r"^(?:AT|BE|BG|CH|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|NO|PL|PT|RO|"

@@ -179,7 +179,7 @@ TRANSLATIONS = {
     **dict.fromkeys(
         [
             *("quittung", "reçu", "recibo", "ricevuta", "kassenbon", "bonnetje", "kassabon"),
-            *("beleg", "bon", "kassenzettel"),
+            *("beleg", "bon", "kassenzettel", "scontrino", "ticket", "tique"),
         ],
         "receipt",
     ),

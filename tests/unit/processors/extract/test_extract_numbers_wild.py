@@ -1,0 +1,220 @@
+"""Invoice and receipt numbers printed the many ways real documents print them, in English,
+French, German, Dutch, Spanish and Italian: the label left of, above or in a header row over its
+value, in the title line, split across lines or cells, and beside other numbers that are not the
+document's (order, customer, PO, delivery note, VAT id, telephone, IBAN, dates, page "1/2").
+Written from how invoices look, not from any corpus document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reams import processors
+from reams.processors.extract.offline import extract_offline
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "invoice_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the invoice was issued.",
+        },
+        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+    },
+}
+RECEIPT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "receipt_number": {"type": "string", "description": "The number of the receipt."},
+        "total": {"type": "number", "description": "The total amount paid."},
+    },
+}
+CREDIT_NOTE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "credit_note_number": {"type": "string", "description": "The number of the credit note."}
+    },
+}
+
+# A place on the page: x and y from the top-left corner in points, the text, its type size.
+Placed = tuple[float, float, str, float]
+
+
+def text_number(text: str, schema: dict[str, Any] = INVOICE) -> Any:
+    doc = processors.run("parse", text.encode(), "doc.txt", {})
+    result = extract_offline(doc, schema).result
+    assert isinstance(result, dict)
+    return result.get(next(iter(schema["properties"])))
+
+
+def pdf_number(tmp_path: Path, placed: Sequence[Placed], schema: dict[str, Any] = INVOICE) -> Any:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "doc.pdf"
+    canvas = Canvas(str(path), (595, 842), invariant=1)
+    for x, y, text, size in placed:
+        canvas.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
+        canvas.drawString(x, 842 - y, text)
+    canvas.showPage()
+    canvas.save()
+    doc = processors.run("parse", path.read_bytes(), path.name, {})
+    result = extract_offline(doc, schema).result
+    assert isinstance(result, dict)
+    return result.get(next(iter(schema["properties"])))
+
+
+HEAD = "Corvid Print Works\n14 Mill Lane\nLeeds LS1 4AB\n\n"
+TAIL = "\nDescription   Qty   Amount\nBusiness cards   2   80.00\n\nTotal due   96.00\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("INVOICE #INV-2024-0042\nDate: 12 March 2024", "INV-2024-0042"),
+        ("Rechnung Nr. 2024/117\nDatum: 12.03.2024", "2024/117"),
+        ("Facture N° F-10233\nDate : 12/03/2024", "F-10233"),
+        ("Factura: A-2024-88\nFecha: 12/03/2024", "A-2024-88"),
+        ("Invoice 20240117-03\nIssued 17 January 2024", "20240117-03"),
+        ("Facture n°F2024-117 du 12/03/2024", "F2024-117"),
+        ("Fattura n. 123/2024 del 15/03/2024", "123/2024"),
+        ("Nº Factura: FAC-2024-0193\nFecha: 15/03/2024", "FAC-2024-0193"),
+        ("Factuur nr. 20240093\nFactuurdatum: 15-03-2024", "20240093"),
+        ("Numéro de facture : 2024-FR-0042", "2024-FR-0042"),
+        ("Rechnungs-Nr.: 2024.0117\nLieferschein-Nr.: LS-88", "2024.0117"),
+        ("TAX INVOICE\nInvoice No : SI-000291", "SI-000291"),
+        ("Bill No.: B/23-24/0912\nDate: 03/02/2024", "B/23-24/0912"),
+        ("Invoice ID: 8F3A-2201", "8F3A-2201"),
+        ("INVOICE\nNo. 0042\nDate: 12 March 2024", "0042"),
+        ("Invoice: #3321", "3321"),
+        ("Invoice No: INV 4471", "INV 4471"),
+    ],
+)
+def test_labels_and_titles(lines: str, expected: str) -> None:
+    assert text_number(HEAD + lines + "\n" + TAIL) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Order No.: 55123\nCustomer No.: 88231\nInvoice No.: 2024-301", "2024-301"),
+        ("Order number: 4471\nInvoice number: 2291", "2291"),
+        ("Customer ID: 7781   Invoice #: 5523", "5523"),
+        ("VAT No.: GB123456789\nInvoice No 4471", "4471"),
+        ("PO Number: PO-7781\nInvoice Number: 10442\nAccount No.: 00123456", "10442"),
+        ("Kundennummer: K-4471\nRechnungsnummer: RE-10023\nSeite 1/2", "RE-10023"),
+        ("Klantnummer: 77812\nFactuurnummer: 2024-0915\nBTW-nummer: NL123456789B01", "2024-0915"),
+        ("Your reference: PO 7781\nOur reference: 2024-17\nInvoice no.: 9921", "9921"),
+        ("Tel: 0113 496 0000\nInvoice number: A77/2024", "A77/2024"),
+        ("Delivery note no.: DN-4410\nInvoice no.: IN-4411", "IN-4411"),
+        ("Page 1/2\nInvoice date: 12/03/2024\nInvoice no.: 30117", "30117"),
+    ],
+)
+def test_other_numbers_beside_it(lines: str, expected: str) -> None:
+    assert text_number(HEAD + lines + "\n" + TAIL) == expected
+
+
+def test_label_above_its_value(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Corvid Print Works", 16),
+        (40, 80, "14 Mill Lane, Leeds LS1 4AB", 9),
+        (40, 140, "Invoice Number", 9),
+        (200, 140, "Invoice Date", 9),
+        (360, 140, "Customer No.", 9),
+        (40, 154, "INV-88213", 10),
+        (200, 154, "12/03/2024", 10),
+        (360, 154, "C-2291", 10),
+        (40, 220, "Total due", 10),
+        (360, 220, "96.00", 10),
+    ]
+    assert pdf_number(tmp_path, placed) == "INV-88213"
+
+
+def test_header_row_of_a_box_with_other_numbers_first(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Corvid Print Works", 16),
+        (40, 80, "14 Mill Lane, Leeds LS1 4AB", 9),
+        (40, 140, "Order No.", 9),
+        (160, 140, "Customer No.", 9),
+        (280, 140, "Invoice No.", 9),
+        (400, 140, "Date", 9),
+        (40, 154, "55123", 10),
+        (160, 154, "88231", 10),
+        (280, 154, "2024-301", 10),
+        (400, 154, "12/03/2024", 10),
+        (40, 220, "Total due", 10),
+        (400, 220, "96.00", 10),
+    ]
+    assert pdf_number(tmp_path, placed) == "2024-301"
+
+
+def test_label_beside_its_value_in_a_right_hand_block(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Corvid Print Works", 16),
+        (40, 80, "PO Box 1234", 9),
+        (40, 92, "Leeds LS1 4AB", 9),
+        (330, 60, "INVOICE", 18),
+        (330, 100, "Invoice no.", 9),
+        (430, 100, "7781-A", 9),
+        (330, 112, "Date", 9),
+        (430, 112, "12/03/2024", 9),
+        (330, 124, "Order no.", 9),
+        (430, 124, "PO-5521", 9),
+        (40, 220, "Total due", 10),
+        (430, 220, "96.00", 10),
+    ]
+    assert pdf_number(tmp_path, placed) == "7781-A"
+
+
+def test_invoice_number_label_on_two_lines(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Corvid Print Works", 16),
+        (40, 80, "14 Mill Lane, Leeds LS1 4AB", 9),
+        (330, 100, "Invoice", 9),
+        (330, 111, "Number", 9),
+        (430, 100, "2024-0042", 9),
+        (330, 130, "Date", 9),
+        (430, 130, "12/03/2024", 9),
+        (40, 220, "Total due", 10),
+        (430, 220, "96.00", 10),
+    ]
+    assert pdf_number(tmp_path, placed) == "2024-0042"
+
+
+def test_title_line_in_large_type(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Corvid Print Works", 12),
+        (40, 74, "14 Mill Lane, Leeds LS1 4AB", 9),
+        (40, 120, "INVOICE 2024-117", 20),
+        (40, 150, "Date: 12/03/2024", 9),
+        (40, 164, "Order no.: 5521", 9),
+        (40, 220, "Total due", 10),
+        (430, 220, "96.00", 10),
+    ]
+    assert pdf_number(tmp_path, placed) == "2024-117"
+
+
+def test_credit_note_number() -> None:
+    text = HEAD + "CREDIT NOTE\nCredit note no.: CN-2024-007\nOriginal invoice: INV-2024-0042\n"
+    assert text_number(text, CREDIT_NOTE) == "CN-2024-007"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Receipt #: 000482", "000482"),
+        ("Receipt No. R-20931\nTable 4   Covers 2", "R-20931"),
+        ("Quittung Nr. 4471\nKasse 2   Bediener 5", "4471"),
+        ("Ticket n° 004471\nCaisse 02", "004471"),
+        ("Bonnummer 88123\nKassa 3", "88123"),
+        ("RECEIPT 112093\n12/03/2024 14:02", "112093"),
+    ],
+)
+def test_receipt_numbers(lines: str, expected: str) -> None:
+    text = "CAFE ALBA\n22 High St\n\n" + lines + "\nLatte   3.20\nTOTAL   3.20\n"
+    assert text_number(text, RECEIPT) == expected

@@ -1,0 +1,207 @@
+"""Who issued an invoice, printed the many ways real invoices print it: a letterhead at the top
+left, right or centre, in capitals or without a legal form; a logo with the name only in the
+footer's legal line, the bank details, the cheque line or the e-mail domain; a From / Seller /
+Supplier / Bill from block; and the customer's name printed big, which must not be taken.
+Written from how invoices look, not from any corpus document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reams import processors
+from reams.processors.extract.offline import extract_offline
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+    },
+}
+_LEGAL = r"(?:ltd|limited|gmbh|bv|b\.v\.|sarl|sl|s\.l\.|srl|inc|llc|ag|kg|sa|s\.a\.)\.?$"
+
+# A place on the page: x and y from the top-left corner in points, the text, its type size.
+Placed = tuple[float, float, str, float]
+
+
+def same_name(found: Any, expected: str) -> bool:
+    """Names compared as the bench does: no case, punctuation or legal form."""
+
+    def norm(name: str) -> str:
+        name = re.sub(_LEGAL, "", name.strip().lower()).strip(" ,")
+        return re.sub(r"[\W_]+", "", name)
+
+    return isinstance(found, str) and norm(found) == norm(expected)
+
+
+def text_vendor(text: str) -> Any:
+    doc = processors.run("parse", text.encode(), "doc.txt", {})
+    result = extract_offline(doc, INVOICE).result
+    assert isinstance(result, dict)
+    return result.get("vendor")
+
+
+def pdf_vendor(tmp_path: Path, placed: Sequence[Placed]) -> Any:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "doc.pdf"
+    canvas = Canvas(str(path), (595, 842), invariant=1)
+    for x, y, text, size in placed:
+        canvas.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
+        canvas.drawString(x, 842 - y, text)
+    canvas.showPage()
+    canvas.save()
+    doc = processors.run("parse", path.read_bytes(), path.name, {})
+    result = extract_offline(doc, INVOICE).result
+    assert isinstance(result, dict)
+    return result.get("vendor")
+
+
+BODY = (
+    "\nInvoice No.: 2024-117\nDate: 12/03/2024\n\n"
+    "Description   Qty   Amount\nConsulting   4   400.00\n\nTotal due   480.00\n"
+)
+BILL_TO = "Bill to:\nGreenfield Primary School\n3 Church Road\nYork YO1 7HH\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Harbor Lane Bakery\n12 Quay Street\nBristol BS1 4DJ\n\nINVOICE\n" + BILL_TO,
+            "Harbor Lane Bakery",
+        ),
+        (
+            "BLUE RIVER CONSULTING\n45 King Street\nManchester M2 4LQ\n\nINVOICE\n" + BILL_TO,
+            "Blue River Consulting",
+        ),
+        (
+            "INVOICE\n\nSchildersbedrijf Jansen\nDorpsstraat 8\n3512 AB Utrecht\n\n" + BILL_TO,
+            "Schildersbedrijf Jansen",
+        ),
+        (
+            "INVOICE\n" + BILL_TO + "\nFrom:\nNova Design Studio\n7 Canal Walk\nLondon N1 9GU\n",
+            "Nova Design Studio",
+        ),
+        ("INVOICE\n" + BILL_TO + "\nSeller: Kowalski Trading\n", "Kowalski Trading"),
+        ("INVOICE\n" + BILL_TO + "\nSupplier: Alder & Finch Joinery\n", "Alder & Finch Joinery"),
+        (
+            "INVOICE\nBill from:\nPixel Forge Studio\n22 Dock Road\nCardiff CF10 5AL\n\n" + BILL_TO,
+            "Pixel Forge Studio",
+        ),
+        ("FACTURA\nEmisor: Talleres Ruiz S.L.\nCliente: Hotel Mirador\n", "Talleres Ruiz S.L."),
+        (
+            "FATTURA\nFornitore: Ferramenta Bianchi\nCliente: Ristorante Da Gino\n",
+            "Ferramenta Bianchi",
+        ),
+    ],
+)
+def test_letterheads_and_seller_blocks(text: str, expected: str) -> None:
+    assert same_name(text_vendor(text + BODY), expected)
+
+
+@pytest.mark.parametrize(
+    ("footer", "expected"),
+    [
+        (
+            "Northwind Traders Ltd · Registered in England No. 04512345 · VAT GB 123 4567 89",
+            "Northwind Traders Ltd",
+        ),
+        (
+            "Bergblick Software GmbH · Geschäftsführer: Hans Meier · Amtsgericht München HRB 12345",
+            "Bergblick Software GmbH",
+        ),
+        ("De Groene Fiets B.V. · KvK 12345678 · BTW NL001234567B01", "De Groene Fiets B.V."),
+        (
+            "Atelier Lumière SARL · SIRET 123 456 789 00012 · TVA FR12345678901",
+            "Atelier Lumière SARL",
+        ),
+        ("Account holder: Miller & Sons · IBAN GB29 NWBK 6016 1331 9268 19", "Miller & Sons"),
+        ("Please make cheques payable to Oakridge Plumbing", "Oakridge Plumbing"),
+        (
+            "Kontoinhaber: Bäckerei Sonnenschein · IBAN DE89 3704 0044 0532 0130 00",
+            "Bäckerei Sonnenschein",
+        ),
+        (
+            "Titulaire du compte : Boulangerie Martin · IBAN FR76 3000 6000 0112 3456 7890 189",
+            "Boulangerie Martin",
+        ),
+    ],
+)
+def test_name_only_in_the_footer(footer: str, expected: str) -> None:
+    text = "INVOICE\n\n" + BILL_TO + BODY + "\nThank you for your business.\n" + footer + "\n"
+    assert same_name(text_vendor(text), expected)
+
+
+def test_name_only_in_the_mail_domain_and_footer() -> None:
+    text = (
+        "INVOICE\n\n" + BILL_TO + BODY + "\nQuestions? accounts@brightsparkelectrical.co.uk\n"
+        "Bright Spark Electrical · 0117 496 0000\n"
+    )
+    assert same_name(text_vendor(text), "Bright Spark Electrical")
+
+
+def test_customer_printed_big_is_not_the_vendor(tmp_path: Path) -> None:
+    placed = [
+        (40, 50, "Corvid Print Works", 10),
+        (40, 62, "14 Mill Lane, Leeds LS1 4AB", 8),
+        (40, 120, "Bill to", 9),
+        (40, 140, "GREENFIELD HOLDINGS", 20),
+        (40, 158, "3 Church Road, York YO1 7HH", 9),
+        (360, 120, "Invoice No.", 9),
+        (450, 120, "2024-117", 9),
+        (40, 240, "Total due", 10),
+        (450, 240, "480.00", 10),
+    ]
+    assert same_name(pdf_vendor(tmp_path, placed), "Corvid Print Works")
+
+
+def test_letterhead_at_the_top_right(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "INVOICE", 22),
+        (380, 50, "Fjordlight Studio", 14),
+        (380, 66, "Strandgata 4", 9),
+        (380, 78, "5013 Bergen, Norway", 9),
+        (40, 130, "Invoice to:", 9),
+        (40, 142, "Marlow & Co", 9),
+        (40, 154, "8 Baker Street, London W1U 3BW", 9),
+        (380, 130, "Invoice No.", 9),
+        (460, 130, "1093", 9),
+        (40, 240, "Total due", 10),
+        (460, 240, "480.00", 10),
+    ]
+    assert same_name(pdf_vendor(tmp_path, placed), "Fjordlight Studio")
+
+
+def test_letterhead_in_the_centre(tmp_path: Path) -> None:
+    placed = [
+        (230, 50, "MAISON DUVAL", 16),
+        (220, 66, "12 rue des Lilas, 75011 Paris", 9),
+        (40, 120, "Facture N° F-10233", 12),
+        (40, 150, "Client :", 9),
+        (40, 162, "Café du Port", 9),
+        (40, 240, "Total TTC", 10),
+        (460, 240, "480,00 €", 10),
+    ]
+    assert same_name(pdf_vendor(tmp_path, placed), "Maison Duval")
+
+
+def test_logo_and_the_name_only_in_the_footer(tmp_path: Path) -> None:
+    placed = [
+        (400, 60, "INVOICE", 22),
+        (40, 130, "Bill to", 9),
+        (40, 142, "GREENFIELD HOLDINGS", 14),
+        (40, 158, "3 Church Road, York YO1 7HH", 9),
+        (400, 130, "Invoice No.", 9),
+        (480, 130, "2024-117", 9),
+        (40, 240, "Total due", 10),
+        (480, 240, "480.00", 10),
+        (40, 800, "Kestrel Analytics Ltd · Registered in England No. 09876543", 7),
+    ]
+    assert same_name(pdf_vendor(tmp_path, placed), "Kestrel Analytics Ltd")
