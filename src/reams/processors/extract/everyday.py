@@ -69,7 +69,8 @@ _CUSTOMER_BLOCK = re.compile(
     r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
     r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
     r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
-    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison)\b",
+    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn|spett\.?le|"
+    r"rechnungsempfänger|empfänger|destinatario|destinataire)\b",
     re.IGNORECASE,
 )
 _ISSUER_LABEL = re.compile(
@@ -77,7 +78,8 @@ _ISSUER_LABEL = re.compile(
     r"merchant|from|verkoper|verkäufer|vendeur|vendedor|sprzedawca|fournisseur|lieferant|"
     r"leverancier|proveedor|fornitore|emisor|émetteur|company|firma|société|empresa|"
     r"payable\s+to|pay\s+to|titulaire\s+du\s+compte|account\s+holder|beneficiary|"
-    r"kontoinhaber|begunstigde|in\s+favou?r\s+of)\b",
+    r"kontoinhaber|begunstigde|in\s+favou?r\s+of|von|van|afzender|absender|prestataire|"
+    r"(?:rechnungs)?steller|aussteller|emittente|cedente|prestatore)\b",
     re.IGNORECASE,
 )
 _PAYEE_TEXT = re.compile(
@@ -109,7 +111,7 @@ _STREET = re.compile(
     r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
     r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
-    r"|\w(?:straße|strasse|straat|weg|laan|gasse|platz|plein)\b",
+    r"|\w(?:straße|strasse|straat|weg|laan|gasse|platz|plein|allee|damm)\b",
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
@@ -467,6 +469,12 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
     if letterhead and not _ISSUER_LABEL.match(cell):
         names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
+    below = lines[position + 1] if position + 1 < len(lines) else None
+    label = len(line.cells) == 1 and _issuer_key(line.text) and ":" not in line.text
+    if below is not None and label and _name_like(below.cells[0]):
+        names.offer(
+            below.cells[0], 3.0, below, f'under the label "{line.text}"'
+        )  # "Datos del emisor"
 
 
 def _footer_names(line: PLine, names: _Names) -> None:
@@ -477,6 +485,9 @@ def _footer_names(line: PLine, names: _Names) -> None:
         name = _first_part(payee["rest"]).strip().rstrip(".")
         if _name_like(name):
             names.offer(name, 3.0, line, "named as the payee")
+    parts = _PART_SEP.split(line.text)
+    if _named_address(parts):
+        names.offer(parts[0], 2.0, line, "name beside its address")  # a footer or sender line
     if not names.squashed_domains:
         return
     for part in _PART_SEP.split(line.text):
@@ -486,16 +497,28 @@ def _footer_names(line: PLine, names: _Names) -> None:
             names.offer(part, 2.5, line, "name spelled as the web or e-mail domain")
 
 
+def _named_address(parts: Sequence[str]) -> bool:
+    """A name (no digits) followed by its address in the parts of one line."""
+    if len(parts) < 2 or re.search(r"\d", parts[0]) or not _name_like(parts[0]):
+        return False
+    return any(_address_like(part) for part in parts[1:])
+
+
 def _after_title(line: PLine) -> str:
     """The line's first cell, or the name printed after the document's title on the same line
     ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
     cell = line.cells[0]
+    if _ISSUER_LABEL.match(cell) and ":" in cell:
+        return ""  # "Van: Bakkerij Smit" is a labelled name, read from its pair
+    parts = _PART_SEP.split(cell)
+    if _named_address(parts):
+        return parts[0]  # "Müller Elektrotechnik · Hauptstr. 5 · 80331 München"
     match = _DOC_TYPE.match(cell)
     if match is None:
         return cell
     if match.end() == len(cell.rstrip()) and len(line.cells) > 1:
         return line.cells[1]
-    rest = cell[match.end() :].strip()
+    rest = re.sub(r"^(?:from|von|van|de)\s+", "", cell[match.end() :].strip(), flags=re.I)
     return rest if len(rest.split()) >= 2 and rest[:1].isupper() else cell
 
 
@@ -902,6 +925,7 @@ def _leading_codes(
 
 _NUMBER_WORD = re.compile(r"#|no\.?|nr\.?|n[°º]|number", re.IGNORECASE)
 _ID_WORD = re.compile(r"\b(?:id|ident|identifier|kenmerk)\b", re.IGNORECASE)
+_REF_WORD = re.compile(r"\b(?:ref|reference|référence|referencia|riferimento)\b", re.IGNORECASE)
 
 
 def _id_label_score(terms: FieldTerms, key: str) -> float:
@@ -910,6 +934,8 @@ def _id_label_score(terms: FieldTerms, key: str) -> float:
     ("TXN", "Order") labels its code."""
     if len(key.split()) > 1:
         key = _ID_WORD.sub("number", key)
+        if set(content_stems(key)) & DOC_WORDS:  # "Invoice reference", "Invoice ref."
+            key = _REF_WORD.sub("number", key)
     score = label_score(terms, key)
     if score >= 0.5:
         return score
@@ -934,6 +960,9 @@ def _code(value: str) -> str | None:
     spaced = re.match(r"^([A-Z]{1,3})\s+(\d[\w/.\-]*\d)\b", value)  # "F 1234K20/1234/12"
     if spaced:
         return f"{spaced.group(1)} {spaced.group(2)}"
+    grouped = re.fullmatch(r"(\d{3,}\s\d{3,})\s*", value)  # "1234 5678", the whole value
+    if grouped:
+        return grouped.group(1)
     match = _CODE.match(value)
     if not match:
         return None

@@ -227,8 +227,9 @@ def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:
 
 
 def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
-    """Values under their labels: column by column, or a lone "Label:" over its value."""
-    if not all(is_label(c) for c in line.cells):
+    """Values under their labels: column by column ("Invoice No. | Date" over its values),
+    or a lone "Label:" over its value."""
+    if not all(_short_label(c) for c in line.cells):
         return []
     if len(line.cells) > 1 and len(below.cells) == len(line.cells):
         return [

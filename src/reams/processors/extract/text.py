@@ -137,6 +137,11 @@ TRANSLATIONS = {
             "fattura",
             "faktura",
             "fakturanr",
+            "faktury",
+            "fact",  # "Fact. n°"
+            "fakt",
+            "rg",  # "Rg.-Nr.", German
+            "rechn",
             "rechnung",
             "rechnungs",
         ],

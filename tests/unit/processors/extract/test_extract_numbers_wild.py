@@ -113,6 +113,9 @@ def test_labels_and_titles(lines: str, expected: str) -> None:
         ("Tel: 0113 496 0000\nInvoice number: A77/2024", "A77/2024"),
         ("Delivery note no.: DN-4410\nInvoice no.: IN-4411", "IN-4411"),
         ("Page 1/2\nInvoice date: 12/03/2024\nInvoice no.: 30117", "30117"),
+        ("Invoice # 000123\nPage 1 of 2", "000123"),
+        ("Invoice No. 4471   Date 12/03/2024", "4471"),
+        ("Invoice no./date: 4471 / 12.03.2024", "4471"),
     ],
 )
 def test_other_numbers_beside_it(lines: str, expected: str) -> None:
@@ -218,3 +221,48 @@ def test_credit_note_number() -> None:
 def test_receipt_numbers(lines: str, expected: str) -> None:
     text = "CAFE ALBA\n22 High St\n\n" + lines + "\nLatte   3.20\nTOTAL   3.20\n"
     assert text_number(text, RECEIPT) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Invoice No.\tDate\tCustomer\n2024-301\t12/03/2024\tC-2291", "2024-301"),
+        ("Invoice Number   Invoice Date   Due Date\n88213   12/03/2024   11/04/2024", "88213"),
+        ("Invoice number:\n2024-0042", "2024-0042"),
+        ("RECHNUNG\nNummer: 2024-117\nDatum: 12.03.2024", "2024-117"),
+        ("FACTURE\nNuméro : 2024-117", "2024-117"),
+    ],
+)
+def test_header_rows_and_values_under_labels_in_text(lines: str, expected: str) -> None:
+    assert text_number(HEAD + lines + "\n" + TAIL) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Factura nº 2024/0193", "2024/0193"),
+        ("N.º de factura: 0193", "0193"),
+        ("Numero fattura: 45/B", "45/B"),
+        ("Fattura N. 45/B del 12/03/2024", "45/B"),
+        ("Factuurnr.: F2024.117", "F2024.117"),
+        ("Fact. n° 2024-117", "2024-117"),
+        ("Rg.-Nr. 2024-117", "2024-117"),
+        ("Nr. faktury: FV/2024/117", "FV/2024/117"),
+        ("Inv. No.: 5521", "5521"),
+        ("INVOICE NO. : 88-1123", "88-1123"),
+        ("Proforma Invoice No. PF-22", "PF-22"),
+        ("Invoice reference: AB-2024-117", "AB-2024-117"),
+        ("Our invoice no. 2024-117", "2024-117"),
+        ("Invoice Number: 1234 5678", "1234 5678"),
+        ("Factuur 2024-117\nDatum: 12-03-2024", "2024-117"),
+        ("Rechnung 2024-117 vom 12.03.2024", "2024-117"),
+        ("Facture 2024-117 du 12/03/2024", "2024-117"),
+    ],
+)
+def test_abbreviated_and_translated_labels(lines: str, expected: str) -> None:
+    assert text_number(HEAD + lines + "\n" + TAIL) == expected
+
+
+def test_a_reference_that_names_no_document_is_not_the_number() -> None:
+    text = HEAD + "Your reference: PO 7781\n" + TAIL
+    assert text_number(text) is None

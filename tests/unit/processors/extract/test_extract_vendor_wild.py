@@ -24,7 +24,7 @@ INVOICE: dict[str, Any] = {
         "vendor": {"type": "string", "description": "The company that issued the invoice."},
     },
 }
-_LEGAL = r"(?:ltd|limited|gmbh|bv|b\.v\.|sarl|sl|s\.l\.|srl|inc|llc|ag|kg|sa|s\.a\.)\.?$"
+_LEGAL = r"(?:ltd|limited|llp|gmbh|bv|b\.v\.|sarl|sl|s\.l\.|srl|inc|llc|ag|kg|sa|s\.a\.)\.?$"
 
 # A place on the page: x and y from the top-left corner in points, the text, its type size.
 Placed = tuple[float, float, str, float]
@@ -205,3 +205,72 @@ def test_logo_and_the_name_only_in_the_footer(tmp_path: Path) -> None:
         (40, 800, "Kestrel Analytics Ltd · Registered in England No. 09876543", 7),
     ]
     assert same_name(pdf_vendor(tmp_path, placed), "Kestrel Analytics Ltd")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("INVOICE\n" + BILL_TO + "\nVon: Hansen Gartenbau\n", "Hansen Gartenbau"),
+        ("FACTUUR\nVan: Bakkerij Smit\nAan: Hotel Centraal\n", "Bakkerij Smit"),
+        ("FACTURE\nPrestataire : Atelier Bleu\nClient : Mairie de Lyon\n", "Atelier Bleu"),
+        ("FACTURE\nVendeur : Atelier Bleu\nAcheteur : Mairie de Lyon\n", "Atelier Bleu"),
+        (
+            "RECHNUNG\nRechnungssteller: Hansen Gartenbau\nRechnungsempfänger: Stadt Kiel\n",
+            "Hansen Gartenbau",
+        ),
+        (
+            "INVOICE\nIssued by: Westbrook Legal LLP\nIssued to: Harlow Estates Ltd\n",
+            "Westbrook Legal",
+        ),
+        ("Sold by: Alpine Outfitters\nShip to: Jane Doe\n\nINVOICE\n", "Alpine Outfitters"),
+        ("Invoice from Studio Nord\n" + BILL_TO, "Studio Nord"),
+        (
+            "FACTURA\nDatos del emisor\nTalleres Ruiz\nC/ Mayor 5, 28013 Madrid\nCIF B12345678\n\n"
+            "Datos del cliente\nHotel Mirador\n",
+            "Talleres Ruiz",
+        ),
+    ],
+)
+def test_labelled_issuers_in_other_languages(text: str, expected: str) -> None:
+    assert same_name(text_vendor(text + BODY), expected)
+
+
+def test_sender_line_over_the_address_window() -> None:
+    text = (
+        "Müller Elektrotechnik · Hauptstr. 5 · 80331 München\nHerrn\nMax Mustermann\n"
+        "Bahnhofstr. 3\n10115 Berlin\n\nRECHNUNG\n"
+    )
+    assert same_name(text_vendor(text + BODY), "Müller Elektrotechnik")
+
+
+def test_name_beside_its_address_in_the_footer() -> None:
+    text = (
+        "INVOICE\n" + BILL_TO + BODY + "\nThank you for choosing Lakeside Dental Care!\n"
+        "Lakeside Dental Care · 4 Lake Road · Kendal LA9 4AB\n"
+    )
+    assert same_name(text_vendor(text), "Lakeside Dental Care")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bill to:\nGREENFIELD HOLDINGS LTD\n3 Church Road\nYork YO1 7HH\n\nINVOICE\n"
+            "From: Corvid Print Works\n",
+            "Corvid Print Works",
+        ),
+        (
+            "Ristorante Da Gino\nVia Roma 12\n00184 Roma\nP.IVA 01234567890\n\nFATTURA\n"
+            "Spett.le\nHotel Bellavista\n",
+            "Ristorante Da Gino",
+        ),
+        ("ACME\nPlumbing & Heating\n12 Dock Road\nHull HU1 2AB\n\nINVOICE\n" + BILL_TO, "ACME"),
+        (
+            "INVOICE\n" + BILL_TO + "\nBank: Barclays · Account name: Oakridge Plumbing · "
+            "Sort code 20-00-00\n",
+            "Oakridge Plumbing",
+        ),
+    ],
+)
+def test_customer_first_or_in_capitals_and_bank_lines(text: str, expected: str) -> None:
+    assert same_name(text_vendor(text + BODY), expected)
