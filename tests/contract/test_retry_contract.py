@@ -124,9 +124,13 @@ def test_retry_runs_failed_items_again_on_every_engine(services: Services, tmp_p
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
     job = wait(services, submit(services, folder).id)
     assert (job.status, job.counts.failed, job.counts.completed) == ("completed", 1, 1)
-    # The document is repaired where it is stored (content-addressed: same id, good bytes).
+    # The document is repaired in the blob store (content-addressed: same id, good bytes). The
+    # folder's file is only referenced, never rewritten: a file changed after its scan fails
+    # ``file_missing`` (tests/unit/test_blob_refs.py), so the repair goes into the store's copy.
     broken = items_by_name(services, job.id)["broken.pdf"]
-    make_pdf(services.blobs.path(broken.sha256), ["repaired text"])
+    stored = services.blobs.stored_path(broken.sha256)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    make_pdf(stored, ["repaired text"])
     retried, moved = services.jobs.retry_failed(job.id, project_id=job.project_id)
     assert moved == 1
     assert retried.status in ("running", "completed")

@@ -142,3 +142,25 @@ def test_the_same_content_in_two_folders_is_found_while_either_file_is_there(
     assert again.exists(sha) and again.get(sha) == b"# same" and again.path(sha) == first
     first.unlink()
     assert not again.exists(sha)
+
+
+def test_a_reference_saved_within_the_same_clock_tick_as_a_read_is_still_found(
+    tmp_path: Path,
+) -> None:
+    """Another process (a worker) read the saved references, then the scanner saved more while
+    the references folder's mtime did not move (a coarse clock tick): the miss reads again."""
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("# a")
+    second.write_text("# b")
+    scanner = LocalBlobStore(tmp_path / "blobs")
+    worker = LocalBlobStore(tmp_path / "blobs")
+    sha_a = _refer(scanner, first)
+    scanner.save_references("one", [sha_a])
+    refs = tmp_path / "blobs" / REFS_FOLDER
+    tick = refs.stat()
+    assert worker.get(sha_a) == b"# a"  # the worker has read the saved references now
+    sha_b = _refer(scanner, second)
+    scanner.save_references("two", [sha_b])
+    os.utime(refs, ns=(tick.st_atime_ns, tick.st_mtime_ns))  # the same tick as the first save
+    assert worker.exists(sha_b) and worker.get(sha_b) == b"# b"
+    assert worker.path(sha_b) == second

@@ -147,6 +147,11 @@ class LocalBlobStore:
         refs = self._candidates(sha256)
         return Path(refs[0][0] if refs else name)  # a changed file: its reader says so
 
+    def stored_path(self, sha256: str) -> Path:
+        """Where the store keeps its own copy of the blob, whether or not it holds one (a
+        referenced file's content has none until :meth:`put`); :meth:`path` prefers it."""
+        return Path(self._name(sha256))
+
     def _name(self, sha256: str) -> str:
         # A string, not a Path: pathlib's parsing cost more than the write of a small upload.
         if self._flat:
@@ -209,15 +214,16 @@ class LocalBlobStore:
             _unlink(str(tmp))
             raise
 
-    def _candidates(self, sha256: str) -> list[list[Any]]:
+    def _candidates(self, sha256: str, *, fresh: bool = False) -> list[list[Any]]:
         """The references of ``sha256``: this process's first, then the saved ones (read again
-        when another process saved some since)."""
+        when another process saved some since, or always with ``fresh``: a folder's mtime can
+        miss a save made within the same clock tick as the read, as git's racy index does)."""
         own = self._refs.get(sha256)
         try:
             changed: int | None = os.stat(self._refs_dir).st_mtime_ns
         except FileNotFoundError:
             changed = None
-        if changed is not None and changed != self._refs_loaded:
+        if changed is not None and (fresh or changed != self._refs_loaded):
             with self._refs_lock:
                 self._refs_loaded = changed
                 self._saved = _read_references(self._refs_dir)
@@ -230,6 +236,10 @@ class LocalBlobStore:
         if own is not None and _live(own):
             return str(own[0])
         for ref in self._candidates(sha256):
+            if _live(ref):
+                return str(ref[0])
+        # Nothing live in what was read: read the saved references again before saying so.
+        for ref in self._candidates(sha256, fresh=True):
             if _live(ref):
                 return str(ref[0])
         return None
