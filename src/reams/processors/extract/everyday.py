@@ -493,7 +493,7 @@ def _footer_names(line: PLine, names: _Names) -> None:
     for part in _PART_SEP.split(line.text):
         base = re.sub(_LEGAL_END, "", part).lower()
         squashed = re.sub(r"[\W_]+", "", base)
-        if len(squashed) >= 6 and squashed in names.squashed_domains and _name_like(part):
+        if len(squashed) >= 6 and squashed in names.squashed_domains and _domain_name(part):
             names.offer(part, 2.5, line, "name spelled as the web or e-mail domain")
 
 
@@ -502,6 +502,14 @@ def _named_address(parts: Sequence[str]) -> bool:
     if len(parts) < 2 or re.search(r"\d", parts[0]) or not _name_like(parts[0]):
         return False
     return any(_address_like(part) for part in parts[1:])
+
+
+def _domain_name(part: str) -> bool:
+    """A name spelled as a domain: name-like, or a short lower-case wordmark ("studio nord")."""
+    if _name_like(part):
+        return True
+    words = part.split()
+    return 1 <= len(words) <= 4 and not re.search(r"\d", part) and not _CONTACT.search(part)
 
 
 def _after_title(line: PLine) -> str:
@@ -893,19 +901,37 @@ def _leading_codes(
     terms: FieldTerms, line: PLine, above: PLine | None
 ) -> list[tuple[float, int, Candidate]]:
     """A code after a label at the start of the line, no colon needed; a bare "# 1234" or
-    "No. 1234" under the document's title ("INVOICE") is labelled by that title."""
+    "No. 1234" under the document's title ("INVOICE") is labelled by that title. A label
+    may also start after an earlier value on the line: a PDF joins the cells of one baseline
+    ("Customer No. 5521 Invoice No. 1093")."""
     # the whole line: a receipt prints "Receipt | # | 791945" in cells
     words = _ID_SIGN.sub(r"\1 ", line.text).split()
     title = ""
     if above is not None and len(above.cells) == 1 and _DOC_TYPE.fullmatch(above.text.strip()):
         title = above.text.strip() + " "
+    starts = [0] + [i for i in range(1, len(words)) if re.search(r"\d", words[i - 1])]
+    for start in starts:
+        found = _code_after_label(terms, line, words[start:], title if start == 0 else None)
+        if found is not None:
+            score, candidate = found
+            return [(score - (0.15 if start == 0 else 0.2), line.index, candidate)]
+    return []
+
+
+def _code_after_label(
+    terms: FieldTerms, line: PLine, words: Sequence[str], title: str | None
+) -> tuple[float, Candidate] | None:
+    """The code after the label ``words`` start with; ``title`` is None past the line's
+    start, where a bare number sign labels nothing."""
     for size in range(1, min(5, len(words))):
         label = " ".join(words[:size]).rstrip(":")
         if re.search(r"\d", label) or (size > 1 and words[size - 2].endswith(":")):
-            break  # labels have no digits ("NO.5: 55, JALAN ..."), and end at a colon
+            return None  # labels have no digits ("NO.5: 55, JALAN ..."), and end at a colon
         if _NUMBER_WORD.fullmatch(label):
+            if title is None:
+                return None
             if not title and _address_like(line.text):
-                return []  # "No. 61, Jalan Bukit Bintang" is an address, not a number
+                return None  # "No. 61, Jalan Bukit Bintang" is an address, not a number
             label = title + label
         score = _id_label_score(terms, label)
         if score < 0.6:
@@ -913,14 +939,8 @@ def _leading_codes(
         code = _code(" ".join(words[size:]))
         if code:
             why = f'line starting "{label}" on page {line.page}'
-            return [
-                (
-                    score - 0.15,
-                    line.index,
-                    Candidate(code, line.page, line.text, 0.4 + 0.4 * score, why),
-                )
-            ]
-    return []
+            return score, Candidate(code, line.page, line.text, 0.4 + 0.4 * score, why)
+    return None
 
 
 _NUMBER_WORD = re.compile(r"#|no\.?|nr\.?|n[°º]|number", re.IGNORECASE)

@@ -266,3 +266,77 @@ def test_abbreviated_and_translated_labels(lines: str, expected: str) -> None:
 def test_a_reference_that_names_no_document_is_not_the_number() -> None:
     text = HEAD + "Your reference: PO 7781\n" + TAIL
     assert text_number(text) is None
+
+
+LETTERHEAD: list[Placed] = [
+    (40, 50, "Corvid Print Works", 14),
+    (40, 66, "14 Mill Lane, Leeds LS1 4AB", 9),
+]
+TOTAL_ROW: list[Placed] = [(40, 300, "Total due", 10), (480, 300, "96.00", 10)]
+
+
+@pytest.mark.parametrize(
+    ("placed", "expected"),
+    [
+        ([(40, 120, "Customer No. 5521", 9), (330, 120, "Invoice No. 1093", 9)], "1093"),
+        ([(40, 120, "Customer No.: 5521", 9), (330, 120, "Invoice No.: 1093", 9)], "1093"),
+        (
+            [
+                *((330, 110 + 12 * i, label, 9) for i, label in enumerate(["Date:", "Order No.:"])),
+                (420, 110, "12/03/2024", 9),
+                (420, 122, "PO-5521", 9),
+                (330, 134, "Invoice No.:", 9),
+                (420, 134, "INV-1093", 9),
+            ],
+            "INV-1093",
+        ),
+        (
+            [
+                (40, 110, "Bill to:", 9),
+                (40, 122, "Greenfield School", 9),
+                (330, 110, "Invoice #", 9),
+                (420, 110, "1093", 9),
+                (330, 122, "Account", 9),
+                (420, 122, "AC-7781", 9),
+            ],
+            "1093",
+        ),
+        (
+            [
+                *((x, 120, t, 8) for x, t in [(40, "Invoice"), (110, "Date"), (180, "Customer")]),
+                (260, 120, "PO Number", 8),
+                (360, 120, "Page", 8),
+                *((x, 134, t, 9) for x, t in [(40, "88213"), (110, "12/03/2024")]),
+                *((x, 134, t, 9) for x, t in [(180, "C-2291"), (260, "PO-7781"), (360, "1/2")]),
+            ],
+            "88213",
+        ),
+        ([(380, 50, "INVOICE", 22), (380, 74, "# INV-00417", 10)], "INV-00417"),
+        ([(330, 50, "Invoice INV-0093", 18)], "INV-0093"),
+        (
+            [
+                (40, 120, "Rechnung", 16),
+                (40, 150, "Kunden-Nr.", 9),
+                (140, 150, "K-10293", 9),
+                (40, 162, "Rechnungs-Nr.", 9),
+                (140, 162, "2024-0117", 9),
+            ],
+            "2024-0117",
+        ),
+        (
+            [(40, 120, "FACTURE", 16), (330, 120, "N°", 9), (360, 120, "F-2024-117", 9)],
+            "F-2024-117",
+        ),
+        (
+            [
+                *((x, 120, t, 8) for x, t in [(40, "Delivery Note"), (200, "Invoice Number")]),
+                (360, 120, "Invoice Date", 8),
+                *((x, 132, t, 9) for x, t in [(40, "DN-4410"), (200, "IN-4411")]),
+                (360, 132, "12/03/2024", 9),
+            ],
+            "IN-4411",
+        ),
+    ],
+)
+def test_pdf_layouts(tmp_path: Path, placed: list[Placed], expected: str) -> None:
+    assert pdf_number(tmp_path, [*LETTERHEAD, *placed, *TOTAL_ROW]) == expected

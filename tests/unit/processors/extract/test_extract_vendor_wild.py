@@ -274,3 +274,101 @@ def test_name_beside_its_address_in_the_footer() -> None:
 )
 def test_customer_first_or_in_capitals_and_bank_lines(text: str, expected: str) -> None:
     assert same_name(text_vendor(text + BODY), expected)
+
+
+TOTAL_ROW: list[Placed] = [(40, 300, "Total due", 10), (480, 300, "480.00", 10)]
+BILL_TO_PLACED: list[Placed] = [
+    (40, 130, "Invoice to", 8),
+    (40, 142, "Greenfield School", 10),
+    (40, 154, "3 Church Road, York YO1 7HH", 9),
+    (330, 130, "Invoice No.", 9),
+    (420, 130, "2024-117", 9),
+]
+WINDOW: list[Placed] = [
+    (40, 124, "Herrn", 9),
+    (40, 136, "Max Mustermann", 9),
+    (40, 148, "Bahnhofstr. 3", 9),
+    (40, 160, "10115 Berlin", 9),
+    (330, 130, "Rechnungs-Nr.", 9),
+    (420, 130, "2024-117", 9),
+]
+
+
+@pytest.mark.parametrize(
+    ("placed", "expected"),
+    [
+        (  # small letterhead at the top right, the customer in large type
+            [
+                (380, 50, "Corvid Print Works", 9),
+                (380, 61, "14 Mill Lane", 8),
+                (380, 72, "Leeds LS1 4AB", 8),
+                (40, 100, "INVOICE", 20),
+                (40, 130, "Bill to", 8),
+                (40, 146, "GREENFIELD HOLDINGS", 16),
+                (40, 162, "3 Church Road, York YO1 7HH", 9),
+            ],
+            "Corvid Print Works",
+        ),
+        (  # a wordmark in capitals, centred, over its tagline
+            [
+                (240, 40, "NORDLICHT", 20),
+                (250, 60, "Handel & Logistik", 9),
+                (200, 72, "Hafenstraße 12 · 20457 Hamburg", 8),
+                *BILL_TO_PLACED,
+            ],
+            "Nordlicht",
+        ),
+        (  # a logo: the name only in a three-column footer
+            [
+                (400, 50, "INVOICE", 20),
+                *BILL_TO_PLACED,
+                (40, 780, "Kestrel Analytics Ltd", 7),
+                (200, 780, "IBAN GB29 NWBK 6016 1331 9268 19", 7),
+                (400, 780, "VAT GB 123 4567 89", 7),
+                (40, 790, "1 High St, Oxford OX1 1AA", 7),
+                (200, 790, "BIC NWBKGB2L", 7),
+                (400, 790, "Company No. 09876543", 7),
+            ],
+            "Kestrel Analytics Ltd",
+        ),
+        (  # a logo: the name only in a one-line footer with its address
+            [
+                (400, 50, "INVOICE", 20),
+                *BILL_TO_PLACED,
+                (150, 780, "Bright Spark Electrical · 22 Dock Road · Cardiff CF10 5AL", 7),
+            ],
+            "Bright Spark Electrical",
+        ),
+        (  # German: the sender line over the address window, no letterhead
+            [(40, 110, "Wagner Haustechnik · Lindenweg 3 · 50667 Köln", 6), *WINDOW],
+            "Wagner Haustechnik",
+        ),
+        (  # a lower-case wordmark spelled as the e-mail domain; the customer larger
+            [
+                (40, 40, "studio nord", 11),
+                (40, 52, "hello@studionord.dk", 8),
+                (40, 110, "Greenfield Holdings", 14),
+                (40, 126, "3 Church Road", 9),
+                (40, 138, "York YO1 7HH", 9),
+                (330, 110, "INVOICE", 18),
+                (330, 130, "Invoice No.", 9),
+                (420, 130, "2024-117", 9),
+            ],
+            "studio nord",
+        ),
+        (  # seller and buyer side by side, either way round
+            [
+                (40, 100, "INVOICE", 20),
+                (40, 130, "Bill To", 8),
+                (300, 130, "From", 8),
+                (40, 142, "Greenfield Holdings", 10),
+                (300, 142, "Alpine Outfitters", 10),
+                (40, 154, "3 Church Road, York", 9),
+                (300, 154, "4 Ridge Rd, Denver CO 80202", 9),
+            ],
+            "Alpine Outfitters",
+        ),
+    ],
+)
+def test_pdf_layouts(tmp_path: Path, placed: list[Placed], expected: str) -> None:
+    assert same_name(pdf_vendor(tmp_path, [*placed, *TOTAL_ROW]), expected)
