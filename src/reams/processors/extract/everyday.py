@@ -248,12 +248,23 @@ def _companies(text: str) -> list[str]:
         # the name starts at the first capitalised word after any lower-case lead-in
         while words and not (words[0][:1].isupper() or words[0][:1].isdigit()):
             words.pop(0)
-        name = " ".join(words)
+        name = _past_address(" ".join(words))
         if _CONTACT.search(name) or _PHONE.search(name):
             continue
         if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
             found.append(name)
     return found
+
+
+def _past_address(name: str) -> str:
+    """A company name without the address printed before it on the same line ("1 High St,
+    Oxford OX1 1AA Kestrel Analytics Ltd"): a name holds no postcode."""
+    cut = max((m.end() for m in _POSTCODE.finditer(name)), default=0)
+    rest = name[cut:].strip(" ,")
+    head, comma, tail = rest.rpartition(",")
+    if comma and _address_like(head):
+        rest = tail.strip()
+    return rest if re.search(r"[A-Za-z]{2}", re.sub(_LEGAL_END, "", rest)) else name
 
 
 _LABEL_STEMS = frozenset(
@@ -909,7 +920,10 @@ def _leading_codes(
     title = ""
     if above is not None and len(above.cells) == 1 and _DOC_TYPE.fullmatch(above.text.strip()):
         title = above.text.strip() + " "
-    starts = [0] + [i for i in range(1, len(words)) if re.search(r"\d", words[i - 1])]
+    firsts = set(itertools.accumulate(len(_ID_SIGN.sub(r"\1 ", c).split()) for c in line.cells))
+    starts = [0] + [
+        i for i in range(1, len(words)) if i in firsts or re.search(r"\d", words[i - 1])
+    ]
     for start in starts:
         found = _code_after_label(terms, line, words[start:], title if start == 0 else None)
         if found is not None:

@@ -237,6 +237,10 @@ def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
             for key, value in zip(line.cells, below.cells, strict=True)
             if not is_label(value)
         ]
+    if len(line.cells) > 1 and len(below.cells) > 1 and not is_label(below.cells[0]):
+        # cells merged or lost in one row (OCR): only the first column is still aligned
+        key, value = line.cells[0], below.cells[0]
+        return [(below, key, value, f"{key} {value}")]
     alone = len(line.cells) == 1 and (line.text.endswith(":") or _NUMBER_END.search(line.text))
     if alone and not below.text.endswith(":") and not _colon_pairs(below.text):
         return [(below, line.text, below.text, f"{line.text} {below.text}")]

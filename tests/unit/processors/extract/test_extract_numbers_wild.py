@@ -340,3 +340,18 @@ TOTAL_ROW: list[Placed] = [(40, 300, "Total due", 10), (480, 300, "96.00", 10)]
 )
 def test_pdf_layouts(tmp_path: Path, placed: list[Placed], expected: str) -> None:
     assert pdf_number(tmp_path, [*LETTERHEAD, *placed, *TOTAL_ROW]) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [  # as OCR gives a scan's lines: cells apart by tabs, some merged, a title in a cell
+        (
+            "Invoice\tDate\tCustomer\tPO Number\tPage\n88213\t12/03/2024 C-2291\tPO-7781\t1/2",
+            "88213",
+        ),
+        ("Corvid Print Works\tInvoice INV-0093", "INV-0093"),
+        ("Bill to\tRechnung Nr. 2024/117", "2024/117"),
+    ],
+)
+def test_scanned_lines(lines: str, expected: str) -> None:
+    assert text_number(lines + "\n" + TAIL) == expected

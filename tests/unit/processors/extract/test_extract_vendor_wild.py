@@ -372,3 +372,14 @@ WINDOW: list[Placed] = [
 )
 def test_pdf_layouts(tmp_path: Path, placed: list[Placed], expected: str) -> None:
     assert same_name(pdf_vendor(tmp_path, [*placed, *TOTAL_ROW]), expected)
+
+
+def test_footer_line_with_the_address_before_the_name() -> None:
+    text = (
+        "INVOICE\n"
+        + BILL_TO
+        + BODY
+        + "\n1 High St, Oxford OX1 1AA Kestrel Analytics Ltd IBAN GB29 "
+        "NWBK 6016 1331 9268 19 Company No. 09876543\n"
+    )
+    assert text_vendor(text) == "Kestrel Analytics Ltd"
