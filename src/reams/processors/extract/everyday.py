@@ -69,7 +69,7 @@ _CUSTOMER_BLOCK = re.compile(
     r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
     r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
     r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
-    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn|spett\.?le|"
+    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
     r"rechnungsempfänger|empfänger|destinatario|destinataire)\b",
     re.IGNORECASE,
 )
@@ -79,7 +79,8 @@ _ISSUER_LABEL = re.compile(
     r"leverancier|proveedor|fornitore|emisor|émetteur|company|firma|société|empresa|"
     r"payable\s+to|pay\s+to|titulaire\s+du\s+compte|account\s+holder|beneficiary|"
     r"kontoinhaber|begunstigde|in\s+favou?r\s+of|von|van|afzender|absender|prestataire|"
-    r"(?:rechnungs)?steller|aussteller|emittente|cedente|prestatore)\b",
+    r"(?:rechnungs)?steller|aussteller|emittente|cedente|prestatore|payee|"
+    r"remit(?:\s+payment)?\s+to|remittance\s+address)\b",
     re.IGNORECASE,
 )
 _PAYEE_TEXT = re.compile(
@@ -111,7 +112,7 @@ _STREET = re.compile(
     r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
     r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
-    r"|\w(?:straße|strasse|straat|weg|laan|gasse|platz|plein|allee|damm)\b",
+    r"|\w(?:straße|strasse|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)",
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
@@ -304,8 +305,9 @@ def _address_line(text: str) -> bool:
         return False
     if re.search(r"\d", text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()):
         return True
-    words = text.split()
-    return bool(_STREET.search(words[0]) or _STREET.search(words[-1]))
+    words = text.split()  # "Dr. Anna Weber", "St. Mary's Clinic": titles, not streets
+    first = len(words[0].strip(".,")) > 2 and _STREET.search(words[0])
+    return bool(first or _STREET.search(words[-1]))
 
 
 def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
@@ -509,10 +511,11 @@ def _footer_names(line: PLine, names: _Names) -> None:
 
 
 def _named_address(parts: Sequence[str]) -> bool:
-    """A name (no digits) followed by its address in the parts of one line."""
-    if len(parts) < 2 or re.search(r"\d", parts[0]) or not _name_like(parts[0]):
+    """A name (no digits, no label) followed by its address or contact in the parts of one
+    line ("Jane Doe Photography · jane@janedoe.photo")."""
+    if len(parts) < 2 or re.search(r"[\d:]", parts[0]) or not _name_like(parts[0]):
         return False
-    return any(_address_like(part) for part in parts[1:])
+    return any(_address_like(part) or _CONTACT.search(part) for part in parts[1:])
 
 
 def _domain_name(part: str) -> bool:

@@ -120,6 +120,8 @@ ABBREVIATIONS = {
     "qty": "quantity",
     "amt": "amount",
     "inv": "invoice",
+    "rcpt": "receipt",
+    "trans": "transaction",
     "ref": "reference",
     "tel": "telephone",
     "dt": "date",
@@ -226,7 +228,7 @@ def _translated(word: str) -> tuple[str, ...]:
         return (TRANSLATIONS[word],)
     if word in EXPANSIONS:
         return EXPANSIONS[word]
-    if len(word) <= 6 or not word.endswith(_TAILS):
+    if len(word) <= 4 or not word.endswith(_TAILS):  # "bonnr" is a compound
         return (word,)
     return _compound(word)
 

@@ -383,3 +383,57 @@ def test_footer_line_with_the_address_before_the_name() -> None:
         "NWBK 6016 1331 9268 19 Company No. 09876543\n"
     )
     assert text_vendor(text) == "Kestrel Analytics Ltd"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "INVOICE\n"
+            + BILL_TO
+            + "\nRemit to:\nSummit Electric Supply\nPO Box 4471\nDenver CO 80202\n",
+            "Summit Electric Supply",
+        ),
+        (
+            "INVOICE\n" + BILL_TO + "\nRemit payment to: Summit Electric Supply, PO Box 4471\n",
+            "Summit Electric Supply",
+        ),
+        (
+            "INVOICE\n" + BILL_TO + "\nMake all checks payable to Summit Electric Supply\n",
+            "Summit Electric Supply",
+        ),
+        ("INVOICE\n" + BILL_TO + "\nPayee: Summit Electric Supply\n", "Summit Electric Supply"),
+        (
+            "TAX INVOICE\nSHREE GANESH TRADERS\nGSTIN: 27AAAPL1234C1ZV\n12 MG Road, Pune 411001\n\n"
+            + BILL_TO,
+            "Shree Ganesh Traders",
+        ),
+        (
+            "Summit Electric Supply\nQuality parts since 1972\n4 Ridge Rd\nDenver, CO 80202\n\n"
+            "INVOICE\n" + BILL_TO,
+            "Summit Electric Supply",
+        ),
+        (
+            "INVOICE\nBill to:\nACME HOLDINGS INC.\n1 Main St\nBoston MA 02110\n\n"
+            "Jane Doe Photography · jane@janedoe.photo\n",
+            "Jane Doe Photography",
+        ),
+        (
+            "Dr. Anna Weber\nZahnarztpraxis\nKönigstr. 4\n70173 Stuttgart\n\nRECHNUNG\nFrau\n"
+            "Petra Klein\nHauptstr. 1\n70174 Stuttgart\n",
+            "Dr. Anna Weber",
+        ),
+        (
+            "Fontaine & Fils\n8, place du Marché\n69002 Lyon\n\nFACTURE\nClient :\nSARL Dupont\n"
+            "3 rue Neuve\n69003 Lyon\n",
+            "Fontaine & Fils",
+        ),
+        (
+            "Bill To:\tFrom:\nGreenfield Holdings\tAlpine Outfitters\n3 Church Road\t4 Ridge Rd\n\n"
+            "INVOICE\n",
+            "Alpine Outfitters",
+        ),
+    ],
+)
+def test_remittance_payees_titles_and_salutations(text: str, expected: str) -> None:
+    assert same_name(text_vendor(text + BODY), expected)
