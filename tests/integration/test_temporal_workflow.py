@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from reams.engine.temporal.workflow import contracts as c
-from reams.engine.temporal.workflow.batch import BatchWorkflow
+from reams.engine.temporal.workflow.batch import MAX_GROWTH, BatchWorkflow
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 
@@ -63,6 +63,9 @@ class FakeJob:
     failed_with: str | None = None
     cancelled: bool = False
     backoff_over_at: float | None = None
+    threshold: int = 20  # the plan's continue_as_new_threshold
+    per_slice: int | None = None  # at most this many settled per slice (slow items: time ran out)
+    sizes: list[int] = field(default_factory=list)  # each slice's max_items, in start order
 
     def count(self, name: str) -> None:
         self.calls[name] = self.calls.get(name, 0) + 1
@@ -72,7 +75,9 @@ class FakeJob:
         async def plan(job_id: str) -> c.Plan:
             self.count(c.PLAN)
             retry = c.RetrySpec(initial_s=1, max_interval_s=1, max_attempts=2)
-            return c.Plan(5, 3, 20, heartbeat_timeout_s=2, slice_timeout_s=600, retry=retry)
+            return c.Plan(
+                5, 3, self.threshold, heartbeat_timeout_s=2, slice_timeout_s=600, retry=retry
+            )
 
         @activity.defn(name=c.PROCESS_SLICE)
         async def process_slice(request: c.SliceInput) -> c.SliceResult:
@@ -81,9 +86,11 @@ class FakeJob:
                 raise ApplicationError("the database is away")
             if self.backoff_over_at is not None and time.time() >= self.backoff_over_at:
                 self.due, self.backoff_items, self.backoff_over_at = self.backoff_items, 0, None
-            taken = min(self.due, request.max_items)
+            self.sizes.append(request.max_items)
+            taken = min(self.due, request.max_items, self.per_slice or request.max_items)
             self.due -= taken
-            return c.SliceResult(settled=taken, exhausted=taken < request.max_items)
+            exhausted = taken < request.max_items and (self.per_slice is None or self.due == 0)
+            return c.SliceResult(settled=taken, exhausted=exhausted)
 
         @activity.defn(name=c.JOB_STATE)
         async def job_state(job_id: str) -> c.JobState:
@@ -111,10 +118,12 @@ async def run(env: WorkflowEnvironment, job: FakeJob) -> c.BatchOutcome:
     async with Worker(
         env.client, task_queue=queue, workflows=[BatchWorkflow], activities=job.activities()
     ):
-        return await env.client.execute_workflow(
+        outcome = await env.client.execute_workflow(
             c.WORKFLOW, c.BatchInput("bjb-test"), id=f"wf-{queue}", task_queue=queue,
             result_type=c.BatchOutcome,
         )  # fmt: skip
+    assert isinstance(outcome, c.BatchOutcome)
+    return outcome
 
 
 def test_sleeps_through_a_retry_backoff_in_no_wall_time() -> None:
@@ -125,6 +134,28 @@ def test_sleeps_through_a_retry_backoff_in_no_wall_time() -> None:
         assert (outcome.status, outcome.settled) == ("completed", 15)
         assert (await env.get_current_time() - clock).total_seconds() >= 3600
         assert time.monotonic() - started < 30
+
+    in_time_skipping_env(scenario)
+
+
+def test_slices_that_come_back_full_grow_up_to_a_bound() -> None:
+    async def scenario(env: WorkflowEnvironment) -> None:
+        job = FakeJob(due=400, threshold=10_000)
+        outcome = await run(env, job)
+        assert (outcome.status, outcome.settled) == ("completed", 400)
+        assert job.sizes[:3] == [5, 5, 5]  # the plan's size first (fan_out 3)
+        assert max(job.sizes) == 5 * MAX_GROWTH  # then larger, never past the bound
+        assert len(job.sizes) < 400 / 5 / 2
+
+    in_time_skipping_env(scenario)
+
+
+def test_slices_that_end_before_they_are_full_keep_the_plans_size() -> None:
+    async def scenario(env: WorkflowEnvironment) -> None:
+        job = FakeJob(due=60, threshold=10_000, per_slice=3)
+        outcome = await run(env, job)
+        assert (outcome.status, outcome.settled) == ("completed", 60)
+        assert set(job.sizes) == {5}
 
     in_time_skipping_env(scenario)
 

@@ -58,6 +58,8 @@ class WorkerHost:
             worker_info(self.temporal, slots=slots),
             items_done=lambda: self.activities.items_done,
         )
+        # Each slot's child boots while the worker connects its pollers, not in a first slice.
+        self.activities.children.warm(slots)
         with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="reams-activity") as pool:
             worker = self._worker(client, pool, slots)
             beats.start()

@@ -36,6 +36,14 @@ MIN_WAIT_S = 0.05
 # A slice let its slot go to a job that ranks ahead (fair scheduling): start no new slice
 # until the running ones ended, then wait this long before fanning out again.
 HOLD_S = 1.0
+# Slices that come back full (their items were fast: none ran out of work, time or turn)
+# make the next ones twice as large, up to this many times the plan's size: every slice
+# boundary idles its child for an activity round trip, so 1,000 trivial items in slices of
+# 50 spent a sizeable share of their time between slices. Slow items never fill a slice
+# (``slice_max_s`` ends it first), and claims stay small, so leases and fairness are as
+# before. Histories recorded before it replay without it (``workflow.patched``).
+GROWTH_PATCH = "reams-slice-growth-1"
+MAX_GROWTH = 8
 
 
 @workflow.defn(name=c.WORKFLOW)
@@ -44,6 +52,7 @@ class BatchWorkflow:
 
     def __init__(self) -> None:
         self._store_cancelled = False
+        self._sizes: Sizes | None = None
 
     @workflow.run
     async def run(self, batch: c.BatchInput) -> c.BatchOutcome:
@@ -73,6 +82,7 @@ class BatchWorkflow:
 
     async def _drive(self, batch: c.BatchInput, plan: c.Plan) -> c.BatchOutcome:
         progress, idle = Progress(batch.processed_so_far), False
+        self._sizes = Sizes(plan, grow=workflow.patched(GROWTH_PATCH))
         while True:
             if progress.here >= plan.continue_as_new_threshold:
                 carried = c.BatchInput(batch.job_id, progress.total, plan)
@@ -97,16 +107,18 @@ class BatchWorkflow:
         nothing more to claim, whether one yielded)."""
         running: list[asyncio.Task[c.SliceResult]] = []
         settled, exhausted, held = 0, False, False
+        sizes = self._sizes if self._sizes is not None else Sizes(plan, grow=False)
         try:
             while True:
                 if not exhausted and not held:
                     room = plan.continue_as_new_threshold - progress.here
-                    running += _more_slices(job_id, plan, room, len(running))
+                    running += _more_slices(job_id, plan, room, running, sizes)
                 if not running:
                     return settled, exhausted, held
                 done, running = await workflow.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     result = task.result()
+                    sizes.ended(task, result)
                     progress.add(result)
                     settled += result.settled
                     exhausted = exhausted or result.exhausted
@@ -154,17 +166,49 @@ class Progress:
         return self.so_far + self.here
 
 
+class Sizes:
+    """How many items each slice may settle: the plan's ``slice_size``, doubled after a slice
+    came back full, up to ``MAX_GROWTH`` times it (see ``GROWTH_PATCH``); without growth
+    (histories from before it) always the plan's."""
+
+    def __init__(self, plan: c.Plan, *, grow: bool) -> None:
+        self.grow = grow
+        self.base = plan.slice_size
+        self.size = plan.slice_size
+        self._asked: dict[asyncio.Task[c.SliceResult], int] = {}
+
+    def asked(self, task: asyncio.Task[c.SliceResult], size: int) -> None:
+        self._asked[task] = size
+
+    def held(self, running: list[asyncio.Task[c.SliceResult]]) -> int:
+        """Items the running slices may still settle, together."""
+        if not self.grow:
+            return len(running) * self.base
+        return sum(self._asked.get(task, self.base) for task in running)
+
+    def ended(self, task: asyncio.Task[c.SliceResult], result: c.SliceResult) -> None:
+        asked = self._asked.pop(task, self.base)
+        full = result.settled >= asked and not result.exhausted and not result.yielded
+        if self.grow and full:
+            self.size = min(max(self.size, asked) * 2, self.base * MAX_GROWTH)
+
+
 def _more_slices(
-    job_id: str, plan: c.Plan, room: int, running: int
+    job_id: str, plan: c.Plan, room: int, running: list[asyncio.Task[c.SliceResult]], sizes: Sizes
 ) -> list[asyncio.Task[c.SliceResult]]:
     """Slices that bring the running ones up to ``fan_out`` without letting them, together,
     settle more than ``room`` items (the rest of the run's continue-as-new budget)."""
-    sizes: list[int] = []
-    room -= running * plan.slice_size
-    while running + len(sizes) < plan.fan_out and room > 0:
-        sizes.append(min(plan.slice_size, room))
-        room -= plan.slice_size
-    return [asyncio.create_task(_slice(job_id, plan, size)) for size in sizes]
+    new: list[int] = []
+    room -= sizes.held(running)
+    while len(running) + len(new) < plan.fan_out and room > 0:
+        new.append(min(sizes.size, room))
+        room -= sizes.size
+    tasks = []
+    for size in new:
+        task = asyncio.create_task(_slice(job_id, plan, size))
+        sizes.asked(task, size)
+        tasks.append(task)
+    return tasks
 
 
 async def _slice(job_id: str, plan: c.Plan, size: int) -> c.SliceResult:
