@@ -70,7 +70,10 @@ _CUSTOMER_BLOCK = re.compile(
     r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
     r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
     r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
-    r"rechnungsempfänger|empfänger|destinatario|destinataire)\b",
+    r"rechnungsempfänger|empfänger|destinatario|destinataire|kunde|kunden|klant|cliente|"
+    r"factur[ée]\s+à|factuur\s+aan|rechnung\s+an|facturar\s+a|fatturare\s+a|auftraggeber|"
+    r"intestatario|attention|ontvanger|besteller|committente|cessionario|adquirente)\b"
+    r"|^\s*(?:to|an|aan|à|para)\s*:",  # "To:" opening a line
     re.IGNORECASE,
 )
 _ISSUER_LABEL = re.compile(
@@ -886,7 +889,7 @@ def _money_in(text: str) -> list[FoundAmount]:
 # ---------------------------------------------------------------------------- identifiers
 
 _CODE = re.compile(r"^[#:]?\s*(?P<code>[A-Za-z0-9][\w/.\-]*\d[\w/.\-]*|\d[\w/.\-]*)")
-_ID_SIGN = re.compile(r"([nN][°º])(?=\w)")
+_ID_SIGN = re.compile(r"([nN][°º]|#)(?=\w)")
 
 
 def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:

@@ -92,6 +92,12 @@ TAIL = "\nDescription   Qty   Amount\nBusiness cards   2   80.00\n\nTotal due   
         ("Invoice ID: 8F3A-2201", "8F3A-2201"),
         ("INVOICE\nNo. 0042\nDate: 12 March 2024", "0042"),
         ("Invoice: #3321", "3321"),
+        ("Invoice#2024-117", "2024-117"),
+        ("Invoice no:2024-117", "2024-117"),
+        ("Invoice: INV-2024-117 (Page 1 of 2)", "INV-2024-117"),
+        ("INVOICE\nDate: 12/03/2024\nNo.: 4471", "4471"),
+        ("FACTURA\nNº: 2024/117\nFecha: 12/03/2024", "2024/117"),
+        ("Invoice Details\nNumber: 2024-117\nDate: 12/03/2024", "2024-117"),
         ("Invoice No: INV 4471", "INV 4471"),
     ],
 )

@@ -437,3 +437,35 @@ def test_footer_line_with_the_address_before_the_name() -> None:
 )
 def test_remittance_payees_titles_and_salutations(text: str, expected: str) -> None:
     assert same_name(text_vendor(text + BODY), expected)
+
+
+@pytest.mark.parametrize(
+    ("label", "customer"),
+    [
+        ("To:", "Greenfield Holdings Ltd"),
+        ("Kunde:", "Stadtwerke Kiel GmbH"),
+        ("Rechnung an:", "Stadtwerke Kiel GmbH"),
+        ("Auftraggeber:", "Stadtwerke Kiel GmbH"),
+        ("Klant:", "Jansen Bouw B.V."),
+        ("Factuur aan:", "Jansen Bouw B.V."),
+        ("Facturé à :", "Dupont SARL"),
+        ("Destinataire :", "Dupont SARL"),
+        ("Cliente:", "Hoteles Mar S.L."),
+        ("Facturar a:", "Hoteles Mar S.L."),
+        ("Intestatario:", "Rossi S.r.l."),
+        ("Spett.le", "Rossi S.r.l."),
+        ("Attention:", "Greenfield Holdings Ltd"),
+        ("Sold to:", "Greenfield Holdings Ltd"),
+    ],
+)
+@pytest.mark.parametrize("same_line", [False, True])
+def test_a_customer_with_a_legal_form_is_not_the_vendor(
+    label: str, customer: str, same_line: bool
+) -> None:
+    block = f"{label} {customer}" if same_line else f"{label}\n{customer}"
+    text = (
+        "Corvid Print Works\n14 Mill Lane\nLeeds LS1 4AB\n\nINVOICE\n"
+        + block
+        + "\n3 Church Road\nYork YO1 7HH\n"
+    )
+    assert same_name(text_vendor(text + BODY), "Corvid Print Works")
