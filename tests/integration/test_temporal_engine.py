@@ -20,6 +20,8 @@ from reams.api.present import batch_status_model
 from reams.bootstrap import Services, build
 from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
+from reams.engine.base import EngineConfig
+from reams.engine.temporal.slices import ChildPool
 from reams.service.folders import mirror_folder
 from reams.settings import Settings
 from temporal_servers import (
@@ -276,3 +278,25 @@ def test_a_huge_pdf_is_parsed_in_page_parts_by_the_workers(cluster: Any, tmp_pat
     merged = orjson.loads(c.services.blobs.get(result.output_sha256))
     assert merged == processors.run("parse", big.read_bytes(), "big.pdf", {})
     wait_for_workflow(c.server.address, "default", job.workflow_id, status="COMPLETED")
+
+
+def test_a_worker_boots_its_childrens_processes_before_their_first_slice() -> None:
+    pool = ChildPool(EngineConfig())
+    try:
+        pool.warm(2)
+        with pool.lease() as first, pool.lease() as second:
+            started = [child._proc for child in (first, second)]  # booted, not yet leased
+        assert all(proc is not None and proc.poll() is None for proc in started)
+    finally:
+        pool.close()
+
+
+def test_a_slice_starts_from_the_claim_pace_of_the_childs_last_slice_of_its_job() -> None:
+    pool = ChildPool(EngineConfig())
+    with pool.lease() as child:
+        lane = pool.lane(child, "job-a")
+        assert lane.batch == 1  # nothing known yet: one item at a time
+        lane.batch = 12
+        pool.keep_lane(child, "job-a", lane)
+        assert pool.lane(child, "job-a").batch == 12  # the same job: its pace is known
+        assert pool.lane(child, "job-b").batch == 1  # another job: from scratch

@@ -108,7 +108,7 @@ class BatchActivities:
             on_outcome=self._count,
         )
         with self.children.lease() as child:
-            return run.execute(child)
+            return run.execute(child, self.children)
 
     @activity.defn(name=c.JOB_STATE, no_thread_cancel_exception=True)
     def job_state(self, job_id: str) -> c.JobState:

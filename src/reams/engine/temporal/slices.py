@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from reams.domain.records import Item
 from reams.domain.states import SETTLED, Outcome
 from reams.engine.base import EngineConfig
-from reams.engine.drive import DriveHooks, ItemDriver
+from reams.engine.drive import DriveHooks, ItemDriver, _Lane
 from reams.engine.isolation import IsolatedWorker
 from reams.engine.steps import RunContext
 from reams.engine.temporal.workflow.contracts import SliceResult
@@ -38,6 +38,8 @@ class ChildPool:
         self.config = config
         self._idle: list[IsolatedWorker] = []
         self._lock = threading.Lock()
+        # Per child (by id): the job of its last slice and the claim pace its driver learnt.
+        self._lanes: dict[int, tuple[str, _Lane]] = {}
 
     def warm(self, count: int) -> None:
         """Boot ``count`` children now (in the background), as the local engine does when it
@@ -58,6 +60,19 @@ class ChildPool:
             max_rss_mb=self.config.worker_max_rss_mb,
             niceness=self.config.worker_niceness,
         )
+
+    def lane(self, child: IsolatedWorker, job_id: str) -> _Lane:
+        """How the child's next slice claims: as its last one ended when that was the same
+        job's (its items' pace is known: a fast job's slice claims in batches from its first
+        claim instead of ramping up again), else from scratch (one at a time until an item
+        showed it is fast, so a slow job's items are never hoarded on another's pace)."""
+        with self._lock:
+            kept = self._lanes.get(id(child))
+        return kept[1] if kept is not None and kept[0] == job_id else _Lane()
+
+    def keep_lane(self, child: IsolatedWorker, job_id: str, lane: _Lane) -> None:
+        with self._lock:
+            self._lanes[id(child)] = (job_id, lane)
 
     @contextmanager
     def lease(self) -> Iterator[IsolatedWorker]:
@@ -121,16 +136,22 @@ class SliceRun:
         self._lock = threading.Lock()
         self._failure: Exception | None = None
 
-    def execute(self, child: IsolatedWorker) -> SliceResult:
+    def execute(self, child: IsolatedWorker, pool: ChildPool | None = None) -> SliceResult:
+        """Drive the child until the slice ends; with ``pool``, start from the claim pace the
+        child's previous slice of this job learnt, and leave this one's for the next."""
         hooks = DriveHooks(
             claim=self._claim, stopping=self._stopping, pause=time.sleep, settled=self._settled
         )
         driver = ItemDriver(ctx=self.ctx, worker=child, hooks=hooks)
+        if pool is not None:
+            driver.lane = pool.lane(child, self.job_id)
         with self._keeper():
             try:
                 driver.run()
             finally:
-                self._give_back(driver.unstarted())
+                self._give_back(driver.unstarted())  # the lane holds no claimed item after it
+                if pool is not None:
+                    pool.keep_lane(child, self.job_id, driver.lane)
         if self._failure is not None and self.settled == 0:
             raise self._failure  # the store is away: let the activity's retry policy wait
         return SliceResult(
