@@ -299,7 +299,8 @@ def history_figures(single: int, bounded: list[int], *, items: int) -> list[Figu
             "(info)",
             f"{per_thousand:.0f} events",
             None,
-            f"one run of {single} events for {items} items (slices of 50); without "
+            f"one run of {single} events for {items} items (slices of 50, doubling up to 400 "
+            f"while they come back full); without "
             f"continue-as-new a 100,000-item job would need ~{per_thousand * 100:,.0f} events "
             f"in one history; with the default threshold (5,000 items) it is 20 runs of "
             f"~{per_thousand * 5:,.0f} events",
