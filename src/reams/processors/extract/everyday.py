@@ -73,7 +73,7 @@ _CUSTOMER_BLOCK = re.compile(
     r"rechnungsempfänger|empfänger|destinatario|destinataire|kunde|kunden|klant|cliente|"
     r"factur[ée]\s+à|factuur\s+aan|rechnung\s+an|facturar\s+a|fatturare\s+a|auftraggeber|"
     r"intestatario|attention|ontvanger|besteller|committente|cessionario|adquirente)\b"
-    r"|^\s*(?:to|an|aan|à|para)\s*:",  # "To:" opening a line
+    r"|^\s*(?:to|an|aan|à|para)\s*(?::|$)",  # "To:" opening a line, or alone in its cell
     re.IGNORECASE,
 )
 _ISSUER_LABEL = re.compile(
@@ -347,6 +347,18 @@ class _Names:
         self.headings = layout.headings
         self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
         self.body = 0.0  # the first page's body type size, when lines have boxes
+        self.first_block: int | None = None  # the first name over an address: the letterhead
+
+    def find_letterhead(self, lines: Sequence[PLine]) -> None:
+        """Where the first name printed over its address is, at the top of the first page."""
+        for position, line in enumerate(lines[:_HEAD]):
+            if line.page != lines[0].page:
+                break
+            if _in_customer_block(lines, position):
+                continue
+            if _name_like(_after_title(line)) and _block(lines, position + 1):
+                self.first_block = position
+                return
 
     def place(self, lines: Sequence[PLine]) -> None:
         """Rank the first page's boxed lines from the top down and find its body type size,
@@ -415,6 +427,7 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
         return []
     names = _Names(layout)
     names.place(lines)
+    names.find_letterhead(lines)
     wants_seller = terms is not None and bool(set(content_stems(terms.phrase)) & SELLER_WORDS)
     purchase = wants_seller and any(_PURCHASE_ORDER.fullmatch(x.text) for x in lines[:_HEAD])
     weight = 5.0 if purchase else 3.0
@@ -471,8 +484,12 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     head = line.page == lines[0].page and rank < _HEAD
     companies = _companies(line.text)
     payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
+    # a second name-and-address block under the letterhead's is the addressee's window
+    window = names.first_block is not None and names.first_block < position
+    window = window and head and bool(_block(lines, position + 1))
     for name in companies:
         score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
+        score -= 1.0 if window else 0.0
         names.offer(name, score, line, "company name with a legal form")
     if _CAPITAL.search(line.text) and not companies:
         for above in reversed(lines[max(0, position - 2) : position]):

@@ -469,3 +469,29 @@ def test_a_customer_with_a_legal_form_is_not_the_vendor(
         + "\n3 Church Road\nYork YO1 7HH\n"
     )
     assert same_name(text_vendor(text + BODY), "Corvid Print Works")
+
+
+@pytest.mark.parametrize("label", [None, "To", "Kunde", "Bill to"])
+@pytest.mark.parametrize(("x", "size"), [(40, 14), (380, 12), (230, 16), (380, 9)])
+def test_letterhead_without_legal_form_over_a_customer_with_one(
+    tmp_path: Path, label: str | None, x: float, size: float
+) -> None:
+    placed: list[Placed] = [
+        (x, 45, "Corvid Print Works", size),
+        (x, 60, "14 Mill Lane", 8),
+        (x, 70, "Leeds LS1 4AB", 8),
+    ]
+    top = 130.0
+    if label:
+        placed.append((40, top, label, 8))
+        top += 12
+    placed += [
+        (40, top, "Stadtwerke Kiel GmbH", 10),  # the address window, labelled or not
+        (40, top + 12, "Hafenstraße 3", 9),
+        (40, top + 24, "24103 Kiel", 9),
+        (380, 130, "Invoice No.", 9),
+        (460, 130, "2024-117", 9),
+        (380, 142, "Date", 9),
+        (460, 142, "12/03/2024", 9),
+    ]
+    assert same_name(pdf_vendor(tmp_path, [*placed, *TOTAL_ROW]), "Corvid Print Works")
