@@ -546,6 +546,11 @@ def _domain_name(part: str) -> bool:
     return 1 <= len(words) <= 4 and not re.search(r"\d", part) and not _CONTACT.search(part)
 
 
+_FUNCTION_WORD = re.compile(
+    r"(?:for|to|of|the|per|pour|für|voor|para|à|a|an|aan|no|nr|n°|number|date)\b", re.IGNORECASE
+)
+
+
 def _after_title(line: PLine) -> str:
     """The line's first cell, or the name printed after the document's title on the same line
     ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
@@ -561,6 +566,8 @@ def _after_title(line: PLine) -> str:
     if match.end() == len(cell.rstrip()) and len(line.cells) > 1:
         return line.cells[1]
     rest = re.sub(r"^(?:from|von|van|de)\s+", "", cell[match.end() :].strip(), flags=re.I)
+    if _FUNCTION_WORD.match(rest):
+        return cell  # "ORIGINAL FOR RECIPIENT", "Invoice to ...": not a name
     return rest if len(rest.split()) >= 2 and rest[:1].isupper() else cell
 
 

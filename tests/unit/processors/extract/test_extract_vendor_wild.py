@@ -495,3 +495,58 @@ def test_letterhead_without_legal_form_over_a_customer_with_one(
         (460, 142, "12/03/2024", 9),
     ]
     assert same_name(pdf_vendor(tmp_path, [*placed, *TOTAL_ROW]), "Corvid Print Works")
+
+
+LETTERHEAD_ADDRESS = "\n14 Mill Lane\nLeeds LS1 4AB\n\nINVOICE\n" + BILL_TO
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Page 1 of 2\nORIGINAL FOR RECIPIENT\nCorvid Print Works" + LETTERHEAD_ADDRESS,
+            "Corvid Print Works",
+        ),
+        ("www.corvidprint.co.uk\nCorvid Print Works" + LETTERHEAD_ADDRESS, "Corvid Print Works"),
+        ("12 March 2024\nCorvid Print Works" + LETTERHEAD_ADDRESS, "Corvid Print Works"),
+        ("Smith and Sons Builders" + LETTERHEAD_ADDRESS, "Smith and Sons Builders"),
+        ("O'Brien's Garage" + LETTERHEAD_ADDRESS, "O'Brien's Garage"),
+        ("3D Print Hub" + LETTERHEAD_ADDRESS, "3D Print Hub"),
+        (
+            "Corvid Print Works Limited\nTrading as Corvid Print" + LETTERHEAD_ADDRESS,
+            "Corvid Print Works Limited",
+        ),
+        (
+            "INVOICE\n\nBILLED TO\tPAY TO\nGreenfield Holdings Ltd\tCorvid Print Works\n"
+            "3 Church Road\t14 Mill Lane\n",
+            "Corvid Print Works",
+        ),
+        (
+            "Corvid Print Works | 14 Mill Lane | Leeds LS1 4AB | 0113 496 0000\n\nINVOICE\n"
+            + BILL_TO,
+            "Corvid Print Works",
+        ),
+        (
+            "Bäckerei Müller & Söhne\nHauptstraße 5\n80331 München\n\nRechnung\nHerrn\n"
+            "Max Mustermann\n",
+            "Bäckerei Müller & Söhne",
+        ),
+        (
+            "Ferretería El Clavo\nCalle Mayor 5\n28013 Madrid\nNIF: B12345678\n\nFACTURA\n"
+            "Cliente: Juan Pérez\n",
+            "Ferretería El Clavo",
+        ),
+        (
+            "Studio Grafico Verdi\nVia Garibaldi 8\n20121 Milano\nP.IVA 01234567890\n\nFATTURA\n"
+            "Spett.le Rossi S.r.l.\n",
+            "Studio Grafico Verdi",
+        ),
+        (
+            "Installatiebedrijf De Vries\nKerkstraat 12\n3512 AB Utrecht\nKvK 12345678\n\n"
+            "FACTUUR\nAan: Gemeente Utrecht\n",
+            "Installatiebedrijf De Vries",
+        ),
+    ],
+)
+def test_letterheads_under_other_top_lines_and_in_six_languages(text: str, expected: str) -> None:
+    assert same_name(text_vendor(text + BODY), expected)
