@@ -110,12 +110,13 @@ _CONTACT = re.compile(
     r"telefoon|téléphone|telefon)\b|\(\d{2,4}\)\s*\d|\+\d",
     re.IGNORECASE,
 )
+# (OCR reads "Straße" as "StraBe" or "Strae")
 _STREET = re.compile(
     r"\b(?:st|street|str|straße|strasse|ave|avenue|blvd|boulevard|road|rd|lane|ln|drive|dr|"
     r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
     r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
-    r"|\w(?:straße|strasse|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)",
+    r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)",
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
@@ -264,6 +265,10 @@ def _past_address(name: str) -> str:
     """A company name without the address printed before it on the same line ("1 High St,
     Oxford OX1 1AA Kestrel Analytics Ltd"): a name holds no postcode."""
     cut = max((m.end() for m in _POSTCODE.finditer(name)), default=0)
+    for street in _STREET.finditer(name):  # "Hafenstraße 3 Stadtwerke Kiel GmbH"
+        number = re.match(r"\w*\.?\s*\d+[a-z]?\b", name[street.end() :])
+        if number:
+            cut = max(cut, street.end() + number.end())
     rest = name[cut:].strip(" ,")
     head, comma, tail = rest.rpartition(",")
     if comma and _address_like(head):

@@ -550,3 +550,19 @@ LETTERHEAD_ADDRESS = "\n14 Mill Lane\nLeeds LS1 4AB\n\nINVOICE\n" + BILL_TO
 )
 def test_letterheads_under_other_top_lines_and_in_six_languages(text: str, expected: str) -> None:
     assert same_name(text_vendor(text + BODY), expected)
+
+
+@pytest.mark.parametrize("street", ["Hafenstraße 3", "HafenstraBe 3", "Hafenstrae 3"])
+def test_scanned_address_window_under_the_letterhead(street: str) -> None:
+    """OCR joins the window's lines with the details printed beside them and misreads ß."""
+    text = (
+        "Corvid Print Works\n14 Mill Lane\nLeeds LS1 4AB\n"
+        f"Stadtwerke Kiel GmbH Invoice No. 2024-117\n{street} Date 12/03/2024\n24103 Kiel\n"
+        "Total due 96.00\n"
+    )
+    assert same_name(text_vendor(text), "Corvid Print Works")
+
+
+def test_a_company_name_holds_no_street_before_it() -> None:
+    text = "INVOICE\n" + BILL_TO + BODY + "\nHafenstraße 3 Stadtwerke Kiel GmbH\n"
+    assert text_vendor(text) == "Stadtwerke Kiel GmbH"
