@@ -104,9 +104,47 @@ _VAT_VALUE = re.compile(
 _IBAN_VALUE = re.compile(r"^[A-Z]{2}\d{2}\s?(?:[A-Z0-9]{4}\s?){2,7}[A-Z0-9]{1,4}(?!\w)")
 
 
+# The VAT id's shape after its country code where the country fixes it, so that an invoice
+# number such as "FR2024001234" or "NL2024000117" is not taken for one.
+_VAT_SHAPES = {
+    "AT": r"U\d{8}",
+    "BE": r"[01]?\d{9}",
+    "DE": r"\d{9}",
+    "DK": r"\d{8}",
+    "ES": r"[A-Z0-9]\d{7}[A-Z0-9]",
+    "FR": r"[0-9A-Z]{2}\d{9}",
+    "GB": r"\d{9}|\d{12}",
+    "IT": r"\d{11}",
+    "NL": r"\d{9}B\d{2}",
+    "PL": r"\d{10}",
+    "PT": r"\d{9}",
+    "SE": r"\d{10}01",
+}
+
+
 def not_a_number(value: str) -> bool:
     """A telephone number, a VAT id or an IBAN where a document number was looked for."""
-    return bool(_PHONE_VALUE.match(value) or _VAT_VALUE.match(value) or _IBAN_VALUE.match(value))
+    return bool(_PHONE_VALUE.match(value) or _vat_id(value) or _iban(value))
+
+
+def _vat_id(value: str) -> bool:
+    match = _VAT_VALUE.match(value)
+    if match is None:
+        return False
+    compact = re.sub(r"\s", "", match.group(0))
+    shape = _VAT_SHAPES.get(compact[:2])
+    return shape is None or re.fullmatch(shape, compact[2:]) is not None
+
+
+def _iban(value: str) -> bool:
+    """An IBAN: its shape and its ISO 7064 mod-97 check digits, so that a code such as
+    "DE21AEUDE123456" stays a document number."""
+    match = _IBAN_VALUE.match(value)
+    if match is None:
+        return False
+    compact = re.sub(r"\s", "", match.group(0))
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return len(compact) >= 15 and int(digits) % 97 == 1
 
 
 _AMOUNT_LIKE = re.compile(

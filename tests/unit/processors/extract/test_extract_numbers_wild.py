@@ -377,3 +377,16 @@ def test_pdf_layouts(tmp_path: Path, placed: list[Placed], expected: str) -> Non
 )
 def test_scanned_lines(lines: str, expected: str) -> None:
     assert text_number(lines + "\n" + TAIL) == expected
+
+
+@pytest.mark.parametrize("value", ["DE21AEUDE123456", "FR2024001234", "NL2024000117", "GB2024117"])
+def test_codes_shaped_like_an_iban_or_a_vat_id_but_not_one(value: str) -> None:
+    """An IBAN must pass its mod-97 check and a VAT id must have its country's length."""
+    assert text_number(HEAD + f"Invoice Number: {value}\nVAT No.: GB123456789\n" + TAIL) == value
+
+
+@pytest.mark.parametrize(
+    "value", ["GB29 NWBK 6016 1331 9268 19", "FR7630006000011234567890189", "NL123456789B01"]
+)
+def test_a_real_iban_or_vat_id_is_still_refused(value: str) -> None:
+    assert text_number(HEAD + f"No.: {value}\n" + TAIL) is None
