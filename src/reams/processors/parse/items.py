@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import compress
 
 from reams.processors.parse.blocks import escape_markdown
 from reams.processors.parse.model import Item, LineBox
@@ -165,9 +166,13 @@ def _first_line(key: str, keys: list[str], lines: tuple[LineBox, ...], at: int) 
 def _find_line(key: str, line_key: str, text: str, cursor: int) -> tuple[int, int] | None:
     """Where the line's letters and digits continue ``key`` from ``cursor`` (a list number the
     item dropped may lead the line)."""
-    for candidate in (line_key, _squashed(_NUMBER_MARK.sub("", text, count=1))):
-        if candidate and key.startswith(candidate, cursor):
-            return cursor, cursor + len(candidate)
+    if line_key and key.startswith(line_key, cursor):
+        return cursor, cursor + len(line_key)
+    if not _NUMBER_MARK.match(text):
+        return None
+    candidate = _squashed(_NUMBER_MARK.sub("", text, count=1))
+    if candidate and key.startswith(candidate, cursor):
+        return cursor, cursor + len(candidate)
     return None
 
 
@@ -199,19 +204,35 @@ def _item_text(item: Item) -> str:
     return str(item.get("value") or "")
 
 
+# The one letter whose lower case depends on its neighbours (final sigma) in ``str.lower``: a
+# text holding it is lowered letter by letter, as each letter alone is.
+_SIGMA = "\u03a3"
+
+
 def _squashed(text: str) -> str:
+    """``text``'s letters and digits, lower-cased (the key of :func:`_squash_map`)."""
     return _squash_map(text)[0]
 
 
 def _squash_map(text: str) -> tuple[str, list[int]]:
-    """``text``'s letters and digits, lower-cased, and where each came from in ``text``."""
+    """``text``'s letters and digits, lower-cased, and where each came from in ``text``.
+
+    Worked out with C-level passes (``map``/``compress``) when lower-casing keeps one letter
+    per letter, as it nearly always does: a loop over the characters in Python cost more than
+    the rest of a text PDF's parse."""
+    low = text.lower()
+    if len(low) == len(text) and _SIGMA not in text:
+        flags = list(map(str.isalnum, text))
+        key = "".join(compress(low, flags))
+        if not key or key.isalnum():
+            return key, list(compress(range(len(text)), flags))
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
         if char.isalnum():
-            for low in char.lower():
-                if low.isalnum():
-                    out.append(low)
+            for part in char.lower():
+                if part.isalnum():
+                    out.append(part)
                     where.append(index)
     return "".join(out), where
 
