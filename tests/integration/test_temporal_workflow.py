@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from reams.engine.temporal.workflow import contracts as c
-from reams.engine.temporal.workflow.batch import MAX_GROWTH, BatchWorkflow
+from reams.engine.temporal.workflow.batch import BatchWorkflow
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 
@@ -65,6 +65,7 @@ class FakeJob:
     backoff_over_at: float | None = None
     threshold: int = 20  # the plan's continue_as_new_threshold
     per_slice: int | None = None  # at most this many settled per slice (slow items: time ran out)
+    max_slice_size: int = 0  # the plan's
     sizes: list[int] = field(default_factory=list)  # each slice's max_items, in start order
 
     def count(self, name: str) -> None:
@@ -76,8 +77,9 @@ class FakeJob:
             self.count(c.PLAN)
             retry = c.RetrySpec(initial_s=1, max_interval_s=1, max_attempts=2)
             return c.Plan(
-                5, 3, self.threshold, heartbeat_timeout_s=2, slice_timeout_s=600, retry=retry
-            )
+                5, 3, self.threshold, heartbeat_timeout_s=2, slice_timeout_s=600, retry=retry,
+                max_slice_size=self.max_slice_size,
+            )  # fmt: skip
 
         @activity.defn(name=c.PROCESS_SLICE)
         async def process_slice(request: c.SliceInput) -> c.SliceResult:
@@ -140,19 +142,29 @@ def test_sleeps_through_a_retry_backoff_in_no_wall_time() -> None:
 
 def test_slices_that_come_back_full_grow_up_to_a_bound() -> None:
     async def scenario(env: WorkflowEnvironment) -> None:
-        job = FakeJob(due=400, threshold=10_000)
+        job = FakeJob(due=400, threshold=10_000, max_slice_size=40)
         outcome = await run(env, job)
         assert (outcome.status, outcome.settled) == ("completed", 400)
         assert job.sizes[:3] == [5, 5, 5]  # the plan's size first (fan_out 3)
-        assert max(job.sizes) == 5 * MAX_GROWTH  # then larger, never past the bound
+        assert max(job.sizes) == 40  # then larger, never past the bound
         assert len(job.sizes) < 400 / 5 / 2
+
+    in_time_skipping_env(scenario)
+
+
+def test_a_plan_without_a_larger_bound_keeps_its_slice_size() -> None:
+    async def scenario(env: WorkflowEnvironment) -> None:
+        job = FakeJob(due=100, threshold=10_000)  # a job's own page size, or an older plan
+        outcome = await run(env, job)
+        assert (outcome.status, outcome.settled) == ("completed", 100)
+        assert set(job.sizes) == {5}
 
     in_time_skipping_env(scenario)
 
 
 def test_slices_that_end_before_they_are_full_keep_the_plans_size() -> None:
     async def scenario(env: WorkflowEnvironment) -> None:
-        job = FakeJob(due=60, threshold=10_000, per_slice=3)
+        job = FakeJob(due=60, threshold=10_000, per_slice=3, max_slice_size=40)
         outcome = await run(env, job)
         assert (outcome.status, outcome.settled) == ("completed", 60)
         assert set(job.sizes) == {5}

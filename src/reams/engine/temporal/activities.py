@@ -70,6 +70,7 @@ class BatchActivities:
         t = self.temporal
         return c.Plan(
             slice_size=job.page_size or t.slice_size,
+            max_slice_size=job.page_size or t.slice_size * t.slice_growth,
             fan_out=t.fan_out,
             continue_as_new_threshold=job.continue_as_new_threshold or t.continue_as_new_threshold,
             heartbeat_timeout_s=t.heartbeat_timeout_s,

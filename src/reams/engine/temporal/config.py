@@ -24,6 +24,9 @@ class TemporalConfig:
     api_key: SecretStr | None = None
     metrics_address: str | None = None  # host:port where a worker serves the SDK's metrics
     slice_size: int = 50
+    # Slices of fast items grow up to this many times slice_size (workflow.batch.Sizes);
+    # a job's own page size is never exceeded.
+    slice_growth: int = 8
     slice_max_s: float = 60.0
     fan_out: int = 8
     continue_as_new_threshold: int = 5000

@@ -37,13 +37,12 @@ MIN_WAIT_S = 0.05
 # until the running ones ended, then wait this long before fanning out again.
 HOLD_S = 1.0
 # Slices that come back full (their items were fast: none ran out of work, time or turn)
-# make the next ones twice as large, up to this many times the plan's size: every slice
+# make the next ones twice as large, up to the plan's ``max_slice_size``: every slice
 # boundary idles its child for an activity round trip, so 1,000 trivial items in slices of
 # 50 spent a sizeable share of their time between slices. Slow items never fill a slice
 # (``slice_max_s`` ends it first), and claims stay small, so leases and fairness are as
 # before. Histories recorded before it replay without it (``workflow.patched``).
 GROWTH_PATCH = "reams-slice-growth-1"
-MAX_GROWTH = 8
 
 
 @workflow.defn(name=c.WORKFLOW)
@@ -168,13 +167,14 @@ class Progress:
 
 class Sizes:
     """How many items each slice may settle: the plan's ``slice_size``, doubled after a slice
-    came back full, up to ``MAX_GROWTH`` times it (see ``GROWTH_PATCH``); without growth
+    came back full, up to its ``max_slice_size`` (see ``GROWTH_PATCH``); without growth
     (histories from before it) always the plan's."""
 
     def __init__(self, plan: c.Plan, *, grow: bool) -> None:
         self.grow = grow
         self.base = plan.slice_size
         self.size = plan.slice_size
+        self.cap = max(plan.slice_size, plan.max_slice_size)
         self._asked: dict[asyncio.Task[c.SliceResult], int] = {}
 
     def asked(self, task: asyncio.Task[c.SliceResult], size: int) -> None:
@@ -190,7 +190,7 @@ class Sizes:
         asked = self._asked.pop(task, self.base)
         full = result.settled >= asked and not result.exhausted and not result.yielded
         if self.grow and full:
-            self.size = min(max(self.size, asked) * 2, self.base * MAX_GROWTH)
+            self.size = min(max(self.size, asked) * 2, self.cap)
 
 
 def _more_slices(

@@ -45,6 +45,9 @@ class Plan:
     heartbeat_timeout_s: float
     slice_timeout_s: float
     retry: RetrySpec
+    # Slices that come back full may grow up to this many items (0: never past slice_size,
+    # as in plans from before it and for a job that set its own page size).
+    max_slice_size: int = 0
 
 
 @dataclass(frozen=True)
