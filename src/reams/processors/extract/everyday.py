@@ -18,7 +18,7 @@ from typing import Any
 
 from reams.processors.extract.dates import find_dates
 from reams.processors.extract.labels import label_score, not_a_number
-from reams.processors.extract.layout import PLine, line_pairs, physical_lines
+from reams.processors.extract.layout import PLine, is_label, line_pairs, physical_lines
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import FoundAmount, currency_codes, find_amounts
 from reams.processors.extract.text import FieldTerms, Pair, content_stems, tokens
@@ -939,8 +939,34 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     for position, line in enumerate(layout.lines):
         above = layout.lines[position - 1] if position else None
         scored.extend(_leading_codes(terms, line, above))
+    for key, value, line in _captions(layout.lines):
+        score = _id_label_score(terms, key) - 0.1
+        code = _code(value) if score >= 0.5 else None
+        if code:
+            why = f'caption "{key}" under it on page {line.page}'
+            scored.append(
+                (score, line.index, Candidate(code, line.page, value, 0.4 + 0.4 * score, why))
+            )
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [c for _, _, c in scored]
+
+
+def _captions(lines: Sequence[PLine]) -> list[tuple[str, str, PLine]]:
+    """Values over their captions, column by column (a row "2024-117 | 12/03/2024" over
+    "Invoice number | Date of issue"), when the row over the values is not a header row."""
+    found = []
+    for position in range(len(lines) - 1):
+        line, below = lines[position], lines[position + 1]
+        if below.page != line.page or len(line.cells) < 2 or len(below.cells) != len(line.cells):
+            continue
+        if any(is_label(c) for c in line.cells) or not all(is_label(c) for c in below.cells):
+            continue
+        above = lines[position - 1] if position else None
+        header = above is not None and len(above.cells) == len(line.cells)
+        if header and above is not None and all(is_label(c) for c in above.cells):
+            continue  # a header row over the values: they are its values
+        found += [(key, value, line) for key, value in zip(below.cells, line.cells, strict=True)]
+    return found
 
 
 def _leading_codes(

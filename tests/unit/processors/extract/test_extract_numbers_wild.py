@@ -390,3 +390,20 @@ def test_codes_shaped_like_an_iban_or_a_vat_id_but_not_one(value: str) -> None:
 )
 def test_a_real_iban_or_vat_id_is_still_refused(value: str) -> None:
     assert text_number(HEAD + f"No.: {value}\n" + TAIL) is None
+
+
+def test_values_over_their_captions(tmp_path: Path) -> None:
+    placed: list[Placed] = [
+        (40, 120, "2024-117", 12),
+        (200, 120, "12/03/2024", 12),
+        (360, 120, "C-2291", 12),
+        (40, 134, "Invoice number", 7),
+        (200, 134, "Date of issue", 7),
+        (360, 134, "Customer ID", 7),
+    ]
+    assert pdf_number(tmp_path, [*LETTERHEAD, *placed, *TOTAL_ROW]) == "2024-117"
+
+
+def test_values_under_a_header_row_are_not_read_as_over_the_next_row() -> None:
+    text = HEAD + "Invoice No.\tCustomer ID\n2024-301\tC-2291\nOrder No.\tCustomer No.\n" + TAIL
+    assert text_number(text) == "2024-301"
