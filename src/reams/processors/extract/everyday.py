@@ -14,6 +14,7 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reams.processors.extract.dates import find_dates
@@ -318,9 +319,14 @@ def _address_line(text: str) -> bool:
     return bool(first or _STREET.search(words[-1]))
 
 
+@lru_cache(maxsize=4096)
+def _customer_label(text: str) -> bool:
+    return _CUSTOMER_BLOCK.search(text) is not None
+
+
 def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
     line = lines[position]
-    if _CUSTOMER_BLOCK.search(line.text):
+    if _customer_label(line.text):
         return True
     for back in range(1, 4):
         if position - back < 0:
@@ -328,9 +334,7 @@ def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
         above = lines[position - back]
         if above.page != line.page:
             break
-        if _CUSTOMER_BLOCK.search(above.cells[0]) and len(above.cells) == 1:
-            return True
-        if _CUSTOMER_BLOCK.search(above.cells[0]) and len(line.cells) == len(above.cells):
+        if _customer_label(above.cells[0]) and len(above.cells) in (1, len(line.cells)):
             return True
     return False
 
@@ -491,7 +495,7 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
     # a second name-and-address block under the letterhead's is the addressee's window
     window = names.first_block is not None and names.first_block < position
-    window = window and head and bool(_block(lines, position + 1))
+    window = window and head and bool(companies) and bool(_block(lines, position + 1))
     for name in companies:
         score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
         score -= 1.0 if window else 0.0
@@ -983,7 +987,10 @@ def _leading_codes(
         title = above.text.strip() + " "
     firsts = set(itertools.accumulate(len(_ID_SIGN.sub(r"\1 ", c).split()) for c in line.cells))
     starts = [0] + [
-        i for i in range(1, len(words)) if i in firsts or re.search(r"\d", words[i - 1])
+        i
+        for i in range(1, len(words))
+        if (i in firsts or re.search(r"\d", words[i - 1]))
+        and not set(content_stems(" ".join(words[i : i + 4]))).isdisjoint(_wanted(terms))
     ]
     for start in starts:
         found = _code_after_label(terms, line, words[start:], title if start == 0 else None)
@@ -991,6 +998,15 @@ def _leading_codes(
             score, candidate = found
             return [(score - (0.15 if start == 0 else 0.2), line.index, candidate)]
     return []
+
+
+@lru_cache(maxsize=256)
+def _wanted(terms: FieldTerms) -> frozenset[str]:
+    """Stems one of which a label of the field's number must hold (a quick test before
+    scoring every run of words on a line)."""
+    named = set(content_stems(terms.phrase)) | set(terms.desc_words)
+    named |= {s for alias in terms.aliases for s in content_stems(alias)}
+    return frozenset(named | DOC_WORDS | {"numbe"})
 
 
 def _code_after_label(
