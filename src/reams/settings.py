@@ -241,7 +241,14 @@ class Settings(BaseSettings):
         default=None, description="Temporal Cloud API key (sent as a bearer token over TLS)."
     )
     temporal_slice_size: int = Field(
-        default=50, ge=1, le=10_000, description="Items one activity settles at most."
+        default=50,
+        ge=1,
+        le=10_000,
+        description="Items one activity settles at first; while slices come back full the next "
+        "ones double, up to temporal_slice_growth times this (a job's own page_size: never more).",
+    )
+    temporal_slice_growth: int = Field(
+        default=8, ge=1, le=100, description="How far slices of fast items may grow (× slice size)."
     )
     temporal_slice_max_s: float = Field(
         default=60.0, gt=0, description="An activity takes no new item after this long."
