@@ -55,8 +55,10 @@ DOC_WORDS = frozenset(
 LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short ones as written
     r"(?:(?i:Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|"
     r"Co\.,?\s+Ltd|Ltd|Limited|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
-    r"SARL|S\.A\.R\.L\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?)|"
-    r"AG|S\.\s?A\.?|SA|SAS|S\.?R\.?L\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KG|SpA|Oy|AB|A/S|ApS)\.?"
+    r"SARL|S\.A\.R\.L\.|S\.à\s?r\.\s?l\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?|"
+    r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?)|"
+    r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
+    r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF)\.?"
 )
 _PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
 _COMPANY = re.compile(

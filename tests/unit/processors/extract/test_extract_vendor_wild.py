@@ -566,3 +566,23 @@ def test_scanned_address_window_under_the_letterhead(street: str) -> None:
 def test_a_company_name_holds_no_street_before_it() -> None:
     text = "INVOICE\n" + BILL_TO + BODY + "\nHafenstraße 3 Stadtwerke Kiel GmbH\n"
     assert text_vendor(text) == "Stadtwerke Kiel GmbH"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Lumen Retail S.à r.l.",
+        "Bäckerei Schmidt e.K.",
+        "Muster Software UG (haftungsbeschränkt)",
+        "Atelier Nord SASU",
+        "Holzbau Meier GbR",
+        "Kessler Anlagen SE",
+        "Novak Stavby s.r.o.",
+        "Schulz & Partner mbH",
+    ],
+)
+def test_legal_forms_in_the_footer_only(name: str) -> None:
+    text = (
+        "INVOICE\n" + BILL_TO + BODY + f"\nThank you.\n{name}, registered office 5 Market Square\n"
+    )
+    assert text_vendor(text) == name
