@@ -121,7 +121,8 @@ def boxed_items(items: list[Item], lines: tuple[LineBox, ...]) -> list[Item]:
 def _box_text(item: Item, lines: tuple[LineBox, ...], keys: list[str], at: int) -> int:
     """Box a text-like item with the lines from ``at`` on; the index after its last line."""
     value = _item_text(item)
-    key, where = _squash_map(value)
+    spans = item.get("type") in ("text", "heading", "code")
+    key, where = _squash_map(value) if spans else (_squashed(value), [])
     start = _first_line(key, keys, lines, at) if key else None
     if start is None:
         return at
@@ -133,7 +134,7 @@ def _box_text(item: Item, lines: tuple[LineBox, ...], keys: list[str], at: int) 
         if found is None:
             break
         box = _box(lines[at])
-        if item.get("type") in ("text", "heading", "code"):
+        if spans:
             box["start_index"], box["end_index"] = _span(
                 value, where[found[0]], where[found[1] - 1]
             )
@@ -209,23 +210,37 @@ def _item_text(item: Item) -> str:
 _SIGMA = "\u03a3"
 
 
+# Not a letter or digit: ``[\W_]`` is exactly ``not str.isalnum()`` (``\w`` is isalnum plus the
+# underscore), and lower-casing a letter to one letter never changes whether it is alphanumeric
+# (both checked on every code point), so a lowered text is filtered in one C pass.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _squashed(text: str) -> str:
     """``text``'s letters and digits, lower-cased (the key of :func:`_squash_map`)."""
-    return _squash_map(text)[0]
+    low = text.lower()
+    if len(low) == len(text) and _SIGMA not in text:
+        key = _NOT_ALNUM.sub("", low)
+        if not key or key.isalnum():
+            return key
+    return _squash_slow(text)[0]
 
 
 def _squash_map(text: str) -> tuple[str, list[int]]:
     """``text``'s letters and digits, lower-cased, and where each came from in ``text``.
 
-    Worked out with C-level passes (``map``/``compress``) when lower-casing keeps one letter
-    per letter, as it nearly always does: a loop over the characters in Python cost more than
-    the rest of a text PDF's parse."""
+    Worked out with C-level passes when lower-casing keeps one letter per letter, as it nearly
+    always does: a loop over the characters in Python cost more than the rest of a text PDF's
+    parse."""
     low = text.lower()
     if len(low) == len(text) and _SIGMA not in text:
-        flags = list(map(str.isalnum, text))
-        key = "".join(compress(low, flags))
+        key = _NOT_ALNUM.sub("", low)
         if not key or key.isalnum():
-            return key, list(compress(range(len(text)), flags))
+            return key, list(compress(range(len(text)), map(str.isalnum, text)))
+    return _squash_slow(text)
+
+
+def _squash_slow(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
