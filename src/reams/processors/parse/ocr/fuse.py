@@ -148,23 +148,31 @@ def _scalar_constants(
     nodes: list[_Node], fields: list[tuple[int, int, bytes | int]]
 ) -> dict[str, float]:
     """Names of one-element float tensors (Constant nodes and initializers) and their values."""
-    constants: dict[str, float] = {}
+    return {
+        name: scalar
+        for name, tensor in _constant_tensors(nodes, fields)
+        if (scalar := _scalar(tensor)) is not None
+    }
+
+
+def _constant_tensors(
+    nodes: list[_Node], fields: list[tuple[int, int, bytes | int]]
+) -> Iterator[tuple[str, bytes]]:
+    """Every constant tensor of the graph with its name: Constant nodes' ``value`` attribute
+    first, then the initializers (a nameless one is skipped)."""
     for node in nodes:
         if node.op != "Constant" or len(node.outputs) != 1:
             continue
         for number, _, value in _fields(node.raw):
             if number == _NODE_ATTRIBUTE and isinstance(value, bytes):
-                tensors = [v for n, _, v in _fields(value) if n == _ATTRIBUTE_TENSOR]
-                scalar = _scalar(tensors[0]) if tensors and isinstance(tensors[0], bytes) else None
-                if scalar is not None:
-                    constants[node.outputs[0]] = scalar
+                found = [v for n, _, v in _fields(value) if n == _ATTRIBUTE_TENSOR]
+                if found and isinstance(found[0], bytes):
+                    yield node.outputs[0], found[0]
     for number, _, value in fields:
         if number == _GRAPH_INITIALIZER and isinstance(value, bytes):
             name = _tensor_name(value)
-            scalar = _scalar(value)
-            if name and scalar is not None:
-                constants[name] = scalar
-    return constants
+            if name:
+                yield name, value
 
 
 def _tensor_name(tensor: bytes) -> str:
@@ -472,22 +480,11 @@ def _float_tensors(
     nodes: list[_Node], fields: list[tuple[int, int, bytes | int]]
 ) -> dict[str, Any]:
     """Names of the float tensors (Constant nodes and initializers) and their values as arrays."""
-    tensors: dict[str, Any] = {}
-    for node in nodes:
-        if node.op != "Constant" or len(node.outputs) != 1:
-            continue
-        for number, _, value in _fields(node.raw):
-            if number == _NODE_ATTRIBUTE and isinstance(value, bytes):
-                found = [v for n, _, v in _fields(value) if n == _ATTRIBUTE_TENSOR]
-                array = _array(found[0]) if found and isinstance(found[0], bytes) else None
-                if array is not None:
-                    tensors[node.outputs[0]] = array
-    for number, _, value in fields:
-        if number == _GRAPH_INITIALIZER and isinstance(value, bytes):
-            array = _array(value)
-            if array is not None:
-                tensors[_tensor_name(value)] = array
-    return tensors
+    return {
+        name: array
+        for name, tensor in _constant_tensors(nodes, fields)
+        if (array := _array(tensor)) is not None
+    }
 
 
 def _array(tensor: bytes) -> Any:
