@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reams import processors
-from reams.processors.extract.offline import extract_offline
+from placed_docs import Placed, pdf_field, text_field
 
 INVOICE: dict[str, Any] = {
     "type": "object",
@@ -42,31 +40,13 @@ CREDIT_NOTE: dict[str, Any] = {
     },
 }
 
-# A place on the page: x and y from the top-left corner in points, the text, its type size.
-Placed = tuple[float, float, str, float]
-
 
 def text_number(text: str, schema: dict[str, Any] = INVOICE) -> Any:
-    doc = processors.run("parse", text.encode(), "doc.txt", {})
-    result = extract_offline(doc, schema).result
-    assert isinstance(result, dict)
-    return result.get(next(iter(schema["properties"])))
+    return text_field(text, schema, next(iter(schema["properties"])))
 
 
 def pdf_number(tmp_path: Path, placed: Sequence[Placed], schema: dict[str, Any] = INVOICE) -> Any:
-    from reportlab.pdfgen.canvas import Canvas
-
-    path = tmp_path / "doc.pdf"
-    canvas = Canvas(str(path), (595, 842), invariant=1)
-    for x, y, text, size in placed:
-        canvas.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
-        canvas.drawString(x, 842 - y, text)
-    canvas.showPage()
-    canvas.save()
-    doc = processors.run("parse", path.read_bytes(), path.name, {})
-    result = extract_offline(doc, schema).result
-    assert isinstance(result, dict)
-    return result.get(next(iter(schema["properties"])))
+    return pdf_field(tmp_path, placed, schema, next(iter(schema["properties"])))
 
 
 HEAD = "Corvid Print Works\n14 Mill Lane\nLeeds LS1 4AB\n\n"

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reams import processors
-from reams.processors.extract.offline import extract_offline
+from placed_docs import Placed, pdf_field, text_field
 
 INVOICE: dict[str, Any] = {
     "type": "object",
@@ -25,9 +23,6 @@ INVOICE: dict[str, Any] = {
     },
 }
 _LEGAL = r"(?:ltd|limited|llp|gmbh|bv|b\.v\.|sarl|sl|s\.l\.|srl|inc|llc|ag|kg|sa|s\.a\.)\.?$"
-
-# A place on the page: x and y from the top-left corner in points, the text, its type size.
-Placed = tuple[float, float, str, float]
 
 
 def same_name(found: Any, expected: str) -> bool:
@@ -41,26 +36,11 @@ def same_name(found: Any, expected: str) -> bool:
 
 
 def text_vendor(text: str) -> Any:
-    doc = processors.run("parse", text.encode(), "doc.txt", {})
-    result = extract_offline(doc, INVOICE).result
-    assert isinstance(result, dict)
-    return result.get("vendor")
+    return text_field(text, INVOICE, "vendor")
 
 
 def pdf_vendor(tmp_path: Path, placed: Sequence[Placed]) -> Any:
-    from reportlab.pdfgen.canvas import Canvas
-
-    path = tmp_path / "doc.pdf"
-    canvas = Canvas(str(path), (595, 842), invariant=1)
-    for x, y, text, size in placed:
-        canvas.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
-        canvas.drawString(x, 842 - y, text)
-    canvas.showPage()
-    canvas.save()
-    doc = processors.run("parse", path.read_bytes(), path.name, {})
-    result = extract_offline(doc, INVOICE).result
-    assert isinstance(result, dict)
-    return result.get("vendor")
+    return pdf_field(tmp_path, placed, INVOICE, "vendor")
 
 
 BODY = (

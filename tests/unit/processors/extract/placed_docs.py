@@ -1,0 +1,37 @@
+"""Documents for the extract tests written from how real ones look: text parsed as a ``.txt``
+file, or strings placed on a PDF page (reportlab), then one field extracted offline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reams import processors
+from reams.processors.extract.offline import extract_offline
+
+# A place on the page: x and y from the top-left corner in points, the text, its type size.
+Placed = tuple[float, float, str, float]
+
+
+def text_field(text: str, schema: dict[str, Any], name: str) -> Any:
+    return _field(processors.run("parse", text.encode(), "doc.txt", {}), schema, name)
+
+
+def pdf_field(tmp_path: Path, placed: Sequence[Placed], schema: dict[str, Any], name: str) -> Any:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "doc.pdf"
+    canvas = Canvas(str(path), (595, 842), invariant=1)
+    for x, y, text, size in placed:
+        canvas.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
+        canvas.drawString(x, 842 - y, text)
+    canvas.showPage()
+    canvas.save()
+    return _field(processors.run("parse", path.read_bytes(), path.name, {}), schema, name)
+
+
+def _field(doc: dict[str, Any], schema: dict[str, Any], name: str) -> Any:
+    result = extract_offline(doc, schema).result
+    assert isinstance(result, dict)
+    return result.get(name)
