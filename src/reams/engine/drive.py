@@ -70,7 +70,7 @@ class ItemDriver:
         self.ctx = ctx
         self.worker = worker
         self.hooks = hooks
-        self.lane = _Lane()
+        self.lane = Lane()
         self.outcomes = _Outcomes()
 
     def run(self) -> bool:
@@ -243,7 +243,7 @@ class _Outcomes:
 
 
 @dataclass
-class _Lane:
+class Lane:
     """Claimed-but-not-started items and how many to claim at once.
 
     Small items are claimed in batches sized to about ``CLAIM_AHEAD_S`` of work (one

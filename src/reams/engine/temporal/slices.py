@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from reams.domain.records import Item
 from reams.domain.states import SETTLED, Outcome
 from reams.engine.base import EngineConfig
-from reams.engine.drive import DriveHooks, ItemDriver, _Lane
+from reams.engine.drive import DriveHooks, ItemDriver, Lane
 from reams.engine.isolation import IsolatedWorker
 from reams.engine.steps import RunContext
 from reams.engine.temporal.workflow.contracts import SliceResult
@@ -39,7 +39,7 @@ class ChildPool:
         self._idle: list[IsolatedWorker] = []
         self._lock = threading.Lock()
         # Per child (by id): the job of its last slice and the claim pace its driver learnt.
-        self._lanes: dict[int, tuple[str, _Lane]] = {}
+        self._lanes: dict[int, tuple[str, Lane]] = {}
 
     def warm(self, count: int) -> None:
         """Boot ``count`` children now (in the background), as the local engine does when it
@@ -61,16 +61,16 @@ class ChildPool:
             niceness=self.config.worker_niceness,
         )
 
-    def lane(self, child: IsolatedWorker, job_id: str) -> _Lane:
+    def lane(self, child: IsolatedWorker, job_id: str) -> Lane:
         """How the child's next slice claims: as its last one ended when that was the same
         job's (its items' pace is known: a fast job's slice claims in batches from its first
         claim instead of ramping up again), else from scratch (one at a time until an item
         showed it is fast, so a slow job's items are never hoarded on another's pace)."""
         with self._lock:
             kept = self._lanes.get(id(child))
-        return kept[1] if kept is not None and kept[0] == job_id else _Lane()
+        return kept[1] if kept is not None and kept[0] == job_id else Lane()
 
-    def keep_lane(self, child: IsolatedWorker, job_id: str, lane: _Lane) -> None:
+    def keep_lane(self, child: IsolatedWorker, job_id: str, lane: Lane) -> None:
         with self._lock:
             self._lanes[id(child)] = (job_id, lane)
 
