@@ -10,7 +10,7 @@ import zipfile
 
 import docx
 import pytest
-from tests.unit.processors.office_fixtures import make_pptx, make_xlsx
+from office_fixtures import make_pptx, make_xlsx
 
 from reams.domain.errors import ProcessorError
 from reams.processors import run
@@ -176,14 +176,14 @@ def test_binary_workbook_main_part_is_named_in_the_error() -> None:
 
 def _strict(data: bytes) -> bytes:
     """The package saved as Strict Open XML: the same markup under purl.oclc.org names."""
-    from reams.processors.parse.office.docx import _STRICT_NAMES
+    from reams.processors.parse.office.common import STRICT_NAMES
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as strict:
         for info in source.infolist():
             body = source.read(info)
             if info.filename.endswith((".xml", ".rels")):
-                for strict_name, usual in _STRICT_NAMES:
+                for strict_name, usual in STRICT_NAMES:
                     body = body.replace(usual, strict_name)
             strict.writestr(info.filename, body)
     return out.getvalue()

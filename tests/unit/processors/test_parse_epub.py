@@ -152,6 +152,35 @@ def test_epub2_roles_and_publication_date() -> None:
     assert "language" not in found
 
 
+def test_description_and_subjects_come_from_the_package_document() -> None:
+    metadata = (
+        METADATA
+        + "<dc:publisher>Small Press</dc:publisher>"
+        + "<dc:subject>Fiction</dc:subject><dc:subject>Sea</dc:subject>"
+        + "<dc:subject>Fiction</dc:subject>"
+        # Calibre and others store the description as escaped HTML markup.
+        + "<dc:description>&lt;div&gt;&lt;p&gt;A &lt;b&gt;short&lt;/b&gt; tale&lt;/p&gt;"
+        + "&lt;p&gt;of the sea.&lt;/p&gt;&lt;/div&gt;</dc:description>"
+    )
+    parts = {**book_parts(), "OEBPS/content.opf": package(metadata=metadata)}
+    result = run("parse", make_epub(parts), "book.epub", {})
+    found = result["document"]["metadata"]
+    assert found["description"] == "A short tale of the sea."
+    assert found["subject"] == "Fiction; Sea"
+    assert found["publisher"] == "Small Press"
+    # The package's metadata is the document's metadata, not text of its chapters.
+    assert "short tale" not in result["markdown_full"]
+    plain = {
+        **book_parts(),
+        "OEBPS/content.opf": package(
+            metadata=METADATA + ("<dc:description>Plain words &amp; more</dc:description>")
+        ),
+    }
+    found = run("parse", make_epub(plain), "book.epub", {})["document"]["metadata"]
+    assert found["description"] == "Plain words & more"
+    assert "subject" not in found
+
+
 @pytest.mark.parametrize(
     ("parameters", "numbers", "heading"),
     [

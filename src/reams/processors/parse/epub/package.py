@@ -27,6 +27,7 @@ _DC_NS = "http://purl.org/dc/elements/1.1/"
 _OPF_MEDIA_TYPE = "application/oebps-package+xml"
 _READABLE = frozenset({"application/xhtml+xml", "text/html"})
 _MAX_FALLBACKS = 8
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,8 @@ def _metadata(opf: Any) -> Metadata:
         "language": _first(opf, "language"),
         "date": _date(opf),
         "publisher": _first(opf, "publisher"),
+        "description": _description(opf),
+        "subject": "; ".join(dict.fromkeys(text for _, text in _texts(opf, "subject"))),
         "epub_version": version,
     }
     for key, value in found.items():
@@ -235,6 +238,23 @@ def _authors(opf: Any) -> list[str]:
     ]
     authors = [name for name, role in creators if role in ("", "aut")]
     return authors or [name for name, _ in creators]
+
+
+def _description(opf: Any) -> str:
+    """The book's description as text: tools such as Calibre store it as HTML markup."""
+    text = _first(opf, "description")
+    if "<" not in text:
+        return text
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.fromstring(text)
+    except (ParserError, ValueError):
+        return text
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = " " + (element.tail or "")  # paragraphs end a word
+    return " ".join(str(root.text_content()).split())
 
 
 def _date(opf: Any) -> str:

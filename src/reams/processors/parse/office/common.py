@@ -27,7 +27,10 @@ MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 # What a picture, chart image or embedded object becomes: docling's marker, invisible when rendered.
 IMAGE_MARKDOWN = "<!-- image -->"
 EMU_PER_POINT = 12700
-_FILE_NAME = re.compile(r"^[\w\-. ]+\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.IGNORECASE)
+# A picture's file name or path, which tools put where the alt text goes.
+_FILE_NAME = re.compile(
+    r"^(?:.*[\\/])?[\w\-. ]+\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.IGNORECASE
+)
 
 
 def is_encrypted_ole(data: bytes) -> bool:
@@ -97,6 +100,73 @@ def office_page(
         width=width,
         height=height,
     )
+
+
+# Strict Open XML names its namespaces and relationship types under purl.oclc.org; the same
+# markup in Transitional (what python-docx, python-pptx and openpyxl read) uses these names.
+STRICT_NAMES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main",
+     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/picture",
+     b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart",
+     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/math",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+     b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/presentationml/main",
+     b"http://schemas.openxmlformats.org/presentationml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/diagram",
+     b"http://schemas.openxmlformats.org/drawingml/2006/diagram"),
+)  # fmt: skip
+
+
+def transitional(data: bytes) -> bytes:
+    """A Strict Open XML package with its namespaces renamed to Transitional ones.
+
+    The two differ in names more than in markup: the text, paragraphs, tables and styles read
+    the same once renamed. The archive's size was checked before (:func:`check_archive`).
+    """
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as renamed,
+    ):
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, usual in STRICT_NAMES:
+                    body = body.replace(strict, usual)
+            renamed.writestr(info.filename, body)
+    return out.getvalue()
+
+
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+
+def is_strict(archive: zipfile.ZipFile) -> bool:
+    """Whether the package's main part is written in Strict Open XML (its namespaces say so in
+    the root element, within the part's first bytes)."""
+    found = main_part(archive)
+    if found is None:
+        return False
+    with archive.open(found[0]) as part:
+        return _STRICT_MARK in part.read(4096)
 
 
 # The package relationship that names an OOXML file's main part (transitional, then strict).

@@ -16,7 +16,17 @@ from typing import Any
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.blocks import Block, heading, list_item, paragraph
 from reams.processors.parse.model import Metadata, StaticSource
-from reams.processors.parse.office.common import main_part, office_page
+from reams.processors.parse.office.common import (
+    main_part,
+    office_page,
+    transitional,
+)
+from reams.processors.parse.office.docx_embedded import (
+    PICTURE,
+    VML_IMAGE,
+    alt_chunk_blocks,
+    picture_block,
+)
 from reams.processors.parse.office.docx_parts import (
     CHART,
     chart_blocks,
@@ -70,7 +80,7 @@ def read_docx(
         data = transitional(data)
     document = _open(data)
 
-    walker = _BodyWalker(document, tables_as_html=tables_as_html)
+    walker = _BodyWalker(document, tables_as_html=tables_as_html, depth=0)
     body = walker.walk(document.element.body)  # first, so headers do not advance list numbers
     if not any(block.text.strip() for block in body):
         raise ProcessorError("empty_document", "The Word document contains no text.")
@@ -87,6 +97,16 @@ def read_docx(
     if fields:
         metadata[FORM_FIELDS_KEY] = fields
     return StaticSource([page], metadata=metadata)
+
+
+def _chunk_body(data: bytes, depth: int, *, tables_as_html: bool) -> list[Block]:
+    """The body blocks of a Word document imported into another one as an alt chunk."""
+    _reject_ole(data)
+    if _check_archive(data):
+        data = transitional(data)
+    document = _open(data)
+    walker = _BodyWalker(document, tables_as_html=tables_as_html, depth=depth)
+    return walker.walk(document.element.body)
 
 
 def form_field_count(body: Any) -> int:
@@ -135,52 +155,6 @@ def _check_archive(data: bytes) -> bool:
     return _STRICT_NAMESPACE in head
 
 
-# Strict Open XML names its namespaces and relationship types under purl.oclc.org; the same
-# markup in Transitional (what python-docx reads) uses these names.
-_STRICT_NAMES = (
-    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
-     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    (b"http://purl.oclc.org/ooxml/drawingml/main",
-     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
-     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
-    (b"http://purl.oclc.org/ooxml/drawingml/picture",
-     b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
-    (b"http://purl.oclc.org/ooxml/drawingml/chart",
-     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/math",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
-)  # fmt: skip
-
-
-def transitional(data: bytes) -> bytes:
-    """A Strict Open XML package with its namespaces renamed to Transitional ones.
-
-    The two differ in names more than in markup: the text, paragraphs, tables and styles read
-    the same once renamed. The archive's size was checked before (:func:`_check_archive`).
-    """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as renamed,
-    ):
-        for info in source.infolist():
-            body = source.read(info)
-            if info.filename.endswith((".xml", ".rels")):
-                for strict, usual in _STRICT_NAMES:
-                    body = body.replace(strict, usual)
-            renamed.writestr(info.filename, body)
-    return out.getvalue()
-
-
 def _open(data: bytes) -> Any:
     from docx.opc.part import PartFactory
     from docx.package import Package
@@ -223,8 +197,9 @@ def _metadata(document: Any) -> Metadata:
 class _BodyWalker:
     """Turns body children into blocks, gathering consecutive list items into one list block."""
 
-    def __init__(self, document: Any, *, tables_as_html: bool) -> None:
-        part = self._part = document.part
+    def __init__(self, document: Any, *, tables_as_html: bool, depth: int) -> None:
+        part = self._part = self._body_part = document.part
+        self._chunk_depth = depth  # how deep in alt chunks that are Word documents
         self._styles = read_styles(_styles_element(part))
         self._numbering = Numbering(_numbering_element(part))
         self._tables_as_html = tables_as_html
@@ -233,9 +208,11 @@ class _BodyWalker:
         self._list_text: list[str] = []
         self._open_levels: list[int] = []
 
-    def walk(self, container: Any) -> list[Block]:
-        """The blocks of ``container``; the walker may walk several parts in turn."""
+    def walk(self, container: Any, part: Any = None) -> list[Block]:
+        """The blocks of ``container``, the root of ``part`` (default: the body's part, whose
+        relationships name pictures and charts); the walker may walk several parts in turn."""
         self._blocks = []
+        self._part = self._body_part if part is None else part
         self._walk(container)
         self._end_list()
         return self._blocks
@@ -254,6 +231,20 @@ class _BodyWalker:
                     self._walk(content)
             elif tag == f"{W}customXml":
                 self._walk(child)
+            elif tag == f"{W}altChunk":
+                self._end_list()
+                self._blocks.extend(
+                    alt_chunk_blocks(
+                        self._part,
+                        child,
+                        tables_as_html=self._tables_as_html,
+                        depth=self._chunk_depth,
+                        read_word=self._read_chunk,
+                    )
+                )
+
+    def _read_chunk(self, data: bytes, depth: int) -> list[Block]:
+        return _chunk_body(data, depth, tables_as_html=self._tables_as_html)
 
     def _paragraph(self, element: Any) -> None:
         text = paragraph_text(element).strip()
@@ -263,10 +254,12 @@ class _BodyWalker:
             self._end_list()
             if anchored.tag == _TEXTBOX:
                 self._walk(anchored)
-            else:
+            elif anchored.tag == CHART:
                 self._blocks.extend(
                     chart_blocks(self._part, anchored, as_html=self._tables_as_html)
                 )
+            else:
+                self._blocks.append(picture_block(self._part, anchored))
 
     def _paragraph_text(self, element: Any, text: str) -> None:
         style = self._styles.get(_val(element, f"{W}pPr/{W}pStyle") or "", StyleInfo())
@@ -377,15 +370,25 @@ def _run_text(run: Any, parts: list[str]) -> None:
 
 
 def _anchored(paragraph: Any) -> list[Any]:
-    """Text boxes and charts anchored in a paragraph, once each: Word stores a VML fallback copy
-    of every DrawingML text box, and a box inside another box is reached through its parent."""
-    return [box for box in paragraph.iter(_TEXTBOX, CHART) if not _nested(box, paragraph)]
+    """Text boxes, charts and pictures anchored in a paragraph, once each: Word stores a VML
+    fallback copy of every DrawingML drawing, and what is inside a text box is reached through
+    the box. Those deleted as tracked changes are left out, as their text is."""
+    return [
+        box
+        for box in paragraph.iter(_TEXTBOX, CHART, PICTURE, VML_IMAGE)
+        if not _nested(box, paragraph)
+    ]
+
+
+# A drawing under these is a copy (a fallback, a box's content read with the box) or was deleted
+# with tracked changes on (its text is not read either).
+_NOT_ANCHORED_HERE = frozenset({_FALLBACK, _TEXTBOX, f"{W}del", f"{W}moveFrom"})
 
 
 def _nested(box: Any, paragraph: Any) -> bool:
     parent = box.getparent()
     while parent is not None and parent is not paragraph:
-        if parent.tag in (_FALLBACK, _TEXTBOX):
+        if parent.tag in _NOT_ANCHORED_HERE:
             return True
         parent = parent.getparent()
     return False

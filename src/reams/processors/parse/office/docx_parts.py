@@ -24,7 +24,7 @@ CHART = f"{_C}chart"
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))
 _SEPARATOR_TYPES = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
-Walk = Callable[[Any], list[Block]]
+Walk = Callable[[Any, Any], list[Block]]  # (root element, its part) -> blocks
 
 
 def furniture_blocks(document: Any, walk: Walk, *, kind: str) -> list[Block]:
@@ -32,7 +32,7 @@ def furniture_blocks(document: Any, walk: Walk, *, kind: str) -> list[Block]:
     blocks: list[Block] = []
     seen: set[str] = set()
     for part in _section_parts(document, kind):
-        walked = [block for block in walk(part.element) if block.text.strip()]
+        walked = [block for block in walk(part.element, part) if block.text.strip()]
         key = "\n".join(block.text for block in walked)
         if walked and key not in seen:
             seen.add(key)

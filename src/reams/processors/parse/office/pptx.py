@@ -21,8 +21,10 @@ from reams.processors.parse.office.common import (
     EMU_PER_POINT,
     check_archive,
     image_block,
+    is_strict,
     office_page,
     reject_ole,
+    transitional,
 )
 from reams.processors.parse.office.pptx_text import shape_text, text_blocks
 from reams.processors.parse.office.sheets import format_number
@@ -46,7 +48,10 @@ class PptxSource:
 
     def __init__(self, data: bytes, *, tables_as_html: bool) -> None:
         reject_ole(data, label=_LABEL, legacy="PowerPoint 97-2003 (.ppt)")
-        check_archive(data, label=_LABEL).close()
+        with check_archive(data, label=_LABEL) as archive:
+            strict = is_strict(archive)
+        if strict:
+            data = transitional(data)  # python-pptx knows only the Transitional names
         from pptx import Presentation
 
         self._presentation = Presentation(io.BytesIO(data))

@@ -17,7 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from reams.processors.parse.model import Metadata, StaticSource
-from reams.processors.parse.office.common import check_archive, reject_ole
+from reams.processors.parse.office.common import (
+    check_archive,
+    is_strict,
+    reject_ole,
+    transitional,
+)
 from reams.processors.parse.office.sheets import (
     MAX_SHEET_COLUMNS,
     CellRange,
@@ -44,7 +49,12 @@ _CORE_PROPERTIES = ("title", "creator", "subject", "keywords", "created", "modif
 def read_xlsx(data: bytes, *, as_html: bool, include_hidden: bool) -> StaticSource:
     reject_ole(data, label=_LABEL, legacy="Excel 97-2003 (.xls)")
     # openpyxl warns about every extension and style it drops; none of them affects the values.
-    with check_archive(data, label=_LABEL) as archive, warnings.catch_warnings():
+    archive = check_archive(data, label=_LABEL)
+    if is_strict(archive):
+        archive.close()
+        data = transitional(data)  # openpyxl knows only the Transitional names
+        archive = check_archive(data, label=_LABEL)
+    with archive, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         book = _open(data)
         try:
