@@ -2,19 +2,24 @@
 already running (non-determinism) fails here, before it reaches a deployment.
 
 The histories in tests/integration/data come from real runs (record_temporal_histories.py):
-a job that waited out dead workers' leases, a cancelled job, and a run that continued as new.
+a job that waited out dead workers' leases, a cancelled job, a run that continued as new, and
+a job whose slices grew (``GROWTH_PATCH``: slices that came back full made the next ones
+larger), so changing how slices grow, or dropping the marker, fails here too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from reams.engine.temporal.workflow.batch import BatchWorkflow
+from reams.engine.temporal.workflow import contracts as c
+from reams.engine.temporal.workflow.batch import GROWTH_PATCH, BatchWorkflow
 
 DATA = Path(__file__).parent / "data"
 HISTORIES = sorted(DATA.glob("batch_*.json"))
@@ -25,7 +30,32 @@ def test_histories_are_recorded() -> None:
         "batch_completed_after_reclaim.json",
         "batch_cancelled.json",
         "batch_continued_as_new.json",
+        "batch_slices_grown.json",
     }
+
+
+def _slice_sizes_and_patches(path: Path) -> tuple[list[int], set[str]]:
+    sizes, patches = [], set()
+    for event in json.loads(path.read_text())["events"]:
+        if marker := event.get("markerRecordedEventAttributes"):
+            for payload in marker["details"].get("patch-data", {}).get("payloads", []):
+                patches.add(json.loads(base64.b64decode(payload["data"]))["id"])
+        scheduled = event.get("activityTaskScheduledEventAttributes")
+        if scheduled and scheduled["activityType"]["name"] == c.PROCESS_SLICE:
+            data = scheduled["input"]["payloads"][0]["data"]
+            sizes.append(json.loads(base64.b64decode(data))["max_items"])
+    return sizes, patches
+
+
+def test_a_recorded_history_holds_grown_slices() -> None:
+    """The replays below cover slice growth only if a history has it: the marker, and slices
+    larger than the first ones."""
+    grown = [p for p in HISTORIES if p.name.startswith("batch_slices_grown")]
+    assert grown
+    for path in grown:
+        sizes, patches = _slice_sizes_and_patches(path)
+        assert GROWTH_PATCH in patches
+        assert max(sizes) >= 4 * sizes[0], sizes
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
