@@ -7,11 +7,13 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 
 import docx
 import pytest
 from office_fixtures import make_pptx, make_xlsx
 
+from corpus import corpus_root
 from reams.domain.errors import ProcessorError
 from reams.processors import run
 from reams.processors.parse.detect import detect_type
@@ -195,3 +197,61 @@ def test_strict_open_xml_is_read_like_transitional() -> None:
         body = archive.read("word/document.xml")
     assert b"purl.oclc.org/ooxml/wordprocessingml/main" in body
     assert _markdown(data, "strict.docx") == _markdown(_docx(), "usual.docx")
+
+
+def test_xlsx_and_pptx_main_parts_in_other_folders_with_relative_targets() -> None:
+    # The part's own relationships are rewritten relative to its new folder (sheets, slides).
+    book = _moved(make_xlsx(), "xl/workbook.xml", "data/books/main.xml", absolute=False)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        assert main_part(archive) == ("data/books/main.xml", "xlsx")
+    markdown = _markdown(book, "moved.xlsx")
+    assert "Quarterly budget" in markdown and "Only one cell" in markdown
+    deck = _moved(make_pptx(), "ppt/presentation.xml", "deck/main.xml", absolute=False)
+    assert "Launch plan" in _markdown(deck, "moved.pptx")
+
+
+# The names Strict Open XML gives the namespaces of workbooks and presentations, written out
+# here rather than taken from the reader's own table.
+_STRICT_SHEETS_AND_SLIDES = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+     b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (b"http://schemas.openxmlformats.org/presentationml/2006/main",
+     b"http://purl.oclc.org/ooxml/presentationml/main"),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main",
+     b"http://purl.oclc.org/ooxml/drawingml/main"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+)  # fmt: skip
+
+
+def _strict_sheets_and_slides(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as strict:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for usual, strict_name in _STRICT_SHEETS_AND_SLIDES:
+                    body = body.replace(usual, strict_name)
+            strict.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("make", "name"), [(make_xlsx, "book.xlsx"), (make_pptx, "deck.pptx")])
+def test_strict_workbooks_and_presentations_read_like_transitional(
+    make: Callable[[], bytes], name: str
+) -> None:
+    usual = make()
+    strict = _strict_sheets_and_slides(usual)
+    with zipfile.ZipFile(io.BytesIO(strict)) as archive:
+        assert b"purl.oclc.org" in archive.read("_rels/.rels")
+    assert detect_type(strict, "upload.bin") == detect_type(usual, name)
+    assert _markdown(strict, name) == _markdown(usual, name)
+
+
+def test_corpus_strict_workbook() -> None:
+    path = corpus_root() / "tika-test-documents" / "xlsx" / "testEXCEL.strict.xlsx"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    markdown = _markdown(path.read_bytes(), path.name)
+    assert markdown.startswith("## First Sheet\n\n| Test spreadsheet |  |")
+    assert "| 1 | 10 | 2 | 13 |" in markdown  # formula results, as Excel last computed them

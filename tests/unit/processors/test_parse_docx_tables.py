@@ -240,6 +240,70 @@ def test_html_rowspan_skips_spacing_rows_and_keeps_grid_offsets() -> None:
     assert "<tr><td></td><td>c</td><td>d</td></tr>" in html
 
 
+def _wide_tall_rows() -> list[str]:
+    # A label two columns wide merged down over three rows, beside rows that end early.
+    return [
+        _tr(_tc("A"), _tc("B"), _tc("C"), _tc("D")),
+        _tr(_tc("big", span=2, merge="restart"), _tc("1"), _tc("2")),
+        _tr(_tc("", span=2, merge="continue"), _tc("3"), _tc("4")),
+        _tr(_tc("", span=2, merge="continue"), _tc("5"), after=1),
+        _tr(_tc("x"), _tc("y"), after=2),
+    ]
+
+
+def test_a_wide_cell_merged_down_three_rows_covers_exactly_its_block() -> None:
+    document = docx.Document()
+    _raw_table(document, _wide_tall_rows())
+    assert _markdown(document).splitlines() == [
+        "| A | B | C | D |",
+        "| --- | --- | --- | --- |",
+        "| big | big | 1 | 2 |",
+        "| big | big | 3 | 4 |",
+        "| big | big | 5 |  |",
+        "| x | y |  |  |",
+    ]
+    assert _markdown(document, as_html=True).splitlines()[3:8] == [
+        '<tr><td colspan="2" rowspan="3">big</td><td>1</td><td>2</td></tr>',
+        "<tr><td>3</td><td>4</td></tr>",
+        "<tr><td>5</td><td></td></tr>",
+        '<tr><td>x</td><td>y</td><td colspan="2"></td></tr>',
+        "</tbody>",
+    ]
+
+
+def test_a_merge_restarting_below_a_merge_is_a_new_cell() -> None:
+    document = docx.Document()
+    _raw_table(
+        document,
+        [
+            _tr(_tc("one", merge="restart"), _tc("a"), _tc("b"), _tc("c")),
+            _tr(_tc("", merge="continue"), _tc("d"), _tc("e"), _tc("f")),
+            _tr(_tc("two", merge="restart"), _tc("g"), _tc("h"), _tc("i")),
+            _tr(_tc("", merge="continue"), _tc("j"), _tc("k"), _tc("l")),
+        ],
+    )
+    lines = _markdown(document, as_html=True).splitlines()
+    assert '<thead><tr><th rowspan="2">one</th><th>a</th><th>b</th><th>c</th></tr></thead>' in lines
+    assert '<tr><td rowspan="2">two</td><td>g</td><td>h</td><td>i</td></tr>' in lines
+    assert [line.count("<td") for line in lines if line.startswith("<tr>")] == [3, 4, 3]
+
+
+def test_a_table_nested_in_a_cell_stays_in_that_cell() -> None:
+    document = docx.Document()
+    table = _filled_table(document, 2, 3)
+    inner = table.cell(1, 1).add_table(rows=2, cols=2)
+    for r in range(2):
+        for c in range(2):
+            inner.cell(r, c).text = f"in{r}{c}"
+    lines = _markdown(document).splitlines()
+    # The inner table's rows neither become rows of the outer table nor shift its cells.
+    assert lines == [
+        "| r0c0 | r0c1 | r0c2 |",
+        "| --- | --- | --- |",
+        "| r1c0 | r1c1 in00 in01 in10 in11 | r1c2 |",
+    ]
+
+
 def test_damaged_spans_are_read_as_single_cells() -> None:
     document = docx.Document()
     _raw_table(

@@ -162,7 +162,31 @@ def _open(data: bytes) -> Any:
 
     for content_type in _EXTRA_MAIN_CONTENT_TYPES:
         PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    if not _chunk_parts_installed:
+        _install_chunk_parts(PartFactory)
     return Package.open(io.BytesIO(data)).main_document_part.document
+
+
+_chunk_parts_installed = False
+
+
+def _install_chunk_parts(factory: Any) -> None:
+    """Make python-docx load alt chunks as plain parts. A chunk that is a whole Word document
+    carries the body's content type, so python-docx would parse the zip as the body's XML and
+    fail to open the document that imports it."""
+    global _chunk_parts_installed
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.part import Part
+
+    selector = factory.__dict__.get("part_class_selector")
+
+    def select(content_type: str, reltype: str) -> Any:
+        if reltype == RELATIONSHIP_TYPE.A_F_CHUNK:
+            return Part
+        return selector(content_type, reltype) if selector is not None else None
+
+    factory.part_class_selector = select
+    _chunk_parts_installed = True
 
 
 def _page_size(document: Any) -> tuple[float | None, float | None]:
