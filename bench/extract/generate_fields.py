@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+import fieldgen_bills  # noqa: E402
 import fieldgen_forms  # noqa: E402
 import fieldgen_invoices  # noqa: E402
 import fieldgen_orders  # noqa: E402
@@ -68,6 +69,7 @@ def _t(kind: str, schema: str, module: Any, name: str, locales: str, count: int)
 
 
 _I, _R, _O, _F = fieldgen_invoices, fieldgen_receipts, fieldgen_orders, fieldgen_forms
+_B = fieldgen_bills
 TEMPLATES = (
     _t("invoice", "invoice", _I, "letter_left", "en_GB fr_FR de_DE nl_NL es_ES en_US", 6),
     _t("invoice", "invoice", _I, "centered_boxes", "fr_BE de_CH en_US es_ES nl_BE de_AT", 6),
@@ -90,6 +92,12 @@ TEMPLATES = (
     _t("form", "delivery", _F, "delivery_slip", "fr_FR en_US", 2),
     _t("form", "form", _F, "lab_report", "de_DE es_ES", 2),
     _t("form", "form", _F, "registration", "fr_FR nl_NL", 2),
+    # appended after the others, so that their documents (and names) stay as they were
+    _t("invoice", "invoice", _B, "utility", "en_GB fr_FR de_DE nl_NL es_ES fr_BE", 6),
+    _t("invoice", "invoice", _B, "marketplace", "de_DE en_GB fr_FR es_ES nl_NL de_AT", 6),
+    _t("invoice", "invoice", _B, "hotel_folio", "de_AT fr_FR es_ES nl_NL en_GB de_CH", 6),
+    _t("invoice", "invoice", _B, "telecom", "en_GB nl_BE de_DE fr_FR es_ES en_US", 6),
+    _t("invoice", "invoice", _B, "saas", "en_US de_DE fr_FR nl_NL es_ES en_GB", 6),
 )
 HOLDOUT = frozenset(
     {
@@ -102,6 +110,8 @@ HOLDOUT = frozenset(
         "payslip_columns",
         "delivery_slip",
         "registration",
+        "telecom",
+        "saas",
     }
 )
 # Share of each kind rendered as a scan instead of a PDF with a text layer.

@@ -54,10 +54,10 @@ DOC_WORDS = frozenset(
 )
 LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short ones as written
     r"(?:(?i:Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|"
-    r"Co\.,?\s+Ltd|Ltd|Limited|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
+    r"Co\.,?\s+Ltd|Ltd|Limited|GmbH\s*&\s*Co\.?\s*KG(?:aA)?|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
     r"SARL|S\.A\.R\.L\.|S\.à\s?r\.\s?l\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?|"
     r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?)|"
-    r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
+    r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.?L\.?U\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
     r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF)\.?"
 )
 _PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
@@ -81,12 +81,42 @@ _CUSTOMER_BLOCK = re.compile(
 )
 _ISSUER_LABEL = re.compile(
     r"(?:^|(?<=\s))(?:sold\s+by|seller|vendor|supplier|issued\s+by|service\s+provider|provider|"
+    r"verkocht\s+door|vendu\s+par|vendido\s+por|venduto\s+da|verkauft\s+(?:von|durch)|"
     r"merchant|from|verkoper|verkäufer|vendeur|vendedor|sprzedawca|fournisseur|lieferant|"
     r"leverancier|proveedor|fornitore|emisor|émetteur|company|firma|société|empresa|"
     r"payable\s+to|pay\s+to|titulaire\s+du\s+compte|account\s+holder|beneficiary|"
     r"kontoinhaber|begunstigde|in\s+favou?r\s+of|von|van|afzender|absender|prestataire|"
     r"(?:rechnungs)?steller|aussteller|emittente|cedente|prestatore|payee|"
     r"remit(?:\s+payment)?\s+to|remittance\s+address)\b",
+    re.IGNORECASE,
+)
+# Labels that can only name the party that sold and issued the document (not a "From" or a
+# payee, which may be an agent): under them the name is taken before a letterhead, which on a
+# marketplace's invoice is the platform's.
+_SELLER_LABEL = re.compile(
+    r"(?:sold\s+by|seller|vendor|supplier|issued\s+by|verkocht\s+door|vendu\s+par|"
+    r"vendido\s+por|venduto\s+da|verkauft\s+(?:von|durch)|verkoper|verkäufer|vendeur|"
+    r"vendedor|sprzedawca|fournisseur|lieferant|leverancier|proveedor|fornitore|emisor|"
+    r"émetteur|aussteller|rechnungssteller)",
+    re.IGNORECASE,
+)
+# The legal entity behind a brand, named in small print: "Acme Energy is a trading name of
+# Acme Supply Ltd", "ist eine Marke der ...", "est exploité par ...", "Operator: ...".
+_BEHIND_BRAND = re.compile(
+    r"(?:\b(?:is\s+a\s+trading\s+(?:name|style|division)\s+of|is\s+a\s+brand\s+of|"
+    r"ist\s+(?:eine\s+marke|ein\s+angebot|ein\s+produkt)\s+der|"
+    r"est\s+(?:une\s+marque|un\s+nom\s+commercial)\s+de|"
+    r"is\s+een\s+(?:handelsnaam|merk)\s+van|es\s+una\s+marca(?:\s+comercial)?\s+de|"
+    r"(?:is\s+)?operated\s+by|wird\s+betrieben\s+von(?:\s+der)?|est\s+exploité\s+par|"
+    r"wordt\s+geëxploiteerd\s+door|está\s+gestionad[oa]\s+por|explotad[oa]\s+por)|"
+    r"^(?:operator|betreiber|exploitant|explotador)\s*:)\s*(?P<rest>\S.*)",
+    re.IGNORECASE,
+)
+# Lines that name who ships or carries the goods, not who sold them ("Fulfilled by Shopora").
+_CARRIER = re.compile(
+    r"^(?:fulfil+ed|dispatched|shipped|delivered|sent)\s+by\b|"
+    r"^(?:versendet|versand|geliefert)\s+(?:von|durch)\b|^(?:verzonden|verzending|geleverd)\s+door\b|"
+    r"^(?:expédié|livr[ée]|livraison\s+assurée)\s+par\b|^(?:enviado|gestionado|entregado)\s+por\b",
     re.IGNORECASE,
 )
 _PAYEE_TEXT = re.compile(
@@ -100,12 +130,22 @@ _PAYEE_NAME = re.compile(
 # Separators of a footer's or a letterhead's parts ("Acme Ltd · Registered in England ...").
 _PART_SEP = re.compile(r"\s*[·•|]\s*|\t|\s{3,}")
 _DOC_TYPE = re.compile(
-    r"^(?:cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
+    r"^(?:(?:your|ihre|votre|uw|jouw|su|tu)\s+(?:energy\s+|mobile\s+)?(?:bill|invoice|"
+    r"rechnung|jahresabrechnung|facture|factuur|jaarnota|factura)\b|"
+    r"cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
     r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|"
     r"payment\s+|sales\s+|order\s+|kopie\s+|copy\s+)*(?:invoice|receipt|factuur|facture|"
     r"rechnung|factura|fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|"
     r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
     r"header|footer|page|original|duplicate|copy)\b)",
+    re.IGNORECASE,
+)
+# A document title printed at the right of the brand on the same line, read into its cell
+# ("Fibrix Water Your bill", "Ondaro Energie RECHNUNG").
+_TITLE_AFTER = re.compile(
+    r"\s+(?:(?:your|ihre|votre|uw|su)\s+(?:energy\s+|mobile\s+)?)?(?:tax\s+)?(?:invoice|bill|"
+    r"statement|receipt|rechnung|jahresabrechnung|facture|factuur|jaarnota|factura|fattura|"
+    r"faktura)\s*$",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
@@ -186,6 +226,13 @@ _DAY_FIRST_PLACES = re.compile(
     r"(?i:jalan|taman|lorong|persiaran|kuala\s+lumpur|johor|selangor|penang)|"
     r"[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2})\b"  # street words of Malaysia, UK postcodes
 )
+# Function and label words of the continental languages (all write numeric dates day first),
+# three different ones making a document French, German, Dutch, Spanish or Italian.
+_CONTINENTAL = re.compile(
+    r"\b(?:du|des|les|et|pour|avec|und|der|die|das|für|mit|het|een|voor|met|bij|los|las|"
+    r"con|para|por|il|della|ai|nº|n°|datum|fecha|numéro|nummer|número|facture|rechnung|"
+    r"factuur|factura|fattura)\b"
+)
 _DAY_FIRST_CODES = frozenset(
     [
         "EUR",
@@ -234,6 +281,7 @@ def day_first(text: str, language: str) -> bool:
     votes += 2 if codes and codes[0] in _DAY_FIRST_CODES else 0
     votes -= 2 if codes and codes[0] == "USD" else 0
     votes += len(_DAY_FIRST_PLACES.findall(text[:20000]))
+    votes += 2 if len(set(_CONTINENTAL.findall(text[:20000].lower()))) >= 3 else 0
     votes -= 2 * len(_US_PLACE.findall(text[:20000]))
     votes -= 2 if re.search(r"\b(?:Inc|LLC)\b\.?", text) else 0
     return votes > 0
@@ -445,9 +493,11 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
     for pair in layout.pairs:
         if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
-            names.offer(_first_part(pair.value), weight, line, f'after the label "{pair.key}"')
+            strong = 5.0 if _seller_label(pair.key) else weight
+            names.offer(_first_part(pair.value), strong, line, f'after the label "{pair.key}"')
     for line, key, name in _column_names(lines, purchase):
-        names.offer(name, weight, line, f'under the label "{key}"')
+        strong = 5.0 if _seller_label(key) else weight
+        names.offer(name, strong, line, f'under the label "{key}"')
     for position in range(len(lines)):
         _line_names(lines, position, names)
     return names.ranked()
@@ -479,6 +529,11 @@ def _column_names(lines: Sequence[PLine], purchase: bool) -> list[tuple[PLine, s
     return found
 
 
+def _seller_label(key: str) -> bool:
+    """A label that is only a seller's ("Sold by:", "Verkäufer", "Vendu par")."""
+    return _SELLER_LABEL.fullmatch(key.strip(" :*")) is not None
+
+
 def _issuer_key(key: str) -> bool:
     """A label that names the issuer or the payee, alone or at the end ("... Titulaire du
     compte")."""
@@ -502,6 +557,12 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
         score -= 1.0 if window else 0.0
         names.offer(name, score, line, "company name with a legal form")
+    behind = _BEHIND_BRAND.search(line.text)
+    if behind is not None and not customer:
+        rest = behind["rest"]
+        named = _companies(rest) or [_first_part(rest).strip().rstrip(".")]
+        if _name_like(named[0]):
+            names.offer(named[0], 4.0, line, "the legal name behind the brand")
     if _CAPITAL.search(line.text) and not companies:
         for above in reversed(lines[max(0, position - 2) : position]):
             if _name_like(above.text) and len(above.cells) == 1:
@@ -511,14 +572,15 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         _footer_names(line, names)
     cell = _after_title(line)
     letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
-    if letterhead and not _ISSUER_LABEL.match(cell):
+    if letterhead and not _ISSUER_LABEL.match(cell) and not _CARRIER.match(cell):
         names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
     below = lines[position + 1] if position + 1 < len(lines) else None
-    label = len(line.cells) == 1 and _issuer_key(line.text) and ":" not in line.text
+    # "Datos del emisor", "Sold by:" over the name (a colon only at the label's end)
+    label = line.cells[0].rstrip(" :") if line.cells[0].count(":") <= 1 else ""
+    label = label if ":" not in label and _issuer_key(label) else ""
     if below is not None and label and _name_like(below.cells[0]):
-        names.offer(
-            below.cells[0], 3.0, below, f'under the label "{line.text}"'
-        )  # "Datos del emisor"
+        strong = 5.0 if _seller_label(label) else 3.0
+        names.offer(below.cells[0], strong, below, f'under the label "{label}"')
 
 
 def _footer_names(line: PLine, names: _Names) -> None:
@@ -573,7 +635,8 @@ def _after_title(line: PLine) -> str:
         return parts[0]  # "Müller Elektrotechnik · Hauptstr. 5 · 80331 München"
     match = _DOC_TYPE.match(cell)
     if match is None:
-        return cell
+        titled = _TITLE_AFTER.search(cell)
+        return cell[: titled.start()] if titled and titled.start() > 0 else cell
     if match.end() == len(cell.rstrip()) and len(line.cells) > 1:
         return line.cells[1]
     rest = re.sub(r"^(?:from|von|van|de)\s+", "", cell[match.end() :].strip(), flags=re.I)
@@ -1024,11 +1087,12 @@ def _code_after_label(
             if title is None:
                 return None
             if not title and _address_like(line.text):
-                return None  # "No. 61, Jalan Bukit Bintang" is an address, not a number
+                continue  # "No. 61, Jalan Bukit Bintang": a number word, then an address
+
             label = title + label
         score = _id_label_score(terms, label)
-        if score < 0.6:
-            continue
+        if score < 0.6 and not (score >= 0.5 and _NUMBER_WORD.search(label)):
+            continue  # a bare document word is a label only when it means the field
         code = _code(" ".join(words[size:]))
         if code:
             why = f'line starting "{label}" on page {line.page}'
@@ -1056,12 +1120,17 @@ def _id_label_score(terms: FieldTerms, key: str) -> float:
     named = (set(content_stems(terms.phrase)) | set(terms.desc_words)) & DOC_WORDS
     if len(stems) == 1 and stems <= named:
         return 0.55
+    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _THIS_DOC and named:
+        return max(score, 0.7)  # "Document No", "Bill No": the number of this document
     if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
-        return max(score, 0.5)  # "Doc No", "Bill No", "Ticket No" number any document
+        return max(score, 0.5)  # "Ticket No", "Folio No" number any document
     return score
 
 
-_ANY_DOC = frozenset(content_stems("document doc bill ticket transaction check voucher folio slip"))
+# Words that name the document itself, whatever its kind: its number is the one a field asking
+# for an invoice's (or an order's...) number means, before a folio's or a ticket's.
+_THIS_DOC = frozenset(content_stems("document doc bill"))
+_ANY_DOC = _THIS_DOC | frozenset(content_stems("ticket transaction check voucher folio slip"))
 
 
 def _code(value: str) -> str | None:

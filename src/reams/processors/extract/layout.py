@@ -221,7 +221,7 @@ def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:
     if len(line.cells) > 1:
         found += [(line, k, v, line.text) for k, v in _colon_pairs(line.text)]
     for key, value in zip(line.cells, line.cells[1:], strict=False):
-        if is_label(key) and not is_label(value):
+        if _short_label(key) and not _short_label(value):  # "Document No. | 2025105"
             found.append((line, key, value, f"{key} {value}"))
     return found
 

@@ -153,6 +153,8 @@ TRANSLATIONS = {
         ["nummer", "numéro", "numero", "número", "numer", "nro", "nº", "núm"], "number"
     ),
     **dict.fromkeys(["datum", "fecha"], "date"),
+    **dict.fromkeys(["dokument", "documento"], "document"),
+    "nota": "bill",  # Dutch "Notanummer", "Jaarnota"
     **dict.fromkeys(
         ["totaal", "totale", "gesamt", "gesamtbetrag", "summe", "razem", "ogółem"], "total"
     ),

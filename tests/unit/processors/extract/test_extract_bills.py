@@ -1,0 +1,141 @@
+"""Bills that are not a trader's letter (utility, marketplace, hotel, telecom): the brand printed
+large while the legal name is in small print, a platform's name over the seller's, the bill's
+number among account, folio and order numbers, labels in five languages. Written from how such
+bills look, not from any corpus document; each case failed before the rule it pins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from placed_docs import pdf_field, text_field
+from test_extract_vendor_wild import same_name
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "invoice_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the invoice was issued.",
+        },
+        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+    },
+}
+CHARGES = (
+    "\nCustomer   Emily Whitmore\n186 Station Road\nEdinburgh EH2 4AD\n\n"
+    "Standing charge   20.00\nEnergy used   154.80\nTotal   174.80\n\n"
+)
+
+
+# --- the legal name behind a brand, in small print ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("small_print", "legal"),
+    [
+        (
+            "Ondaro Energie ist eine Marke der Ondaro Services AG, Amtsgericht Köln HRB 68648.",
+            "Ondaro Services AG",
+        ),
+        ("Hôtel Mobix & Spa est exploité par Mobix Hôtels SAS.", "Mobix Hôtels SAS"),
+        ("Hotel Loomly wordt geëxploiteerd door Loomly Hotelgroep N.V.", "Loomly Hotelgroep N.V."),
+        (
+            "Helion Aguas es una marca comercial de Helion Comercializadora S.L.U.",
+            "Helion Comercializadora S.L.U.",
+        ),
+    ],
+)
+def test_the_legal_name_behind_a_brand_is_the_vendor(
+    tmp_path: Path, small_print: str, legal: str
+) -> None:
+    brand = small_print.split(" ist ")[0].split(" est ")[0].split(" wordt ")[0].split(" es ")[0]
+    placed = [
+        (40, 66, brand, 24),
+        (330, 90, "Invoice No. 4228071983", 9),
+        (330, 104, "Date 09.09.2024", 9),
+        (57, 160, "Tobias Lange", 10),
+        (57, 174, "Bahnhofstr. 115", 10),
+        (57, 188, "50667 Köln", 10),
+        (40, 260, "Total 361,39 €", 10),
+        (40, 782, small_print, 6.5),
+    ]
+    assert same_name(pdf_field(tmp_path, placed, INVOICE, "vendor"), legal)
+
+
+# --- the document's title printed right of the brand, on its line -------------------------
+
+
+@pytest.mark.parametrize("title", ["Your bill", "RECHNUNG", "Factura", "Uw factuur"])
+def test_a_title_beside_the_brand_is_not_part_of_the_name(tmp_path: Path, title: str) -> None:
+    placed = [
+        (40, 66, "Fibrix Water", 24),
+        (470, 56, title, 16),
+        (330, 90, "Invoice No. 20251059057", 9),
+        (57, 160, "Emily Whitmore", 10),
+        (57, 174, "186 Station Road", 10),
+        (57, 188, "Edinburgh EH2 4AD", 10),
+        (40, 260, "Total £192.28", 10),
+    ]
+    assert pdf_field(tmp_path, placed, INVOICE, "vendor") == "Fibrix Water"
+
+
+# --- a marketplace: the seller, not the platform ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "carrier"),
+    [
+        ("Sold by:", "Fulfilled by Shopora"),
+        ("Verkauft von:", "Versendet von Shopora"),
+        ("Verkocht door:", "Verzonden door Shopora"),
+        ("Vendu par :", "Expédié par Shopora"),
+        ("Vendido por:", "Enviado por Shopora"),
+    ],
+)
+def test_the_seller_under_a_sold_by_label_is_the_vendor(label: str, carrier: str) -> None:
+    text = (
+        "SHOPORA\n\n"
+        f"{label}\nHartmann IT-Service GmbH & Co. KG\nLindenallee 128\n70173 Stuttgart\n"
+        f"{carrier}\n\nInvoice #   DE23467658-61\nOrder #   505-3654875-3614312\n\n"
+        "Wartung Website   85,13\nTotal   91,09 €\n\n"
+        "Shopora acts as a marketplace only; this invoice is issued by the seller.\n"
+        "Shopora EU S.à r.l. · 5 Rue Plaetis · L-2338 Luxembourg\n"
+    )
+    assert same_name(text_field(text, INVOICE, "vendor"), "Hartmann IT-Service GmbH & Co. KG")
+
+
+# --- the bill's number among other numbers ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Customer number   22896145\nDocument No.   20251059057\n", "20251059057"),
+        ("Vertragskonto   7417 7651 92\nDokument-Nr.   4228071983\n", "4228071983"),
+        ("Nº factura 624677\nNº de folio   52926\n", "624677"),
+        ("Folio-Nr.   12937\nDokument-Nr. 647769\n", "647769"),
+        ("Folionummer   32997\nNotanummer 548138\n", "548138"),
+        ("Folio No.   12937\nBill No. 647769\n", "647769"),
+    ],
+)
+def test_the_bill_number_is_read_by_its_label(text: str, number: str) -> None:
+    doc = "Acme Energy\n1 High Street\nLeeds LS1 4AB\n\n" + text + CHARGES
+    assert text_field(doc, INVOICE, "invoice_number") == number
+
+
+# --- numeric dates day first in a continental document ------------------------------------
+
+
+def test_a_french_bill_without_a_currency_reads_dates_day_first() -> None:
+    text = (
+        "Hôtel Mobix\n99 rue des Lilas\n33000 Bordeaux\n\n"
+        "Nom du client   Manon Leclerc\nArrivée   09/10/2025\nDépart   11/10/2025\n"
+        "Date   11/10/2025\nN° de facture 7049603\n\n"
+        "Nuitée pour deux personnes avec petit-déjeuner   120,48\nTaxe de séjour   4,68\n"
+        "TOTAL TTC   125,16\n"
+    )
+    assert text_field(text, INVOICE, "invoice_date") == "2025-10-11"
