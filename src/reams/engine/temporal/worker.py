@@ -31,6 +31,9 @@ from reams.store.transitions import Store
 log = logging.getLogger(__name__)
 
 CONNECT_RETRY_S = 2.0
+# Threads for local activities (a job's plan) beside the slots' threads, so a new job's
+# workflow is planned while every slot is busy with slices of other jobs.
+LOCAL_ACTIVITY_THREADS = 2
 
 
 class WorkerHost:
@@ -60,7 +63,9 @@ class WorkerHost:
         )
         # Each slot's child boots while the worker connects its pollers, not in a first slice.
         self.activities.children.warm(slots)
-        with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="reams-activity") as pool:
+        with ThreadPoolExecutor(
+            max_workers=slots + LOCAL_ACTIVITY_THREADS, thread_name_prefix="reams-activity"
+        ) as pool:
             worker = self._worker(client, pool, slots)
             beats.start()
             try:
@@ -77,6 +82,7 @@ class WorkerHost:
             activities=self.activities.definitions(),
             activity_executor=pool,
             max_concurrent_activities=slots,
+            max_concurrent_local_activities=LOCAL_ACTIVITY_THREADS,
             graceful_shutdown_timeout=timedelta(seconds=self.temporal.shutdown_grace_s),
             # Heartbeat answers carry cancellation: send them as often as the keeper calls.
             max_heartbeat_throttle_interval=timedelta(
