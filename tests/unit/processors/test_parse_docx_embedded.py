@@ -97,6 +97,24 @@ def test_a_picture_without_real_alt_text_is_the_invisible_marker(alt: str | None
     assert _markdown(document) == "Text\n\n<!-- image -->"
 
 
+def test_a_picture_in_a_list_item_stays_in_the_item() -> None:
+    document = docx.Document()
+    document.add_paragraph("First point", style="List Bullet")
+    item = _picture_paragraph(document, descr="Tick")
+    item.style = document.styles["List Bullet"]
+    item.add_run("Second point")
+    iconless = _picture_paragraph(document)
+    iconless.style = document.styles["List Bullet"]
+    iconless.add_run("Third point")
+    document.add_paragraph("After the list")
+    assert _markdown(document).split("\n\n") == [
+        "- First point\n- Second point ![Tick](image1.png)\n- Third point <!-- image -->",
+        "After the list",
+    ]
+    text = run("parse", _saved(document), "list.docx", {})["text_full"]
+    assert "- Second point Tick\n- Third point\n" in text
+
+
 def test_a_group_of_pictures_gives_one_image_each() -> None:
     document = docx.Document()
     document.add_paragraph("Text")

@@ -272,9 +272,14 @@ class _BodyWalker:
 
     def _paragraph(self, element: Any) -> None:
         text = paragraph_text(element).strip()
+        items = len(self._list_md)
         if text:
             self._paragraph_text(element, text)
+        in_list = len(self._list_md) > items  # the paragraph is a list item
         for anchored in _anchored(element):
+            if in_list and anchored.tag in (PICTURE, VML_IMAGE):
+                self._picture_in_item(picture_block(self._part, anchored))
+                continue
             self._end_list()
             if anchored.tag == _TEXTBOX:
                 self._walk(anchored)
@@ -284,6 +289,13 @@ class _BodyWalker:
                 )
             else:
                 self._blocks.append(picture_block(self._part, anchored))
+
+    def _picture_in_item(self, picture: Block) -> None:
+        """A picture in a list item (an icon, a small figure) stays in the item, so the list
+        goes on after it."""
+        self._list_md[-1] += " " + picture.markdown
+        if picture.text:
+            self._list_text[-1] += " " + picture.text
 
     def _paragraph_text(self, element: Any, text: str) -> None:
         style = self._styles.get(_val(element, f"{W}pPr/{W}pStyle") or "", StyleInfo())
