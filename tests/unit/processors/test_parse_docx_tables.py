@@ -304,6 +304,34 @@ def test_a_table_nested_in_a_cell_stays_in_that_cell() -> None:
     ]
 
 
+def _h_merged(text: str, merge: str) -> str:
+    value = "" if merge == "continue" else f' w:val="{merge}"'
+    return (
+        f"<w:tc><w:tcPr><w:hMerge{value}/></w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+    )
+
+
+def test_older_horizontal_merges_span_like_grid_spans() -> None:
+    document = docx.Document()
+    _raw_table(
+        document,
+        [
+            _tr(_tc("Region"), _h_merged("2024", "restart"), _h_merged("", "continue"), _tc("T")),
+            _tr(_tc("North"), _tc("1"), _tc("2"), _tc("3")),
+            # A continuation with nothing to continue is a cell of its own.
+            _tr(_h_merged("orphan", "continue"), _tc("4"), _tc("5"), _tc("6")),
+        ],
+    )
+    assert _markdown(document).splitlines() == [
+        "| Region | 2024 | 2024 | T |",
+        "| --- | --- | --- | --- |",
+        "| North | 1 | 2 | 3 |",
+        "| orphan | 4 | 5 | 6 |",
+    ]
+    html = _markdown(document, as_html=True).splitlines()
+    assert html[1] == ('<thead><tr><th>Region</th><th colspan="2">2024</th><th>T</th></tr></thead>')
+
+
 def test_damaged_spans_are_read_as_single_cells() -> None:
     document = docx.Document()
     _raw_table(

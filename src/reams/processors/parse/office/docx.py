@@ -454,7 +454,9 @@ def _grid_cells(table: Any) -> tuple[list[_Cell], int, int]:
     """The table's cells placed on its grid, with the grid's row and column counts.
 
     A row starts after ``gridBefore`` empty grid columns; a cell covers ``gridSpan`` columns; a
-    cell whose ``vMerge`` continues the one above extends that cell down instead of being a cell.
+    cell whose ``vMerge`` continues the one above extends that cell down instead of being a cell,
+    and one whose ``hMerge`` (older files' horizontal merge) continues the one before extends
+    that cell across.
     """
     cells: list[_Cell] = []
     bottom: dict[int, _Cell] = {}  # grid column -> the cell last placed there
@@ -462,17 +464,31 @@ def _grid_cells(table: Any) -> tuple[list[_Cell], int, int]:
     table_rows = _rows(table)
     for index, row in enumerate(table_rows):
         column = _count(_val(row, f"{W}trPr/{W}gridBefore"), default=0)
+        before: _Cell | None = None  # the cell this row placed last
         for cell in _own_cells(row):
             span = _count(_val(cell, f"{W}tcPr/{W}gridSpan"), default=1) or 1
             above = bottom.get(column)
-            if _continues_merge(cell) and above is not None and above.row + above.rows == index:
+            if (
+                _continues_merge(cell, _V_MERGE)
+                and above is not None
+                and above.row + above.rows == index
+            ):
                 above.rows += 1
+            elif (
+                _continues_merge(cell, _H_MERGE)
+                and before is not None
+                and before.row == index
+                and before.column + before.columns == column
+            ):
+                before.columns += span
+                for covered in range(column, column + span):
+                    bottom[covered] = before
             else:
                 texts = (paragraph_text(p) for p in cell.iter(f"{W}p"))
-                placed = _Cell(" ".join(t for t in texts if t.strip()), index, column, span)
-                cells.append(placed)
+                before = _Cell(" ".join(t for t in texts if t.strip()), index, column, span)
+                cells.append(before)
                 for covered in range(column, column + span):
-                    bottom[covered] = placed
+                    bottom[covered] = before
             column += span
         width = max(width, column)
     return cells, len(table_rows), width
@@ -561,8 +577,11 @@ def _own_cells(row: Any) -> list[Any]:
     ]
 
 
-def _continues_merge(cell: Any) -> bool:
-    merge = cell.find(f"{W}tcPr/{W}vMerge")
+_V_MERGE, _H_MERGE = f"{W}tcPr/{W}vMerge", f"{W}tcPr/{W}hMerge"
+
+
+def _continues_merge(cell: Any, path: str) -> bool:
+    merge = cell.find(path)
     return merge is not None and merge.get(f"{W}val") in (None, "continue")
 
 
