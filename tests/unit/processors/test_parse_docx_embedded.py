@@ -269,6 +269,7 @@ def test_unknown_and_damaged_alt_chunks_are_left_out() -> None:
         b"PK\x03\x04 not really a zip",
     )
     _with_chunk(document, "c.rtf", "application/rtf", b"not rtf")
+    _with_chunk(document, "d.txt", "text/plain", bytes(range(256)) * 8)
     document.element.body.sectPr.addprevious(parse_xml(f'<w:altChunk {_NAMESPACES} r:id="rId99"/>'))
     assert _markdown(document) == "Kept"
 

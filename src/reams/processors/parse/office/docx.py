@@ -1,5 +1,8 @@
 """DOCX files via python-docx: headings, paragraphs, lists and tables in body order.
 
+Pictures and alt chunks (content Word imports from HTML, MHT, RTF, text or another Word
+document) are :mod:`docx_embedded`'s business; page furniture, notes and charts :mod:`docx_parts`'.
+
 The body XML is walked directly so tables and paragraphs interleave as in the document. DOCX has
 no reliable page boundaries (pages exist only once Word lays the text out), so the whole document
 is one page; explicit page breaks are not treated as page boundaries.

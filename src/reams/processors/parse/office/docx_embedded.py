@@ -35,8 +35,8 @@ PICTURE = f"{_PIC}pic"
 VML_IMAGE = f"{_V}imagedata"
 _DRAWING_HOLDERS = frozenset({f"{_WP}inline", f"{_WP}anchor"})
 _MAX_CHUNK_DEPTH = 2  # a chunk that is a Word document may hold chunks; not further
-# How a damaged nested Word document fails in python-docx and lxml (XMLSyntaxError is a
-# SyntaxError), besides reams' own checks.
+# How a chunk that cannot be read fails: reams' own checks (binary text, damaged RTF), and
+# python-docx and lxml on a damaged nested Word document (XMLSyntaxError is a SyntaxError).
 _DAMAGE = (ProcessorError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError)
 
 ReadWord = Callable[[bytes, int], list[Block]]
@@ -83,12 +83,27 @@ def alt_chunk_blocks(
     part: Any, element: Any, *, tables_as_html: bool, depth: int, read_word: ReadWord
 ) -> list[Block]:
     """The blocks of the content an ``w:altChunk`` imports; none for a format reams does not
-    read, a missing part, or a chunk without text."""
+    read, a missing part, or a chunk without text. A chunk that cannot be read (binary where
+    text is due, a damaged nested document) is left out, as Word shows nothing for it either."""
     target = part.related_parts.get(element.get(f"{_R}id") or "")
     if target is None:
         return []
     content_type = str(getattr(target, "content_type", "")).lower()
-    data: bytes = target.blob
+    try:
+        return _chunk_blocks(
+            target.blob,
+            content_type,
+            tables_as_html=tables_as_html,
+            depth=depth,
+            read_word=read_word,
+        )
+    except _DAMAGE:
+        return []
+
+
+def _chunk_blocks(
+    data: bytes, content_type: str, *, tables_as_html: bool, depth: int, read_word: ReadWord
+) -> list[Block]:
     if content_type in ("text/html", "application/xhtml+xml"):
         return _html_blocks(_decoded_html(data), tables_as_html=tables_as_html)
     if content_type in ("message/rfc822", "multipart/related"):
@@ -98,20 +113,13 @@ def alt_chunk_blocks(
 
         text = decode_text(data)[0]
         return [paragraph(chunk.strip()) for chunk in text.split("\n\n") if chunk.strip()]
-    # A nested document that cannot be read is left out, as Word shows nothing for it either.
     if content_type in ("application/rtf", "text/rtf"):
         from reams.processors.parse.office.rtf import read_rtf
 
-        try:
-            pages = read_rtf(data, tables_as_html=tables_as_html).pages
-        except ProcessorError:
-            return []
+        pages = read_rtf(data, tables_as_html=tables_as_html).pages
         return [Block(page.markdown, page.text) for page in pages if page.markdown.strip()]
     if "wordprocessingml" in content_type and depth < _MAX_CHUNK_DEPTH:
-        try:
-            return read_word(data, depth + 1)
-        except _DAMAGE:
-            return []
+        return read_word(data, depth + 1)
     return []
 
 
