@@ -67,6 +67,9 @@ class FakeJob:
     per_slice: int | None = None  # at most this many settled per slice (slow items: time ran out)
     max_slice_size: int = 0  # the plan's
     sizes: list[int] = field(default_factory=list)  # each slice's max_items, in start order
+    fast: bool = False  # items are fast: a slice goes on up to its grow_to
+    reaches: list[int] = field(default_factory=list)  # each slice's grow_to, in start order
+    per_run: dict[str, int] = field(default_factory=dict)  # settled per workflow run
 
     def count(self, name: str) -> None:
         self.calls[name] = self.calls.get(name, 0) + 1
@@ -89,8 +92,12 @@ class FakeJob:
             if self.backoff_over_at is not None and time.time() >= self.backoff_over_at:
                 self.due, self.backoff_items, self.backoff_over_at = self.backoff_items, 0, None
             self.sizes.append(request.max_items)
-            taken = min(self.due, request.max_items, self.per_slice or request.max_items)
+            self.reaches.append(request.grow_to)
+            most = max(request.max_items, request.grow_to) if self.fast else request.max_items
+            taken = min(self.due, most, self.per_slice or most)
             self.due -= taken
+            run_id = activity.info().workflow_run_id
+            self.per_run[run_id] = self.per_run.get(run_id, 0) + taken
             exhausted = taken < request.max_items and (self.per_slice is None or self.due == 0)
             return c.SliceResult(settled=taken, exhausted=exhausted)
 
@@ -152,12 +159,40 @@ def test_slices_that_come_back_full_grow_up_to_a_bound() -> None:
     in_time_skipping_env(scenario)
 
 
+def test_fast_slices_grow_inside_up_to_their_share_of_the_budget() -> None:
+    async def scenario(env: WorkflowEnvironment) -> None:
+        job = FakeJob(due=400, threshold=10_000, max_slice_size=40, fast=True)
+        outcome = await run(env, job)
+        assert (outcome.status, outcome.settled) == ("completed", 400)
+        assert job.sizes[:3] == [5, 5, 5]  # the plan's size first (fan_out 3)
+        assert job.reaches[:3] == [40, 40, 40]  # but fast items may take up to the bound
+        assert max(job.sizes) == 40
+        assert len(job.sizes) <= 400 / 40 + 3  # the first slices were not spent on 5 each
+
+    in_time_skipping_env(scenario)
+
+
+def test_grown_slices_never_take_more_than_the_runs_budget() -> None:
+    """Threshold 20, slices of 5 growing to 40: what the slices of a run may take, together,
+    stays within its continue-as-new budget, so each run settles exactly 20 items."""
+
+    async def scenario(env: WorkflowEnvironment) -> None:
+        job = FakeJob(due=73, threshold=20, max_slice_size=40, fast=True)
+        outcome = await run(env, job)
+        assert (outcome.status, outcome.settled) == ("completed", 73)
+        assert sorted(job.per_run.values()) == [13, 20, 20, 20]
+        assert any(r > 5 for r in job.reaches)  # the budget let some slices grow
+
+    in_time_skipping_env(scenario)
+
+
 def test_a_plan_without_a_larger_bound_keeps_its_slice_size() -> None:
     async def scenario(env: WorkflowEnvironment) -> None:
         job = FakeJob(due=100, threshold=10_000)  # a job's own page size, or an older plan
         outcome = await run(env, job)
         assert (outcome.status, outcome.settled) == ("completed", 100)
         assert set(job.sizes) == {5}
+        assert set(job.reaches) == {0}
 
     in_time_skipping_env(scenario)
 

@@ -103,7 +103,9 @@ class BatchActivities:
         run = SliceRun(
             ctx=ctx,
             job_id=request.job_id,
-            limits=SliceLimits(request.max_items, self.temporal.slice_max_s, keep_every),
+            limits=SliceLimits(
+                request.max_items, self.temporal.slice_max_s, keep_every, request.grow_to
+            ),
             interrupted=_interrupted,
             heartbeat=activity.heartbeat,
             on_outcome=self._count,

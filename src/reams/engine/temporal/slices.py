@@ -100,6 +100,8 @@ class SliceLimits:
     max_items: int
     max_s: float
     keep_every_s: float
+    # While the items are fast (claimed several at a time), claim past max_items up to this.
+    grow_to: int = 0
 
 
 # How often a slice asks the store whether to let its slot go (fair scheduling): at its first
@@ -108,7 +110,8 @@ YIELD_CHECK_S = 0.25
 
 
 class SliceRun:
-    """Settles up to ``max_items`` of one job's items with one child process."""
+    """Settles up to ``max_items`` of one job's items with one child process (up to
+    ``grow_to`` while they are fast)."""
 
     def __init__(
         self,
@@ -135,6 +138,7 @@ class SliceRun:
         self._inflight: dict[str, Item] = {}
         self._lock = threading.Lock()
         self._failure: Exception | None = None
+        self._driver: ItemDriver | None = None
 
     def execute(self, child: IsolatedWorker, pool: ChildPool | None = None) -> SliceResult:
         """Drive the child until the slice ends; with ``pool``, start from the claim pace the
@@ -142,7 +146,7 @@ class SliceRun:
         hooks = DriveHooks(
             claim=self._claim, stopping=self._stopping, pause=time.sleep, settled=self._settled
         )
-        driver = ItemDriver(ctx=self.ctx, worker=child, hooks=hooks)
+        driver = self._driver = ItemDriver(ctx=self.ctx, worker=child, hooks=hooks)
         if pool is not None:
             driver.lane = pool.lane(child, self.job_id)
         with self._keeper():
@@ -170,8 +174,14 @@ class SliceRun:
             log.exception("could not read the progress of job %s", self.job_id)
             return -1
 
+    def _limit(self) -> int:
+        """The items this slice may claim: ``max_items``, or up to ``grow_to`` while its items
+        are fast (the driver claims them several at a time); slow ones stop it at max_items."""
+        fast = self._driver is not None and self._driver.lane.fast
+        return max(self.limits.max_items, self.limits.grow_to if fast else 0)
+
     def _claim(self, wanted: int) -> list[Item]:
-        wanted = min(wanted, self.limits.max_items - self._claimed)
+        wanted = min(wanted, self._limit() - self._claimed)
         if wanted <= 0 or self._should_yield():
             return []
         try:

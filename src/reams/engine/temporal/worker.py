@@ -31,8 +31,8 @@ from reams.store.transitions import Store
 log = logging.getLogger(__name__)
 
 CONNECT_RETRY_S = 2.0
-# Threads for local activities (a job's plan) beside the slots' threads, so a new job's
-# workflow is planned while every slot is busy with slices of other jobs.
+# Threads for local activities (bookkeeping: a job's plan, state, cancel) beside the slots'
+# threads, so a job's workflow is planned or cancelled while every slot runs slices.
 LOCAL_ACTIVITY_THREADS = 2
 
 
@@ -53,7 +53,7 @@ class WorkerHost:
         client = await self._connect(stop)
         if client is None:
             return
-        # One slot per isolated child: bookkeeping activities are short and share them.
+        # One slot per isolated child; bookkeeping runs as local activities beside them.
         slots = self.config.workers
         # The heartbeat row says this worker serves (``reams workers``, the API's /readyz).
         beats = HeartbeatWriter(

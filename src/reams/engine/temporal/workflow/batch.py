@@ -43,11 +43,19 @@ HOLD_S = 1.0
 # (``slice_max_s`` ends it first), and claims stay small, so leases and fairness are as
 # before. Histories recorded before it replay without it (``workflow.patched``).
 GROWTH_PATCH = "reams-slice-growth-1"
-# The plan is a local activity: it runs on the worker that took the workflow's first task,
-# inside that task, so the first slices are scheduled in the same task's answer instead of
-# after a further activity and workflow task through the server (two round trips before any
-# item was claimed). Histories recorded before it replay the plan as an activity.
-PLAN_LOCAL_PATCH = "reams-plan-local-1"
+# Bookkeeping (plan, job_state, fail_job, cancel_job) runs as local activities: on the
+# worker that runs the workflow task, inside it, on threads of their own. The plan no longer
+# costs an activity and a second workflow task through the server before the first slices
+# are scheduled, and a cancel reaches the store at once instead of waiting for a slot that
+# long slices of fast items hold. Histories recorded before it replay them as activities.
+LOCAL_BOOKKEEPING_PATCH = "reams-local-bookkeeping-1"
+# Slices may also grow inside: the run's unreserved continue-as-new budget is shared out
+# among new slices as ``grow_to``, up to ``max_slice_size``, and a slice whose items are fast
+# goes on past its ``max_items`` up to that. The first slices (all scheduled before any came
+# back) then take a fast job's items in a few long slices instead of many of ``slice_size``,
+# each of whose ends idled its child for a round trip through the server. Slow items stop at
+# ``max_items`` as before. Histories recorded before it replay without it.
+REACH_PATCH = "reams-slice-reach-1"
 
 
 @workflow.defn(name=c.WORKFLOW)
@@ -62,7 +70,7 @@ class BatchWorkflow:
     async def run(self, batch: c.BatchInput) -> c.BatchOutcome:
         plan = batch.plan
         if plan is None:
-            plan = await _plan(batch.job_id)
+            plan = await _bookkeeping(c.PLAN, batch.job_id, c.Plan)
         try:
             return await self._drive(batch, plan)
         except ActivityError as exc:
@@ -86,7 +94,8 @@ class BatchWorkflow:
 
     async def _drive(self, batch: c.BatchInput, plan: c.Plan) -> c.BatchOutcome:
         progress, idle = Progress(batch.processed_so_far), False
-        self._sizes = Sizes(plan, grow=workflow.patched(GROWTH_PATCH))
+        grow = workflow.patched(GROWTH_PATCH)
+        self._sizes = Sizes(plan, grow=grow, reach=grow and workflow.patched(REACH_PATCH))
         while True:
             if progress.here >= plan.continue_as_new_threshold:
                 carried = c.BatchInput(batch.job_id, progress.total, plan)
@@ -173,26 +182,38 @@ class Progress:
 class Sizes:
     """How many items each slice may settle: the plan's ``slice_size``, doubled after a slice
     came back full, up to its ``max_slice_size`` (see ``GROWTH_PATCH``); without growth
-    (histories from before it) always the plan's."""
+    (histories from before it) always the plan's. With ``reach`` (``REACH_PATCH``) a slice of
+    fast items may also grow inside, up to its share of the unreserved budget."""
 
-    def __init__(self, plan: c.Plan, *, grow: bool) -> None:
+    def __init__(self, plan: c.Plan, *, grow: bool, reach: bool = False) -> None:
         self.grow = grow
+        self.reach = reach
         self.base = plan.slice_size
         self.size = plan.slice_size
         self.cap = max(plan.slice_size, plan.max_slice_size)
-        self._asked: dict[asyncio.Task[c.SliceResult], int] = {}
+        # Per running slice: (its max_items, the items reserved for it: its grow_to or that).
+        self._asked: dict[asyncio.Task[c.SliceResult], tuple[int, int]] = {}
 
-    def asked(self, task: asyncio.Task[c.SliceResult], size: int) -> None:
-        self._asked[task] = size
+    def asked(self, task: asyncio.Task[c.SliceResult], size: int, reserved: int) -> None:
+        self._asked[task] = (size, max(size, reserved))
 
     def held(self, running: list[asyncio.Task[c.SliceResult]]) -> int:
         """Items the running slices may still settle, together."""
         if not self.grow:
             return len(running) * self.base
-        return sum(self._asked.get(task, self.base) for task in running)
+        return sum(self._asked.get(task, (self.base, self.base))[1] for task in running)
+
+    def grow_to(self, new: list[int], room: int) -> int:
+        """How far each of the ``new`` slices may grow inside: an equal share of ``room`` (the
+        budget they leave unreserved) on top of the largest, at most ``cap``; 0: not past
+        their ``max_items``."""
+        if not self.reach or not new or room <= 0:
+            return 0
+        reach = min(self.cap, max(new) + room // len(new))
+        return reach if reach > max(new) else 0
 
     def ended(self, task: asyncio.Task[c.SliceResult], result: c.SliceResult) -> None:
-        asked = self._asked.pop(task, self.base)
+        asked = self._asked.pop(task, (self.base, self.base))[0]
         full = result.settled >= asked and not result.exhausted and not result.yielded
         if self.grow and full:
             self.size = min(max(self.size, asked) * 2, self.cap)
@@ -208,19 +229,20 @@ def _more_slices(
     while len(running) + len(new) < plan.fan_out and room > 0:
         new.append(min(sizes.size, room))
         room -= sizes.size
+    grow_to = sizes.grow_to(new, room)
     tasks = []
     for size in new:
-        task = asyncio.create_task(_slice(job_id, plan, size))
-        sizes.asked(task, size)
+        task = asyncio.create_task(_slice(job_id, plan, size, grow_to))
+        sizes.asked(task, size, grow_to)
         tasks.append(task)
     return tasks
 
 
-async def _slice(job_id: str, plan: c.Plan, size: int) -> c.SliceResult:
+async def _slice(job_id: str, plan: c.Plan, size: int, grow_to: int) -> c.SliceResult:
     retry = plan.retry
     result = await workflow.execute_activity(
         c.PROCESS_SLICE,
-        c.SliceInput(job_id, size),
+        c.SliceInput(job_id, size, grow_to),
         result_type=c.SliceResult,
         start_to_close_timeout=timedelta(seconds=plan.slice_timeout_s),
         heartbeat_timeout=timedelta(seconds=plan.heartbeat_timeout_s),
@@ -236,22 +258,13 @@ async def _slice(job_id: str, plan: c.Plan, size: int) -> c.SliceResult:
     return result
 
 
-async def _plan(job_id: str) -> c.Plan:
-    if not workflow.patched(PLAN_LOCAL_PATCH):
-        return await _bookkeeping(c.PLAN, job_id, c.Plan)
-    result = await workflow.execute_local_activity(
-        c.PLAN,
-        job_id,
-        result_type=c.Plan,
-        start_to_close_timeout=BOOKKEEPING_TIMEOUT,
-        retry_policy=BOOKKEEPING_RETRY,
-    )
-    assert isinstance(result, c.Plan)
-    return result
-
-
 async def _bookkeeping(name: str, arg: Any, result_type: type[T]) -> T:
-    result = await workflow.execute_activity(
+    execute = (
+        workflow.execute_local_activity
+        if workflow.patched(LOCAL_BOOKKEEPING_PATCH)
+        else workflow.execute_activity
+    )
+    result = await execute(
         name,
         arg,
         result_type=result_type,

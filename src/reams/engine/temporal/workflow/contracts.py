@@ -61,8 +61,13 @@ class BatchInput:
 
 @dataclass(frozen=True)
 class SliceInput:
+    """``max_items``: the slice settles that many items at most; while its items are fast
+    (claimed several at a time) it may go on up to ``grow_to`` (0: never past max_items, as
+    in histories from before it), which the workflow reserved in its continue-as-new budget."""
+
     job_id: str
     max_items: int
+    grow_to: int = 0
 
 
 @dataclass(frozen=True)
