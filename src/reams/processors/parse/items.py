@@ -33,6 +33,7 @@ import csv
 import html
 import io
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -106,7 +107,7 @@ def boxed_items(items: list[Item], lines: tuple[LineBox, ...]) -> list[Item]:
     lines cannot be found keeps no ``bbox``."""
     if not lines:
         return items
-    keys = [_squashed(line.text) for line in lines]
+    page = _Lines(lines)
     at = 0
     for item in items:
         if item.get("type") in ("header", "footer"):
@@ -114,23 +115,157 @@ def boxed_items(items: list[Item], lines: tuple[LineBox, ...]) -> list[Item]:
         if item.get("type") == "table":
             at = _box_table(item, lines, at)
         else:
-            at = _box_text(item, lines, keys, at)
+            at = _box_text(item, page, at)
     return items
 
 
-def _box_text(item: Item, lines: tuple[LineBox, ...], keys: list[str], at: int) -> int:
+class _Lines:
+    """A page's lines with what matching needs of them: each line's text from its first to its
+    last letter or digit (``printed``; empty when it has none), and its key
+    (:func:`_squashed`), worked out on first use."""
+
+    __slots__ = ("_keys", "lines", "printed")
+
+    def __init__(self, lines: tuple[LineBox, ...]) -> None:
+        self.lines = lines
+        self.printed = [_alnum_run(line.text) for line in lines]
+        self._keys: list[str | None] = [None] * len(lines)
+
+    def key(self, index: int) -> str:
+        key = self._keys[index]
+        if key is None:
+            key = self._keys[index] = _squashed(self.lines[index].text)
+        return key
+
+
+# A letter or digit: ``[^\W_]`` is exactly ``str.isalnum()`` (checked on every code point).
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def _alnum_run(text: str) -> str:
+    """``text`` from its first to its last letter or digit; empty when it has none."""
+    first, last = 0, len(text) - 1
+    while first <= last and not text[first].isalnum():
+        first += 1
+    if first > last:
+        return ""
+    while not text[last].isalnum():
+        last -= 1
+    return text if first == 0 and last == len(text) - 1 else text[first : last + 1]
+
+
+class _Matcher:
+    """Where the page's lines continue one item's text, judged on letters and digits.
+
+    The thorough test compares keys (:func:`_squash_map`): all the letters and digits of the
+    item and of the line, lower-cased. But nearly always a line is printed in the item's text
+    as it is, so the matcher first tries that: from position ``at`` (past the last letter or
+    digit matched so far), after marks and spaces only, the item's text goes on with the
+    line's text from its first to its last letter or digit, character for character. Then
+    the line's key continues the item's key right where the thorough test looks for it, so
+    both find the same line and span. A line whose first letter differs from the item's next
+    one (lower-cased), and that opens with no list number, fails both. Only other lines (a
+    case changed, a list number the item dropped, a link's address left out of its text) need
+    the keys, worked out once per item. (Keys for every item and line had cost ~15 % of a
+    text PDF's parse.)
+
+    The shortcut needs the item's lower case to be one letter per letter, as the fast
+    :func:`_squash_map` does (the n-th letter of the key is then the n-th letter or digit of
+    the text); :func:`_box_keyed` matches other items on keys alone."""
+
+    __slots__ = ("_key", "_where", "last", "page", "value")
+
+    def __init__(self, value: str, page: _Lines) -> None:
+        self.value = value
+        self.page = page
+        self.last = -1
+        """Where the last matched line's last letter or digit is in ``value``."""
+        self._key: str | None = None
+        self._where: list[int] = []
+
+    def match(self, index: int, at: int) -> int:
+        """Where, from position ``at`` on, the item's text holds line ``index``: the position
+        of the line's first letter or digit (its last one in ``last``), -1 if it does not. A
+        list number the item dropped may lead the line."""
+        printed = self.page.printed[index]
+        if not printed:
+            return -1  # no key, and no list number (its digits would be in the key)
+        value = self.value
+        start = at
+        if at < len(value) and value[at].isalnum():
+            pass
+        elif at + 1 < len(value) and value[at + 1].isalnum():
+            start = at + 1  # past the space between two lines' words
+        else:
+            found = _ALNUM.search(value, at)
+            if found is None:
+                return -1  # the item's letters are used up: its key goes no further
+            start = found.start()
+        if value.startswith(printed, start):
+            self.last = start + len(printed) - 1
+            return start
+        text = self.page.lines[index].text
+        lowered = printed[0].lower()
+        if len(lowered) == 1 and lowered != value[start].lower() and not _NUMBER_MARK.match(text):
+            return -1  # the keys differ at the line's first letter
+        if self._key is None:
+            self._key, self._where = _squash_map(value)
+        where = self._where
+        # One letter per letter: the key's letters before ``at`` are the text's.
+        keyed = _find_line(self._key, self.page.key(index), text, bisect_left(where, at))
+        if keyed is None:
+            return -1
+        self.last = where[keyed[1] - 1]
+        return where[keyed[0]]
+
+
+def _box_text(item: Item, page: _Lines, at: int) -> int:
     """Box a text-like item with the lines from ``at`` on; the index after its last line."""
     value = _item_text(item)
+    if len(value.lower()) != len(value) or _SIGMA in value:
+        return _box_keyed(item, value, page, at)
+    lines = page.lines
+    matcher = _Matcher(value, page)
+    start = -1
+    for index in range(at, min(at + _LOOK_AHEAD, len(lines))):
+        if lines[index].size > 0:
+            start = matcher.match(index, 0)
+            if start >= 0:
+                at = index
+                break
+    if start < 0:
+        return at
+    spans = item.get("type") in ("text", "heading", "code")
+    boxes: list[dict[str, object]] = []
+    while True:
+        box = _box(lines[at])
+        if spans:
+            box["start_index"], box["end_index"] = _span(value, start, matcher.last)
+        boxes.append(box)
+        at += 1
+        if at >= len(lines) or lines[at].size <= 0:
+            break
+        start = matcher.match(at, matcher.last + 1)
+        if start < 0:
+            break
+    item["bbox"] = boxes
+    return at
+
+
+def _box_keyed(item: Item, value: str, page: _Lines, at: int) -> int:
+    """:func:`_box_text` on keys alone, for an item whose lower case is not one letter per
+    letter."""
+    lines = page.lines
     spans = item.get("type") in ("text", "heading", "code")
     key, where = _squash_map(value) if spans else (_squashed(value), [])
-    start = _first_line(key, keys, lines, at) if key else None
+    start = _first_line(key, page, at) if key else None
     if start is None:
         return at
     boxes: list[dict[str, object]] = []
     cursor = 0
     at = start
     while at < len(lines) and lines[at].size > 0:
-        found = _find_line(key, keys[at], lines[at].text, cursor)
+        found = _find_line(key, page.key(at), lines[at].text, cursor)
         if found is None:
             break
         box = _box(lines[at])
@@ -156,10 +291,11 @@ def _span(value: str, first: int, last: int) -> tuple[int, int]:
     return start, end
 
 
-def _first_line(key: str, keys: list[str], lines: tuple[LineBox, ...], at: int) -> int | None:
+def _first_line(key: str, page: _Lines, at: int) -> int | None:
     """The first line, from ``at`` on, that starts the item."""
+    lines = page.lines
     for index in range(at, min(at + _LOOK_AHEAD, len(lines))):
-        if lines[index].size > 0 and _find_line(key, keys[index], lines[index].text, 0):
+        if lines[index].size > 0 and _find_line(key, page.key(index), lines[index].text, 0):
             return index
     return None
 
