@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import NoReturn
 
-import typer
 from rich.console import Console
 from rich.markup import escape
 
@@ -36,6 +35,8 @@ STATUS_STYLES = {
 
 
 def fail(message: str, *, code: int = EXIT_FAILURE) -> NoReturn:
+    import typer  # here: a ``reams run`` with nothing to run prints without loading typer
+
     err.print(f"[bold red]Error:[/] [red]{escape(message)}[/]")
     raise typer.Exit(code)
 

@@ -1,50 +1,34 @@
-"""The ``reams`` command: wires the commands of the other modules into one typer app."""
+"""The ``reams`` command (the console script's ``app``).
+
+A ``reams run`` with nothing to run, over a folder unchanged since its last run, is answered
+first (``reams.cli.unchanged``), before typer and the rest of the command line are imported;
+every other command line goes to the typer app of ``reams.cli.commands``.
+"""
 
 from __future__ import annotations
 
-import typer
-
-from reams.cli import remote
-from reams.cli.export import export
-from reams.cli.keys import keys_app
-from reams.cli.run import run
-from reams.cli.serve import serve
-from reams.cli.worker import worker
-from reams.cli.workers import workers
-
-app = typer.Typer(
-    name="reams",
-    help="Self-hosted batch document processing that speaks the LlamaCloud batch API.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 
-@app.callback()
-def main(
-    ctx: typer.Context,
-    base_url: str | None = typer.Option(
-        None, "--base-url", envvar="REAMS_BASE_URL", help="Server URL for remote commands."
-    ),
-    api_key: str | None = typer.Option(
-        None, "--api-key", envvar="REAMS_API_KEY", help="API key for remote commands."
-    ),
-) -> None:
-    """Process documents locally (run), serve the API (serve), run Temporal workers (worker),
-    or query a server."""
-    ctx.obj = remote.Remote(base_url=base_url, api_key=api_key)
+class Reams:
+    """Callable as the typer app it stands for: ``app()``, ``app(prog_name="reams")``."""
+
+    def __call__(
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        from reams.cli.unchanged import answer
+
+        try:
+            code = answer(sys.argv[1:] if args is None else list(args))
+        except KeyboardInterrupt:
+            code = 130  # as the full command exits on Ctrl-C
+        if code is not None:
+            raise SystemExit(code)
+        from reams.cli.commands import app as typer_app
+
+        return typer_app(args=args, prog_name=prog_name, **extra)
 
 
-app.command()(serve)
-app.command()(run)
-app.command()(worker)
-app.command()(workers)
-app.command()(remote.jobs)
-app.command()(remote.status)
-app.command()(remote.items)
-app.command()(remote.cancel)
-app.command()(remote.retry)
-app.command()(remote.webhooks)
-app.command()(export)
-app.add_typer(keys_app, name="keys")
+app = Reams()

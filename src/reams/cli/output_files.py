@@ -84,6 +84,10 @@ class OutputWriter:
     written: int = 0
     kept: int = 0
     labels: Counter[str] = field(default_factory=Counter)  # classify: files per type
+    # The real path of every output of the items written or kept so far, for the record of an
+    # unchanged run (``cli.unchanged``); None once an item had an output not at its own path
+    # under OUT (behind a symbolic link, or none at all).
+    outputs: list[str] | None = field(default_factory=list)
     root: Path = field(init=False)
     _root: str = field(init=False)
     _folders: dict[str, _Folder] = field(init=False, default_factory=dict)
@@ -125,6 +129,8 @@ class OutputWriter:
         else:
             exists = link is not None
         inside = path == self._root or path.startswith(self._root + os.sep)
+        if path != os.path.join(parent, base) or link:  # a link on the way: not its own path
+            self.outputs = None
         return (path, exists) if inside else None
 
     def needs_output(self, item: Item) -> bool:
@@ -141,7 +147,10 @@ class OutputWriter:
         """A new result is always written; an earlier one only where OUT lacks it."""
         found = self._targets(item)
         if item.result_id is None or found is None:
+            self.outputs = None
             return
+        if self.outputs is not None:
+            self.outputs.extend(path for path, _ in found)
         if item.status != ItemStatus.COMPLETED and all(exists for _, exists in found):
             self.kept += 1
             if self.job_type == "classify":  # small: read for the per-type summary

@@ -9,22 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
-from reams.domain.records import Job
-
 if TYPE_CHECKING:  # wire models are loaded by the remote commands that use them
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from reams.domain.records import Job
     from reams.wire.batch import BatchJob
 
 
@@ -78,6 +67,19 @@ class Tally:
 
 
 def job_progress(console: Console) -> Progress:
+    # rich.progress is imported by the bars only: the summary of a ``reams run`` with nothing
+    # to run (``cli.unchanged``) needs the Tally alone.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -94,6 +96,8 @@ def job_progress(console: Console) -> Progress:
 
 def output_progress(console: Console) -> Progress:
     """A plain bar for writing outputs; it disappears once done, the summary follows."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -28,13 +28,14 @@ from reams.bootstrap import Services, build
 from reams.cli.console import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, err, fail
 from reams.cli.output_files import OutputWriter
 from reams.cli.progress import Tally, add_job_task, job_progress, output_progress, show
-from reams.cli.summary import Outcomes, print_summary
+from reams.cli.summary import SKIP_EXAMPLES, Outcomes, print_summary
+from reams.cli.unchanged import data_dir, record_path, run_key
 from reams.domain.errors import Conflict, InvalidRequest
 from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
 from reams.domain.records import Job, JobApi, JobOrigin
-from reams.domain.states import JobStatus
+from reams.domain.states import JobStatus, SkipReason
 from reams.service.export import export_job
-from reams.service.folders import last_folder_job, mirror_folder
+from reams.service.folders import Scan, last_folder_job, mirror_folder, save_run_record
 from reams.service.job_options import check_option_keys
 from reams.service.jobs import JobRequest, check_config
 from reams.service.results import FinishedItems, ResultLoader
@@ -136,6 +137,10 @@ class LocalRun:
     job: Job | None = None
     outputs: LiveOutputs | None = None
     engine_started: bool = False
+    # The files as the scan hashed them, and what the record of a run with nothing left to do
+    # repeats (``cli.unchanged``): None unless every file ended done.
+    scan: Scan | None = None
+    record: dict[str, Any] | None = None
 
     def execute(self, config: dict[str, Any]) -> int:
         if self.services.settings.engine != "local":  # its submit wants a started engine
@@ -189,6 +194,7 @@ class LocalRun:
         self.outputs = LiveOutputs.start(self.services, self.job, self.out)
         final = self.follow(self.job.id)
         outcomes, writer = self.write_outputs(final)
+        self.record = self.record_facts(final)
         print_summary(
             final,
             outcomes,
@@ -222,6 +228,7 @@ class LocalRun:
                 cache_dir=None if self.rehash else self.services.settings.data_dir / SCAN_CACHE,
                 # The first file to read means work: the workers boot while the scan goes on.
                 on_read=self.start_engine,
+                scan=self.scan,
             )
         if outside:
             shown = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")
@@ -230,6 +237,57 @@ class LocalRun:
                 f"({escape(shown)}); --follow-links follows them."
             )
         return directory_id, project.id
+
+    def record_facts(self, final: Job) -> dict[str, Any] | None:
+        """What a re-run with nothing to run repeats (``cli.unchanged``), or None unless the same
+        command over the same files would skip every file as already processed and write
+        nothing: every file of the scan ended completed or skipped as already processed, with
+        results that serve dedup, every output is in place, and no other job is left to run."""
+        outputs, scan = self.outputs, self.scan
+        if outputs is None or scan is None or self.rehash or exit_code(final) != 0:
+            return None
+        settings, writer = final.settings, outputs.writer
+        reasons = set(outputs.outcomes.skip_reasons) - {SkipReason.ALREADY_PROCESSED.value}
+        if reasons or settings.bypass_cache or settings.do_not_cache or writer.outputs is None:
+            return None
+        total = final.total_items
+        if not total or total != len(scan.files) or outputs.handed_out != total:
+            return None
+        if final.counts.cancelled or self.services.store.active_job_ids():
+            return None
+        first = self.services.catalog.items_after(final.id, after_seq=-1, limit=SKIP_EXAMPLES)
+        return {
+            "job_id": final.id,
+            "total": total,
+            "examples": [item.item_name for _, item, _ in first],
+            "labels": dict(writer.labels),
+        }
+
+    def remember(self, key: str | None) -> None:
+        """After the store is closed: keep the record of this run when it left nothing to do
+        (``service.folders.save_run_record``), else remove an earlier one."""
+        settings = self.services.settings
+        data = data_dir(os.environ)
+        if data is None or data.resolve() != settings.data_dir.resolve():
+            return
+        path = record_path(data, self.root, self.out)
+        database = _sqlite_file(settings.resolved_database_url())
+        outputs = None if self.outputs is None else self.outputs.writer.outputs
+        if key is None or self.record is None or self.scan is None or not database or not outputs:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            return
+        required = [database, *outputs]
+        if self.job is not None and self.job.job_type in ("classify", "extract"):
+            required.append(str(self.out / RESULTS_CSV))
+        save_run_record(
+            path,
+            key=key,
+            scan=self.scan,
+            required=required,
+            absent=[f"{database}-wal", f"{database}-shm", f"{database}-journal"],
+            facts=self.record,
+        )
 
     def follow(self, job_id: str) -> Job:
         catalog = self.services.catalog
@@ -348,6 +406,14 @@ def run_settings(workers: int | None) -> Settings:
     return settings
 
 
+def _sqlite_file(url: str) -> str | None:
+    """The real path of the store's SQLite database file; None for any other database."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or len(url) == len(prefix):
+        return None
+    return os.path.realpath(url[len(prefix) :])
+
+
 def exit_code(job: Job) -> int:
     """0 when every item is done (completed or skipped), 1 when some failed or the job did not
     complete."""
@@ -430,6 +496,7 @@ def run(
         follow_links=follow_links,
         priority=priority,
         rehash=force,
+        scan=None if retry_failed or force else Scan(),
     )
     try:
         code = session.retry_failed(job) if retry_failed else session.execute(config)
@@ -437,7 +504,34 @@ def run(
         code = session.interrupted()
     finally:
         _quietly(session.close)
+    if session.scan is not None:  # the shortcut of the next identical command (cli.unchanged)
+        key = _run_key(job, param, rules, schema, root, target, follow_links)
+        _quietly(lambda: session.remember(key if code == 0 else None))
     raise typer.Exit(code)
+
+
+def _run_key(
+    job: str,
+    params: list[str],
+    rules: Path | None,
+    schema: Path | None,
+    root: Path,
+    out: Path,
+    follow_links: bool,
+) -> str | None:
+    try:
+        return run_key(
+            job=job,
+            params=params,
+            rules=rules,
+            schema=schema,
+            root=root,
+            out=out,
+            follow_links=follow_links,
+            environ=os.environ,
+        )
+    except OSError:  # the rules or schema file went away meanwhile: no record
+        return None
 
 
 def _quietly(action: Callable[[], object]) -> None:

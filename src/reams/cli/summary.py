@@ -10,14 +10,17 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from reams.cli.console import out, styled
 from reams.cli.progress import Tally
-from reams.domain.records import Item, Job
-from reams.domain.states import ItemStatus
+from reams.domain.states import ItemStatus, SkipReason
+
+if TYPE_CHECKING:
+    from reams.domain.records import Item, Job
 
 MAX_FAILED_ROWS = 100
 SKIP_EXAMPLES = 3
@@ -121,4 +124,30 @@ def print_summary(
     out.print(
         f"Outputs: {written} written, {kept} already there, in {escape(str(out_dir))}",
         soft_wrap=True,
+    )
+
+
+def print_unchanged(
+    *,
+    total: int,
+    examples: list[str],
+    job_id: str,
+    out_dir: Path,
+    elapsed: float,
+    labels: Mapping[str, int] | None = None,
+) -> None:
+    """The report of a re-run over a folder unchanged since job ``job_id`` (``cli.unchanged``):
+    the tables a new job would have printed (every file skipped as already processed, every
+    output already there), and that no job was created."""
+    reason = SkipReason.ALREADY_PROCESSED.value
+    outcomes = Outcomes(skip_reasons=Counter({reason: total}), skip_examples={reason: examples})
+    out.print(_counts_table(Tally(total=total, skipped=total)))
+    if labels:
+        out.print(_labels_table(labels))
+    out.print(_skipped_table(outcomes))
+    out.print(
+        f"Nothing changed since job {job_id}: no new job. Elapsed: {elapsed:.3f} s", soft_wrap=True
+    )
+    out.print(
+        f"Outputs: 0 written, {total} already there, in {escape(str(out_dir))}", soft_wrap=True
     )

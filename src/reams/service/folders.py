@@ -20,15 +20,19 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from reams.domain.records import Job, JobApi, ScannedFile
-from reams.store.blobs import BlobStore
-from reams.store.protocols import Catalog
+# Imported where used: ``reams run`` over an unchanged folder (``unchanged_run``) walks the folder
+# before any of the store or the records is imported.
+if TYPE_CHECKING:
+    from reams.domain.records import Job, ScannedFile
+    from reams.store.blobs import BlobStore
+    from reams.store.protocols import Catalog
 
 
 def walk(
@@ -194,6 +198,8 @@ class StatCache:
 def _read_file(path: Path, blobs: BlobStore) -> tuple[ScannedFile, os.stat_result]:
     """Hash the file and let it stand in for its blob (a reference, no copy: see
     ``store.blobs``); its ``stat`` as read, which the reference and the stat cache keep."""
+    from reams.domain.records import ScannedFile
+
     sha, st = _hash_file(path)
     blobs.refer(sha, str(path), st)
     return ScannedFile("", path.name, sha, st.st_size), st
@@ -210,6 +216,7 @@ def mirror_folder(
     outside: list[str] | None = None,
     cache_dir: Path | None = None,
     on_read: Callable[[], object] | None = None,
+    scan: Scan | None = None,
 ) -> str:
     """Make the directory ``local:<root>`` mirror the folder (or the one file ``root``); returns
     the directory id. Links leaving the folder are skipped into ``outside`` (see :func:`walk`).
@@ -217,7 +224,11 @@ def mirror_folder(
     With ``cache_dir``, a file whose stat signature has not changed since an earlier mirror is
     not read (:class:`StatCache`): a re-run over unchanged files reads no file at all.
     ``on_read`` is called once, before the first file that has to be read: the first sign that
-    the folder holds work (``reams run`` starts its worker processes then, not on a re-run)."""
+    the folder holds work (``reams run`` starts its worker processes then, not on a re-run).
+    ``scan`` receives each file's stat signature as its content was hashed (see
+    :func:`save_run_record`)."""
+    from reams.domain.records import ScannedFile
+
     root = root.resolve()
     directory_id = catalog.folder_directory(
         project_id=project_id, name=f"local:{root}", description=f"Files under {root}"
@@ -240,6 +251,8 @@ def mirror_folder(
             scanned, st = _read_file(path, blobs)
             found = dataclasses.replace(scanned, relpath=relpath)
         cache.remember(relpath, st, found.sha256)
+        if scan is not None:
+            scan.add(relpath, st, cache.started_ns)
         files.append(found)
         if found.sha256 != before:
             changed.append(found)
@@ -255,6 +268,8 @@ def mirror_folder(
 
 def last_folder_job(catalog: Catalog, *, project_id: str, root: Path, job_type: str) -> Job | None:
     """The newest ``reams run`` job of ``job_type`` over the folder ``root``, if any."""
+    from reams.domain.records import JobApi
+
     directory_id = catalog.folder_directory(
         project_id=project_id, name=f"local:{root.resolve()}", description=f"Files under {root}"
     )
@@ -267,3 +282,132 @@ def last_folder_job(catalog: Catalog, *, project_id: str, root: Path, job_type: 
         api=JobApi.CLI,
     )
     return jobs[0] if jobs else None
+
+
+# -- a run over an unchanged folder ------------------------------------------------------------
+# ``reams run`` over a folder whose every file ended done leaves a record of what that outcome
+# depended on; the same command over the same files, with nothing else changed, then has nothing
+# to run, which ``unchanged_run`` tells from a walk of the folder and a stat of each watched
+# path, without opening the store (``reams.cli.unchanged``).
+
+RUN_RECORD_VERSION = 1
+# A path written less than this long before its signature is taken could be written again
+# within the same tick of the clock that stamps files (Linux stamps them from a coarse clock,
+# one tick is at most 10 ms) and keep its signature: a record waits that long, once, if needed.
+SETTLE_NS = 50_000_000
+
+
+@dataclass
+class Scan:
+    """What a mirror hashed: each file's relative path and stat signature, in walk order.
+    ``trusted`` turns False when a file had changed too recently for its signature to tell a
+    later change (the stat cache's racy rule, ``RACY_NS``)."""
+
+    files: list[list[Any]] = field(default_factory=list)
+    trusted: bool = True
+
+    def add(self, relpath: str, st: os.stat_result, started_ns: int) -> None:
+        self.files.append([relpath, *_signature(st)])
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= started_ns - RACY_NS:
+            self.trusted = False
+
+
+def _path_signature(path: str) -> list[int] | None:
+    """The path's own stat signature (a link is not followed), with its mode; None if absent."""
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return [st.st_mode, *_signature(st)]
+
+
+def _settled(paths: list[str]) -> list[list[int] | None] | None:
+    """The signatures of ``paths`` once the newest of them is SETTLE_NS old (waiting for that
+    once), so that any later write shows in them; None when they keep changing or a stamp lies
+    in the future (a clock that cannot tell)."""
+    for _ in range(2):
+        now = time.time_ns()
+        signed = [_path_signature(p) for p in paths]
+        stamps = [max(s[2], s[3]) for s in signed if s is not None]  # mtime, ctime
+        newest = max(stamps, default=0)
+        if newest > now:
+            return None
+        if now - newest >= SETTLE_NS:
+            return signed
+        time.sleep((SETTLE_NS - (now - newest)) / 1e9)
+    return None
+
+
+def save_run_record(
+    path: Path,
+    *,
+    key: str,
+    scan: Scan,
+    required: Iterable[str],
+    absent: Iterable[str] = (),
+    facts: dict[str, Any],
+) -> bool:
+    """Keep, at ``path``, what a run's outcome depended on, for :func:`unchanged_run`: the
+    caller's ``key`` (its options), every file's signature as it was hashed, the signature of
+    each ``required`` path (which must exist and be no symbolic link: the store's database, the
+    outputs; real paths) and the absence of each ``absent`` one (the database's journals); and
+    the caller's ``facts``. Written only when every signature can tell a later change (``Scan``'s
+    racy rule, ``SETTLE_NS``); otherwise an earlier record at ``path`` is removed. Returns
+    whether the record was written."""
+    must, must_not = list(dict.fromkeys(required)), list(dict.fromkeys(absent))
+    signed = _settled(must + must_not) if scan.trusted else None
+    ok = (
+        signed is not None
+        and all(s is not None and not stat.S_ISLNK(s[0]) for s in signed[: len(must)])
+        and all(s is None for s in signed[len(must) :])
+    )
+    if not ok or signed is None:
+        path.unlink(missing_ok=True)
+        return False
+    watched = [[p, s] for p, s in zip(must + must_not, signed, strict=True)]
+    record = {"version": RUN_RECORD_VERSION, "key": key, "files": scan.files, "watched": watched}
+    data = orjson.dumps(record | {"facts": facts})
+    part = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as sink:
+            sink.write(data)
+        os.replace(part, path)
+    except OSError:  # only a shortcut lost: the next run is a full one
+        part.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def unchanged_run(
+    path: Path, *, key: str, root: Path, exclude: Path | None = None, follow_links: bool = False
+) -> dict[str, Any] | None:
+    """The ``facts`` of the record at ``path`` when nothing it depended on has changed: the same
+    ``key``, every watched path with the same signature (or still absent), and a walk of ``root``
+    finding the same files in the same order with the same stat signatures (no file is read).
+    None on any difference, a link leaving the folder, or no readable record."""
+    try:
+        record = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(record, dict) or record.get("version") != RUN_RECORD_VERSION:
+        return None
+    files, watched, facts = record.get("files"), record.get("watched"), record.get("facts")
+    if record.get("key") != key or not isinstance(facts, dict):
+        return None
+    if not isinstance(files, list) or not isinstance(watched, list):
+        return None
+    for entry in watched:
+        if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
+            return None
+        if _path_signature(entry[0]) != entry[1]:
+            return None
+    outside: list[str] = []
+    seen = 0
+    for found, st in walk(root, exclude=exclude, follow_links=follow_links, outside=outside):
+        relpath = found.name if found == root else found.relative_to(root).as_posix()
+        if seen >= len(files) or files[seen] != [relpath, *_signature(st)]:
+            return None
+        seen += 1
+    return facts if seen == len(files) and not outside else None
