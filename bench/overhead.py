@@ -10,7 +10,10 @@ in each round, in alternating order, by:
   stricter, informational baseline;
 * **reams run --workers 1**: the whole command as a subprocess with a fresh ``REAMS_DATA_DIR``
   (store, worker process, outputs written);
-* **re-run**: the same command again, where every file is skipped as ``already_processed``.
+* **re-run**: the same command again over the unchanged folder, where every file would be
+  skipped as ``already_processed``: reams answers it from the record of the first run
+  (``reams.cli.unchanged``) without creating a job; the check reads the summary it prints
+  (every file skipped, none completed).
 
 Beside the wall times, the CPU time of each command (user + system, the worker child included:
 ``getrusage`` of the waited children) is compared too: on a shared, loaded machine wall times
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import re
 import resource
 import shutil
 import subprocess
@@ -39,9 +44,9 @@ from harness import (
     Figure,
     corpus_root,
     docgen,
-    last_job_counts,
     median,
     ratio_text,
+    reams_command,
     reams_run,
     seconds_text,
 )
@@ -50,6 +55,7 @@ KINDS = ("pdf", "docx", "html", "md", "csv", "txt")
 TARGET_RATIO = 1.10
 TARGET_RERUN_PER_1000_S = 0.5  # issue 14: a re-run is a few set operations, not per-file work
 BARE_TIMEOUT_S = 900.0
+RERUN_TIMEOUT_S = 300.0
 CORPUS_SETS = ("txt", "pdf")
 
 
@@ -121,18 +127,41 @@ def one_round(src: Path, work: Path, samples: Samples, *, cli_first: bool) -> No
         if first.job_s is not None:
             samples.job.append(first.job_s)
         cpu = children_cpu()
-        samples.rerun.append(reams_run(src, out=out, data_dir=data, workers=1).wall_s)
+        wall, printed = rerun(src, out=out, data_dir=data)
+        samples.rerun.append(wall)
         samples.rerun_cpu.append(children_cpu() - cpu)
-        check_rerun(data, expected=len(documents(src)))
+        check_rerun(printed, expected=len(documents(src)))
 
     for step in (cli, bare) if cli_first else (bare, cli):
         step()
 
 
-def check_rerun(data_dir: Path, *, expected: int) -> None:
-    counts = last_job_counts(data_dir)
-    if counts["skipped"] != expected:
-        raise RuntimeError(f"re-run should skip all {expected} files; it recorded {counts}")
+def rerun(src: Path, *, out: Path, data_dir: Path) -> tuple[float, str]:
+    """The same ``reams run`` again: its wall time and what it printed (the summary)."""
+    command = [*reams_command(), "run", str(src), "--job", "parse", "--out", str(out)]
+    env = {**os.environ, "REAMS_DATA_DIR": str(data_dir), "COLUMNS": "120"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--workers", "1"], env=env, capture_output=True, timeout=RERUN_TIMEOUT_S
+    )
+    elapsed = time.perf_counter() - started
+    printed = (done.stdout + done.stderr).decode(errors="replace")
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}:\n{printed[-2000:]}")
+    return elapsed, printed
+
+
+def summary_count(printed: str, outcome: str) -> int | None:
+    found = re.search(rf"│ {outcome}\s*│ (\d+)", printed)
+    return int(found.group(1)) if found else None
+
+
+def check_rerun(printed: str, *, expected: int) -> None:
+    """The re-run reported every file skipped (already processed) and none processed."""
+    counts = {o: summary_count(printed, o) for o in ("completed", "failed", "skipped")}
+    reason = summary_count(printed, "already_processed")
+    if counts != {"completed": 0, "failed": 0, "skipped": expected} or reason != expected:
+        raise RuntimeError(f"re-run should skip all {expected} files; it printed {counts}")
 
 
 def measure(*, files: int = 1000, rounds: int = 3) -> list[Figure]:
