@@ -86,6 +86,13 @@ _RAW: dict[str, dict[str, str]] = {
         "kwh": "kWh",
         "reading": "Previous reading|Current reading",
         "calls": "Monthly plan|Calls and texts outside allowance|Roaming|Data add-on",
+        "cust_ref": "Customer ref.|Your reference|Customer ID",
+        "landline": "Phone number|Line number|Service number",
+        "summary": "Invoice summary|Summary",
+        "provider": "Service provider|Supplier|Issued by",
+        "office": "Registered office",
+        "company_no": "Company No.|Reg. No.",
+        "charges_for": "This invoice is for the billing period {a} - {b}",
         "vat_reg": "VAT reg. no.|VAT No.",
     },
     "fr": {
@@ -129,6 +136,13 @@ _RAW: dict[str, dict[str, str]] = {
         "kwh": "kWh",
         "reading": "Ancien index|Nouvel index",
         "calls": "Forfait mensuel|Appels hors forfait|Itinérance|Option data",
+        "cust_ref": "Réf. client|Votre référence|Identifiant client",
+        "landline": "N° de ligne|N° d'accès|Numéro de téléphone",
+        "summary": "Récapitulatif|Résumé de la facture",
+        "provider": "Prestataire|Fournisseur|Émetteur",
+        "office": "Siège social",
+        "company_no": "RCS|SIREN",
+        "charges_for": "Cette facture couvre la période du {a} au {b}",
         "vat_reg": "N° TVA intracom.|TVA intracommunautaire",
     },
     "de": {
@@ -172,6 +186,13 @@ _RAW: dict[str, dict[str, str]] = {
         "kwh": "kWh",
         "reading": "Zählerstand alt|Zählerstand neu",
         "calls": "Monatlicher Grundpreis|Verbindungen außerhalb Tarif|Roaming|Datenpaket",
+        "cust_ref": "Ihre Referenz|Kundenreferenz|Kunden-ID",
+        "landline": "Anschlussnummer|Rufnummer|Anschluss",
+        "summary": "Rechnungsübersicht|Zusammenfassung",
+        "provider": "Leistungserbringer|Anbieter|Rechnungssteller",
+        "office": "Sitz der Gesellschaft|Sitz",
+        "company_no": "HRB|Registergericht",
+        "charges_for": "Diese Rechnung betrifft den Zeitraum {a} - {b}",
         "vat_reg": "USt-IdNr.|USt-ID",
     },
     "nl": {
@@ -215,6 +236,13 @@ _RAW: dict[str, dict[str, str]] = {
         "kwh": "kWh",
         "reading": "Oude meterstand|Nieuwe meterstand",
         "calls": "Abonnement|Bellen buiten bundel|Roaming|Extra data",
+        "cust_ref": "Uw referentie|Klantreferentie|Klant-ID",
+        "landline": "Aansluitnummer|Telefoonnummer|Lijnnummer",
+        "summary": "Overzicht|Factuuroverzicht",
+        "provider": "Dienstverlener|Leverancier|Uitgegeven door",
+        "office": "Statutaire zetel|Vestigingsadres",
+        "company_no": "KvK|KvK-nummer",
+        "charges_for": "Deze factuur betreft de periode {a} t/m {b}",
         "vat_reg": "Btw-nummer|Btw-nr.",
     },
     "es": {
@@ -257,6 +285,13 @@ _RAW: dict[str, dict[str, str]] = {
         "kwh": "kWh",
         "reading": "Lectura anterior|Lectura actual",
         "calls": "Cuota mensual|Llamadas fuera de tarifa|Itinerancia|Bono de datos",
+        "cust_ref": "Su referencia|Referencia cliente|ID de cliente",
+        "landline": "Nº de teléfono|Línea|Nº de servicio",
+        "summary": "Resumen de la factura|Resumen",
+        "provider": "Proveedor del servicio|Emisor|Proveedor",
+        "office": "Domicilio social",
+        "company_no": "CIF|Registro Mercantil",
+        "charges_for": "Esta factura corresponde al periodo {a} - {b}",
         "vat_reg": "NIF|CIF",
     },
 }
@@ -750,11 +785,177 @@ def saas(ctx: Ctx) -> Built:
     return Built(gold(ctx, number, day, totals.total, [legal, stem]), draw)
 
 
+# --- broadband (dev) ----------------------------------------------------------------------
+
+BROADBAND = {
+    "en": "Fibre 500 broadband|Home phone line|Calls to UK mobiles|Router rental|TV add-on",
+    "fr": "Fibre 500 Mb/s|Ligne fixe|Appels vers mobiles|Location box|Option TV",
+    "de": "Glasfaser 500 MBit/s|Telefonanschluss|Verbindungen ins Mobilfunknetz|Routermiete|"
+    "TV-Paket",
+    "nl": "Glasvezel 500 Mbit/s|Vaste lijn|Bellen naar mobiel|Modemhuur|TV-pakket",
+    "es": "Fibra 600 Mb|Línea fija|Llamadas a móviles|Alquiler router|Paquete TV",
+}
+
+
+def broadband(ctx: Ctx) -> Built:
+    """An internet and phone bill: the brand only as a logo picture at the top right, the legal
+    name only in the registered-office line at the foot."""
+    w, loc, rng = Words(ctx), ctx.loc, ctx.rng
+    stem = brand_stem(ctx)
+    legal = f"{stem} {ctx.pick('Telecom|Networks|Communications|Broadband')} {suffix(ctx)}"
+    customer = person(ctx)
+    day = issue_day(ctx)
+    rate = Decimal(loc.rates[0])
+    texts = rng.sample(BROADBAND[ctx.lang].split("|"), rng.randint(2, 4))
+    lines = _amount_lines(ctx, texts, 3, 60, rate)
+    totals = Totals(lines)
+    number = ctx.pick(
+        f"INV{digits(ctx, 8)}|{day.year}-{digits(ctx, 6)}|{digits(ctx, 2)}-{digits(ctx, 8)}|"
+        f"B{digits(ctx, 7)}"
+    )
+    account = ctx.pick(f"{digits(ctx, 10)}|ACC-{digits(ctx, 7)}|{digits(ctx, 4)}-{digits(ctx, 4)}")
+    ref = ctx.pick(f"{digits(ctx, 6)}|CR{digits(ctx, 5)}")
+    line_no = phone(loc, rng)
+    dates = date_style(ctx)
+    style = money_style(ctx)
+    office_street, office_city = address(loc, rng)
+    reg = digits(ctx, 8)
+    vat = vat_id(loc, rng)
+    period = (later(day, -30), later(day, -1))
+    scheme = rng.choice(("grid", "list"))
+    dark = rng.choice((0.15, 0.3, 0.45))
+
+    def draw() -> bytes:
+        s = Sheet()
+        logo(s, 400, 34, stem, 30, dark=dark)
+        s.text(40, 64, ctx.words["invoice"], 22, bold=True)
+        meta = [
+            (w["bill_no"], number),
+            (ctx.words["inv_date"], when(ctx, day, dates)),
+            (w["account"], account),
+            (w["cust_ref"], ref),
+            (w["landline"], line_no),
+        ]
+        if scheme == "grid":
+            for index, (label, value) in enumerate(meta):
+                x = 40 + (index % 3) * 172
+                y = 100 + (index // 3) * 30
+                s.text(x, y, label, 7.5, grey=0.4)
+                s.text(x, y + 12, value, 9.5, bold=True)
+        else:
+            s.pairs(330, 100, meta, 555, 8.5, value_align="right")
+        s.lines(40, 180, customer.block(), 10)
+        s.text(330, 180, w["summary"], 10, bold=True)
+        s.pairs(
+            330,
+            196,
+            [
+                (ctx.words["subtotal"], money(loc, totals.subtotal, style)),
+                (ctx.words["tax"], money(loc, sum(totals.taxes().values(), Decimal(0)), style)),
+                (w["due_amount"], money(loc, totals.total, style)),
+            ],
+            555,
+            9,
+            value_align="right",
+            bold_last=True,
+        )
+        a, b = when(ctx, period[0], "numeric"), when(ctx, period[1], "numeric")
+        s.text(40, 262, w["charges_for"].format(a=a, b=b), 8.5)
+        rows = [[ctx.words["desc"], ctx.words["amount"]]]
+        rows += [[line.text, money(loc, line.amount, "plain")] for line in lines]
+        y = s.table(40, 275, (400, 115), rows, aligns="lr")
+        rows2 = totals_list(ctx, totals, style)
+        s.pairs(330, y + 20, rows2, 555, 9.5, value_align="right", bold_last=True)
+        s.rule(40, 778, 555, 0.3, grey=0.5)
+        office = f"{legal} · {w['office']}: {office_street}, {office_city}"
+        s.text(40, 790, f"{office} · {w['company_no']} {reg} · {vat}", 6.5, grey=0.3)
+        return s.pdf()
+
+    return Built(gold(ctx, number, day, totals.total, [legal, stem]), draw)
+
+
+def totals_list(ctx: Ctx, totals: Totals, style: str) -> list[tuple[str, str]]:
+    loc = ctx.loc
+    rows = [(ctx.words["subtotal"], money(loc, totals.subtotal, style))]
+    for tax_rate, tax in totals.taxes().items():
+        rows.append((f"{ctx.words['tax']} {pct(loc, tax_rate)}", money(loc, tax, style)))
+    rows.append((ctx.words["total"], money(loc, totals.total, style)))
+    return rows
+
+
+# --- cloud (dev) --------------------------------------------------------------------------
+
+
+def cloud(ctx: Ctx) -> Built:
+    """A cloud provider's tax invoice: a wordmark with a tagline, a summary box of labels ending
+    in colons, the legal entity under a "Service provider" label at the foot."""
+    w, loc, rng = Words(ctx), ctx.loc, ctx.rng
+    stem = brand_stem(ctx)
+    tagline = ctx.pick("cloud services|web services|cloud platform")
+    legal = f"{stem} {ctx.pick('Cloud Services|Web Services EMEA|Platforms')} {suffix(ctx)}"
+    customer = company(ctx)
+    day = issue_day(ctx)
+    rate = Decimal(loc.rates[0])
+    texts = ["Compute", "Storage", "Data Transfer", "Support (Business)", "Database"]
+    lines = _amount_lines(ctx, rng.sample(texts, rng.randint(2, 4)), 1, 700, rate)
+    totals = Totals(lines)
+    number = ctx.pick(
+        f"EUINDE{day.year % 100}-{digits(ctx, 6)}|{digits(ctx, 10)}|IN-{digits(ctx, 9)}"
+    )
+    account = digits(ctx, 12)
+    dates = date_style(ctx)
+    due = later(day, rng.choice((0, 30)))
+    period = (later(day, -30), later(day, -1))
+    street, city = address(loc, rng)
+    vat = vat_id(loc, rng)
+    colon = ctx.pick(":|")
+
+    def draw() -> bytes:
+        s = Sheet()
+        s.text(40, 60, stem.lower(), 22, bold=True, grey=0.2)
+        s.text(40, 74, tagline, 9, grey=0.45)
+        s.text(555, 60, ctx.words["invoice"], 16, bold=True, align="right")
+        s.box(300, 90, 255, 110, fill=0.94, stroke=False)
+        s.text(310, 106, w["summary"], 10, bold=True)
+        summary = [
+            (f"{w['bill_no']}{colon}", number),
+            (f"{ctx.words['inv_date']}{colon}".replace("::", ":"), when(ctx, day, dates)),
+            (f"{w['account']}{colon}", account),
+            (f"{ctx.words['due']}{colon}", when(ctx, due, dates)),
+            (f"{w['due_amount']}{colon}", money(loc, totals.total, "symbol")),
+        ]
+        s.pairs(310, 124, summary, 545, 8.5, value_align="right")
+        s.text(40, 110, f"{ctx.words['bill_to']}{colon}", 9, bold=True)
+        s.lines(40, 124, customer.block(), 9)
+        a, b = when(ctx, period[0], dates), when(ctx, period[1], dates)
+        s.text(40, 225, w["charges_for"].format(a=a, b=b), 8.5)
+        rows = [[ctx.words["desc"], ctx.words["amount"]]]
+        rows += [[line.text, money(loc, line.amount, "symbol")] for line in lines]
+        y = s.table(40, 240, (400, 115), rows, aligns="lr", header_fill=0.9)
+        s.pairs(
+            330,
+            y + 20,
+            totals_list(ctx, totals, "symbol"),
+            555,
+            9.5,
+            value_align="right",
+            bold_last=True,
+        )
+        s.rule(40, 740, 555, 0.3, grey=0.5)
+        s.text(40, 754, f"{w['provider']}:", 7.5, bold=True)
+        s.lines(40, 766, [f"{legal}, {street}, {city}", f"{ctx.words['vat_id']} {vat}"], 7)
+        return s.pdf()
+
+    return Built(gold(ctx, number, day, totals.total, [legal, stem]), draw)
+
+
 TEMPLATES = {
     "utility": utility,
     "marketplace": marketplace,
     "hotel_folio": hotel_folio,
     "telecom": telecom,
     "saas": saas,
+    "broadband": broadband,
+    "cloud": cloud,
 }
 __all__ = ["TEMPLATES", "Locale", "Party", "iban"]

@@ -231,6 +231,7 @@ _DAY_FIRST_PLACES = re.compile(
 _CONTINENTAL = re.compile(
     r"\b(?:du|des|les|et|pour|avec|und|der|die|das|für|mit|het|een|voor|met|bij|los|las|"
     r"con|para|por|il|della|ai|nº|n°|datum|fecha|numéro|nummer|número|facture|rechnung|"
+    r"deze|uw|naar|esta|su|votre|vous|nous|ihre|bitte|vom|zum|zur|"
     r"factuur|factura|fattura)\b"
 )
 _DAY_FIRST_CODES = frozenset(
@@ -291,14 +292,14 @@ def day_first(text: str, language: str) -> bool:
 
 
 def _clean_name(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,:;|-–*")
+    text = re.sub(r"\s+", " ", _GLUED_FORM.sub(" ", text)).strip(" ,:;|-–*")
     return re.sub(r"^(?:the|by|of|to)\s+", "", text, flags=re.IGNORECASE)
 
 
 def _companies(text: str) -> list[str]:
     """Company names with a legal form in ``text`` ("Acme Trading B.V.", "Nordlicht S.A.")."""
     found = []
-    for match in _COMPANY.finditer(text):
+    for match in _COMPANY.finditer(_GLUED_FORM.sub(" ", text)):
         whole = _clean_name(match.group(0))
         words = whole.split()
         # the name starts at the first capitalised word after any lower-case lead-in
@@ -310,6 +311,12 @@ def _companies(text: str) -> list[str]:
         if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
             found.append(name)
     return found
+
+
+# A legal form OCR glued to the name by a dot read for a space ("Cloud Services.LLC").
+_GLUED_FORM = re.compile(
+    r"(?<=[a-z])\.(?=(?:LLC|Ltd|Inc|GmbH|Limited|Corp|PLC|LLP|B\.V\.|S\.A\.|AG|SAS|SARL)(?!\w))"
+)
 
 
 def _past_address(name: str) -> str:
@@ -1162,7 +1169,9 @@ _OTHER_DATES = re.compile(
     r"\b(?:due|expir\w*|valid|until|birth|born|échéance|limite|vervaldatum|verval|fällig\w*|"
     r"vencimiento|scadenza|ship(?:ped|ping)?|deliver\w*|order(?:ed)?|bestel\w*|commande|"
     r"check[\s-]?(?:in|out)|period|from|to|print(?:ed)?|paiement|payment|prélèvement|"
-    r"leverdatum|lieferdatum|orderdatum|bestelldatum)\b",
+    r"leverdatum|lieferdatum|orderdatum|bestelldatum|"
+    r"periode|période|período|periodo|\w*zeitraum|arrival|departure|arrivée|départ|anreise|"
+    r"abreise|aankomst|vertrek|llegada|salida)\b",
     re.IGNORECASE,
 )
 
@@ -1195,6 +1204,9 @@ def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[
                 continue  # the end of a period "01.05.14-31.05.14"
             words = set(content_stems(before[-60:]))
             score = 0.5 + (0.6 if words & doc_words else 0.0) - 0.002 * line.index
+            label = before.strip(" :")
+            if is_label(label) and label_score(terms, label) >= 0.5:  # "Datum 04-02-2025"
+                score = max(score, 0.9 + label_score(terms, label))
             why = f"first date of the document on page {line.page}"
             scored.append(
                 (score, line.index, Candidate(found.iso, line.page, line.text, 0.45, why))

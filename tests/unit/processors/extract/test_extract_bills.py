@@ -139,3 +139,37 @@ def test_a_french_bill_without_a_currency_reads_dates_day_first() -> None:
         "TOTAL TTC   125,16\n"
     )
     assert text_field(text, INVOICE, "invoice_date") == "2025-10-11"
+
+
+# --- the issue date beside its label, not a billing period's start -----------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "period"),
+    [
+        ("Datum", "Deze factuur betreft de periode 25-01-2025 t/m 23-02-2025"),
+        ("Datum", "Diese Rechnung betrifft den Zeitraum vom 25.01.2025 bis 23.02.2025"),
+        ("Fecha", "Esta factura corresponde al período 25/01/2025 al 23/02/2025"),
+    ],
+)
+def test_the_dated_label_wins_over_a_billing_period(label: str, period: str) -> None:
+    sep = "." if "zeitraum" in period else ("/" if label == "Fecha" else "-")
+    text = (
+        "Tasklane Networks B.V.\nDorpsstraat 172\n3511 LX Utrecht\n\n"
+        f"Factuurnr. B6852081\n{label} 24{sep}02{sep}2025\n\n{period}\n\n"
+        "Glasvezel 500 Mbit/s   49,14\nTotaalbedrag   59,46\n"
+    )
+    # one text cell per line: the label and its date are not split into cells
+    assert text_field(text, INVOICE, "invoice_date") == "2025-02-24"
+
+
+# --- a legal form glued to the name by OCR -------------------------------------------------
+
+
+def test_a_legal_form_read_with_a_dot_for_a_space_is_still_one() -> None:
+    text = (
+        "INVOICE\n\nInvoice #   EUINDE23-250752\nDate   02/06/2023\n\n"
+        "Support (Business)   $471.83\nTotal   $471.83\n\n"
+        "Issued by:\nHydrelle Cloud Services.LLC, 127 W 34th Street, Denver, CO 80202\n"
+    )
+    assert text_field(text, INVOICE, "vendor") == "Hydrelle Cloud Services LLC"
