@@ -97,6 +97,20 @@ def test_a_picture_without_real_alt_text_is_the_invisible_marker(alt: str | None
     assert _markdown(document) == "Text\n\n<!-- image -->"
 
 
+def test_a_picture_in_markup_compatibility_content_around_runs_is_found() -> None:
+    document = docx.Document()
+    document.add_paragraph("Text")
+    paragraph = _picture_paragraph(document, descr="Wrapped")
+    run_element = paragraph._p.find(f"{_W}r")
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    wrapper = parse_xml(
+        f'<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="w14"/></mc:AlternateContent>'
+    )
+    run_element.addprevious(wrapper)
+    wrapper[0].append(run_element)  # the paragraph's only run is inside mc:Choice
+    assert _markdown(document) == "Text\n\n![Wrapped](image1.png)"
+
+
 def test_a_picture_in_a_list_item_stays_in_the_item() -> None:
     document = docx.Document()
     document.add_paragraph("First point", style="List Bullet")

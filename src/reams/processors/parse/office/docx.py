@@ -274,10 +274,13 @@ class _BodyWalker:
         return _chunk_body(data, depth, tables_as_html=self._tables_as_html)
 
     def _paragraph(self, element: Any) -> None:
-        text = paragraph_text(element).strip()
+        raw, drawings = _text_and_drawings(element)
+        text = raw.strip()
         items = len(self._list_md)
         if text:
             self._paragraph_text(element, text)
+        if not drawings:
+            return
         in_list = len(self._list_md) > items  # the paragraph is a list item
         for anchored in _anchored(element):
             if in_list and anchored.tag in (PICTURE, VML_IMAGE):
@@ -355,26 +358,52 @@ class _BodyWalker:
 def paragraph_text(element: Any) -> str:
     """The visible text of a ``w:p``, including hyperlinks, insertions and content controls."""
     parts: list[str] = []
-    _collect_runs(element, parts)
+    _collect_runs(element, parts, None)
     return "".join(parts)
+
+
+def _text_and_drawings(element: Any) -> tuple[str, bool]:
+    """:func:`paragraph_text`, and whether the paragraph may anchor drawings (text boxes,
+    charts, pictures): seen on the way, so the many paragraphs without any are not searched."""
+    parts: list[str] = []
+    holders: list[Any] = []
+    _collect_runs(element, parts, holders)
+    return "".join(parts), bool(holders)
 
 
 _RUN_CONTAINERS = frozenset(
     {f"{W}hyperlink", f"{W}ins", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"}
 )
-_T, _BR, _RUN_PROPERTIES = f"{W}t", f"{W}br", f"{W}rPr"
+_T, _BR, _RUN_PROPERTIES, _R_TAG = f"{W}t", f"{W}br", f"{W}rPr", f"{W}r"
+_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _NOTE_REFERENCES = frozenset({f"{W}footnoteReference", f"{W}endnoteReference"})
 _RUN_TEXT = {f"{W}tab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-", f"{W}softHyphen": ""}
 
 
-def _collect_runs(container: Any, parts: list[str]) -> None:
+# What a run holds drawings in; and the children of a paragraph or run container that hold
+# neither text nor drawings (any other may: a drawing in markup-compatibility content, say).
+_DRAWING_HOLDERS = frozenset({f"{W}drawing", f"{W}pict", f"{W}object", _ALTERNATE})
+_NO_DRAWINGS = frozenset(
+    f"{W}{name}"
+    for name in (
+        "pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart",
+        "commentRangeEnd", "permStart", "permEnd", "del", "moveFrom", "moveFromRangeStart",
+        "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "sdtPr", "sdtEndPr",
+    )
+)  # fmt: skip
+
+
+def _collect_runs(container: Any, parts: list[str], holders: list[Any] | None) -> None:
     for child in container.iterchildren():
-        if child.tag == f"{W}r":
-            _run_text(child, parts)
-        elif child.tag == f"{W}sdt" and (box := _checkbox(child)) is not None:
+        tag = child.tag
+        if tag == _R_TAG:
+            _run_text(child, parts, holders)
+        elif tag == f"{W}sdt" and (box := _checkbox(child)) is not None:
             parts.append(box)
-        elif child.tag in _RUN_CONTAINERS:
-            _collect_runs(child, parts)
+        elif tag in _RUN_CONTAINERS:
+            _collect_runs(child, parts, holders)
+        elif holders is not None and tag not in _NO_DRAWINGS:
+            holders.append(child)
 
 
 def _checkbox(sdt: Any) -> str | None:
@@ -387,7 +416,7 @@ def _checkbox(sdt: Any) -> str | None:
     return "[x]" if value in ("1", "true") else "[ ]"
 
 
-def _run_text(run: Any, parts: list[str]) -> None:
+def _run_text(run: Any, parts: list[str], holders: list[Any] | None) -> None:
     for child in run.iterchildren():
         tag = child.tag
         if tag == _T:
@@ -405,7 +434,9 @@ def _run_text(run: Any, parts: list[str]) -> None:
             # Keep the base text of ruby (furigana) annotations, not the reading above it.
             base = child.find(f"{W}rubyBase")
             if base is not None:
-                _collect_runs(base, parts)
+                _collect_runs(base, parts, holders)
+        elif holders is not None and tag in _DRAWING_HOLDERS:
+            holders.append(child)
 
 
 def _anchored(paragraph: Any) -> list[Any]:
