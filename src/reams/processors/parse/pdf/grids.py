@@ -74,19 +74,29 @@ class Lattice:
 
     def v_spans(self) -> list[list[tuple[float, float]]]:
         """For each x border, the (start, end) of the vertical rules drawn along it."""
-        return [_spans(self.vertical, x) for x in self.xs]
+        return _spans(self.vertical, self.xs)
 
     def h_spans(self) -> list[list[tuple[float, float]]]:
         """For each y border, the (start, end) of the horizontal rules drawn along it."""
-        return [_spans(self.horizontal, y) for y in self.ys]
+        return _spans(self.horizontal, self.ys)
 
 
-def _spans(rules: Sequence[_Rule], position: float) -> list[tuple[float, float]]:
-    return [
-        (rule.start - _TOUCH, rule.end + _TOUCH)
-        for rule in rules
-        if abs(rule.position - position) <= _MERGE
-    ]
+def _spans(rules: Sequence[_Rule], borders: Sequence[float]) -> list[list[tuple[float, float]]]:
+    """For each border position, the extents (widened by ``_TOUCH``) of the rules within
+    ``_MERGE`` of it, in the order of ``rules``.
+
+    The rules are sorted by position once; each border looks only at those near it (a range a
+    little wider than ``_MERGE``, then the exact test), not at every rule of the lattice.
+    """
+    order = sorted(range(len(rules)), key=lambda i: rules[i].position)
+    positions = [rules[i].position for i in order]
+    found: list[list[tuple[float, float]]] = []
+    for border in borders:
+        low = bisect.bisect_left(positions, border - 2 * _MERGE)
+        high = bisect.bisect_right(positions, border + 2 * _MERGE)
+        near = sorted(i for i in order[low:high] if abs(rules[i].position - border) <= _MERGE)
+        found.append([(rules[i].start - _TOUCH, rules[i].end + _TOUCH) for i in near])
+    return found
 
 
 def _covers(spans: list[tuple[float, float]], at: float) -> bool:

@@ -85,11 +85,14 @@ def read_rules(
         if not turn.rotation
         else [(*turn(x0, y0), *turn(x1, y1)) for x0, y0, x1, y1 in reader.lines]
     )
+    # ``abs`` written out as comparisons: this runs for every stroke of the page.
+    thin, length = _THIN, _MIN_LENGTH
     for a, b, c, d in strokes:
-        if abs(b - d) <= _THIN and abs(a - c) >= _MIN_LENGTH:
-            horizontal.append(((b + d) / 2, min(a, c), max(a, c)))
-        elif abs(a - c) <= _THIN and abs(b - d) >= _MIN_LENGTH:
-            vertical.append(((a + c) / 2, min(b, d), max(b, d)))
+        across, up = a - c, b - d
+        if -thin <= up <= thin and (across >= length or across <= -length):
+            horizontal.append(((b + d) / 2, c, a) if across > 0 else ((b + d) / 2, a, c))
+        elif -thin <= across <= thin and (up >= length or up <= -length):
+            vertical.append(((a + c) / 2, d, b) if up > 0 else ((a + c) / 2, b, d))
     rules = PageRules(_joined(horizontal), _joined(vertical))
     found = lattices(rules.horizontal, rules.vertical)
     if not found:

@@ -18,6 +18,7 @@ tied to page numbers by dot leaders) is a two-column table of titles and pages.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -246,11 +247,12 @@ def _runs(rows: list[Row]) -> list[list[Row]]:
 def _parts(run: list[Row]) -> list[list[Row]]:
     """Cut a run at rows that cross its gutters (text between tables) and trim its ends."""
     gutters = _gutters(run)
+    lefts = [g_left for g_left, _ in gutters]
     wide = 0.6 * (max(row.right for row in run) - min(row.left for row in run))
     parts: list[list[Row]] = []
     current: list[Row] = []
     for row in run:
-        if _crosses(row, gutters) and (len(row.pieces) > 1 or row.right - row.left >= wide):
+        if _crosses(row, gutters, lefts) and (len(row.pieces) > 1 or row.right - row.left >= wide):
             parts.append(current)
             current = []
         else:
@@ -261,10 +263,13 @@ def _parts(run: list[Row]) -> list[list[Row]]:
 
 def _trimmed(part: list[Row]) -> list[Row]:
     gutters = _gutters(part)
+    lefts = [g_left for g_left, _ in gutters]
     start, end = 0, len(part)
-    while start < end and len(part[start].pieces) == 1 and _crosses(part[start], gutters):
+    while start < end and len(part[start].pieces) == 1 and _crosses(part[start], gutters, lefts):
         start += 1
-    while end > start and len(part[end - 1].pieces) == 1 and _crosses(part[end - 1], gutters):
+    while (
+        end > start and len(part[end - 1].pieces) == 1 and _crosses(part[end - 1], gutters, lefts)
+    ):
         end -= 1
     return part[start:end]
 
@@ -275,22 +280,33 @@ def _multi_rows(rows: list[Row]) -> int:
 
 def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
     """The empty vertical strips between the pieces of the multi-piece rows, left to right."""
-    spans = sorted((p.left, p.right) for row in rows if len(row.pieces) > 1 for p in row.pieces)
+    spans = [(p.left, p.right) for row in rows if len(row.pieces) > 1 for p in row.pieces]
     if not spans:
         return []
+    spans.sort()
     gutters: list[tuple[float, float]] = []
     reach = spans[0][1]
-    for left, right in spans[1:]:
+    for left, right in spans:
         if left - reach >= _MIN_GUTTER:
             gutters.append((reach, left))
-        reach = max(reach, right)
+        if right > reach:
+            reach = right
     return gutters
 
 
-def _crosses(row: Row, gutters: list[tuple[float, float]]) -> bool:
-    return any(
-        p.left < g_left and p.right > g_right for p in row.pieces for g_left, g_right in gutters
-    )
+def _crosses(row: Row, gutters: list[tuple[float, float]], lefts: list[float]) -> bool:
+    """Whether a piece of ``row`` runs across one of ``gutters`` (left to right, apart, with
+    ``lefts`` their left edges) from side to side.
+
+    Of the gutters starting right of a piece's left edge, the first one ends soonest: the
+    piece crosses one of them if it crosses that one.
+    """
+    count = len(gutters)
+    for piece in row.pieces:
+        at = bisect.bisect_right(lefts, piece.left)
+        if at < count and piece.right > gutters[at][1]:
+            return True
+    return False
 
 
 def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
@@ -511,14 +527,14 @@ def _continued(rows: list[Row], grid: list[list[str]]) -> list[list[str]]:
 
 def _cells(row: Row, columns: list[tuple[float, float]], *, by_middle: bool = False) -> list[str]:
     cells = [""] * len(columns)
+    rights = [right for _, right in columns]  # ascending, as the columns run left to right
+    last = len(columns) - 1
     for piece in row.pieces:
-        # A piece that spans columns (a group heading) lands in the first column it covers;
-        # ``by_middle``: in the column that holds its middle.
+        # A piece that spans columns (a group heading) lands in the first column it covers
+        # (the first whose right edge lies right of its left edge); ``by_middle``: in the
+        # column that holds its middle.
         at = (piece.left + piece.right) / 2 if by_middle else piece.left
-        column = next(
-            (i for i, (_, right) in enumerate(columns) if at < right),
-            len(columns) - 1,
-        )
+        column = min(bisect.bisect_right(rights, at), last)
         cells[column] = f"{cells[column]} {piece.text}" if cells[column] else piece.text
     return cells
 
