@@ -46,6 +46,9 @@ POLL_S = 0.1  # how soon the end of the job is seen
 # written beside the worker (the other core) rather than all after the job's last item.
 WRITE_EVERY_S = 0.25
 STOP_GRACE_S = 5.0
+# The pages of finished items read while the job runs: what is new, a few more, at most this.
+POLL_PAGE_MAX = 128
+POLL_PAGE_MARGIN = 8
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 JOB_NAMES = {"parse": "parse_raw_file_job"}
 JOB_TYPES = ("parse", "classify", "extract")
@@ -296,11 +299,13 @@ class LocalRun:
             next_write = time.monotonic() + WRITE_EVERY_S
             while True:
                 job = catalog.get_job(job_id, project_id=None)
-                show(bar, task, Tally.of_record(job))
+                tally = Tally.of_record(job)
+                show(bar, task, tally)
                 if job.status in TERMINAL:
                     return job
                 if self.outputs is not None and time.monotonic() >= next_write:
-                    self.outputs.write_finished()  # as items finish: Ctrl-C keeps them
+                    # as items finish: Ctrl-C keeps them
+                    self.outputs.write_finished(done=tally.done)
                     next_write = time.monotonic() + WRITE_EVERY_S
                 time.sleep(POLL_S)
 
@@ -371,8 +376,24 @@ class LiveOutputs:
         )
 
     def write_finished(
-        self, *, final: bool = False, advance: Callable[[int], object] | None = None
+        self,
+        *,
+        final: bool = False,
+        advance: Callable[[int], object] | None = None,
+        done: int | None = None,
     ) -> None:
+        """The outputs of the items finished since the last call (every item left: ``final``).
+        ``done``, the job's count of finished items, sizes the read: nothing when none is new,
+        else pages about as long as what is new (workers finish items in job order, so the new
+        ones follow the frontier; a fixed page read some hundred items still in flight or
+        pending again at every call)."""
+        if done is not None and not final:
+            fresh = done - self.handed_out
+            if fresh <= 0:
+                return
+            self.finished.page = min(POLL_PAGE_MAX, fresh + POLL_PAGE_MARGIN)
+        else:
+            self.finished.page = POLL_PAGE_MAX
         for page in self.finished.poll(final=final):
             self.load.prefetch([item for item in page if self.writer.needs_output(item)])
             for item in page:
