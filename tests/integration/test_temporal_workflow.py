@@ -96,7 +96,7 @@ class FakeJob:
             most = max(request.max_items, request.grow_to) if self.fast else request.max_items
             taken = min(self.due, most, self.per_slice or most)
             self.due -= taken
-            run_id = activity.info().workflow_run_id
+            run_id = activity.info().workflow_run_id or ""
             self.per_run[run_id] = self.per_run.get(run_id, 0) + taken
             exhausted = taken < request.max_items and (self.per_slice is None or self.due == 0)
             return c.SliceResult(settled=taken, exhausted=exhausted)
