@@ -280,13 +280,43 @@ class _Locator:
 
     def _spans(self, indices: list[int]) -> list[Span | None]:
         """:meth:`_span` of the characters at text ``indices``, in one loop."""
-        if self._turn.rotation or not self._aligned:
+        if not self._aligned:
             return [self._span(self._char(index)) for index in indices]
+        if self._turn.rotation:
+            return self._turned_spans(indices)
         charbox, page, args = self._charbox, self._page, self._box_args
         left, right = self._box[0], self._box[1]
         return [
             (left.value, right.value) if charbox(page, index, *args) else None for index in indices
         ]
+
+    def _turned_spans(self, indices: list[int]) -> list[Span | None]:
+        """:meth:`_spans` on a turned page: :meth:`_span` written out, with the turn by
+        quarter as a choice of the box's sides (pages printed sideways: whole tables)."""
+        charbox, page, args = self._charbox, self._page, self._box_args
+        box = self._box
+        turn = self._turn
+        spans: list[Span | None] = []
+        vertical = self._last_vertical
+        for index in indices:
+            if not charbox(page, index, *args):
+                spans.append(None)
+                continue
+            left, right, bottom, top = box[0].value, box[1].value, box[2].value, box[3].value
+            # Turn(left, bottom) and Turn(right, top), as :class:`geometry.Turn` maps them.
+            if turn.rotation == 90:
+                a, c, b, d = bottom, turn.height - left, top, turn.height - right
+            elif turn.rotation == 180:
+                a, c = turn.width - left, turn.height - bottom
+                b, d = turn.width - right, turn.height - top
+            elif turn.rotation == 270:
+                a, c, b, d = turn.width - bottom, left, turn.width - top, right
+            else:
+                a, c, b, d = left, bottom, right, top
+            vertical = (min(c, d), max(c, d))
+            spans.append((min(a, b), max(a, b)))
+        self._last_vertical = vertical
+        return spans
 
     def _char(self, index: int) -> int:
         if self._aligned:
