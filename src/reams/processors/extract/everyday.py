@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -381,9 +381,13 @@ def _customer_label(text: str) -> bool:
     return _CUSTOMER_BLOCK.search(text) is not None
 
 
-def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
+def _in_customer_block(
+    lines: Sequence[PLine], position: int, addressee: Callable[[str], bool] | None = None
+) -> bool:
+    """Whether the line is in the addressee's block: under (or on) a customer label, or a
+    label ``addressee`` accepts (a purchase order's "Supplier")."""
     line = lines[position]
-    if _customer_label(line.text):
+    if _customer_label(line.text) or (addressee is not None and addressee(line.cells[0])):
         return True
     for back in range(1, 4):
         if position - back < 0:
@@ -391,7 +395,10 @@ def _in_customer_block(lines: Sequence[PLine], position: int) -> bool:
         above = lines[position - back]
         if above.page != line.page:
             break
-        if _customer_label(above.cells[0]) and len(above.cells) in (1, len(line.cells)):
+        label = _customer_label(above.cells[0]) or (
+            addressee is not None and addressee(above.cells[0])
+        )
+        if label and len(above.cells) in (1, len(line.cells)):
             return True
     return False
 
@@ -414,6 +421,8 @@ class _Names:
         self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
         self.body = 0.0  # the first page's body type size, when lines have boxes
         self.first_block: int | None = None  # the first name over an address: the letterhead
+        self.ordering = False  # a purchase order (its seller labels name the addressee)
+        self.addressed_seller = False  # ... and the issuer (its buyer) is wanted
 
     def find_letterhead(self, lines: Sequence[PLine]) -> None:
         """Where the first name printed over its address is, at the top of the first page."""
@@ -495,15 +504,23 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
     names.place(lines)
     names.find_letterhead(lines)
     wants_seller = terms is not None and bool(set(content_stems(terms.phrase)) & SELLER_WORDS)
-    purchase = wants_seller and any(_PURCHASE_ORDER.fullmatch(x.text) for x in lines[:_HEAD])
+    # a purchase order's seller label names the supplier it is sent to, not its issuer
+    names.ordering = any(_PURCHASE_ORDER.fullmatch(x.text) for x in lines[:_HEAD])
+    purchase = wants_seller and names.ordering
+    # the issuer of a purchase order is the buyer: its supplier label names the addressee
+    names.addressed_seller = names.ordering and not wants_seller
     weight = 5.0 if purchase else 3.0
     for pair in layout.pairs:
+        if names.addressed_seller and _seller_label(pair.key):
+            continue
         if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
-            strong = 5.0 if _seller_label(pair.key) else weight
+            strong = 5.0 if _seller_label(pair.key) and not names.ordering else weight
             names.offer(_first_part(pair.value), strong, line, f'after the label "{pair.key}"')
     for line, key, name in _column_names(lines, purchase):
-        strong = 5.0 if _seller_label(key) else weight
+        if names.addressed_seller and _seller_label(key):
+            continue
+        strong = 5.0 if _seller_label(key) and not names.ordering else weight
         names.offer(name, strong, line, f'under the label "{key}"')
     for position in range(len(lines)):
         _line_names(lines, position, names)
@@ -552,7 +569,8 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     """Names a line offers: companies with a legal form, the name over a legal notice, and
     the letterhead's lines."""
     line = lines[position]
-    customer = _in_customer_block(lines, position)
+    addressee = _seller_label if names.addressed_seller else None
+    customer = _in_customer_block(lines, position, addressee)
     rank = names.rank(line, position)
     head = line.page == lines[0].page and rank < _HEAD
     companies = _companies(line.text)
@@ -564,12 +582,8 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
         score -= 1.0 if window else 0.0
         names.offer(name, score, line, "company name with a legal form")
-    behind = _BEHIND_BRAND.search(line.text)
-    if behind is not None and not customer:
-        rest = behind["rest"]
-        named = _companies(rest) or [_first_part(rest).strip().rstrip(".")]
-        if _name_like(named[0]):
-            names.offer(named[0], 4.0, line, "the legal name behind the brand")
+    if not customer:
+        _behind_brand(line, names)
     if _CAPITAL.search(line.text) and not companies:
         for above in reversed(lines[max(0, position - 2) : position]):
             if _name_like(above.text) and len(above.cells) == 1:
@@ -581,13 +595,32 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
     if letterhead and not _ISSUER_LABEL.match(cell) and not _CARRIER.match(cell):
         names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
-    below = lines[position + 1] if position + 1 < len(lines) else None
-    # "Datos del emisor", "Sold by:" over the name (a colon only at the label's end)
+    if position + 1 < len(lines):
+        _under_issuer_label(line, lines[position + 1], names)
+
+
+def _behind_brand(line: PLine, names: _Names) -> None:
+    """The legal entity small print names behind a brand ("... is a trading name of X")."""
+    behind = _BEHIND_BRAND.search(line.text)
+    if behind is None:
+        return
+    rest = behind["rest"]
+    named = _companies(rest) or [_first_part(rest).strip().rstrip(".")]
+    if _name_like(named[0]):
+        names.offer(named[0], 4.0, line, "the legal name behind the brand")
+
+
+def _under_issuer_label(line: PLine, below: PLine, names: _Names) -> None:
+    """The name under an issuer label alone on its line ("Datos del emisor", "Sold by:"; a
+    colon only at the label's end); a seller label counts most, except on a purchase order."""
     label = line.cells[0].rstrip(" :") if line.cells[0].count(":") <= 1 else ""
-    label = label if ":" not in label and _issuer_key(label) else ""
-    if below is not None and label and _name_like(below.cells[0]):
-        strong = 5.0 if _seller_label(label) else 3.0
-        names.offer(below.cells[0], strong, below, f'under the label "{label}"')
+    if ":" in label or not _issuer_key(label):
+        return
+    seller = _seller_label(label)
+    if (names.addressed_seller and seller) or not _name_like(below.cells[0]):
+        return
+    strong = 5.0 if seller and not names.ordering else 3.0
+    names.offer(below.cells[0], strong, below, f'under the label "{label}"')
 
 
 def _footer_names(line: PLine, names: _Names) -> None:

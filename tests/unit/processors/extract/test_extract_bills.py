@@ -173,3 +173,18 @@ def test_a_legal_form_read_with_a_dot_for_a_space_is_still_one() -> None:
         "Issued by:\nHydrelle Cloud Services.LLC, 127 W 34th Street, Denver, CO 80202\n"
     )
     assert text_field(text, INVOICE, "vendor") == "Hydrelle Cloud Services LLC"
+
+
+def test_a_purchase_orders_supplier_label_does_not_make_the_supplier_its_issuer() -> None:
+    order: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "customer": {"type": "string", "description": "The name of the customer."},
+        },
+    }
+    text = (
+        "Bergmann Bürobedarf KG\nHauptstraße 12\n70173 Stuttgart\n\nBestellung\n\n"
+        "Lieferant:\nWagner Sanitär GmbH\nBahnhofstr. 170\n50667 Köln\n\n"
+        "Bestellnummer   PO-2024-118\nHeizungsventil DN15   4   12,50\nGesamt   59,50 €\n"
+    )
+    assert same_name(text_field(text, order, "customer"), "Bergmann Bürobedarf KG")
