@@ -17,7 +17,8 @@ completed in the store.
 - **history**: events in the workflow history per 1,000 items, once in a single run and once
   with `continue_as_new_threshold` = 250, which bounds every run whatever the job's size.
 
-``python bench/temporal_engine.py [--items 1000] [--rounds 3] [--docs 16] [--pages 150]``
+``python bench/temporal_engine.py [--items 1000] [--rounds 3] [--docs 16] [--pages 150]
+[--only sqlite postgres scaling history]``
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from harness import Figure, median, postgres_schema, ratio_text, seconds_text, s
 TARGET_RATIO = 1.5
 TARGET_RATIO_POSTGRES = 1.10
 CAN_THRESHOLD = 250
+PARTS = ("sqlite", "postgres", "scaling", "history")
 
 
 def _helpers() -> Any:
@@ -205,35 +207,45 @@ def history(address: str, folder: Path, work: Path, *, items: int) -> tuple[int,
 
 
 def measure(
-    *, items: int = 1000, rounds: int = 3, docs: int = 16, pages: int = 150
+    *,
+    items: int = 1000,
+    rounds: int = 3,
+    docs: int = 16,
+    pages: int = 150,
+    only: tuple[str, ...] = PARTS,
 ) -> list[Figure]:
     helpers = _helpers()
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="reams-bench-temporal-") as tmp:
         work = Path(tmp)
         server = helpers.start_temporal(work / "temporal")
         try:
             make_trivial(work / "trivial", items)
-            make_cpu_bound(work / "cpu", docs=docs, pages=pages)
-            pairs = [
-                _pair(server.address, work, items, local_first=i % 2 == 0) for i in range(rounds)
-            ]
-            postgres = postgres_available()
-            pg_pairs = [
-                _pair(server.address, work, items, local_first=i % 2 == 1, postgres=True)
-                for i in range(rounds if postgres else 0)
-            ]
-            scaling = [
-                _scaling(server.address, work, docs, two_first=i % 2 == 1) for i in range(rounds)
-            ]
-            single, bounded = history(server.address, work / "trivial", work, items=items)
+            if "sqlite" in only:
+                pairs = [
+                    _pair(server.address, work, items, local_first=i % 2 == 0)
+                    for i in range(rounds)
+                ]
+                figures += throughput_figures(pairs, items=items)
+            if "postgres" in only:
+                pg_pairs = [
+                    _pair(server.address, work, items, local_first=i % 2 == 1, postgres=True)
+                    for i in range(rounds if postgres_available() else 0)
+                ]
+                figures += throughput_figures(pg_pairs, items=items, postgres=True)
+            if "scaling" in only:
+                make_cpu_bound(work / "cpu", docs=docs, pages=pages)
+                scaling = [
+                    _scaling(server.address, work, docs, two_first=i % 2 == 1)
+                    for i in range(rounds)
+                ]
+                figures.append(scaling_figure(scaling, docs=docs, pages=pages))
+            if "history" in only:
+                single, bounded = history(server.address, work / "trivial", work, items=items)
+                figures += history_figures(single, bounded, items=items)
         finally:
             server.stop()
-    return [
-        *throughput_figures(pairs, items=items),
-        *throughput_figures(pg_pairs, items=items, postgres=True),
-        scaling_figure(scaling, docs=docs, pages=pages),
-        *history_figures(single, bounded, items=items),
-    ]
+    return figures
 
 
 def _pair(
@@ -299,8 +311,9 @@ def history_figures(single: int, bounded: list[int], *, items: int) -> list[Figu
             "(info)",
             f"{per_thousand:.0f} events",
             None,
-            f"one run of {single} events for {items} items (slices of 50, doubling up to 400 "
-            f"while they come back full); without "
+            f"one run of {single} events for {items} items (slices of 50 that go on up to 400 "
+            f"while their items are fast, the next ones doubling while they come back full); "
+            f"without "
             f"continue-as-new a 100,000-item job would need ~{per_thousand * 100:,.0f} events "
             f"in one history; with the default threshold (5,000 items) it is 20 runs of "
             f"~{per_thousand * 5:,.0f} events",
@@ -322,8 +335,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--docs", type=int, default=16)
     parser.add_argument("--pages", type=int, default=150)
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     args = parser.parse_args()
-    figures = measure(items=args.items, rounds=args.rounds, docs=args.docs, pages=args.pages)
+    figures = measure(
+        items=args.items,
+        rounds=args.rounds,
+        docs=args.docs,
+        pages=args.pages,
+        only=tuple(args.only),
+    )
     for figure in figures:
         print(f"{figure.verdict:4}  {figure.name}: {figure.measured} ({figure.detail})")
 
