@@ -107,8 +107,8 @@ _BEHIND_BRAND = re.compile(
     r"ist\s+(?:eine\s+marke|ein\s+angebot|ein\s+produkt)\s+der|"
     r"est\s+(?:une\s+marque|un\s+nom\s+commercial)\s+de|"
     r"is\s+een\s+(?:handelsnaam|merk)\s+van|es\s+una\s+marca(?:\s+comercial)?\s+de|"
-    r"(?:is\s+)?operated\s+by|wird\s+betrieben\s+von(?:\s+der)?|est\s+exploité\s+par|"
-    r"wordt\s+geëxploiteerd\s+door|está\s+gestionad[oa]\s+por|explotad[oa]\s+por)|"
+    r"(?:is|are)\s+operated\s+by|wird\s+betrieben\s+von(?:\s+der)?|est\s+exploité\s+par|"
+    r"wordt\s+geëxploiteerd\s+door|está\s+gestionad[oa]\s+por|es\s+explotad[oa]\s+por)|"
     r"^(?:operator|betreiber|exploitant|explotador)\s*:)\s*(?P<rest>\S.*)",
     re.IGNORECASE,
 )
@@ -515,13 +515,14 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
             continue
         if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
-            strong = 5.0 if _seller_label(pair.key) and not names.ordering else weight
-            names.offer(_first_part(pair.value), strong, line, f'after the label "{pair.key}"')
+            name = _first_part(pair.value)
+            strong = _seller_weight(name) if _seller_label(pair.key) and not names.ordering else 0
+            names.offer(name, max(strong, weight), line, f'after the label "{pair.key}"')
     for line, key, name in _column_names(lines, purchase):
         if names.addressed_seller and _seller_label(key):
             continue
-        strong = 5.0 if _seller_label(key) and not names.ordering else weight
-        names.offer(name, strong, line, f'under the label "{key}"')
+        strong = _seller_weight(name) if _seller_label(key) and not names.ordering else 0
+        names.offer(name, max(strong, weight), line, f'under the label "{key}"')
     for position in range(len(lines)):
         _line_names(lines, position, names)
     return names.ranked()
@@ -551,6 +552,12 @@ def _column_names(lines: Sequence[PLine], purchase: bool) -> list[tuple[PLine, s
             if _seller_key(key, purchase) and _name_like(value):
                 found.append((below, key, value))
     return found
+
+
+def _seller_weight(name: str) -> float:
+    """A seller label's name outweighs a letterhead (a marketplace's is the platform's); most
+    when it is a company's (a shop's "Verkäufer: Anna" is the person at the till)."""
+    return 5.0 if _LEGAL_END.search(name) else 4.5
 
 
 def _seller_label(key: str) -> bool:
@@ -619,7 +626,7 @@ def _under_issuer_label(line: PLine, below: PLine, names: _Names) -> None:
     seller = _seller_label(label)
     if (names.addressed_seller and seller) or not _name_like(below.cells[0]):
         return
-    strong = 5.0 if seller and not names.ordering else 3.0
+    strong = _seller_weight(below.cells[0]) if seller and not names.ordering else 3.0
     names.offer(below.cells[0], strong, below, f'under the label "{label}"')
 
 
@@ -1164,13 +1171,19 @@ def _id_label_score(terms: FieldTerms, key: str) -> float:
         return max(score, 0.7)  # "Document No", "Bill No": the number of this document
     if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
         return max(score, 0.5)  # "Ticket No", "Folio No" number any document
+    if stems - _OUR == {"refer"} and named and not _THEIR_REF.search(key):
+        return max(score, 0.5)  # "Reference", "Our ref." (not "Your reference": the buyer's)
     return score
 
 
 # Words that name the document itself, whatever its kind: its number is the one a field asking
 # for an invoice's (or an order's...) number means, before a folio's or a ticket's.
 _THIS_DOC = frozenset(content_stems("document doc bill"))
-_ANY_DOC = _THIS_DOC | frozenset(content_stems("ticket transaction check voucher folio slip"))
+_ANY_DOC = _THIS_DOC | frozenset(
+    content_stems("ticket transaction check voucher folio slip statement")
+)
+_OUR = frozenset(content_stems("number our unser notre onze nuestra nuestro"))
+_THEIR_REF = re.compile(r"\b(?:your|ihr\w*|votre|vos|uw|su|sus|vuestra)\b", re.IGNORECASE)
 
 
 def _code(value: str) -> str | None:

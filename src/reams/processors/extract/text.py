@@ -123,6 +123,7 @@ ABBREVIATIONS = {
     "rcpt": "receipt",
     "trans": "transaction",
     "ref": "reference",
+    "réf": "reference",
     "tel": "telephone",
     "dt": "date",
     "desc": "description",

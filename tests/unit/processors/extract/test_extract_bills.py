@@ -120,6 +120,10 @@ def test_the_seller_under_a_sold_by_label_is_the_vendor(label: str, carrier: str
         ("Folio-Nr.   12937\nDokument-Nr. 647769\n", "647769"),
         ("Folionummer   32997\nNotanummer 548138\n", "548138"),
         ("Folio No.   12937\nBill No. 647769\n", "647769"),
+        ("Our ref.: 20-117\nYour reference: PO-5521\n", "20-117"),
+        ("Réf. : FA-2024-117\nVotre référence : BC-5521\n", "FA-2024-117"),
+        ("Unsere Referenz: RE-117\nIhr Zeichen: 4471\n", "RE-117"),
+        ("Statement number 8841\nAccount number 5521-0042\n", "8841"),
     ],
 )
 def test_the_bill_number_is_read_by_its_label(text: str, number: str) -> None:
