@@ -19,6 +19,7 @@ tied to page numbers by dot leaders) is a two-column table of titles and pages.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import statistics
@@ -57,7 +58,11 @@ Rules = Callable[[], PageRules]
 
 @dataclass
 class Row:
-    """Lines that share a baseline, with their pieces sorted left to right."""
+    """Lines that share a baseline, with their pieces sorted left to right.
+
+    A row is complete once made (``_rows``): what is worked out from its pieces is kept, as
+    the search for tables looks at the same rows again in each part of a run it tries.
+    """
 
     lines: list[int]
     pieces: list[Piece]
@@ -68,9 +73,14 @@ class Row:
     def left(self) -> float:
         return self.pieces[0].left
 
-    @property
+    @functools.cached_property
     def right(self) -> float:
         return max(piece.right for piece in self.pieces)
+
+    @functools.cached_property
+    def numbers_apart(self) -> Row:
+        """:func:`_numbers_apart` of the row."""
+        return _numbers_apart(self)
 
 
 @dataclass
@@ -310,7 +320,7 @@ def _crosses(row: Row, gutters: list[tuple[float, float]], lefts: list[float]) -
 
 
 def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
-    rows = [_numbers_apart(row) for row in rows]
+    rows = [row.numbers_apart for row in rows]
     gutters = _gutters(rows)
     fitted = False
     if len(rows) > _MIN_ROWS and len(body := _gutters(rows[1:])) > len(gutters):
