@@ -100,6 +100,7 @@ _SELLER_LABEL = re.compile(
     r"émetteur|aussteller|rechnungssteller)",
     re.IGNORECASE,
 )
+_SOLD_BY = re.compile(r"\b(?:sold|issued|verkauft|verkocht|vendu|vendido|venduto)\b", re.IGNORECASE)
 # The legal entity behind a brand, named in small print: "Acme Energy is a trading name of
 # Acme Supply Ltd", "ist eine Marke der ...", "est exploité par ...", "Operator: ...".
 _BEHIND_BRAND = re.compile(
@@ -516,12 +517,13 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
         if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
             line = next((x for x in lines if x.index == pair.order), lines[0])
             name = _first_part(pair.value)
-            strong = _seller_weight(name) if _seller_label(pair.key) and not names.ordering else 0
+            seller = _seller_label(pair.key) and not names.ordering
+            strong = _seller_weight(name, pair.key) if seller else 0
             names.offer(name, max(strong, weight), line, f'after the label "{pair.key}"')
     for line, key, name in _column_names(lines, purchase):
         if names.addressed_seller and _seller_label(key):
             continue
-        strong = _seller_weight(name) if _seller_label(key) and not names.ordering else 0
+        strong = _seller_weight(name, key) if _seller_label(key) and not names.ordering else 0
         names.offer(name, max(strong, weight), line, f'under the label "{key}"')
     for position in range(len(lines)):
         _line_names(lines, position, names)
@@ -554,10 +556,13 @@ def _column_names(lines: Sequence[PLine], purchase: bool) -> list[tuple[PLine, s
     return found
 
 
-def _seller_weight(name: str) -> float:
-    """A seller label's name outweighs a letterhead (a marketplace's is the platform's); most
-    when it is a company's (a shop's "Verkäufer: Anna" is the person at the till)."""
-    return 5.0 if _LEGAL_END.search(name) else 4.5
+def _seller_weight(name: str, label: str) -> float:
+    """A seller label's name outweighs a letterhead (a marketplace's is the platform's): a
+    company's, or any after "Sold by"; a person's after a bare "Verkäufer", "Vendeur" or
+    "Seller" is more likely the one at a shop's till, and weighs as any issuer label's."""
+    if _LEGAL_END.search(name):
+        return 5.0
+    return 4.5 if _SOLD_BY.search(label) else 3.0
 
 
 def _seller_label(key: str) -> bool:
@@ -626,7 +631,7 @@ def _under_issuer_label(line: PLine, below: PLine, names: _Names) -> None:
     seller = _seller_label(label)
     if (names.addressed_seller and seller) or not _name_like(below.cells[0]):
         return
-    strong = _seller_weight(below.cells[0]) if seller and not names.ordering else 3.0
+    strong = _seller_weight(below.cells[0], label) if seller and not names.ordering else 3.0
     names.offer(below.cells[0], strong, below, f'under the label "{label}"')
 
 
