@@ -4,6 +4,7 @@ and the number of interactive form fields (``form_field_count``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from reams.domain.errors import ProcessorError
@@ -51,7 +52,13 @@ def load_error(exc: Any) -> ProcessorError:
     )
 
 
-def read_metadata(pdf: Any) -> Metadata:
+PageLoader = Callable[[int], Any]
+"""Gives the raw FPDF_PAGE of a page index, loaded and kept open by the caller (who reads the
+page later anyway), or None when it does not load."""
+
+
+def read_metadata(pdf: Any, *, load_page: PageLoader | None = None) -> Metadata:
+    """The document's metadata; ``load_page``: as for :func:`form_field_count`."""
     metadata: Metadata = {}
     for key, value in pdf.get_metadata_dict(skip_empty=True).items():
         name = _METADATA_KEYS.get(key)
@@ -61,18 +68,22 @@ def read_metadata(pdf: Any) -> Metadata:
     version = pdf.get_version()
     if version:
         metadata["pdf_version"] = f"{version // 10}.{version % 10}"
-    fields = form_field_count(pdf)
+    fields = form_field_count(pdf, load_page=load_page)
     if fields:
         metadata[FORM_FIELDS_KEY] = fields
     return metadata
 
 
-def form_field_count(pdf: Any, max_pages: int = FORM_PAGES) -> int:
+def form_field_count(
+    pdf: Any, max_pages: int = FORM_PAGES, *, load_page: PageLoader | None = None
+) -> int:
     """The widget annotations (fillable fields, check boxes, buttons, signature fields) on the
     first ``max_pages`` pages of a PDF with an AcroForm or XFA form; 0 without one.
 
     A printed form without widgets (blanks, boxes drawn as text) has none: the classifier reads
-    those from the text. A damaged page is skipped, it costs the count nothing else.
+    those from the text. A damaged page is skipped, it costs the count nothing else. Loading a
+    page parses its content: with ``load_page`` the pages come from the caller, who keeps them
+    open to read them (the PDF reader), instead of being loaded here and closed again.
     """
     import pypdfium2.raw as pdfium_c
 
@@ -81,19 +92,31 @@ def form_field_count(pdf: Any, max_pages: int = FORM_PAGES) -> int:
         return 0
     count = 0
     for index in range(min(len(pdf), max_pages)):
+        if load_page is not None:
+            page = load_page(index)
+            if page:
+                count += _widgets(pdfium_c, page)
+            continue
         page = pdfium_c.FPDF_LoadPage(handle, index)
         if not page:
             continue
         try:
-            for position in range(max(int(pdfium_c.FPDFPage_GetAnnotCount(page)), 0)):
-                annot = pdfium_c.FPDFPage_GetAnnot(page, position)
-                if not annot:
-                    continue
-                if pdfium_c.FPDFAnnot_GetSubtype(annot) == _ANNOT_WIDGET:
-                    count += 1
-                pdfium_c.FPDFPage_CloseAnnot(annot)
+            count += _widgets(pdfium_c, page)
         finally:
             pdfium_c.FPDF_ClosePage(page)
+    return count
+
+
+def _widgets(pdfium_c: Any, page: Any) -> int:
+    """The widget annotations of an open raw page."""
+    count = 0
+    for position in range(max(int(pdfium_c.FPDFPage_GetAnnotCount(page)), 0)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page, position)
+        if not annot:
+            continue
+        if pdfium_c.FPDFAnnot_GetSubtype(annot) == _ANNOT_WIDGET:
+            count += 1
+        pdfium_c.FPDFPage_CloseAnnot(annot)
     return count
 
 

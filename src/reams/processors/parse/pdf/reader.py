@@ -82,25 +82,41 @@ class PdfSource:
             raise load_error(exc) from None
         self.page_count: int = len(self._pdf)
         self.warnings: list[str] = []
-        if self.page_count == 0:
-            self.close()
-            raise ProcessorError("empty_document", "The PDF has no pages.")
-        self.metadata: Metadata = self._read_metadata()
         self._tables_as_html = tables_as_html
         self._read_ahead: dict[int, _Page] = {}
         # PDFium pages kept open after a read, each with its text page and its path objects
         # (see _read).
         self._open: dict[int, tuple[Any, Any, Paths | None]] = {}
+        # Pages loaded (their content parsed) before they are read: counting a form's fields
+        # loads its first pages, which the reader then takes from here (see _read).
+        self._loaded: dict[int, Any] = {}
+        if self.page_count == 0:
+            self.close()
+            raise ProcessorError("empty_document", "The PDF has no pages.")
+        self.metadata: Metadata = self._read_metadata()
         # Given when already learned from this very document (page parts: parse.parts).
         self._furniture: Furniture | None = furniture
 
     def _read_metadata(self) -> Metadata:
         # Metadata is a nicety: a damaged info dictionary must not cost the user the text.
         try:
-            return read_metadata(self._pdf)
+            return read_metadata(self._pdf, load_page=self._load_ahead)
         except Exception:
             self.warnings.append("the document metadata could not be read")
             return {}
+
+    def _load_ahead(self, index: int) -> Any:
+        """The raw handle of page ``index``, loaded now and kept for :meth:`_read`; None when
+        the page does not load (it fails on its own when it is read)."""
+        import pypdfium2 as pdfium
+
+        page = self._loaded.get(index)
+        if page is None:
+            try:
+                page = self._loaded[index] = self._pdf[index]
+            except pdfium.PdfiumError:
+                return None
+        return page.raw
 
     def page(self, index: int) -> PageContent:
         furniture = self._learned_furniture()
@@ -181,6 +197,9 @@ class PdfSource:
         self._read_ahead.clear()
         for index in list(self._open):
             self._close_page(index)
+        for page in self._loaded.values():
+            page.close()
+        self._loaded.clear()
         if self._owned:
             self._pdf.close()
 
@@ -190,7 +209,9 @@ class PdfSource:
         content again, loading a text page reads all its characters again. The path objects
         the walk for pictures found are kept with them, so the rules do not walk the page
         again."""
-        page = self._pdf[index]
+        page = self._loaded.pop(index, None)
+        if page is None:
+            page = self._pdf[index]
         textpage = None
         kept = False
         try:
