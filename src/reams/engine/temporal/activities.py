@@ -65,8 +65,14 @@ class BatchActivities:
 
     @activity.defn(name=c.PLAN, no_thread_cancel_exception=True)
     def plan(self, job_id: str) -> c.Plan:
-        """Dispatch the job (idempotent) and decide how its workflow schedules work."""
-        job = _existing(lambda: prepare_job(self.store, job_id, max_file_bytes=self._max_bytes))
+        """Decide how the job's workflow schedules work, dispatching the job first if nobody
+        has. The API dispatches every job before it starts its workflow, so this is one read
+        on the way to the first slices, not the dispatch's half-dozen transactions again (an
+        item over this worker's size limit, or already processed, is still skipped as it is
+        begun)."""
+        job = _existing(lambda: self.store.get_job(job_id, project_id=None))
+        if job.status == JobStatus.PENDING:
+            job = _existing(lambda: prepare_job(self.store, job_id, max_file_bytes=self._max_bytes))
         t = self.temporal
         return c.Plan(
             slice_size=job.page_size or t.slice_size,
