@@ -113,12 +113,12 @@ def _split(words: list[str], cut: list[int]) -> list[list[str]]:
 def test_the_shortcut_boxes_as_keys_alone_do() -> None:
     rng = random.Random(20261204)
     boxed = 0
-    for _ in range(3000):
+    for _ in range(1000):
         markdown, lines = _page(rng)
         expected = _keyed_only(page_items(markdown), lines)
         assert boxed_items(page_items(markdown), lines) == expected, markdown
         boxed += sum(1 for item in expected if item.get("bbox"))
-    assert boxed > 3000  # the pages are close enough to their lines to be boxed
+    assert boxed > 1000  # the pages are close enough to their lines to be boxed
 
 
 def test_case_changes_list_numbers_and_sigma_are_still_boxed() -> None:
@@ -147,3 +147,36 @@ def test_the_letter_pattern_is_str_isalnum() -> None:
         if (pattern.match(chr(code)) is not None) != chr(code).isalnum()
     ]
     assert wrong == []
+
+
+def _kind_by_patterns(lines: list[str], index: int) -> str:
+    """``items._kind`` without its shortcut for lines no block pattern can match."""
+    line = lines[index]
+    stripped = line.strip()
+    if items_module._HEADING.match(line):
+        return "heading"
+    if items_module._FENCE.match(line):
+        return "code"
+    if (
+        stripped.startswith("|")
+        and index + 1 < len(lines)
+        and items_module._is_separator(lines[index + 1])
+    ):
+        return "table"
+    if stripped.lower().startswith("<table"):
+        return "html_table"
+    if items_module._LIST.match(line) and len(line) - len(line.lstrip(" ")) <= 3:
+        return "list"
+    if stripped == items_module.IMAGE_MARK or items_module._IMAGE.match(stripped):
+        return "image"
+    return "text"
+
+
+def test_a_line_opening_with_any_character_gets_the_kind_its_patterns_give() -> None:
+    shapes = ("{c}", "{c} x", "  {c}. x", "{c}{c}{c} x", "\t{c} x", "{c}) x", "{c}](y)")
+    for code in range(0x3000):
+        for shape in shapes:
+            lines = [shape.format(c=chr(code)), "|---|"]
+            assert items_module._kind(lines, 0) == _kind_by_patterns(lines, 0), lines
+    for lines in (["![a](b.png)"], ["<!-- image -->"], ["<TABLE>"], ["٣. x"], ["    # x"]):
+        assert items_module._kind(lines, 0) == _kind_by_patterns(lines, 0), lines

@@ -404,9 +404,17 @@ def _chunks(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
         index = end
 
 
+# What a line of any other block than a paragraph opens with, past its indentation (a digit:
+# an ordered list's number).
+_BLOCK_STARTS = frozenset("#`~|<-*+!")
+
+
 def _kind(lines: list[str], index: int) -> str:
     line = lines[index]
     stripped = line.strip()
+    opening = stripped[:1]
+    if opening not in _BLOCK_STARTS and not opening.isdigit():
+        return "text"  # most lines of a page: no pattern can match them
     if _HEADING.match(line):
         return "heading"
     if _FENCE.match(line):

@@ -80,23 +80,30 @@ def layout_page(
         blocks.extend(_blocks(elements, column, tables_as_html=tables_as_html))
         flow.extend(elements)
     markdown = "\n\n".join(tighten_lists(blocks))
-    text = "\n".join(filter(None, (_plain(element) for element in flow)))
-    boxes = tuple(box for element in flow if (box := _box(element, height)) is not None)
+    plains = [_plain(element) for element in flow]
+    text = "\n".join(filter(None, plains))
+    boxes = tuple(
+        _box(element, plain, height)
+        for element, plain in zip(flow, plains, strict=True)
+        if plain and not isinstance(element, Picture)
+    )
     return PageContent(markdown=markdown, text=text, width=width, height=height, lines=boxes)
 
 
-def _box(element: Element, height: float) -> LineBox | None:
-    """Where a line (or a table: size 0) sits, from the page's top-left corner."""
-    if isinstance(element, Picture) or not _plain(element):
-        return None
-    size = element.size if isinstance(element, Line) else 0.0
+def _box(element: Line | Table, plain: str, height: float) -> LineBox:
+    """Where a line (or a table: size 0) with text ``plain`` sits, from the page's top-left
+    corner."""
+    if isinstance(element, Line):
+        # Line.top and Line.bottom, worked out once (one line box per line of every page).
+        size = element.size
+        top = element.baseline + 0.8 * size
+        bottom = element.baseline - 0.25 * size
+        return LineBox(
+            plain, element.left, height - top, element.right - element.left, top - bottom, size
+        )
+    top = element.top
     return LineBox(
-        _plain(element),
-        element.left,
-        height - element.top,
-        element.right - element.left,
-        element.top - element.bottom,
-        size,
+        plain, element.left, height - top, element.right - element.left, top - element.bottom, 0.0
     )
 
 
