@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reams.processors.parse.blocks import escape_markdown, heading
-from reams.processors.parse.model import PageContent
+from reams.processors.parse.model import LineBox, PageContent
 from reams.processors.parse.ocr.columns import reading_order
 from reams.processors.parse.ocr.lines import Line, TextBox, cell_text, group_lines
 
@@ -54,6 +54,28 @@ def layout_boxes(
     markdown = "\n\n".join(_render(block, body) for block in blocks)
     text = "\n".join(cell_text(line) for line in lines)
     return PageContent(markdown=markdown, text=text, width=width, height=height)
+
+
+def line_boxes(boxes: Sequence[TextBox], *, scale: float) -> tuple[LineBox, ...]:
+    """The boxes of the lines :func:`layout_boxes` makes of ``boxes``, in points (``scale``:
+    the image's pixels per point), in the order of its text."""
+    lines = [line for group in reading_order(boxes) for line in group_lines(group)]
+    return tuple(_line_box(line, cell_text(line), scale) for line in lines)
+
+
+def _line_box(line: Line, text: str, scale: float) -> LineBox:
+    """An OCR line's box in points from the page's top-left corner (the upright image's).
+    Its height is the line's, so its type size is taken as that over 1.05, as a PDF line's
+    box is 1.05 times its size."""
+    height = line.height / scale
+    return LineBox(
+        text,
+        line.left / scale,
+        line.top / scale,
+        (line.right - line.left) / scale,
+        height,
+        height / 1.05,
+    )
 
 
 def _body_height(lines: list[Line]) -> float:
