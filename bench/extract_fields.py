@@ -17,7 +17,7 @@ when the document prints the name several ways. A field whose gold is null is no
 Splits follow the corpus rule (id = the path inside its set folder); tune on dev only.
 
 Beside it, the **generated set** (``bench/extract/generate_fields.py``, gold in
-``bench/extract/generated_gold.jsonl``): 141 invoices and bills, receipts, orders and forms
+``bench/extract/generated_gold.jsonl``): 147 invoices and bills, receipts, orders and forms
 (payslips, delivery notes, lab reports, registration forms) in 5 languages and 11 locales, a
 quarter of them scans, written from how real documents look; failures are looked for on its
 dev templates only. Its split is by template

@@ -16,6 +16,9 @@ platform operator with its legal form in the footer.
 the registered-office line.
 ``saas`` (holdout): lower-case wordmark (sometimes an image), label column, legal entity in the
 sender block, "due" sentence, account id.
+``broadband``, ``cloud``, ``agency`` (dev): logo picture with the legal name only in the
+registered-office line; a summary box of colon labels with the legal entity under "Service
+provider"; a wordmark over the issuer's and the client's blocks side by side.
 """
 
 from __future__ import annotations
@@ -353,8 +356,13 @@ class Words:
         return self.chosen[key]
 
 
-def brand_stem(ctx: Ctx) -> str:
-    return ctx.names.fresh(lambda r: r.choice(BRAND_STEMS), ctx.rng)
+# a pool of its own for the templates added later, so the earlier ones keep their names
+_STUDIOS = "Northlight|Paperfox|Bluecrane|Kitewell|Oakmoss|Redwing|Saltmarsh|Brightfold|Inkwell"
+STUDIO_STEMS = tuple(_STUDIOS.split("|"))
+
+
+def brand_stem(ctx: Ctx, pool: tuple[str, ...] = BRAND_STEMS) -> str:
+    return ctx.names.fresh(lambda r: r.choice(pool), ctx.rng)
 
 
 def suffix(ctx: Ctx) -> str:
@@ -388,7 +396,7 @@ def logo(sheet: Sheet, x: float, y: float, word: str, height: float, *, dark: fl
     font = ImageFont.load_default(size=int(height * scale * 0.7))
     _, top, right, bottom = font.getbbox(word)
     mark = int(height * scale)
-    width = mark + 12 * scale + right
+    width = int(mark + 12 * scale + right)
     image = Image.new("L", (width, mark), 255)
     draw = ImageDraw.Draw(image)
     draw.ellipse((0, 0, mark - 1, mark - 1), fill=int(dark * 255))
@@ -839,9 +847,9 @@ def broadband(ctx: Ctx) -> Built:
         if scheme == "grid":
             for index, (label, value) in enumerate(meta):
                 x = 40 + (index % 3) * 172
-                y = 100 + (index // 3) * 30
-                s.text(x, y, label, 7.5, grey=0.4)
-                s.text(x, y + 12, value, 9.5, bold=True)
+                top = 100 + (index // 3) * 30
+                s.text(x, top, label, 7.5, grey=0.4)
+                s.text(x, top + 12, value, 9.5, bold=True)
         else:
             s.pairs(330, 100, meta, 555, 8.5, value_align="right")
         s.lines(40, 180, customer.block(), 10)
@@ -949,6 +957,80 @@ def cloud(ctx: Ctx) -> Built:
     return Built(gold(ctx, number, day, totals.total, [legal, stem]), draw)
 
 
+# --- agency (dev) -------------------------------------------------------------------------
+
+AGENCY_WORK = {
+    "en": "Brand strategy workshop|Website design (phase 2)|Copywriting, 12 pages|Campaign setup",
+    "fr": "Atelier stratégie de marque|Design site web (phase 2)|Rédaction, 12 pages|Campagne",
+    "de": "Workshop Markenstrategie|Webdesign (Phase 2)|Texterstellung, 12 Seiten|Kampagne",
+    "nl": "Workshop merkstrategie|Webdesign (fase 2)|Copywriting, 12 pagina's|Campagne-opzet",
+    "es": "Taller de estrategia de marca|Diseño web (fase 2)|Redacción, 12 páginas|Campaña",
+}
+
+
+def agency(ctx: Ctx) -> Built:
+    """A studio's invoice: the studio's wordmark, then the issuer's legal block and the client's
+    block side by side on the same rows (the issuer's unlabelled, the client's labelled), the
+    number and dates in a row of boxes."""
+    w, loc, rng = Words(ctx), ctx.loc, ctx.rng
+    stem = brand_stem(ctx, STUDIO_STEMS)
+    legal = f"{stem} {ctx.pick('Studio|Creative|Design|Media')} {suffix(ctx)}"
+
+    customer = company(ctx)
+    day = issue_day(ctx)
+    rate = Decimal(loc.rates[0])
+    texts = rng.sample(AGENCY_WORK[ctx.lang].split("|"), rng.randint(1, 3))
+    lines = _amount_lines(ctx, texts, 300, 4000, rate)
+    totals = Totals(lines)
+    number = ctx.pick(
+        f"{day.year}-{digits(ctx, 3)}|{stem[:2].upper()}{digits(ctx, 5)}|#{digits(ctx, 4)}"
+    )
+    street, city = address(loc, rng)
+    vat = vat_id(loc, rng)
+    account = iban(loc, rng)
+    po = f"PO-{digits(ctx, 6)}"
+    dates = date_style(ctx)
+    style = money_style(ctx)
+    due = later(day, 30)
+    upper = rng.random() < 0.5
+
+    def draw() -> bytes:
+        s = Sheet(family=ctx.pick("Helvetica|Times"))
+        s.text(40, 62, stem.upper() if upper else stem.lower(), 28, bold=True, grey=0.1)
+        s.text(555, 62, ctx.words["invoice"], 14, align="right", grey=0.4)
+        s.text(40, 110, legal, 9, bold=True)
+        s.lines(40, 123, [street, city, vat], 8.5)
+        s.text(320, 110, ctx.words["bill_to"], 9, bold=True)
+        s.lines(320, 123, customer.block(), 8.5)
+        cells = [
+            (w["bill_no"], number.lstrip("#")),
+            (ctx.words["inv_date"], when(ctx, day, dates)),
+            (ctx.words["due"], when(ctx, due, dates)),
+            (ctx.words["ref"], po),
+        ]
+        for column, (label, value) in enumerate(cells):
+            x = 40 + column * 128.75
+            s.box(x, 180, 128.75, 34, fill=0.96)
+            s.text(x + 6, 192, label.upper(), 6.5, grey=0.4)
+            s.text(x + 6, 207, value, 9.5, bold=True)
+        rows = [[ctx.words["desc"], ctx.words["amount"]]]
+        rows += [[line.text, money(loc, line.amount, "plain")] for line in lines]
+        y = s.table(40, 240, (400, 115), rows, aligns="lr", header_fill=None)
+        s.pairs(
+            330,
+            y + 20,
+            totals_list(ctx, totals, style),
+            555,
+            9.5,
+            value_align="right",
+            bold_last=True,
+        )
+        s.text(40, 770, f"{ctx.words['bank']}: IBAN {account}", 7.5, grey=0.3)
+        return s.pdf()
+
+    return Built(gold(ctx, number.lstrip("#"), day, totals.total, [legal, stem]), draw)
+
+
 TEMPLATES = {
     "utility": utility,
     "marketplace": marketplace,
@@ -957,5 +1039,6 @@ TEMPLATES = {
     "saas": saas,
     "broadband": broadband,
     "cloud": cloud,
+    "agency": agency,
 }
 __all__ = ["TEMPLATES", "Locale", "Party", "iban"]

@@ -232,7 +232,8 @@ _DAY_FIRST_PLACES = re.compile(
 _CONTINENTAL = re.compile(
     r"\b(?:du|des|les|et|pour|avec|und|der|die|das|für|mit|het|een|voor|met|bij|los|las|"
     r"con|para|por|il|della|ai|nº|n°|datum|fecha|numéro|nummer|número|facture|rechnung|"
-    r"deze|uw|naar|esta|su|votre|vous|nous|ihre|bitte|vom|zum|zur|"
+    r"deze|uw|naar|esta|su|votre|vous|nous|ihre|bitte|vom|zum|zur|aan|totaal|bedrag|betrag|"
+    r"gesamt|summe|montant|importe|cantidad|aantal|menge|quantité|btw|mwst|tva|iva|"
     r"factuur|factura|fattura)\b"
 )
 _DAY_FIRST_CODES = frozenset(
@@ -380,6 +381,32 @@ def _address_line(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _customer_label(text: str) -> bool:
     return _CUSTOMER_BLOCK.search(text) is not None
+
+
+def _customer_cells(
+    lines: Sequence[PLine], position: int, addressee: Callable[[str], bool] | None = None
+) -> list[bool]:
+    """For each cell of the line, whether it is in the addressee's block: a line of one cell
+    as :func:`_in_customer_block`; in a line of several, a cell at or right of a customer
+    label ("Bill to: | Acme"), or under one in its column (or under a label alone on its line)
+    within three lines, so the issuer's block beside the addressee's stays the issuer's."""
+    line = lines[position]
+    if len(line.cells) == 1:
+        return [_in_customer_block(lines, position, addressee)]
+
+    def label(text: str) -> bool:
+        return _customer_label(text) or (addressee is not None and addressee(text))
+
+    flags: list[bool] = list(itertools.accumulate((label(c) for c in line.cells), max))
+    for back in range(1, 4):
+        above = lines[position - back] if position - back >= 0 else None
+        if above is None or above.page != line.page:
+            break
+        if len(above.cells) == 1 and label(above.cells[0]):
+            return [True] * len(line.cells)
+        if len(above.cells) == len(line.cells):
+            flags = [f or label(a) for f, a in zip(flags, above.cells, strict=True)]
+    return flags
 
 
 def _in_customer_block(
@@ -582,16 +609,22 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     the letterhead's lines."""
     line = lines[position]
     addressee = _seller_label if names.addressed_seller else None
-    customer = _in_customer_block(lines, position, addressee)
+    cells = _customer_cells(lines, position, addressee)
+    customer = any(cells)
     rank = names.rank(line, position)
     head = line.page == lines[0].page and rank < _HEAD
-    companies = _companies(line.text)
+    # a line of several cells holds side-by-side blocks (the issuer's beside the addressee's):
+    # its companies are read cell by cell, each in its own column's block
+    found = [(n, c) for cell, c in zip(line.cells, cells, strict=True) for n in _companies(cell)]
+    if len(line.cells) == 1 or not found:
+        found = [(name, customer) for name in _companies(line.text)]
+    companies = [name for name, _ in found]
     payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
     # a second name-and-address block under the letterhead's is the addressee's window
     window = names.first_block is not None and names.first_block < position
     window = window and head and bool(companies) and bool(_block(lines, position + 1))
-    for name in companies:
-        score = 2.0 + (0.5 if head else 0.0) - (2.5 if customer else 0.0) + (1.0 if payee else 0)
+    for name, addressed in found:
+        score = 2.0 + (0.5 if head else 0.0) - (2.5 if addressed else 0.0) + (1.0 if payee else 0)
         score -= 1.0 if window else 0.0
         names.offer(name, score, line, "company name with a legal form")
     if not customer:
@@ -604,7 +637,8 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     if not customer:
         _footer_names(line, names)
     cell = _after_title(line)
-    letterhead = head and len(line.cells) <= 2 and not customer and _name_like(cell)
+    column = line.cells.index(cell) if cell in line.cells else 0
+    letterhead = head and len(line.cells) <= 2 and not cells[column] and _name_like(cell)
     if letterhead and not _ISSUER_LABEL.match(cell) and not _CARRIER.match(cell):
         names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
     if position + 1 < len(lines):

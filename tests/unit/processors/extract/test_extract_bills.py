@@ -192,3 +192,42 @@ def test_a_purchase_orders_supplier_label_does_not_make_the_supplier_its_issuer(
         "Bestellnummer   PO-2024-118\nHeizungsventil DN15   4   12,50\nGesamt   59,50 €\n"
     )
     assert same_name(text_field(text, order, "customer"), "Bergmann Bürobedarf KG")
+
+
+# --- the issuer's block beside the addressee's, on the same lines -------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "issuer", "client"),
+    [
+        ("Facturé à", "Bluecrane Studio SA", "Imprimerie Moreau EURL"),
+        ("Bill to", "Paperfox Design Limited", "Winslow Print Works Ltd"),
+        ("Rechnungsempfänger", "Kitewell Media GmbH", "Becker Druckerei GmbH"),
+    ],
+)
+def test_the_issuers_block_beside_the_clients_is_the_issuers(
+    tmp_path: Path, label: str, issuer: str, client: str
+) -> None:
+    placed = [
+        (40, 62, "FACTURE", 20),
+        (40, 110, issuer, 9),
+        (320, 110, label, 9),
+        (40, 123, "211 boulevard Voltaire", 8.5),
+        (320, 123, client, 8.5),
+        (40, 135, "75011 Paris", 8.5),
+        (320, 135, "180, avenue Jean Jaurès", 8.5),
+        (320, 147, "69007 Lyon", 8.5),
+        (40, 200, "Numéro de facture 7389", 9),
+        (40, 214, "Date 08/03/2024", 9),
+        (40, 260, "Total TTC 4 439,95 €", 10),
+    ]
+    assert same_name(pdf_field(tmp_path, placed, INVOICE, "vendor"), issuer)
+
+
+def test_a_dutch_bill_with_plain_amounts_reads_dates_day_first() -> None:
+    text = (
+        "REDWING Factuur\n\nRedwing Media B.V.   Aan\nStationsplein 188   Mulder Hoveniers B.V.\n\n"
+        "FACTUURNUMMER   FACTUURDATUM\n2023-945   07-12-2023\n\n"
+        "Artikel   Totaal\nCampagne-opzet   2.335,68\nbtw 21%   490,49\nTotaal   2.826,17\n"
+    )
+    assert text_field(text, INVOICE, "invoice_date") == "2023-12-07"
