@@ -10,12 +10,15 @@ it goes back to pending without spending an attempt. Engines differ only in what
 (any job, or one job up to a budget), when they stop, and what else happens when an item
 settles.
 
-Fast items' outcomes are recorded in batches: they wait in ``_Outcomes`` and are written in
-one transaction when the batch is full (``FLUSH_MAX``), its oldest outcome is ``FLUSH_AGE_S``
-old (progress stays live), the pipeline runs dry or the next item is another job's (a small
-job served in turns beside a big one completes when its last item does, not a batch later).
-On two cores the engine's process and the worker share the machine, so fewer transactions is
-CPU the worker gets. A slow item's outcome is written at once, as before.
+Outcomes are recorded in batches: they wait in ``_Outcomes`` and are written in one
+transaction when the batch is full (``FLUSH_MAX``), its oldest outcome is ``FLUSH_AGE_S`` old
+(progress stays live), the pipeline runs dry or the next item is another job's (a small job
+served in turns beside a big one completes when its last item does, not a batch later). While
+the child works on an item, waiting outcomes are written as soon as the oldest is
+``FLUSH_AGE_S`` old, not after that item: a slow item never holds the outcomes before it, and
+items of a few tens of milliseconds (too slow to be claimed several at a time) are recorded
+several per transaction too. On two cores the engine's process and the worker share the
+machine, so fewer transactions is CPU the worker gets.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ SMALL_ITEM_S = 0.02  # items faster than this are claimed several at a time
 CLAIM_AHEAD_S = 0.05  # fast items: a claim takes about this much work (one transaction)
 CLAIM_BATCH = 32  # and never more items than this
 FLUSH_MAX = 32  # outcomes written in one transaction at most
-FLUSH_AGE_S = 0.05  # the longest an outcome waits to be written (a job ends on time)
+FLUSH_AGE_S = 0.1  # about the longest an outcome waits to be written (a job ends on time)
 
 Claim = Callable[[int], list[Item]]
 T = TypeVar("T")
@@ -89,6 +92,8 @@ class ItemDriver:
                 handed.append(upcoming)
                 upcoming = None
             item = handed.popleft()[0]
+            if self.outcomes and not self.worker.answered(self.outcomes.wait_left()):
+                self._flush()  # the child is still at work: the waiting outcomes go now
             output = _collect(self.worker)
             if upcoming is not None:  # slow items: handed over one at a time
                 self.worker.submit(upcoming[1])
@@ -97,7 +102,7 @@ class ItemDriver:
             ended = self._guarded(item, partial(end_item, self.ctx, item, output))
             if isinstance(ended, Settlement):
                 self.outcomes.add(ended)
-                if not handed or not self.lane.fast or self.outcomes.due():
+                if not handed or self.outcomes.due():
                     self._flush()
                 elif handed[0][0].job_id != item.job_id:
                     # Claims turn to another job (fair turns): this one may have just had its
@@ -234,8 +239,11 @@ class _Outcomes:
         self._waiting.append(settlement)
 
     def due(self) -> bool:
-        full = len(self._waiting) >= FLUSH_MAX
-        return full or time.monotonic() - self._since >= FLUSH_AGE_S
+        return len(self._waiting) >= FLUSH_MAX or self.wait_left() <= 0
+
+    def wait_left(self) -> float:
+        """How much longer the oldest waiting outcome may wait."""
+        return FLUSH_AGE_S - (time.monotonic() - self._since)
 
     def take(self) -> list[Settlement]:
         taken, self._waiting = self._waiting, []

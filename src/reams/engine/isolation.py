@@ -275,6 +275,19 @@ class IsolatedWorker:
             raise ProcessorError("processing_error", "The worker answered something unexpected.")
         return payload
 
+    def answered(self, wait_s: float) -> bool:
+        """Whether :meth:`collect` would return without waiting for the child: the oldest
+        task's answer arrives within ``wait_s`` (or collect fails at once: no child, a task
+        refused or dropped). False while the child is still booting."""
+        if not self._queue or self._queue[0][1] != HANDED or self._io is None:
+            return True
+        if not self._ready:
+            return False
+        try:
+            return self._io[1].poll(wait_s)
+        except (EOFError, OSError):  # gone: collect says so at once
+            return True
+
     @property
     def busy(self) -> bool:
         return bool(self._queue)
