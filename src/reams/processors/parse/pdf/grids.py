@@ -199,12 +199,9 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
         return None
     boxes: list[tuple[bool, int, Rect]] = []  # whether it spans most columns, root, rectangle
     for root, members in _cells(lattice).items():
-        rows = [m // n_cols for m in members]
-        cols = [m % n_cols for m in members]
-        wide = n_cols > 2 and 2 * (max(cols) - min(cols) + 1) > n_cols
-        boxes.append(
-            (wide, root, (xs[min(cols)], xs[max(cols) + 1], ys[min(rows)], ys[max(rows) + 1]))
-        )
+        top, bottom, left, right = _extent(members, n_cols)
+        wide = n_cols > 2 and 2 * (right - left + 1) > n_cols
+        boxes.append((wide, root, (xs[left], xs[right + 1], ys[top], ys[bottom + 1])))
     # The boxes spanning most columns are read first: one of them holding many lines refuses
     # the lattice, whatever the other cells hold, so those need not be read.
     boxes.sort(key=lambda box: not box[0])
@@ -225,6 +222,16 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     if sum(filled) > _MAX_LINES * len(filled):
         return None
     return _trimmed([[" ".join(lines) for lines in band] for band in bands], lattice)
+
+
+def _extent(members: list[int], n_cols: int) -> tuple[int, int, int, int]:
+    """The first and last row and column of a group of cells (``row * n_cols + column``)."""
+    if len(members) == 1:  # most cells: one box of the lattice, not merged
+        row, column = divmod(members[0], n_cols)
+        return row, row, column, column
+    rows = [m // n_cols for m in members]
+    cols = [m % n_cols for m in members]
+    return min(rows), max(rows), min(cols), max(cols)
 
 
 def _cells(lattice: Lattice) -> dict[int, list[int]]:
