@@ -10,6 +10,10 @@ The three models run as loaded by rapidocr, except that their graphs are rewritt
 hard-swish activations in two operations instead of four, and the scalar affines around every
 convolution folded into its weights, which makes the recogniser a third faster than as shipped.
 
+With ``REAMS_OCR_INT8=on`` (or ``auto``, on a CPU with VNNI) the recogniser's convolutions run in
+8 bits (:mod:`quant`): about a sixth less CPU per invoice page, at the same word F1 on the OCR
+benchmark, but with ranges whose calibration proved fragile, so it is off by default.
+
 ONNX Runtime runs one thread, and lines are recognised one at a time: a worker pool already runs
 a process per core, so more threads only contend, and batching lines pads short ones to the width
 of long ones (measured: 2.5 instead of 3.7 CPU seconds per dense page).
@@ -53,6 +57,7 @@ _MIN_REC_WIDTH = STEP  # pixels: the narrowest line image the recogniser is give
 _MAX_REC_WIDTH = 8000  # pixels: a wider line is squeezed (a page-wide line at 48 px is ~3,000)
 _TRIM = 8  # pixels: margin kept either side of a line's ink (the detector's boxes are wider)
 _FUSED_TOLERANCE = 1e-3  # largest difference of any output of the fused graph on a sample
+_INT8_SUM_TOLERANCE = 1e-2  # an 8-bit recogniser's per-step probabilities must sum to 1 +- this
 _VOTERS = 24  # lines at most whose orientation the classifier is asked for
 _VERTICAL = 1.5  # height / width of a box read as turned text (rapidocr's own threshold)
 
@@ -68,12 +73,10 @@ class RapidOcrEngine:
         from rapidocr_onnxruntime import RapidOCR
 
         self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
-        for holder in (
-            self._ocr.text_det.infer,
-            self._ocr.text_cls.infer,
-            self._ocr.text_rec.session,
-        ):
+        for holder in (self._ocr.text_det.infer, self._ocr.text_cls.infer):
             holder.session = _fused_session(holder.session)
+        rec = self._ocr.text_rec.session
+        rec.session = _fused_session(rec.session, int8=_int8_wanted())
         recogniser = self._ocr.text_rec
         self._session = recogniser.session
         self._alphabet = Alphabet(list(recogniser.postprocess_op.character))
@@ -194,10 +197,28 @@ class RapidOcrEngine:
         return detector.filter_tag_det_res(boxes, shape)
 
 
-def _fused_session(session: Any) -> Any:
+def _int8_wanted() -> bool:
+    """Whether ``REAMS_OCR_INT8`` asks for the 8-bit recogniser (:mod:`quant`): ``on``, ``auto``
+    (where the CPU has VNNI, which makes 8-bit convolutions the faster) or ``off`` (the
+    default: its word F1 equals the float recogniser's on the benchmark with the shipped ranges,
+    but other calibrations of the same data read up to 0.03 worse, so it is not yet trusted on
+    documents outside the corpus)."""
+    import os
+
+    from reams.processors.parse.ocr.quant import cpu_has_vnni
+
+    mode = os.environ.get("REAMS_OCR_INT8", "off").strip().lower()
+    if mode not in ("auto", "on", "off"):
+        raise ValueError(f"REAMS_OCR_INT8 must be auto, on or off, not {mode!r}")
+    return mode == "on" or (mode == "auto" and cpu_has_vnni())
+
+
+def _fused_session(session: Any, *, int8: bool = False) -> Any:
     """A session of ``session``'s model with its hard-swish activations fused (:mod:`fuse`),
     if that model has them and the fused copy reads a sample as the original does; else
-    ``session`` itself."""
+    ``session`` itself. ``int8``: with its convolutions in 8 bits too (:mod:`quant`), where
+    ranges were measured for this model; that copy must give probabilities on the sample (it
+    cannot match floats to 1e-3), else the float fused copy is used."""
     import numpy as np
     import onnxruntime as ort
 
@@ -206,7 +227,11 @@ def _fused_session(session: Any) -> Any:
     path = getattr(session, "_model_path", None)
     try:
         with open(str(path), "rb") as model:
-            fused, count = fused_model(model.read())
+            model_bytes = model.read()
+        fused, count = fused_model(model_bytes)
+        quantized = False
+        if int8:
+            fused, quantized = _quantized(fused, model_bytes)
         if count == 0:
             return session
         options = ort.SessionOptions()
@@ -220,13 +245,35 @@ def _fused_session(session: Any) -> Any:
         sample = np.random.default_rng(0).random(size, dtype=np.float32) * 2 - 1
         name = session.get_inputs()[0].name
         expected, got = session.run(None, {name: sample})[0], faster.run(None, {name: sample})[0]
-        if expected.shape != got.shape or float(np.abs(expected - got).max()) > _FUSED_TOLERANCE:
+        if quantized:  # 8 bits read a noise sample differently: it must still give probabilities
+            sums = got.sum(axis=-1)
+            if expected.shape != got.shape or not np.all(np.abs(sums - 1) <= _INT8_SUM_TOLERANCE):
+                logger.warning("the 8-bit copy of %s reads no probabilities; using floats", path)
+                return _fused_session(session)
+        elif expected.shape != got.shape or float(np.abs(expected - got).max()) > _FUSED_TOLERANCE:
             logger.warning("the fused copy of %s reads differently; using the original", path)
             return session
         return faster
     except Exception:  # a model in another form: the original works, only slower
+        if int8:
+            logger.warning("could not quantize %s; using floats", path, exc_info=True)
+            return _fused_session(session)
         logger.warning("could not fuse the activations of %s", path, exc_info=True)
         return session
+
+
+def _quantized(fused: bytes, original: bytes) -> tuple[bytes, bool]:
+    """``fused`` with its convolutions in 8 bits (:mod:`quant`) where the shipped activation
+    ranges were measured on this model, and whether it is."""
+    import hashlib
+
+    from reams.processors.parse.ocr.quant import load_ranges, quantized_model
+
+    ranges = load_ranges()
+    if ranges.model_sha256 != hashlib.sha256(original).hexdigest():
+        return fused, False
+    model, count = quantized_model(fused, ranges.tensors)
+    return model, count > 0
 
 
 def _pad_strip(pixels: Any) -> Any:
