@@ -10,7 +10,13 @@ With ``--baseline REV`` the same runs first on a ``git worktree`` of REV (``PYTH
 two profiles come from the same machine minutes apart. Writes ``bench/profiles.md``, which
 ``run_all.py`` copies into the README.
 
-``python bench/profile_run.py [--files 1000] [--baseline REV] [--top 25]``
+Without py-spy (or with ``--cprofile``) the engine process runs under ``cProfile`` instead, one
+profiler per thread timed by ``time.thread_time`` (each thread's own CPU time, so a thread waiting
+on the worker child or on a lock costs nothing): the shares are of the engine process's CPU time,
+summed over its threads. cProfile's own overhead inflates Python-heavy frames (about 2×), so
+compare its shares with each other, not with py-spy's.
+
+``python bench/profile_run.py [--files 1000] [--baseline REV] [--top 25] [--cprofile]``
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ import collections
 import contextlib
 import datetime
 import os
+import pstats
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import REPO, docgen, worktree
 
@@ -57,6 +65,62 @@ def record(src_root: Path, folder: Path, work: Path) -> Path:
     command += ["--job", "parse", "--out", str(work / "out"), "--workers", "1"]
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
     return raw
+
+
+# Run in the engine process instead of ``python -m reams`` when profiling with cProfile: a
+# profiler per thread (started by the thread's first profiled event), dumped together at exit.
+CPROFILE_MAIN = """
+import atexit, cProfile, sys, threading, time
+output = sys.argv.pop(1)
+profilers = [cProfile.Profile(time.thread_time)]
+def start(*_):
+    sys.setprofile(None)
+    profiler = cProfile.Profile(time.thread_time)
+    profilers.append(profiler)
+    profiler.enable()
+def dump():
+    import pstats
+    profilers[0].disable()
+    stats = pstats.Stats(profilers[0])
+    for profiler in profilers[1:]:
+        stats.add(profiler)
+    stats.dump_stats(output)
+threading.setprofile(start)
+atexit.register(dump)
+sys.argv[0] = "reams"
+profilers[0].enable()
+from reams.cli.main import app
+app()
+"""
+
+
+def record_cprofile(src_root: Path, folder: Path, work: Path) -> Path:
+    """:func:`record` with cProfile (see the module's docstring): a pstats file."""
+    stats = work / "profile.pstats"
+    env = {**os.environ, "PYTHONPATH": str(src_root), "REAMS_DATA_DIR": str(work / "data")}
+    command = [sys.executable, "-c", CPROFILE_MAIN, str(stats), "run", str(folder)]
+    command += ["--job", "parse", "--out", str(work / "out"), "--workers", "1"]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
+    return stats
+
+
+def summarize_cprofile(path: Path, label: str, *, top: int) -> Profile:
+    """The inclusive (cumulative) and self shares of each function in the threads' CPU time."""
+    table: dict[Any, Any] = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in table.values()) or 1.0
+    inclusive: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
+    for (filename, line, name), (_, _, self_s, cumulative_s, _) in table.items():
+        frame = name if filename == "~" else _frame(f"{name} ({filename}:{line})")  # ~: C
+        inclusive[frame] = max(inclusive[frame], cumulative_s)
+        own[frame] += self_s
+    ours = [(f, s / total) for f, s in inclusive.most_common() if "reams/" in f]
+    return Profile(
+        label=label,
+        gil_s=total,
+        inclusive=ours[:top],
+        own=[(f, s / total) for f, s in own.most_common(10)],
+    )
 
 
 def _frame(text: str) -> str:
@@ -93,18 +157,24 @@ def summarize(raw: Path, label: str, *, top: int) -> Profile:
     )
 
 
-def markdown(profiles: list[Profile], *, files: int, command: str) -> str:
+def markdown(profiles: list[Profile], *, files: int, command: str, cprofile: bool) -> str:
+    how = (
+        "`cProfile` with one profiler per thread timed by `time.thread_time`: the engine "
+        "process's CPU time summed over its threads, inflated by cProfile's own overhead"
+        if cprofile
+        else f"`py-spy record --gil` ({RATE_HZ} Hz): the engine process's Python time"
+    )
     lines = [
         f"Command: `{command}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
         f"load average {os.getloadavg()[0]:.2f}. `reams run DIR --job parse --workers 1` on "
-        f"{files} generated mixed documents under `py-spy record --gil` ({RATE_HZ} Hz): the "
-        "engine process's Python time (the worker child, which parses, is left out). Shares "
-        "are inclusive, as a flame graph's widths.",
+        f"{files} generated mixed documents under {how} (the worker child, which parses, is "
+        "left out). Shares are inclusive, as a flame graph's widths.",
         "",
     ]
+    spent = "of CPU time in the profiled threads" if cprofile else "holding the GIL"
     for profile in profiles:
         lines += [
-            f"**{profile.label}**: {profile.gil_s:.2f} s holding the GIL",
+            f"**{profile.label}**: {profile.gil_s:.2f} s {spent}",
             "",
             "| share | frame (inclusive) |",
             "|---:|---|",
@@ -123,7 +193,12 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--baseline", help="a git revision to profile first, as 'before'")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--cprofile", action="store_true", help="cProfile per thread (the default without py-spy)"
+    )
     args = parser.parse_args()
+    has_spy = shutil.which("py-spy") or (Path(sys.executable).parent / "py-spy").exists()
+    cprofile = args.cprofile or not has_spy
     profiles = []
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="reams-profile-"))
@@ -149,9 +224,16 @@ def main() -> None:
         trees.append((f"after ({head} and this checkout)", REPO / "src"))
         try:
             for n, (label, src) in enumerate(trees):
+                # Byte-compiled first: a fresh worktree would otherwise profile the compiling.
+                compile_all = [sys.executable, "-m", "compileall", "-q", str(src)]
+                subprocess.run(compile_all, check=False, capture_output=True)
                 work = root / f"run{n}"
                 work.mkdir()
-                profiles.append(summarize(record(src, folder, work), label, top=args.top))
+                if cprofile:
+                    stats = record_cprofile(src, folder, work)
+                    profiles.append(summarize_cprofile(stats, label, top=args.top))
+                else:
+                    profiles.append(summarize(record(src, folder, work), label, top=args.top))
         finally:
             if args.baseline:
                 subprocess.run(
@@ -168,7 +250,7 @@ def main() -> None:
                     capture_output=True,
                 )
     command = "python bench/profile_run.py" + "".join(f" {a}" for a in sys.argv[1:])
-    text = markdown(profiles, files=args.files, command=command)
+    text = markdown(profiles, files=args.files, command=command, cprofile=cprofile)
     OUT.write_text(text + "\n", encoding="utf-8")
     print(text)
     print(f"\nwrote {OUT.relative_to(REPO)}")
