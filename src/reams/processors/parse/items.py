@@ -324,12 +324,8 @@ def _box_table(item: Item, lines: tuple[LineBox, ...], at: int) -> int:
 
 
 def _box(line: LineBox) -> dict[str, object]:
-    return {
-        "x": round(line.x, 2),
-        "y": round(line.y, 2),
-        "w": round(line.w, 2),
-        "h": round(line.h, 2),
-    }
+    _text, x, y, w, h, _size = line
+    return {"x": round(x, 2), "y": round(y, 2), "w": round(w, 2), "h": round(h, 2)}
 
 
 def _item_text(item: Item) -> str:

@@ -159,17 +159,21 @@ def _regions(
     for region in reading_order(boxes, em=em, rtl=rtl):
         cut: list[Line] = []
         placed: list[Picture] = []
-        for index, run in itertools.groupby(region, key=lambda box: box.payload[0]):
+        for index, run in itertools.groupby(region, key=_line_index):
             parts = [box.payload[1] for box in run]
             if index < 0:
                 placed.extend(part for part in parts if isinstance(part, Picture))
-                continue
-            pieces = tuple(part for part in parts if isinstance(part, Piece))
-            line = lines[index]
-            # A line whose pieces stayed together (the usual case) stays whole.
-            cut.append(line if len(pieces) == len(line_parts[index]) else _part_line(line, pieces))
+            elif len(parts) == len(line_parts[index]):
+                cut.append(lines[index])  # its pieces stayed together (the usual case): whole
+            else:
+                pieces = tuple(part for part in parts if isinstance(part, Piece))
+                cut.append(_part_line(lines[index], pieces))
         regions.append((_stacked(cut), placed))
     return regions
+
+
+def _line_index(box: Box[_Payload]) -> int:
+    return box.payload[0]
 
 
 def _stacked(lines: list[Line]) -> list[Line]:
