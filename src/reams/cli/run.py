@@ -42,6 +42,7 @@ from reams.service.results import FinishedItems, ResultLoader
 from reams.settings import Settings
 
 POLL_S = 0.1  # how soon the end of the job is seen
+POLL_FAR_S = 0.25  # how often the progress is read while the end is more than a second away
 # How often outputs of finished items are written while the job runs: often, so that they are
 # written beside the worker (the other core) rather than all after the job's last item.
 WRITE_EVERY_S = 0.25
@@ -297,6 +298,7 @@ class LocalRun:
         with job_progress(err) as bar:
             task = add_job_task(bar, f"{self.root.name or self.root}")
             next_write = time.monotonic() + WRITE_EVERY_S
+            pace = Pace()
             while True:
                 job = catalog.get_job(job_id, project_id=None)
                 tally = Tally.of_record(job)
@@ -307,7 +309,7 @@ class LocalRun:
                     # as items finish: Ctrl-C keeps them
                     self.outputs.write_finished(done=tally.done)
                     next_write = time.monotonic() + WRITE_EVERY_S
-                time.sleep(POLL_S)
+                time.sleep(pace.next_poll_s(tally.done, tally.total))
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
         """The outputs not written while following (all of them for a quick job), then
@@ -416,6 +418,26 @@ class LiveOutputs:
             for chunk in export.chunks:
                 sink.write(chunk)
         os.replace(part, target)
+
+
+@dataclass
+class Pace:
+    """How soon to read the job row again: every ``POLL_S`` once the job may end within a
+    second (its end is seen that soon), else every ``POLL_FAR_S`` (a read of the job row less
+    per poll, beside the worker, with thousands of items left)."""
+
+    started: float = field(default_factory=time.monotonic)
+    first_done: int | None = None
+
+    def next_poll_s(self, done: int, total: int) -> float:
+        if self.first_done is None:
+            self.first_done = done
+        elapsed = time.monotonic() - self.started
+        finished = done - self.first_done
+        if finished <= 0 or elapsed <= 0:
+            return POLL_S
+        seconds_left = (total - done) * elapsed / finished
+        return POLL_FAR_S if seconds_left > 1.0 else POLL_S
 
 
 def run_settings(workers: int | None) -> Settings:
