@@ -128,7 +128,10 @@ class _Lines:
 
     def __init__(self, lines: tuple[LineBox, ...]) -> None:
         self.lines = lines
-        self.printed = [_alnum_run(line.text) for line in lines]
+        self.printed = [
+            text if text[:1].isalnum() and text[-1:].isalnum() else _alnum_run(text)
+            for text in (line.text for line in lines)
+        ]
         self._keys: list[str | None] = [None] * len(lines)
 
     def key(self, index: int) -> str:
