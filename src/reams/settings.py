@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         description="A PDF of more pages is parsed in page parts of this many pages on several "
         "workers at once and merged into one result (both engines); 0: never.",
     )
+    ocr_int8: Literal["off", "on", "auto"] = Field(
+        default="off",
+        description="rapidocr's text recogniser in 8 bits (`on`; `auto`: on CPUs with VNNI). "
+        "Read by the OCR engine in the worker processes from the environment; declared here so "
+        "a wrong value stops the command at start instead of failing scanned pages.",
+    )
     engine_process: bool = Field(
         default=True,
         description="`reams serve` with the local engine: run the engine in a process of its "

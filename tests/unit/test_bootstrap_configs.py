@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import pytest
+from pydantic import ValidationError
+
 from reams.bootstrap import engine_config, temporal_config
 from reams.engine.base import EngineConfig
 from reams.engine.temporal.config import TemporalConfig
@@ -39,3 +42,13 @@ def test_settings_reach_the_configs() -> None:
     temporal = temporal_config(settings)
     assert (temporal.address, temporal.fan_out) == ("127.0.0.2:7233", 5)
     assert temporal.rpc_timeout_s == TemporalConfig().rpc_timeout_s
+
+
+def test_a_wrong_ocr_int8_value_stops_at_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the OCR engine reads REAMS_OCR_INT8 itself in the worker processes; the settings check it
+    # when a command starts, so a typo fails there, not on every scanned page
+    monkeypatch.setenv("REAMS_OCR_INT8", "fast")
+    with pytest.raises(ValidationError, match="ocr_int8"):
+        Settings()
+    monkeypatch.setenv("REAMS_OCR_INT8", "auto")
+    assert Settings().ocr_int8 == "auto"
