@@ -15,7 +15,7 @@ fenced code                   ``type: code``, ``md``, ``value``, ``language``   
 page header / footer          ``type: header|footer``, ``md``, ``items``            Header/Footer
 ============================  ====================================================  ============
 
-When the reader knows where its lines sit (PDF), :func:`boxed_items` gives each item the
+When the reader knows where its lines sit (PDF, OCR), :func:`boxed_items` gives each item the
 SDK's ``bbox`` list: one box per printed line (``x``, ``y`` from the page's top-left corner,
 ``w``, ``h`` in points; ``h`` is 1.05 × the type size), with ``start_index`` / ``end_index``
 locating the line in the item's ``value`` (text, heading, code) and ``label`` ``"table"`` for
