@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from reams.domain.errors import ProcessorError
 from reams.processors.parse.model import PageContent
-from reams.processors.parse.ocr.layout import layout_boxes
+from reams.processors.parse.ocr.layout import layout_boxes, line_boxes
 from reams.processors.parse.ocr.lines import TextBox
 from reams.processors.parse.ocr.tesseract import pack_names
 
@@ -100,8 +100,10 @@ def ocr_page(image: Image, engine: OcrEngine, *, page: PageContent, number: int)
     except Exception as exc:
         raise ocr_failure(number, exc, what=f"the {engine.name} engine failed") from exc
     content = layout_boxes(boxes, width=page.width, height=page.height)
+    # The lines' boxes in points, so the page's items carry ``bbox`` as a PDF's do.
+    lines = line_boxes(boxes, scale=image.width / page.width) if page.width else ()
     return dataclasses.replace(
-        page, markdown=content.markdown, text=content.text, needs_ocr=True, ocr=True
+        page, markdown=content.markdown, text=content.text, needs_ocr=True, ocr=True, lines=lines
     )
 
 

@@ -10,7 +10,6 @@ then apply as for any damaged page).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,8 +22,6 @@ from reams.processors.parse.ocr.engine import (
     ocr_page,
     ocr_scale,
 )
-from reams.processors.parse.ocr.layout import line_boxes
-from reams.processors.parse.ocr.lines import TextBox
 from reams.processors.parse.options import ParseOptions
 
 if TYPE_CHECKING:
@@ -75,15 +72,9 @@ class OcrPages:
             return content
         image = self._inner.render(index, ocr_scale(content.width, content.height))
         try:
-            kept = _KeptBoxes(engine)
-            read = ocr_page(image, kept, page=content, number=index + 1)
+            return ocr_page(image, engine, page=content, number=index + 1)
         finally:
             image.close()
-        if not content.width:
-            return read
-        # The lines' boxes, in points, so the page's items carry ``bbox`` as a PDF's do.
-        scale = image.width / content.width
-        return dataclasses.replace(read, lines=line_boxes(kept.boxes, scale=scale))
 
     def raw_text(self, index: int) -> str:
         return self._inner.raw_text(index)
@@ -118,19 +109,6 @@ class OcrPages:
             self.warnings.append(message)
         else:
             self.warnings[self._notice] = message
-
-
-class _KeptBoxes:
-    """``engine``, keeping the boxes it read on the last image (for the page's line boxes)."""
-
-    def __init__(self, engine: OcrEngine) -> None:
-        self.name = engine.name
-        self.boxes: list[TextBox] = []
-        self._engine = engine
-
-    def recognise(self, image: Image) -> list[TextBox]:
-        self.boxes = self._engine.recognise(image)
-        return self.boxes
 
 
 def with_ocr(source: RenderableSource, options: ParseOptions) -> OcrPages:
