@@ -46,6 +46,7 @@ _WORD = re.compile(r"[^\W_]")
 _HELD = 0.8  # of a grid's characters: lines holding less are a part of it cut off by the order
 _SAME_COLUMN = 3.0  # font sizes: a narrower gutter may part a header from the numbers under it
 _NUMBER = re.compile(r"^[-+−(]?[$€£]?\d[\d.,]*%?\)?$|^[-–—]$")
+_NUMERAL = re.compile(r"\d|(?<!\S)[-–—](?!\S)")  # what a cell that _NUMBER matches holds
 _CONTENTS = 3  # consecutive table-of-contents lines (dot leaders, page number) that make a table
 _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 _BLOCK_WORDS = 3.0  # mean words per line of prose set beside a table (captions, sidebars)
@@ -199,18 +200,44 @@ def _middle(line: Line) -> tuple[float, float]:
 
 
 def _tables_in(
-    run: list[Row], lines: list[Line], rules: Rules | None, *, depth: int
+    run: list[Row], lines: list[Line], rules: Rules | None, *, depth: int, prose: bool = False
 ) -> list[Table]:
-    """The tables in a run of rows; a run that is no table is cut at its widest row gap."""
+    """The tables in a run of rows; a run that is no table is cut at its widest row gap.
+
+    A part whose columns hold running text (``prose``) is cut too, as a table may be set above
+    or under the prose; but by chance the spaces of justified lines fall in line over a few of
+    its rows, so a table found in a part of prose is kept only when a column of it holds
+    numbers. A part of prose without a digit or a dash cannot hold one: it is not cut.
+    """
     tables: list[Table] = []
     for part in _parts(run):
         table = _table(part, lines, rules)
-        if table is not None:
-            tables.append(table)
-        elif depth < _MAX_SPLITS:
+        if isinstance(table, Table):
+            if not prose or _numeric_column(table.rows):
+                tables.append(table)
+            continue
+        in_prose = prose or table is _PROSE
+        if depth < _MAX_SPLITS and not (in_prose and not _has_numerals(part)):
             for half in _halves(part):
-                tables.extend(_tables_in(half, lines, rules, depth=depth + 1))
+                tables.extend(_tables_in(half, lines, rules, depth=depth + 1, prose=in_prose))
     return tables
+
+
+def _has_numerals(rows: list[Row]) -> bool:
+    """Whether a piece of ``rows`` holds a digit or a dash standing alone (what a cell that
+    :data:`_NUMBER` matches is made of)."""
+    return any(_NUMERAL.search(piece.text) for row in rows for piece in row.pieces)
+
+
+def _numeric_column(grid: list[list[str]]) -> bool:
+    """Whether a column of ``grid`` holds numbers in most of its filled cells."""
+    return any(_numeric([cell for cell in column if cell]) for column in zip(*grid, strict=True))
+
+
+def _numeric(cells: list[str]) -> bool:
+    """Whether ``cells`` (filled) are numbers: at least two, and most of them."""
+    numbers = [cell for cell in cells if _NUMBER.match(re.sub(r"(?<=[$€£])\s+", "", cell))]
+    return len(numbers) >= _MIN_ROWS and len(numbers) >= 0.8 * len(cells)
 
 
 def _halves(rows: list[Row]) -> list[list[Row]]:
@@ -319,7 +346,14 @@ def _crosses(row: Row, gutters: list[tuple[float, float]], lefts: list[float]) -
     return False
 
 
-def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | None:
+class _Prose:
+    """What :func:`_table` gives for rows whose columns hold running text."""
+
+
+_PROSE = _Prose()
+
+
+def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | _Prose | None:
     rows = [row.numbers_apart for row in rows]
     gutters = _gutters(rows)
     fitted = False
@@ -345,7 +379,9 @@ def _table(rows: list[Row], lines: list[Line], rules: Rules | None) -> Table | N
         # Prose beside the table (a caption, a sidebar) stays text; the rest is searched again.
         rest = [row for row in (_without(row, beside, lines) for row in rows) if row is not None]
         return _table(rest, lines, rules) if _multi_rows(rest) >= _MIN_ROWS else None
-    if _worded(grid) < 2 or _is_prose(grid) or _is_list(grid) or _is_numbered_lines(grid):
+    if _is_prose(grid):
+        return _PROSE
+    if _worded(grid) < 2 or _is_list(grid) or _is_numbered_lines(grid):
         return None
     crossing = _crossing_rules(rules(), left, right) if rules is not None else []
     grid = _merge_ruled(rows, grid, crossing) if crossing else _continued(rows, grid)
@@ -482,9 +518,7 @@ def _numeric_columns(rows: list[Row], gutters: list[tuple[float, float]]) -> lis
     grid = [_cells(row, list(itertools.pairwise(edges))) for row in rows]
     numeric: list[bool] = []
     for column in range(1, len(edges) - 1):
-        cells = [cells[column] for cells in grid if cells[column]]
-        numbers = [cell for cell in cells if _NUMBER.match(re.sub(r"(?<=[$€£])\s+", "", cell))]
-        numeric.append(len(numbers) >= _MIN_ROWS and len(numbers) >= 0.8 * len(cells))
+        numeric.append(_numeric([cells[column] for cells in grid if cells[column]]))
     return numeric
 
 
