@@ -73,7 +73,7 @@ _CUSTOMER_BLOCK = re.compile(
     r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
     r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
     r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
-    r"rechnungsempfänger|empfänger|destinatario|destinataire|kunde|kunden|klant|cliente|"
+    r"\w*empfänger|leveren\s+aan|livrer\s+à|livré\s+à|entregar\s+a|lieferung\s+an|destinatario|destinataire|kunde|kunden|klant|cliente|"
     r"factur[ée]\s+à|factuur\s+aan|rechnung\s+an|facturar\s+a|fatturare\s+a|auftraggeber|"
     r"intestatario|attention|ontvanger|besteller|committente|cessionario|adquirente)\b"
     r"|^\s*(?:to|an|aan|à|para)\s*(?::|$)",  # "To:" opening a line, or alone in its cell
@@ -160,7 +160,8 @@ _STREET = re.compile(
     r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
     r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
-    r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)",
+    r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
+    r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
@@ -170,6 +171,9 @@ _POSTCODE = re.compile(
     r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
     r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
+    # BE/CH/AT/DK: "1000 Bruxelles", ", 8001 Zürich" (opening a line or a part, ending one)
+    r"|(?:^|(?<=,\s)|(?<=[·|]\s))\s*[1-9]\d{3}\s+(?![^,]*(?i:" + _STREET.pattern + r"))"
+    r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:[\s-][A-ZÀ-Ý]?[a-zà-ÿ'’]+)?\s*(?:,|$)"
 )
 _COUNTRY = re.compile(
     r"\b(?:united states|usa|u\.s\.a\.|united kingdom|uk|england|france|germany|deutschland|"
@@ -463,6 +467,15 @@ class _Names:
                 self.first_block = position
                 return
 
+    def at_till(self, lines: Sequence[PLine], line: PLine, name: str, label: str) -> bool:
+        """Whether a seller label's name is the person who served ("Verkäufer: Anna",
+        "Vendeur : Paul"): a bare seller noun (not "Sold by") before one or two words with no
+        legal form, below a letterhead that names the shop over its address."""
+        if _SOLD_BY.search(label) or _LEGAL_END.search(name) or len(name.split()) > 2:
+            return False
+        position = next((i for i, x in enumerate(lines) if x is line), None)
+        return self.first_block is not None and position is not None and self.first_block < position
+
     def place(self, lines: Sequence[PLine]) -> None:
         """Rank the first page's boxed lines from the top down and find its body type size,
         so a letterhead is found where it is printed, not where the reading order puts it."""
@@ -545,6 +558,9 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
             line = next((x for x in lines if x.index == pair.order), lines[0])
             name = _first_part(pair.value)
             seller = _seller_label(pair.key) and not names.ordering
+            if seller and names.at_till(lines, line, name, pair.key):
+                names.offer(name, 1.0, line, f'a person after the label "{pair.key}"')
+                continue
             strong = _seller_weight(name, pair.key) if seller else 0
             names.offer(name, max(strong, weight), line, f'after the label "{pair.key}"')
     for line, key, name in _column_names(lines, purchase):
@@ -1312,7 +1328,8 @@ def customer(layout: Layout) -> list[Candidate]:
         if _CUSTOMER_BLOCK.search(key) and len(key.split()) <= 3 and _name_like(pair.value):
             why = f'name after "{key}" on page {pair.page}'
             found.append(Candidate(_clean_name(pair.value), pair.page, pair.source, 0.6, why))
-    for _position, line in enumerate(layout.lines):
+    found += _names_under(layout.lines)
+    for line in layout.lines:
         if len(line.cells) != 1 or not _CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
             continue
         for below in layout.pairs:  # "Customer" / "Name: Universal Studios"
@@ -1324,6 +1341,35 @@ def customer(layout: Layout) -> list[Candidate]:
                 )
                 break
     return found
+
+
+def _names_under(lines: Sequence[PLine]) -> list[Candidate]:
+    """The addressee's name opening its block under a customer label alone on its line
+    ("Ship to", "Leveren aan", "Warenempfänger"), or under a window envelope's one-line return
+    address ("Acme GmbH · Hauptstr. 1 · 70173 Stuttgart")."""
+    found = []
+    for position, (line, below) in enumerate(itertools.pairwise(lines)):
+        name = below.cells[0]
+        if below.page != line.page or ":" in name or not _name_like(name):
+            continue
+        if not _block(lines, position + 2) or _CUSTOMER_BLOCK.search(name):
+            continue
+        if _return_address(line.cells[0]):
+            why = f"name under the sender's return address on page {line.page}"
+            found.append(Candidate(_clean_name(name), line.page, name, 0.5, why))
+        elif len(line.cells) == 1 and _CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
+            why = f'name under "{line.text.strip()}" on page {line.page}'
+            found.append(Candidate(_clean_name(name), line.page, name, 0.55, why))
+    return found
+
+
+def _return_address(text: str) -> bool:
+    """A sender's one-line return address printed over a window envelope's addressee: a name,
+    then street and postcode parts, separated by dots, bars or dashes."""
+    parts = [p.strip() for p in re.split(r"\s[·•|–-]\s|\s\|\s?", text) if p.strip()]
+    if not 3 <= len(parts) <= 5 or not _name_like(parts[0]):
+        return False
+    return bool(_POSTCODE.search(parts[-1])) and _address_like(" ".join(parts[1:-1]))
 
 
 def wants_customer(terms: FieldTerms) -> bool:

@@ -193,6 +193,15 @@ TRANSLATIONS = {
         ],
         "receipt",
     ),
+    # a delivery note: "Pakbon nr.", "Lieferschein-Nr.", "N° bon de livraison", "Albarán nº"
+    **dict.fromkeys(
+        ["pakbon", "leverbon", "lieferschein", "livraison", "albarán", "albaran", "consegna"],
+        "delivery",
+    ),
+    # a till's operation: "Nº Op.", "Nº operación", "N° d'opération"
+    **dict.fromkeys(
+        ["operación", "operacion", "opération", "operazione", "vorgang"], "transaction"
+    ),
     **dict.fromkeys(
         ["adres", "adresse", "dirección", "direccion", "indirizzo", "anschrift"], "address"
     ),
@@ -207,6 +216,7 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
 }
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")
+_OPERATION = re.compile(r"\b[Oo][Pp]\.(?=\s|$)")
 _NUMBER_SIGN = re.compile(r"\b[nN]\s?[°º]|\b[nN]\.\s?[°º]")
 FURNITURE_REPEATS = 3
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -219,6 +229,8 @@ def tokens(text: str) -> list[str]:
     """Lower-case words of ``text`` (camelCase and snake_case split; "N°" is "number")."""
     if "°" in text or "º" in text:
         text = _NUMBER_SIGN.sub(" number ", text)
+    if "p." in text:  # "Nº Op.": a till's operation (Dutch "op", "on", has no dot)
+        text = _OPERATION.sub(" operación ", text)
     return [w.lower() for w in _WORD.findall(_SPLIT_CAMEL.sub(" ", text))]
 
 

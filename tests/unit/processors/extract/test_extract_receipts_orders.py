@@ -1,0 +1,193 @@
+"""Receipts, order confirmations and delivery notes: the person at a shop's till is not the
+shop, a till's "Nº Op." numbers the receipt, a delivery note's number and its recipient under
+"Leveren aan" / "Warenempfänger", an order confirmation's customer under the sender's one-line
+return address (a window envelope). Written from how such documents look, not from any corpus
+document; each case failed before the rule it pins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from placed_docs import text_field
+
+from reams.processors.extract import everyday
+
+RECEIPT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "company": {
+            "type": "string",
+            "description": "The shop or company that issued the receipt.",
+        },
+        "receipt_number": {
+            "type": "string",
+            "description": "The number of the receipt, order or transaction.",
+        },
+    },
+}
+ORDER: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "seller": {"type": "string", "description": "The company that sells the goods."},
+        "customer": {"type": "string", "description": "The name of the customer."},
+    },
+}
+DELIVERY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "delivery_number": {"type": "string", "description": "The number of the delivery note."},
+        "supplier": {"type": "string", "description": "The company that sends the goods."},
+        "recipient": {
+            "type": "string",
+            "description": "The company or person the goods are delivered to.",
+        },
+    },
+}
+
+
+# --- the person at the till -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shop", "address", "served"),
+    [
+        ("BÄCKEREI HOFMANN", "Marktplatz 4\n80331 München", "Verkäufer: Anna"),
+        ("BOULANGERIE MARTIN", "12 rue de la Paix\n75002 Paris", "Vendeur : Paul"),
+        ("Bakkerij De Vries", "Kerkstraat 3\n3511 LX Utrecht", "Verkoper: Sanne"),
+        ("Papelería Gómez", "Calle Mayor 12\n28013 Madrid", "Vendedor: Luis Pérez"),
+        ("CORNER GROCERY", "12 Mill Lane\nLeeds LS1 4AB", "Seller: Tom"),
+    ],
+)
+def test_the_person_after_a_seller_word_on_a_receipt_is_not_the_shop(
+    shop: str, address: str, served: str
+) -> None:
+    text = (
+        f"{shop}\n{address}\n\nBon 4711   12.03.2024 08:15\n{served}\n"
+        "2 x Brezel  1,60\nKaffee  2,90\nTOTAL EUR  4,50\nBar  5,00\n"
+    )
+    assert text_field(text, RECEIPT, "company") == shop
+
+
+def test_a_seller_with_a_legal_form_after_a_seller_word_still_wins() -> None:
+    text = (
+        "MARKTPLATZ24\nHafenstraße 1\n20457 Hamburg\n\nRechnung 4711   12.03.2024\n"
+        "Verkäufer: Lange Gartenbau OG\nGartenschere  19,90\nGesamt EUR  19,90\n"
+    )
+    assert text_field(text, RECEIPT, "company") == "Lange Gartenbau OG"
+
+
+def test_a_tills_operation_number_is_the_receipts_number() -> None:
+    text = (
+        "Bar Ortega\nAvda. de la Constitución, 7 - 46002 Valencia\n"
+        "Nº Op. 459475   19/05/2022 17:13\nMesa 33\nTOTAL A PAGAR   62,60 €\n"
+    )
+    assert text_field(text, RECEIPT, "receipt_number") == "459475"
+
+
+# --- delivery notes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "label", "number", "to", "recipient", "address"),
+    [
+        (
+            "PAKBON",
+            "Pakbon nr.",
+            "DN-926569",
+            "Leveren aan",
+            "Verhoeven Transport B.V.",
+            "Stationsplein 137\n2511 BT Den Haag",
+        ),
+        (
+            "LIEFERSCHEIN",
+            "Lieferschein-Nr.",
+            "LS-562071",
+            "Warenempfänger",
+            "Scholz Sanitär GmbH & Co. KG",
+            "Bahnhofstr. 18\n70173 Stuttgart",
+        ),
+        (
+            "DELIVERY NOTE",
+            "Delivery note no.",
+            "DN-2291",
+            "Ship to",
+            "Harbour Joinery",
+            "12 Dock Road\nBristol BS1 5TT",
+        ),
+    ],
+)
+def test_a_delivery_notes_number_and_recipient(
+    title: str, label: str, number: str, to: str, recipient: str, address: str
+) -> None:
+    text = (
+        f"Bos Hoveniers B.V.\nKerkweg 124\n2511 BT Den Haag\n\n{title}\n{label}: {number}\n"
+        f"Datum: 17-07-2024\nOrder: 5130\n\n{to}\n{recipient}\n{address}\n\n"
+        "Art.nr.   Product   Aant.\n615128   Kopieerpapier A4   4\n"
+    )
+    assert text_field(text, DELIVERY, "delivery_number") == number
+    assert text_field(text, DELIVERY, "recipient") == recipient
+    assert text_field(text, DELIVERY, "supplier") == "Bos Hoveniers B.V."
+
+
+# --- the addressee under a window envelope's return address -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("seller", "street", "town", "customer", "their_address"),
+    [
+        (
+            "Werner Bürobedarf",
+            "Hauptstraße 188",
+            "70173 Stuttgart",
+            "Braun Gartenbau",
+            "Bahnhofstr. 170\n50667 Köln",
+        ),
+        (
+            "Asesoría Moreno S.L.U.",
+            "Calle Mayor, 63",
+            "41004 Sevilla",
+            "Lucía Sánchez",
+            "C/ Gran Vía 168\n08002 Barcelona",
+        ),
+        (
+            "Bureautique Chevalier SRL",
+            "Kerkstraat 37",
+            "1000 Bruxelles",
+            "Plomberie Girard SPRL",
+            "Avenue Louise 177\n4000 Liège",
+        ),
+    ],
+)
+def test_the_customer_is_the_name_under_the_return_address(
+    seller: str, street: str, town: str, customer: str, their_address: str
+) -> None:
+    text = (
+        f"{seller}\n{street}\n{town}\n\n{seller} · {street} · {town}\n{customer}\n"
+        f"{their_address}\n\nOrder confirmation\nOrder no. 6392415\n"
+        "Item   Qty   Price\nToner   4   147,71\nTotal   590,84\n"
+    )
+    assert text_field(text, ORDER, "customer") == customer
+    assert text_field(text, ORDER, "seller") == seller
+
+
+@pytest.mark.parametrize(
+    ("text", "is_address"),
+    [
+        ("C/ Gran Vía 168", True),  # Spanish calle
+        ("1000 Bruxelles", True),
+        ("Kerkstraat 1, 4000 Liège", True),
+        ("8001 Zürich", True),
+        ("c/o Anna Weber", False),
+        ("Founded 1998 Quality", False),
+        ("4567 Innovation Blvd, San Francisco", True),  # a street, not a town
+    ],
+)
+def test_address_lines_of_more_countries(text: str, is_address: bool) -> None:
+    assert everyday._address_like(text) is is_address
+
+
+def test_a_street_number_is_not_a_four_digit_postcode() -> None:
+    # the block goes on past "4567 Innovation Blvd" to its town
+    assert everyday._POSTCODE.search("4567 Innovation Blvd") is None
+    assert everyday._POSTCODE.search("4000 Liège") is not None
