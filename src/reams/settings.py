@@ -250,8 +250,9 @@ class Settings(BaseSettings):
         default=50,
         ge=1,
         le=10_000,
-        description="Items one activity settles at first; while slices come back full the next "
-        "ones double, up to temporal_slice_growth times this (a job's own page_size: never more).",
+        description="Items one activity settles at first (fast items: up to temporal_slice_growth "
+        "times this); while slices come back full the next ones double, up to the same bound "
+        "(a job's own page_size: never more).",
     )
     temporal_slice_growth: int = Field(
         default=8, ge=1, le=100, description="How far slices of fast items may grow (× slice size)."
