@@ -7,6 +7,9 @@ columns and two multi-piece rows, and when it is not something else that aligns 
 running text set in columns (long cells in every column) or a list (markers in the first column).
 A block of prose filling the first or the last column on lines of its own, out of step with the
 other columns' rows (a caption or a sidebar beside the table), is given back as text.
+A run of running text is cut at its widest row gap, as a table may be set above or under it;
+in a part of it the spaces of justified lines fall in line by chance, so a table found there
+needs a column of numbers.
 Horizontal ruling lines, when the page has them, join the lines of a multi-line row into one row:
 lines between two rules are one row unless several of them fill the row on their own.
 
