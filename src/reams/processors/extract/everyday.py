@@ -901,7 +901,7 @@ _STRONG_TOTAL = re.compile(
 )
 _TOTAL_WORD = re.compile(
     r"\b(?:total|totals|totaal|totale|totaal|summe|gesamt|razem|ogółem|sum|amount|montant|"
-    r"bedrag|betrag|importe|balance)\b",
+    r"bedrag|betrag|importe|balance|brutto|bruttobetrag|\w+wert\s+brutto)\b",
     re.IGNORECASE,
 )
 _PRE_TAX = re.compile(
@@ -1056,11 +1056,36 @@ def _labelled_amounts(line: PLine) -> list[tuple[str, FoundAmount]]:
             words = cell[: amounts[0].start]
         if re.search(r"[A-Za-zÀ-ÿ]{2,}", words) and not _CURRENCY_ONLY.fullmatch(words.strip()):
             label = words  # a cell holding only "EUR" between "TOTAAL" and its amount is no label
-        for amount in amounts:
+        # amounts with only a currency between them are one column read into one cell
+        stacked = (
+            len(amounts) > 1
+            and all(
+                _CURRENCY_ONLY.fullmatch(cell[a.end : b.start].strip())
+                or not cell[a.end : b.start].strip()
+                for a, b in itertools.pairwise(amounts)
+            )
+            and not re.search(r"[A-Za-zÀ-ÿ]{2,}", _CURRENCY_LEAD.sub("", cell[: amounts[0].start]))
+        )
+        for number, amount in enumerate(amounts):
             before = cell[: amount.start]
             own = before if re.search(r"[A-Za-zÀ-ÿ]{2,}", before) else label
+            if stacked and label:
+                own = _stacked_label(label, last=number == len(amounts) - 1)
             out.append((own, amount))
     return out
+
+
+_CURRENCY_LEAD = re.compile(r"^\s*(?:[A-Z]{3}|[$€£¥₹])\s*")
+_AFTER_RATE = re.compile(r"\d\s?%\s*(?P<last>[A-Za-zÀ-ÿ][^%\d]*)$")
+
+
+def _stacked_label(label: str, *, last: bool) -> str:
+    """A summary column read into one cell ("Net  VAT 20%  Order total" beside its amounts):
+    the words after the last tax rate label the last amount, the rest the amounts above it."""
+    match = _AFTER_RATE.search(label)
+    if match is None:
+        return label
+    return match["last"] if last else label[: match.start("last")]
 
 
 _CURRENCY_ONLY = re.compile(r"[A-Z]{3}|[$€£¥₹]|Rs\.?|RM|zł", re.IGNORECASE)

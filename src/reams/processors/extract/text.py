@@ -182,7 +182,7 @@ TRANSLATIONS = {
         [
             *("bestelling", "bestell", "bestel", "bestellung", "commande", "pedido", "ordine"),
             *("auftrag", "auftrags", "booking", "buchung", "reservation", "réservation"),
-            *("reservering", "reserva", "prenotazione"),
+            *("reservering", "reserva", "prenotazione", "inkooporder"),
         ],
         "order",
     ),

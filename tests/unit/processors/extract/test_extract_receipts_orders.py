@@ -191,3 +191,53 @@ def test_a_street_number_is_not_a_four_digit_postcode() -> None:
     # the block goes on past "4567 Innovation Blvd" to its town
     assert everyday._POSTCODE.search("4567 Innovation Blvd") is None
     assert everyday._POSTCODE.search("4000 Liège") is not None
+
+
+# --- an order's summary column read into one cell ---------------------------------------
+
+ORDER_TOTAL: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "order_number": {"type": "string", "description": "The number of the order."},
+        "total": {"type": "number", "description": "The total amount of the order."},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("labels", "amounts", "total"),
+    [
+        (
+            "Total excl. VAT Shipping Tax 6.5% Tax 8.25% Order total",
+            "USD 3,294.62 USD 49.00 USD 70.96 USD 185.78 USD 3,600.36",
+            3600.36,
+        ),
+        (
+            "Totaal excl. btw Bezorgkosten btw 21% Totaalbedrag",
+            "EUR 514,06 EUR 4,95 EUR 108,99 EUR 628,00",
+            628.0,
+        ),
+        (
+            "Gesamt netto MwSt. 7 % MwSt. 19 % Bestellwert brutto",
+            "658,03 € 41,36 € 12,77 € 712,16 €",
+            712.16,
+        ),
+    ],
+)
+def test_the_last_label_of_a_stacked_summary_names_the_last_amount(
+    labels: str, amounts: str, total: float
+) -> None:
+    text = (
+        "Postma Transport B.V.\nStationsplein 170\n3511 LX Utrecht\n\nOrder confirmation\n"
+        "Order no.: 141354\n\n#\tProduct\tQty\tPrice\tAmount\n1\tPaper A4\t3\t156,19\t468,57\n"
+        f"\t\t{labels}\t\t{amounts}\n"
+    )
+    assert text_field(text, ORDER_TOTAL, "total") == total
+
+
+def test_a_dutch_purchase_order_number_label_numbers_the_order() -> None:
+    text = (
+        "Postma Transport B.V.\nStationsplein 170\n3511 LX Utrecht\n\nOrderbevestiging\n"
+        "Inkoopordernr.\tORD-141354\nKlantnummer\t14683\nTotaalbedrag\tEUR 628,00\n"
+    )
+    assert text_field(text, ORDER_TOTAL, "order_number") == "ORD-141354"
