@@ -169,3 +169,83 @@ def test_a_value_the_graph_outputs_is_not_folded_away() -> None:
     assert count == 1  # only the affine before the second convolution
     for expected, got in zip(_run(original), _run(fused), strict=True):
         assert float(np.abs(expected - got).max()) < 1e-5
+
+
+def _upsampling_model(group: int) -> bytes:
+    """transposed conv 2x2 stride 2 -> + per-channel bias -> BatchNormalization -> y."""
+    rng = np.random.default_rng(5)
+    constants: dict[str, object] = {
+        "w": rng.normal(size=(2, 4 // group, 2, 2)).astype(np.float32),
+        "bias": rng.normal(size=(1, 4, 1, 1)).astype(np.float32),
+        "gamma": rng.uniform(0.5, 2.0, size=4).astype(np.float32),
+        "beta": rng.normal(size=4).astype(np.float32),
+        "mean": rng.normal(size=4).astype(np.float32),
+        "var": rng.uniform(0.1, 3.0, size=4).astype(np.float32),
+    }
+    nodes = [
+        _op("ConvTranspose", ["x", "w"], "t", kernel_shape=[2, 2], strides=[2, 2], group=group),
+        _op("Add", ["t", "bias"], "tb"),
+        _op("BatchNormalization", ["tb", "gamma", "beta", "mean", "var"], "y"),
+    ]
+    return _model(nodes, constants, ["y"])
+
+
+def _ops(model: bytes) -> list[str]:
+    from reams.processors.parse.ocr import fuse
+
+    graph = next(value for number, _, value in fuse._fields(model) if number == 7)
+    assert isinstance(graph, bytes)
+    return [fuse._node(value).op for number, _, value in fuse._fields(graph) if number == 1]
+
+
+def test_a_transposed_convolution_takes_in_its_bias_and_normalization() -> None:
+    original = _upsampling_model(group=1)
+    fused, count = fused_model(original)
+    assert count == 1
+    assert _ops(fused) == ["ConvTranspose"]
+    expected, got = _run(original)[0], _run(fused)[0]
+    assert got.shape == expected.shape == (1, 4, 10, 10)
+    assert float(np.abs(expected - got).max()) < 1e-5
+
+
+def test_a_grouped_transposed_convolution_is_left_as_it_is() -> None:
+    original = _upsampling_model(group=2)
+    assert fused_model(original) == (original, 0)
+
+
+def test_a_gated_residual_becomes_one_multiply_of_the_map() -> None:
+    nodes = [
+        _op("GlobalAveragePool", ["x"], "p"),
+        _op("HardSigmoid", ["p"], "g"),
+        _op("Mul", ["x", "g"], "m"),
+        _op("Add", ["m", "x"], "y"),
+    ]
+    original = _model(nodes, {}, ["y"])
+    fused, count = fused_model(original)
+    assert count == 1
+    assert _ops(fused) == ["GlobalAveragePool", "HardSigmoid", "Add", "Mul"]  # the Add: gate + 1
+    expected, got = _run(original)[0], _run(fused)[0]
+    assert got.shape == expected.shape == (1, 2, 5, 5)
+    assert float(np.abs(expected - got).max()) < 1e-5
+
+
+def _gated_adds(model: bytes) -> int:
+    """How many Adds of a graph read a Mul by a HardSigmoid's output (``x + x * gate``)."""
+    from reams.processors.parse.ocr import fuse
+
+    graph = next(value for number, _, value in fuse._fields(model) if number == 7)
+    assert isinstance(graph, bytes)
+    nodes = [fuse._node(value) for number, _, value in fuse._fields(graph) if number == 1]
+    gates = {node.outputs[0] for node in nodes if node.op == "HardSigmoid"}
+    gated = {n.outputs[0] for n in nodes if n.op == "Mul" and gates & set(n.inputs)}
+    return sum(1 for n in nodes if n.op == "Add" and gated & set(n.inputs))
+
+
+def test_the_detector_loses_its_head_normalization_and_gate_adds() -> None:
+    original = (MODELS / "ch_PP-OCRv4_det_infer.onnx").read_bytes()
+    fused = fused_model(original)[0]
+    before, after = _ops(original), _ops(fused)
+    # the head: ConvTranspose -> Add -> BatchNormalization -> Relu -> ConvTranspose -> Sigmoid
+    assert after.count("BatchNormalization") == before.count("BatchNormalization") - 1
+    assert _gated_adds(original) >= 4  # RSE-FPN: a gated residual per input and output level
+    assert _gated_adds(fused) == 0

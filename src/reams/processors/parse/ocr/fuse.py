@@ -19,6 +19,13 @@ ONNX Runtime runs in its blocked layout. Measured on one thread, one 320-pixel l
 recogniser takes 15.4 instead of 19.4 ms, the detector 300 instead of 357 ms on a 928 x 1216
 page, and their outputs differ by less than 2e-6.
 
+Two more patterns of PP-OCRv4's detector: its head's transposed convolution is followed by a
+per-channel bias Add and a BatchNormalization, folded into its weights and bias
+(ONNX Runtime folds normalizations into Conv, not into ConvTranspose); and its RSE-FPN neck
+computes ``x + x * gate`` with one gate value per channel, written ``x * (gate + 1)``, one pass
+over the feature map instead of two. Together a twelfth less detector CPU on an invoice page
+(0.209 instead of 0.228 s), outputs within 1e-5 of the original graph's.
+
 The model file is read and rewritten in memory at load (nothing is written or downloaded), at the
 protobuf wire level, so no ``onnx`` package is needed; a pattern that does not match exactly is
 left as it is.
@@ -61,15 +68,17 @@ class _Node:
 
 
 def fused_model(model: bytes) -> tuple[bytes, int]:
-    """``model`` with every hard-swish written as HardSigmoid and Mul and the scalar affines
-    around its convolutions folded into them, and how many rewrites that made."""
+    """``model`` with every hard-swish written as HardSigmoid and Mul, the scalar affines
+    around its convolutions folded into them, normalizations folded into transposed
+    convolutions and gated residuals made one Mul, and how many rewrites that made."""
     fields = list(_fields(model))
     graphs = [value for number, kind, value in fields if number == _MODEL_GRAPH and kind == 2]
     if len(graphs) != 1 or not isinstance(graphs[0], bytes):
         raise WireError("the model has no single graph")
     graph, swishes = _fused_graph(graphs[0])
     graph, affines = _folded_graph(graph)
-    count = swishes + affines
+    graph, gates = _gated_residuals(graph)
+    count = swishes + affines + gates
     out = bytearray()
     for number, kind, value in fields:
         out += _field(number, kind, graph if number == _MODEL_GRAPH else value)
@@ -248,6 +257,69 @@ def _renamed_output(node: _Node, output: str) -> bytes:
     return bytes(out)
 
 
+def _gated_residuals(graph: bytes) -> tuple[bytes, int]:
+    """``graph`` with each ``x + x * gate`` (``gate`` a Sigmoid or HardSigmoid) written as
+    ``x * (gate + 1)``, and how many. PP-OCRv4's detector neck (RSE-FPN) gates its feature maps
+    so: the gate is one value per channel, so the ``+ 1`` costs nothing, and the Add it replaces
+    was a pass over a full map (a twentieth of detection)."""
+    fields = list(_fields(graph))
+    nodes = [_node(value) for number, kind, value in fields if number == _GRAPH_NODE]
+    producer = {output: node for node in nodes for output in node.outputs}
+    readers: dict[str, list[_Node]] = {}
+    for node in nodes:
+        for name in node.inputs:
+            readers.setdefault(name, []).append(node)
+    replaced: dict[int, bytes] = {}  # id(node) -> its new bytes (b"" to drop it)
+    for multiply in nodes:
+        match = _gated_residual(multiply, producer, readers)
+        if match is None or id(match[1]) in replaced:
+            continue
+        x, add = match
+        name = f"reams_gate_{len(replaced) // 2}"
+        plus_one = bytearray()
+        for operand in (_other(multiply, x), f"{name}_one"):
+            plus_one += _field(_NODE_INPUT, _LENGTH_DELIMITED, operand.encode())
+        plus_one += _field(_NODE_OUTPUT, _LENGTH_DELIMITED, f"{name}_plus_one".encode())
+        plus_one += _field(_NODE_NAME, _LENGTH_DELIMITED, name.encode())
+        plus_one += _field(_NODE_OP, _LENGTH_DELIMITED, b"Add")
+        rewired = _rewired(multiply, [x, f"{name}_plus_one"], add.outputs[0])
+        replaced[id(multiply)] = _field(_GRAPH_NODE, _LENGTH_DELIMITED, bytes(plus_one)) + (
+            _field(_GRAPH_NODE, _LENGTH_DELIMITED, rewired)
+        )
+        replaced[id(add)] = b""
+    count = len(replaced) // 2
+    if count == 0:
+        return graph, 0
+    out = bytearray()
+    nodes_left = iter(nodes)
+    for number, kind, value in fields:
+        if number == _GRAPH_NODE and id(node := next(nodes_left)) in replaced:
+            out += replaced[id(node)]
+        else:
+            out += _field(number, kind, value)
+    for index in range(count):  # the constant 1 each new Add reads
+        one = _tensor(f"reams_gate_{index}_one", 1.0)
+        out += _field(_GRAPH_INITIALIZER, _LENGTH_DELIMITED, one)
+    return bytes(out), count
+
+
+def _gated_residual(
+    multiply: _Node, producer: dict[str, _Node], readers: dict[str, list[_Node]]
+) -> tuple[str, _Node] | None:
+    """(x, the Add) when ``multiply`` is ``x * gate`` read only by an Add of ``x``."""
+    if multiply.op != "Mul" or len(multiply.inputs) != 2 or len(multiply.outputs) != 1:
+        return None
+    added = readers.get(multiply.outputs[0], [])
+    if len(added) != 1 or added[0].op != "Add" or len(added[0].inputs) != 2:
+        return None
+    add = added[0]
+    x = _other(add, multiply.outputs[0])
+    gate = producer.get(_other(multiply, x)) if x in multiply.inputs else None
+    if gate is None or gate.op not in ("Sigmoid", "HardSigmoid") or len(add.outputs) != 1:
+        return None
+    return x, add
+
+
 # ----------------------------------------------------------------- affines folded into convolutions
 
 
@@ -300,6 +372,9 @@ def _folded_graph(graph: bytes) -> tuple[bytes, int]:
     convs = [conv for node in nodes if (conv := _foldable_conv(node, tensors)) is not None]
     count = sum(_fold_after(conv, view, taken) for conv in convs)
     count += sum(_fold_before(conv, view, taken, shifts) for conv in convs)
+    norms = [conv for node in nodes if (conv := _normed_transpose(node, view, tensors, taken))]
+    convs += norms
+    count += len(norms)
     if count == 0:
         return graph, 0
     return _rewritten(fields, nodes, convs, taken, shifts), count
@@ -341,6 +416,94 @@ def _fold_before(
     conv.weights = conv.weights * scale
     conv.folded = True
     return True
+
+
+def _normed_transpose(
+    node: _Node, graph: _Graph, tensors: dict[str, Any], taken: set[int]
+) -> _Conv | None:
+    """A transposed convolution (``node``, group 1) with the per-channel bias Add and the
+    inference BatchNormalization that follow it folded into its weights and bias, the two
+    nodes marked ``taken``; None if ``node`` is no such chain. PP-OCRv4's detector head upsamples
+    its map this way: ONNX Runtime folds a normalization into a Conv but not into a
+    ConvTranspose, and runs both as passes over the full-size map (a twentieth of detection)."""
+    import numpy as np
+
+    parts = _transpose_parts(node, tensors)
+    if parts is None:
+        return None
+    weights, bias = parts
+    channels = int(weights.shape[1])  # ConvTranspose weights: (in, out / group, kh, kw)
+    value, steps = node.outputs[0], []
+    add = _only_reader(value, graph)
+    if add is not None and add.op == "Add" and len(add.inputs) == 2 and id(add) not in taken:
+        extra = tensors.get(_other(add, value))
+        if extra is None or extra.size != channels or extra.shape[-3:] != (channels, 1, 1):
+            return None  # an Add of a full map, or of values along another axis
+        bias = bias + extra.reshape(-1)
+        value, steps = add.outputs[0], [add]
+    norm = _only_reader(value, graph)
+    if norm is None or norm.op != "BatchNormalization" or id(norm) in taken:
+        return None
+    affine = _normalization(norm, value, tensors, channels)
+    if affine is None:
+        return None
+    scale, shift = affine
+    conv = _Conv(node, weights, bias, node.inputs[0], norm.outputs[0], False, weights.shape[0])
+    conv.weights = (weights * scale[np.newaxis, :, np.newaxis, np.newaxis]).astype(np.float32)
+    conv.bias = (bias * scale + shift).astype(np.float32)
+    conv.folded = True
+    taken.update(id(step) for step in [*steps, norm])
+    return conv
+
+
+def _transpose_parts(node: _Node, tensors: dict[str, Any]) -> tuple[Any, Any] | None:
+    """A ConvTranspose node's constant weights and bias (zeros if it has none), if it is one
+    with group 1."""
+    import numpy as np
+
+    if node.op != "ConvTranspose" or len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
+        return None
+    weights = tensors.get(node.inputs[1])
+    if weights is None or weights.ndim != 4:
+        return None
+    for number, _, value in _fields(node.raw):
+        if number == _NODE_ATTRIBUTE and isinstance(value, bytes):
+            name, ints, _ = _attribute(value)
+            if name == "group" and ints and ints[0] != 1:
+                return None
+    channels = int(weights.shape[1])
+    if len(node.inputs) == 2:
+        return weights, np.zeros(channels, dtype=np.float32)
+    bias = tensors.get(node.inputs[2])
+    return None if bias is None or bias.shape != (channels,) else (weights, bias)
+
+
+def _normalization(
+    norm: _Node, value: str, tensors: dict[str, Any], channels: int
+) -> tuple[Any, Any] | None:
+    """An inference BatchNormalization of ``value`` as per-channel (scale, shift)."""
+    import numpy as np
+
+    if len(norm.inputs) != 5 or len(norm.outputs) != 1 or norm.inputs[0] != value:
+        return None
+    parameters = [tensors.get(name) for name in norm.inputs[1:]]
+    epsilon = 1e-5  # the ONNX default
+    for number, _, attribute in _fields(norm.raw):
+        if number != _NODE_ATTRIBUTE or not isinstance(attribute, bytes):
+            continue
+        name, ints, _ = _attribute(attribute)
+        if name == "training_mode" and any(ints):
+            return None
+        if name == "epsilon":
+            packed = [v for key, _, v in _fields(attribute) if key == _ATTRIBUTE_FLOAT]
+            if not packed or not isinstance(packed[0], bytes) or len(packed[0]) != 4:
+                return None
+            epsilon = struct.unpack("<f", packed[0])[0]
+    if any(array is None or array.shape != (channels,) for array in parameters):
+        return None
+    gamma, beta, mean, variance = (np.asarray(array, dtype=np.float64) for array in parameters)
+    scale = gamma / np.sqrt(variance + epsilon)
+    return scale, beta - mean * scale
 
 
 def _foldable_conv(node: _Node, tensors: dict[str, Any]) -> _Conv | None:

@@ -8,7 +8,9 @@ and costs half the time: detection is the part whose cost grows with the pixels.
 
 The three models run as loaded by rapidocr, except that their graphs are rewritten (:mod:`fuse`):
 hard-swish activations in two operations instead of four, and the scalar affines around every
-convolution folded into its weights, which makes the recogniser a third faster than as shipped.
+convolution folded into its weights, which makes the recogniser a third faster than as shipped
+(and, in the detector, the normalization after its upsampling and the ``x + x * gate`` of its
+neck made cheaper).
 
 With ``REAMS_OCR_INT8=on`` (or ``auto``, on a CPU with VNNI) the recogniser's convolutions run in
 8 bits (:mod:`quant`): about a sixth less CPU per invoice page, at the same word F1 on the OCR
