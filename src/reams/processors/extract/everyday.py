@@ -158,7 +158,8 @@ _CONTACT = re.compile(
 _STREET = re.compile(
     r"\b(?:st|street|str|straße|strasse|ave|avenue|blvd|boulevard|road|rd|lane|ln|drive|dr|"
     r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
-    r"chemin|allée|place|avenida|calle|carrera|via|viale|piazza|straat|laan|weg|plein|"
+    r"chemin|allée|place|avenida|avda|calle|carrera|paseo|plaza|camino|ronda|travesía|"
+    r"via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
     r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
     r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"

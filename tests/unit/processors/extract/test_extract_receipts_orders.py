@@ -241,3 +241,24 @@ def test_a_dutch_purchase_order_number_label_numbers_the_order() -> None:
         "Inkoopordernr.\tORD-141354\nKlantnummer\t14683\nTotaalbedrag\tEUR 628,00\n"
     )
     assert text_field(text, ORDER_TOTAL, "order_number") == "ORD-141354"
+
+
+# --- Spanish street words -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "street",
+    ["Paseo del Prado, 55", "Plaza Mayor, 3", "Avda. de América, 12", "Ronda Sant Pere, 9"],
+)
+def test_a_spanish_shops_address_is_read(street: str) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "address": {"type": "string", "description": "The address of the shop."},
+        },
+    }
+    text = (
+        f"AUTOSERVICIO MORENO\n{street}\n08002 Barcelona\nTlf. +34 935 380 479\n\n"
+        "TOMATES   28,41\nTOTAL   28,41 EUR\n"
+    )
+    assert text_field(text, schema, "address") == f"{street}, 08002 Barcelona"
