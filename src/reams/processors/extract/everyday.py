@@ -1252,6 +1252,8 @@ def _id_label_score(terms: FieldTerms, key: str) -> float:
         return max(score, 0.7)  # "Document No", "Bill No": the number of this document
     if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
         return max(score, 0.5)  # "Ticket No", "Folio No" number any document
+    if stems == _INVOICE_NUMBER and named & _RECEIPT:
+        return max(score, 0.5)  # a till's "Rechnung Nr." / "Nº factura" numbers the receipt
     if stems - _OUR == {"refer"} and named and not _THEIR_REF.search(key):
         return max(score, 0.5)  # "Reference", "Our ref." (not "Your reference": the buyer's)
     return score
@@ -1263,6 +1265,8 @@ _THIS_DOC = frozenset(content_stems("document doc bill"))
 _ANY_DOC = _THIS_DOC | frozenset(
     content_stems("ticket transaction check voucher folio slip statement")
 )
+_INVOICE_NUMBER = frozenset(content_stems("invoice number"))
+_RECEIPT = frozenset(content_stems("receipt"))
 _OUR = frozenset(content_stems("number our unser notre onze nuestra nuestro"))
 _THEIR_REF = re.compile(r"\b(?:your|ihr\w*|votre|vos|uw|su|sus|vuestra)\b", re.IGNORECASE)
 

@@ -200,7 +200,8 @@ TRANSLATIONS = {
     ),
     # a till's operation: "Nº Op.", "Nº operación", "N° d'opération"
     **dict.fromkeys(
-        ["operación", "operacion", "opération", "operazione", "vorgang"], "transaction"
+        ["operación", "operacion", "opération", "operazione", "vorgang", "vorgangs"],
+        "transaction",
     ),
     **dict.fromkeys(
         ["adres", "adresse", "dirección", "direccion", "indirizzo", "anschrift"], "address"
@@ -213,6 +214,7 @@ TRANSLATIONS = {
 EXPANSIONS: dict[str, tuple[str, ...]] = {
     "po": ("purchase", "order"),
     "txn": ("transaction",),
+    "trx": ("transaction",),
 }
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")

@@ -2,7 +2,8 @@
 shop, a till's "Nº Op." numbers the receipt, a delivery note's number and its recipient under
 "Leveren aan" / "Warenempfänger", an order confirmation's customer under the sender's one-line
 return address (a window envelope). Written from how such documents look, not from any corpus
-document; each case failed before the rule it pins."""
+document; each case failed before the rule it pins, except the guards that say so (they
+pin what a new rule must not change)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,7 @@ def test_the_person_after_a_seller_word_on_a_receipt_is_not_the_shop(
 
 
 def test_a_seller_with_a_legal_form_after_a_seller_word_still_wins() -> None:
+    # guard: the till rule leaves a company after "Verkäufer" the seller
     text = (
         "MARKTPLATZ24\nHafenstraße 1\n20457 Hamburg\n\nRechnung 4711   12.03.2024\n"
         "Verkäufer: Lange Gartenbau OG\nGartenschere  19,90\nGesamt EUR  19,90\n"
@@ -262,3 +264,33 @@ def test_a_spanish_shops_address_is_read(street: str) -> None:
         "TOMATES   28,41\nTOTAL   28,41 EUR\n"
     )
     assert text_field(text, schema, "address") == f"{street}, 08002 Barcelona"
+
+
+# --- more receipt number labels ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Nº factura:", "Rechnung Nr.", "Facture n°", "Vorgangs-Nr.", "Trx:"],
+)
+def test_a_tills_invoice_or_transaction_number_is_the_receipts_number(label: str) -> None:
+    text = (
+        "CORNER SHOP\nHigh Street 4\n80331 München\n\n12.03.2024 08:15\n"
+        f"{label} 806739\nKaffee  2,90\nSUMME EUR  2,90\n"
+    )
+    assert text_field(text, RECEIPT, "receipt_number") == "806739"
+
+
+def test_a_receipt_number_label_wins_over_an_invoice_number() -> None:
+    # guard: an invoice number is only the receipt's when nothing names the receipt
+    text = (
+        "CORNER SHOP\nHigh Street 4\n80331 München\n\nRechnung Nr. 2024-117\n"
+        "Bon-Nr. 806739\nKaffee  2,90\nSUMME EUR  2,90\n"
+    )
+    assert text_field(text, RECEIPT, "receipt_number") == "806739"
+
+
+def test_an_invoice_number_is_not_an_orders_number() -> None:
+    # guard: only a receipt's field takes an invoice number
+    text = "Acme Trading Ltd\n1 High Street\nLeeds LS1 4AB\n\nInvoice No. 2024-117\nTotal 10.00\n"
+    assert text_field(text, ORDER_TOTAL, "order_number") is None
