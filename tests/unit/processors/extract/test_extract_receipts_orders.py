@@ -178,11 +178,11 @@ def test_the_customer_is_the_name_under_the_return_address(
     [
         ("C/ Gran Vía 168", True),  # Spanish calle
         ("1000 Bruxelles", True),
-        ("Kerkstraat 1, 4000 Liège", True),
+        ("Kerkstraat 1, 4000 Liège", True),  # guard
         ("8001 Zürich", True),
-        ("c/o Anna Weber", False),
-        ("Founded 1998 Quality", False),
-        ("4567 Innovation Blvd, San Francisco", True),  # a street, not a town
+        ("c/o Anna Weber", False),  # guard: care of
+        ("Founded 1998 Quality", False),  # guard: a year
+        ("4567 Innovation Blvd, San Francisco", True),  # guard: a street, not a town
     ],
 )
 def test_address_lines_of_more_countries(text: str, is_address: bool) -> None:
@@ -219,7 +219,7 @@ ORDER_TOTAL: dict[str, Any] = {
             "EUR 514,06 EUR 4,95 EUR 108,99 EUR 628,00",
             628.0,
         ),
-        (
+        (  # guard: right before too (the largest amount of a shared "Gesamt" label)
             "Gesamt netto MwSt. 7 % MwSt. 19 % Bestellwert brutto",
             "658,03 € 41,36 € 12,77 € 712,16 €",
             712.16,
