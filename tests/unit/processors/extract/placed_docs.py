@@ -10,6 +10,21 @@ from typing import Any
 from reams import processors
 from reams.processors.extract.offline import extract_offline
 
+# The invoice fields most tests ask for, described as a user would.
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "description": "The number of the invoice."},
+        "invoice_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the invoice was issued.",
+        },
+        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
+        "vendor": {"type": "string", "description": "The company that issued the invoice."},
+    },
+}
+
 # A place on the page: x and y from the top-left corner in points, the text, its type size.
 Placed = tuple[float, float, str, float]
 

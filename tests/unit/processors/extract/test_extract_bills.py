@@ -9,22 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from placed_docs import pdf_field, text_field
+from placed_docs import INVOICE, pdf_field, text_field
 from test_extract_vendor_wild import same_name
 
-INVOICE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "invoice_number": {"type": "string", "description": "The number of the invoice."},
-        "invoice_date": {
-            "type": "string",
-            "format": "date",
-            "description": "The date the invoice was issued.",
-        },
-        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
-        "vendor": {"type": "string", "description": "The company that issued the invoice."},
-    },
-}
 CHARGES = (
     "\nCustomer   Emily Whitmore\n186 Station Road\nEdinburgh EH2 4AD\n\n"
     "Standing charge   20.00\nEnergy used   154.80\nTotal   174.80\n\n"

@@ -11,21 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from placed_docs import Placed, pdf_field, text_field
+from placed_docs import INVOICE, Placed, pdf_field, text_field
 
-INVOICE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "invoice_number": {"type": "string", "description": "The number of the invoice."},
-        "invoice_date": {
-            "type": "string",
-            "format": "date",
-            "description": "The date the invoice was issued.",
-        },
-        "total": {"type": "number", "description": "The total amount to pay, taxes included."},
-        "vendor": {"type": "string", "description": "The company that issued the invoice."},
-    },
-}
 RECEIPT: dict[str, Any] = {
     "type": "object",
     "properties": {
