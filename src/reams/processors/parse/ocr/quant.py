@@ -55,6 +55,7 @@ from reams.processors.parse.ocr.fuse import (
     _field,
     _fields,
     _float_tensors,
+    _foldable_conv,
     _Node,
     _node,
 )
@@ -367,16 +368,9 @@ def _activation_scale(low: float, high: float) -> tuple[float, int]:
 
 
 def _quantizable(node: _Node, tensors: dict[str, Any]) -> bool:
-    """A 2-D convolution with constant float weights (and bias), one output."""
-    if node.op != "Conv" or len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
-        return False
-    weights = tensors.get(node.inputs[1])
-    if weights is None or weights.ndim != 4:
-        return False
-    if len(node.inputs) == 3:
-        bias = tensors.get(node.inputs[2])
-        return bias is not None and bias.shape == (weights.shape[0],)
-    return True
+    """A 2-D convolution with constant float weights (and bias), one output: the convolutions
+    ``fuse`` can fold into, the same test."""
+    return _foldable_conv(node, tensors) is not None
 
 
 def _graph(model: bytes) -> bytes:
