@@ -228,7 +228,9 @@ BENCHMARKS = (
         "German page read with `lang`). Word F1 (order-free tokens), dev and holdout, and CPU "
         "seconds per page (tesseract's child process counted). Issue 16 asks OCR word F1 not "
         "lower and time per page halved: before this work, rapidocr read the invoice scans at "
-        "F1 0.919 in 3.20 CPU s/page (tesseract 0.912, 0.88 s/page).",
+        "F1 0.919 in 3.20 CPU s/page (tesseract 0.912, 0.88 s/page), on another day's machine; "
+        "`python bench/ocr_versus.py --baseline 13dd22d~1` times that code and this checkout "
+        "side by side on the same scans (whole parse, CPU per page, alternating processes).",
         _ocr_quality,
     ),
     Benchmark(
