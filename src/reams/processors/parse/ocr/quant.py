@@ -198,6 +198,23 @@ class _Builder:
             f"{name}_dq",
         )
 
+    def channel_constant(self, name: str, integers: Any, scale: Any, kind: int) -> str:
+        """The value that dequantizes the constant ``integers`` (zero point 0) by one ``scale``
+        per output channel (axis 0): the initializers and the DequantizeLinear node."""
+        import numpy as np
+
+        self.initializer(name, integers, kind)
+        self.initializer(f"{name}s", scale, _FLOAT_TYPE)
+        self.initializer(f"{name}z", np.zeros(integers.shape[0], integers.dtype), kind)
+        self.head += _node_field(
+            "DequantizeLinear",
+            [name, f"{name}s", f"{name}z"],
+            f"{name}dq",
+            f"{name}dq_node",
+            axis=0,
+        )
+        return f"{name}dq"
+
     def convolution(self, node: _Node, tensors: dict[str, Any]) -> None:
         """``node`` reading its input dequantized and its weights and bias as integers."""
         import numpy as np
@@ -215,32 +232,15 @@ class _Builder:
         weight_scale = np.maximum(peak / 127.0, floor).astype(np.float32)
         shape = (-1,) + (1,) * (weights.ndim - 1)
         integers = np.clip(np.rint(weights / weight_scale.reshape(shape)), -127, 127)
-        self.initializer(f"{name}_w", integers.astype(np.int8), _INT8)
-        self.initializer(f"{name}_ws", weight_scale, _FLOAT_TYPE)
-        self.initializer(f"{name}_wz", np.zeros(weights.shape[0], np.int8), _INT8)
-        self.head += _node_field(
-            "DequantizeLinear",
-            [f"{name}_w", f"{name}_ws", f"{name}_wz"],
-            f"{name}_wdq",
-            f"{name}_wdq_node",
-            axis=0,
-        )
-        inputs = [self.dequantized(node.inputs[0]), f"{name}_wdq"]
+        inputs = [
+            self.dequantized(node.inputs[0]),
+            self.channel_constant(f"{name}_w", integers.astype(np.int8), weight_scale, _INT8),
+        ]
         if bias is not None:
             bias_scale = (input_scale * weight_scale).astype(np.float32)
             limit = 2**31 - 1
             integer = np.clip(np.rint(bias / bias_scale), -limit, limit).astype(np.int32)
-            self.initializer(f"{name}_b", integer, _INT32)
-            self.initializer(f"{name}_bs", bias_scale, _FLOAT_TYPE)
-            self.initializer(f"{name}_bz", np.zeros(weights.shape[0], np.int32), _INT32)
-            self.head += _node_field(
-                "DequantizeLinear",
-                [f"{name}_b", f"{name}_bs", f"{name}_bz"],
-                f"{name}_bdq",
-                f"{name}_bdq_node",
-                axis=0,
-            )
-            inputs.append(f"{name}_bdq")
+            inputs.append(self.channel_constant(f"{name}_b", integer, bias_scale, _INT32))
         self.replaced[id(node)] = _field(_GRAPH_NODE, _LENGTH_DELIMITED, _with_inputs(node, inputs))
 
     def constants_of_swish(self) -> None:
