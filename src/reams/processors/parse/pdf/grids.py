@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.geometry import Turn
 from reams.processors.parse.pdf.text import unchecked
 
@@ -303,17 +304,16 @@ def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
     as ``c_double`` values).
     """
     size = 2 * max(int(pdfium_c.FPDFText_CountChars(textpage)), 0) + 64
+    back = turn.back if turn.rotation else None
+    chars = native.page_chars(pdfium_c, textpage)
+    if chars is not None:
+        return _native_text_in(chars, size, back)
     buffer = (ctypes.c_ushort * size)()
     bounded = unchecked(pdfium_c, "FPDFText_GetBoundedText")
     double = ctypes.c_double
-    back = turn.back if turn.rotation else None
 
     def text_in(rect: Rect) -> str:
-        left, right, top, bottom = rect
-        if back is not None:
-            (x0, y0), (x1, y1) = back(left, top), back(right, bottom)
-            left, top = min(x0, x1), max(y0, y1)
-            right, bottom = max(x0, x1), min(y0, y1)
+        left, top, right, bottom = _pdf_rect(rect, back)
         count = bounded(
             textpage, double(left), double(top), double(right), double(bottom), buffer, size
         )
@@ -324,5 +324,29 @@ def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
             .decode("utf-16-le", "replace")
             .rstrip("\x00")
         )
+
+    return text_in
+
+
+def _pdf_rect(rect: Rect, back: Callable[[float, float], tuple[float, float]] | None) -> Rect:
+    """``rect`` (left, right, top, bottom in display coordinates) as PDFium takes it: left,
+    top, right, bottom in page space."""
+    left, right, top, bottom = rect
+    if back is None:
+        return left, top, right, bottom
+    (x0, y0), (x1, y1) = back(left, top), back(right, bottom)
+    return min(x0, x1), max(y0, y1), max(x0, x1), min(y0, y1)
+
+
+def _native_text_in(
+    chars: bytes, size: int, back: Callable[[float, float], tuple[float, float]] | None
+) -> TextIn:
+    """:func:`bounded_text` cut from the page's characters read once (``native``): the same
+    text, without a walk of the page by PDFium for each rectangle."""
+    bounded = native.chars_module.bounded  # type: ignore[union-attr]
+
+    def text_in(rect: Rect) -> str:
+        text: str = bounded(chars, *_pdf_rect(rect, back), size)
+        return text
 
     return text_in

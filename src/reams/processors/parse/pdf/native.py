@@ -1,0 +1,50 @@
+"""The optional native reader of a page's characters (``_chars``, a C extension), or None.
+
+PDFium's per-rectangle text call walks every character of the page each time; the native
+module reads the characters once and cuts each rectangle's text from them with the same
+arithmetic, so the output is the same either way. It is built by ``pip install`` where a C
+compiler is present (``setup.py``); without it, or with ``REAMS_PDF_NATIVE=0`` in the
+environment (to compare both paths), reams makes the PDFium calls through ctypes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from types import ModuleType
+from typing import Any
+
+
+def _load() -> ModuleType | None:
+    if os.environ.get("REAMS_PDF_NATIVE", "1") == "0":
+        return None
+    try:
+        from reams.processors.parse.pdf import _chars  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    module: ModuleType = _chars
+    return module
+
+
+chars_module: ModuleType | None = _load()
+
+
+def address(pointer: Any) -> int:
+    """The address a ctypes pointer or function holds, as an int (0 for NULL)."""
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def page_chars(pdfium_c: Any, textpage: Any) -> bytes | None:
+    """The characters of a raw FPDF_TEXTPAGE read once by the native module, or None when it
+    is not available."""
+    module = chars_module
+    if module is None:
+        return None
+    chars: bytes = module.page_chars(
+        address(textpage),
+        address(pdfium_c.FPDFText_CountChars),
+        address(pdfium_c.FPDFText_GetUnicode),
+        address(pdfium_c.FPDFText_GetCharBox),
+        address(pdfium_c.FPDFText_GetCharOrigin),
+    )
+    return chars
