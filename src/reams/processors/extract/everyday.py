@@ -1,8 +1,8 @@
-"""Recognisers for the fields everyday documents have: who issued them, their address, their
-number, date, total and currency. They read the printed lines (``layout.py``) rather than the
-parse items, so a receipt's lines stay lines, and they are chosen by the field's meaning, not by
-a document type: a purchase order's "seller", a payslip's "company" and an invoice's "vendor"
-all go to :func:`issuer`.
+"""Recognisers for the fields everyday documents have: who issued them (``issuer.py``), their
+address, their number, date, total and currency. They read the printed lines (``layout.py``)
+rather than the parse items, so a receipt's lines stay lines, and they are chosen by the field's
+meaning, not by a document type: a purchase order's "seller", a payslip's "company" and an
+invoice's "vendor" all go to :func:`issuer`.
 
 Each recogniser returns candidates best first; the engine takes the first.
 """
@@ -11,18 +11,30 @@ from __future__ import annotations
 
 import itertools
 import re
-import statistics
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from reams.processors.extract.dates import find_dates
+from reams.processors.extract.issuer import (
+    DOC_TYPE,
+    HEAD,
+    PURCHASE_ORDER,
+    clean_name,
+    issuer,
+    name_like,
+)
 from reams.processors.extract.labels import label_score, not_a_number
-from reams.processors.extract.layout import PLine, is_label, line_pairs, physical_lines
+from reams.processors.extract.layout import Layout, PLine, is_label
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import FoundAmount, currency_codes, find_amounts
-from reams.processors.extract.text import FieldTerms, Pair, content_stems, tokens
+from reams.processors.extract.postal import (
+    CUSTOMER_BLOCK,
+    POSTCODE,
+    address_block,
+    address_like,
+)
+from reams.processors.extract.text import FieldTerms, content_stems, tokens
 
 __all__ = [
     "ISSUER_WORDS",
@@ -52,175 +64,6 @@ DOC_WORDS = frozenset(
         "estimate delivery credit note ticket payslip document issue service"
     )
 )
-LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short ones as written
-    r"(?:(?i:Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|"
-    r"Co\.,?\s+Ltd|Ltd|Limited|GmbH\s*&\s*Co\.?\s*KG(?:aA)?|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
-    r"SARL|S\.A\.R\.L\.|S\.à\s?r\.\s?l\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?|"
-    r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?)|"
-    r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.?L\.?U\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
-    r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF)\.?"
-)
-_PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
-_COMPANY = re.compile(
-    r"(?P<name>(?:(?:[A-Z0-9&(][\w&'’.()\-]*|\.[A-Z]\w*|" + _PARTICLE + r"),?\s+){0,6}?"
-    r"[A-Z0-9&(.][\w&'’.()\-]*?),?\s+" + LEGAL_FORM + r"(?!\w)"
-)
-_LEGAL_END = re.compile(r"(?:,?\s+|^)" + LEGAL_FORM + r"\s*[,.:;]*$")
-_CAPITAL = re.compile(r"\b(?:au capital|capital social|with (?:a )?capital)\b", re.IGNORECASE)
-# Labels of the party a document is addressed to (its block is not the issuer's).
-_CUSTOMER_BLOCK = re.compile(
-    r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
-    r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
-    r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
-    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
-    r"\w*empfänger|leveren\s+aan|livrer\s+à|livré\s+à|entregar\s+a|lieferung\s+an|destinatario|destinataire|kunde|kunden|klant|cliente|"
-    r"factur[ée]\s+à|factuur\s+aan|rechnung\s+an|facturar\s+a|fatturare\s+a|auftraggeber|"
-    r"intestatario|attention|ontvanger|besteller|committente|cessionario|adquirente)\b"
-    r"|^\s*(?:to|an|aan|à|para)\s*(?::|$)",  # "To:" opening a line, or alone in its cell
-    re.IGNORECASE,
-)
-_ISSUER_LABEL = re.compile(
-    r"(?:^|(?<=\s))(?:sold\s+by|seller|vendor|supplier|issued\s+by|service\s+provider|provider|"
-    r"verkocht\s+door|vendu\s+par|vendido\s+por|venduto\s+da|verkauft\s+(?:von|durch)|"
-    r"merchant|from|verkoper|verkäufer|vendeur|vendedor|sprzedawca|fournisseur|lieferant|"
-    r"leverancier|proveedor|fornitore|emisor|émetteur|company|firma|société|empresa|"
-    r"payable\s+to|pay\s+to|titulaire\s+du\s+compte|account\s+holder|beneficiary|"
-    r"kontoinhaber|begunstigde|in\s+favou?r\s+of|von|van|afzender|absender|prestataire|"
-    r"(?:rechnungs)?steller|aussteller|emittente|cedente|prestatore|payee|"
-    r"remit(?:\s+payment)?\s+to|remittance\s+address)\b",
-    re.IGNORECASE,
-)
-# Labels that can only name the party that sold and issued the document (not a "From" or a
-# payee, which may be an agent): under them the name is taken before a letterhead, which on a
-# marketplace's invoice is the platform's.
-_SELLER_LABEL = re.compile(
-    r"(?:sold\s+by|seller|vendor|supplier|issued\s+by|verkocht\s+door|vendu\s+par|"
-    r"vendido\s+por|venduto\s+da|verkauft\s+(?:von|durch)|verkoper|verkäufer|vendeur|"
-    r"vendedor|sprzedawca|fournisseur|lieferant|leverancier|proveedor|fornitore|emisor|"
-    r"émetteur|aussteller|rechnungssteller)",
-    re.IGNORECASE,
-)
-_SOLD_BY = re.compile(r"\b(?:sold|issued|verkauft|verkocht|vendu|vendido|venduto)\b", re.IGNORECASE)
-# The legal entity behind a brand, named in small print: "Acme Energy is a trading name of
-# Acme Supply Ltd", "ist eine Marke der ...", "est exploité par ...", "Operator: ...".
-_BEHIND_BRAND = re.compile(
-    r"(?:\b(?:is\s+a\s+trading\s+(?:name|style|division)\s+of|is\s+a\s+brand\s+of|"
-    r"ist\s+(?:eine\s+marke|ein\s+angebot|ein\s+produkt)\s+der|"
-    r"est\s+(?:une\s+marque|un\s+nom\s+commercial)\s+de|"
-    r"is\s+een\s+(?:handelsnaam|merk)\s+van|es\s+una\s+marca(?:\s+comercial)?\s+de|"
-    r"(?:is|are)\s+operated\s+by|wird\s+betrieben\s+von(?:\s+der)?|est\s+exploité\s+par|"
-    r"wordt\s+geëxploiteerd\s+door|está\s+gestionad[oa]\s+por|es\s+explotad[oa]\s+por)|"
-    r"^(?:operator|betreiber|exploitant|explotador)\s*:)\s*(?P<rest>\S.*)",
-    re.IGNORECASE,
-)
-# Lines that name who ships or carries the goods, not who sold them ("Fulfilled by Shopora").
-_CARRIER = re.compile(
-    r"^(?:fulfil+ed|dispatched|shipped|delivered|sent)\s+by\b|"
-    r"^(?:versendet|versand|geliefert)\s+(?:von|durch)\b|^(?:verzonden|verzending|geleverd)\s+door\b|"
-    r"^(?:expédié|livr[ée]|livraison\s+assurée)\s+par\b|^(?:enviado|gestionado|entregado)\s+por\b",
-    re.IGNORECASE,
-)
-_PAYEE_TEXT = re.compile(
-    r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\b", re.IGNORECASE
-)
-# The payee named in running text ("Please make cheques payable to Oakridge Plumbing.").
-_PAYEE_NAME = re.compile(
-    r"\b(?:in\s+favou?r\s+of|payable\s+to|cheques?\s+to|account\s+name)\s*:?\s*(?P<rest>\S.*)",
-    re.IGNORECASE,
-)
-# Separators of a footer's or a letterhead's parts ("Acme Ltd · Registered in England ...").
-_PART_SEP = re.compile(r"\s*[·•|]\s*|\t|\s{3,}")
-_DOC_TYPE = re.compile(
-    r"^(?:(?:your|ihre|votre|uw|jouw|su|tu)\s+(?:energy\s+|mobile\s+)?(?:bill|invoice|"
-    r"rechnung|jahresabrechnung|facture|factuur|jaarnota|factura)\b|"
-    r"cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
-    r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|"
-    r"payment\s+|sales\s+|order\s+|kopie\s+|copy\s+)*(?:invoice|receipt|factuur|facture|"
-    r"rechnung|factura|fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|"
-    r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
-    r"header|footer|page|original|duplicate|copy)\b)",
-    re.IGNORECASE,
-)
-# A document title printed at the right of the brand on the same line, read into its cell
-# ("Fibrix Water Your bill", "Ondaro Energie RECHNUNG").
-_TITLE_AFTER = re.compile(
-    r"\s+(?:(?:your|ihre|votre|uw|su)\s+(?:energy\s+|mobile\s+)?)?(?:tax\s+)?(?:invoice|bill|"
-    r"statement|receipt|rechnung|jahresabrechnung|facture|factuur|jaarnota|factura|fattura|"
-    r"faktura)\s*$",
-    re.IGNORECASE,
-)
-_CONTACT = re.compile(
-    r"@|https?:|www\.|\.(?:com|net|org|de|fr|nl|co|in|io)\b|\b(?:tel|phone|fax|e-?mail|"
-    r"telefoon|téléphone|telefon)\b|\(\d{2,4}\)\s*\d|\+\d",
-    re.IGNORECASE,
-)
-# (OCR reads "Straße" as "StraBe" or "Strae")
-_STREET = re.compile(
-    r"\b(?:st|street|str|straße|strasse|ave|avenue|blvd|boulevard|road|rd|lane|ln|drive|dr|"
-    r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
-    r"chemin|allée|place|avenida|avda|calle|carrera|paseo|plaza|camino|ronda|travesía|"
-    r"via|viale|piazza|straat|laan|weg|plein|"
-    r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
-    r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
-    r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"
-    re.IGNORECASE,
-)
-_POSTCODE = re.compile(
-    r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US: CA 94103
-    r"|\b\d{4}\s?[A-Z]{2}\b"  # NL: 3012 CN
-    r"|\b(?:[A-Z]-)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # DE/FR/ES/IT/MY: 69100 Villeurbanne
-    r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
-    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
-    r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
-    # BE/CH/AT/DK: "1000 Bruxelles", ", 8001 Zürich" (opening a line or a part, ending one)
-    r"|(?:^|(?<=,\s)|(?<=[·|]\s))\s*[1-9]\d{3}\s+(?![^,]*(?i:" + _STREET.pattern + r"))"
-    r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:[\s-][A-ZÀ-Ý]?[a-zà-ÿ'’]+)?\s*(?:,|$)"
-)
-_COUNTRY = re.compile(
-    r"\b(?:united states|usa|u\.s\.a\.|united kingdom|uk|england|france|germany|deutschland|"
-    r"nederland|netherlands|belgium|belgique|españa|spain|italia|italy|polska|poland|"
-    r"malaysia|singapore|india|canada|australia|ireland|schweiz|suisse|switzerland|"
-    r"österreich|austria|hong kong)\b",
-    re.IGNORECASE,
-)
-_HEAD = 12  # lines at the top of the first page where a letterhead is
-
-
-@dataclass
-class Layout:
-    """The printed lines of a document (or page) and the pairs their layout shows."""
-
-    lines: list[PLine]
-    pairs: list[Pair] = field(default_factory=list)
-    language: str = ""
-    headings: frozenset[str] = frozenset()  # large type on the first page, lower-cased
-
-    @classmethod
-    def build(cls, doc: object, *, page: int | None = None, language: str = "") -> Layout:
-        if not isinstance(doc, Mapping):
-            return cls([], [], language)
-        lines = physical_lines(doc, page=page)
-        return cls(lines, line_pairs(lines), language, _first_headings(doc, lines))
-
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
-
-
-def _first_headings(doc: Mapping[str, Any], lines: Sequence[PLine]) -> frozenset[str]:
-    """The headings (large type) the parser found on the first page read."""
-    if not lines:
-        return frozenset()
-    for page in doc.get("pages") or []:
-        if isinstance(page, Mapping) and page.get("page_number", lines[0].page) == lines[0].page:
-            items = page.get("items")
-            if not isinstance(items, list):
-                return frozenset()
-            return frozenset(
-                " ".join(str(item.get("value") or "").split()).lower()
-                for item in items
-                if isinstance(item, Mapping) and item.get("type") == "heading"
-            )
-    return frozenset()
 
 
 # ---------------------------------------------------------------------------- day order
@@ -295,497 +138,7 @@ def day_first(text: str, language: str) -> bool:
     return votes > 0
 
 
-# ---------------------------------------------------------------------------- issuer
-
-
-def _clean_name(text: str) -> str:
-    text = re.sub(r"\s+", " ", _GLUED_FORM.sub(" ", text)).strip(" ,:;|-–*")
-    return re.sub(r"^(?:the|by|of|to)\s+", "", text, flags=re.IGNORECASE)
-
-
-def _companies(text: str) -> list[str]:
-    """Company names with a legal form in ``text`` ("Acme Trading B.V.", "Nordlicht S.A.")."""
-    found = []
-    for match in _COMPANY.finditer(_GLUED_FORM.sub(" ", text)):
-        whole = _clean_name(match.group(0))
-        words = whole.split()
-        # the name starts at the first capitalised word after any lower-case lead-in
-        while words and not (words[0][:1].isupper() or words[0][:1].isdigit()):
-            words.pop(0)
-        name = _past_address(" ".join(words))
-        if _CONTACT.search(name) or _PHONE.search(name):
-            continue
-        if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
-            found.append(name)
-    return found
-
-
-# A legal form OCR glued to the name by a dot read for a space ("Cloud Services.LLC").
-_GLUED_FORM = re.compile(
-    r"(?<=[a-z])\.(?=(?:LLC|Ltd|Inc|GmbH|Limited|Corp|PLC|LLP|B\.V\.|S\.A\.|AG|SAS|SARL)(?!\w))"
-)
-
-
-def _past_address(name: str) -> str:
-    """A company name without the address printed before it on the same line ("1 High St,
-    Oxford OX1 1AA Kestrel Analytics Ltd"): a name holds no postcode."""
-    cut = max((m.end() for m in _POSTCODE.finditer(name)), default=0)
-    for street in _STREET.finditer(name):  # "Hafenstraße 3 Stadtwerke Kiel GmbH"
-        number = re.match(r"\w*\.?\s*\d+[a-z]?\b", name[street.end() :])
-        if number:
-            cut = max(cut, street.end() + number.end())
-    rest = name[cut:].strip(" ,")
-    head, comma, tail = rest.rpartition(",")
-    if comma and _address_like(head):
-        rest = tail.strip()
-    return rest if re.search(r"[A-Za-z]{2}", re.sub(_LEGAL_END, "", rest)) else name
-
-
-_LABEL_STEMS = frozenset(
-    content_stems(
-        "date time total number page amount description item quantity price customer address "
-        "phone email summary detail details note notes terms payment balance due tax subtotal "
-        "signature name reference code order invoice receipt header footer"
-    )
-)
-_ROLE = re.compile(
-    r"\b(?:manager|cashier|server|served\s+by|operator|clerk|host|table|guest|staff|"
-    r"salesperson|sales\s+person|welcome|thank|member)\b",
-    re.IGNORECASE,
-)
-
-
-def _name_like(text: str) -> bool:
-    """A line that can be a name: a few capitalised words, no contact, role or address."""
-    words = text.split()
-    if not 1 <= len(words) <= 7 or _CONTACT.search(text) or _DOC_TYPE.match(text):
-        return False
-    if _ROLE.search(text) or _address_line(text) or text.rstrip().endswith((".", "!")):
-        return bool(_LEGAL_END.search(text)) and not _ROLE.search(text)
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 3 or sum(c.isdigit() for c in text) > 2:
-        return False
-    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or w == "&")
-    if text.rstrip().endswith(":") or set(content_stems(text)) <= _LABEL_STEMS:
-        return False
-    return capitalised >= max(1, len(words) - 2) or text.isupper()
-
-
-def _address_line(text: str) -> bool:
-    """An address rather than a name: a street word in a line without a number counts only at
-    its start or end ("Rue de la Paix", "Mill Lane"), so "Harbor Lane Bakery" stays a name."""
-    if not _address_like(text):
-        return False
-    if re.search(r"\d", text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()):
-        return True
-    words = text.split()  # "Dr. Anna Weber", "St. Mary's Clinic": titles, not streets
-    first = len(words[0].strip(".,")) > 2 and _STREET.search(words[0])
-    return bool(first or _STREET.search(words[-1]))
-
-
-@lru_cache(maxsize=4096)
-def _customer_label(text: str) -> bool:
-    return _CUSTOMER_BLOCK.search(text) is not None
-
-
-def _customer_cells(
-    lines: Sequence[PLine], position: int, addressee: Callable[[str], bool] | None = None
-) -> list[bool]:
-    """For each cell of the line, whether it is in the addressee's block: a line of one cell
-    as :func:`_in_customer_block`; in a line of several, a cell at or right of a customer
-    label ("Bill to: | Acme"), or under one in its column (or under a label alone on its line)
-    within three lines, so the issuer's block beside the addressee's stays the issuer's."""
-    line = lines[position]
-    if len(line.cells) == 1:
-        return [_in_customer_block(lines, position, addressee)]
-
-    def label(text: str) -> bool:
-        return _customer_label(text) or (addressee is not None and addressee(text))
-
-    flags: list[bool] = list(itertools.accumulate((label(c) for c in line.cells), max))
-    for back in range(1, 4):
-        above = lines[position - back] if position - back >= 0 else None
-        if above is None or above.page != line.page:
-            break
-        if len(above.cells) == 1 and label(above.cells[0]):
-            return [True] * len(line.cells)
-        if len(above.cells) == len(line.cells):
-            flags = [f or label(a) for f, a in zip(flags, above.cells, strict=True)]
-    return flags
-
-
-def _in_customer_block(
-    lines: Sequence[PLine], position: int, addressee: Callable[[str], bool] | None = None
-) -> bool:
-    """Whether the line is in the addressee's block: under (or on) a customer label, or a
-    label ``addressee`` accepts (a purchase order's "Supplier")."""
-    line = lines[position]
-    if _customer_label(line.text) or (addressee is not None and addressee(line.cells[0])):
-        return True
-    for back in range(1, 4):
-        if position - back < 0:
-            break
-        above = lines[position - back]
-        if above.page != line.page:
-            break
-        label = _customer_label(above.cells[0]) or (
-            addressee is not None and addressee(above.cells[0])
-        )
-        if label and len(above.cells) in (1, len(line.cells)):
-            return True
-    return False
-
-
-class _Names:
-    """Issuer names offered with a score; a name's repeats and web domain add to it."""
-
-    def __init__(self, layout: Layout) -> None:
-        self.lowered = layout.text().lower()
-        self.domains = " ".join(re.findall(r"(?:@|www\.|https?://)([\w.-]+)", self.lowered))
-        self.squashed_domains = re.sub(r"[^\w ]+|_", "", self.domains)
-        # the words of e-mail addresses' local parts and domains ("eva.vries@", "@devries.nl")
-        self.mail_words = frozenset(
-            word
-            for local, domain in re.findall(r"([\w.+-]+)\s?@\s?([\w.-]+)", self.lowered)
-            for word in re.split(r"[._+-]+", f"{local}.{domain}")
-        )
-        self.best: dict[str, tuple[float, PLine, str, str]] = {}
-        self.headings = layout.headings
-        self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
-        self.body = 0.0  # the first page's body type size, when lines have boxes
-        self.first_block: int | None = None  # the first name over an address: the letterhead
-        self.ordering = False  # a purchase order (its seller labels name the addressee)
-        self.addressed_seller = False  # ... and the issuer (its buyer) is wanted
-
-    def find_letterhead(self, lines: Sequence[PLine]) -> None:
-        """Where the first name printed over its address is, at the top of the first page."""
-        for position, line in enumerate(lines[:_HEAD]):
-            if line.page != lines[0].page:
-                break
-            if _in_customer_block(lines, position):
-                continue
-            if _name_like(_after_title(line)) and _block(lines, position + 1):
-                self.first_block = position
-                return
-
-    def at_till(self, lines: Sequence[PLine], line: PLine, name: str, label: str) -> bool:
-        """Whether a seller label's name is the person who served ("Verkäufer: Anna",
-        "Vendeur : Paul"): a bare seller noun (not "Sold by") before one or two words with no
-        legal form, below a letterhead that names the shop over its address."""
-        if _SOLD_BY.search(label) or _LEGAL_END.search(name) or len(name.split()) > 2:
-            return False
-        position = next((i for i, x in enumerate(lines) if x is line), None)
-        return self.first_block is not None and position is not None and self.first_block < position
-
-    def place(self, lines: Sequence[PLine]) -> None:
-        """Rank the first page's boxed lines from the top down and find its body type size,
-        so a letterhead is found where it is printed, not where the reading order puts it."""
-        boxed = [x for x in lines if x.page == lines[0].page and x.box is not None]
-        if len(boxed) < 3:
-            return
-        by_top = sorted(boxed, key=lambda x: (x.box.y if x.box else 0.0, x.index))
-        ranks = {x.index: rank for rank, x in enumerate(by_top)}
-        last = -1
-        for line in lines:  # a line without a box (a table row) ranks after the one before it
-            if line.page != lines[0].page:
-                break
-            last = ranks.get(line.index, last + 1)
-            self.ranks[line.index] = last
-        self.body = statistics.median(x.box.size for x in boxed if x.box)
-
-    def rank(self, line: PLine, position: int) -> int:
-        """How far down the first page the line is: its rank by box, else its position."""
-        return self.ranks.get(line.index, position)
-
-    def large(self, line: PLine) -> float:
-        """How much larger than the body text the line is printed (0 when not, or unknown)."""
-        if not self.body or line.box is None:
-            return 0.0
-        return max(0.0, min(1.0, line.box.size / self.body - 1.0))
-
-    def offer(self, name: str, score: float, line: PLine, why: str) -> None:
-        name = _clean_name(name)
-        if len(name) < 2 or not re.search(r"[A-Za-z]", name.split()[0]):
-            return
-        base = re.sub(_LEGAL_END, "", name).strip(" ,") or name
-        score += 0.6 * min(3, self.lowered.count(base.lower()) - 1)
-        first = re.sub(r"[\W_]+", "", base.split()[0].lower())
-        words = {w for w in re.findall(r"\w+", base.lower()) if len(w) >= 4}
-        if (len(first) >= 3 and first in self.domains) or words & self.mail_words:
-            score += 1.0
-        key = base.lower()
-        old = self.best.get(key)
-        if old is None:
-            self.best[key] = (score, line, name, why)
-        elif score > old[0]:
-            self.best[key] = (score, line, _longer(name, old[2]), why)
-        else:
-            self.best[key] = (old[0], old[1], _longer(name, old[2]), old[3])
-
-    def ranked(self) -> list[Candidate]:
-        ranked = sorted(self.best.values(), key=lambda t: (-t[0], t[1].index))
-        return [
-            Candidate(
-                name, line.page, line.text, min(0.9, 0.3 + score / 6), f"{why}, page {line.page}"
-            )
-            for score, line, name, why in ranked[:3]
-        ]
-
-
-def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
-    """Who issued the document: a name after a seller/payee label, a company name with a legal
-    form, or the letterhead (first lines, upper-case or large type), weighed by how often the
-    name recurs (footers, e-mail and web domains) and never from the addressee's block.
-
-    A purchase order is issued by the buyer: a field asking for the seller or supplier there
-    takes the name under the supplier's label (or *To*, *Aan*, *An*) before the letterhead."""
-    lines = layout.lines
-    if not lines:
-        return []
-    names = _Names(layout)
-    names.place(lines)
-    names.find_letterhead(lines)
-    wants_seller = terms is not None and bool(set(content_stems(terms.phrase)) & SELLER_WORDS)
-    # a purchase order's seller label names the supplier it is sent to, not its issuer
-    names.ordering = any(_PURCHASE_ORDER.fullmatch(x.text) for x in lines[:_HEAD])
-    purchase = wants_seller and names.ordering
-    # the issuer of a purchase order is the buyer: its supplier label names the addressee
-    names.addressed_seller = names.ordering and not wants_seller
-    weight = 5.0 if purchase else 3.0
-    for pair in layout.pairs:
-        if names.addressed_seller and _seller_label(pair.key):
-            continue
-        if _seller_key(pair.key, purchase) and _name_like(_first_part(pair.value)):
-            line = next((x for x in lines if x.index == pair.order), lines[0])
-            name = _first_part(pair.value)
-            seller = _seller_label(pair.key) and not names.ordering
-            if seller and names.at_till(lines, line, name, pair.key):
-                names.offer(name, 1.0, line, f'a person after the label "{pair.key}"')
-                continue
-            strong = _seller_weight(name, pair.key) if seller else 0
-            names.offer(name, max(strong, weight), line, f'after the label "{pair.key}"')
-    for line, key, name in _column_names(lines, purchase):
-        if names.addressed_seller and _seller_label(key):
-            continue
-        strong = _seller_weight(name, key) if _seller_label(key) and not names.ordering else 0
-        names.offer(name, max(strong, weight), line, f'under the label "{key}"')
-    for position in range(len(lines)):
-        _line_names(lines, position, names)
-    return names.ranked()
-
-
-SELLER_WORDS = frozenset(content_stems("vendor seller supplier provider"))
-_PURCHASE_ORDER = re.compile(
-    r"\s*(?:purchase\s+order|bestellung|bestellschein|inkooporder|bestelbon|bon\s+de\s+commande|"
-    r"orden\s+de\s+compra|pedido\s+de\s+compra|ordine\s+d'acquisto|zamówienie)\s*",
-    re.IGNORECASE,
-)
-_TO_LABEL = re.compile(r"\s*(?:to|aan|an|à|a|para|per|do)\s*:?\s*", re.IGNORECASE)
-
-
-def _seller_key(key: str, purchase: bool) -> bool:
-    return _issuer_key(key) or (purchase and bool(_TO_LABEL.fullmatch(key)))
-
-
-def _column_names(lines: Sequence[PLine], purchase: bool) -> list[tuple[PLine, str, str]]:
-    """Names under a seller label in a row of labels, column by column ("Lieferant |
-    Lieferadresse" over "Wagner Sanitär GmbH | Bergmann Bürobedarf KG")."""
-    found = []
-    for line, below in itertools.pairwise(lines):
-        if below.page != line.page or len(line.cells) < 2 or len(below.cells) != len(line.cells):
-            continue
-        for key, value in zip(line.cells, below.cells, strict=True):
-            if _seller_key(key, purchase) and _name_like(value):
-                found.append((below, key, value))
-    return found
-
-
-def _seller_weight(name: str, label: str) -> float:
-    """A seller label's name outweighs a letterhead (a marketplace's is the platform's): a
-    company's, or any after "Sold by"; a person's after a bare "Verkäufer", "Vendeur" or
-    "Seller" is more likely the one at a shop's till, and weighs as any issuer label's."""
-    if _LEGAL_END.search(name):
-        return 5.0
-    return 4.5 if _SOLD_BY.search(label) else 3.0
-
-
-def _seller_label(key: str) -> bool:
-    """A label that is only a seller's ("Sold by:", "Verkäufer", "Vendu par")."""
-    return _SELLER_LABEL.fullmatch(key.strip(" :*")) is not None
-
-
-def _issuer_key(key: str) -> bool:
-    """A label that names the issuer or the payee, alone or at the end ("... Titulaire du
-    compte")."""
-    key = key.strip(" :*")
-    return any(m.end() == len(key) for m in _ISSUER_LABEL.finditer(key))
-
-
-def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
-    """Names a line offers: companies with a legal form, the name over a legal notice, and
-    the letterhead's lines."""
-    line = lines[position]
-    addressee = _seller_label if names.addressed_seller else None
-    cells = _customer_cells(lines, position, addressee)
-    customer = any(cells)
-    rank = names.rank(line, position)
-    head = line.page == lines[0].page and rank < _HEAD
-    # a line of several cells holds side-by-side blocks (the issuer's beside the addressee's):
-    # its companies are read cell by cell, each in its own column's block
-    found = [(n, c) for cell, c in zip(line.cells, cells, strict=True) for n in _companies(cell)]
-    if len(line.cells) == 1 or not found:
-        found = [(name, customer) for name in _companies(line.text)]
-    companies = [name for name, _ in found]
-    payee = any(_PAYEE_TEXT.search(x.text) for x in lines[max(0, position - 1) : position + 1])
-    # a second name-and-address block under the letterhead's is the addressee's window
-    window = names.first_block is not None and names.first_block < position
-    window = window and head and bool(companies) and bool(_block(lines, position + 1))
-    for name, addressed in found:
-        score = 2.0 + (0.5 if head else 0.0) - (2.5 if addressed else 0.0) + (1.0 if payee else 0)
-        score -= 1.0 if window else 0.0
-        names.offer(name, score, line, "company name with a legal form")
-    if not customer:
-        _behind_brand(line, names)
-    if _CAPITAL.search(line.text) and not companies:
-        for above in reversed(lines[max(0, position - 2) : position]):
-            if _name_like(above.text) and len(above.cells) == 1:
-                names.offer(above.text, 2.0, above, "name over a legal notice")
-                break
-    if not customer:
-        _footer_names(line, names)
-    cell = _after_title(line)
-    column = line.cells.index(cell) if cell in line.cells else 0
-    letterhead = head and len(line.cells) <= 2 and not cells[column] and _name_like(cell)
-    if letterhead and not _ISSUER_LABEL.match(cell) and not _CARRIER.match(cell):
-        names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
-    if position + 1 < len(lines):
-        _under_issuer_label(line, lines[position + 1], names)
-
-
-def _behind_brand(line: PLine, names: _Names) -> None:
-    """The legal entity small print names behind a brand ("... is a trading name of X")."""
-    behind = _BEHIND_BRAND.search(line.text)
-    if behind is None:
-        return
-    rest = behind["rest"]
-    named = _companies(rest) or [_first_part(rest).strip().rstrip(".")]
-    if _name_like(named[0]):
-        names.offer(named[0], 4.0, line, "the legal name behind the brand")
-
-
-def _under_issuer_label(line: PLine, below: PLine, names: _Names) -> None:
-    """The name under an issuer label alone on its line ("Datos del emisor", "Sold by:"; a
-    colon only at the label's end); a seller label counts most, except on a purchase order."""
-    label = line.cells[0].rstrip(" :") if line.cells[0].count(":") <= 1 else ""
-    if ":" in label or not _issuer_key(label):
-        return
-    seller = _seller_label(label)
-    if (names.addressed_seller and seller) or not _name_like(below.cells[0]):
-        return
-    strong = _seller_weight(below.cells[0], label) if seller and not names.ordering else 3.0
-    names.offer(below.cells[0], strong, below, f'under the label "{label}"')
-
-
-def _footer_names(line: PLine, names: _Names) -> None:
-    """Names printed anywhere: the payee of a cheque line, and a part of a line (a footer's
-    "Bright Spark Electrical · 0117 ...") that is the web or e-mail domain spelled out."""
-    payee = _PAYEE_NAME.search(line.text)
-    if payee:
-        name = _first_part(payee["rest"]).strip().rstrip(".")
-        if _name_like(name):
-            names.offer(name, 3.0, line, "named as the payee")
-    parts = _PART_SEP.split(line.text)
-    if _named_address(parts):
-        names.offer(parts[0], 2.0, line, "name beside its address")  # a footer or sender line
-    if not names.squashed_domains:
-        return
-    for part in _PART_SEP.split(line.text):
-        base = re.sub(_LEGAL_END, "", part).lower()
-        squashed = re.sub(r"[\W_]+", "", base)
-        if len(squashed) >= 6 and squashed in names.squashed_domains and _domain_name(part):
-            names.offer(part, 2.5, line, "name spelled as the web or e-mail domain")
-
-
-def _named_address(parts: Sequence[str]) -> bool:
-    """A name (no digits, no label) followed by its address or contact in the parts of one
-    line ("Jane Doe Photography · jane@janedoe.photo")."""
-    if len(parts) < 2 or re.search(r"[\d:]", parts[0]) or not _name_like(parts[0]):
-        return False
-    return any(_address_like(part) or _CONTACT.search(part) for part in parts[1:])
-
-
-def _domain_name(part: str) -> bool:
-    """A name spelled as a domain: name-like, or a short lower-case wordmark ("studio nord")."""
-    if _name_like(part):
-        return True
-    words = part.split()
-    return 1 <= len(words) <= 4 and not re.search(r"\d", part) and not _CONTACT.search(part)
-
-
-_FUNCTION_WORD = re.compile(
-    r"(?:for|to|of|the|per|pour|für|voor|para|à|a|an|aan|no|nr|n°|number|date)\b", re.IGNORECASE
-)
-
-
-def _after_title(line: PLine) -> str:
-    """The line's first cell, or the name printed after the document's title on the same line
-    ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
-    cell = line.cells[0]
-    if _ISSUER_LABEL.match(cell) and ":" in cell:
-        return ""  # "Van: Bakkerij Smit" is a labelled name, read from its pair
-    parts = _PART_SEP.split(cell)
-    if _named_address(parts):
-        return parts[0]  # "Müller Elektrotechnik · Hauptstr. 5 · 80331 München"
-    match = _DOC_TYPE.match(cell)
-    if match is None:
-        titled = _TITLE_AFTER.search(cell)
-        return cell[: titled.start()] if titled and titled.start() > 0 else cell
-    if match.end() == len(cell.rstrip()) and len(line.cells) > 1:
-        return line.cells[1]
-    rest = re.sub(r"^(?:from|von|van|de)\s+", "", cell[match.end() :].strip(), flags=re.I)
-    if _FUNCTION_WORD.match(rest):
-        return cell  # "ORIGINAL FOR RECIPIENT", "Invoice to ...": not a name
-    return rest if len(rest.split()) >= 2 and rest[:1].isupper() else cell
-
-
-def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _Names) -> float:
-    """A letterhead line: near the top, in capitals or large type, over its address."""
-    cell = _after_title(lines[position])
-    score = 1.6 - 0.2 * rank + (0.2 if cell.isupper() else 0.0)
-    large = names.large(lines[position])
-    if large >= 0.25:
-        score += 0.4 + large  # printed in large type (by its box)
-    elif not names.body and any(cell.lower() in heading for heading in names.headings):
-        score += 0.4  # printed in large type (a heading)
-    beside = lines[position].cells[1:]
-    if _block(lines, position + 1) or (beside and _address_like(beside[0])):  # its address
-        score += 0.5
-    elif _block(lines, position + 2):  # under a tagline
-        score += 0.3
-    return score
-
-
-def _longer(a: str, b: str) -> str:
-    """The fuller spelling of one name ("Acme Trading B.V." over "Acme Trading")."""
-    return a if len(a) > len(b) and b.lower() in a.lower() else b
-
-
-def _first_part(value: str) -> str:
-    """A name cell's name: before a comma-led address or a second label."""
-    value = re.split(r"\s+[-–|]\s+|\t|\s*[·•]\s*", value)[0]
-    match = re.match(r"(.+?(?:" + LEGAL_FORM + r"))(?:[,\s]|$)", value)
-    if match:
-        return match.group(1)
-    return value.split(",")[0]
-
-
 # ---------------------------------------------------------------------------- address
-
-
-def _address_like(text: str) -> bool:
-    if _CONTACT.search(text) or len(text) > 90 or re.search(r"[A-Z]{1,3}#", text):
-        return False
-    return bool(_STREET.search(text) or _POSTCODE.search(text) or _COUNTRY.fullmatch(text.strip()))
 
 
 def address(layout: Layout, terms: FieldTerms) -> list[Candidate]:
@@ -803,15 +156,15 @@ def address(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         at = [i for i, x in enumerate(lines) if x.text == candidate.source]
         at += [i for i, x in enumerate(lines) if first in x.text and i not in at]
         for position in at[:3]:
-            block = _block(lines, position + 1)
+            block = address_block(lines, position + 1)
             if block:
                 found.append(_address_candidate(block, lines[position], "address under the issuer"))
                 break
     for pair in layout.pairs:
         key = pair.key.strip(" :")
-        if "addre" in content_stems(key) and not _CUSTOMER_BLOCK.search(key):
+        if "addre" in content_stems(key) and not CUSTOMER_BLOCK.search(key):
             line = next((x for x in lines if x.index == pair.order), None)
-            if line is not None and _address_like(pair.value):
+            if line is not None and address_like(pair.value):
                 found.append(_address_candidate([pair.value], line, f'label "{key}"'))
     return found
 
@@ -821,66 +174,14 @@ def _addressee_blocks(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     lines = layout.lines
     found = []
     for position, line in enumerate(lines):
-        if _CUSTOMER_BLOCK.search(line.cells[0]) and label_score(terms, line.cells[0]) > 0:
+        if CUSTOMER_BLOCK.search(line.cells[0]) and label_score(terms, line.cells[0]) > 0:
             start = position + 1
-            if start < len(lines) and _name_like(lines[start].cells[0]):
+            if start < len(lines) and name_like(lines[start].cells[0]):
                 start += 1  # the addressee's name
-            block = _block(lines, start)
+            block = address_block(lines, start)
             if block:
                 found.append(_address_candidate(block, line, "address under its label"))
     return found
-
-
-def _block(lines: Sequence[PLine], start: int) -> list[str]:
-    """The address lines from ``start``: registration numbers under a name are passed over,
-    then street, postcode and city lines, and a last short line (state, country)."""
-    block: list[str] = []
-    skipped = 0
-    for line in lines[start : start + 8]:
-        cell = re.sub(
-            r"^(?i:address|adres|adresse|anschrift|dirección|indirizzo)\s*:\s*", "", line.cells[0]
-        )
-        if not block and skipped < 3 and _preamble(cell):
-            skipped += 1
-            continue
-        ended = bool(block) and bool(_POSTCODE.search(block[-1]) or _COUNTRY.search(block[-1]))
-        if _address_like(cell) and len(block) < 6 and not ended:
-            block.append(cell)
-            continue
-        if block and _POSTCODE.search(block[-1]) and _region_like(cell):
-            block.append(cell)
-        break
-    return block if any(_POSTCODE.search(b) or _STREET.search(b) for b in block) else []
-
-
-_REGISTRATION = re.compile(
-    r"^\(?[\w\s-]{0,12}\d{4,}[\w\s-]{0,4}\)?$|\b(?:reg(?:istration)?|gst|co\.?\s*no|company\s+no|"
-    r"roc|ssm|vat|tin|abn|kvk|siret|siren|ust-?id|tax\s+id)\b",
-    re.IGNORECASE,
-)
-
-
-def _preamble(text: str) -> bool:
-    """What comes between a shop's name and its address: registration numbers, a slogan, a
-    phone number, the manager's name."""
-    return bool(
-        _REGISTRATION.search(text)
-        or _CONTACT.search(text)
-        or _PHONE.search(text)
-        or _ROLE.search(text)
-        or (text.rstrip().endswith((".", "!")) and not re.search(r"\d", text))
-    )
-
-
-_PHONE = re.compile(r"\(?\s*\d{2,4}\s*\)?\s*\d{3}\s*[-.\s]\s*\d{4}\b")
-
-
-def _region_like(text: str) -> bool:
-    """A state or country line: one to three words, no digits, no contact, not a label."""
-    words = text.strip(" .,").split()
-    if not 1 <= len(words) <= 3 or re.search(r"\d|:", text) or _CONTACT.search(text):
-        return False
-    return not _CUSTOMER_BLOCK.search(text) and not set(content_stems(text)) & _LABEL_STEMS
 
 
 def _address_candidate(block: list[str], line: PLine, why: str) -> Candidate:
@@ -1176,7 +477,7 @@ def _leading_codes(
     # the whole line: a receipt prints "Receipt | # | 791945" in cells
     words = _ID_SIGN.sub(r"\1 ", line.text).split()
     title = ""
-    if above is not None and len(above.cells) == 1 and _DOC_TYPE.fullmatch(above.text.strip()):
+    if above is not None and len(above.cells) == 1 and DOC_TYPE.fullmatch(above.text.strip()):
         title = above.text.strip() + " "
     firsts = set(itertools.accumulate(len(_ID_SIGN.sub(r"\1 ", c).split()) for c in line.cells))
     starts = [0] + [
@@ -1214,7 +515,7 @@ def _code_after_label(
         if _NUMBER_WORD.fullmatch(label):
             if title is None:
                 return None
-            if not title and _address_like(line.text):
+            if not title and address_like(line.text):
                 continue  # "No. 61, Jalan Bukit Bintang": a number word, then an address
 
             label = title + label
@@ -1350,25 +651,23 @@ def customer(layout: Layout) -> list[Candidate]:
     """Who the document is addressed to: the name under or beside a customer label (*Bill to*,
     *Customer*, *Klant*, *Client*, *Nabywca*, *Sold to* …), in the label's block. A purchase
     order is the customer's own: its issuer is the customer."""
-    if any(_PURCHASE_ORDER.fullmatch(x.text) for x in layout.lines[:_HEAD]):
+    if any(PURCHASE_ORDER.fullmatch(x.text) for x in layout.lines[:HEAD]):
         return issuer(layout)
     found: list[Candidate] = []
     for pair in layout.pairs:
         key = pair.key.strip(" :")
-        if _CUSTOMER_BLOCK.search(key) and len(key.split()) <= 3 and _name_like(pair.value):
+        if CUSTOMER_BLOCK.search(key) and len(key.split()) <= 3 and name_like(pair.value):
             why = f'name after "{key}" on page {pair.page}'
-            found.append(Candidate(_clean_name(pair.value), pair.page, pair.source, 0.6, why))
+            found.append(Candidate(clean_name(pair.value), pair.page, pair.source, 0.6, why))
     found += _names_under(layout.lines)
     for line in layout.lines:
-        if len(line.cells) != 1 or not _CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
+        if len(line.cells) != 1 or not CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
             continue
         for below in layout.pairs:  # "Customer" / "Name: Universal Studios"
             near = 0 < below.order - line.index <= 2
-            if near and "name" in below.key.lower() and _name_like(below.value):
+            if near and "name" in below.key.lower() and name_like(below.value):
                 why = f'name in the "{line.text}" block on page {line.page}'
-                found.append(
-                    Candidate(_clean_name(below.value), line.page, below.source, 0.55, why)
-                )
+                found.append(Candidate(clean_name(below.value), line.page, below.source, 0.55, why))
                 break
     return found
 
@@ -1380,16 +679,16 @@ def _names_under(lines: Sequence[PLine]) -> list[Candidate]:
     found = []
     for position, (line, below) in enumerate(itertools.pairwise(lines)):
         name = below.cells[0]
-        if below.page != line.page or ":" in name or not _name_like(name):
+        if below.page != line.page or ":" in name or not name_like(name):
             continue
-        if not _block(lines, position + 2) or _CUSTOMER_BLOCK.search(name):
+        if not address_block(lines, position + 2) or CUSTOMER_BLOCK.search(name):
             continue
         if _return_address(line.cells[0]):
             why = f"name under the sender's return address on page {line.page}"
-            found.append(Candidate(_clean_name(name), line.page, name, 0.5, why))
-        elif len(line.cells) == 1 and _CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
+            found.append(Candidate(clean_name(name), line.page, name, 0.5, why))
+        elif len(line.cells) == 1 and CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
             why = f'name under "{line.text.strip()}" on page {line.page}'
-            found.append(Candidate(_clean_name(name), line.page, name, 0.55, why))
+            found.append(Candidate(clean_name(name), line.page, name, 0.55, why))
     return found
 
 
@@ -1397,9 +696,9 @@ def _return_address(text: str) -> bool:
     """A sender's one-line return address printed over a window envelope's addressee: a name,
     then street and postcode parts, separated by dots, bars or dashes."""
     parts = [p.strip() for p in re.split(r"\s[·•|–-]\s|\s\|\s?", text) if p.strip()]
-    if not 3 <= len(parts) <= 5 or not _name_like(parts[0]):
+    if not 3 <= len(parts) <= 5 or not name_like(parts[0]):
         return False
-    return bool(_POSTCODE.search(parts[-1])) and _address_like(" ".join(parts[1:-1]))
+    return bool(POSTCODE.search(parts[-1])) and address_like(" ".join(parts[1:-1]))
 
 
 def wants_customer(terms: FieldTerms) -> bool:

@@ -23,13 +23,13 @@ size and how far down its page it sits (``PLine.box``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from reams.processors.extract.text import Pair, tokens
 
-__all__ = ["Box", "PLine", "line_pairs", "physical_lines"]
+__all__ = ["Box", "Layout", "PLine", "line_pairs", "physical_lines"]
 
 _CELL_GAP = re.compile(r"\t+|\s{3,}")
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:\n]{1,50}?)\s*[:：]\s*(?P<value>\S.{0,200}?)\s*$")
@@ -270,3 +270,40 @@ def _label_runs(lines: list[PLine]) -> list[Pair]:
                     pairs.append(Pair(value.page, key, value.text, source, value.index))
         position = max(end, position + 1)
     return pairs
+
+
+@dataclass
+class Layout:
+    """The printed lines of a document (or page) and the pairs their layout shows."""
+
+    lines: list[PLine]
+    pairs: list[Pair] = field(default_factory=list)
+    language: str = ""
+    headings: frozenset[str] = frozenset()  # large type on the first page, lower-cased
+
+    @classmethod
+    def build(cls, doc: object, *, page: int | None = None, language: str = "") -> Layout:
+        if not isinstance(doc, Mapping):
+            return cls([], [], language)
+        lines = physical_lines(doc, page=page)
+        return cls(lines, line_pairs(lines), language, _first_headings(doc, lines))
+
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def _first_headings(doc: Mapping[str, Any], lines: Sequence[PLine]) -> frozenset[str]:
+    """The headings (large type) the parser found on the first page read."""
+    if not lines:
+        return frozenset()
+    for page in doc.get("pages") or []:
+        if isinstance(page, Mapping) and page.get("page_number", lines[0].page) == lines[0].page:
+            items = page.get("items")
+            if not isinstance(items, list):
+                return frozenset()
+            return frozenset(
+                " ".join(str(item.get("value") or "").split()).lower()
+                for item in items
+                if isinstance(item, Mapping) and item.get("type") == "heading"
+            )
+    return frozenset()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from placed_docs import text_field
 
-from reams.processors.extract import everyday
+from reams.processors.extract import postal
 
 RECEIPT: dict[str, Any] = {
     "type": "object",
@@ -186,13 +186,13 @@ def test_the_customer_is_the_name_under_the_return_address(
     ],
 )
 def test_address_lines_of_more_countries(text: str, is_address: bool) -> None:
-    assert everyday._address_like(text) is is_address
+    assert postal.address_like(text) is is_address
 
 
 def test_a_street_number_is_not_a_four_digit_postcode() -> None:
     # the block goes on past "4567 Innovation Blvd" to its town
-    assert everyday._POSTCODE.search("4567 Innovation Blvd") is None
-    assert everyday._POSTCODE.search("4000 Liège") is not None
+    assert postal.POSTCODE.search("4567 Innovation Blvd") is None
+    assert postal.POSTCODE.search("4000 Liège") is not None
 
 
 # --- an order's summary column read into one cell ---------------------------------------

@@ -1,0 +1,143 @@
+"""What a postal address looks like in a document's printed lines: street words, postcodes,
+countries, and the block of lines under a name (passing over registration numbers, a slogan or
+a phone line). Shared by the issuer recogniser (a letterhead is a name over its address) and
+the address recogniser, so both read an address the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reams.processors.extract.layout import PLine
+from reams.processors.extract.text import content_stems
+
+__all__ = [
+    "CONTACT",
+    "COUNTRY",
+    "CUSTOMER_BLOCK",
+    "LABEL_STEMS",
+    "PHONE",
+    "POSTCODE",
+    "ROLE",
+    "STREET",
+    "address_block",
+    "address_like",
+]
+
+# Labels of the party a document is addressed to (its block is not the issuer's).
+CUSTOMER_BLOCK = re.compile(
+    r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
+    r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
+    r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
+    r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
+    r"\w*empfänger|leveren\s+aan|livrer\s+à|livré\s+à|entregar\s+a|lieferung\s+an|destinatario|destinataire|kunde|kunden|klant|cliente|"
+    r"factur[ée]\s+à|factuur\s+aan|rechnung\s+an|facturar\s+a|fatturare\s+a|auftraggeber|"
+    r"intestatario|attention|ontvanger|besteller|committente|cessionario|adquirente)\b"
+    r"|^\s*(?:to|an|aan|à|para)\s*(?::|$)",  # "To:" opening a line, or alone in its cell
+    re.IGNORECASE,
+)
+CONTACT = re.compile(
+    r"@|https?:|www\.|\.(?:com|net|org|de|fr|nl|co|in|io)\b|\b(?:tel|phone|fax|e-?mail|"
+    r"telefoon|téléphone|telefon)\b|\(\d{2,4}\)\s*\d|\+\d",
+    re.IGNORECASE,
+)
+# (OCR reads "Straße" as "StraBe" or "Strae")
+STREET = re.compile(
+    r"\b(?:st|street|str|straße|strasse|ave|avenue|blvd|boulevard|road|rd|lane|ln|drive|dr|"
+    r"way|court|ct|place|pl|square|sq|highway|hwy|suite|ste|floor|building|bldg|rue|"
+    r"chemin|allée|place|avenida|avda|calle|carrera|paseo|plaza|camino|ronda|travesía|"
+    r"via|viale|piazza|straat|laan|weg|plein|"
+    r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
+    r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
+    r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"
+    re.IGNORECASE,
+)
+POSTCODE = re.compile(
+    r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US: CA 94103
+    r"|\b\d{4}\s?[A-Z]{2}\b"  # NL: 3012 CN
+    r"|\b(?:[A-Z]-)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # DE/FR/ES/IT/MY: 69100 Villeurbanne
+    r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
+    r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
+    # BE/CH/AT/DK: "1000 Bruxelles", ", 8001 Zürich" (opening a line or a part, ending one)
+    r"|(?:^|(?<=,\s)|(?<=[·|]\s))\s*[1-9]\d{3}\s+(?![^,]*(?i:" + STREET.pattern + r"))"
+    r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:[\s-][A-ZÀ-Ý]?[a-zà-ÿ'’]+)?\s*(?:,|$)"
+)
+COUNTRY = re.compile(
+    r"\b(?:united states|usa|u\.s\.a\.|united kingdom|uk|england|france|germany|deutschland|"
+    r"nederland|netherlands|belgium|belgique|españa|spain|italia|italy|polska|poland|"
+    r"malaysia|singapore|india|canada|australia|ireland|schweiz|suisse|switzerland|"
+    r"österreich|austria|hong kong)\b",
+    re.IGNORECASE,
+)
+LABEL_STEMS = frozenset(
+    content_stems(
+        "date time total number page amount description item quantity price customer address "
+        "phone email summary detail details note notes terms payment balance due tax subtotal "
+        "signature name reference code order invoice receipt header footer"
+    )
+)
+ROLE = re.compile(
+    r"\b(?:manager|cashier|server|served\s+by|operator|clerk|host|table|guest|staff|"
+    r"salesperson|sales\s+person|welcome|thank|member)\b",
+    re.IGNORECASE,
+)
+
+
+def address_like(text: str) -> bool:
+    if CONTACT.search(text) or len(text) > 90 or re.search(r"[A-Z]{1,3}#", text):
+        return False
+    return bool(STREET.search(text) or POSTCODE.search(text) or COUNTRY.fullmatch(text.strip()))
+
+
+def address_block(lines: Sequence[PLine], start: int) -> list[str]:
+    """The address lines from ``start``: registration numbers under a name are passed over,
+    then street, postcode and city lines, and a last short line (state, country)."""
+    block: list[str] = []
+    skipped = 0
+    for line in lines[start : start + 8]:
+        cell = re.sub(
+            r"^(?i:address|adres|adresse|anschrift|dirección|indirizzo)\s*:\s*", "", line.cells[0]
+        )
+        if not block and skipped < 3 and _preamble(cell):
+            skipped += 1
+            continue
+        ended = bool(block) and bool(POSTCODE.search(block[-1]) or COUNTRY.search(block[-1]))
+        if address_like(cell) and len(block) < 6 and not ended:
+            block.append(cell)
+            continue
+        if block and POSTCODE.search(block[-1]) and _region_like(cell):
+            block.append(cell)
+        break
+    return block if any(POSTCODE.search(b) or STREET.search(b) for b in block) else []
+
+
+_REGISTRATION = re.compile(
+    r"^\(?[\w\s-]{0,12}\d{4,}[\w\s-]{0,4}\)?$|\b(?:reg(?:istration)?|gst|co\.?\s*no|company\s+no|"
+    r"roc|ssm|vat|tin|abn|kvk|siret|siren|ust-?id|tax\s+id)\b",
+    re.IGNORECASE,
+)
+
+
+def _preamble(text: str) -> bool:
+    """What comes between a shop's name and its address: registration numbers, a slogan, a
+    phone number, the manager's name."""
+    return bool(
+        _REGISTRATION.search(text)
+        or CONTACT.search(text)
+        or PHONE.search(text)
+        or ROLE.search(text)
+        or (text.rstrip().endswith((".", "!")) and not re.search(r"\d", text))
+    )
+
+
+PHONE = re.compile(r"\(?\s*\d{2,4}\s*\)?\s*\d{3}\s*[-.\s]\s*\d{4}\b")
+
+
+def _region_like(text: str) -> bool:
+    """A state or country line: one to three words, no digits, no contact, not a label."""
+    words = text.strip(" .,").split()
+    if not 1 <= len(words) <= 3 or re.search(r"\d|:", text) or CONTACT.search(text):
+        return False
+    return not CUSTOMER_BLOCK.search(text) and not set(content_stems(text)) & LABEL_STEMS
