@@ -23,12 +23,12 @@ typedef int (*origin_fn)(void *, int, double *, double *);
 
 /* One character as PDFium keeps it: floats (CPDF_TextPage::CharInfo). */
 typedef struct {
-    float left, right, bottom, top; /* m_CharBox as stored, not normalised */
+    float left, right, bottom, top; /* m_CharBox, normalised (left <= right, bottom <= top) */
     float y;                        /* m_Origin.y */
     uint32_t unicode;               /* m_Unicode */
 } Char;
 
-static PyObject *page_chars(PyObject *self, PyObject *args) {
+static PyObject *page_chars(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned long long page, count_addr, unicode_addr, box_addr, origin_addr;
     if (!PyArg_ParseTuple(args, "KKKKK", &page, &count_addr, &unicode_addr, &box_addr,
                           &origin_addr))
@@ -53,11 +53,13 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         get_box(handle, i, &left, &right, &bottom, &top);
         get_origin(handle, i, &x, &y);
         Char *c = &chars[i];
-        /* The doubles PDFium hands out are its floats widened: narrowing them is exact. */
-        c->left = (float)left;
-        c->right = (float)right;
-        c->bottom = (float)bottom;
-        c->top = (float)top;
+        /* The doubles PDFium hands out are its floats widened: narrowing them is exact. The
+         * box is kept normalised, as the rectangle test normalises a copy of it each time. */
+        float l = (float)left, r = (float)right, b = (float)bottom, t = (float)top;
+        c->left = l > r ? r : l;
+        c->right = l > r ? l : r;
+        c->bottom = b > t ? t : b;
+        c->top = b > t ? b : t;
         c->y = (float)y;
         c->unicode = get_unicode(handle, i);
     }
@@ -71,17 +73,7 @@ static inline float fmin_std(float a, float b) { return b < a ? b : a; }
 /* IsRectIntersect(rect, char box): CFX_FloatRect::Intersect on normalised copies, then
  * !IsEmpty(). */
 static inline int intersects(float l, float r, float b, float t, const Char *c) {
-    float cl = c->left, cr = c->right, cb = c->bottom, ct = c->top;
-    if (cl > cr) {
-        float s = cl;
-        cl = cr;
-        cr = s;
-    }
-    if (cb > ct) {
-        float s = cb;
-        cb = ct;
-        ct = s;
-    }
+    float cl = c->left, cr = c->right, cb = c->bottom, ct = c->top; /* normalised */
     float il = fmax_std(l, cl), ib = fmax_std(b, cb);
     float ir = fmin_std(r, cr), it = fmin_std(t, ct);
     if (il > ir || ib > it)
@@ -151,7 +143,7 @@ static int text_by_rect(const Char *chars, Py_ssize_t count, float l, float r, f
     return 0;
 }
 
-static PyObject *bounded(PyObject *self, PyObject *args) {
+static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer buffer;
     double left, top, right, bottom;
     Py_ssize_t buflen;
@@ -190,6 +182,72 @@ static PyObject *bounded(PyObject *self, PyObject *args) {
     return text;
 }
 
+
+typedef void *(*segment_fn)(void *, int);
+typedef int (*point_fn)(void *, float *, float *);
+typedef int (*segment_int_fn)(void *);
+
+static int append_stroke(PyObject *lines, double x0, double y0, double x1, double y1) {
+    PyObject *line = Py_BuildValue("(dddd)", x0, y0, x1, y1);
+    if (!line)
+        return -1;
+    int failed = PyList_Append(lines, line);
+    Py_DECREF(line);
+    return failed;
+}
+
+/* rules._Reader._strokes: the straight strokes (x0, y0, x1, y1) of a path object of many
+ * segments, its points mapped through ``matrix`` with the same double arithmetic. */
+static PyObject *strokes(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long obj, segment_addr, point_addr, type_addr, close_addr;
+    int segments, line_to, move_to;
+    double a, b, c, d, e, f;
+    if (!PyArg_ParseTuple(args, "Ki(dddddd)KKKKii", &obj, &segments, &a, &b, &c, &d, &e, &f,
+                          &segment_addr, &point_addr, &type_addr, &close_addr, &line_to,
+                          &move_to))
+        return NULL;
+    if (!obj || !segment_addr || !point_addr || !type_addr || !close_addr) {
+        PyErr_SetString(PyExc_ValueError, "strokes needs a path object and four functions");
+        return NULL;
+    }
+    segment_fn get_segment = (segment_fn)(uintptr_t)segment_addr;
+    point_fn get_point = (point_fn)(uintptr_t)point_addr;
+    segment_int_fn segment_type = (segment_int_fn)(uintptr_t)type_addr;
+    segment_int_fn segment_close = (segment_int_fn)(uintptr_t)close_addr;
+    PyObject *lines = PyList_New(0);
+    if (!lines)
+        return NULL;
+    void *path = (void *)(uintptr_t)obj;
+    int have_start = 0, have_previous = 0;
+    double start_x = 0, start_y = 0, previous_x = 0, previous_y = 0;
+    for (int index = 0; index < segments; index++) {
+        void *segment = get_segment(path, index);
+        float fx = 0, fy = 0;
+        if (!get_point(segment, &fx, &fy))
+            continue;
+        double px = fx, py = fy;
+        double x = a * px + c * py + e, y = b * px + d * py + f;
+        int kind = segment_type(segment);
+        if (kind == line_to && have_previous) {
+            if (append_stroke(lines, previous_x, previous_y, x, y) < 0)
+                goto error;
+        } else if (kind == move_to) {
+            start_x = x;
+            start_y = y;
+            have_start = 1;
+        }
+        if (segment_close(segment) && have_start && append_stroke(lines, x, y, start_x, start_y) < 0)
+            goto error;
+        previous_x = x;
+        previous_y = y;
+        have_previous = 1;
+    }
+    return lines;
+error:
+    Py_DECREF(lines);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -197,6 +255,9 @@ static PyMethodDef methods[] = {
     {"bounded", bounded, METH_VARARGS,
      "bounded(chars, left, top, right, bottom, buflen) -> str: the text inside a rectangle, "
      "as FPDFText_GetBoundedText gives it into a buffer of buflen units."},
+    {"strokes", strokes, METH_VARARGS,
+     "strokes(path, segments, matrix, get_segment, get_point, segment_type, segment_close, "
+     "line_to, move_to) -> list: the straight strokes of a path object, as rules._Reader."},
     {NULL, NULL, 0, NULL},
 };
 

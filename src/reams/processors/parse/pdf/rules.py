@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, compose
 from reams.processors.parse.pdf.grids import Grid, bounded_text, grid_of, lattices
 from reams.processors.parse.pdf.images import Paths
@@ -136,6 +137,22 @@ class _Reader:
         self._point = (ctypes.c_float(), ctypes.c_float())
         self._point_args = tuple(ctypes.byref(value) for value in self._point)
         self._matrix = pdfium_c.FS_MATRIX()
+        # The segment loop in C when the native module is built (the same strokes).
+        module = native.chars_module
+        self._native = None if module is None else module.strokes
+        self._calls = (
+            *(
+                native.address(getattr(pdfium_c, name))
+                for name in (
+                    "FPDFPath_GetPathSegment",
+                    "FPDFPathSegment_GetPoint",
+                    "FPDFPathSegment_GetType",
+                    "FPDFPathSegment_GetClose",
+                )
+            ),
+            self._line_to,
+            self._move_to,
+        )
 
     def walk(self, objects: Iterator[Any], parent: Matrix, depth: int) -> None:
         c = self._c
@@ -183,6 +200,9 @@ class _Reader:
         self.lines.extend([(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)])
 
     def _strokes(self, obj: Any, matrix: Matrix, segments: int) -> None:
+        if self._native is not None:
+            self.lines.extend(self._native(native.address(obj), segments, matrix, *self._calls))
+            return
         get_segment, get_point = self._get_segment, self._get_point
         segment_type, segment_close = self._segment_type, self._segment_close
         point_args, x, y = self._point_args, self._point[0], self._point[1]
