@@ -535,6 +535,34 @@ _REF_WORD = re.compile(r"\b(?:ref|reference|référence|referencia|riferimento)\
 
 
 def _id_label_score(terms: FieldTerms, key: str) -> float:
+    """How well ``key`` labels the document number the field means (see :func:`_plain_id_score`).
+
+    A label of alternatives ("Order / Rev") labels its first value by its first part; a
+    number another document's or a second one ("Alt Order #", "Original invoice no.",
+    "Previous order number") weighs less than this document's own, unless the field asks
+    for it."""
+    score = _plain_id_score(terms, key)
+    first = re.split(r"\s*/\s*", key)[0]
+    if first != key and first.strip():
+        score = max(score, _plain_id_score(terms, first))
+    other = set(content_stems(key)) & _OTHER_NUMBER
+    if other and not other & (set(content_stems(terms.phrase)) | set(terms.desc_words)):
+        score -= 0.3
+    return score
+
+
+# Words that make a label a second number of the document, or another document's.
+_OTHER_NUMBER = frozenset(
+    content_stems(
+        "alt alternate alternative secondary previous prior original former old legacy "
+        "parent external ursprünglich ursprüngliche vorherige alte frühere ancien ancienne "
+        "précédent précédente originale oorspronkelijk oorspronkelijke vorige oude anterior "
+        "anteriore originale precedente"
+    )
+)
+
+
+def _plain_id_score(terms: FieldTerms, key: str) -> float:
     """How well ``key`` labels the document number the field means: "Booking ID" and
     "Transaction ID" as "... number"; a label that is only a document word the field names
     ("TXN", "Order") labels its code."""

@@ -223,7 +223,26 @@ def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:
     for key, value in zip(line.cells, line.cells[1:], strict=False):
         if _short_label(key) and not _short_label(value):  # "Document No. | 2025105"
             found.append((line, key, value, f"{key} {value}"))
+    if _label_value_grid(line.cells):  # "Insured name | Gabriel Diaz | Year | 2022"
+        found += [
+            (line, key, value, f"{key} {value}")
+            for key, value in zip(line.cells[::2], line.cells[1::2], strict=True)
+            if _short_label(value)
+        ]
     return found
+
+
+def _label_value_grid(cells: tuple[str, ...]) -> bool:
+    """Whether a line is label, value, label, value... (a form's two columns of pairs): an
+    even number of four or more cells, a label in each odd place, and in the even places a
+    value that cannot be a label (it has digits). Then a name that looks like a label
+    ("Gabriel Diaz") is its label's value all the same."""
+    if len(cells) < 4 or len(cells) % 2:
+        return False
+    keys, values = cells[::2], cells[1::2]
+    if not all(_short_label(k) for k in keys):
+        return False
+    return any(not _short_label(v) for v in values)
 
 
 def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
