@@ -248,6 +248,364 @@ error:
     return NULL;
 }
 
+/* ------------------------------------------------------------------ page objects */
+
+typedef struct {
+    float a, b, c, d, e, f;
+} FSMatrix;
+
+typedef struct {
+    double m[6];
+} Matrix;
+
+typedef void *(*object_at_fn)(void *, int);
+typedef void *(*form_object_at_fn)(void *, unsigned long);
+typedef int (*object_int_fn)(void *);
+typedef int (*bounds_fn)(void *, float *, float *, float *, float *);
+typedef int (*matrix_fn)(void *, FSMatrix *);
+
+static const Matrix identity = {{1.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
+
+/* geometry.apply and geometry.compose, with the same operations in the same order. */
+static void apply(const Matrix *m, double x, double y, double *out_x, double *out_y) {
+    *out_x = m->m[0] * x + m->m[2] * y + m->m[4];
+    *out_y = m->m[1] * x + m->m[3] * y + m->m[5];
+}
+
+static Matrix compose(const Matrix *inner, const Matrix *outer) {
+    const double *i = inner->m, *o = outer->m;
+    Matrix r;
+    apply(outer, i[4], i[5], &r.m[4], &r.m[5]);
+    r.m[0] = i[0] * o[0] + i[1] * o[2];
+    r.m[1] = i[0] * o[1] + i[1] * o[3];
+    r.m[2] = i[2] * o[0] + i[3] * o[2];
+    r.m[3] = i[2] * o[1] + i[3] * o[3];
+    return r;
+}
+
+static Matrix widened(const FSMatrix *m) {
+    Matrix r = {{m->a, m->b, m->c, m->d, m->e, m->f}};
+    return r;
+}
+
+static PyObject *matrix_tuple(const Matrix *m) {
+    return Py_BuildValue("(dddddd)", m->m[0], m->m[1], m->m[2], m->m[3], m->m[4], m->m[5]);
+}
+
+static int append_quad(PyObject *list, double a, double b, double c, double d) {
+    PyObject *item = Py_BuildValue("(dddd)", a, b, c, d);
+    if (!item)
+        return -1;
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
+typedef struct {
+    object_at_fn page_object;
+    form_object_at_fn form_object;
+    object_int_fn get_type, form_count;
+    bounds_fn get_bounds;
+    matrix_fn get_matrix;
+    int path_kind, image_kind, form_kind, max_objects, max_depth;
+    long seen;
+    PyObject *boxes, *paths;
+} Walk;
+
+static int walk_object(Walk *w, void *obj, const Matrix *parent, int depth);
+
+/* images._Finder.walk over the objects of a form XObject (or, with ``page``, of the page). */
+static int walk_objects(Walk *w, void *owner, int count, int page, const Matrix *parent,
+                        int depth) {
+    for (int i = 0; i < count; i++) {
+        void *obj = page ? w->page_object(owner, i) : w->form_object(owner, (unsigned long)i);
+        w->seen++;
+        if (w->seen > w->max_objects)
+            return 1; /* the bound: every level stops, the paths are incomplete */
+        int stop = walk_object(w, obj, parent, depth);
+        if (stop)
+            return stop;
+    }
+    return 0;
+}
+
+static int walk_object(Walk *w, void *obj, const Matrix *parent, int depth) {
+    int kind = w->get_type(obj);
+    if (kind == w->path_kind) {
+        PyObject *matrix = matrix_tuple(parent);
+        PyObject *item = matrix ? Py_BuildValue("(KN)", (unsigned long long)(uintptr_t)obj,
+                                                matrix)
+                                : NULL;
+        if (!item)
+            return -1;
+        int failed = PyList_Append(w->paths, item);
+        Py_DECREF(item);
+        return failed;
+    }
+    if (kind == w->image_kind) {
+        float left, bottom, right, top;
+        if (!w->get_bounds(obj, &left, &bottom, &right, &top))
+            return 0;
+        double x0, y0, x1, y1;
+        apply(parent, left, bottom, &x0, &y0);
+        apply(parent, right, top, &x1, &y1);
+        return append_quad(w->boxes, x0, y0, x1, y1);
+    }
+    if (kind == w->form_kind && depth < w->max_depth) {
+        int count = w->form_count(obj);
+        Matrix inner = *parent;
+        FSMatrix m;
+        if (w->get_matrix(obj, &m)) {
+            Matrix own = widened(&m);
+            inner = compose(&own, parent);
+        }
+        return walk_objects(w, obj, count, 0, &inner, depth + 1);
+    }
+    return 0;
+}
+
+/* images.read_objects' walk: (whether the bound stopped it, image boxes, path objects). */
+static PyObject *walk(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long page, fns[6];
+    int count;
+    Walk w = {0};
+    if (!PyArg_ParseTuple(args, "Ki(KKKKKK)(iiiii)", &page, &count, &fns[0], &fns[1], &fns[2],
+                          &fns[3], &fns[4], &fns[5], &w.path_kind, &w.image_kind, &w.form_kind,
+                          &w.max_objects, &w.max_depth))
+        return NULL;
+    for (int i = 0; i < 6; i++)
+        if (!fns[i]) {
+            PyErr_SetString(PyExc_ValueError, "walk needs six PDFium functions");
+            return NULL;
+        }
+    w.page_object = (object_at_fn)(uintptr_t)fns[0];
+    w.form_object = (form_object_at_fn)(uintptr_t)fns[1];
+    w.get_type = (object_int_fn)(uintptr_t)fns[2];
+    w.form_count = (object_int_fn)(uintptr_t)fns[3];
+    w.get_bounds = (bounds_fn)(uintptr_t)fns[4];
+    w.get_matrix = (matrix_fn)(uintptr_t)fns[5];
+    w.boxes = PyList_New(0);
+    w.paths = PyList_New(0);
+    if (!w.boxes || !w.paths)
+        goto error;
+    int stop = walk_objects(&w, (void *)(uintptr_t)page, count, 1, &identity, 0);
+    if (stop < 0)
+        goto error;
+    return Py_BuildValue("(ONN)", stop ? Py_True : Py_False, w.boxes, w.paths);
+error:
+    Py_XDECREF(w.boxes);
+    Py_XDECREF(w.paths);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ rules of paths */
+
+typedef struct {
+    object_int_fn count_segments;
+    bounds_fn get_bounds;
+    matrix_fn get_matrix;
+    segment_fn get_segment;
+    point_fn get_point;
+    segment_int_fn segment_type, segment_close;
+    int line_to, move_to, simple_segments;
+    long max_segments, segments;
+    double thin;
+    PyObject *lines;
+} Paths;
+
+/* rules._Reader._box: a simple path by its bounds, one rule if thin, else four edges. */
+static int path_box(Paths *p, void *obj, const Matrix *parent) {
+    float fl, fb, fr, ft;
+    if (!p->get_bounds(obj, &fl, &fb, &fr, &ft))
+        return 0;
+    double left = fl, bottom = fb, right = fr, top = ft;
+    const double *m = parent->m;
+    double x0 = m[0] * left + m[2] * bottom + m[4], y0 = m[1] * left + m[3] * bottom + m[5];
+    double x1 = m[0] * right + m[2] * top + m[4], y1 = m[1] * right + m[3] * top + m[5];
+    int thin_y = fabs(y1 - y0) <= p->thin;
+    if (thin_y || fabs(x1 - x0) <= p->thin) {
+        double middle_y = (y0 + y1) / 2, middle_x = (x0 + x1) / 2;
+        return thin_y ? append_quad(p->lines, x0, middle_y, x1, middle_y)
+                      : append_quad(p->lines, middle_x, y0, middle_x, y1);
+    }
+    if (append_quad(p->lines, x0, y0, x1, y0) < 0 || append_quad(p->lines, x0, y1, x1, y1) < 0 ||
+        append_quad(p->lines, x0, y0, x0, y1) < 0 || append_quad(p->lines, x1, y0, x1, y1) < 0)
+        return -1;
+    return 0;
+}
+
+/* rules._Reader._strokes. */
+static int path_strokes(Paths *p, void *obj, const Matrix *matrix, int segments) {
+    const double *m = matrix->m;
+    int have_start = 0, have_previous = 0;
+    double start_x = 0, start_y = 0, previous_x = 0, previous_y = 0;
+    for (int index = 0; index < segments; index++) {
+        void *segment = p->get_segment(obj, index);
+        float fx = 0, fy = 0;
+        if (!p->get_point(segment, &fx, &fy))
+            continue;
+        double px = fx, py = fy;
+        double x = m[0] * px + m[2] * py + m[4], y = m[1] * px + m[3] * py + m[5];
+        int kind = p->segment_type(segment);
+        if (kind == p->line_to && have_previous) {
+            if (append_quad(p->lines, previous_x, previous_y, x, y) < 0)
+                return -1;
+        } else if (kind == p->move_to) {
+            start_x = x;
+            start_y = y;
+            have_start = 1;
+        }
+        if (p->segment_close(segment) && have_start &&
+            append_quad(p->lines, x, y, start_x, start_y) < 0)
+            return -1;
+        previous_x = x;
+        previous_y = y;
+        have_previous = 1;
+    }
+    return 0;
+}
+
+/* rules._Reader.path over a list of (path object, parent matrix). */
+static PyObject *path_lines(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *items;
+    unsigned long long fns[7];
+    Paths p = {0};
+    if (!PyArg_ParseTuple(args, "O!(KKKKKKK)(iiil)d", &PyList_Type, &items, &fns[0], &fns[1],
+                          &fns[2], &fns[3], &fns[4], &fns[5], &fns[6], &p.line_to, &p.move_to,
+                          &p.simple_segments, &p.max_segments, &p.thin))
+        return NULL;
+    for (int i = 0; i < 7; i++)
+        if (!fns[i]) {
+            PyErr_SetString(PyExc_ValueError, "path_lines needs seven PDFium functions");
+            return NULL;
+        }
+    p.count_segments = (object_int_fn)(uintptr_t)fns[0];
+    p.get_bounds = (bounds_fn)(uintptr_t)fns[1];
+    p.get_matrix = (matrix_fn)(uintptr_t)fns[2];
+    p.get_segment = (segment_fn)(uintptr_t)fns[3];
+    p.get_point = (point_fn)(uintptr_t)fns[4];
+    p.segment_type = (segment_int_fn)(uintptr_t)fns[5];
+    p.segment_close = (segment_int_fn)(uintptr_t)fns[6];
+    p.lines = PyList_New(0);
+    if (!p.lines)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned long long address;
+        Matrix parent;
+        PyObject *item = PyList_GET_ITEM(items, i);
+        if (!PyArg_ParseTuple(item, "K(dddddd)", &address, &parent.m[0], &parent.m[1],
+                              &parent.m[2], &parent.m[3], &parent.m[4], &parent.m[5]))
+            goto error;
+        void *obj = (void *)(uintptr_t)address;
+        int segments = p.count_segments(obj);
+        int failed = 0;
+        if (segments <= p.simple_segments)
+            failed = path_box(&p, obj, &parent);
+        else if (p.segments + segments <= p.max_segments) {
+            p.segments += segments;
+            FSMatrix fm;
+            Matrix own = identity;
+            if (p.get_matrix(obj, &fm))
+                own = widened(&fm);
+            Matrix matrix = compose(&own, &parent);
+            failed = path_strokes(&p, obj, &matrix, segments);
+        }
+        if (failed < 0)
+            goto error;
+    }
+    return p.lines;
+error:
+    Py_DECREF(p.lines);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ structure tree */
+
+typedef void *(*child_fn)(void *, int);
+typedef int (*child_int_fn)(void *, int);
+
+typedef struct {
+    object_int_fn count;
+    child_fn child;
+    child_int_fn child_mcid, mcid_at;
+    object_int_fn mcid_count;
+    long seen, max_elements;
+    int max_depth;
+    PyObject *ranks;
+} Tree;
+
+static int rank(Tree *t, int mcid) {
+    if (mcid < 0)
+        return 0;
+    PyObject *key = PyLong_FromLong(mcid);
+    if (!key)
+        return -1;
+    int found = PyDict_Contains(t->ranks, key);
+    int failed = found < 0;
+    if (!found) {
+        PyObject *value = PyLong_FromSsize_t(PyDict_GET_SIZE(t->ranks));
+        failed = !value || PyDict_SetItem(t->ranks, key, value) < 0;
+        Py_XDECREF(value);
+    }
+    Py_DECREF(key);
+    return failed ? -1 : 0;
+}
+
+/* structure._Walker.walk. */
+static int walk_element(Tree *t, void *element, int depth) {
+    t->seen++;
+    if (t->seen > t->max_elements || depth > t->max_depth)
+        return 0;
+    int count = t->count(element);
+    for (int index = 0; index < count; index++) {
+        void *child = t->child(element, index);
+        int failed = child ? walk_element(t, child, depth + 1)
+                           : rank(t, t->child_mcid(element, index));
+        if (failed < 0)
+            return -1;
+    }
+    if (count <= 0) {
+        int ids = t->mcid_count(element);
+        for (int index = 0; index < ids; index++)
+            if (rank(t, t->mcid_at(element, index)) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* structure_ranks' walk of the top elements given: MCID -> rank. */
+static PyObject *structure(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *elements;
+    unsigned long long fns[5];
+    Tree t = {0};
+    if (!PyArg_ParseTuple(args, "O!(KKKKK)li", &PyList_Type, &elements, &fns[0], &fns[1],
+                          &fns[2], &fns[3], &fns[4], &t.max_elements, &t.max_depth))
+        return NULL;
+    for (int i = 0; i < 5; i++)
+        if (!fns[i]) {
+            PyErr_SetString(PyExc_ValueError, "structure needs five PDFium functions");
+            return NULL;
+        }
+    t.count = (object_int_fn)(uintptr_t)fns[0];
+    t.child = (child_fn)(uintptr_t)fns[1];
+    t.child_mcid = (child_int_fn)(uintptr_t)fns[2];
+    t.mcid_count = (object_int_fn)(uintptr_t)fns[3];
+    t.mcid_at = (child_int_fn)(uintptr_t)fns[4];
+    t.ranks = PyDict_New();
+    if (!t.ranks)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(elements);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned long long address = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(elements, i));
+        if (PyErr_Occurred() || walk_element(&t, (void *)(uintptr_t)address, 0) < 0) {
+            Py_DECREF(t.ranks);
+            return NULL;
+        }
+    }
+    return t.ranks;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -258,6 +616,13 @@ static PyMethodDef methods[] = {
     {"strokes", strokes, METH_VARARGS,
      "strokes(path, segments, matrix, get_segment, get_point, segment_type, segment_close, "
      "line_to, move_to) -> list: the straight strokes of a path object, as rules._Reader."},
+    {"walk", walk, METH_VARARGS,
+     "walk(page, count, functions, kinds) -> (stopped, image boxes, [(path, matrix)]): "
+     "images._Finder's walk of the page objects."},
+    {"path_lines", path_lines, METH_VARARGS,
+     "path_lines([(path, matrix)], functions, limits, thin) -> list: rules._Reader.path."},
+    {"structure", structure, METH_VARARGS,
+     "structure([element], functions, max_elements, max_depth) -> dict: MCID -> rank."},
     {NULL, NULL, 0, NULL},
 };
 

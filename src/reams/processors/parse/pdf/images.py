@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.geometry import IDENTITY, Matrix, Turn, apply, compose
 from reams.processors.parse.pdf.text import unchecked
 
@@ -40,7 +41,8 @@ class Picture:
 
 Paths = list[tuple[Any, Matrix]]
 """Path objects in the order of a walk of the page, each with the matrix of the form XObjects
-around it (``rules.read_rules`` reads them); valid while the page stays open."""
+around it (``rules.read_rules`` reads them); valid while the page stays open. An object is a
+ctypes handle, or its address (an int) when the native module walked the page."""
 
 
 def read_pictures(page: Any, *, rotation: int, width: float, height: float) -> list[Picture]:
@@ -55,21 +57,59 @@ def read_objects(
     paths when the walk stopped at its bound (the rules then walk the page on their own)."""
     import pypdfium2.raw as pdfium_c
 
-    finder = _Finder(pdfium_c)
     total = int(pdfium_c.FPDFPage_CountObjects(page))
     count = min(total, _MAX_OBJECTS)
-    get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
-    # map() rather than a generator: one frame less per object of the page.
-    finder.walk(map(get_object, itertools.repeat(page, count), range(count)), IDENTITY, 0)
+    walked = _native_walk(pdfium_c, page, count)
+    if walked is None:
+        finder = _Finder(pdfium_c)
+        get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
+        # map() rather than a generator: one frame less per object of the page.
+        finder.walk(map(get_object, itertools.repeat(page, count), range(count)), IDENTITY, 0)
+        stopped, boxes, paths = finder.seen > _MAX_OBJECTS, finder.boxes, finder.paths
+    else:
+        stopped, boxes, paths = walked
     turn = Turn(rotation % 360, width, height)
     pictures = []
-    for x0, y0, x1, y1 in finder.boxes:
+    for x0, y0, x1, y1 in boxes:
         (a, b), (c, d) = turn(x0, y0), turn(x1, y1)
         picture = Picture(min(a, c), max(a, c), max(b, d), min(b, d))
         if picture.area >= _MIN_AREA * width * height:
             pictures.append(picture)
-    complete = finder.seen <= _MAX_OBJECTS and total <= _MAX_OBJECTS
-    return sorted(pictures, key=lambda picture: -picture.top), finder.paths if complete else None
+    complete = not stopped and total <= _MAX_OBJECTS
+    return sorted(pictures, key=lambda picture: -picture.top), paths if complete else None
+
+
+_Walked = tuple[bool, list[tuple[float, float, float, float]], "Paths"]
+
+
+def _native_walk(pdfium_c: Any, page: Any, count: int) -> _Walked | None:
+    """:class:`_Finder`'s walk of the first ``count`` objects of ``page`` in C (``native``):
+    whether its bound stopped it, the image boxes and the path objects (as addresses); None
+    without the native module."""
+    module = native.chars_module
+    if module is None:
+        return None
+    walked: _Walked = module.walk(
+        native.address(page),
+        count,
+        native.functions(
+            pdfium_c,
+            "FPDFPage_GetObject",
+            "FPDFFormObj_GetObject",
+            "FPDFPageObj_GetType",
+            "FPDFFormObj_CountObjects",
+            "FPDFPageObj_GetBounds",
+            "FPDFPageObj_GetMatrix",
+        ),
+        (
+            pdfium_c.FPDF_PAGEOBJ_PATH,
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_FORM,
+            _MAX_OBJECTS,
+            _MAX_DEPTH,
+        ),
+    )
+    return walked
 
 
 class _Finder:

@@ -34,6 +34,12 @@ def address(pointer: Any) -> int:
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
+def functions(pdfium_c: Any, *names: str) -> tuple[int, ...]:
+    """The addresses of PDFium functions ``names`` (pypdfium2's bindings), for the native
+    module to call."""
+    return tuple(address(getattr(pdfium_c, name)) for name in names)
+
+
 def page_chars(pdfium_c: Any, textpage: Any) -> bytes | None:
     """The characters of a raw FPDF_TEXTPAGE read once by the native module, or None when it
     is not available."""
@@ -42,9 +48,12 @@ def page_chars(pdfium_c: Any, textpage: Any) -> bytes | None:
         return None
     chars: bytes = module.page_chars(
         address(textpage),
-        address(pdfium_c.FPDFText_CountChars),
-        address(pdfium_c.FPDFText_GetUnicode),
-        address(pdfium_c.FPDFText_GetCharBox),
-        address(pdfium_c.FPDFText_GetCharOrigin),
+        *functions(
+            pdfium_c,
+            "FPDFText_CountChars",
+            "FPDFText_GetUnicode",
+            "FPDFText_GetCharBox",
+            "FPDFText_GetCharOrigin",
+        ),
     )
     return chars

@@ -70,13 +70,7 @@ def read_rules(
     import pypdfium2.raw as pdfium_c
 
     reader = _Reader(pdfium_c)
-    if paths is None:
-        count = pdfium_c.FPDFPage_CountObjects(page)
-        get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
-        reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
-    else:
-        for obj, parent in paths:
-            reader.path(obj, parent)
+    _read_paths(pdfium_c, page, paths, reader)
     turn = Turn(rotation % 360, width, height)
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
@@ -110,6 +104,47 @@ def read_rules(
         if loaded:
             pdfium_c.FPDFText_ClosePage(textpage)
     return PageRules(rules.horizontal, rules.vertical, grids)
+
+
+def _read_paths(pdfium_c: Any, page: Any, paths: Paths | None, reader: _Reader) -> None:
+    """The strokes of ``paths`` (of the whole page when None) into ``reader.lines``."""
+    if paths is None:
+        count = pdfium_c.FPDFPage_CountObjects(page)
+        get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
+        reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
+    elif native.chars_module is not None:
+        reader.lines = _native_lines(pdfium_c, paths)
+    else:
+        for obj, parent in paths:
+            reader.path(ctypes.c_void_p(obj) if isinstance(obj, int) else obj, parent)
+
+
+def _native_lines(pdfium_c: Any, paths: Paths) -> list[tuple[float, float, float, float]]:
+    """:meth:`_Reader.path` of each of ``paths`` in C (``native``): the same strokes."""
+    module = native.chars_module
+    assert module is not None
+    address = native.address
+    lines: list[tuple[float, float, float, float]] = module.path_lines(
+        [(obj if isinstance(obj, int) else address(obj), parent) for obj, parent in paths],
+        native.functions(
+            pdfium_c,
+            "FPDFPath_CountSegments",
+            "FPDFPageObj_GetBounds",
+            "FPDFPageObj_GetMatrix",
+            "FPDFPath_GetPathSegment",
+            "FPDFPathSegment_GetPoint",
+            "FPDFPathSegment_GetType",
+            "FPDFPathSegment_GetClose",
+        ),
+        (
+            pdfium_c.FPDF_SEGMENT_LINETO,
+            pdfium_c.FPDF_SEGMENT_MOVETO,
+            _SIMPLE_SEGMENTS,
+            _MAX_SEGMENTS,
+        ),
+        _THIN,
+    )
+    return lines
 
 
 class _Reader:

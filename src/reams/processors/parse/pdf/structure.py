@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.text import unchecked
 
 _MAX_ELEMENTS = 100_000  # a bound on the elements walked, whatever a damaged tree claims
@@ -29,14 +30,41 @@ def structure_ranks(page: Any) -> dict[int, int] | None:
     if not tree:
         return None
     try:
-        walker = _Walker(pdfium_c)
-        for index in range(max(int(pdfium_c.FPDF_StructTree_CountChildren(tree)), 0)):
-            element = pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index)
-            if element:
+        elements = [
+            element
+            for index in range(max(int(pdfium_c.FPDF_StructTree_CountChildren(tree)), 0))
+            if (element := pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index))
+        ]
+        ranks = _native_ranks(pdfium_c, elements)
+        if ranks is None:
+            walker = _Walker(pdfium_c)
+            for element in elements:
                 walker.walk(element, 0)
-        return walker.ranks if len(walker.ranks) >= 2 else None
+            ranks = walker.ranks
+        return ranks if len(ranks) >= 2 else None
     finally:
         pdfium_c.FPDF_StructTree_Close(tree)
+
+
+def _native_ranks(pdfium_c: Any, elements: list[Any]) -> dict[int, int] | None:
+    """:class:`_Walker`'s walk of ``elements`` in C (``native``), or None without it."""
+    module = native.chars_module
+    if module is None:
+        return None
+    ranks: dict[int, int] = module.structure(
+        [native.address(element) for element in elements],
+        native.functions(
+            pdfium_c,
+            "FPDF_StructElement_CountChildren",
+            "FPDF_StructElement_GetChildAtIndex",
+            "FPDF_StructElement_GetChildMarkedContentID",
+            "FPDF_StructElement_GetMarkedContentIdCount",
+            "FPDF_StructElement_GetMarkedContentIdAtIndex",
+        ),
+        _MAX_ELEMENTS,
+        _MAX_DEPTH,
+    )
+    return ranks
 
 
 class _Walker:
