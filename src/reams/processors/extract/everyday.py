@@ -270,7 +270,7 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         elif kind in ("strong", "total"):
             grosses.append(amount.value)
         score = _total_score(kind, net, amount.has_currency or amount.has_decimals)
-        if score > 0:
+        if score > 0 and amount.value:  # a balance of 0.00 is what is left, not a total
             found.append(_Money(amount.value, score, line, label))
     ranked: list[tuple[float, float, _Money]] = []
     for money in found:
@@ -368,13 +368,52 @@ def _labelled_amounts(line: PLine) -> list[tuple[str, FoundAmount]]:
             )
             and not re.search(r"[A-Za-zÀ-ÿ]{2,}", _CURRENCY_LEAD.sub("", cell[: amounts[0].start]))
         )
+        split = _stacked_labels(label, len(amounts)) if stacked and label else None
         for number, amount in enumerate(amounts):
             before = cell[: amount.start]
             own = before if re.search(r"[A-Za-zÀ-ÿ]{2,}", before) else label
-            if stacked and label:
+            if split is not None:
+                own = split[number]
+            elif stacked and label:
                 own = _stacked_label(label, last=number == len(amounts) - 1)
             out.append((own, amount))
     return out
+
+
+# Where a label of a summary column read into one cell can start: after a rate ("VAT 20%"),
+# before a capitalised word; a capitalised word that opens summary labels (totals, taxes,
+# payments) more surely; never before a tax suffix ("Total TTC", "Montant HT").
+_LABEL_OPENING = re.compile(
+    r"(?:sub|sous|zwischen|total|totaal|totale|gesamt|summe|net|nett|tax|vat|tva|mwst|ust|btw|"
+    r"iva|gst|balance|amount|paid|payment|deposit|acompte|anzahlung|solde|saldo|restbetrag|"
+    r"reste|montant|importe|bedrag|betaald|voorschot|pagado|pago|grand)",
+    re.IGNORECASE,
+)
+_TAX_SUFFIX = re.compile(r"(?:TTC|HT|HTVA|TVAC|TVAI|incl\.?|excl\.?|inkl\.?|exkl\.?)$", re.I)
+
+
+def _stacked_labels(label: str, count: int) -> list[str] | None:
+    """The labels of a summary column read into one cell beside its ``count`` amounts
+    ("Room charges City tax VAT 10% Total Paid by card Balance"), one per amount: the text is
+    cut where labels start, the surest places first, into exactly ``count`` labels; None when
+    it has fewer such places."""
+    words = list(re.finditer(r"\S+", label))
+    cuts: list[tuple[int, int]] = []  # (strength, word index a label starts at)
+    for index in range(1, len(words)):
+        word, before = words[index].group(), words[index - 1].group()
+        if re.search(r"\d\s?%$", before) or (before == "%" and index > 1):
+            cuts.append((3, index))
+        elif _TAX_SUFFIX.match(word) or not word[:1].isupper():
+            continue
+        elif _LABEL_OPENING.match(word):
+            cuts.append((2, index))
+        else:
+            cuts.append((1, index))
+    if len(cuts) < count - 1:
+        return None
+    chosen = sorted(i for _, i in sorted(cuts, key=lambda c: (-c[0], c[1]))[: count - 1])
+    bounds = [0, *(words[i].start() for i in chosen), len(label)]
+    return [label[a:b].strip() for a, b in itertools.pairwise(bounds)]
 
 
 _CURRENCY_LEAD = re.compile(r"^\s*(?:[A-Z]{3}|[$€£¥₹])\s*")
