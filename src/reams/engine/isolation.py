@@ -292,6 +292,15 @@ class IsolatedWorker:
     def busy(self) -> bool:
         return bool(self._queue)
 
+    @property
+    def room(self) -> int:
+        """How many tasks this child may hold at once before it is recycled (after
+        ``max_items``): a task queued behind its last one would be dropped with it. At least
+        one (the next child takes it)."""
+        if self._proc is None:
+            return 1
+        return max(1, self.max_items - self._done)
+
     def _after_item(self) -> None:
         self._done += 1
         if self._done >= self.max_items:
