@@ -606,6 +606,161 @@ static PyObject *structure(PyObject *Py_UNUSED(self), PyObject *args) {
     return t.ranks;
 }
 
+/* ------------------------------------------------------------------ pieces of a line */
+
+/* Python's max(a, b) and min(a, b) on floats: the first unless the second is greater (less). */
+static inline double py_max(double a, double b) { return b > a ? b : a; }
+static inline double py_min(double a, double b) { return b < a ? b : a; }
+
+typedef struct {
+    int ok;
+    double left, right; /* the box's left and right as PDFium gives them */
+} Span;
+
+typedef struct {
+    Py_ssize_t at, resume;
+    Span before, after;
+    double width;
+} Gap;
+
+static Span char_span(box_fn get_box, void *page, Py_ssize_t index) {
+    Span span = {0, 0, 0};
+    double left, right, bottom, top;
+    if (get_box(page, (int)index, &left, &right, &bottom, &top)) {
+        span.ok = 1;
+        span.left = left;
+        span.right = right;
+    }
+    return span;
+}
+
+/* text._piece: a piece spans its first and last characters' edges (the line's without). */
+static PyObject *piece(PyObject *text, Py_ssize_t begin, Py_ssize_t end, Span first, Span last,
+                       double line_left, double line_right) {
+    double edges[4];
+    int n = 0;
+    if (first.ok) {
+        edges[n++] = first.left;
+        edges[n++] = first.right;
+    }
+    if (last.ok) {
+        edges[n++] = last.left;
+        edges[n++] = last.right;
+    }
+    if (!n) {
+        edges[n++] = line_left;
+        edges[n++] = line_right;
+    }
+    double low = edges[0], high = edges[0];
+    for (int i = 1; i < n; i++) {
+        if (edges[i] < low)
+            low = edges[i];
+        if (edges[i] > high)
+            high = edges[i];
+    }
+    PyObject *part = PyUnicode_Substring(text, begin, end);
+    if (!part)
+        return NULL;
+    return Py_BuildValue("(Ndd)", part, low, high);
+}
+
+static int append_piece(PyObject *list, PyObject *item) {
+    if (!item)
+        return -1;
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
+/* The gaps of ``text`` (starting at character ``start``): each run of spaces with the boxes of
+ * the characters around it and the empty width between them in either direction. */
+static Py_ssize_t line_gaps(PyObject *text, Py_ssize_t start, box_fn get_box, void *page,
+                            Gap **out) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Gap *gaps = PyMem_Malloc((length / 2 + 1) * sizeof(Gap));
+    if (!gaps)
+        return -1;
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (PyUnicode_READ(kind, data, i) != ' ')
+            continue;
+        Py_ssize_t resume = i;
+        while (resume < length && PyUnicode_READ(kind, data, resume) == ' ')
+            resume++;
+        Span before = char_span(get_box, page, start + i - 1);
+        Span after = char_span(get_box, page, start + resume);
+        if (before.ok && after.ok) {
+            Gap *gap = &gaps[count++];
+            gap->at = i;
+            gap->resume = resume;
+            gap->before = before;
+            gap->after = after;
+            gap->width = py_max(after.left - before.right, before.left - after.right);
+        }
+        i = resume;
+    }
+    *out = gaps;
+    return count;
+}
+
+/* text._Locator.pieces on a page neither turned nor with characters out of step with its
+ * text: the line cut at its wide gaps, as (text, left, right); empty when it is not cut. */
+static PyObject *pieces(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long page_addr, box_addr;
+    PyObject *text;
+    Py_ssize_t start;
+    double size, line_left, line_right, wide_ems, narrow_ems, stands_out;
+    if (!PyArg_ParseTuple(args, "KKUnddd(ddd)", &page_addr, &box_addr, &text, &start, &size,
+                          &line_left, &line_right, &wide_ems, &narrow_ems, &stands_out))
+        return NULL;
+    if (!page_addr || !box_addr) {
+        PyErr_SetString(PyExc_ValueError, "pieces needs a text page and FPDFText_GetCharBox");
+        return NULL;
+    }
+    void *page = (void *)(uintptr_t)page_addr;
+    box_fn get_box = (box_fn)(uintptr_t)box_addr;
+    Gap *gaps = NULL;
+    Py_ssize_t count = line_gaps(text, start, get_box, page, &gaps);
+    if (count < 0)
+        return PyErr_NoMemory();
+    PyObject *result = PyList_New(0);
+    if (!result || !count)
+        goto done;
+    double widest = gaps[0].width, narrowest = gaps[0].width;
+    for (Py_ssize_t i = 1; i < count; i++) {
+        widest = py_max(widest, gaps[i].width);
+        narrowest = py_min(narrowest, gaps[i].width);
+    }
+    double wide = wide_ems * size, narrow = narrow_ems * size;
+    double limit = widest >= wide ? narrow : py_max(narrow, stands_out * narrowest);
+    Py_ssize_t begin = 0;
+    Span opening = char_span(get_box, page, start);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (gaps[i].width < limit)
+            continue;
+        if (append_piece(result, piece(text, begin, gaps[i].at, opening, gaps[i].before,
+                                        line_left, line_right)) < 0)
+            goto fail;
+        begin = gaps[i].resume;
+        opening = gaps[i].after;
+    }
+    if (PyList_GET_SIZE(result)) {
+        Span closing = char_span(get_box, page, start + PyUnicode_GET_LENGTH(text) - 1);
+        if (append_piece(result, piece(text, begin, PyUnicode_GET_LENGTH(text), opening, closing,
+                                        line_left, line_right)) < 0)
+            goto fail;
+    }
+done:
+    PyMem_Free(gaps);
+    return result;
+fail:
+    PyMem_Free(gaps);
+    Py_DECREF(result);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -623,6 +778,9 @@ static PyMethodDef methods[] = {
      "path_lines([(path, matrix)], functions, limits, thin) -> list: rules._Reader.path."},
     {"structure", structure, METH_VARARGS,
      "structure([element], functions, max_elements, max_depth) -> dict: MCID -> rank."},
+    {"pieces", pieces, METH_VARARGS,
+     "pieces(textpage, charbox, text, start, size, left, right, limits) -> list: "
+     "text._Locator.pieces on a page not turned, as (text, left, right)."},
     {NULL, NULL, 0, NULL},
 };
 

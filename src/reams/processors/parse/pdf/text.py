@@ -16,6 +16,7 @@ import re
 import statistics
 from typing import Any
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.geometry import Turn
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
 
@@ -51,6 +52,7 @@ _WORD = re.compile(r"\S+")
 _DIRECTION_SAMPLE = 64  # characters sampled for the page's text direction
 _DIRECTION_MAJORITY = 0.6  # of the sampled characters that must run one way to turn the page
 _UNCHECKED: dict[str, Any] = {}
+_LIMITS = (_PIECE_GAP, _NARROW_GAP, _STANDS_OUT)
 
 
 def unchecked(pdfium_c: Any, name: str) -> Any:
@@ -253,6 +255,13 @@ class _Locator:
         self._rect_values = tuple(ctypes.c_double() for _ in range(4))
         self._rect_args = tuple(ctypes.byref(value) for value in self._rect_values)
         self._last_vertical = (0.0, 0.0)  # bottom and top of the last character boxed
+        # :meth:`pieces` in C when the native module is built (the same pieces).
+        module = native.chars_module
+        self._native_pieces = None if module is None else module.pieces
+        self._native_page = (
+            native.address(textpage),
+            native.address(pdfium_c.FPDFText_GetCharBox),
+        )
 
     def turn(self, rotation: int, *, width: float, height: float) -> None:
         """Report coordinates as seen on a page displayed with ``/Rotate`` ``rotation``."""
@@ -499,6 +508,11 @@ class _Locator:
         characters around a space in either direction, so right-to-left text splits too; a piece
         spans its first and last characters.
         """
+        if self._native_pieces is not None and self._aligned and not self._turn.rotation:
+            cut = self._native_pieces(
+                *self._native_page, line.text, start, line.size, line.left, line.right, _LIMITS
+            )
+            return tuple(Piece(text, left, right) for text, left, right in cut)
         text = line.text
         gaps: list[tuple[int, int, Span, Span, float]] = []
         runs = [(match.start(), match.end()) for match in _SPACES.finditer(text)]
