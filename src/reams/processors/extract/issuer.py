@@ -7,6 +7,7 @@ domain spells it; names in the addressee's block never count.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 import statistics
@@ -269,8 +270,28 @@ class _Names:
         self.ranks: dict[int, int] = {}  # line index -> rank from the top of the first page
         self.body = 0.0  # the first page's body type size, when lines have boxes
         self.first_block: int | None = None  # the first name over an address: the letterhead
+        self.ocr = layout.ocr
+        self._legal: list[str] | None = None  # company names with a legal form, on first use
+        self._lines = layout.lines
         self.ordering = False  # a purchase order (its seller labels name the addressee)
         self.addressed_seller = False  # ... and the issuer (its buyer) is wanted
+
+    def legal_spelling(self, wordmark: str) -> str | None:
+        """The legal name a misread wordmark stands for: a company name printed in the
+        document that starts nearly, but not exactly, as the wordmark does."""
+        if self._legal is None:
+            self._legal = [name for line in self._lines for name in _companies(line.text)]
+        squashed = re.sub(r"[\W_]+", "", wordmark.lower())
+        if len(squashed) < 4:
+            return None
+        for name in self._legal:
+            full = re.sub(r"[\W_]+", "", name.lower())
+            if full.startswith(squashed):
+                return None  # the brand is the legal name's first words: it stands as read
+            head = full[: len(squashed) + 1]
+            if difflib.SequenceMatcher(None, squashed, head).ratio() >= 0.75:
+                return name
+        return None
 
     def find_letterhead(self, lines: Sequence[PLine]) -> None:
         """Where the first name printed over its address is, at the top of the first page."""
@@ -472,7 +493,7 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     column = line.cells.index(cell) if cell in line.cells else 0
     letterhead = head and len(line.cells) <= 2 and not cells[column] and name_like(cell)
     if letterhead and not _ISSUER_LABEL.match(cell) and not _CARRIER.match(cell):
-        names.offer(cell, _letterhead_score(lines, position, rank, names), line, "letterhead")
+        _offer_letterhead(lines, position, rank, cell, names)
     if position + 1 < len(lines):
         _under_issuer_label(line, lines[position + 1], names)
 
@@ -561,6 +582,36 @@ def _after_title(line: PLine) -> str:
     if _FUNCTION_WORD.match(rest):
         return cell  # "ORIGINAL FOR RECIPIENT", "Invoice to ...": not a name
     return rest if len(rest.split()) >= 2 and rest[:1].isupper() else cell
+
+
+def _offer_letterhead(
+    lines: Sequence[PLine], position: int, rank: int, cell: str, names: _Names
+) -> None:
+    """Offer a letterhead line. On a page read by OCR, a large wordmark is often misread: a
+    line that does not look like a name ("paper OX") is passed over, and one that is a near
+    miss of the legal name the page prints elsewhere ("Papertox" beside "Paperfox Design
+    Limited") is offered spelled as that name."""
+    score = _letterhead_score(lines, position, rank, names)
+    line = lines[position]
+    if names.ocr:
+        if _misread(cell):
+            return
+        legal = names.legal_spelling(cell)
+        if legal is not None:
+            names.offer(legal, score + 0.1, line, "letterhead, spelled as the legal name")
+            return
+    names.offer(cell, score, line, "letterhead")
+
+
+def _misread(text: str) -> bool:
+    """A line OCR made of a wordmark, not a name: a lower-case word (not a particle such as
+    "de" or "van") beside a short upper-case one ("paper OX"), or a word whose case flips
+    inside it ("PaPerfOX")."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text)]
+    lower = any(w.islower() and not re.fullmatch(_PARTICLE, w) for w in words)
+    short_caps = any(w.isupper() and len(w) <= 3 for w in words)
+    flips = any(len(re.findall(r"[a-z][A-Z]", w)) > 1 for w in words)
+    return (lower and short_caps) or flips
 
 
 def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _Names) -> float:

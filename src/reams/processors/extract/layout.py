@@ -299,13 +299,23 @@ class Layout:
     pairs: list[Pair] = field(default_factory=list)
     language: str = ""
     headings: frozenset[str] = frozenset()  # large type on the first page, lower-cased
+    ocr: bool = False  # the first page was read by OCR (its large type may be misread)
 
     @classmethod
     def build(cls, doc: object, *, page: int | None = None, language: str = "") -> Layout:
         if not isinstance(doc, Mapping):
             return cls([], [], language)
         lines = physical_lines(doc, page=page)
-        return cls(lines, line_pairs(lines), language, _first_headings(doc, lines))
+        first = next(
+            (
+                p
+                for p in doc.get("pages") or []
+                if isinstance(p, Mapping) and lines and p.get("page_number") == lines[0].page
+            ),
+            {},
+        )
+        ocr = bool(first.get("ocr"))
+        return cls(lines, line_pairs(lines), language, _first_headings(doc, lines), ocr)
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
