@@ -761,6 +761,117 @@ fail:
     return NULL;
 }
 
+/* ------------------------------------------------------------------ sweep over box edges */
+
+typedef struct {
+    double x;
+    long long step, before, after;
+    Py_ssize_t index; /* in the input: ties keep it, as numpy's stable lexsort does */
+} Edge;
+
+/* numpy's order for lexsort((steps, xs)): by x, NaN last, then by step, then as given. */
+static int edge_order(const void *pa, const void *pb) {
+    const Edge *a = pa, *b = pb;
+    int a_nan = isnan(a->x), b_nan = isnan(b->x);
+    if (a_nan != b_nan)
+        return a_nan - b_nan;
+    if (!a_nan && a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->step != b->step)
+        return a->step < b->step ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+static int read_floats(PyObject *list, Edge *edges, Py_ssize_t n, long long step,
+                       Py_ssize_t first) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        edges[i].index = first + i;
+        double x = PyFloat_AsDouble(PyList_GET_ITEM(list, i));
+        if (x == -1.0 && PyErr_Occurred())
+            return -1;
+        edges[i].x = x;
+        edges[i].step = step;
+    }
+    return 0;
+}
+
+/* order._Sweep.__init__: the box edges by x, with how many boxes cover x before and after. */
+static PyObject *sweep(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *lefts, *rights;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &lefts, &PyList_Type, &rights))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lefts);
+    if (PyList_GET_SIZE(rights) != n) {
+        PyErr_SetString(PyExc_ValueError, "sweep needs as many right edges as left ones");
+        return NULL;
+    }
+    PyObject *result = PyBytes_FromStringAndSize(NULL, 2 * n * (Py_ssize_t)sizeof(Edge));
+    if (!result)
+        return NULL;
+    Edge *edges = (Edge *)PyBytes_AS_STRING(result);
+    if (read_floats(lefts, edges, n, 1, 0) < 0 || read_floats(rights, edges + n, n, -1, n) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    qsort(edges, 2 * n, sizeof(Edge), edge_order);
+    long long covered = 0;
+    for (Py_ssize_t i = 0; i < 2 * n; i++) {
+        edges[i].before = covered;
+        covered += edges[i].step;
+        edges[i].after = covered;
+    }
+    return result;
+}
+
+/* order._Sweep.strips: maximal x ranges at least ``wide`` covered by at most ``allowed``. */
+static PyObject *strips(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer buffer;
+    long long allowed;
+    double origin, end, wide;
+    if (!PyArg_ParseTuple(args, "y*Lddd", &buffer, &allowed, &origin, &end, &wide))
+        return NULL;
+    const Edge *edges = buffer.buf;
+    Py_ssize_t count = buffer.len / (Py_ssize_t)sizeof(Edge), rises = 0, falls = 0;
+    PyObject *result = NULL;
+    /* starts: origin, then the falls; ends: the rises, then end; paired by rank. */
+    double *starts = PyMem_Malloc((count + 1) * sizeof(double));
+    double *ends = PyMem_Malloc((count + 1) * sizeof(double));
+    if (!starts || !ends) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    starts[falls++] = origin;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (edges[i].before <= allowed && edges[i].after > allowed)
+            ends[rises++] = edges[i].x;
+        if (edges[i].after <= allowed && edges[i].before > allowed)
+            starts[falls++] = edges[i].x;
+    }
+    ends[rises++] = end;
+    if (rises != falls) {
+        PyErr_SetString(PyExc_ValueError, "the box coverage does not return to zero");
+        goto done;
+    }
+    if (!(result = PyList_New(0)))
+        goto done;
+    for (Py_ssize_t j = 0; j < rises; j++) {
+        if (!(ends[j] - starts[j] >= wide && ends[j] > starts[j]))
+            continue;
+        PyObject *strip = Py_BuildValue("(dd)", starts[j], ends[j]);
+        if (!strip || PyList_Append(result, strip) < 0) {
+            Py_XDECREF(strip);
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_DECREF(strip);
+    }
+done:
+    PyMem_Free(starts);
+    PyMem_Free(ends);
+    PyBuffer_Release(&buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -781,6 +892,10 @@ static PyMethodDef methods[] = {
     {"pieces", pieces, METH_VARARGS,
      "pieces(textpage, charbox, text, start, size, left, right, limits) -> list: "
      "text._Locator.pieces on a page not turned, as (text, left, right)."},
+    {"sweep", sweep, METH_VARARGS,
+     "sweep(lefts, rights) -> bytes: order._Sweep's edges, sorted, with their coverage."},
+    {"strips", strips, METH_VARARGS,
+     "strips(sweep, allowed, origin, end, wide) -> list: order._Sweep.strips."},
     {NULL, NULL, 0, NULL},
 };
 

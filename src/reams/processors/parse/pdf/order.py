@@ -17,7 +17,9 @@ import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from reams.processors.parse.pdf import native
 
 T = TypeVar("T")
 
@@ -272,6 +274,14 @@ class _Sweep:
     """A sweep over the box edges of a page, left to right: how many boxes cover each x."""
 
     def __init__(self, boxes: Sequence[Box[T]]) -> None:
+        # In C when the native module is built: the same strips, without numpy's cost per call
+        # on arrays this small.
+        module = native.chars_module
+        self._native: tuple[Any, bytes] | None = None
+        if module is not None:
+            edges = module.sweep([box.left for box in boxes], [box.right for box in boxes])
+            self._native = (module.strips, edges)
+            return
         import numpy
 
         count = len(boxes)
@@ -291,6 +301,10 @@ class _Sweep:
         self, *, allowed: int, origin: float, end: float, wide: float
     ) -> list[tuple[float, float]]:
         """Maximal x ranges at least ``wide`` covered by at most ``allowed`` boxes."""
+        if self._native is not None:
+            strips, edges = self._native
+            found: list[tuple[float, float]] = strips(edges, allowed, origin, end, wide)
+            return found
         import numpy
 
         before, after = self._before, self._after
