@@ -143,14 +143,186 @@ static int text_by_rect(const Char *chars, Py_ssize_t count, float l, float r, f
     return 0;
 }
 
-static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
+/* ------------------------------------------------------------------ an index of the chars */
+
+/* The characters by horizontal band of the page, so that a rectangle visits only those in the
+ * bands it spans: [header][offsets: bands + 1][members][always][prefix: count + 1], int32. A
+ * character without finite vertical bounds is in ``always``; ``prefix`` counts the characters
+ * other than a space before each index (what the text between two matches depends on). */
+typedef struct {
+    Py_ssize_t count, bands, members, always;
+    double low, height;
+} Index;
+
+static inline Py_ssize_t band_of(const Index *index, double y) {
+    double band = floor((y - index->low) / index->height);
+    if (!(band >= 0))
+        return 0;
+    if (band >= (double)index->bands)
+        return index->bands - 1;
+    return (Py_ssize_t)band;
+}
+
+static int32_t *index_offsets(const Index *index) { return (int32_t *)(index + 1); }
+
+static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer buffer;
+    if (!PyArg_ParseTuple(args, "y*", &buffer))
+        return NULL;
+    const Char *chars = buffer.buf;
+    Index head = {buffer.len / (Py_ssize_t)sizeof(Char), 1, 0, 0, 0.0, 1.0};
+    double low = INFINITY, high = -INFINITY;
+    for (Py_ssize_t i = 0; i < head.count; i++) {
+        if (isfinite(chars[i].bottom) && isfinite(chars[i].top)) {
+            low = fmin(low, chars[i].bottom);
+            high = fmax(high, chars[i].top);
+        } else
+            head.always++;
+    }
+    if (high > low) {
+        head.bands = head.count / 4 < 1 ? 1 : (head.count / 4 > 1024 ? 1024 : head.count / 4);
+        head.low = low;
+        head.height = (high - low) / (double)head.bands;
+    }
+    for (Py_ssize_t i = 0; i < head.count; i++)
+        if (isfinite(chars[i].bottom) && isfinite(chars[i].top))
+            head.members += band_of(&head, chars[i].top) - band_of(&head, chars[i].bottom) + 1;
+    Py_ssize_t ints = head.bands + 1 + head.members + head.always + head.count + 1;
+    PyObject *result = PyBytes_FromStringAndSize(NULL, sizeof(Index) + ints * sizeof(int32_t));
+    if (!result) {
+        PyBuffer_Release(&buffer);
+        return NULL;
+    }
+    Index *index = (Index *)PyBytes_AS_STRING(result);
+    *index = head;
+    int32_t *offsets = index_offsets(index), *members = offsets + head.bands + 1;
+    int32_t *always = members + head.members, *prefix = always + head.always;
+    memset(offsets, 0, (head.bands + 1) * sizeof(int32_t));
+    Py_ssize_t next_always = 0;
+    prefix[0] = 0;
+    for (Py_ssize_t i = 0; i < head.count; i++) {
+        prefix[i + 1] = prefix[i] + (chars[i].unicode != ' ');
+        if (!(isfinite(chars[i].bottom) && isfinite(chars[i].top))) {
+            always[next_always++] = (int32_t)i;
+            continue;
+        }
+        for (Py_ssize_t k = band_of(index, chars[i].bottom); k <= band_of(index, chars[i].top); k++)
+            offsets[k + 1]++;
+    }
+    for (Py_ssize_t k = 0; k < head.bands; k++)
+        offsets[k + 1] += offsets[k];
+    int32_t *fill = PyMem_Malloc(head.bands * sizeof(int32_t));
+    if (!fill) {
+        Py_DECREF(result);
+        PyBuffer_Release(&buffer);
+        return PyErr_NoMemory();
+    }
+    memcpy(fill, offsets, head.bands * sizeof(int32_t));
+    for (Py_ssize_t i = 0; i < head.count; i++) {
+        if (!(isfinite(chars[i].bottom) && isfinite(chars[i].top)))
+            continue;
+        for (Py_ssize_t k = band_of(index, chars[i].bottom); k <= band_of(index, chars[i].top); k++)
+            members[fill[k]++] = (int32_t)i;
+    }
+    PyMem_Free(fill);
+    PyBuffer_Release(&buffer);
+    return result;
+}
+
+static int by_value(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The characters of ``chars`` inside the rectangle, in page order, through the index. */
+static Py_ssize_t matches(const Char *chars, const Index *index, float l, float r, float b,
+                          float t, int32_t **out) {
+    const int32_t *offsets = index_offsets(index), *members = offsets + index->bands + 1;
+    const int32_t *always = members + index->members;
+    Py_ssize_t first = band_of(index, b), last = band_of(index, t);
+    Py_ssize_t room = offsets[last + 1] - offsets[first] + index->always;
+    int32_t *found = PyMem_Malloc((room + 1) * sizeof(int32_t));
+    if (!found)
+        return -1;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = first; k <= last; k++)
+        for (Py_ssize_t m = offsets[k]; m < offsets[k + 1]; m++) {
+            int32_t i = members[m];
+            Py_ssize_t lowest = band_of(index, chars[i].bottom);
+            /* Listed in each band it spans: tested in the first of them the rectangle spans. */
+            if ((lowest > first ? lowest : first) == k && intersects(l, r, b, t, &chars[i]))
+                found[n++] = i;
+        }
+    for (Py_ssize_t k = 0; k < index->always; k++)
+        if (intersects(l, r, b, t, &chars[always[k]]))
+            found[n++] = always[k];
+    qsort(found, n, sizeof(int32_t), by_value);
+    *out = found;
+    return n;
+}
+
+/* text_by_rect from the matching characters alone: between two matches every character is
+ * outside the rectangle, so what they add is told by the first of them (a space) and whether
+ * any is not a space (``prefix``). */
+static int text_of_matches(const Char *chars, Py_ssize_t count, const int32_t *prefix,
+                           const int32_t *found, Py_ssize_t n, Units *out) {
+    float posy = 0;
+    int contains_previous = 0, add_line_feed = 0;
+    Py_ssize_t previous = -1;
+    for (Py_ssize_t m = 0; m < n; m++) {
+        Py_ssize_t j = found[m];
+        if (previous < 0)
+            add_line_feed = prefix[j] > 0;
+        else if (j > previous + 1) {
+            contains_previous = 0;
+            if (chars[previous + 1].unicode == ' ') {
+                if (push(out, ' ') < 0)
+                    return -1;
+                add_line_feed = prefix[j] - prefix[previous + 2] > 0;
+            } else
+                add_line_feed = 1;
+        }
+        const Char *c = &chars[j];
+        float shift = posy - c->y;
+        if (fabs(shift) > 0 && !contains_previous && add_line_feed) {
+            posy = c->y;
+            if (out->length && (push(out, '\r') < 0 || push(out, '\n') < 0))
+                return -1;
+        }
+        contains_previous = 1;
+        add_line_feed = 0;
+        if (c->unicode && push_code_point(out, c->unicode) < 0)
+            return -1;
+        previous = j;
+    }
+    if (previous >= 0 && previous + 1 < count && chars[previous + 1].unicode == ' ')
+        return push(out, ' ');
+    return 0;
+}
+
+static int indexed_text(const Char *chars, Py_ssize_t count, const Index *index, float l,
+                        float r, float b, float t, Units *out) {
+    int32_t *found = NULL;
+    Py_ssize_t n = matches(chars, index, l, r, b, t, &found);
+    if (n < 0)
+        return -1;
+    const int32_t *offsets = index_offsets(index);
+    const int32_t *prefix = offsets + index->bands + 1 + index->members + index->always;
+    int failed = text_of_matches(chars, count, prefix, found, n, out);
+    PyMem_Free(found);
+    return failed;
+}
+
+static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer buffer, index_buffer;
     double left, top, right, bottom;
     Py_ssize_t buflen;
-    if (!PyArg_ParseTuple(args, "y*ddddn", &buffer, &left, &top, &right, &bottom, &buflen))
+    if (!PyArg_ParseTuple(args, "y*y*ddddn", &buffer, &index_buffer, &left, &top, &right,
+                          &bottom, &buflen))
         return NULL;
     const Char *chars = (const Char *)buffer.buf;
     Py_ssize_t count = buffer.len / (Py_ssize_t)sizeof(Char);
+    const Index *index = index_buffer.len >= (Py_ssize_t)sizeof(Index) ? index_buffer.buf : NULL;
     /* CFX_FloatRect((float)left, (float)bottom, (float)right, (float)top), normalised by
      * Intersect. */
     float l = (float)left, r = (float)right, b = (float)bottom, t = (float)top;
@@ -165,8 +337,11 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
         t = s;
     }
     Units out = {NULL, 0, 0};
-    int failed = text_by_rect(chars, count, l, r, b, t, &out);
+    int failed = index && index->count == count && isfinite(b) && isfinite(t)
+                     ? indexed_text(chars, count, index, l, r, b, t, &out)
+                     : text_by_rect(chars, count, l, r, b, t, &out);
     PyBuffer_Release(&buffer);
+    PyBuffer_Release(&index_buffer);
     if (failed < 0 || push(&out, 0) < 0) { /* ToUTF16LE's terminator */
         PyMem_Free(out.units);
         return PyErr_NoMemory();
@@ -181,7 +356,6 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
     PyMem_Free(out.units);
     return text;
 }
-
 
 typedef void *(*segment_fn)(void *, int);
 typedef int (*point_fn)(void *, float *, float *);
@@ -876,9 +1050,12 @@ static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
      "read once through the PDFium functions at the given addresses."},
+    {"char_index", char_index, METH_VARARGS,
+     "char_index(chars) -> bytes: the characters by band of the page, for bounded."},
     {"bounded", bounded, METH_VARARGS,
-     "bounded(chars, left, top, right, bottom, buflen) -> str: the text inside a rectangle, "
-     "as FPDFText_GetBoundedText gives it into a buffer of buflen units."},
+     "bounded(chars, index, left, top, right, bottom, buflen) -> str: the text inside a "
+     "rectangle, as FPDFText_GetBoundedText gives it into a buffer of buflen units (index: "
+     "char_index(chars), or b'' for a walk of every character)."},
     {"strokes", strokes, METH_VARARGS,
      "strokes(path, segments, matrix, get_segment, get_point, segment_type, segment_close, "
      "line_to, move_to) -> list: the straight strokes of a path object, as rules._Reader."},

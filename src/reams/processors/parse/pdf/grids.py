@@ -343,10 +343,14 @@ def _native_text_in(
 ) -> TextIn:
     """:func:`bounded_text` cut from the page's characters read once (``native``): the same
     text, without a walk of the page by PDFium for each rectangle."""
-    bounded = native.chars_module.bounded  # type: ignore[union-attr]
+    module = native.chars_module
+    assert module is not None
+    bounded = module.bounded
+    # The characters by band of the page: a cell visits those of its own rows only.
+    index = module.char_index(chars)
 
     def text_in(rect: Rect) -> str:
-        text: str = bounded(chars, *_pdf_rect(rect, back), size)
+        text: str = bounded(chars, index, *_pdf_rect(rect, back), size)
         return text
 
     return text_in
