@@ -31,6 +31,7 @@ from typing import Any, Literal
 from reams.processors.extract import everyday, patterns
 from reams.processors.extract.clauses import ClauseIndex, clause_candidate
 from reams.processors.extract.conform import conform, conform_node
+from reams.processors.extract.country import currency_of_country
 from reams.processors.extract.labels import IDENTIFIER_WORDS, pair_candidates, typed_value
 from reams.processors.extract.model import Candidate, ExtractOutcome
 from reams.processors.extract.prose import leading_labels, prose_dates, prose_durations
@@ -227,6 +228,7 @@ class _Engine:
             return None
         if "curre" in name:
             found = patterns.currency(self.view)
+            found = found or currency_of_country(self.layout.lines, self.layout.language)
         elif everyday.wants_issuer(terms):
             found = everyday.issuer(self.layout, terms)
         elif "addre" in name:
