@@ -273,16 +273,31 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         if score > 0 and amount.value:  # a balance of 0.00 is what is left, not a total
             found.append(_Money(amount.value, score, line, label))
     ranked: list[tuple[float, float, _Money]] = []
+    forms = _repeated_form(layout.lines)
     for money in found:
         score = money.score + _confirmed(money, net, net_amounts, taxes, grosses, rounded)
         ranked.append((score, money.value, money))
-    ranked.sort(key=lambda t: (-t[0], -t[1]))
+    # ties go to the larger amount; in a form repeated page after page, to the first form's
+    ranked.sort(key=lambda t: (-t[0], t[2].line.page if forms else 0, -t[1]))
     out = []
     for score, _, money in ranked[:3]:
         reasoning = f'amount labelled "{money.label.strip()}" on page {money.line.page}'
         confidence = min(0.9, 0.35 + score / 6)
         out.append(Candidate(money.value, money.line.page, money.line.text, confidence, reasoning))
     return out
+
+
+def _repeated_form(lines: Sequence[PLine]) -> bool:
+    """Whether the document is one form filled in again on each page (a batch of estimates
+    or orders, pages opening with the first one's letterhead lines), so that a field asking
+    for one value means the first form's, as the other fields read it."""
+    pages: dict[int, list[str]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line.text)
+    heads = [texts[:3] for texts in pages.values()]
+    if len(heads) < 2 or len(heads[0]) < 3:
+        return False
+    return any(head == heads[0] for head in heads[1:])
 
 
 def _confirmed(
