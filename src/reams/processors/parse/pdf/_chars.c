@@ -1046,6 +1046,65 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ text direction */
+
+typedef int (*char_matrix_fn)(void *, int, FSMatrix *);
+
+/* Python's float % 360 and round() (half to even), as text_direction computes them. */
+static double py_mod(double x, double m) {
+    double mod = fmod(x, m);
+    if (mod) {
+        if ((m < 0) != (mod < 0))
+            mod += m;
+    } else
+        mod = copysign(0.0, m);
+    return mod;
+}
+
+static double py_round(double x) {
+    double rounded = round(x);
+    if (fabs(x - rounded) == 0.5)
+        rounded = 2.0 * round(x / 2.0);
+    return rounded;
+}
+
+/* text.text_direction's votes: how many sampled characters run at 0, 90, 180 and 270 degrees
+ * (None for a page without characters). */
+static PyObject *direction_votes(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long page_addr, count_addr, unicode_addr, matrix_addr;
+    int sample;
+    if (!PyArg_ParseTuple(args, "KKKKi", &page_addr, &count_addr, &unicode_addr, &matrix_addr,
+                          &sample))
+        return NULL;
+    if (!page_addr || !count_addr || !unicode_addr || !matrix_addr || sample <= 0) {
+        PyErr_SetString(PyExc_ValueError, "direction_votes needs a text page and functions");
+        return NULL;
+    }
+    void *page = (void *)(uintptr_t)page_addr;
+    int count = ((count_fn)(uintptr_t)count_addr)(page);
+    if (count <= 0)
+        Py_RETURN_NONE;
+    unicode_fn get_unicode = (unicode_fn)(uintptr_t)unicode_addr;
+    char_matrix_fn get_matrix = (char_matrix_fn)(uintptr_t)matrix_addr;
+    int step = count / sample > 1 ? count / sample : 1;
+    long long votes[4] = {0, 0, 0, 0};
+    const double to_degrees = 180.0 / Py_MATH_PI;
+    for (int index = 0; index < count; index += step) {
+        FSMatrix m;
+        if (get_unicode(page, index) <= 32 || !get_matrix(page, index, &m))
+            continue;
+        double angle = py_mod(atan2((double)m.b, (double)m.a) * to_degrees, 360.0);
+        double quarter = py_round(angle / 90.0);
+        if (!isfinite(quarter)) {
+            PyErr_SetString(PyExc_ValueError, "cannot convert float NaN to integer");
+            return NULL;
+        }
+        long long q = (long long)quarter % 4;
+        votes[q < 0 ? q + 4 : q]++;
+    }
+    return Py_BuildValue("(LLLL)", votes[0], votes[1], votes[2], votes[3]);
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -1073,6 +1132,9 @@ static PyMethodDef methods[] = {
      "sweep(lefts, rights) -> bytes: order._Sweep's edges, sorted, with their coverage."},
     {"strips", strips, METH_VARARGS,
      "strips(sweep, allowed, origin, end, wide) -> list: order._Sweep.strips."},
+    {"direction_votes", direction_votes, METH_VARARGS,
+     "direction_votes(textpage, count, unicode, matrix, sample) -> (4 counts) | None: "
+     "text.text_direction's sample of the page's characters."},
     {NULL, NULL, 0, NULL},
 };
 

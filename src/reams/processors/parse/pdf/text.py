@@ -134,6 +134,33 @@ def text_direction(textpage: Any) -> int | None:
     """
     import pypdfium2.raw as pdfium_c
 
+    votes = _native_votes(pdfium_c, textpage)
+    if votes is None:
+        votes = _votes(pdfium_c, textpage)
+    if votes is None:
+        return None
+    best = max(range(4), key=lambda quarter: votes[quarter])
+    return best * 90 if votes[best] > _DIRECTION_MAJORITY * sum(votes) else None
+
+
+def _native_votes(pdfium_c: Any, textpage: Any) -> list[int] | None:
+    """:func:`_votes` in C when the native module is built; None without it (or for a page
+    without characters)."""
+    module = native.chars_module
+    if module is None:
+        return None
+    votes = module.direction_votes(
+        native.address(textpage.raw),
+        *native.functions(
+            pdfium_c, "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_GetMatrix"
+        ),
+        _DIRECTION_SAMPLE,
+    )
+    return None if votes is None else list(votes)
+
+
+def _votes(pdfium_c: Any, textpage: Any) -> list[int] | None:
+    """How many of a sample of the page's characters run at 0, 90, 180 and 270 degrees."""
     count = int(textpage.count_chars())
     if count <= 0:
         return None
@@ -149,8 +176,7 @@ def text_direction(textpage: Any) -> int | None:
             continue
         angle = math.degrees(math.atan2(matrix.b, matrix.a)) % 360
         votes[round(angle / 90) % 4] += 1
-    best = max(range(4), key=lambda quarter: votes[quarter])
-    return best * 90 if votes[best] > _DIRECTION_MAJORITY * sum(votes) else None
+    return votes
 
 
 def _located(locator: _Locator, text: str, first: int) -> list[tuple[Line, int]]:
