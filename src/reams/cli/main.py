@@ -2,13 +2,15 @@
 
 A ``reams run`` with nothing to run, over a folder unchanged since its last run, is answered
 first (``reams.cli.unchanged``), before typer and the rest of the command line are imported;
-every other command line goes to the typer app of ``reams.cli.commands``.
+every other command line goes to the typer app of ``reams.cli.commands``; for any other
+``reams run``, the worker child is started first (``service.folders.start_worker_early``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -26,9 +28,22 @@ class Reams:
             code = 130  # as the full command exits on Ctrl-C
         if code is not None:
             raise SystemExit(code)
+        if runs_here(sys.argv[1:] if args is None else list(args), os.environ):
+            # Its worker boots while this process imports the store and the engine.
+            from reams.service.folders import start_worker_early
+
+            start_worker_early()
         from reams.cli.commands import app as typer_app
 
         return typer_app(args=args, prog_name=prog_name, **extra)
+
+
+def runs_here(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """Whether the command line is a ``reams run`` that processes files in this process (the
+    local engine; not ``--help``), so that a worker child will be needed."""
+    if not argv or argv[0] != "run" or any(a in ("--help", "-h") for a in argv):
+        return False
+    return environ.get("REAMS_ENGINE", "local").strip().lower() == "local"
 
 
 app = Reams()

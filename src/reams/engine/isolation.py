@@ -7,6 +7,7 @@ flat over long jobs.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -14,6 +15,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from contextlib import AbstractContextManager
@@ -37,6 +39,7 @@ RSS_CHECK_S = 0.25
 # child went away before reaching it).
 HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
 NOT_STARTED = "not_started"  # the error code of a dropped task: not the document's doing
+EARLY = "-"  # the memory limit argument of an early child: its limits come as a message
 # A changed file's content is missing as much as a lost blob's (the same code, a clearer word).
 FILE_CHANGED_MESSAGE = (
     "The file changed after it was scanned (its content no longer matches); "
@@ -118,15 +121,13 @@ def _run_task(task: Task) -> tuple[str, Any]:
 
 def child_main(argv: list[str]) -> None:
     """Entry point of a worker process:
-    ``python -m reams.engine.child IN_FD OUT_FD LIMIT_MB [NICENESS]``."""
+    ``python -m reams.engine.child IN_FD OUT_FD LIMIT_MB [NICENESS]``; ``LIMIT_MB`` ``-``: an
+    early child (:func:`start_early`), whose limits are the first message it receives."""
     inbound = Connection(int(argv[0]), writable=False)
     outbound = Connection(int(argv[1]), readable=False)
-    _limit_memory(int(argv[2]))
-    # Under a server, workers yield the CPU to the API and the engine's bookkeeping: on a busy
-    # machine status reads stay fast and items are recorded as soon as they are done.
-    niceness = int(argv[3]) if len(argv) > 3 else DEFAULT_NICENESS
-    if niceness:
-        os.nice(niceness)
+    early = argv[2] == EARLY
+    if not early:
+        _apply_limits(int(argv[2]), int(argv[3]) if len(argv) > 3 else DEFAULT_NICENESS)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Loaded before "ready" so that item timeouts exclude them (the parse package alone takes
@@ -134,8 +135,30 @@ def child_main(argv: list[str]) -> None:
     import reams.processors
     import reams.processors.parse.document  # noqa: F401
 
+    if early and not _receive_limits(inbound):
+        return  # never adopted: its parent exited (or discarded it)
     if _answer(outbound, ("ready", None)):
         _serve(inbound, outbound)
+
+
+def _apply_limits(limit_mb: int, niceness: int) -> None:
+    _limit_memory(limit_mb)
+    # Under a server, workers yield the CPU to the API and the engine's bookkeeping: on a busy
+    # machine status reads stay fast and items are recorded as soon as they are done.
+    if niceness:
+        os.nice(niceness)
+
+
+def _receive_limits(inbound: Connection) -> bool:
+    """An early child's limits, sent by the worker that adopts it; False when none comes."""
+    try:
+        limits = inbound.recv()
+    except (EOFError, OSError, KeyboardInterrupt):
+        return False
+    if not isinstance(limits, tuple) or len(limits) != 2:
+        return False
+    _apply_limits(int(limits[0]), int(limits[1]))
+    return True
 
 
 def _serve(inbound: Connection, outbound: Connection) -> None:
@@ -192,7 +215,9 @@ class IsolatedWorker:
     def _ensure(self) -> tuple[Connection, Connection]:
         if self._proc is None or self._proc.poll() is not None or self._io is None:
             self.close()
-            self._proc, self._io = _launch(self.memory_limit_mb, self.niceness)
+            self._proc, self._io = _adopt_early(self.memory_limit_mb, self.niceness) or _launch(
+                self.memory_limit_mb, self.niceness
+            )
             self._done = 0
             # Not waited for here: the child starts up while the engine records the previous
             # item, and collect() waits for "ready" before the task's timeout starts.
@@ -342,9 +367,67 @@ class IsolatedWorker:
             io[1].close()
 
 
-def _launch(
-    memory_limit_mb: int, niceness: int
-) -> tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]:
+Child = tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]
+# The early child (``start_early``), until a worker adopts it; guarded by ``_early_lock``.
+_early: list[Child] = []
+_early_lock = threading.Lock()
+
+
+def start_early() -> None:
+    """Start a worker child now, before this process has imported what its engine needs.
+
+    ``reams run`` calls it first thing: the child's interpreter start-up and the processors'
+    imports (a few tenths of a second) overlap the command's own imports and the folder's
+    scan, instead of following them. The first worker to start a child adopts this one and
+    sends it its limits (memory cap, niceness); one never adopted is stopped at exit.
+    """
+    with _early_lock:
+        if _early:
+            return
+        try:
+            _early.append(_launch(EARLY, 0))
+        except OSError:  # the engine's workers start their own, and say why if they cannot
+            return
+    atexit.register(discard_early)
+
+
+def _adopt_early(memory_limit_mb: int, niceness: int) -> Child | None:
+    """The early child, given its limits, if there is one still running."""
+    with _early_lock:
+        child = _early.pop() if _early else None
+    if child is None:
+        return None
+    proc, io = child
+    try:
+        if proc.poll() is not None:
+            raise OSError("the early child exited")
+        io[0].send((memory_limit_mb, niceness))
+    except OSError:
+        _stop(proc, io)
+        return None
+    return child
+
+
+def discard_early() -> None:
+    """Stop the early child if no worker adopted it (its CPU time is this process's
+    children's: it is waited for, not left behind)."""
+    with _early_lock:
+        child = _early.pop() if _early else None
+    if child is not None:
+        _stop(*child)
+
+
+def _stop(proc: subprocess.Popen[bytes], io: tuple[Connection, Connection]) -> None:
+    io[0].close()  # an early child waiting for its limits exits on end of file
+    io[1].close()
+    try:
+        proc.wait(2)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
     """Start a child interpreter that serves tasks over two pipes.
 
     A fresh interpreter (not fork) because the engine is multi-threaded, and not

@@ -380,6 +380,15 @@ def save_run_record(
     return True
 
 
+def start_worker_early() -> None:
+    """Start the worker child that a local run of a folder will need, now: its start-up then
+    overlaps the command's own imports and the scan (``engine.isolation.start_early``).
+    Imported here, not at the top: the shortcut of an unchanged run never needs it."""
+    from reams.engine.isolation import start_early
+
+    start_early()
+
+
 def unchanged_run(
     path: Path, *, key: str, root: Path, exclude: Path | None = None, follow_links: bool = False
 ) -> dict[str, Any] | None:
