@@ -180,9 +180,13 @@ static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
             head.always++;
     }
     if (high > low) {
-        head.bands = head.count / 4 < 1 ? 1 : (head.count / 4 > 1024 ? 1024 : head.count / 4);
+        /* Bands about as tall as a line of small print, so that a character spans two or
+         * three of them; at most 1024 of them. */
+        head.height = fmax((high - low) / 1024.0, 6.0);
+        head.bands = (Py_ssize_t)ceil((high - low) / head.height);
+        if (head.bands < 1)
+            head.bands = 1;
         head.low = low;
-        head.height = (high - low) / (double)head.bands;
     }
     for (Py_ssize_t i = 0; i < head.count; i++)
         if (isfinite(chars[i].bottom) && isfinite(chars[i].top))
@@ -313,6 +317,16 @@ static int indexed_text(const Char *chars, Py_ssize_t count, const Index *index,
     return failed;
 }
 
+/* Whether the index spares the rectangle most of the page: a rectangle spanning much of it
+ * (a whole table) is read by a walk of every character, which costs less then. */
+static int few_visited(const Index *index, Py_ssize_t count, float b, float t) {
+    if (!index || index->count != count || !isfinite(b) || !isfinite(t))
+        return 0;
+    const int32_t *offsets = index_offsets(index);
+    Py_ssize_t visited = offsets[band_of(index, t) + 1] - offsets[band_of(index, b)];
+    return 4 * visited < count;
+}
+
 static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer buffer, index_buffer;
     double left, top, right, bottom;
@@ -337,7 +351,7 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
         t = s;
     }
     Units out = {NULL, 0, 0};
-    int failed = index && index->count == count && isfinite(b) && isfinite(t)
+    int failed = few_visited(index, count, b, t)
                      ? indexed_text(chars, count, index, l, r, b, t, &out)
                      : text_by_rect(chars, count, l, r, b, t, &out);
     PyBuffer_Release(&buffer);
