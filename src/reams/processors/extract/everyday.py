@@ -201,6 +201,14 @@ _STRONG_TOTAL = re.compile(
     r"total\s+paid|total\s+sales|nett?\s+total|total\s+\(incl)",
     re.IGNORECASE,
 )
+# What a credit note credits ("Total credit", "Gutschriftsbetrag", "Montant de l'avoir"): its
+# total, though a receipt's "credit" line is not.
+_CREDITED = re.compile(
+    r"\b(?:total\s+credit|credit\s+total|amount\s+credited|gutschriftsbetrag|"
+    r"summe\s+gutschrift|montant\s+de\s+l'avoir|total\s+avoir|totaal\s+creditnota|"
+    r"te\s+crediteren|total\s+abono|total\s+a\s+devolver)\b",
+    re.IGNORECASE,
+)
 _TOTAL_WORD = re.compile(
     r"\b(?:total|totals|totaal|totale|totaal|summe|gesamt|razem|ogółem|sum|amount|montant|"
     r"bedrag|betrag|importe|balance|brutto|bruttobetrag|\w+wert\s+brutto)\b",
@@ -321,6 +329,8 @@ def _confirmed(
 def _total_kind(label: str) -> str:
     """What an amount's label makes it: strong (grand total, amount due), total, net, tax or
     other (quantities, points, discounts, unlabelled)."""
+    if _CREDITED.search(label):
+        return "strong"
     if _NOT_MONEY.search(label):
         return "other"
     if _PRE_TAX.search(label) and not _INCLUDING.search(label):
@@ -633,6 +643,8 @@ def _plain_id_score(terms: FieldTerms, key: str) -> float:
         return 0.55
     if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _THIS_DOC and named:
         return max(score, 0.7)  # "Document No", "Bill No": the number of this document
+    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= named:
+        return max(score, 0.7)  # "Befund-Nr." for a "report_id": the number is its id
     if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
         return max(score, 0.5)  # "Ticket No", "Folio No" number any document
     if stems == _INVOICE_NUMBER and named & _RECEIPT:
@@ -654,11 +666,15 @@ _OUR = frozenset(content_stems("number our unser notre onze nuestra nuestro"))
 _THEIR_REF = re.compile(r"\b(?:your|ihr\w*|votre|vos|uw|su|sus|vuestra)\b", re.IGNORECASE)
 
 
+# A range of measurements ("4.0 - 10.0", a lab result's reference), not a code.
+_RANGE = re.compile(r"\d+[.,]\d+\s*[-–]\s*\d+(?:[.,]\d+)?\s*$")
+
+
 def _code(value: str) -> str | None:
     """The code at the start of ``value`` (it has a digit and is not a date or an amount)."""
     value = value.strip()
     value = re.sub(r"^(?:no\.?|nr\.?|number|#)\s*", "", value, flags=re.IGNORECASE)
-    if not_a_number(value):
+    if not_a_number(value) or _RANGE.match(value):
         return None
     spaced = re.match(r"^([A-Z]{1,3})\s+(\d[\w/.\-]*\d)\b", value)  # "F 1234K20/1234/12"
     if spaced:
@@ -680,7 +696,8 @@ def _code(value: str) -> str | None:
 # ---------------------------------------------------------------------------- dates
 
 _OTHER_DATES = re.compile(
-    r"\b(?:due|expir\w*|valid|until|birth|born|échéance|limite|vervaldatum|verval|fällig\w*|"
+    r"\b(?:due|expir\w*|valid|until|birth|born|dob|geb|geburts\w*|naissance|né|née|"
+    r"nacimiento|geboren|geboortedatum|échéance|limite|vervaldatum|verval|fällig\w*|"
     r"vencimiento|scadenza|ship(?:ped|ping)?|deliver\w*|order(?:ed)?|bestel\w*|commande|"
     r"check[\s-]?(?:in|out)|period|from|to|print(?:ed)?|paiement|payment|prélèvement|"
     r"leverdatum|lieferdatum|orderdatum|bestelldatum|"

@@ -46,7 +46,8 @@ LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short o
     r"SARL|S\.A\.R\.L\.|S\.à\s?r\.\s?l\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?|"
     r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?)|"
     r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.?L\.?U\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
-    r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF)\.?"
+    r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF|"
+    r"(?<=[a-zäöüß] )OG)\.?"  # Austrian OG after a word, not a floor ("2. OG")
 )
 _PARTICLE = r"(?:de|van|der|den|la|le|du|von|di|da|del|y|and|of|und|et)"
 _COMPANY = re.compile(
@@ -114,6 +115,8 @@ DOC_TYPE = re.compile(
     r"payment\s+|sales\s+|order\s+|kopie\s+|copy\s+)*(?:invoice|receipt|factuur|facture|"
     r"rechnung|factura|fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|"
     r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
+    r"avoir|facture\s+d'avoir|gutschrift|rechnungskorrektur|creditnota|creditfactuur|"
+    r"nota\s+de\s+cr[ée]dito|factura\s+rectificativa|abono|"
     r"header|footer|page|original|duplicate|copy)\b)",
     re.IGNORECASE,
 )

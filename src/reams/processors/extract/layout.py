@@ -251,10 +251,13 @@ def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
     if not all(_short_label(c) for c in line.cells):
         return []
     if len(line.cells) > 1 and len(below.cells) == len(line.cells):
+        # a row with a value that cannot be a label is a row of values: a name in it
+        # ("Patient | Geb.-Datum" over "Marie Hoffmann | 12.12.1976") is its label's value
+        values = any(re.search(r"\d", value) for value in below.cells)
         return [
             (below, key, value, f"{key} {value}")
             for key, value in zip(line.cells, below.cells, strict=True)
-            if not is_label(value)
+            if not is_label(value) or (values and not value.endswith(":"))
         ]
     if len(line.cells) > 1 and len(below.cells) > 1 and not is_label(below.cells[0]):
         # cells merged or lost in one row (OCR): only the first column is still aligned

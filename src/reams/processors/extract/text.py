@@ -163,6 +163,7 @@ TRANSLATIONS = {
         ["montant", "bedrag", "betrag", "importe", "importo", "kwota", "należność"], "amount"
     ),
     **dict.fromkeys(["klant", "kunde", "kunden", "klient", "nabywca"], "customer"),
+    **dict.fromkeys(["paciente", "patiënt", "paziente", "patientin"], "patient"),
     **dict.fromkeys(
         [
             "verkoper",
@@ -206,6 +207,16 @@ TRANSLATIONS = {
     **dict.fromkeys(
         ["adres", "adresse", "dirección", "direccion", "indirizzo", "anschrift"], "address"
     ),
+    # a credit note: "Gutschrift Nr.", "Avoir n°", "Creditnotanummer", "Nota de crédito nº"
+    **dict.fromkeys(
+        [
+            *("gutschrift", "gutschrifts", "avoir", "creditnota", "creditfactuur", "abono"),
+            *("crédito", "credito", "rectificativa", "storno"),
+        ],
+        "credit",
+    ),
+    # a report: "Befund-Nr.", "Datum des Befundes", "Nº de informe", "Rapport n°"
+    **dict.fromkeys(["befund", "befundes", "bericht", "informe", "rapport", "verslag"], "report"),
     **dict.fromkeys(["btw", "mwst", "tva", "iva", "ust"], "vat"),
     **dict.fromkeys(["subtotaal", "zwischensumme"], "subtotal"),
     **dict.fromkeys(["verval", "fälligkeits", "échéance", "vencimiento", "scadenza"], "due"),
@@ -322,9 +333,21 @@ def field_terms(name: str, node: Mapping[str, Any]) -> FieldTerms:
     desc = tuple(dict.fromkeys(content_stems(description)))
     aliases = [" ".join(words)]
     aliases += re.findall(r"[\"“]([^\"”]{2,60})[\"”]", description)
+    aliases += _listed(description)
     if isinstance(node.get("title"), str):
         aliases.append(node["title"])
     return FieldTerms(name, words, desc, tuple(dict.fromkeys(a.lower() for a in aliases)))
+
+
+def _listed(description: str) -> list[str]:
+    """Labels a description lists in parentheses, unquoted ("The person the report is about
+    (patient, preparer)."): each item of one to three words."""
+    found = []
+    for group in re.findall(r"\(([^()\"“”]{2,80})\)", description):
+        items = [i.strip(" .") for i in re.split(r",|\bor\b|/", group)]
+        if all(1 <= len(i.split()) <= 3 for i in items):
+            found += [i for i in items if i]
+    return found
 
 
 @dataclass(frozen=True)
@@ -434,15 +457,25 @@ class DocView:
                 self.lines.append(Line(number, " | ".join(cells), len(self.lines), "row"))
 
     def _pair_tables(self) -> None:
+        """Pairs side by side in a row, and column by column under a row of headings. A row
+        of headings over a row with a number ("Patient | Geb.-Datum" over "Marie Hoffmann |
+        12.12.1976") labels the row under it, not its own neighbours, and a name under a
+        heading is its value even though it looks like a heading."""
         for table in self.tables:
+            labels: set[int] = set()
+            for index, (above, below) in enumerate(itertools.pairwise(table.rows)):
+                if len(above) != len(below) or not all(not c or _is_heading_cell(c) for c in above):
+                    continue
+                values = any(any(ch.isdigit() for ch in c) for c in below)
+                if values:
+                    labels.add(index)
+                for key, value in zip(above, below, strict=True):
+                    if key and value and (values or not _is_heading_cell(value)):
+                        source = f"{key} | {value}"
+                        self.pairs.append(Pair(table.page, key, value, source, table.order))
             for index, row in enumerate(table.rows):
-                self.pairs.extend(_row_pairs(table, row, table.order + index))
-            for above, below in itertools.pairwise(table.rows):
-                if len(above) == len(below) and all(not c or _is_heading_cell(c) for c in above):
-                    for key, value in zip(above, below, strict=True):
-                        if key and value and not _is_heading_cell(value):
-                            source = f"{key} | {value}"
-                            self.pairs.append(Pair(table.page, key, value, source, table.order))
+                if index not in labels:
+                    self.pairs.extend(_row_pairs(table, row, table.order + index))
 
     def _pair_lines(self) -> None:
         prose = [line for line in self.lines if line.kind != "row"]

@@ -77,3 +77,51 @@ def test_a_field_asking_for_the_original_invoice_gets_it() -> None:
         },
     }
     assert text_field(text, original, "original_invoice_number") == "INV-30817"
+
+
+CREDIT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "credit_note_number": {"type": "string", "description": "The number of the credit note."},
+        "total": {"type": "number", "description": "The total amount credited, taxes included."},
+        "vendor": {"type": "string", "description": "The company that issued the credit note."},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "original", "total"),
+    [
+        ("GUTSCHRIFT", "Gutschriftsnummer", "zu Rechnung Nr.", "Gutschriftsbetrag"),
+        ("Gutschrift", "Gutschrift Nr.", "Ursprüngliche Rechnung", "Summe Gutschrift"),
+        ("AVOIR", "Avoir n°", "Facture d'origine n°", "Montant de l'avoir"),
+        ("Creditnota", "Creditnotanummer", "Oorspronkelijke factuur", "Totaal creditnota"),
+        ("Nota de crédito", "Nota de crédito nº", "Factura rectificada nº", "Total abono"),
+        ("Credit note", "Credit note ref.", "Original invoice no.", "Total credit"),
+    ],
+)
+def test_credit_notes_in_five_languages(title: str, number: str, original: str, total: str) -> None:
+    text = (
+        "Hartung Bürotechnik OG\nHerrengasse 12\n8010 Graz\n\n"
+        f"{title}\n{original}\tRE419381\n{number}\tGS-20871\n"
+        "Beschreibung\tGesamt\nToner\t312,50\n"
+        f"Summe netto\t312,50\nMwSt. 20 %\t62,50\n{total}\t375,00\n"
+    )
+    assert text_field(text, CREDIT, "credit_note_number") == "GS-20871"
+    assert text_field(text, CREDIT, "total") == 375.0
+    assert text_field(text, CREDIT, "vendor") == "Hartung Bürotechnik OG"
+
+
+def test_a_floor_is_no_legal_form() -> None:
+    # guard: "2. OG" is the second floor of an address, not an Austrian partnership
+    text = "Kanzlei Brandt\nHauptstraße 5, 2. OG\n1010 Wien\nRechnung 4411\nSumme\t120,00\n"
+    assert text_field(text, CREDIT, "vendor") == "Kanzlei Brandt"
+
+
+@pytest.mark.parametrize("title", ["AVOIR", "Gutschrift", "CREDITNOTA", "Nota de crédito", "Abono"])
+def test_a_credit_notes_title_is_not_its_issuer(title: str) -> None:
+    text = (
+        f"{title}\nTransports Barbier S.A.\n12 rue de la Paix\n75002 Paris\n\n"
+        "Avoir n°\tAV-43504\nTotal TTC\t120,00\n"
+    )
+    assert text_field(text, CREDIT, "vendor") == "Transports Barbier S.A."
