@@ -84,7 +84,9 @@ def credit_note(ctx: Ctx) -> Built:
     texts = rng.sample(_RETURNS[ctx.lang].split("|"), rng.randint(1, 3))
     totals = Totals(_amount_lines(ctx, texts, 20, 900, Decimal(loc.rates[0])))
     number = ctx.pick(f"CN-{day.year}-{digits(ctx, 4)}|GS{digits(ctx, 6)}|AV-{digits(ctx, 5)}")
-    original = ctx.pick(f"INV-{invoiced.year}-{digits(ctx, 4)}|RE{digits(ctx, 6)}|F{digits(ctx, 6)}")
+    original = ctx.pick(
+        f"INV-{invoiced.year}-{digits(ctx, 4)}|RE{digits(ctx, 6)}|F{digits(ctx, 6)}"
+    )
     street, city = address(loc, rng)
     vat = vat_id(loc, rng)
     dates, style = date_style(ctx), money_style(ctx)
