@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 BYTES_PER_PAGE = 50_000  # a rough page size, to turn per-page timeouts into a budget
 # How stale a driver's belief that a job is still running may be before it asks the store
 # again (one indexed read). Engines that cancel in-process tell their drivers at once
-# (``RunContext.ended``); a worker elsewhere learns within this window.
+# (``RunContext.ended``); a worker elsewhere learns within this window, and before an item's
+# outcome is recorded also within ``STATUS_CHECK_ITEMS`` answers: fast items queued in the child
+# come out a fraction of a millisecond apart, so a window in time alone would let dozens of
+# items that began after a cancel count as completed.
 STATUS_CHECK_S = 0.02
+STATUS_CHECK_ITEMS = 4
 ENDED = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
@@ -47,7 +51,8 @@ class RunContext:
     # Jobs known to be cancelled or failed: their claimed items are not begun.
     ended: set[str] = field(default_factory=set)
     _jobs: dict[str, tuple[JobSettings, dict[str, Any]]] = field(default_factory=dict)
-    _checked: dict[str, float] = field(default_factory=dict)
+    # Per job: when the store last said it was running, and the answers given on that since.
+    _checked: dict[str, tuple[float, int]] = field(default_factory=dict)
     # Earlier results of claimed items' content, looked up for a whole claim at once.
     _priors: dict[str, Result | None] = field(default_factory=dict)
 
@@ -59,18 +64,25 @@ class RunContext:
             cached = self._jobs[job_id] = (job.settings, job.job_config)
         return cached
 
-    def job_ended(self, job_id: str) -> bool:
-        """Whether the job was cancelled (or failed), asking the store at most every
-        ``STATUS_CHECK_S`` per job: a cheap check before each item is begun."""
+    def job_ended(self, job_id: str, *, counted: bool = True) -> bool:
+        """Whether the job was cancelled (or failed): asked before an item's outcome is
+        recorded, so the store is asked again once the last answer is ``STATUS_CHECK_S`` old
+        or was given ``STATUS_CHECK_ITEMS`` times (``counted``). After a cancel commits, a
+        driver thus records at most that many items more before it knows (then one, which
+        the child may have been running: ``ItemDriver._overtaken``); one read per few items
+        costs far less than one per item. ``counted=False``: a check in time only, before an
+        item is handed to the child (what it saves is work, not a wrong outcome)."""
         if job_id in self.ended:
             return True
+        at, answers = self._checked.get(job_id, (float("-inf"), 0))
         now = time.monotonic()
-        if now - self._checked.get(job_id, float("-inf")) < STATUS_CHECK_S:
+        if now - at < STATUS_CHECK_S and answers < STATUS_CHECK_ITEMS:
+            self._checked[job_id] = (at, answers + counted)
             return False
-        self._checked[job_id] = now
         if self.store.job_status(job_id) in ENDED:
             self.ended.add(job_id)
             return True
+        self._checked[job_id] = (now, int(counted))
         return False
 
     def prefetch_priors(self, items: list[Item]) -> None:
@@ -127,7 +139,7 @@ def timeout_budget(config: EngineConfig, settings: JobSettings, *, size: int) ->
 
 def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     """The task to run, or the outcome already recorded (cancelled, a skip, a missing blob)."""
-    if ctx.job_ended(item.job_id):
+    if ctx.job_ended(item.job_id, counted=False):
         ctx.forget_prior(item)
         # Claimed but not begun when its job was cancelled: given back, it ends cancelled in
         # the same transaction (the store cancels what returns to a cancelled job; a page
