@@ -814,7 +814,11 @@ _ID_STEMS = frozenset(content_stems("number id code reference email phone addres
 
 
 def wants_issuer(terms: FieldTerms) -> bool:
+    """A field naming the party that issued the document ("vendor", "employer"), not the
+    one it is about: "employee" shares the stem of "employer" but is the person paid."""
     name = set(content_stems(terms.phrase))
+    if any(word.startswith("employee") for word in terms.name_words):
+        return False
     return bool(name & ISSUER_WORDS) and not name & CUSTOMER_WORDS
 
 

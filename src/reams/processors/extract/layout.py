@@ -198,7 +198,8 @@ def _placed_pairs(lines: list[PLine]) -> list[Pair]:
             for other in boxed
             if other.page == line.page
             and other.box is not None
-            and 0 <= other.box.y - (box.y + box.h) < max(box.h, other.box.h)
+            # just under it; OCR's boxes of two lines may overlap by up to half a line
+            and -0.5 * box.h <= other.box.y - (box.y + box.h) < max(box.h, other.box.h)
             and abs(other.box.x - box.x) < 2 * box.size
         ]
         for group in (right, below):

@@ -164,6 +164,11 @@ TRANSLATIONS = {
     ),
     **dict.fromkeys(["klant", "kunde", "kunden", "klient", "nabywca"], "customer"),
     **dict.fromkeys(["paciente", "patiënt", "paziente", "patientin"], "patient"),
+    # a payslip: "Mitarbeiter", "Salarié", "Auszahlungsbetrag", "Payé le"
+    **dict.fromkeys(
+        ["mitarbeiter", "salarié", "salarie", "werknemer", "empleado", "trabajador"], "employee"
+    ),
+    **dict.fromkeys(["auszahlung", "auszahlungs", "paye", "payé", "uitbetaling"], "pay"),
     **dict.fromkeys(
         [
             "verkoper",
@@ -226,6 +231,7 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "po": ("purchase", "order"),
     "txn": ("transaction",),
     "trx": ("transaction",),
+    "zahltag": ("pay", "date"),  # German "pay day"
 }
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")

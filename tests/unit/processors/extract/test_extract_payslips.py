@@ -1,0 +1,39 @@
+"""Payslips: the employee is the person paid, not the employer whose word shares its stem
+("employer" / "employee"), and a German pay day ("Zahltag") is the pay date. Written from
+German and French payslips, with other names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from placed_docs import text_field
+
+PAYSLIP: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "employer": {
+            "type": "string",
+            "description": "The company that employs the person and issued the payslip.",
+        },
+        "employee": {"type": "string", "description": "The name of the employee who is paid."},
+        "pay_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the salary is paid.",
+        },
+    },
+}
+TEXT = (
+    "Brandt Malerbetrieb GmbH\tGehaltsabrechnung\nHauptstraße 178\n"
+    "10115 Berlin\tZeitraum\t01.11.2023 - 28.11.2023\nDE290155927\tZahltag\t25.11.2023\n"
+    "Mitarbeiter:\tJonas Weber\nGehalt\t2.340,00\n"
+)
+
+
+def test_the_employee_is_not_the_employer() -> None:
+    assert text_field(TEXT, PAYSLIP, "employer") == "Brandt Malerbetrieb GmbH"
+    assert text_field(TEXT, PAYSLIP, "employee") == "Jonas Weber"
+
+
+def test_a_pay_day_is_the_pay_date() -> None:
+    assert text_field(TEXT, PAYSLIP, "pay_date") == "2023-11-25"
