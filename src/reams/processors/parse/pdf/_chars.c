@@ -1119,6 +1119,55 @@ static PyObject *direction_votes(PyObject *Py_UNUSED(self), PyObject *args) {
     return Py_BuildValue("(LLLL)", votes[0], votes[1], votes[2], votes[3]);
 }
 
+/* ------------------------------------------------------------------ a line's facts */
+
+typedef double (*font_size_fn)(void *, int);
+typedef unsigned long (*font_info_fn)(void *, int, char *, unsigned long, int *);
+
+/* text._Locator.line's PDFium calls in one: the origin of the first character, the box of the
+ * last, and the size, matrix and font of the middle one:
+ * (x, y, (left, right, bottom, top) | None, size, (a, b, c, d) | None, (flags, name) | None). */
+static PyObject *line_facts(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long page_addr, fns[5];
+    int first, last, middle;
+    if (!PyArg_ParseTuple(args, "Kiii(KKKKK)", &page_addr, &first, &last, &middle, &fns[0],
+                          &fns[1], &fns[2], &fns[3], &fns[4]))
+        return NULL;
+    for (int i = 0; i < 5; i++)
+        if (!fns[i] || !page_addr) {
+            PyErr_SetString(PyExc_ValueError, "line_facts needs a text page and five functions");
+            return NULL;
+        }
+    void *page = (void *)(uintptr_t)page_addr;
+    double x = 0, y = 0, left = 0, right = 0, bottom = 0, top = 0;
+    ((origin_fn)(uintptr_t)fns[0])(page, first, &x, &y);
+    int boxed = ((box_fn)(uintptr_t)fns[1])(page, last, &left, &right, &bottom, &top);
+    double size = ((font_size_fn)(uintptr_t)fns[2])(page, middle);
+    FSMatrix m;
+    int matrix = ((char_matrix_fn)(uintptr_t)fns[3])(page, middle, &m);
+    char name[256] = {0};
+    int flags = 0;
+    unsigned long named = ((font_info_fn)(uintptr_t)fns[4])(page, middle, name, sizeof name,
+                                                             &flags);
+    PyObject *box = boxed ? Py_BuildValue("(dddd)", left, right, bottom, top) : Py_NewRef(Py_None);
+    PyObject *turn = matrix ? Py_BuildValue("(dddd)", (double)m.a, (double)m.b, (double)m.c,
+                                            (double)m.d)
+                            : Py_NewRef(Py_None);
+    /* A name longer than the buffer is not copied: (flags, None), for the caller's own call. */
+    PyObject *font = !named ? Py_NewRef(Py_None)
+                     : named > sizeof name
+                         ? Py_BuildValue("(iO)", flags, Py_None)
+                         : Py_BuildValue("(iy#)", flags, name,
+                                         (Py_ssize_t)strnlen(name, sizeof name));
+    if (!box || !turn || !font) {
+        Py_XDECREF(box);
+        Py_XDECREF(turn);
+        Py_XDECREF(font);
+        return NULL;
+    }
+    return Py_BuildValue("(ddNdNN)", x, y, box, size, turn, font);
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -1149,6 +1198,9 @@ static PyMethodDef methods[] = {
     {"direction_votes", direction_votes, METH_VARARGS,
      "direction_votes(textpage, count, unicode, matrix, sample) -> (4 counts) | None: "
      "text.text_direction's sample of the page's characters."},
+    {"line_facts", line_facts, METH_VARARGS,
+     "line_facts(textpage, first, last, middle, functions) -> tuple: text._Locator.line's "
+     "PDFium calls in one."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -288,6 +288,15 @@ class _Locator:
             native.address(textpage),
             native.address(pdfium_c.FPDFText_GetCharBox),
         )
+        self._native_line = None if module is None else module.line_facts
+        self._native_calls = native.functions(
+            pdfium_c,
+            "FPDFText_GetCharOrigin",
+            "FPDFText_GetCharBox",
+            "FPDFText_GetFontSize",
+            "FPDFText_GetMatrix",
+            "FPDFText_GetFontInfo",
+        )
 
     def turn(self, rotation: int, *, width: float, height: float) -> None:
         """Report coordinates as seen on a page displayed with ``/Rotate`` ``rotation``."""
@@ -363,6 +372,8 @@ class _Locator:
             first_char, last_char = first, last
         else:
             first_char, last_char = self._char(first), self._char(last)
+        if self._native_line is not None and not self._turn.rotation:
+            return self._native(text, first, first_char, last_char)
         if self._turn.rotation:
             left, baseline = self._point(first_char)
             self._last_vertical = (baseline, baseline)
@@ -387,12 +398,7 @@ class _Locator:
             edges = [left, *(span or ()), *(self._span(first_char) or ())]
             left, right = min(edges), max(edges)
             self._last_vertical = last_vertical
-        # The middle character speaks for the line: first ones are often bullets or numbers,
-        # and a generated space has no font.
-        offset = len(text) // 2
-        while offset < len(text) - 1 and text[offset] == " ":
-            offset += 1
-        middle = self._char(first + offset)
+        middle = self._char(first + _middle(text))
         return Line(
             text,
             left,
@@ -405,6 +411,60 @@ class _Locator:
             rtl=rtl,
             upright=self._upright,
         )
+
+    def _native(self, text: str, first: int, first_char: int, last_char: int) -> Line:
+        """:meth:`line` on a page not turned, its PDFium calls made in one (``native``)."""
+        middle = self._char(first + _middle(text))
+        assert self._native_line is not None
+        left, baseline, box, size, matrix, font = self._native_line(
+            self._native_page[0], first_char, last_char, middle, self._native_calls
+        )
+        if box is not None:
+            span: Span | None = (box[0], box[1])
+            self._last_vertical = (box[2], box[3])
+        else:
+            span = None
+            self._last_vertical = (baseline, baseline)
+        last_vertical = self._last_vertical
+        right = span[1] if span is not None else left
+        rtl = right < left  # right-to-left text: the first character is the rightmost
+        if rtl:
+            edges = [left, *(span or ()), *(self._span(first_char) or ())]
+            left, right = min(edges), max(edges)
+            self._last_vertical = last_vertical
+        self._upright = True
+        if matrix is not None:  # as :meth:`_size`
+            a, b, c, d = matrix
+            scale = abs(a * d - b * c) ** 0.5
+            if scale > 0:
+                size *= scale
+            self._upright = self._reads_across(a, b)
+        return Line(
+            text,
+            left,
+            right,
+            baseline,
+            size,
+            self._font_bold(font, middle),
+            BULLET.match(text) is not None or NUMBERED.match(text) is not None,
+            _is_leader(text),
+            rtl=rtl,
+            upright=self._upright,
+        )
+
+    def _font_bold(self, font: tuple[int, bytes | None] | None, index: int) -> bool:
+        """:meth:`_is_bold` from the font facts :meth:`_native` read."""
+        if font is None:
+            return False
+        flags, name = font
+        if name is None:  # a name too long for the buffer: the ctypes call decides
+            return self._is_bold(index)
+        if flags & _FORCE_BOLD:
+            return True
+        bold = self._bold_fonts.get(name)
+        if bold is None:
+            bold = self._bold_fonts[name] = _BOLD_NAME.search(name) is not None
+        return bold
 
     def rects(self, line: Line, start: int) -> list[Span]:
         """The extents of the line's text object runs, in content-stream order.
@@ -598,6 +658,16 @@ class _Locator:
         if bold is None:
             bold = self._bold_fonts[name] = _BOLD_NAME.search(name) is not None
         return bold
+
+
+def _middle(text: str) -> int:
+    """The offset of the character that speaks for the line: the middle one (first ones are
+    often bullets or numbers), or the next that is not a space (a generated space has no
+    font)."""
+    offset = len(text) // 2
+    while offset < len(text) - 1 and text[offset] == " ":
+        offset += 1
+    return offset
 
 
 def _piece(text: str, first: Span | None, last: Span | None, line: Line) -> Piece:
