@@ -27,8 +27,7 @@ def test_a_server_on_a_port_another_server_holds_is_refused(
     late = TemporalServer(port=temporal_server.port, db_path=None, log_path=tmp_path / "t.log")
     with pytest.raises(RuntimeError, match=f"another process answers on .* {late.port}"):
         start_on_own_port(late)  # TemporalServer.start() alone returns: the other one answers
-    assert late.process is not None and late.process.poll() is not None
-    assert "address already in use" in (tmp_path / "t.log").read_text()
+    assert late.process is not None and late.process.poll() is not None  # stopped, not left
     assert owns_its_port(temporal_server)  # the other server is left alone
 
 

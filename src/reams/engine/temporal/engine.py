@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 HEALTH_TIMEOUT_S = 2.0  # /readyz asks Temporal this long at most
+BACKSTOP_S = 5.0  # a caller waits this much longer than the call's own bound before giving up
 
 
 class TemporalEngine:
@@ -141,17 +142,32 @@ class TemporalEngine:
             self._call(self._start(job))
 
     # -- Temporal calls (on the loop thread) -------------------------------------------------
+    @property
+    def _call_bound_s(self) -> float:
+        """How long one call to Temporal may take: connecting, then the call itself."""
+        return self.temporal.rpc_timeout_s * 2
+
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` on the loop and wait for it (the sweeper: one job at a time)."""
-        return self._schedule(coro).result(self.temporal.rpc_timeout_s * 2)
+        """Run ``coro`` on the loop and wait for it (the sweeper: one job at a time). Calls
+        bound themselves (``_within``); past that, this gives up and cancels the call, so
+        nothing waits forever on the loop."""
+        future = self._schedule(coro)
+        try:
+            return future.result(self._call_bound_s + BACKSTOP_S)
+        except TimeoutError:
+            if future.done():  # the call's own bound, with what it was doing
+                raise
+            future.cancel()
+            raise TimeoutError(f"Temporal at {self.temporal.address} did not answer") from None
 
     def _background(self, coro: Coroutine[Any, Any, None], what: str) -> None:
         """Run ``coro`` on the loop without waiting; a failure is logged (and healed by the
         sweeper, which re-submits every unfinished job)."""
 
         def report(future: Future[None]) -> None:
-            if not future.cancelled() and future.exception() is not None:
-                log.warning("could not %s now (%s); will retry", what, future.exception())
+            error = None if future.cancelled() else future.exception()
+            if error is not None:
+                log.warning("could not %s now (%s); will retry", what, _reason(error))
 
         try:
             self._schedule(coro).add_done_callback(report)
@@ -182,15 +198,15 @@ class TemporalEngine:
         """Start the job's workflow (or find it running). While that fails, the job says why
         (``dispatch_error``); the first success clears it."""
         try:
-            await self._start_workflow(job)
+            await _within(self._start_workflow(job), self._call_bound_s)
         except Exception as exc:
-            reason = str(exc).strip() or type(exc).__name__
             self.store.record_dispatch_error(
-                job.id, f"Temporal at {self.temporal.address} did not start the workflow: {reason}"
+                job.id,
+                f"Temporal at {self.temporal.address} did not start the workflow: {_reason(exc)}",
             )
             raise
-        if job.dispatch_error is not None:
-            self.store.clear_dispatch_error(job.id)
+        if job.dispatch_error is not None and self.store.clear_dispatch_error(job.id):
+            log.info("started the workflow of job %s (before: %s)", job.id, job.dispatch_error)
 
     async def _start_workflow(self, job: Job) -> None:
         client = await self._client(self._namespace(job))
@@ -213,6 +229,9 @@ class TemporalEngine:
             self.store.fail_job(job.id, message)
 
     async def _cancel(self, job: Job) -> None:
+        await _within(self._cancel_workflow(job), self._call_bound_s)
+
+    async def _cancel_workflow(self, job: Job) -> None:
         client = await self._client(self._namespace(job))
         handle = client.get_workflow_handle(job.workflow_id)
         try:
@@ -223,12 +242,41 @@ class TemporalEngine:
 
     # -- self-healing ------------------------------------------------------------------------
     def _sweep(self) -> None:
+        """Every ``resubmit_interval_s`` until stopped, give each unfinished job a workflow.
+        A round that fails (Temporal or the database away) is logged and the next one tries
+        again: only ``stop`` ends this loop."""
+        interval = self.temporal.resubmit_interval_s
         while not self._stopping.is_set():
             try:
-                for job_id in self.store.active_job_ids():
-                    if self._stopping.is_set():
-                        return
-                    self._ensure(self.store.get_job(job_id, project_id=None))
-            except Exception as exc:  # Temporal or the database is away: next round
-                log.warning("re-submitting unfinished jobs failed (%s); will retry", exc)
-            self._stopping.wait(self.temporal.resubmit_interval_s)
+                self._resubmit()
+            except Exception as exc:
+                log.warning(
+                    "re-submitting unfinished jobs to Temporal at %s failed (%s); "
+                    "trying again in %g s",
+                    self.temporal.address,
+                    _reason(exc),
+                    interval,
+                )
+            self._stopping.wait(interval)
+
+    def _resubmit(self) -> None:
+        for job_id in self.store.active_job_ids():
+            if self._stopping.is_set():
+                return
+            self._ensure(self.store.get_job(job_id, project_id=None))
+
+
+async def _within(coro: Coroutine[Any, Any, None], seconds: float) -> None:
+    """Await ``coro`` for ``seconds`` at most. Connecting has no bound of its own short of
+    the SDK's 30 s (longer while the network drops packets), so a Temporal that accepts
+    connections but does not answer would otherwise hold the call, and leave the job
+    without a ``dispatch_error``, for that long."""
+    try:
+        await asyncio.wait_for(coro, seconds)
+    except TimeoutError:
+        raise TimeoutError(f"no answer within {seconds:g} s") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, for a log line or a job's ``dispatch_error`` (never empty)."""
+    return str(exc).strip() or type(exc).__name__
