@@ -1168,6 +1168,42 @@ static PyObject *line_facts(PyObject *Py_UNUSED(self), PyObject *args) {
     return Py_BuildValue("(ddNdNN)", x, y, box, size, turn, font);
 }
 
+/* ------------------------------------------------------------------ a line's text runs */
+
+typedef int (*count_rects_fn)(void *, int, int);
+typedef int (*get_rect_fn)(void *, int, double *, double *, double *, double *);
+
+/* text._Locator.rects on a page not turned: the left and right of each of PDFium's rectangles
+ * for ``count`` characters from ``start``; empty when there is only one. */
+static PyObject *rects(PyObject *Py_UNUSED(self), PyObject *args) {
+    unsigned long long page_addr, count_addr, rect_addr;
+    int start, count;
+    if (!PyArg_ParseTuple(args, "KiiKK", &page_addr, &start, &count, &count_addr, &rect_addr))
+        return NULL;
+    if (!page_addr || !count_addr || !rect_addr) {
+        PyErr_SetString(PyExc_ValueError, "rects needs a text page and two functions");
+        return NULL;
+    }
+    void *page = (void *)(uintptr_t)page_addr;
+    int found = ((count_rects_fn)(uintptr_t)count_addr)(page, start, count);
+    PyObject *result = PyList_New(0);
+    if (!result || found <= 1)
+        return result;
+    get_rect_fn get_rect = (get_rect_fn)(uintptr_t)rect_addr;
+    for (int index = 0; index < found; index++) {
+        double left = 0, top = 0, right = 0, bottom = 0;
+        get_rect(page, index, &left, &top, &right, &bottom);
+        PyObject *span = Py_BuildValue("(dd)", left, right);
+        if (!span || PyList_Append(result, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(span);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -1201,6 +1237,9 @@ static PyMethodDef methods[] = {
     {"line_facts", line_facts, METH_VARARGS,
      "line_facts(textpage, first, last, middle, functions) -> tuple: text._Locator.line's "
      "PDFium calls in one."},
+    {"rects", rects, METH_VARARGS,
+     "rects(textpage, start, count, count_rects, get_rect) -> list: text._Locator.rects on a "
+     "page not turned."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -10,6 +10,7 @@ environment (to compare both paths), reams makes the PDFium calls through ctypes
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from types import ModuleType
 from typing import Any
@@ -34,9 +35,10 @@ def address(pointer: Any) -> int:
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
+@functools.cache
 def functions(pdfium_c: Any, *names: str) -> tuple[int, ...]:
     """The addresses of PDFium functions ``names`` (pypdfium2's bindings), for the native
-    module to call."""
+    module to call (looked up once: they do not move while the library is loaded)."""
     return tuple(address(getattr(pdfium_c, name)) for name in names)
 
 

@@ -289,6 +289,8 @@ class _Locator:
             native.address(pdfium_c.FPDFText_GetCharBox),
         )
         self._native_line = None if module is None else module.line_facts
+        self._native_rects = None if module is None else module.rects
+        self._rect_calls = native.functions(pdfium_c, "FPDFText_CountRects", "FPDFText_GetRect")
         self._native_calls = native.functions(
             pdfium_c,
             "FPDFText_GetCharOrigin",
@@ -472,6 +474,11 @@ class _Locator:
         Two columns drawn on shared baselines make one PDFium line as wide as its text needs;
         PDFium's rectangles (one per text object run) show the gutter for one call per run.
         """
+        if self._native_rects is not None and not self._turn.rotation:
+            spans: list[Span] = self._native_rects(
+                self._native_page[0], self._char(start), len(line.text), *self._rect_calls
+            )
+            return spans
         count = int(self._count_rects(self._page, self._char(start), len(line.text)))
         return [self._rect(index) for index in range(count)] if count > 1 else []
 
