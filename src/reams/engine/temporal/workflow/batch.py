@@ -129,6 +129,7 @@ class BatchWorkflow:
                 if not running:
                     return settled, exhausted, held
                 done, running = await workflow.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                _read_outcomes(done)
                 for task in done:
                     result = task.result()
                     sizes.ended(task, result)
@@ -149,6 +150,15 @@ class BatchWorkflow:
             # race with their own failure) before the job is failed.
             await asyncio.gather(*running, return_exceptions=True)
             raise
+
+
+def _read_outcomes(tasks: set[asyncio.Task[c.SliceResult]]) -> None:
+    """Read every finished slice's outcome before the loop raises the first failure: slices
+    cancelled with the job often end together, and asyncio logs each whose exception was
+    never read ("Task exception was never retrieved"). Reading issues no command."""
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()
 
 
 class Progress:
