@@ -418,13 +418,12 @@ def discard_early() -> None:
 
 
 def _stop(proc: subprocess.Popen[bytes], io: tuple[Connection, Connection]) -> None:
-    io[0].close()  # an early child waiting for its limits exits on end of file
+    """Kill and reap an early child nobody took: it has done nothing, and a command that
+    ended before the child finished booting (nothing to run) must not wait for its imports."""
+    proc.kill()
+    proc.wait(5)
+    io[0].close()
     io[1].close()
-    try:
-        proc.wait(2)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
