@@ -222,7 +222,9 @@ def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:
     if len(line.cells) > 1:
         found += [(line, k, v, line.text) for k, v in _colon_pairs(line.text)]
     for key, value in zip(line.cells, line.cells[1:], strict=False):
-        if _short_label(key) and not _short_label(value):  # "Document No. | 2025105"
+        # "Document No. | 2025105"; after a colon, a name too ("Patient Name: | Jo Harris")
+        colon = key.endswith(":") and not value.endswith(":")
+        if _short_label(key) and (colon or not _short_label(value)):
             found.append((line, key, value, f"{key} {value}"))
     if _label_value_grid(line.cells):  # "Insured name | Gabriel Diaz | Year | 2022"
         found += [

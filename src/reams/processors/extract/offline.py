@@ -32,7 +32,12 @@ from reams.processors.extract import everyday, patterns
 from reams.processors.extract.clauses import ClauseIndex, clause_candidate
 from reams.processors.extract.conform import conform, conform_node
 from reams.processors.extract.country import currency_of_country
-from reams.processors.extract.labels import IDENTIFIER_WORDS, pair_candidates, typed_value
+from reams.processors.extract.labels import (
+    IDENTIFIER_WORDS,
+    label_score,
+    pair_candidates,
+    typed_value,
+)
 from reams.processors.extract.model import Candidate, ExtractOutcome
 from reams.processors.extract.prose import leading_labels, prose_dates, prose_durations
 from reams.processors.extract.rows import per_table_rows
@@ -249,7 +254,7 @@ class _Engine:
         if _is_duration(terms, kind, node):
             found = [_as_duration(c) for c in found if patterns.durations(str(c.value))]
         if found:
-            return found[0]
+            return self._whole_cell(found[0], terms, kind, node)
         for rest, evidence in leading_labels(self.view, terms):
             value = typed_value(rest, kind, node, terms, dayfirst=self.dayfirst)
             if value is not None and conform_node(value, node, self.root) is not None:
@@ -257,6 +262,25 @@ class _Engine:
                     value, evidence.page, evidence.source, evidence.confidence, evidence.reasoning
                 )
         return None
+
+    def _whole_cell(
+        self, candidate: Candidate, terms: FieldTerms, kind: str, node: Mapping[str, Any]
+    ) -> Candidate:
+        """A text value cut short by a label-like run inside the item's joined text (OCR's
+        "Jonathan Michael Harrison Bscaer: ..." split at "Michael Harrison Bscaer:") is
+        taken whole from the printed cell that starts with it under the same label."""
+        value = candidate.value
+        if kind != "string" or not isinstance(value, str) or "enum" in node:
+            return candidate
+        for pair in self.layout.pairs:
+            rest = pair.value[len(value) :]
+            words = rest[:1] == " " and len(rest.split()) <= 4 and not re.search(r"[\d:]", rest)
+            longer = words and pair.value.startswith(value) and pair.page == candidate.page
+            if longer and label_score(terms, pair.key) >= 0.5:
+                return Candidate(
+                    pair.value, pair.page, pair.source, candidate.confidence, candidate.reasoning
+                )
+        return candidate
 
     def _document_date(
         self, terms: FieldTerms, kind: str, node: Mapping[str, Any]

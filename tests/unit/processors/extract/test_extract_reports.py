@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from placed_docs import text_field
 
 from reams import processors
 from reams.processors.extract.offline import extract_offline
@@ -79,3 +80,15 @@ def test_quoted_lists_stay_as_they_were() -> None:
     # guard: a parenthesis with quoted phrases (the CUAD schema's) adds only the quotes
     node = {"description": 'The date it starts ("effective as of", "commencing on").'}
     assert field_terms("start", node).aliases == ("start", "effective as of", "commencing on")
+
+
+def test_a_name_cut_by_an_ocr_label_is_read_whole_from_its_cell() -> None:
+    # OCR read a stray "Bscaer:" after the name: the joined text splits the name there, the
+    # printed cell keeps it whole
+    text = (
+        "SEATTLE GENERAL HOSPITAL\nCOMPREHENSIVE MEDICAL REPORT\n"
+        "Report ID:\tMEDRPT-2024-PAT-3847\tDate of Service:\tOctober 28, 2024\n"
+        "Patient Name:\tJonathan Michael Harrison\tBscaer: A Phie MEolicy #BCB-44\n"
+        "Date of Birth:\tMarch 15, 1978\n"
+    )
+    assert text_field(text, FORM, "person") == "Jonathan Michael Harrison"
