@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install chromium tesseract wrk demo test test-fast test-sdk219 lint format bench examples clean
 
-$(STAMP): pyproject.toml
+# setup.py and the C source too: a changed native module is rebuilt by the next make.
+$(STAMP): pyproject.toml setup.py src/reams/processors/parse/pdf/_chars.c
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
