@@ -142,6 +142,15 @@ def finished(job: Any) -> bool:
     return job.status in ("completed", "failed", "cancelled")
 
 
+def assert_dispatched_soon(cluster: LateCluster, job_id: str) -> None:
+    """Temporal answers now: the resubmitter's next round (every ``RESUBMIT_S``) starts the
+    workflow and clears the job's ``dispatch_error``. 15 s leaves room for a loaded machine
+    and is far below waiting for a timeout (30 s) or the default interval (60 s)."""
+    answering = time.monotonic()
+    wait_until(cluster, job_id, lambda j: dispatch_error(j)[0] is None, "never dispatched")
+    assert time.monotonic() - answering < RESUBMIT_S + 14
+
+
 def assert_completes(cluster: LateCluster, job_id: str) -> None:
     job = wait_until(cluster, job_id, finished, "the job did not finish")
     assert (job.status, job.processed_items) == ("completed", DOCUMENTS), cluster.logs()
@@ -158,6 +167,7 @@ def test_a_job_refused_before_temporal_ever_ran_completes_once_it_is_up(
     assert late.temporal.address in message and "refused" in message.lower(), message
     assert refused.status == "dispatched" and since is not None
     late.start_temporal()
+    assert_dispatched_soon(late, job_id)
     assert_completes(late, job_id)
 
 
@@ -173,5 +183,6 @@ def test_a_job_refused_after_the_first_connection_broke_completes(late: LateClus
     job_id = create_job(late)
     wait_until(late, job_id, lambda j: dispatch_error(j)[0], "no dispatch error")
     late.start_temporal()
+    assert_dispatched_soon(late, job_id)
     late.workers.append(start_worker_process(late.tmp / "workers", late.env))
     assert_completes(late, job_id)
