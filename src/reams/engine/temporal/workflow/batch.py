@@ -14,6 +14,7 @@ contracts. Any change here must replay the recorded histories in tests/integrati
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -152,7 +153,7 @@ class BatchWorkflow:
             raise
 
 
-def _read_outcomes(tasks: set[asyncio.Task[c.SliceResult]]) -> None:
+def _read_outcomes(tasks: Iterable[asyncio.Task[c.SliceResult]]) -> None:
     """Read every finished slice's outcome before the loop raises the first failure: slices
     cancelled with the job often end together, and asyncio logs each whose exception was
     never read ("Task exception was never retrieved"). Reading issues no command."""
