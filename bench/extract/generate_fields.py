@@ -19,6 +19,12 @@ dev document (every company and person name is drawn once in a run). The split i
 each gold row (``split``); the corpus's hash rule is not used for this set, since it would put
 files of one template on both sides.
 
+**The fresh split** (``fieldgen_fresh``, appended last so the documents before it are
+unchanged): 8 invoice templates from countries and conventions none of the others has (India's
+GST, Italy, Poland, Mexico, a US remit-to footer, an Australian right-hand vendor block,
+Sweden/Denmark, a Japanese company in English), 40 documents written before the extractor's
+rules were read; their rows say ``"split": "fresh"``.
+
 Everything is seeded (``SEED``; each document's generator is seeded by template and index), so
 the same code writes the same gold: ``bench/extract/generated_gold.jsonl`` is committed for
 people to read, and the bench checks that the generator still reproduces it.
@@ -45,6 +51,7 @@ if str(HERE) not in sys.path:
 import fieldgen_bills  # noqa: E402
 import fieldgen_credit  # noqa: E402
 import fieldgen_forms  # noqa: E402
+import fieldgen_fresh  # noqa: E402
 import fieldgen_invoices  # noqa: E402
 import fieldgen_orders  # noqa: E402
 import fieldgen_receipts  # noqa: E402
@@ -68,6 +75,7 @@ class Template:
     locales: tuple[str, ...]
     count: int
     scan_share: float | None = None  # else the kind's share (SCAN_SHARE)
+    split: str | None = None  # else holdout when in HOLDOUT, dev otherwise
 
 
 def _t(
@@ -78,13 +86,17 @@ def _t(
     locales: str,
     count: int,
     scan_share: float | None = None,
+    split: str | None = None,
 ) -> Template:
     build = module.TEMPLATES[name]
-    return Template(name, kind, schema, build, tuple(locales.split()), count, scan_share)
+    return Template(name, kind, schema, build, tuple(locales.split()), count, scan_share, split)
 
 
 # Bills are often kept as scans or phone photos: a third of the bill templates' documents.
 BILL_SCANS = 0.35
+FRESH_SCANS = 0.3
+# The fresh templates' countries, beside the others (which keep their own en_US).
+ALL_LOCALES = {**fieldgen_fresh.LOCALES, **LOCALES}
 _I, _R, _O, _F = fieldgen_invoices, fieldgen_receipts, fieldgen_orders, fieldgen_forms
 _B, _C = fieldgen_bills, fieldgen_credit
 TEMPLATES = (
@@ -135,6 +147,21 @@ TEMPLATES = (
     _t("invoice", "invoice", _B, "cloud", "en_GB de_DE fr_FR nl_NL es_ES en_US", 6, BILL_SCANS),
     _t("invoice", "invoice", _B, "agency", "nl_NL es_ES en_GB de_DE fr_FR en_US", 6, BILL_SCANS),
     _t("invoice", "credit_note", _C, "credit_note", "en_GB fr_FR de_DE nl_NL es_ES de_AT", 6),
+    # The fresh split: layouts and conventions written before the rules were read (see
+    # fieldgen_fresh), scored beside dev and holdout as a generalisation check.
+    *(
+        _t("invoice", "invoice", fieldgen_fresh, name, locales, 5, FRESH_SCANS, "fresh")
+        for name, locales in (
+            ("gst_india", "en_IN"),
+            ("fattura", "it_IT"),
+            ("faktura_vat", "pl_PL"),
+            ("cfdi_mx", "es_MX"),
+            ("remit_footer", "en_US"),
+            ("vendor_right", "en_AU"),
+            ("nordic", "sv_SE da_DK"),
+            ("japan_en", "en_JP"),
+        )
+    ),
 )
 HOLDOUT = frozenset(
     {
@@ -168,7 +195,7 @@ def documents() -> Iterator[Doc]:
     for template in TEMPLATES:
         for index in range(template.count):
             rng = random.Random(f"{SEED}/{template.name}/{index}")
-            loc = LOCALES[template.locales[index % len(template.locales)]]
+            loc = ALL_LOCALES[template.locales[index % len(template.locales)]]
             share = template.scan_share
             is_scan = rng.random() < (SCAN_SHARE[template.kind] if share is None else share)
             built = template.build(Ctx(loc, rng, names, Words(loc.lang, rng)))
@@ -180,7 +207,7 @@ def documents() -> Iterator[Doc]:
                 "locale": loc.code,
                 "schema": template.schema,
                 "template": template.name,
-                "split": "holdout" if template.name in HOLDOUT else "dev",
+                "split": template.split or ("holdout" if template.name in HOLDOUT else "dev"),
                 "scan": is_scan,
                 "fields": built.gold,
             }
