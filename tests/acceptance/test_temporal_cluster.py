@@ -9,7 +9,7 @@ result's output is in blob storage; the exit code of a worker is checked on top,
 The tests claim completion, not speed: a wait fails when no item has finished for
 ``STALL_S`` (the job is stuck; every recovery here acts within seconds), however slowly a
 loaded machine runs them, and then says what every process was doing. The Temporal server
-is checked to be the test's own (``temporal_owned``): another test session's server that took
+is checked to be the test's own (``TemporalServer.start``): another test session's server that took
 its port first would answer, then go away, and no job would ever start.
 """
 
