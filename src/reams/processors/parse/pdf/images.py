@@ -72,9 +72,10 @@ def read_objects(
     pictures = []
     for x0, y0, x1, y1 in boxes:
         (a, b), (c, d) = turn(x0, y0), turn(x1, y1)
-        picture = Picture(min(a, c), max(a, c), max(b, d), min(b, d))
-        if picture.area >= _MIN_AREA * width * height:
-            pictures.append(picture)
+        left, right, top, bottom = min(a, c), max(a, c), max(b, d), min(b, d)
+        # Picture.area, worked out before a Picture is made: most boxes are too small to keep.
+        if (right - left) * (top - bottom) >= _MIN_AREA * width * height:
+            pictures.append(Picture(left, right, top, bottom))
     complete = not stopped and total <= _MAX_OBJECTS
     return sorted(pictures, key=lambda picture: -picture.top), paths if complete else None
 

@@ -605,7 +605,7 @@ class _Locator:
             cut = self._native_pieces(
                 *self._native_page, line.text, start, line.size, line.left, line.right, _LIMITS
             )
-            return tuple(Piece(text, left, right) for text, left, right in cut)
+            return tuple(itertools.starmap(Piece, cut))
         text = line.text
         gaps: list[tuple[int, int, Span, Span, float]] = []
         runs = [(match.start(), match.end()) for match in _SPACES.finditer(text)]

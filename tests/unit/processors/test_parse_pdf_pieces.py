@@ -1,0 +1,22 @@
+"""A line's pieces are values: equal and hashed by their fields (they stopped being frozen
+dataclasses for a cheaper ``__init__``; sets and dict keys of pieces must keep working)."""
+
+from __future__ import annotations
+
+from reams.processors.parse.pdf.lines import Line, Piece
+
+
+def test_pieces_compare_and_hash_by_their_fields() -> None:
+    a, b, c = Piece("Total", 10.0, 40.0), Piece("Total", 10.0, 40.0), Piece("Total", 10.0, 41.0)
+    assert a == b and a is not b
+    assert a != c
+    assert hash(a) == hash(b) == hash(("Total", 10.0, 40.0))
+    assert {a, b, c} == {a, c}
+    assert {a: 1}[b] == 1
+
+
+def test_a_whole_line_is_one_piece_equal_to_its_text_and_extent() -> None:
+    line = Line("Net 30 days", 72.0, 140.5, 700.0, 10.0)
+    assert line.parts() == (Piece("Net 30 days", 72.0, 140.5),)
+    split = Line("Net   30", 72.0, 200.0, 700.0, 10.0, pieces=(Piece("Net", 72.0, 90.0),))
+    assert split.parts() == (Piece("Net", 72.0, 90.0),)
