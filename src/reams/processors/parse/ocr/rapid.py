@@ -14,7 +14,8 @@ neck made cheaper).
 
 With ``REAMS_OCR_INT8=on`` (or ``auto``, on a CPU with VNNI) the recogniser's convolutions run in
 8 bits (:mod:`quant`): about a sixth less CPU per invoice page, at the same word F1 on the OCR
-benchmark, but with ranges whose calibration proved fragile, so it is off by default.
+benchmark on average, but which pages gain and which lose depends on the calibration sample
+(``bench/ocr_calibrate.py --check``), so it is off by default.
 
 ONNX Runtime runs one thread, and lines are recognised one at a time: a worker pool already runs
 a process per core, so more threads only contend, and batching lines pads short ones to the width
@@ -203,7 +204,8 @@ def _int8_wanted() -> bool:
     """Whether ``REAMS_OCR_INT8`` asks for the 8-bit recogniser (:mod:`quant`): ``on``, ``auto``
     (where the CPU has VNNI, which makes 8-bit convolutions the faster) or ``off`` (the
     default: its word F1 equals the float recogniser's on the benchmark with the shipped ranges,
-    but other calibrations of the same data read up to 0.03 worse, so it is not yet trusted on
+    but six calibrations on halves of the dev documents moved it by -0.011 to +0.008 per set,
+    two to three times what 2 grey levels of noise on the lines do, so it is not yet trusted on
     documents outside the corpus)."""
     import os
 
