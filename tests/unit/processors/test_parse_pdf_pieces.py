@@ -20,3 +20,11 @@ def test_a_whole_line_is_one_piece_equal_to_its_text_and_extent() -> None:
     assert line.parts() == (Piece("Net 30 days", 72.0, 140.5),)
     split = Line("Net   30", 72.0, 200.0, 700.0, 10.0, pieces=(Piece("Net", 72.0, 90.0),))
     assert split.parts() == (Piece("Net", 72.0, 90.0),)
+
+
+def test_a_lines_top_and_bottom_follow_its_baseline_and_size() -> None:
+    line = Line("Total", 10.0, 40.0, 700.0, 10.0)
+    assert (line.top, line.bottom) == (700.0 + 0.8 * 10.0, 700.0 - 0.25 * 10.0)
+    # Worked out from baseline and size: not compared, not shown, not given.
+    assert line == Line("Total", 10.0, 40.0, 700.0, 10.0)
+    assert "top" not in repr(line)

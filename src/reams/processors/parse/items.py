@@ -544,6 +544,8 @@ def _pipe_cells(line: str) -> list[str]:
 
 
 def _is_separator(line: str) -> bool:
+    if "-" not in line:
+        return False  # every separator cell holds a dash: a row of data, told without a split
     body = line.strip().strip("|")
     return bool(body) and all(_SEPARATOR_CELL.match(cell) for cell in _PIPE_SPLIT.split(body))
 

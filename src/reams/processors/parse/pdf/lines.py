@@ -7,7 +7,7 @@ growing up the page. ``text`` reads lines from PDFium; the layout modules consum
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 BULLET = re.compile(r"^[•·▪◦‣●○■□➢►✓\-–*]\s+")
 NUMBERED = re.compile(r"^\(?(\d{1,3})[.)]\s+")
@@ -50,14 +50,16 @@ class Line:
     """Reads across the page as displayed; False for vertical or steeply rotated text."""
     mcid: int = -1
     """The marked-content id its text starts in, on a tagged page (see ``structure``)."""
+    top: float = field(init=False, repr=False, compare=False)
+    """Its baseline plus 0.8 of its size (ascenders)."""
+    bottom: float = field(init=False, repr=False, compare=False)
+    """Its baseline less 0.25 of its size (descenders)."""
 
-    @property
-    def top(self) -> float:
-        return self.baseline + 0.8 * self.size
-
-    @property
-    def bottom(self) -> float:
-        return self.baseline - 0.25 * self.size
+    def __post_init__(self) -> None:
+        # Worked out once: the layout reads them some ten times per line (they were
+        # properties), and a line's baseline and size do not change once it is made.
+        self.top = self.baseline + 0.8 * self.size
+        self.bottom = self.baseline - 0.25 * self.size
 
     def parts(self) -> tuple[Piece, ...]:
         """The line's pieces, or the whole line as one piece."""
