@@ -285,6 +285,43 @@ def _words(n: int) -> str:
     return " ".join(parts).title() or "Zero"
 
 
+_UNIDADES = "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce "
+_UNIDADES += (
+    "quince dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós veintitrés "
+)
+_UNIDADES += "veinticuatro veinticinco veintiséis veintisiete veintiocho veintinueve"
+_DECENAS = "_ _ _ treinta cuarenta cincuenta sesenta setenta ochenta noventa"
+_CIENTOS = "_ ciento doscientos trescientos cuatrocientos quinientos seiscientos setecientos "
+_CIENTOS += "ochocientos novecientos"
+
+
+def _palabras(n: int) -> str:
+    """Spanish words of ``n`` below a billion, as a Mexican factura's "importe con letra"."""
+    units, tens, hundreds = _UNIDADES.split(), _DECENAS.split(), _CIENTOS.split()
+
+    def below_thousand(k: int) -> str:
+        if k == 100:
+            return "cien"
+        head = hundreds[k // 100] if k >= 100 else ""
+        rest = k % 100
+        if rest < 30:
+            tail = units[rest] if rest else ""
+        else:
+            tail = tens[rest // 10] + (f" y {units[rest % 10]}" if rest % 10 else "")
+        return " ".join(part for part in (head, tail) if part)
+
+    millions, rest = divmod(n, 10**6)
+    thousands, rest = divmod(rest, 1000)
+    parts = []
+    if millions:
+        parts.append("un millón" if millions == 1 else f"{below_thousand(millions)} millones")
+    if thousands:
+        parts.append("mil" if thousands == 1 else f"{below_thousand(thousands)} mil")
+    if rest:
+        parts.append(below_thousand(rest))
+    return " ".join(parts) or "cero"
+
+
 # --- fattura (it) ----------------------------------------------------------------------------
 
 _IT_FIRST = "Rossi|Bianchi|Esposito|Colombo|Ricci|Marino|Greco|Bruno|Gallo|Conti"
@@ -501,7 +538,7 @@ def cfdi_mx(ctx: Ctx) -> Built:
         s.text(
             40,
             y + 14,
-            f"Importe con letra: {_words(int(total)).upper()} PESOS {cents_part:02d}/100 M.N.",
+            f"Importe con letra: {_palabras(int(total)).upper()} PESOS {cents_part:02d}/100 M.N.",
             7.5,
         )
         s.text(40, y + 28, "Moneda: MXN   Forma de pago: 03 Transferencia electrónica", 7.5)
