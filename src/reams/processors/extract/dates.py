@@ -73,6 +73,12 @@ _WORDY = [
         rf"\b{_DAY}\s+(?:day\s+of\s+|de\s+)?{_MONTH},?\s+(?:of\s+|de\s+|del\s+)?{_YEAR}\b",
         re.IGNORECASE,
     ),
+    # "18-Dec-2023", "02/Jan/24": the day, the month's short name and the year joined by dashes
+    # or slashes (Indian and British business software prints dates so).
+    re.compile(
+        r"\b(?P<day>[0-3]?\d)(?P<sep>[-/])" + _MONTH[:-3] + r"(?P=sep)(?P<year>(?:19|20)?\d\d)\b",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
 
@@ -120,7 +126,7 @@ def find_dates(text: str, *, dayfirst: bool = False, partial: bool = False) -> l
     1st of the month)."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
-    patterns = _WORDY if partial else _WORDY[:2]
+    patterns = _WORDY if partial else _WORDY[:3]
     for pattern in patterns:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reams.processors.extract.country import specific_currency
 from reams.processors.extract.dates import find_dates
 from reams.processors.extract.issuer import (
     DOC_TYPE,
@@ -106,6 +107,7 @@ _DAY_FIRST_CODES = frozenset(
         "HKD",
         "IDR",
         "THB",
+        "MXN",
     ]
 )
 _UNAMBIGUOUS_DAY_FIRST = re.compile(
@@ -128,9 +130,11 @@ def day_first(text: str, language: str) -> bool:
     if language and not language.startswith("en"):
         return True
     codes = currency_codes(text)
+    # "$" is also Australia's and Mexico's: the sign's currency made specific first.
+    code = specific_currency(codes[0], text[:20000], language) if codes else None
     votes = 0
-    votes += 2 if codes and codes[0] in _DAY_FIRST_CODES else 0
-    votes -= 2 if codes and codes[0] == "USD" else 0
+    votes += 2 if code in _DAY_FIRST_CODES else 0
+    votes -= 2 if code == "USD" else 0
     votes += len(_DAY_FIRST_PLACES.findall(text[:20000]))
     votes += 2 if len(set(_CONTINENTAL.findall(text[:20000].lower()))) >= 3 else 0
     votes -= 2 * len(_US_PLACE.findall(text[:20000]))
@@ -198,7 +202,8 @@ _STRONG_TOTAL = re.compile(
     r"te\s+betalen|totaalbedrag|factuur\s*totaal|totaal\s+incl|rechnungsbetrag|gesamtbetrag|"
     r"endbetrag|zu\s+zahlen|zahlbetrag|importe\s+total|total\s+a\s+pagar|totale\s+fattura|"
     r"należność|do\s+zapłaty|total\s+incl|total\s+inc|total\s+payment|amount\s+paid|"
-    r"total\s+paid|total\s+sales|nett?\s+total|total\s+\(incl)",
+    r"total\s+paid|total\s+sales|nett?\s+total|total\s+\(incl|totale\s+documento|"
+    r"totale\s+da\s+pagare|att\s+betala|at\s+betale|å\s+betale|i\s+alt|totalt?\s+inkl)",
     re.IGNORECASE,
 )
 # What a credit note credits ("Total credit", "Gutschriftsbetrag", "Montant de l'avoir"): its
@@ -211,13 +216,14 @@ _CREDITED = re.compile(
 )
 _TOTAL_WORD = re.compile(
     r"\b(?:total|totals|totaal|totale|totaal|summe|gesamt|razem|ogółem|sum|amount|montant|"
-    r"bedrag|betrag|importe|balance|brutto|bruttobetrag|\w+wert\s+brutto)\b",
+    r"bedrag|betrag|importe|balance|brutto|bruttobetrag|\w+wert\s+brutto|summa|totalt|"
+    r"belopp|beløb|beløp)\b",
     re.IGNORECASE,
 )
 _PRE_TAX = re.compile(
     r"\b(?:sub\s*-?\s*total|subtotaal|sous[\s-]total|zwischensumme|ht|h\.t\.|excl\w*|"
     r"exclusief|excluding|hors\s+taxes?|ohne|netto|net(?!\s+à)|before\s+tax|pre-?tax|"
-    r"untaxed|grondslag|base)\b",
+    r"untaxed|grondslag|base|exkl\w*|ekskl\w*|imponibile|uden\s+moms|utan\s+moms)\b",
     re.IGNORECASE,
 )
 _SUBTOTAL = re.compile(
@@ -225,14 +231,15 @@ _SUBTOTAL = re.compile(
 )
 _EXPLICIT_NET = re.compile(
     r"\b(?:ht|h\.t\.|excl\w*|exclusief|excluding|hors\s+taxes?|ohne|netto|before\s+tax|"
-    r"pre-?tax|untaxed)\b",
+    r"pre-?tax|untaxed|exkl\w*|ekskl\w*|imponibile)\b",
     re.IGNORECASE,
 )
 _INCLUDING = re.compile(
-    r"\b(?:incl\w*|inclusive|inclusief|ttc|brutto|gross|grand|due|payable|à\s+payer|net\s+à)\b",
+    r"\b(?:incl\w*|inkl\w*|inclusive|inclusief|ttc|brutto|gross|grand|due|payable|à\s+payer|"
+    r"net\s+à)\b",
     re.IGNORECASE,
 )
-_TAX = re.compile(r"\b(?:tax|vat|btw|tva|mwst|ust|iva|gst|sst|hst|pst)\b", re.IGNORECASE)
+_TAX = re.compile(r"\b(?:tax|vat|btw|tva|mwst|ust|iva|gst|sst|hst|pst|moms|mva)\b", re.IGNORECASE)
 _NOT_MONEY = re.compile(
     r"\b(?:points?|pts|qty|quantity|items?|count|units?|pieces?|pcs|shows?|hours?|weight|"
     r"pages?|variance|discount|savings?|saved|change|rounding|tip|deposit|credits?|"
@@ -489,7 +496,8 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     the start of a line without a colon ("Facture n°562044387 du ...")."""
     scored: list[tuple[float, int, Candidate]] = []
     for pair in layout.pairs:
-        score = _id_label_score(terms, pair.key) if not re.search(r"\d", pair.key) else 0.0
+        key = "number" if _FOLIO.fullmatch(pair.key.strip(" :")) else pair.key
+        score = _id_label_score(terms, key) if not re.search(r"\d", key) else 0.0
         if score < 0.5:
             continue
         code = _code(pair.value)
@@ -624,6 +632,11 @@ _OTHER_NUMBER = frozenset(
         "anteriore originale precedente"
     )
 )
+
+
+# A Mexican invoice's number is its "Folio" (a label alone, or after its series, with its value
+# beside it); a hotel's "Folio No." is the stay's account, the "Folio fiscal" the tax UUID.
+_FOLIO = re.compile(r"(?:serie\s+y\s+)?folio", re.IGNORECASE)
 
 
 def _plain_id_score(terms: FieldTerms, key: str) -> float:

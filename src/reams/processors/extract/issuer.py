@@ -44,7 +44,9 @@ LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short o
     r"(?:(?i:Pvt\.?\s+Ltd|Private\s+Limited|Pte\.?\s+Ltd|Pty\.?\s+Ltd|Sdn\.?\s+Bhd|Bhd|"
     r"Co\.,?\s+Ltd|Ltd|Limited|GmbH\s*&\s*Co\.?\s*KG(?:aA)?|GmbH|Incorporated|Inc|Corporation|Corp|LLC|L\.L\.C\.|PLC|LLP|"
     r"SARL|S\.A\.R\.L\.|S\.à\s?r\.\s?l\.|S\.A\.S\.?|S\.p\.A\.?|sp\.\s?z\s?o\.\s?o\.?|"
-    r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?)|"
+    r"UG\s*\(haftungsbeschränkt\)|s\.r\.o\.|Ltda\.?|S\.\s?A\.\s+de\s+C\.\s?V\.|"
+    r"S\.\s?de\s+R\.\s?L\.(?:\s+de\s+C\.\s?V\.)?|S\.r\.l\.|S\.n\.c\.|S\.a\.s\.|sp\.\s?j\.|"
+    r"sp\.\s?k\.|K\.K\.)|Co\.(?!,?\s+Ltd)|"
     r"AG|S\.\s?A\.?|SA|SASU|SAS|EURL|SNC|S\.?R\.?L\.?|S\.?L\.?U\.?|S\.L\.?|B\.\s?V\.?|BV|N\.\s?V\.?|KGaA|KG|"
     r"GbR|OHG|mbH|e\.\s?K\.|UG|SE|SpA|Oyj|Oy|ASA|AB|A/S|ApS|Lda|Kft|VOF|"
     r"(?<=[a-zäöüß] )OG)\.?"  # Austrian OG after a word, not a floor ("2. OG")
@@ -111,7 +113,7 @@ DOC_TYPE = re.compile(
     r"^(?:(?:your|ihre|votre|uw|jouw|su|tu)\s+(?:energy\s+|mobile\s+)?(?:bill|invoice|"
     r"rechnung|jahresabrechnung|facture|factuur|jaarnota|factura)\b|"
     r"cash\s+(?:bill|sales?|receipt|memo)\b|official\s+receipt\b|"
-    r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|"
+    r"(?:simplified\s+|tax\s+|proforma\s+|pro\s+forma\s+|commercial\s+|retail\s+|qualified\s+|"
     r"payment\s+|sales\s+|order\s+|kopie\s+|copy\s+)*(?:invoice|receipt|factuur|facture|"
     r"rechnung|factura|fattura|faktura|quittung|reçu|recibo|bill|order|booking\s+order|"
     r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
@@ -123,7 +125,8 @@ DOC_TYPE = re.compile(
 # A document title printed at the right of the brand on the same line, read into its cell
 # ("Fibrix Water Your bill", "Ondaro Energie RECHNUNG").
 _TITLE_AFTER = re.compile(
-    r"\s+(?:(?:your|ihre|votre|uw|su)\s+(?:energy\s+|mobile\s+)?)?(?:tax\s+)?(?:invoice|bill|"
+    r"\s+(?:(?:your|ihre|votre|uw|su)\s+(?:energy\s+|mobile\s+)?)?(?:tax\s+|qualified\s+)?"
+    r"(?:invoice|bill|"
     r"statement|receipt|rechnung|jahresabrechnung|facture|factuur|jaarnota|factura|fattura|"
     r"faktura)\s*$",
     re.IGNORECASE,
@@ -146,6 +149,9 @@ def _companies(text: str) -> list[str]:
         while words and not (words[0][:1].isupper() or words[0][:1].isdigit()):
             words.pop(0)
         name = _past_address(" ".join(words))
+        title = DOC_TYPE.match(name)  # "TAX INVOICE Wattle Joinery Pty Ltd": the title beside it
+        if title and re.match(r"\s+[A-Z]", name[title.end() :]):
+            name = name[title.end() :].strip()
         if CONTACT.search(name) or PHONE.search(name):
             continue
         if len(name) >= 4 and not re.fullmatch(LEGAL_FORM, name):
@@ -217,6 +223,8 @@ def _customer_cells(
     line = lines[position]
     if len(line.cells) == 1:
         return [_in_customer_block(lines, position, addressee)]
+    if _attention_below(lines, position):
+        return [True, *([False] * (len(line.cells) - 1))]
 
     def label(text: str) -> bool:
         return _customer_label(text) or (addressee is not None and addressee(text))
@@ -241,6 +249,8 @@ def _in_customer_block(
     line = lines[position]
     if _customer_label(line.text) or (addressee is not None and addressee(line.cells[0])):
         return True
+    if _attention_below(lines, position):
+        return True
     for back in range(1, 4):
         if position - back < 0:
             break
@@ -253,6 +263,20 @@ def _in_customer_block(
         if label and len(above.cells) in (1, len(line.cells)):
             return True
     return False
+
+
+_ATTENTION = re.compile(r"^\s*(?:attn\.?|attention|z\.\s?hd\.?|t\.a\.v\.?|c/o)(?:\s|:|$)", re.I)
+
+
+def _attention_below(lines: Sequence[PLine], position: int) -> bool:
+    """Whether the line's first cell names the addressee by the "Attn: Purchasing Dept." line
+    under it (a company addressed for someone's attention is the customer, not the issuer)."""
+    below = lines[position + 1] if position + 1 < len(lines) else None
+    return (
+        below is not None
+        and below.page == lines[position].page
+        and _ATTENTION.match(below.cells[0]) is not None
+    )
 
 
 class _Names:

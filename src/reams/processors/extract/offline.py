@@ -31,7 +31,7 @@ from typing import Any, Literal
 from reams.processors.extract import everyday, patterns
 from reams.processors.extract.clauses import ClauseIndex, clause_candidate
 from reams.processors.extract.conform import conform, conform_node
-from reams.processors.extract.country import currency_of_country
+from reams.processors.extract.country import currency_of_country, settle_shared_sign
 from reams.processors.extract.labels import (
     IDENTIFIER_WORDS,
     label_score,
@@ -233,7 +233,9 @@ class _Engine:
             return None
         if "curre" in name:
             found = patterns.currency(self.view)
-            found = found or currency_of_country(self.layout.lines, self.layout.language)
+            lines, language = self.layout.lines, self.layout.language
+            found = [settle_shared_sign(found[0], lines, language)] if found else []
+            found = found or currency_of_country(lines, language)
         elif everyday.wants_issuer(terms):
             found = everyday.issuer(self.layout, terms)
         elif "addre" in name:
