@@ -232,6 +232,11 @@ class _Starts:
     text (``_is_text``), without listing them."""
 
     def __init__(self, boxes: Sequence[Box[T]]) -> None:
+        # Sorted on the first question only: most searches find no strip to ask about, and
+        # numpy's cost per call dwarfs these small arrays.
+        self._boxes: Sequence[Box[T]] | None = boxes
+
+    def _sort(self, boxes: Sequence[Box[T]]) -> None:
         import numpy
 
         count = len(boxes)
@@ -242,11 +247,14 @@ class _Starts:
         chars = numpy.fromiter(map(_CHARS, boxes), numpy.int64, count)[order]
         # The characters of the boxes from the i-th on, and none past the last.
         self._chars = numpy.concatenate((numpy.cumsum(chars[::-1])[::-1], [0]))
+        self._boxes = None
 
     def text_right_of(self, x: float) -> bool:
         """``_is_text`` of the boxes that start right of ``x``."""
         import numpy
 
+        if self._boxes is not None:
+            self._sort(self._boxes)
         at = int(numpy.searchsorted(self._lefts, x))
         count, chars = len(self._lefts) - at, int(self._chars[at])
         if count < _MIN_SIDE_LINES or chars < _MIN_SIDE_CHARS or chars < _MIN_MEAN_CHARS * count:
