@@ -225,13 +225,19 @@ def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None
         jumps = line.rtl and _RTL_SCRIPT.search(line.text) is None
         wide = jumps or line.right - line.left > needed
         rects = [] if wide else locator.rects(line, start)
-        if not line.rtl and any(b[0] < a[0] - 1.0 for a, b in itertools.pairwise(rects)):
+        # One run or none (most lines): nothing out of order, no gap between runs.
+        several = len(rects) > 1
+        if (
+            several
+            and not line.rtl
+            and any(b[0] < a[0] - 1.0 for a, b in itertools.pairwise(rects))
+        ):
             # Text objects drawn out of order along the line: marks added in a second pass.
             placed = locator.marks_placed(line, start)
             if placed is not None:
                 line.text = placed
                 continue
-        if wide or _apart(rects, line.size):
+        if wide or (several and _apart(rects, line.size)):
             line.pieces = locator.pieces(line, start)
             if line.pieces:
                 line.left = min(piece.left for piece in line.pieces)
@@ -241,7 +247,8 @@ def _split_wide(lines: list[Line], starts: list[int], locator: _Locator) -> None
 def _apart(rects: list[Span], size: float) -> bool:
     """Whether text object runs leave a gap of an em or more between them."""
     spans = sorted(rects)
-    return any(b[0] - a[1] >= _PIECE_GAP * size for a, b in itertools.pairwise(spans))
+    gap = _PIECE_GAP * size
+    return any(b[0] - a[1] >= gap for a, b in itertools.pairwise(spans))
 
 
 class _Locator:
