@@ -496,9 +496,10 @@ def identifier(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     the start of a line without a colon ("Facture n°562044387 du ...")."""
     scored: list[tuple[float, int, Candidate]] = []
     for pair in layout.pairs:
-        key = "number" if _FOLIO.fullmatch(pair.key.strip(" :")) else pair.key
-        score = _id_label_score(terms, key) if not re.search(r"\d", key) else 0.0
-        if score < 0.5:
+        score = _id_label_score(terms, pair.key) if not re.search(r"\d", pair.key) else 0.0
+        if _FOLIO.fullmatch(pair.key.strip(" :")) and _id_label_score(terms, "number") >= 0.5:
+            score = 0.05  # last of all: a hotel's folio beside its "Beleg-Nr."
+        elif score < 0.5:
             continue
         code = _code(pair.value)
         if code:
@@ -635,7 +636,8 @@ _OTHER_NUMBER = frozenset(
 
 
 # A Mexican invoice's number is its "Folio" (a label alone, or after its series, with its value
-# beside it); a hotel's "Folio No." is the stay's account, the "Folio fiscal" the tax UUID.
+# beside it), when no label names the invoice's number: a hotel's "Folio" is the stay's
+# account beside its "Invoice No.", and the "Folio fiscal" is the tax authority's UUID.
 _FOLIO = re.compile(r"(?:serie\s+y\s+)?folio", re.IGNORECASE)
 
 

@@ -484,6 +484,24 @@ def _issuer_key(key: str) -> bool:
     return any(m.end() == len(key) for m in _ISSUER_LABEL.finditer(key))
 
 
+def _joined_name(cells: Sequence[str], index: int, name: str) -> str:
+    """``name`` found at the start of cell ``index``, with the one or two capitalised words of
+    the cell before it when the reading split a right-aligned name beside the document's title
+    at a gutter ("TAX INVOICE | Eucalypt | Landscaping Pty. Ltd."); a label, a title or a
+    number before it stays apart."""
+    prev = cells[index - 1].strip() if index >= 2 else ""
+    words = prev.split()
+    if not prev or not cells[index].startswith(name) or not 1 <= len(words) <= 2:
+        return name
+    if not DOC_TYPE.fullmatch(cells[index - 2].strip()):
+        return name  # only after the title: "Empleador | Suministros Romero S.A." is a label
+    if not all(w[:1].isupper() for w in words) or re.search(r"[\d:@/]", prev):
+        return name
+    if DOC_TYPE.match(prev) or set(content_stems(prev)) & LABEL_STEMS or _customer_label(prev):
+        return name
+    return name if _ISSUER_LABEL.search(prev) else f"{prev} {name}"
+
+
 def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     """Names a line offers: companies with a legal form, the name over a legal notice, and
     the letterhead's lines."""
@@ -495,7 +513,11 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
     head = line.page == lines[0].page and rank < HEAD
     # a line of several cells holds side-by-side blocks (the issuer's beside the addressee's):
     # its companies are read cell by cell, each in its own column's block
-    found = [(n, c) for cell, c in zip(line.cells, cells, strict=True) for n in _companies(cell)]
+    found = [
+        (_joined_name(line.cells, i, n), c)
+        for i, (cell, c) in enumerate(zip(line.cells, cells, strict=True))
+        for n in _companies(cell)
+    ]
     if len(line.cells) == 1 or not found:
         found = [(name, customer) for name in _companies(line.text)]
     companies = [name for name, _ in found]

@@ -170,10 +170,17 @@ def find_amounts(text: str) -> list[FoundAmount]:
     return found
 
 
+# An Italian address's province after its city ("00186 Roma (RM)", "20121 Milano (MI)"): Rome's
+# RM is not a ringgit (a Malaysian "Total (RM) 12.50" has its amount after it).
+_PROVINCE = re.compile(
+    r"\b\d{5}[ \t]+[A-ZÀ-Ý][\w'’-]*(?:[ \t]+[\w'’-]+){0,3}[ \t]+\([A-Z]{2}\)(?!\s*[-−]?\d)"
+)
+
+
 def currency_codes(text: str) -> list[str]:
     """ISO 4217 codes named or symbolised in ``text``, most frequent first."""
     counts: Counter[str] = Counter()
-    for token in _CURRENCY_TOKEN.findall(text):
+    for token in _CURRENCY_TOKEN.findall(_PROVINCE.sub(" ", text)):
         token = " ".join(token.split())
         code = (
             SYMBOLS.get(token)

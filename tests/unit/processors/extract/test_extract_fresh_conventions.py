@@ -92,3 +92,14 @@ def test_a_mexican_dollar_invoice_writes_dates_day_first() -> None:
     assert day_first(text, "")
     # guard: an American one writes them month first
     assert not day_first("Invoice\nDate: 02/12/2023\nTotal\t$1,160.00\n", "")
+
+
+def test_rome_province_is_not_a_ringgit() -> None:
+    text = (
+        "Impianti Ferraro S.r.l.\nVia Garibaldi 12\n00186 Roma (RM)\nP.IVA IT04417720371\n"
+        "Fattura n. 12/2024 del 03/05/2024\nTotale documento\t1.220,00\n"
+    )
+    assert text_field(text, CURRENCY, "currency") == "EUR"
+    # guard: a Malaysian receipt's "(RM)" column is ringgit
+    receipt = "Kedai Runcit Lim\n55100 Kuala Lumpur\nTotal (RM)\t12.50\n"
+    assert text_field(receipt, CURRENCY, "currency") == "MYR"

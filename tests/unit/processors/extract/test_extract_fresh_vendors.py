@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from placed_docs import pdf_field, text_field
 
+from reams.processors.extract.issuer import issuer
+from reams.processors.extract.layout import Layout, PLine, line_pairs
+
 INVOICE: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -96,3 +99,35 @@ def test_a_mexican_invoice_number_is_its_folio(label: str, number: str) -> None:
         "Folio fiscal (UUID):\t5F3A21C0-1B2C-4D5E-8F90-ABCDEF123456\nTotal\t$1,160.00\n"
     )
     assert text_field(text, INVOICE, "invoice_number") == number
+
+
+@pytest.mark.parametrize(
+    ("cells", "vendor"),
+    [
+        # a right-aligned letterhead split at a gutter beside a title
+        (("TAX INVOICE", "Eucalypt", "Landscaping Pty. Ltd."), "Eucalypt Landscaping Pty. Ltd."),
+        # guards: a label or a title before the name stays apart
+        (("Date", "Wattle Joinery Pty Ltd"), "Wattle Joinery Pty Ltd"),
+        (("INVOICE", "Wattle Joinery Pty Ltd"), "Wattle Joinery Pty Ltd"),
+        (("Empleador", "Wattle Joinery Pty Ltd"), "Wattle Joinery Pty Ltd"),
+    ],
+)
+def test_a_name_split_across_cells(cells: tuple[str, ...], vendor: str) -> None:
+    lines = [
+        PLine(1, 0, cells),
+        PLine(1, 1, ("ABN 51 824 753 556",)),
+        PLine(1, 2, ("12 Beach Rd",)),
+        PLine(1, 3, ("Fremantle WA 6160",)),
+        PLine(1, 4, ("Total inc. GST", "$1,100.00")),
+    ]
+    assert issuer(Layout(lines, line_pairs(lines)))[0].value == vendor
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["Folio:\t19546\nRechnung Nr.:\t8615077\n", "Invoice No.:\t8615077\nFolio:\t19546\n"],
+)
+def test_a_hotel_folio_beside_the_invoice_number_is_not_it(head: str) -> None:
+    # guard: the folio counts only when no label names the invoice's number
+    text = f"Hotel Lumen GmbH\nRingstraße 4\n1010 Wien\n\n{head}Total\tEUR 412,00\n"
+    assert text_field(text, INVOICE, "invoice_number") == "8615077"
