@@ -81,8 +81,10 @@ class Furniture:
         return _top_down(header), body, _top_down(footer)
 
     def _numbered(self, line: Line, index: int) -> bool:
+        if self.offset is None:
+            return False  # no running page numbers learned: the line's number is not read
         number = _edge_number(line.text)
-        return self.offset is not None and number is not None and number - index == self.offset
+        return number is not None and number - index == self.offset
 
 
 def learn(pages: Sequence[PageLines]) -> Furniture:
