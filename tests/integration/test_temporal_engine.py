@@ -138,6 +138,56 @@ def test_workflow_runs_the_job_under_the_reported_id(cluster: Any, tmp_path: Pat
     assert run.task_queue == c.settings.temporal_task_queue
 
 
+def _first_run_events(c: Cluster, workflow_id: str) -> list[Any]:
+    from temporalio.client import Client
+
+    async def main() -> list[Any]:
+        client = await Client.connect(c.server.address, namespace="default")
+        runs = [r async for r in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
+        first = min(runs, key=lambda r: r.start_time)
+        handle = client.get_workflow_handle(workflow_id, run_id=first.run_id)
+        return list((await handle.fetch_history()).events)
+
+    return asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_the_api_sends_the_plan_with_the_workflows_start(cluster: Any, tmp_path: Path) -> None:
+    """The API dispatched the job and has it in hand: the plan rides in the workflow's input,
+    so the first workflow task schedules slices without a plan activity before them."""
+    from temporalio.converter import DataConverter
+
+    from reams.engine.temporal.planning import make_plan
+    from reams.engine.temporal.workflow import contracts as wc
+
+    c = cluster()
+    c.add_worker()
+    make_corpus(tmp_path / "docs", 12, kinds=("md",))
+    job = c.wait(c.create(tmp_path / "docs", page_size=4).id, until=done)
+    assert (job.status, job.counts.completed) == ("completed", 12)
+    wait_for_workflow(c.server.address, "default", job.workflow_id, status="COMPLETED")
+    events = _first_run_events(c, job.workflow_id)
+    started = events[0].workflow_execution_started_event_attributes
+    converter = DataConverter.default
+    batch = converter.payload_converter.from_payloads(started.input.payloads, [wc.BatchInput])[0]
+    engine: Any = c.services.engine
+    assert batch == wc.BatchInput(job.id, plan=make_plan(job, engine.config, engine.temporal))
+    assert batch.plan is not None and batch.plan.slice_size == 4
+    # No plan activity, local (a marker naming it) or not, anywhere in the run.
+    assert not any(
+        e.activity_task_scheduled_event_attributes.activity_type.name == wc.PLAN for e in events
+    )
+    markers = [
+        e.marker_recorded_event_attributes
+        for e in events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+    assert not any(wc.PLAN.encode() in m.SerializeToString() for m in markers)
+    assert any(
+        e.activity_task_scheduled_event_attributes.activity_type.name == wc.PROCESS_SLICE
+        for e in events
+    )
+
+
 @pytest.mark.slow
 def test_continue_as_new_keeps_every_run_small(cluster: Any, tmp_path: Path) -> None:
     c = cluster()

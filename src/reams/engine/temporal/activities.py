@@ -20,15 +20,15 @@ from reams.domain.records import Job
 from reams.domain.states import TERMINAL_JOB, JobStatus, Outcome
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
-from reams.engine.steps import RunContext, timeout_budget
+from reams.engine.steps import RunContext
 from reams.engine.temporal.config import TemporalConfig
+from reams.engine.temporal.planning import make_plan
 from reams.engine.temporal.slices import ChildPool, SliceLimits, SliceRun
 from reams.engine.temporal.workflow import contracts as c
 from reams.store.blobs import BlobStore
 from reams.store.db import utcnow
 from reams.store.transitions import Store
 
-SLICE_MARGIN_S = 120.0
 CANCEL_REASON = "Cancelled in Temporal."
 # The outcomes a worker counts as items done (not retries, lost leases or cancelled claims).
 DONE = frozenset({Outcome.COMPLETED, Outcome.FAILED, Outcome.SKIPPED})
@@ -66,38 +66,17 @@ class BatchActivities:
     @activity.defn(name=c.PLAN, no_thread_cancel_exception=True)
     def plan(self, job_id: str) -> c.Plan:
         """Decide how the job's workflow schedules work, dispatching the job first if nobody
-        has. The API dispatches every job before it starts its workflow, so this is one read
-        on the way to the first slices, not the dispatch's half-dozen transactions again (an
-        item over this worker's size limit, or already processed, is still skipped as it is
-        begun)."""
+        has. The API dispatches every job before it starts its workflow, and now sends the
+        plan in the workflow's input, so this runs only for workflows started without one
+        (before plans rode along): one read, not the dispatch's half-dozen transactions again
+        (an item over this worker's size limit, or already processed, is still skipped as it
+        is begun)."""
         job = _existing(lambda: self.store.get_job(job_id, project_id=None))
         if job.status == JobStatus.PENDING:
-            job = _existing(lambda: prepare_job(self.store, job_id, max_file_bytes=self._max_bytes))
-        t = self.temporal
-        return c.Plan(
-            slice_size=job.page_size or t.slice_size,
-            max_slice_size=job.page_size or t.slice_size * t.slice_growth,
-            fan_out=t.fan_out,
-            continue_as_new_threshold=job.continue_as_new_threshold or t.continue_as_new_threshold,
-            heartbeat_timeout_s=t.heartbeat_timeout_s,
-            slice_timeout_s=self._slice_timeout(job),
-            retry=c.RetrySpec(
-                initial_s=t.retry_initial_s,
-                max_interval_s=t.retry_max_interval_s,
-                max_attempts=t.retry_max_attempts,
-            ),
-        )
-
-    @property
-    def _max_bytes(self) -> int:
-        return self.config.max_file_bytes
-
-    def _slice_timeout(self, job: Job) -> float:
-        """A backstop only (heartbeats catch dead workers): a slice takes no new item after
-        ``slice_max_s``, and the two in its pipeline then have their own timeouts, at most
-        that of the largest file the size limit lets through."""
-        largest = timeout_budget(self.config, job.settings, size=self.config.max_file_bytes)
-        return self.temporal.slice_max_s + 2 * largest + SLICE_MARGIN_S
+            job = _existing(
+                lambda: prepare_job(self.store, job_id, max_file_bytes=self.config.max_file_bytes)
+            )
+        return make_plan(job, self.config, self.temporal)
 
     @activity.defn(name=c.PROCESS_SLICE, no_thread_cancel_exception=True)
     def process_slice(self, request: c.SliceInput) -> c.SliceResult:

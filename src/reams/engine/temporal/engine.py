@@ -34,6 +34,7 @@ from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.temporal.config import TemporalConfig
 from reams.engine.temporal.connect import connect
+from reams.engine.temporal.planning import make_plan
 from reams.engine.temporal.workflow import contracts as c
 from reams.store.db import utcnow
 from reams.store.transitions import Store
@@ -58,6 +59,7 @@ class TemporalEngine:
         self._clients: dict[str, Client] = {}
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self._connecting: asyncio.Lock | None = None  # made on the loop, by its first user
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -73,6 +75,7 @@ class TemporalEngine:
         self._thread.start()
         self._sweeper = threading.Thread(target=self._sweep, name="reams-resubmit", daemon=True)
         self._sweeper.start()
+        self._background(self._connect_early(), f"connect to Temporal at {self.temporal.address}")
 
     def stop(self, *, grace_s: float = 30.0) -> None:
         """Stop re-submitting and close the client loop; workers keep running the jobs."""
@@ -84,6 +87,7 @@ class TemporalEngine:
         if loop is None or thread is None:
             return
         self._clients.clear()  # the bridge closes a connection when its client is dropped
+        self._connecting = None  # bound to the loop that is closing
         loop.call_soon_threadsafe(loop.stop)
         thread.join(grace_s)
         loop.close()
@@ -180,15 +184,27 @@ class TemporalEngine:
             raise RuntimeError("the Temporal engine is not started")
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
+    async def _connect_early(self) -> None:
+        """Connect at start, so the first job's workflow starts without waiting for the
+        connection (a few hundred ms under load: a fifth of a 1,000-item job of small files).
+        Bounded like any call; if it fails, the first call connects as before."""
+        await _within(self._client(self.temporal.namespace), self._call_bound_s)
+
     async def _client(self, namespace: str) -> Client:
         client = self._clients.get(namespace)
-        if client is None:
-            base = next(iter(self._clients.values()), None)
-            if base is None:
-                client = await connect(self.temporal, namespace=namespace)
-            else:  # one connection serves every namespace
-                client = Client(base.service_client, namespace=namespace)
-            self._clients[namespace] = client
+        if client is not None:
+            return client
+        if self._connecting is None:
+            self._connecting = asyncio.Lock()
+        async with self._connecting:  # one connection, even while start and a job race
+            client = self._clients.get(namespace)
+            if client is None:
+                base = next(iter(self._clients.values()), None)
+                if base is None:
+                    client = await connect(self.temporal, namespace=namespace)
+                else:  # one connection serves every namespace
+                    client = Client(base.service_client, namespace=namespace)
+                self._clients[namespace] = client
         return client
 
     def _namespace(self, job: Job) -> str:
@@ -213,7 +229,7 @@ class TemporalEngine:
         try:
             await client.start_workflow(
                 c.WORKFLOW,
-                c.BatchInput(job.id),
+                c.BatchInput(job.id, plan=make_plan(job, self.config, self.temporal)),
                 id=job.workflow_id,
                 task_queue=self.temporal.task_queue,
                 # Running: leave it. Closed while the job is not: it stopped early, run again.
@@ -266,7 +282,7 @@ class TemporalEngine:
             self._ensure(self.store.get_job(job_id, project_id=None))
 
 
-async def _within(coro: Coroutine[Any, Any, None], seconds: float) -> None:
+async def _within(coro: Coroutine[Any, Any, Any], seconds: float) -> None:
     """Await ``coro`` for ``seconds`` at most. Connecting has no bound of its own short of
     the SDK's 30 s (longer while the network drops packets), so a Temporal that accepts
     connections but does not answer would otherwise hold the call, and leave the job
