@@ -130,8 +130,10 @@ def day_first(text: str, language: str) -> bool:
     if language and not language.startswith("en"):
         return True
     codes = currency_codes(text)
-    # "$" is also Australia's and Mexico's: the sign's currency made specific first.
-    code = specific_currency(codes[0], text[:20000], language) if codes else None
+    # "$" is also Australia's and Mexico's: the sign's currency made specific first, from the
+    # first page's worth of text (where a bill names its country; a contract's 20,000
+    # characters cost 15 ms).
+    code = specific_currency(codes[0], text[:4000], language) if codes else None
     votes = 0
     votes += 2 if code in _DAY_FIRST_CODES else 0
     votes -= 2 if code == "USD" else 0

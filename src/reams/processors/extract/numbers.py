@@ -180,7 +180,10 @@ _PROVINCE = re.compile(
 def currency_codes(text: str) -> list[str]:
     """ISO 4217 codes named or symbolised in ``text``, most frequent first."""
     counts: Counter[str] = Counter()
-    for token in _CURRENCY_TOKEN.findall(_PROVINCE.sub(" ", text)):
+    found = _CURRENCY_TOKEN.findall(text)
+    if "RM" in found and _PROVINCE.search(text):  # rare: the scan again without provinces
+        found = _CURRENCY_TOKEN.findall(_PROVINCE.sub(" ", text))
+    for token in found:
         token = " ".join(token.split())
         code = (
             SYMBOLS.get(token)
