@@ -79,8 +79,10 @@ EXCLUSIONS: dict[str, tuple[list[str] | None, str]] = {
         "JSON Schema reams extracts with",
     ),
     "POST /api/v2/extract/schema/generate": (
-        ["422"],
-        "the sample document must have fields to propose a schema from (content, not shape)",
+        ["400", "422"],
+        "the sample document must have fields to propose a schema from (content, not shape); "
+        "without an LLM configured, a request with no `file_id` is the documented 400 naming "
+        "the settings (a server's configuration, not the request's shape)",
     ),
     "POST /api/v2/extract/schema/validation": (
         ["422"],
