@@ -145,14 +145,24 @@ static int text_by_rect(const Char *chars, Py_ssize_t count, float l, float r, f
 
 /* ------------------------------------------------------------------ an index of the chars */
 
-/* The characters by horizontal band of the page, so that a rectangle visits only those in the
- * bands it spans: [header][offsets: bands + 1][members][always][prefix: count + 1], int32. A
- * character without finite vertical bounds is in ``always``; ``prefix`` counts the characters
- * other than a space before each index (what the text between two matches depends on). */
+/* The characters by horizontal band of the page (``across``: by vertical band, for a page
+ * shown turned a quarter, whose table rows run up the page), so that a rectangle visits only
+ * those in the bands it spans: [header][offsets: bands + 1][members][always][prefix: count +
+ * 1], int32. A character without finite bounds along the axis is in ``always``; ``prefix``
+ * counts the characters other than a space before each index (what the text between two
+ * matches depends on). */
 typedef struct {
     Py_ssize_t count, bands, members, always;
     double low, height;
+    int across;
 } Index;
+
+/* A character's extent along the index's axis: bottom and top, or left and right across. */
+static inline float low_of(int across, const Char *c) { return across ? c->left : c->bottom; }
+static inline float high_of(int across, const Char *c) { return across ? c->right : c->top; }
+static inline int banded(int across, const Char *c) {
+    return isfinite(low_of(across, c)) && isfinite(high_of(across, c));
+}
 
 static inline Py_ssize_t band_of(const Index *index, double y) {
     double band = floor((y - index->low) / index->height);
@@ -167,15 +177,16 @@ static int32_t *index_offsets(const Index *index) { return (int32_t *)(index + 1
 
 static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer buffer;
-    if (!PyArg_ParseTuple(args, "y*", &buffer))
+    int across = 0;
+    if (!PyArg_ParseTuple(args, "y*|p", &buffer, &across))
         return NULL;
     const Char *chars = buffer.buf;
-    Index head = {buffer.len / (Py_ssize_t)sizeof(Char), 1, 0, 0, 0.0, 1.0};
+    Index head = {buffer.len / (Py_ssize_t)sizeof(Char), 1, 0, 0, 0.0, 1.0, across};
     double low = INFINITY, high = -INFINITY;
     for (Py_ssize_t i = 0; i < head.count; i++) {
-        if (isfinite(chars[i].bottom) && isfinite(chars[i].top)) {
-            low = fmin(low, chars[i].bottom);
-            high = fmax(high, chars[i].top);
+        if (banded(across, &chars[i])) {
+            low = fmin(low, low_of(across, &chars[i]));
+            high = fmax(high, high_of(across, &chars[i]));
         } else
             head.always++;
     }
@@ -189,8 +200,9 @@ static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
         head.low = low;
     }
     for (Py_ssize_t i = 0; i < head.count; i++)
-        if (isfinite(chars[i].bottom) && isfinite(chars[i].top))
-            head.members += band_of(&head, chars[i].top) - band_of(&head, chars[i].bottom) + 1;
+        if (banded(across, &chars[i]))
+            head.members += band_of(&head, high_of(across, &chars[i])) -
+                            band_of(&head, low_of(across, &chars[i])) + 1;
     Py_ssize_t ints = head.bands + 1 + head.members + head.always + head.count + 1;
     PyObject *result = PyBytes_FromStringAndSize(NULL, sizeof(Index) + ints * sizeof(int32_t));
     if (!result) {
@@ -206,11 +218,12 @@ static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
     prefix[0] = 0;
     for (Py_ssize_t i = 0; i < head.count; i++) {
         prefix[i + 1] = prefix[i] + (chars[i].unicode != ' ');
-        if (!(isfinite(chars[i].bottom) && isfinite(chars[i].top))) {
+        if (!banded(across, &chars[i])) {
             always[next_always++] = (int32_t)i;
             continue;
         }
-        for (Py_ssize_t k = band_of(index, chars[i].bottom); k <= band_of(index, chars[i].top); k++)
+        Py_ssize_t last = band_of(index, high_of(across, &chars[i]));
+        for (Py_ssize_t k = band_of(index, low_of(across, &chars[i])); k <= last; k++)
             offsets[k + 1]++;
     }
     for (Py_ssize_t k = 0; k < head.bands; k++)
@@ -223,9 +236,10 @@ static PyObject *char_index(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     memcpy(fill, offsets, head.bands * sizeof(int32_t));
     for (Py_ssize_t i = 0; i < head.count; i++) {
-        if (!(isfinite(chars[i].bottom) && isfinite(chars[i].top)))
+        if (!banded(across, &chars[i]))
             continue;
-        for (Py_ssize_t k = band_of(index, chars[i].bottom); k <= band_of(index, chars[i].top); k++)
+        Py_ssize_t last = band_of(index, high_of(across, &chars[i]));
+        for (Py_ssize_t k = band_of(index, low_of(across, &chars[i])); k <= last; k++)
             members[fill[k]++] = (int32_t)i;
     }
     PyMem_Free(fill);
@@ -243,7 +257,8 @@ static Py_ssize_t matches(const Char *chars, const Index *index, float l, float 
                           float t, int32_t **out) {
     const int32_t *offsets = index_offsets(index), *members = offsets + index->bands + 1;
     const int32_t *always = members + index->members;
-    Py_ssize_t first = band_of(index, b), last = band_of(index, t);
+    int across = index->across;
+    Py_ssize_t first = band_of(index, across ? l : b), last = band_of(index, across ? r : t);
     Py_ssize_t room = offsets[last + 1] - offsets[first] + index->always;
     int32_t *found = PyMem_Malloc((room + 1) * sizeof(int32_t));
     if (!found)
@@ -252,7 +267,7 @@ static Py_ssize_t matches(const Char *chars, const Index *index, float l, float 
     for (Py_ssize_t k = first; k <= last; k++)
         for (Py_ssize_t m = offsets[k]; m < offsets[k + 1]; m++) {
             int32_t i = members[m];
-            Py_ssize_t lowest = band_of(index, chars[i].bottom);
+            Py_ssize_t lowest = band_of(index, low_of(across, &chars[i]));
             /* Listed in each band it spans: tested in the first of them the rectangle spans. */
             if ((lowest > first ? lowest : first) == k && intersects(l, r, b, t, &chars[i]))
                 found[n++] = i;
@@ -319,8 +334,15 @@ static int indexed_text(const Char *chars, Py_ssize_t count, const Index *index,
 
 /* Whether the index spares the rectangle most of the page: a rectangle spanning much of it
  * (a whole table) is read by a walk of every character, which costs less then. */
-static int few_visited(const Index *index, Py_ssize_t count, float b, float t) {
-    if (!index || index->count != count || !isfinite(b) || !isfinite(t))
+static int few_visited(const Index *index, Py_ssize_t count, float l, float r, float b,
+                       float t) {
+    if (!index || index->count != count)
+        return 0;
+    if (index->across) {
+        b = l;
+        t = r;
+    }
+    if (!isfinite(b) || !isfinite(t))
         return 0;
     const int32_t *offsets = index_offsets(index);
     Py_ssize_t visited = offsets[band_of(index, t) + 1] - offsets[band_of(index, b)];
@@ -351,7 +373,7 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
         t = s;
     }
     Units out = {NULL, 0, 0};
-    int failed = few_visited(index, count, b, t)
+    int failed = few_visited(index, count, l, r, b, t)
                      ? indexed_text(chars, count, index, l, r, b, t, &out)
                      : text_by_rect(chars, count, l, r, b, t, &out);
     PyBuffer_Release(&buffer);
@@ -811,14 +833,38 @@ typedef struct {
     double width;
 } Gap;
 
-static Span char_span(box_fn get_box, void *page, Py_ssize_t index) {
+/* geometry.Turn of a page shown with /Rotate: 0 leaves PDFium's boxes as they are. */
+typedef struct {
+    int rotation;
+    double width, height;
+} PageTurn;
+
+/* The character's left and right along the text: on a turned page, text._Locator._span's
+ * Turn(left, bottom) and Turn(right, top) by quarter, then Python's min and max of the two. */
+static Span char_span(box_fn get_box, void *page, Py_ssize_t index, const PageTurn *turn) {
     Span span = {0, 0, 0};
     double left, right, bottom, top;
-    if (get_box(page, (int)index, &left, &right, &bottom, &top)) {
-        span.ok = 1;
+    if (!get_box(page, (int)index, &left, &right, &bottom, &top))
+        return span;
+    span.ok = 1;
+    if (!turn->rotation) {
         span.left = left;
         span.right = right;
+        return span;
     }
+    double a = left, b = right;
+    if (turn->rotation == 90) {
+        a = bottom;
+        b = top;
+    } else if (turn->rotation == 180) {
+        a = turn->width - left;
+        b = turn->width - right;
+    } else if (turn->rotation == 270) {
+        a = turn->width - bottom;
+        b = turn->width - top;
+    }
+    span.left = b < a ? b : a;
+    span.right = b > a ? b : a;
     return span;
 }
 
@@ -863,7 +909,7 @@ static int append_piece(PyObject *list, PyObject *item) {
 /* The gaps of ``text`` (starting at character ``start``): each run of spaces with the boxes of
  * the characters around it and the empty width between them in either direction. */
 static Py_ssize_t line_gaps(PyObject *text, Py_ssize_t start, box_fn get_box, void *page,
-                            Gap **out) {
+                            const PageTurn *turn, Gap **out) {
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -877,8 +923,8 @@ static Py_ssize_t line_gaps(PyObject *text, Py_ssize_t start, box_fn get_box, vo
         Py_ssize_t resume = i;
         while (resume < length && PyUnicode_READ(kind, data, resume) == ' ')
             resume++;
-        Span before = char_span(get_box, page, start + i - 1);
-        Span after = char_span(get_box, page, start + resume);
+        Span before = char_span(get_box, page, start + i - 1, turn);
+        Span after = char_span(get_box, page, start + resume, turn);
         if (before.ok && after.ok) {
             Gap *gap = &gaps[count++];
             gap->at = i;
@@ -893,15 +939,18 @@ static Py_ssize_t line_gaps(PyObject *text, Py_ssize_t start, box_fn get_box, vo
     return count;
 }
 
-/* text._Locator.pieces on a page neither turned nor with characters out of step with its
- * text: the line cut at its wide gaps, as (text, left, right); empty when it is not cut. */
+/* text._Locator.pieces on a page whose characters are in step with its text: the line cut at
+ * its wide gaps, as (text, left, right); empty when it is not cut. The optional rotation,
+ * width and height are the page's geometry.Turn (none: not turned). */
 static PyObject *pieces(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned long long page_addr, box_addr;
     PyObject *text;
     Py_ssize_t start;
     double size, line_left, line_right, wide_ems, narrow_ems, stands_out;
-    if (!PyArg_ParseTuple(args, "KKUnddd(ddd)", &page_addr, &box_addr, &text, &start, &size,
-                          &line_left, &line_right, &wide_ems, &narrow_ems, &stands_out))
+    PageTurn turn = {0, 0, 0};
+    if (!PyArg_ParseTuple(args, "KKUnddd(ddd)|idd", &page_addr, &box_addr, &text, &start, &size,
+                          &line_left, &line_right, &wide_ems, &narrow_ems, &stands_out,
+                          &turn.rotation, &turn.width, &turn.height))
         return NULL;
     if (!page_addr || !box_addr) {
         PyErr_SetString(PyExc_ValueError, "pieces needs a text page and FPDFText_GetCharBox");
@@ -910,7 +959,7 @@ static PyObject *pieces(PyObject *Py_UNUSED(self), PyObject *args) {
     void *page = (void *)(uintptr_t)page_addr;
     box_fn get_box = (box_fn)(uintptr_t)box_addr;
     Gap *gaps = NULL;
-    Py_ssize_t count = line_gaps(text, start, get_box, page, &gaps);
+    Py_ssize_t count = line_gaps(text, start, get_box, page, &turn, &gaps);
     if (count < 0)
         return PyErr_NoMemory();
     PyObject *result = PyList_New(0);
@@ -924,7 +973,7 @@ static PyObject *pieces(PyObject *Py_UNUSED(self), PyObject *args) {
     double wide = wide_ems * size, narrow = narrow_ems * size;
     double limit = widest >= wide ? narrow : py_max(narrow, stands_out * narrowest);
     Py_ssize_t begin = 0;
-    Span opening = char_span(get_box, page, start);
+    Span opening = char_span(get_box, page, start, &turn);
     for (Py_ssize_t i = 0; i < count; i++) {
         if (gaps[i].width < limit)
             continue;
@@ -935,7 +984,8 @@ static PyObject *pieces(PyObject *Py_UNUSED(self), PyObject *args) {
         opening = gaps[i].after;
     }
     if (PyList_GET_SIZE(result)) {
-        Span closing = char_span(get_box, page, start + PyUnicode_GET_LENGTH(text) - 1);
+        Span closing =
+            char_span(get_box, page, start + PyUnicode_GET_LENGTH(text) - 1, &turn);
         if (append_piece(result, piece(text, begin, PyUnicode_GET_LENGTH(text), opening, closing,
                                         line_left, line_right)) < 0)
             goto fail;
@@ -1209,7 +1259,8 @@ static PyMethodDef methods[] = {
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
      "read once through the PDFium functions at the given addresses."},
     {"char_index", char_index, METH_VARARGS,
-     "char_index(chars) -> bytes: the characters by band of the page, for bounded."},
+     "char_index(chars[, across]) -> bytes: the characters by band of the page (by vertical "
+     "band across), for bounded."},
     {"bounded", bounded, METH_VARARGS,
      "bounded(chars, index, left, top, right, bottom, buflen) -> str: the text inside a "
      "rectangle, as FPDFText_GetBoundedText gives it into a buffer of buflen units (index: "
@@ -1225,8 +1276,8 @@ static PyMethodDef methods[] = {
     {"structure", structure, METH_VARARGS,
      "structure([element], functions, max_elements, max_depth) -> dict: MCID -> rank."},
     {"pieces", pieces, METH_VARARGS,
-     "pieces(textpage, charbox, text, start, size, left, right, limits) -> list: "
-     "text._Locator.pieces on a page not turned, as (text, left, right)."},
+     "pieces(textpage, charbox, text, start, size, left, right, limits[, rotation, width, "
+     "height]) -> list: text._Locator.pieces, as (text, left, right)."},
     {"sweep", sweep, METH_VARARGS,
      "sweep(lefts, rights) -> bytes: order._Sweep's edges, sorted, with their coverage."},
     {"strips", strips, METH_VARARGS,

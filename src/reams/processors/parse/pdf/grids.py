@@ -320,7 +320,7 @@ def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
     back = turn.back if turn.rotation else None
     chars = native.page_chars(pdfium_c, textpage)
     if chars is not None:
-        return _native_text_in(chars, size, back)
+        return _native_text_in(chars, size, back, across=turn.rotation in (90, 270))
     buffer = (ctypes.c_ushort * size)()
     bounded = unchecked(pdfium_c, "FPDFText_GetBoundedText")
     double = ctypes.c_double
@@ -352,15 +352,23 @@ def _pdf_rect(rect: Rect, back: Callable[[float, float], tuple[float, float]] | 
 
 
 def _native_text_in(
-    chars: bytes, size: int, back: Callable[[float, float], tuple[float, float]] | None
+    chars: bytes,
+    size: int,
+    back: Callable[[float, float], tuple[float, float]] | None,
+    *,
+    across: bool = False,
 ) -> TextIn:
     """:func:`bounded_text` cut from the page's characters read once (``native``): the same
-    text, without a walk of the page by PDFium for each rectangle."""
+    text, without a walk of the page by PDFium for each rectangle.
+
+    ``across``: the page is shown turned a quarter, so its rows run up the page as PDFium
+    sees it, and the characters are banded by x, not y (else each cell would walk them all).
+    """
     module = native.chars_module
     assert module is not None
     bounded = module.bounded
     # The characters by band of the page: a cell visits those of its own rows only.
-    index = module.char_index(chars)
+    index = module.char_index(chars, across)
 
     def text_in(rect: Rect) -> str:
         text: str = bounded(chars, index, *_pdf_rect(rect, back), size)

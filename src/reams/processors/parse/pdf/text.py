@@ -381,7 +381,7 @@ class _Locator:
             first_char, last_char = first, last
         else:
             first_char, last_char = self._char(first), self._char(last)
-        if self._native_line is not None and not self._turn.rotation:
+        if self._native_line is not None:
             return self._native(text, first, first_char, last_char)
         if self._turn.rotation:
             left, baseline = self._point(first_char)
@@ -422,17 +422,22 @@ class _Locator:
         )
 
     def _native(self, text: str, first: int, first_char: int, last_char: int) -> Line:
-        """:meth:`line` on a page not turned, its PDFium calls made in one (``native``)."""
+        """:meth:`line`, its PDFium calls made in one (``native``)."""
         middle = self._char(first + _middle(text))
         assert self._native_line is not None
         left, baseline, box, size, matrix, font = self._native_line(
             self._native_page[0], first_char, last_char, middle, self._native_calls
         )
-        if box is not None:
-            span: Span | None = (box[0], box[1])
+        span: Span | None
+        if self._turn.rotation:
+            left, baseline = self._turn(left, baseline)
+            span = None if box is None else self._turned_box(box)
+        elif box is not None:
+            span = (box[0], box[1])
             self._last_vertical = (box[2], box[3])
         else:
             span = None
+        if span is None:
             self._last_vertical = (baseline, baseline)
         last_vertical = self._last_vertical
         right = span[1] if span is not None else left
@@ -460,6 +465,14 @@ class _Locator:
             rtl=rtl,
             upright=self._upright,
         )
+
+    def _turned_box(self, box: tuple[float, float, float, float]) -> Span:
+        """:meth:`_span` of a box PDFium gave (left, right, bottom, top) on a turned page."""
+        left, right, bottom, top = box
+        a, c = self._turn(left, bottom)
+        b, d = self._turn(right, top)
+        self._last_vertical = (min(c, d), max(c, d))
+        return min(a, b), max(a, b)
 
     def _font_bold(self, font: tuple[int, bytes | None] | None, index: int) -> bool:
         """:meth:`_is_bold` from the font facts :meth:`_native` read."""
@@ -608,9 +621,19 @@ class _Locator:
         characters around a space in either direction, so right-to-left text splits too; a piece
         spans its first and last characters.
         """
-        if self._native_pieces is not None and self._aligned and not self._turn.rotation:
+        if self._native_pieces is not None and self._aligned:
+            turn = self._turn
             cut = self._native_pieces(
-                *self._native_page, line.text, start, line.size, line.left, line.right, _LIMITS
+                *self._native_page,
+                line.text,
+                start,
+                line.size,
+                line.left,
+                line.right,
+                _LIMITS,
+                turn.rotation,
+                turn.width,
+                turn.height,
             )
             return tuple(itertools.starmap(Piece, cut))
         text = line.text
