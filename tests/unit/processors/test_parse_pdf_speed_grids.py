@@ -92,3 +92,35 @@ def test_a_wide_box_of_one_line_keeps_the_table() -> None:
     assert grid is not None
     assert grid.rows[-1][0] == "A note across the table"
     assert len(page.reads) == 1 + 1 + 8  # the whole, the box, the other cells
+
+
+class _Batched(_Page):
+    """A reader that also reads a list of rectangles in one call (as the native one does)."""
+
+    def __init__(self, cells: dict[Rect, str], whole: str) -> None:
+        super().__init__(cells, whole)
+        self.batches: list[list[Rect]] = []
+
+    def many(self, rects: list[Rect]) -> list[str]:
+        self.batches.append(list(rects))
+        return [self.cells.get(rect, "") for rect in rects]
+
+
+def test_a_batch_reader_reads_the_wide_boxes_then_the_others_in_two_calls() -> None:
+    box = (XS[0], XS[-1], YS[2], YS[3])
+    cells = _table({box: "A note across the table"})
+    page = _Batched(cells, whole=" ".join(cells.values()))
+    grid = grid_of(_lattice(open_last_row=True), page)
+    assert grid is not None
+    assert grid.rows[-1][0] == "A note across the table"
+    assert grid.rows[0] == ("r0c0", "r0c1", "r0c2", "r0c3")
+    assert [len(batch) for batch in page.batches] == [1, 8]
+    assert page.reads == [(XS[0], XS[-1], YS[0], YS[-1])]  # the whole only, one by one
+
+
+def test_a_batch_reader_is_refused_by_its_wide_box_before_the_others_are_read() -> None:
+    box = (XS[0], XS[-1], YS[2], YS[3])
+    cells = _table({box: "first line\nsecond line\nthird line"})
+    page = _Batched(cells, whole=" ".join(cells.values()))
+    assert grid_of(_lattice(open_last_row=True), page) is None
+    assert page.batches == [[box]]

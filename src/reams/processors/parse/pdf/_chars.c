@@ -349,16 +349,10 @@ static int few_visited(const Index *index, Py_ssize_t count, float l, float r, f
     return 4 * visited < count;
 }
 
-static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer buffer, index_buffer;
-    double left, top, right, bottom;
-    Py_ssize_t buflen;
-    if (!PyArg_ParseTuple(args, "y*y*ddddn", &buffer, &index_buffer, &left, &top, &right,
-                          &bottom, &buflen))
-        return NULL;
-    const Char *chars = (const Char *)buffer.buf;
-    Py_ssize_t count = buffer.len / (Py_ssize_t)sizeof(Char);
-    const Index *index = index_buffer.len >= (Py_ssize_t)sizeof(Index) ? index_buffer.buf : NULL;
+/* The text of one rectangle (PDF page space: left, top, right, bottom), as
+ * FPDFText_GetBoundedText writes it into a buffer of ``buflen`` units, decoded. */
+static PyObject *rect_text(const Char *chars, Py_ssize_t count, const Index *index, double left,
+                           double top, double right, double bottom, Py_ssize_t buflen) {
     /* CFX_FloatRect((float)left, (float)bottom, (float)right, (float)top), normalised by
      * Intersect. */
     float l = (float)left, r = (float)right, b = (float)bottom, t = (float)top;
@@ -376,8 +370,6 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
     int failed = few_visited(index, count, l, r, b, t)
                      ? indexed_text(chars, count, index, l, r, b, t, &out)
                      : text_by_rect(chars, count, l, r, b, t, &out);
-    PyBuffer_Release(&buffer);
-    PyBuffer_Release(&index_buffer);
     if (failed < 0 || push(&out, 0) < 0) { /* ToUTF16LE's terminator */
         PyMem_Free(out.units);
         return PyErr_NoMemory();
@@ -391,6 +383,92 @@ static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
         PyUnicode_DecodeUTF16((const char *)out.units, 2 * length, "replace", &order);
     PyMem_Free(out.units);
     return text;
+}
+
+static const Index *index_of(const Py_buffer *index_buffer) {
+    return index_buffer->len >= (Py_ssize_t)sizeof(Index) ? index_buffer->buf : NULL;
+}
+
+static PyObject *bounded(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer buffer, index_buffer;
+    double left, top, right, bottom;
+    Py_ssize_t buflen;
+    if (!PyArg_ParseTuple(args, "y*y*ddddn", &buffer, &index_buffer, &left, &top, &right,
+                          &bottom, &buflen))
+        return NULL;
+    PyObject *text = rect_text(buffer.buf, buffer.len / (Py_ssize_t)sizeof(Char),
+                               index_of(&index_buffer), left, top, right, bottom, buflen);
+    PyBuffer_Release(&buffer);
+    PyBuffer_Release(&index_buffer);
+    return text;
+}
+
+/* geometry.Turn.back: a point of the page as displayed back in PDF user space. */
+static void turn_back(int rotation, double width, double height, double x, double y,
+                      double *px, double *py) {
+    *px = x;
+    *py = y;
+    if (rotation == 90) {
+        *px = height - y;
+        *py = x;
+    } else if (rotation == 180) {
+        *px = width - x;
+        *py = height - y;
+    } else if (rotation == 270) {
+        *px = y;
+        *py = width - x;
+    }
+}
+
+/* grids._pdf_rect: a display rectangle (left, right, top, bottom) as PDFium takes it (left,
+ * top, right, bottom in page space), with Python's min and max of the turned corners. */
+static int pdf_rect(PyObject *rect, int rotation, double width, double height, double out[4]) {
+    double left, right, top, bottom;
+    if (!PyArg_ParseTuple(rect, "dddd", &left, &right, &top, &bottom))
+        return -1;
+    if (!rotation) {
+        out[0] = left, out[1] = top, out[2] = right, out[3] = bottom;
+        return 0;
+    }
+    double x0, y0, x1, y1;
+    turn_back(rotation, width, height, left, top, &x0, &y0);
+    turn_back(rotation, width, height, right, bottom, &x1, &y1);
+    out[0] = x1 < x0 ? x1 : x0;
+    out[1] = y1 > y0 ? y1 : y0;
+    out[2] = x1 > x0 ? x1 : x0;
+    out[3] = y1 < y0 ? y1 : y0;
+    return 0;
+}
+
+/* grids' text of each display rectangle of a list (a lattice's cells) in one call: bounded
+ * after grids._pdf_rect with the page's Turn (rotation 0: not turned). */
+static PyObject *bounded_all(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer buffer, index_buffer;
+    PyObject *rects;
+    Py_ssize_t buflen;
+    int rotation;
+    double width, height;
+    if (!PyArg_ParseTuple(args, "y*y*O!nidd", &buffer, &index_buffer, &PyList_Type, &rects,
+                          &buflen, &rotation, &width, &height))
+        return NULL;
+    const Char *chars = buffer.buf;
+    Py_ssize_t count = buffer.len / (Py_ssize_t)sizeof(Char);
+    const Index *index = index_of(&index_buffer);
+    Py_ssize_t n = PyList_GET_SIZE(rects);
+    PyObject *texts = PyList_New(n);
+    for (Py_ssize_t i = 0; texts && i < n; i++) {
+        double r[4];
+        PyObject *text = NULL;
+        if (pdf_rect(PyList_GET_ITEM(rects, i), rotation, width, height, r) == 0)
+            text = rect_text(chars, count, index, r[0], r[1], r[2], r[3], buflen);
+        if (!text)
+            Py_CLEAR(texts);
+        else
+            PyList_SET_ITEM(texts, i, text);
+    }
+    PyBuffer_Release(&buffer);
+    PyBuffer_Release(&index_buffer);
+    return texts;
 }
 
 typedef void *(*segment_fn)(void *, int);
@@ -1261,6 +1339,9 @@ static PyMethodDef methods[] = {
     {"char_index", char_index, METH_VARARGS,
      "char_index(chars[, across]) -> bytes: the characters by band of the page (by vertical "
      "band across), for bounded."},
+    {"bounded_all", bounded_all, METH_VARARGS,
+     "bounded_all(chars, index, rects, buflen, rotation, width, height) -> list: bounded of "
+     "each display rectangle (left, right, top, bottom) of the page shown with the rotation."},
     {"bounded", bounded, METH_VARARGS,
      "bounded(chars, index, left, top, right, bottom, buflen) -> str: the text inside a "
      "rectangle, as FPDFText_GetBoundedText gives it into a buffer of buflen units (index: "

@@ -219,12 +219,9 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     # The boxes spanning most columns are read first: one of them holding many lines refuses
     # the lattice, whatever the other cells hold, so those need not be read.
     boxes.sort(key=lambda box: not box[0])
-    texts: dict[int, list[str]] = {}
-    for wide, root, rect in boxes:
-        lines = (_NOISE.sub("", line).strip() for line in text_in(rect).splitlines())
-        texts[root] = [line for line in lines if line]
-        if wide and len(texts[root]) > 2:
-            return None  # lines of many cells in one box: rows drawn without their rules
+    texts = _read_cells(boxes, text_in)
+    if texts is None:
+        return None  # lines of many cells in one box: rows drawn without their rules
     if not any(texts.values()) or any(_RTL.search(line) for t in texts.values() for line in t):
         return None  # right-to-left text needs the line reader's shaping: it is read by lines
     if _crossed(texts.values(), whole):
@@ -236,6 +233,39 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     if sum(filled) > _MAX_LINES * len(filled):
         return None
     return _trimmed([[" ".join(lines) for lines in band] for band in bands], lattice)
+
+
+def _read_cells(
+    boxes: list[tuple[bool, int, Rect]], text_in: TextIn
+) -> dict[int, list[str]] | None:
+    """The lines of each box's text by root, the wide boxes first; None as soon as a wide box
+    holds more than two lines.
+
+    A reader with a ``many`` method (the native one) reads the wide boxes in one call, then the
+    others in one more; any other reader is asked box by box, and no further than the box that
+    refuses the lattice.
+    """
+    many: Callable[[list[Rect]], list[str]] | None = getattr(text_in, "many", None)
+    split = sum(1 for box in boxes if box[0])  # the wide boxes come first
+    texts: dict[int, list[str]] = {}
+    for group in (boxes[:split], boxes[split:]):
+        rects = [rect for _, _, rect in group]
+        read = many(rects) if many is not None and rects else map(text_in, rects)
+        for (wide, root, _), text in zip(group, read, strict=True):
+            lines = _lines(text)
+            texts[root] = lines
+            if wide and len(lines) > 2:
+                return None
+    return texts
+
+
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of a cell's text, stripped, without control characters."""
+    if _NOISE.search(text) is None:  # most cells: nothing to remove from any line
+        lines = (line.strip() for line in text.splitlines())
+    else:
+        lines = (_NOISE.sub("", line).strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def _extent(members: list[int], n_cols: int) -> tuple[int, int, int, int]:
@@ -320,7 +350,7 @@ def bounded_text(pdfium_c: Any, textpage: Any, turn: Turn) -> TextIn:
     back = turn.back if turn.rotation else None
     chars = native.page_chars(pdfium_c, textpage)
     if chars is not None:
-        return _native_text_in(chars, size, back, across=turn.rotation in (90, 270))
+        return _NativeTextIn(chars, size, turn)
     buffer = (ctypes.c_ushort * size)()
     bounded = unchecked(pdfium_c, "FPDFText_GetBoundedText")
     double = ctypes.c_double
@@ -351,27 +381,38 @@ def _pdf_rect(rect: Rect, back: Callable[[float, float], tuple[float, float]] | 
     return min(x0, x1), max(y0, y1), max(x0, x1), min(y0, y1)
 
 
-def _native_text_in(
-    chars: bytes,
-    size: int,
-    back: Callable[[float, float], tuple[float, float]] | None,
-    *,
-    across: bool = False,
-) -> TextIn:
+class _NativeTextIn:
     """:func:`bounded_text` cut from the page's characters read once (``native``): the same
-    text, without a walk of the page by PDFium for each rectangle.
+    text, without a walk of the page by PDFium for each rectangle; :meth:`many` reads a list
+    of rectangles (a lattice's cells) in one call.
 
-    ``across``: the page is shown turned a quarter, so its rows run up the page as PDFium
-    sees it, and the characters are banded by x, not y (else each cell would walk them all).
+    A page shown turned a quarter has its rows run up the page as PDFium sees it: its
+    characters are banded by x, not y (else each cell would walk most of them).
     """
-    module = native.chars_module
-    assert module is not None
-    bounded = module.bounded
-    # The characters by band of the page: a cell visits those of its own rows only.
-    index = module.char_index(chars, across)
 
-    def text_in(rect: Rect) -> str:
-        text: str = bounded(chars, index, *_pdf_rect(rect, back), size)
+    __slots__ = ("_back", "_bounded", "_bounded_all", "_chars", "_index", "_size", "_turn")
+
+    def __init__(self, chars: bytes, size: int, turn: Turn) -> None:
+        module = native.chars_module
+        assert module is not None
+        self._bounded = module.bounded
+        self._bounded_all = module.bounded_all
+        self._chars = chars
+        # The characters by band of the page: a cell visits those of its own rows only.
+        self._index = module.char_index(chars, turn.rotation in (90, 270))
+        self._size = size
+        self._turn = turn
+        self._back = turn.back if turn.rotation else None
+
+    def __call__(self, rect: Rect) -> str:
+        text: str = self._bounded(
+            self._chars, self._index, *_pdf_rect(rect, self._back), self._size
+        )
         return text
 
-    return text_in
+    def many(self, rects: list[Rect]) -> list[str]:
+        turn = self._turn
+        texts: list[str] = self._bounded_all(
+            self._chars, self._index, rects, self._size, turn.rotation, turn.width, turn.height
+        )
+        return texts
