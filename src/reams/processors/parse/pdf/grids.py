@@ -262,9 +262,8 @@ def _read_cells(
 def _lines(text: str) -> list[str]:
     """The non-empty lines of a cell's text, stripped, without control characters."""
     if _NOISE.search(text) is None:  # most cells: nothing to remove from any line
-        lines = (line.strip() for line in text.splitlines())
-    else:
-        lines = (_NOISE.sub("", line).strip() for line in text.splitlines())
+        return [stripped for line in text.splitlines() if (stripped := line.strip())]
+    lines = (_NOISE.sub("", line).strip() for line in text.splitlines())
     return [line for line in lines if line]
 
 
@@ -285,20 +284,25 @@ def _cells(lattice: Lattice) -> dict[int, list[int]]:
     """
     xs, ys = lattice.xs, lattice.ys
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    sets = _Sets(n_rows * n_cols)
     v_spans, h_spans = lattice.v_spans(), lattice.h_spans()
     middles_x = [(xs[c] + xs[c + 1]) / 2 for c in range(n_cols)]
+    missing: list[tuple[int, int]] = []  # pairs of cells with no border between them
     for r in range(n_rows):
         middle_y = (ys[r] + ys[r + 1]) / 2
         first = r * n_cols
         for c in range(n_cols - 1):  # the borders between the row's cells
             if not _covers(v_spans[c + 1], middle_y):
-                sets.join(first + c, first + c + 1)
+                missing.append((first + c, first + c + 1))
         if r + 1 < n_rows:  # the border under the row
             below = h_spans[r + 1]
             for c, middle_x in enumerate(middles_x):
                 if not _covers(below, middle_x):
-                    sets.join(first + c, first + n_cols + c)
+                    missing.append((first + c, first + n_cols + c))
+    if not missing:  # every border drawn (most lattices): each cell is a group of its own
+        return {cell: [cell] for cell in range(n_rows * n_cols)}
+    sets = _Sets(n_rows * n_cols)
+    for a, b in missing:
+        sets.join(a, b)
     return sets.groups()
 
 
