@@ -28,3 +28,15 @@ def test_a_lines_top_and_bottom_follow_its_baseline_and_size() -> None:
     # Worked out from baseline and size: not compared, not shown, not given.
     assert line == Line("Total", 10.0, 40.0, 700.0, 10.0)
     assert "top" not in repr(line)
+
+
+def test_a_rows_right_edge_and_numbers_are_worked_out_once_and_kept() -> None:
+    from reams.processors.parse.pdf.tables import Row
+
+    row = Row([0], [Piece("Total", 10.0, 40.0), Piece("1 200", 60.0, 85.5)], 700.0, 10.0)
+    assert row.right == 85.5
+    assert "right" in vars(row)  # kept: read again from the instance, not worked out
+    row.pieces.append(Piece("late", 90.0, 120.0))
+    assert row.right == 85.5  # a row is complete once made; the kept value stands
+    apart = row.numbers_apart
+    assert row.numbers_apart is apart

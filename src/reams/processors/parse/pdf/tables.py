@@ -22,12 +22,12 @@ tied to page numbers by dot leaders) is a two-column table of titles and pages.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from reams.processors.parse.pdf.grids import Grid
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
@@ -59,6 +59,26 @@ _IN_STEP = 0.1  # font sizes: baselines this close are on one line
 Rules = Callable[[], PageRules]
 """Gives the page's ruling lines; called only when a table candidate needs them."""
 
+_T = TypeVar("_T")
+
+
+class _kept(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on each first
+    read; rows are read by one thread, thousands of them a page): the value is worked out on
+    the first read and kept in the instance's ``__dict__``, which later reads find first."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self._name] = self._compute(instance)
+        return value
+
 
 @dataclass
 class Row:
@@ -77,11 +97,11 @@ class Row:
     def left(self) -> float:
         return self.pieces[0].left
 
-    @functools.cached_property
+    @_kept
     def right(self) -> float:
         return max(piece.right for piece in self.pieces)
 
-    @functools.cached_property
+    @_kept
     def numbers_apart(self) -> Row:
         """:func:`_numbers_apart` of the row."""
         return _numbers_apart(self)
