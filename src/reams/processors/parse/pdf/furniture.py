@@ -72,9 +72,12 @@ class Furniture:
                 self._numbered(line, page.index)
                 or EXPLICIT_LABEL.match(line.text.strip()) is not None
             )
-            if band == "top" and (numbered or key(line.text) in self.headers):
+            # No running text learned (most documents): the line's key is not worked out.
+            if band == "top" and (numbered or (self.headers and key(line.text) in self.headers)):
                 header.append(line)
-            elif band == "bottom" and (numbered or key(line.text) in self.footers):
+            elif band == "bottom" and (
+                numbered or (self.footers and key(line.text) in self.footers)
+            ):
                 footer.append(line)
             else:
                 body.append(line)
