@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reams.bootstrap import Services
+from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
 from reams.engine.base import Engine
+from reams.service.folders import mirror_folder
 from reams.settings import Settings
 from servers import ManagedProcess, free_port
 
@@ -330,3 +333,21 @@ def activity_workers(address: str, namespace: str, workflow_id: str) -> set[str]
         return found
 
     return asyncio.run(main())
+
+
+PARSE_JOB = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
+
+
+def folder_job(services: Services, folder: Path) -> Job:
+    """A parse job over ``folder``'s files, created in the store (``pending``, not submitted:
+    the test decides which engine, if any, hears of it)."""
+    store = services.store
+    project = store.ensure_project("default")
+    directory = mirror_folder(store, services.blobs, project_id=project.id, root=folder)
+    return store.create_job(
+        project_id=project.id,
+        settings=resolve(PARSE_JOB),
+        job_config=PARSE_JOB,
+        directory_id=directory,
+        item_ids=None,
+    )

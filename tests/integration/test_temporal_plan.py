@@ -10,16 +10,13 @@ from typing import Any
 import pytest
 
 from reams.bootstrap import Services, build
-from reams.domain.jobconfig import resolve
 from reams.domain.records import Job
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.temporal.activities import BatchActivities
 from reams.engine.temporal.config import TemporalConfig
-from reams.service.folders import mirror_folder
 from reams.settings import Settings
-
-PARSE = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
+from temporal_servers import folder_job
 
 
 @pytest.fixture
@@ -33,16 +30,7 @@ def _job(services: Services, folder: Path) -> Job:
     folder.mkdir()
     for n in range(3):
         (folder / f"n{n}.md").write_text(f"# note {n}\n")
-    store = services.store
-    project = store.ensure_project("default")
-    directory = mirror_folder(store, services.blobs, project_id=project.id, root=folder)
-    return store.create_job(
-        project_id=project.id,
-        settings=resolve(PARSE),
-        job_config=PARSE,
-        directory_id=directory,
-        item_ids=None,
-    )
+    return folder_job(services, folder)
 
 
 def _activities(services: Services) -> BatchActivities:

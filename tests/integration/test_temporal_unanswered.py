@@ -16,13 +16,10 @@ import pytest
 
 from docgen import make_corpus
 from reams.bootstrap import Services, build
-from reams.domain.jobconfig import resolve
-from reams.domain.records import Job
 from reams.engine.temporal.engine import TemporalEngine
-from reams.service.folders import mirror_folder
 from reams.settings import Settings
+from temporal_servers import folder_job
 
-PARSE = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 RPC_TIMEOUT_S = 1.0
 
 
@@ -52,19 +49,6 @@ def services(tmp_path: Path, mute: str) -> Iterator[Services]:
     built.close()
 
 
-def create_job(services: Services, folder: Path) -> Job:
-    store = services.store
-    project = store.ensure_project("default")
-    directory = mirror_folder(store, services.blobs, project_id=project.id, root=folder)
-    return store.create_job(
-        project_id=project.id,
-        settings=resolve(PARSE),
-        job_config=PARSE,
-        directory_id=directory,
-        item_ids=None,
-    )
-
-
 def test_an_unanswering_temporal_is_reported_on_the_job_within_the_call_bound(
     services: Services, tmp_path: Path, mute: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -76,7 +60,7 @@ def test_an_unanswering_temporal_is_reported_on_the_job_within_the_call_bound(
         temporal=dataclasses.replace(api.temporal, rpc_timeout_s=RPC_TIMEOUT_S),
     )
     make_corpus(tmp_path / "docs", 3, kinds=("md",))
-    job = create_job(services, tmp_path / "docs")
+    job = folder_job(services, tmp_path / "docs")
     engine.start()
     try:
         started = time.monotonic()
