@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -232,3 +233,28 @@ def test_the_environment_turns_the_module_off(monkeypatch: pytest.MonkeyPatch) -
     # Whether it is built, not BUILT: the suite may run with REAMS_PDF_NATIVE=0 (ctypes path).
     built = importlib.util.find_spec("reams.processors.parse.pdf._chars") is not None
     assert (native._load() is not None) == built
+
+
+def test_a_module_older_than_its_source_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pull that changes the C source without a rebuild would pass the old module arguments
+    it does not take (every page failing): the ctypes path reads instead, with a warning."""
+    built, source = tmp_path / "_chars.so", tmp_path / "_chars.c"
+    built.write_bytes(b"")
+    source.write_text("/* newer */")
+    os.utime(built, ns=(1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(native, "_SOURCE", source)
+    assert native._built_before_its_source(built)
+    os.utime(built, ns=(source.stat().st_mtime_ns + 1,) * 2)
+    assert not native._built_before_its_source(built)
+    monkeypatch.setattr(native, "_SOURCE", tmp_path / "absent.c")  # a wheel: no source
+    assert not native._built_before_its_source(built)
+    if importlib.util.find_spec("reams.processors.parse.pdf._chars") is None:
+        return  # the rest needs the built module
+    monkeypatch.delenv("REAMS_PDF_NATIVE", raising=False)
+    monkeypatch.setattr(native, "_SOURCE", source)
+    os.utime(source, ns=(2**62, 2**62))  # far in the future: newer than any build
+    with caplog.at_level("WARNING", logger=native.__name__):
+        assert native._load() is None
+    assert "older than its source" in caplog.text

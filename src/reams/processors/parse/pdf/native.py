@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import logging
 import os
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 def _load() -> ModuleType | None:
@@ -24,7 +28,29 @@ def _load() -> ModuleType | None:
     except ImportError:
         return None
     module: ModuleType = _chars
+    if _built_before_its_source(Path(module.__file__ or "")):
+        logger.warning(
+            "the native PDF module %s is older than its source %s: rebuild it (`make install`, "
+            "or `pip install -e .`); reading PDFs through ctypes until then (same output, "
+            "more CPU)",
+            module.__file__,
+            _SOURCE.name,
+        )
+        return None
     return module
+
+
+_SOURCE = Path(__file__).with_name("_chars.c")
+
+
+def _built_before_its_source(built: Path) -> bool:
+    """Whether a checkout's C source changed after the module was built (a pull or a branch
+    switch without a rebuild): its functions' arguments may differ from the ones the Python
+    side passes, which would fail every page. An installed wheel has no source: trusted."""
+    try:
+        return _SOURCE.stat().st_mtime_ns > built.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 chars_module: ModuleType | None = _load()
