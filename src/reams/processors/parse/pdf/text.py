@@ -400,21 +400,37 @@ class _Locator:
             else:
                 span = None
                 self._last_vertical = (baseline, baseline)
+        left, right, rtl = self._extent(left, span, first_char)
+        middle = self._char(first + _middle(text))
+        return self._made(
+            text, (left, right, baseline), self._size(middle), self._is_bold(middle), rtl
+        )
+
+    def _extent(self, left: float, span: Span | None, first_char: int) -> tuple[float, float, bool]:
+        """A line's left and right edges from its first character's origin and its last
+        character's span, and whether it reads right to left (the first character is then the
+        rightmost: the edges are the extremes of both characters)."""
         last_vertical = self._last_vertical
         right = span[1] if span is not None else left
-        rtl = right < left  # right-to-left text: the first character is the rightmost
+        rtl = right < left
         if rtl:
             edges = [left, *(span or ()), *(self._span(first_char) or ())]
             left, right = min(edges), max(edges)
             self._last_vertical = last_vertical
-        middle = self._char(first + _middle(text))
+        return left, right, rtl
+
+    def _made(
+        self, text: str, place: tuple[float, float, float], size: float, bold: bool, rtl: bool
+    ) -> Line:
+        """The line at ``place`` (left, right, baseline), upright as the last size read said."""
+        left, right, baseline = place
         return Line(
             text,
             left,
             right,
             baseline,
-            self._size(middle),
-            self._is_bold(middle),
+            size,
+            bold,
             BULLET.match(text) is not None or NUMBERED.match(text) is not None,
             _is_leader(text),
             rtl=rtl,
@@ -439,13 +455,7 @@ class _Locator:
             span = None
         if span is None:
             self._last_vertical = (baseline, baseline)
-        last_vertical = self._last_vertical
-        right = span[1] if span is not None else left
-        rtl = right < left  # right-to-left text: the first character is the rightmost
-        if rtl:
-            edges = [left, *(span or ()), *(self._span(first_char) or ())]
-            left, right = min(edges), max(edges)
-            self._last_vertical = last_vertical
+        left, right, rtl = self._extent(left, span, first_char)
         self._upright = True
         if matrix is not None:  # as :meth:`_size`
             a, b, c, d = matrix
@@ -453,18 +463,7 @@ class _Locator:
             if scale > 0:
                 size *= scale
             self._upright = self._reads_across(a, b)
-        return Line(
-            text,
-            left,
-            right,
-            baseline,
-            size,
-            self._font_bold(font, middle),
-            BULLET.match(text) is not None or NUMBERED.match(text) is not None,
-            _is_leader(text),
-            rtl=rtl,
-            upright=self._upright,
-        )
+        return self._made(text, (left, right, baseline), size, self._font_bold(font, middle), rtl)
 
     def _turned_box(self, box: tuple[float, float, float, float]) -> Span:
         """:meth:`_span` of a box PDFium gave (left, right, bottom, top) on a turned page."""
