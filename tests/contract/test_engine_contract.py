@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from docgen import make_corpus, make_pdf
 from reams.bootstrap import Services, build
 from reams.domain.records import Job
+from reams.engine.drive import CLAIM_BATCH
 from reams.engine.steps import STATUS_CHECK_ITEMS
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest, Jobs
@@ -313,7 +314,11 @@ def test_restarted_engine_resumes_the_job(
     services: Services, make_services: MakeServices, tmp_path: Path
 ) -> None:
     folder = tmp_path / "docs"
-    make_corpus(folder, 40, kinds=("pdf", "docx", "html"))
+    # Enough items that the stop cannot let the job finish: each driver may hold a claim's
+    # worth of fast items in its child's queue (at most CLAIM_BATCH), which a graceful stop
+    # lets run; with 40 small files two drivers could hold every item left.
+    total = 5 + 2 * (CLAIM_BATCH + 1) + 40
+    make_corpus(folder, total, kinds=("pdf", "docx", "html"))
     job = submit(services, folder)
     while services.store.get_job(job.id, project_id=None).counts.terminal < 5:
         time.sleep(0.02)
@@ -324,7 +329,7 @@ def test_restarted_engine_resumes_the_job(
     again = make_services()
     again.engine.start()
     final = wait(again, job.id)
-    assert final.status == "completed" and final.counts.completed == 40
+    assert final.status == "completed" and final.counts.completed == total
     assert_consistent(services, final)
 
 
