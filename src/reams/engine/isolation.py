@@ -298,6 +298,12 @@ class IsolatedWorker:
             raise ProcessorError(code, message, retryable=retryable)
         if not isinstance(payload, ProcessorOutput):  # a protocol slip, not the document's fault
             raise ProcessorError("processing_error", "The worker answered something unexpected.")
+        if payload.duration_s > task.timeout_s:
+            # Its answer was waiting (this process was busy, or it sat in the child's queue
+            # behind others): the child's own clock says it took too long all the same.
+            raise ProcessorError(
+                "timeout", f"Processing took longer than the {task.timeout_s:g} s allowed."
+            )
         return payload
 
     def answered(self, wait_s: float) -> bool:
