@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from note_jobs import submit_notes
 from reams.bootstrap import Services, build
 from reams.domain.records import Item
 from reams.domain.states import Outcome
@@ -20,13 +21,10 @@ from reams.engine import steps
 from reams.engine.drive import DriveHooks, ItemDriver
 from reams.engine.isolation import IsolatedWorker
 from reams.engine.steps import STATUS_CHECK_ITEMS, RunContext
-from reams.service.folders import mirror_folder
-from reams.service.jobs import JobRequest
 from reams.settings import Settings
 from reams.store import tables as t
 from reams.store.db import aware, utcnow
 
-CONFIG = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 NOTES = 300
 
 
@@ -35,16 +33,6 @@ def services(tmp_path: Path) -> Iterator[Services]:
     built = build(Settings(data_dir=tmp_path / "data", workers=1, lease_s=30))
     yield built
     built.close()
-
-
-def submit_notes(services: Services, folder: Path) -> str:
-    folder.mkdir()
-    for n in range(NOTES):
-        (folder / f"note-{n:03}.md").write_text(f"# Note {n}\n\nA short note.\n")
-    project = services.catalog.ensure_project("default")
-    directory = mirror_folder(services.catalog, services.blobs, project_id=project.id, root=folder)
-    request = JobRequest(project_id=project.id, job_config=CONFIG, directory_id=directory)
-    return services.jobs.submit(request).id
 
 
 def test_a_cancel_known_only_to_the_store_stops_recording_within_a_few_items(
@@ -58,7 +46,7 @@ def test_a_cancel_known_only_to_the_store_stops_recording_within_a_few_items(
     of a millisecond each complete after a cancel."""
     monkeypatch.setattr(steps, "time", SimpleNamespace(monotonic=lambda: 1000.0))
     store = services.store
-    job_id = submit_notes(services, tmp_path / "notes")
+    job_id = submit_notes(services, tmp_path / "notes", NOTES)
     ctx = RunContext(store=store, blobs=services.blobs, config=services.engine.config, owner="t:1")
     cancelled_at: list[datetime] = []
 

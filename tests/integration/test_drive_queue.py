@@ -9,17 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from note_jobs import submit_notes
 from reams.bootstrap import Services, build
 from reams.domain.records import Item
 from reams.domain.states import Outcome
 from reams.engine.drive import CLAIM_BATCH, DriveHooks, ItemDriver
 from reams.engine.isolation import IsolatedWorker, Task
 from reams.engine.local import LocalEngine
-from reams.service.folders import mirror_folder
-from reams.service.jobs import JobRequest
 from reams.settings import Settings
-
-CONFIG = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 
 
 class WatchedWorker(IsolatedWorker):
@@ -41,16 +38,6 @@ def services(tmp_path: Path) -> Iterator[Services]:
     built = build(Settings(data_dir=tmp_path / "data", workers=1, lease_s=30))
     yield built
     built.close()
-
-
-def submit_notes(services: Services, folder: Path, count: int) -> str:
-    folder.mkdir()
-    for n in range(count):
-        (folder / f"note-{n:03}.md").write_text(f"# Note {n}\n\nA short note.\n")
-    project = services.catalog.ensure_project("default")
-    directory = mirror_folder(services.catalog, services.blobs, project_id=project.id, root=folder)
-    request = JobRequest(project_id=project.id, job_config=CONFIG, directory_id=directory)
-    return services.jobs.submit(request).id
 
 
 def driver_of(
