@@ -52,6 +52,7 @@ import fieldgen_bills  # noqa: E402
 import fieldgen_credit  # noqa: E402
 import fieldgen_forms  # noqa: E402
 import fieldgen_fresh  # noqa: E402
+import fieldgen_fresh2  # noqa: E402
 import fieldgen_invoices  # noqa: E402
 import fieldgen_orders  # noqa: E402
 import fieldgen_receipts  # noqa: E402
@@ -95,8 +96,9 @@ def _t(
 # Bills are often kept as scans or phone photos: a third of the bill templates' documents.
 BILL_SCANS = 0.35
 FRESH_SCANS = 0.3
+FRESH2_SCANS = 0.33
 # The fresh templates' countries, beside the others (which keep their own en_US).
-ALL_LOCALES = {**fieldgen_fresh.LOCALES, **LOCALES}
+ALL_LOCALES = {**fieldgen_fresh.LOCALES, **fieldgen_fresh2.LOCALES, **LOCALES}
 _I, _R, _O, _F = fieldgen_invoices, fieldgen_receipts, fieldgen_orders, fieldgen_forms
 _B, _C = fieldgen_bills, fieldgen_credit
 TEMPLATES = (
@@ -162,6 +164,35 @@ TEMPLATES = (
             ("japan_en", "en_JP"),
         )
     ),
+    # The second fresh split (issue 15): invoice and receipt layouts written before the rules
+    # were read, scored before any rule was changed for them (see fieldgen_fresh2).
+    *(
+        _t(
+            "receipt" if name in fieldgen_fresh2.RECEIPTS else "invoice",
+            "receipt" if name in fieldgen_fresh2.RECEIPTS else "invoice",
+            fieldgen_fresh2,
+            name,
+            locales,
+            5,
+            FRESH2_SCANS,
+            "fresh2",
+        )
+        for name, locales in (
+            ("rechnung_din", "de_DE de_AT"),
+            ("facture_siret", "fr_FR"),
+            ("factura_nif", "es_ES"),
+            ("factuur_kvk", "nl_NL nl_BE"),
+            ("uk_vat", "en_GB"),
+            ("ca_gst", "en_CA fr_CA"),
+            ("saas_issue", "en_US en_GB en_IE"),
+            ("sold_by", "en_GB de_DE fr_FR"),
+            ("ch_qr", "de_CH fr_CH"),
+            ("till_receipt", "de_DE nl_NL de_AT nl_BE"),
+            ("restaurant_tip", "en_US en_CA"),
+            ("fuel_ticket", "fr_FR es_ES"),
+            ("sdn_bhd", "en_MY en_SG"),
+        )
+    ),
 )
 HOLDOUT = frozenset(
     {
@@ -211,7 +242,11 @@ def documents() -> Iterator[Doc]:
                 "scan": is_scan,
                 "fields": built.gold,
             }
+            taken = set(names.used)
             yield Doc(row, built, random.Random(f"{SEED}/scan/{template.name}/{index}"))
+            # A drawing may take names too (a cashier's): forget them, so that the documents
+            # after it get the same names whether or not it was drawn (gold_rows draws none).
+            names.used = taken
 
 
 def gold_rows() -> list[dict[str, Any]]:
