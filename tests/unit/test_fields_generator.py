@@ -46,7 +46,7 @@ def test_the_set_is_as_large_and_varied_as_issue_15_asks(rows: list[dict[str, An
 
 def test_split_is_by_template_and_names_never_cross(rows: list[dict[str, Any]]) -> None:
     splits: dict[str, set[str]] = {}
-    names: dict[str, set[str]] = {"dev": set(), "holdout": set(), "fresh": set()}
+    names: dict[str, set[str]] = {"dev": set(), "holdout": set(), "fresh": set(), "fresh2": set()}
     for row in rows:
         splits.setdefault(row["template"], set()).add(row["split"])
         for field in NAME_FIELDS:
@@ -61,6 +61,35 @@ def test_split_is_by_template_and_names_never_cross(rows: list[dict[str, Any]]) 
     # The fresh split (layouts written apart from the rest, a generalisation check) shares no
     # name with either.
     assert not names["fresh"] & (names["dev"] | names["holdout"])
+    assert not names["fresh2"] & (names["dev"] | names["holdout"] | names["fresh"])
+
+
+def test_fresh2_is_appended_last_and_as_large_as_issue_15_asks(rows: list[dict[str, Any]]) -> None:
+    """The second fresh split: ≥ 8 invoice and ≥ 4 receipt layouts of 5 each, a third scans,
+    after every other row (so the documents and gold before it stay as they were)."""
+    first = next(n for n, row in enumerate(rows) if row["split"] == "fresh2")
+    fresh2 = rows[first:]
+    assert all(row["split"] == "fresh2" for row in fresh2)
+    per_template = Counter((row["kind"], row["template"]) for row in fresh2)
+    assert all(count == 5 for count in per_template.values())
+    kinds = Counter(kind for kind, _ in per_template)
+    assert kinds["invoice"] >= 8 and kinds["receipt"] >= 4
+    assert {row["schema"] for row in fresh2} == {"invoice", "receipt"}
+    assert 0.25 <= sum(row["scan"] for row in fresh2) / len(fresh2) <= 0.4
+    # New layouts: no fresh2 template is a template of another split.
+    assert not {t for _, t in per_template} & {r["template"] for r in rows[:first]}
+
+
+def test_drawing_does_not_change_the_gold_of_the_documents_after_it(
+    rows: list[dict[str, Any]],
+) -> None:
+    """The cache is written drawing each document before the next is built (a drawing may take
+    a name, a cashier's); the documents after it must still be the ones the gold describes."""
+    drawn = []
+    for doc in generate_fields.documents():
+        drawn.append(doc.row)
+        doc.built.draw()
+    assert drawn == rows
 
 
 def test_drawing_is_deterministic() -> None:
