@@ -23,7 +23,12 @@ files of one template on both sides.
 unchanged): 8 invoice templates from countries and conventions none of the others has (India's
 GST, Italy, Poland, Mexico, a US remit-to footer, an Australian right-hand vendor block,
 Sweden/Denmark, a Japanese company in English), 40 documents written before the extractor's
-rules were read; their rows say ``"split": "fresh"``.
+rules were read; their rows say ``"split": "fresh"``. The rules were then fixed on it, so a
+second one, **fresh2** (``fieldgen_fresh2``, appended after it): 9 invoice layouts (DIN 5008
+Rechnung, French facture with SIRET, Spanish factura with IRPF, Dutch/Belgian factuur under a
+wordmark, UK VAT invoice, Canadian GST/HST/QST, a subscription invoice, a marketplace "Sold by"
+invoice, a Swiss QR-bill Rechnung) and 4 receipt layouts (till roll, restaurant with tip, fuel
+station, Malaysian/Singapore GST/SST), 5 documents each, a third as scans.
 
 Everything is seeded (``SEED``; each document's generator is seeded by template and index), so
 the same code writes the same gold: ``bench/extract/generated_gold.jsonl`` is committed for
