@@ -10,9 +10,13 @@ page whose text layer is missing or unusable with ``needs_ocr`` and offers
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,11 +123,12 @@ class PdfSource:
         return page.raw
 
     def page(self, index: int) -> PageContent:
-        furniture = self._learned_furniture()
-        try:
-            return self._page(index, furniture)
-        finally:
-            self._close_page(index)
+        with collection_paused():
+            furniture = self._learned_furniture()
+            try:
+                return self._page(index, furniture)
+            finally:
+                self._close_page(index)
 
     def _page(self, index: int, furniture: Furniture) -> PageContent:
         page = self._read_ahead.pop(index, None) or self._read(index, keep=True)
@@ -288,6 +293,39 @@ class PdfSource:
                 samples.append(PageLines(page.lines, page.height, index))
             self._furniture = learn(samples)
         return self._furniture
+
+
+_pause_lock = threading.Lock()
+_pauses = 0  # reads of a page under way with the collector paused (threads may share it)
+_resume = False  # whether the collector was on when the first of them paused it
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while one page is read, on again after.
+
+    A page's read makes tens of thousands of objects (lines, pieces, rows, cells) that live
+    until its layout is done and then die by reference counting; with the collector on, every
+    700 of them started a collection that walked all those still alive, and their promotion
+    into older generations brought on full collections of the whole heap. Paused for one page,
+    they are looked at once, by the first collection after it; what a page leaves as cyclic
+    garbage waits no longer than the page, so memory stays bounded by one page's worth, as
+    before. Nested and concurrent reads share one pause: the collector comes back on (if it
+    was on) when the last of them ends.
+    """
+    global _pauses, _resume
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 def _sample(page_count: int) -> list[int]:
