@@ -271,6 +271,8 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     rounding adjustment (cash receipts round the total they take)."""
     wanted = set(content_stems(terms.phrase)) | set(terms.desc_words)
     net = bool(wanted & NET_WORDS) and "inclu" not in wanted
+    if net and wanted & _PAYOUT_WORDS:
+        return _payout(layout)
     found: list[_Money] = []
     net_amounts: list[float] = []
     taxes: list[float] = []
@@ -302,6 +304,52 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         confidence = min(0.9, 0.35 + score / 6)
         out.append(Candidate(money.value, money.line.page, money.line.text, confidence, reasoning))
     return out
+
+
+# A field asking for the net pay of a payslip ("net pay", "the net amount paid to the
+# employee, after deductions"): the amount paid out, not an invoice's pre-tax total.
+_PAYOUT_WORDS = frozenset(content_stems("pay paid salary wage wages earnings deduction payslip"))
+# Labels of the amount paid out, in the common European languages.
+_PAYOUT = re.compile(
+    r"\b(?:net\s*pay|net\s+(?:salary|wages?|earnings|amount|payment)|take[\s-]home|"
+    r"net\s+(?:[àa]\s+payer|pay[ée]|vers[ée])|auszahlung\w*|netto(?:lohn|gehalt|verdienst|"
+    r"entgelt|bezüge|betrag|auszahlung)|netto\s+(?:uit\s+te\s+betalen|salaris|loon|"
+    r"te\s+betalen|in\s+busta|a\s+pagare|da\s+pagare|del\s+mese)|uit\s+te\s+betalen|"
+    r"l[íi]quido\s+(?:a\s+percibir|total|a\s+pagar)|neto\s+a\s+(?:pagar|percibir)|"
+    r"(?:salario|sueldo|salaire)\s+net[oa]?|wynagrodzenie\s+netto|do\s+wypłaty)",
+    re.IGNORECASE,
+)
+_GROSS = re.compile(
+    r"\b(?:gross|brut|brutto\w*|bruto|devengado|\w*brutto|lordo|year[\s-]to[\s-]date|ytd|"
+    r"cumul\w*|jahres\w*|acumulado|cumulatief|progressivo)\b",
+    re.IGNORECASE,
+)
+
+
+def _payout(layout: Layout) -> list[Candidate]:
+    """The net pay: an amount labelled as paid out ("Net pay", "Net à payer", "Auszahlungs-
+    betrag", "Líquido a percibir", "Netto uit te betalen"), else one labelled net ("Netto")
+    or as the amount paid or to pay; never a gross or year-to-date amount."""
+    ranked: list[tuple[float, int, Candidate]] = []
+    for line, label, amount in _amounts(layout.lines):
+        if not amount.value or _GROSS.search(label) or _NOT_MONEY.search(label):
+            continue
+        if _PAYOUT.search(label):
+            score = 3.0
+        elif re.search(r"\b(?:net|netto|neto|nett)\b", label, re.IGNORECASE):
+            score = 2.0
+        elif _total_kind(label) == "strong":
+            score = 1.5
+        else:
+            continue
+        score -= 0 if amount.has_currency or amount.has_decimals else 1.0
+        why = f'amount labelled "{label.strip()}" on page {line.page}'
+        confidence = min(0.9, 0.35 + score / 6)
+        ranked.append(
+            (score, line.index, Candidate(amount.value, line.page, line.text, confidence, why))
+        )
+    ranked.sort(key=lambda t: (-t[0], t[1]))
+    return [c for _, _, c in ranked[:3]]
 
 
 def _repeated_form(lines: Sequence[PLine]) -> bool:
@@ -763,10 +811,14 @@ def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[
     return [c for _, _, c in scored]
 
 
-def customer(layout: Layout) -> list[Candidate]:
+def customer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
     """Who the document is addressed to: the name under or beside a customer label (*Bill to*,
     *Customer*, *Klant*, *Client*, *Nabywca*, *Sold to* …), in the label's block. A purchase
-    order is the customer's own: its issuer is the customer."""
+    order is the customer's own: its issuer is the customer.
+
+    A field asking who receives the goods (*recipient*, *ship to*, *consignee*) prefers the
+    names under delivery labels (*Ship to*, *Deliver to*, *Lieferanschrift* …); any other
+    customer field prefers the names under the other labels (*Bill to*, *Sold to* …)."""
     if any(PURCHASE_ORDER.fullmatch(x.text) for x in layout.lines[:HEAD]):
         return issuer(layout)
     found: list[Candidate] = []
@@ -776,6 +828,11 @@ def customer(layout: Layout) -> list[Candidate]:
             why = f'name after "{key}" on page {pair.page}'
             found.append(Candidate(clean_name(pair.value), pair.page, pair.source, 0.6, why))
     found += _names_under(layout.lines)
+    found += _names_in_columns(layout.lines)
+    delivery = bool(terms is not None and _DELIVERY_FIELD & _said(terms))
+    if any(_DELIVERY_LABEL.search(c.reasoning) for c in found):
+        # stable: reading order kept among the candidates of the preferred kind
+        found.sort(key=lambda c: bool(_DELIVERY_LABEL.search(c.reasoning)) != delivery)
     for line in layout.lines:
         if len(line.cells) != 1 or not CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
             continue
@@ -805,6 +862,42 @@ def _names_under(lines: Sequence[PLine]) -> list[Candidate]:
         elif len(line.cells) == 1 and CUSTOMER_BLOCK.fullmatch(line.text.strip(" :")):
             why = f'name under "{line.text.strip()}" on page {line.page}'
             found.append(Candidate(clean_name(name), line.page, name, 0.55, why))
+    return found
+
+
+# Labels of the block of who receives the goods (not who buys or pays).
+_DELIVERY_LABEL = re.compile(
+    r"\b(?:ship(?:ped)?[\s-]+to|deliver(?:y|ed)?\s+(?:to|address|at)|consignee|"
+    r"shipping\s+address|livrer\s+à|livré\s+à|adresse\s+de\s+livraison|expédier\s+à|"
+    r"lieferanschrift|lieferadresse|lieferung\s+an|warenempfänger|leveren\s+aan|"
+    r"afleveradres|leveringsadres|entregar\s+(?:a|en)|direcci[óo]n\s+de\s+(?:entrega|env[íi]o)|"
+    r"enviar\s+a|consegnare\s+a|spedire\s+a|indirizzo\s+di\s+(?:consegna|spedizione))",
+    re.IGNORECASE,
+)
+_DELIVERY_FIELD = frozenset(
+    content_stems("recipient receiver consignee ship shipping deliver delivered delivery")
+)
+
+
+def _said(terms: FieldTerms) -> set[str]:
+    return set(content_stems(terms.phrase)) | set(terms.desc_words)
+
+
+def _names_in_columns(lines: Sequence[PLine]) -> list[Candidate]:
+    """Party blocks printed side by side: a row of labels (*Bill to | Ship to*, *Kunde |
+    Lieferanschrift*) over a row of names, column by column; the customer labels' names."""
+    found = []
+    for line, below in itertools.pairwise(lines):
+        cells = line.cells
+        if len(cells) < 2 or below.page != line.page or len(below.cells) != len(cells):
+            continue
+        if not all(is_label(c) for c in cells):
+            continue
+        for key, name in zip(cells, below.cells, strict=True):
+            key = key.strip(" :")
+            if CUSTOMER_BLOCK.search(key) and len(key.split()) <= 3 and name_like(name):
+                why = f'name under "{key}" on page {line.page}'
+                found.append(Candidate(clean_name(name), line.page, name, 0.55, why))
     return found
 
 

@@ -33,7 +33,13 @@ def label_score(terms: FieldTerms, label: str) -> float:
     described = set(terms.desc_words) | set(content_stems(terms.phrase))
     if key <= described:
         best = max(best, 0.4 * len(key & set(content_stems(terms.phrase))) / len(key) + 0.3)
+    named = set(content_stems(terms.phrase))
+    if key == _NAME and terms.desc_words[:1] == (*_NAME,) and named and not named & _NAME:
+        best = max(best, 0.7)  # "The name of the employee": a "Name" / "Nom" label gives it
     return min(best, 1.0)
+
+
+_NAME = frozenset(content_stems("name"))
 
 
 def typed_value(

@@ -206,7 +206,8 @@ def _placed_pairs(lines: list[PLine]) -> list[Pair]:
             if not group:
                 continue
             near = min(group, key=lambda o: (o.box.x if o.box else 0, o.box.y if o.box else 0))
-            if is_label(near.cells[0]):
+            named = group is below and _name_under_label(line.text, near.cells[0])
+            if is_label(near.cells[0]) and not named:
                 continue
             key = line.text.strip(" :#|")
             source = f"{line.text} {near.cells[0]}"
@@ -269,7 +270,31 @@ def _under(line: PLine, below: PLine) -> list[tuple[PLine, str, str, str]]:
     alone = len(line.cells) == 1 and (line.text.endswith(":") or _NUMBER_END.search(line.text))
     if alone and not below.text.endswith(":") and not _colon_pairs(below.text):
         return [(below, line.text, below.text, f"{line.text} {below.text}")]
+    if len(line.cells) == 1 and len(below.cells) == 1 and _name_under_label(line.text, below.text):
+        return [(below, line.text, below.text, f"{line.text} {below.text}")]
     return []
+
+
+# Words that open or make a label rather than a name ("Date", "Total", "Bank details").
+_LABEL_WORDS = re.compile(
+    r"\b(?:date|datum|fecha|total|totaal|summe|amount|number|nummer|no|nr|page|seite|"
+    r"description|item|qty|quantity|price|tax|vat|details?|notes?|terms|payment|signature|"
+    r"invoice|receipt|order|rechnung|facture|factuur|factura)\b",
+    re.IGNORECASE,
+)
+_PARTICLE = re.compile(r"(?:de|da|del|della|di|du|des|la|le|van|von|der|den|ten|ter|y|e|&)$")
+
+
+def _name_under_label(label: str, value: str) -> bool:
+    """A label of one to three words without a colon ("Mitarbeiter", "Employee", "Nom") over
+    a name alone on its line ("Felix Köhler"): two to five capitalised words, no digits, no
+    label words, so a heading over a heading ("Bezeichnung" / "Monat") is not a pair."""
+    if label.endswith(":") or not 1 <= len(label.split()) <= 3 or not is_label(label):
+        return False
+    words = value.split()
+    if not 2 <= len(words) <= 5 or re.search(r"[\d:@/]", value) or _LABEL_WORDS.search(value):
+        return False
+    return all(w[:1].isupper() or _PARTICLE.fullmatch(w) for w in words)
 
 
 def _label_runs(lines: list[PLine]) -> list[Pair]:

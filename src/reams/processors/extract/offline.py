@@ -241,7 +241,7 @@ class _Engine:
         elif "addre" in name:
             found = everyday.address(self.layout, terms)
         elif everyday.wants_customer(terms) and not name & IDENTIFIER_WORDS:
-            found = everyday.customer(self.layout)
+            found = everyday.customer(self.layout, terms)
         elif name & IDENTIFIER_WORDS and (name - IDENTIFIER_WORDS) & everyday.DOC_WORDS:
             found = everyday.identifier(self.layout, terms)
         elif name & {"law", "juris"}:
@@ -329,7 +329,12 @@ class _Engine:
         if node.get("format") in ("date", "date-time"):
             found = prose_dates(self.view, terms, dayfirst=self.dayfirst)
             labelled = pair_candidates(self.view, terms, kind, node, dayfirst=self.dayfirst)
-            found = sorted([*labelled[:1], *found[:1]], key=lambda c: -c.confidence)
+            # the printed lines' pairs too: an OCR'd page's items are paragraphs without pairs
+            printed = pair_candidates(
+                DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
+            )
+            printed = [c for c in printed[:1] if c.confidence >= PRINTED_CONFIDENCE]
+            found = sorted([*labelled[:1], *printed, *found[:1]], key=lambda c: -c.confidence)
         elif _is_duration(terms, kind, node):
             found = prose_durations(self.view, terms)
         else:

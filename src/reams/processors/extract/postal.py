@@ -27,7 +27,12 @@ __all__ = [
 
 # Labels of the party a document is addressed to (its block is not the issuer's).
 CUSTOMER_BLOCK = re.compile(
-    r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:y|ed)?\s+to|attn|"
+    r"\b(?:bill(?:ed)?[\s-]+to|ship(?:ped)?[\s-]+to|sold[\s-]+to|deliver(?:y|ed)?\s+to|attn|"
+    r"(?<!for\s)(?:consignee|recipient|receiver)|delivery\s+address|deliver\s+at|acheteur|käufer|koper|"
+    r"comprador|kupujący|odbiorca|geadresseerde|bestemmeling|afnemer|leveringsadres|"
+    r"lieferanschrift|rechnungsanschrift|envoyer\s+à|expédier\s+à|adresse\s+de\s+facturation|"
+    r"direcci[óo]n\s+de\s+(?:entrega|env[íi]o|facturaci[óo]n)|enviar\s+a|entregar\s+en|"
+    r"consegnare\s+a|spedire\s+a|indirizzo\s+di\s+(?:consegna|spedizione|fatturazione)|"
     r"customer|client|buyer|invoice\s+to|facturer\s+à|factuuradres|afleveradres|"
     r"rechnungsadresse|lieferadresse|nabywca|guest|patient|insured|t\.a\.v\.?|"
     r"shipping\s+address|billing\s+address|adresse\s+de\s+livraison|herrn?|frau|spett\.?le|monsieur|madame|"
@@ -50,6 +55,7 @@ STREET = re.compile(
     r"via|viale|piazza|straat|laan|weg|plein|"
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
     r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
+    r"|\w(?:gatan|gata|vägen|väg|gade|vej|veien|vei|gränd|torget)\s+\d"  # Storgatan 1
     r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"
     re.IGNORECASE,
 )
@@ -58,6 +64,7 @@ POSTCODE = re.compile(
     r"|\b\d{4}\s?[A-Z]{2}\b"  # NL: 3012 CN
     r"|\b(?:[A-Z]-)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # DE/FR/ES/IT/MY: 69100 Villeurbanne
     r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
+    r"|\b\d{3}\s\d{2}\s+[A-ZÅÄÖÉŠČŘŽ][a-zåäöéšěčřžý]+"  # SE/CZ/SK/GR: 111 22 Stockholm
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
     r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
     # BE/CH/AT/DK: "1000 Bruxelles", ", 8001 Zürich" (opening a line or a part, ending one)
@@ -75,7 +82,7 @@ LABEL_STEMS = frozenset(
     content_stems(
         "date time total number page amount description item quantity price customer address "
         "phone email summary detail details note notes terms payment balance due tax subtotal "
-        "signature name reference code order invoice receipt header footer"
+        "signature name reference code order purchase invoice receipt header footer"
     )
 )
 ROLE = re.compile(

@@ -11,6 +11,7 @@ from functools import lru_cache
 from reams.processors.extract.dates import find_dates
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.patterns import durations
+from reams.processors.extract.postal import address_like
 from reams.processors.extract.text import DocView, FieldTerms, content_stems
 
 __all__ = ["contains_phrase", "leading_labels", "prose_dates", "prose_durations"]
@@ -113,9 +114,24 @@ def leading_labels(view: DocView, terms: FieldTerms) -> list[tuple[str, Candidat
             match = pattern.match(line.text)
             if match:
                 reasoning = f'line starting "{alias}" on page {line.page}'
-                found.append((match["rest"], Candidate(None, line.page, line.text, 0.6, reasoning)))
+                rest = match["rest"]
+                if line.parts and " ".join(line.parts) == line.text:
+                    rest = _before_address(rest, line.parts)
+                found.append((rest, Candidate(None, line.page, line.text, 0.6, reasoning)))
                 break
     return found
+
+
+def _before_address(rest: str, parts: Sequence[str]) -> str:
+    """The rest of a paragraph after its label, without the address printed on the lines
+    after the value ("Employee" / "John Smith" / "Bahnhofstr. 16" / "80331 München")."""
+    offset = len(" ".join(parts)) - len(rest)
+    at = 0
+    for part in parts:
+        if at > offset and address_like(part):
+            return rest[: max(0, at - offset - 1)].strip() or rest
+        at += len(part) + 1
+    return rest
 
 
 _REST = r"\.?\s*[:#]?\s*(?P<rest>\S.*)$"

@@ -169,6 +169,16 @@ TRANSLATIONS = {
         ["mitarbeiter", "salarié", "salarie", "werknemer", "empleado", "trabajador"], "employee"
     ),
     **dict.fromkeys(["auszahlung", "auszahlungs", "paye", "payé", "uitbetaling"], "pay"),
+    # "Payment date", "Date de paiement", "Fecha de pago", "Betaaldatum", "Zahlungsdatum"
+    **dict.fromkeys(
+        [
+            *("payment", "paiement", "pago", "pagamento", "betaal", "betaling", "zahlung"),
+            *("zahlungs", "płatności"),
+        ],
+        "pay",
+    ),
+    # a name label ("Nom", "Naam", "Nombre"): the name a field's description asks for
+    **dict.fromkeys(["nom", "naam", "nombre", "nome", "imię", "nazwisko"], "name"),
     **dict.fromkeys(
         [
             "verkoper",
@@ -201,7 +211,11 @@ TRANSLATIONS = {
     ),
     # a delivery note: "Pakbon nr.", "Lieferschein-Nr.", "N° bon de livraison", "Albarán nº"
     **dict.fromkeys(
-        ["pakbon", "leverbon", "lieferschein", "livraison", "albarán", "albaran", "consegna"],
+        [
+            *("pakbon", "leverbon", "lieferschein", "livraison", "albarán", "albaran"),
+            *("consegna", "ddt", "dispatch", "despatch", "packing", "shipment", "entrega"),
+            *("lieferung", "levering", "aflevering", "expédition", "envío", "envio"),
+        ],
         "delivery",
     ),
     # a till's operation: "Nº Op.", "Nº operación", "N° d'opération"
@@ -232,6 +246,8 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "txn": ("transaction",),
     "trx": ("transaction",),
     "zahltag": ("pay", "date"),  # German "pay day"
+    "dn": ("delivery", "note"),  # "DN No."
+    "bl": ("delivery",),  # French "N° BL" (bon de livraison)
 }
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")

@@ -1,0 +1,284 @@
+"""The same recognisers serve payslips, delivery notes and orders, in several languages: an
+employee's name under a label without a colon, the net pay (not the pre-tax total an invoice's
+"net" means), the pay date by its labels, a delivery note's number by the labels of packing
+slips and dispatch notes, who receives the goods (a ship-to block) against who buys them (a
+bill-to or sold-to block), and party blocks printed side by side. Written from how such
+documents look, with invented names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from placed_docs import text_field
+
+from reams import processors
+from reams.processors.extract.offline import extract_offline
+
+PAYSLIP: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "employer": {
+            "type": "string",
+            "description": "The company that employs the person and issued the payslip.",
+        },
+        "employee": {"type": "string", "description": "The name of the employee who is paid."},
+        "pay_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the salary is paid.",
+        },
+        "net_pay": {
+            "type": "number",
+            "description": "The net amount paid to the employee, after deductions.",
+        },
+    },
+}
+DELIVERY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "delivery_number": {"type": "string", "description": "The number of the delivery note."},
+        "supplier": {"type": "string", "description": "The company that sends the goods."},
+        "recipient": {
+            "type": "string",
+            "description": "The company or person the goods are delivered to.",
+        },
+    },
+}
+ORDER: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "order_number": {"type": "string", "description": "The number of the order."},
+        "seller": {
+            "type": "string",
+            "description": "The company that sells or provides the service.",
+        },
+        "customer": {"type": "string", "description": "The name of the customer."},
+    },
+}
+
+# (employer, title, period label, pay date label, person label, person, lines, net label)
+PAYSLIPS = [
+    (
+        "Brandt Malerbetrieb GmbH",
+        "Gehaltsabrechnung",
+        "Zeitraum",
+        "Zahltag",
+        "Mitarbeiter",
+        "Jonas Weber",
+        ("Gehalt", "Gesamtbrutto", "Lohnsteuer"),
+        "Auszahlungsbetrag",
+    ),
+    (
+        "Informatique Mercier",
+        "Bulletin de salaire",
+        "Période",
+        "Payé le",
+        "Nom",
+        "Claire Girard",
+        ("Salaire de base", "Total brut", "Sécurité sociale"),
+        "Net à payer avant impôt",
+    ),
+    (
+        "Talleres García S.L.",
+        "Nómina",
+        "Periodo",
+        "Fecha de pago",
+        "Trabajador",
+        "Lucía Fernández",
+        ("Salario base", "Total devengado", "IRPF"),
+        "Líquido a percibir",
+    ),
+    (
+        "De Vries Bouw B.V.",
+        "Loonstrook",
+        "Periode",
+        "Betaaldatum",
+        "Werknemer",
+        "Jan de Boer",
+        ("Salaris", "Bruto loon", "Loonheffing"),
+        "Netto uit te betalen",
+    ),
+    (
+        "Acme Widgets Ltd",
+        "Payslip",
+        "Pay period",
+        "Payment date",
+        "Employee",
+        "John Smith",
+        ("Basic salary", "Gross pay", "Income tax"),
+        "Net pay",
+    ),
+]
+
+
+def _payslip(row: tuple[Any, ...]) -> str:
+    employer, title, period, paid, label, person, (base, gross, tax), net = row
+    return (
+        f"{employer}\t{title}\nHauptstraße 178\n10115 Berlin\t{period}\t"
+        f"01.10.2023 - 31.10.2023\nDE290155927\t{paid}\t27.10.2023\n\n\n{label}\n{person}\n"
+        f"Bahnhofstr. 16\n80331 München\n\nBezeichnung\tMonat\tJahr\n{base}\t5.711,00\t"
+        f"57.110,00\n{gross}\t5.711,00\t57.110,00\n{tax}\t-1.056,54\t-10.565,40\n"
+        f"{net}\t4.654,46\n"
+    )
+
+
+@pytest.mark.parametrize("row", PAYSLIPS, ids=[row[1] for row in PAYSLIPS])
+def test_a_payslips_employee_net_pay_and_pay_date(row: tuple[Any, ...]) -> None:
+    text = _payslip(row)
+    assert text_field(text, PAYSLIP, "employee") == row[5]
+    assert text_field(text, PAYSLIP, "net_pay") == 4654.46
+    assert text_field(text, PAYSLIP, "pay_date") == "2023-10-27"
+    assert text_field(text, PAYSLIP, "employer") == row[0]
+
+
+def test_an_invoices_net_amount_is_still_the_pre_tax_total() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"net_amount": {"type": "number", "description": "The amount before tax."}},
+    }
+    text = "Acme Ltd\nINVOICE\nNet amount\t100.00\nVAT 20%\t20.00\nTotal due\t120.00\n"
+    assert text_field(text, schema, "net_amount") == 100.0
+
+
+def test_a_label_alone_over_a_heading_is_not_a_name() -> None:
+    """Only a name under a colon-less label is its value: not another label or a table
+    header ("Description" / "Unit Price")."""
+    schema = {
+        "type": "object",
+        "properties": {"description": {"type": "string", "description": "The description."}},
+    }
+    text = "Acme Ltd\nINVOICE\n\nDescription\nUnit Price Total\nWidgets\t4\t100.00\n"
+    assert text_field(text, schema, "description") != "Unit Price Total"
+
+
+def test_a_pay_date_read_from_the_printed_lines_of_an_ocr_page() -> None:
+    """OCR gives a page's items as paragraphs, without pairs: the printed line "Payé le |
+    27/10/2023" still labels the date."""
+    text = "Informatique Mercier\tBulletin de salaire\nFR06 872175247\tPaye le\t27/10/2023\n"
+    doc = processors.run("parse", text.encode(), "doc.txt", {})
+    for page in doc["pages"]:
+        joined = " ".join(page["text"].split())
+        page["items"] = [{"type": "paragraph", "value": joined, "md": joined}]
+    result = extract_offline(doc, PAYSLIP).result
+    assert isinstance(result, dict)
+    assert result.get("pay_date") == "2023-10-27"
+
+
+DELIVERY_NOTE = (
+    "Acme Supplies Ltd\t{title}\n12 High Street\nLeeds LS1 4AB\t{label}\tDN-12345\n"
+    "\tDate\t12/03/2024\n\n{block}\n{name}\n4 Mill Lane\nYork YO1 7HH\n\n"
+    "Item\tDescription\tQty\n1\tWidget\t4\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("PACKING SLIP", "Packing Slip #"),
+        ("DISPATCH NOTE", "Dispatch Note No."),
+        ("DELIVERY NOTE", "DN No."),
+        ("PACKING LIST", "Packing List No."),
+        ("BON DE LIVRAISON", "N° BL"),
+        ("DOCUMENTO DI TRASPORTO", "DDT n."),
+    ],
+)
+def test_delivery_note_numbers(title: str, label: str) -> None:
+    text = DELIVERY_NOTE.format(title=title, label=label, block="Deliver to", name="Brown Ltd")
+    assert text_field(text, DELIVERY, "delivery_number") == "DN-12345"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "SHIP-TO",
+        "Consignee",
+        "Delivery address",
+        "Recipient",
+        "Receiver",
+        "Dirección de entrega",
+        "Lieferanschrift",
+        "Geadresseerde",
+        "Bestemmeling",
+        "Consegnare a",
+    ],
+)
+@pytest.mark.parametrize("name", ["Brown & Sons Ltd", "Emma Brown"])
+def test_who_the_goods_are_delivered_to(block: str, name: str) -> None:
+    text = DELIVERY_NOTE.format(
+        title="DELIVERY NOTE", label="Delivery Note No.", block=block, name=name
+    )
+    assert text_field(text, DELIVERY, "recipient") == name
+    assert text_field(text, DELIVERY, "supplier") == "Acme Supplies Ltd"
+
+
+SIDE_BY_SIDE = (
+    "Acme Supplies Ltd\tSALES ORDER\n12 High Street\nLeeds LS1 4AB\tOrder No.\tSO-12345\n\n"
+    "{left}\t{right}\n{left_name}\t{right_name}\n9 Dock Road\t4 Mill Lane\n"
+    "Hull HU1 2AB\tYork YO1 7HH\n\nItem\tQty\tAmount\nWidget\t4\t100.00\nTotal\t\t100.00\n"
+)
+
+
+def test_blocks_side_by_side_the_buyer_and_the_recipient() -> None:
+    text = SIDE_BY_SIDE.format(
+        left="Ship to",
+        right="Bill to",
+        left_name="Brown Warehouse Ltd",
+        right_name="Brown & Sons Ltd",
+    )
+    assert text_field(text, ORDER, "customer") == "Brown & Sons Ltd"
+    assert text_field(text, DELIVERY, "recipient") == "Brown Warehouse Ltd"
+
+
+def test_a_sold_to_block_after_a_ship_to_block_is_the_customer() -> None:
+    text = (
+        "Acme Supplies Ltd\tSALES ORDER\n12 High Street\nLeeds LS1 4AB\tOrder No.\tSO-12345\n\n"
+        "Ship to:\nBrown Warehouse Ltd\n9 Dock Road\nHull HU1 2AB\n\n"
+        "Sold to:\nBrown & Sons Ltd\n4 Mill Lane\nYork YO1 7HH\n\nTotal\t100.00\n"
+    )
+    assert text_field(text, ORDER, "customer") == "Brown & Sons Ltd"
+    assert text_field(text, DELIVERY, "recipient") == "Brown Warehouse Ltd"
+
+
+@pytest.mark.parametrize(
+    ("text", "seller", "customer"),
+    [
+        (
+            "Bon de commande N° 4455\nFournisseur : Durand SARL\nAcheteur : Martin SAS\n"
+            "Total TTC : 100,00 €\n",
+            "Durand SARL",
+            "Martin SAS",
+        ),
+        (
+            "Bestellbestätigung\nVerkäufer: Acme GmbH\nKäufer: Braun AG\nBestellnummer: 4455\n",
+            "Acme GmbH",
+            "Braun AG",
+        ),
+        (
+            "Pedido nº 4455\nProveedor: López S.L.\nComprador: Ruiz S.A.\nTotal: 100,00 €\n",
+            "López S.L.",
+            "Ruiz S.A.",
+        ),
+    ],
+)
+def test_buyer_labels_in_other_languages(text: str, seller: str, customer: str) -> None:
+    assert text_field(text, ORDER, "seller") == seller
+    assert text_field(text, ORDER, "customer") == customer
+
+
+def test_a_purchase_orders_number_label_is_not_its_buyer() -> None:
+    text = (
+        "PURCHASE ORDER\nBuyer\nBaltic Trading Ltd\n4 Mill Lane\nYork YO1 7HH\n\n"
+        "Supplier\nNordic Parts AB\nStorgatan 1\n111 22 Stockholm\n\n"
+        "PO Number\tPO-5521\nDate\t12/03/2024\n\nItem\tQty\tAmount\nWidget\t4\t100.00\n"
+        "Total\t\t100.00\n"
+    )
+    assert text_field(text, ORDER, "customer") != "PO Number"
+
+
+def test_the_addressee_under_a_swedish_return_address() -> None:
+    text = (
+        "Nordic Parts AB · Storgatan 1 · 111 22 Stockholm\nBaltic Trading Ltd\n4 Mill Lane\n"
+        "York YO1 7HH\n\nORDER CONFIRMATION\nOrder number: SO-5521\nTotal: 100.00 EUR\n"
+    )
+    assert text_field(text, ORDER, "customer") == "Baltic Trading Ltd"
