@@ -41,6 +41,7 @@ __all__ = [
     "ISSUER_WORDS",
     "Layout",
     "address",
+    "addressee",
     "customer",
     "day_first",
     "document_date",
@@ -49,6 +50,7 @@ __all__ = [
     "total",
     "wants_customer",
     "wants_issuer",
+    "wants_person",
 ]
 
 # Field words (stems) that ask for the party that issued the document.
@@ -792,7 +794,9 @@ def document_date(layout: Layout, terms: FieldTerms, *, dayfirst: bool) -> list[
     for line in layout.lines:
         for found in find_dates(line.text, dayfirst=dayfirst):
             before = line.text[: found.start]
-            if _OTHER_DATES.search(before[-40:]) or re.match(
+            others = _OTHER_DATES.finditer(before[-40:])
+            # a delivery note's "Delivery Note No. 5 of 12/03/2024" dates the delivery field
+            if any(not set(content_stems(m.group())) & name for m in others) or re.match(
                 r"\s*[-–]\s*\d", line.text[found.end :]
             ):
                 continue
@@ -908,6 +912,43 @@ def _return_address(text: str) -> bool:
     if not 3 <= len(parts) <= 5 or not name_like(parts[0]):
         return False
     return bool(POSTCODE.search(parts[-1])) and address_like(" ".join(parts[1:-1]))
+
+
+# Field words (stems) that ask for the person a document is about or addressed to, whom no
+# customer label names: a payslip's employee, a tenant, a patient.
+PERSON_WORDS = frozenset(
+    content_stems("employee worker staff tenant patient student pupil insured policyholder")
+)
+
+
+def wants_person(terms: FieldTerms) -> bool:
+    """A field naming the person the document is addressed to ("employee", "tenant")."""
+    return bool(set(content_stems(terms.phrase)) & PERSON_WORDS) and not wants_issuer(terms)
+
+
+def addressee(layout: Layout) -> list[Candidate]:
+    """Whom a letter is addressed to when no label says it: the first name near the top of
+    the first page that opens an address block and is not the issuer's (a payslip's window
+    with the employee's name and home address)."""
+    lines = layout.lines
+    if not lines:
+        return []
+    top = issuer(layout)
+    own = _squash(str(top[0].value)) if top else ""
+    for position, line in enumerate(lines[: 2 * HEAD]):
+        name = line.cells[0]
+        if line.page != lines[0].page or ":" in name or not name_like(name):
+            continue
+        if CUSTOMER_BLOCK.search(name) or _squash(clean_name(name)) == own:
+            continue
+        if address_block(lines, position + 1):
+            why = f"name over the address it is sent to on page {line.page}"
+            return [Candidate(clean_name(name), line.page, line.text, 0.45, why)]
+    return []
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
 
 
 def wants_customer(terms: FieldTerms) -> bool:

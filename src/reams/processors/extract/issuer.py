@@ -119,6 +119,14 @@ DOC_TYPE = re.compile(
     r"purchase\s+order|estimate|quote|quotation|statement|credit\s+note|delivery\s+note|"
     r"avoir|facture\s+d'avoir|gutschrift|rechnungskorrektur|creditnota|creditfactuur|"
     r"nota\s+de\s+cr[ée]dito|factura\s+rectificativa|abono|"
+    # payslips, delivery notes and orders
+    r"pay\s?slip|pay\s+stub|(?:salary|wage)\s+slip|(?:earnings|pay)\s+statement|"
+    r"(?:gehalts|lohn|entgelt|verdienst|bezüge)abrechnung|bulletin\s+de\s+(?:salaire|paie)|"
+    r"fiche\s+de\s+paie|n[óo]mina|recibo\s+de\s+salarios?|(?:loon|salaris)strook(?:je)?|"
+    r"cedolino|busta\s+paga|packing\s+(?:slip|list)|dispatch\s+note|lieferschein|"
+    r"bon\s+de\s+(?:livraison|commande)|albar[áa]n|pakbon|leverbon|documento\s+di\s+trasporto|"
+    r"bestellung|bestellbestätigung|auftragsbestätigung|confirmation\s+de\s+commande|"
+    r"orderbevestiging|pedido|"
     r"header|footer|page|original|duplicate|copy)\b)",
     re.IGNORECASE,
 )

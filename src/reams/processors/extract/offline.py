@@ -213,6 +213,7 @@ class _Engine:
             self._prose,
             self._enum,
             self._printed,
+            self._addressee,
         ]
         if node.get("format") in ("date", "date-time"):  # _prose weighs labels against prose
             strategies = [self._document_date, self._recognised, self._prose]
@@ -324,6 +325,15 @@ class _Engine:
             DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
         )
         return found[0] if found and found[0].confidence >= PRINTED_CONFIDENCE else None
+
+    def _addressee(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
+        """A person field no label names ("employee"): whom the document is addressed to."""
+        if kind != "string" or "enum" in node or node.get("format"):
+            return None
+        if not everyday.wants_person(terms):
+            return None
+        found = everyday.addressee(self.layout)
+        return found[0] if found else None
 
     def _prose(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         if node.get("format") in ("date", "date-time"):

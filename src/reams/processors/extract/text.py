@@ -166,9 +166,13 @@ TRANSLATIONS = {
     **dict.fromkeys(["paciente", "patiënt", "paziente", "patientin"], "patient"),
     # a payslip: "Mitarbeiter", "Salarié", "Auszahlungsbetrag", "Payé le"
     **dict.fromkeys(
-        ["mitarbeiter", "salarié", "salarie", "werknemer", "empleado", "trabajador"], "employee"
+        [
+            *("mitarbeiter", "salarié", "salarie", "werknemer", "empleado", "trabajador"),
+            *("arbeitnehmer", "employé", "dipendente", "lavoratore", "pracownik"),
+        ],
+        "employee",
     ),
-    **dict.fromkeys(["auszahlung", "auszahlungs", "paye", "payé", "uitbetaling"], "pay"),
+    **dict.fromkeys(["auszahlung", "auszahlungs", "paye", "payé", "uitbetaling", "paid"], "pay"),
     # "Payment date", "Date de paiement", "Fecha de pago", "Betaaldatum", "Zahlungsdatum"
     **dict.fromkeys(
         [

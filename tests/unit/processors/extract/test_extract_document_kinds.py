@@ -7,10 +7,11 @@ documents look, with invented names."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from placed_docs import text_field
+from placed_docs import pdf_field, text_field
 
 from reams import processors
 from reams.processors.extract.offline import extract_offline
@@ -282,3 +283,91 @@ def test_the_addressee_under_a_swedish_return_address() -> None:
         "York YO1 7HH\n\nORDER CONFIRMATION\nOrder number: SO-5521\nTotal: 100.00 EUR\n"
     )
     assert text_field(text, ORDER, "customer") == "Baltic Trading Ltd"
+
+
+def test_the_net_pay_in_a_row_of_totals_under_their_labels() -> None:
+    text = (
+        "Harbour Logistics Ltd\nPAYSLIP\nEmployee: Daniel Hughes\nPay date: 31/10/2023\n\n"
+        "Basic salary\t3,250.00\nIncome tax\t482.20\n\n"
+        "Gross pay\tDeductions\tNet pay\tYear to date\n3,370.00\t783.64\t2,586.36\t30,000.00\n"
+    )
+    assert text_field(text, PAYSLIP, "net_pay") == 2586.36
+
+
+def test_an_italian_payslip() -> None:
+    text = (
+        "Rossi S.r.l.\nCEDOLINO PAGA\nDipendente: Marco Bianchi\nPagamento: 27/10/2023\n"
+        "Totale competenze\t3.000,00\nNetto in busta\t2.150,00\n"
+    )
+    assert text_field(text, PAYSLIP, "employee") == "Marco Bianchi"
+    assert text_field(text, PAYSLIP, "net_pay") == 2150.0
+
+
+PAYSLIP_BOXES = [
+    (40, 50, "Harbour Logistics Ltd", 14),
+    (40, 66, "1 Quay Street, Bristol BS1 4DJ", 8),
+    (400, 50, "PAYSLIP", 16),
+    (40, 120, "Employee", 8),
+    (40, 132, "Daniel Hughes", 10),
+    (200, 120, "Employee No.", 8),
+    (200, 132, "00412", 10),
+    (330, 120, "Pay date", 8),
+    (330, 132, "31/10/2023", 10),
+    (40, 180, "Basic salary", 9),
+    (200, 180, "3,250.00", 9),
+    (40, 195, "Income tax", 9),
+    (200, 195, "482.20", 9),
+    (400, 300, "NET PAY", 10),
+    (400, 316, "£2,767.80", 14),
+]
+PAYSLIP_WINDOW = [
+    (40, 50, "Harbour Logistics Ltd", 14),
+    (40, 66, "1 Quay Street, Bristol BS1 4DJ", 8),
+    (40, 100, "Daniel Hughes", 10),
+    (40, 112, "22 Elm Road", 9),
+    (40, 124, "Bath BA1 2AB", 9),
+    (350, 100, "Payslip", 14),
+    (350, 120, "Period", 8),
+    (430, 120, "October 2023", 8),
+    (350, 132, "Paid on", 8),
+    (430, 132, "31 Oct 2023", 8),
+    (40, 200, "Gross", 9),
+    (200, 200, "Deductions", 9),
+    (350, 200, "Net", 9),
+    (40, 214, "3,370.00", 9),
+    (200, 214, "783.64", 9),
+    (350, 214, "2,586.36", 9),
+]
+
+
+def test_a_payslips_title_is_not_its_employer(tmp_path: Path) -> None:
+    assert pdf_field(tmp_path, PAYSLIP_BOXES, PAYSLIP, "employer") == "Harbour Logistics Ltd"
+    assert pdf_field(tmp_path, PAYSLIP_BOXES, PAYSLIP, "employee") == "Daniel Hughes"
+    assert pdf_field(tmp_path, PAYSLIP_BOXES, PAYSLIP, "net_pay") == 2767.80
+
+
+def test_an_employee_named_only_by_the_address_window(tmp_path: Path) -> None:
+    """No label names the employee: the payslip is addressed to them, their name over their
+    home address under the employer's letterhead."""
+    assert pdf_field(tmp_path, PAYSLIP_WINDOW, PAYSLIP, "employee") == "Daniel Hughes"
+    assert pdf_field(tmp_path, PAYSLIP_WINDOW, PAYSLIP, "employer") == "Harbour Logistics Ltd"
+    assert pdf_field(tmp_path, PAYSLIP_WINDOW, PAYSLIP, "pay_date") == "2023-10-31"
+    assert pdf_field(tmp_path, PAYSLIP_WINDOW, PAYSLIP, "net_pay") == 2586.36
+
+
+def test_a_delivery_dated_after_its_number() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "delivery_date": {
+                "type": "string",
+                "format": "date",
+                "description": "The date of the delivery.",
+            }
+        },
+    }
+    text = (
+        "Acme Supplies Ltd\n12 High Street\nLeeds LS1 4AB\n\n"
+        "Delivery Note No. DN-12345 of 12/03/2024\n\nDeliver to:\nBrown & Sons Ltd\n"
+    )
+    assert text_field(text, schema, "delivery_date") == "2024-03-12"
