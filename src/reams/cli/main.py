@@ -8,6 +8,7 @@ every other command line goes to the typer app of ``reams.cli.commands``; for an
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,10 @@ class Reams:
             start_worker_early()
         from reams.cli.commands import app as typer_app
 
+        # What the imports made lives as long as the process: out of the collector's sight, it
+        # is neither traversed again by every full collection while the command runs nor
+        # collected one object at a time at exit (about 70 ms of a ``reams run``'s exit).
+        gc.freeze()
         return typer_app(args=args, prog_name=prog_name, **extra)
 
 

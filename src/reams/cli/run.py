@@ -309,7 +309,18 @@ class LocalRun:
                     # as items finish: Ctrl-C keeps them
                     self.outputs.write_finished(done=tally.done)
                     next_write = time.monotonic() + WRITE_EVERY_S
-                time.sleep(pace.next_poll_s(tally.done, tally.total))
+                self.pause(pace.next_poll_s(tally.done, tally.total))
+
+    def pause(self, seconds: float) -> None:
+        """Wait before reading the job again. Near its end (the short pause), an engine running
+        in this process (the local one has ``wait_settled``) cuts the wait short as soon as
+        an item is recorded: the job's last item completes it in the same transaction, so the
+        end is seen at once rather than up to ``POLL_S`` later."""
+        wait_settled = getattr(self.services.engine, "wait_settled", None)
+        if seconds <= POLL_S and wait_settled is not None:
+            wait_settled(seconds)
+        else:
+            time.sleep(seconds)
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
         """The outputs not written while following (all of them for a quick job), then

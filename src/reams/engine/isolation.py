@@ -8,6 +8,9 @@ flat over long jobs.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
+import gc
 import hashlib
 import logging
 import os
@@ -35,6 +38,11 @@ log = logging.getLogger(__name__)
 STARTUP_TIMEOUT_S = 60.0
 DEFAULT_NICENESS = 10
 RSS_CHECK_S = 0.25
+# The capacity of the pipe the child answers through (Linux's default is 64 KiB): a few small
+# documents' outputs filled it, and the child then waited, its queue full of tasks, until the
+# engine's thread (busy with a claim or a transaction) read them. Larger, the child runs ahead
+# by a claim's worth of outputs (``drive.Lane``).
+ANSWER_PIPE_BYTES = 1024 * 1024
 # A queued task's fate: handed to the child; refused (no child could take it); dropped (its
 # child went away before reaching it).
 HANDED, REFUSED, DROPPED = "handed", "refused", "dropped"
@@ -135,6 +143,9 @@ def child_main(argv: list[str]) -> None:
     import reams.processors
     import reams.processors.parse.document  # noqa: F401
 
+    # The imported modules live as long as the child: frozen, they are not traversed again by
+    # every full collection among the documents' many short-lived objects.
+    gc.freeze()
     if early and not _receive_limits(inbound):
         return  # never adopted: its parent exited (or discarded it)
     if _answer(outbound, ("ready", None)):
@@ -440,6 +451,7 @@ def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
     """
     task_r, task_w = os.pipe()
     result_r, result_w = os.pipe()
+    _widen(result_w, ANSWER_PIPE_BYTES)
     cmd = [
         sys.executable,
         "-m",
@@ -459,3 +471,12 @@ def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
     os.close(task_r)
     os.close(result_w)
     return proc, (Connection(task_w, readable=False), Connection(result_r, writable=False))
+
+
+def _widen(fd: int, size: int) -> None:
+    """Ask for a pipe of ``size`` bytes; a system that refuses (a per-user cap on pipe memory,
+    or no such call) keeps its default, which only slows the answers down."""
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setting is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, setting, size)

@@ -44,6 +44,7 @@ class LocalEngine:
         self._threads: list[threading.Thread] = []
         self._inflight: dict[str, Item] = {}
         self._lock = threading.Lock()
+        self._item_settled = threading.Event()
         self.on_item_done: Callable[[Item, Outcome], None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -160,8 +161,17 @@ class LocalEngine:
             self._inflight.pop(item.id, None)
         if state is Outcome.PARTS:  # page parts are due: idle workers take them now
             self._wake.set()
+        self._item_settled.set()
         if self.on_item_done is not None:
             self.on_item_done(item, state)
+
+    def wait_settled(self, timeout_s: float) -> bool:
+        """Wait until an item's outcome is recorded (or ``timeout_s`` passes); whether one was
+        since the last call. A follower of a job in this process (``reams run``) reads the job
+        again then: it sees the job end as its last item is recorded, not a poll later."""
+        settled = self._item_settled.wait(timeout_s)
+        self._item_settled.clear()
+        return settled
 
     def _housekeeping_loop(self) -> None:
         interval = max(0.2, self.config.lease_s / 3)
