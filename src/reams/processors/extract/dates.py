@@ -124,6 +124,9 @@ def _wordy(groups: dict[str, str | None]) -> str | None:
     return _make(int(year), month, int(day) if day else 1)
 
 
+_OCR_COLON = re.compile(r"(?<![\d:.])[0-3]?\d(?:\.[01]?\d:|:[01]?\d\.)(?:19|20)\d\d(?![\d:])")
+
+
 def find_dates(text: str, *, dayfirst: bool = False, partial: bool = False) -> list[FoundDate]:
     """Every date in ``text`` in reading order (``partial`` also yields "March 2010" as the
     1st of the month)."""
@@ -140,6 +143,8 @@ def find_dates(text: str, *, dayfirst: bool = False, partial: bool = False) -> l
             if iso:
                 found.append(FoundDate(iso, match.start(), match.end()))
                 taken.append(match.span())
+    if ":" in text:  # OCR reads a dot of "04.02.2022" as a colon: "04.02:2022", "04:02.2022"
+        text = _OCR_COLON.sub(lambda m: m.group().replace(":", "."), text)
     for match in _NUMERIC.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue

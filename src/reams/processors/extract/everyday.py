@@ -314,8 +314,9 @@ _PAYOUT_WORDS = frozenset(content_stems("pay paid salary wage wages earnings ded
 # Labels of the amount paid out, in the common European languages.
 _PAYOUT = re.compile(
     r"\b(?:net\s*pay|net\s+(?:salary|wages?|earnings|amount|payment)|take[\s-]home|"
-    r"net\s+(?:[àa]\s+payer|pay[ée]|vers[ée])|auszahlung\w*|netto(?:lohn|gehalt|verdienst|"
-    r"entgelt|bezüge|betrag|auszahlung)|netto\s+(?:uit\s+te\s+betalen|salaris|loon|"
+    r"net\s+(?:[àa]\s+payer|pay[ée]|vers[ée])|auszahlung\w*|überweisung\w*|"
+    r"netto[\s-]?(?:lohn|gehalt|verdienst|entgelt|bezüge|betrag|auszahlung|loon|salaris)|"
+    r"netto\s+(?:uit\s+te\s+betalen|"
     r"te\s+betalen|in\s+busta|a\s+pagare|da\s+pagare|del\s+mese)|uit\s+te\s+betalen|"
     r"l[íi]quido\s+(?:a\s+percibir|total|a\s+pagar)|neto\s+a\s+(?:pagar|percibir)|"
     r"(?:salario|sueldo|salaire)\s+net[oa]?|wynagrodzenie\s+netto|do\s+wypłaty)",
@@ -708,17 +709,27 @@ def _plain_id_score(terms: FieldTerms, key: str) -> float:
     named = (set(content_stems(terms.phrase)) | set(terms.desc_words)) & DOC_WORDS
     if len(stems) == 1 and stems <= named:
         return 0.55
-    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _THIS_DOC and named:
-        return max(score, 0.7)  # "Document No", "Bill No": the number of this document
-    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= named:
-        return max(score, 0.7)  # "Befund-Nr." for a "report_id": the number is its id
-    if len(stems) == 2 and "numbe" in stems and stems - {"numbe"} <= _ANY_DOC:
-        return max(score, 0.5)  # "Ticket No", "Folio No" number any document
+    numbered = _numbered(stems - {"numbe"}, named) if len(stems) == 2 and "numbe" in stems else 0
+    if numbered:
+        return max(score, numbered)
     if stems == _INVOICE_NUMBER and named & _RECEIPT:
         return max(score, 0.5)  # a till's "Rechnung Nr." / "Nº factura" numbers the receipt
     if stems - _OUR == {"refer"} and named and not _THEIR_REF.search(key):
         return max(score, 0.5)  # "Reference", "Our ref." (not "Your reference": the buyer's)
     return score
+
+
+def _numbered(kind: set[str], named: set[str]) -> float:
+    """How well "<kind> number" labels the number of the document kinds ``named``."""
+    if kind <= _THIS_DOC and named:
+        return 0.7  # "Document No", "Bill No": the number of this document
+    if kind <= named:
+        return 0.7  # "Befund-Nr." for a "report_id": the number is its id
+    if kind <= _ANY_DOC:
+        return 0.5  # "Ticket No", "Folio No" number any document
+    if kind <= _REPORT_KEYS and named & _REPORT:
+        return 0.55  # a lab report's "Request No.", "Nº de petición"
+    return 0.0
 
 
 # Words that name the document itself, whatever its kind: its number is the one a field asking
@@ -728,6 +739,14 @@ _ANY_DOC = _THIS_DOC | frozenset(
     content_stems("ticket transaction check voucher folio slip statement")
 )
 _INVOICE_NUMBER = frozenset(content_stems("invoice number"))
+# What numbers a (lab) report when no label names the report: its request, sample or accession.
+_REPORT = frozenset(content_stems("report"))
+_REPORT_KEYS = frozenset(
+    content_stems(
+        "request sample specimen accession lab laboratory petición solicitud anforderung "
+        "demande aanvraag richiesta muestra probe échantillon monster campione labor"
+    )
+)
 _RECEIPT = frozenset(content_stems("receipt"))
 _OUR = frozenset(content_stems("number our unser notre onze nuestra nuestro"))
 _THEIR_REF = re.compile(r"\b(?:your|ihr\w*|votre|vos|uw|su|sus|vuestra)\b", re.IGNORECASE)
@@ -936,7 +955,7 @@ def addressee(layout: Layout) -> list[Candidate]:
     top = issuer(layout)
     own = _squash(str(top[0].value)) if top else ""
     for position, line in enumerate(lines[: 2 * HEAD]):
-        name = line.cells[0]
+        name = _SALUTATION.sub("", line.cells[0])
         if line.page != lines[0].page or ":" in name or not name_like(name):
             continue
         if CUSTOMER_BLOCK.search(name) or _squash(clean_name(name)) == own:
@@ -945,6 +964,14 @@ def addressee(layout: Layout) -> list[Candidate]:
             why = f"name over the address it is sent to on page {line.page}"
             return [Candidate(clean_name(name), line.page, line.text, 0.45, why)]
     return []
+
+
+# A salutation before an addressee's name ("Herrn Felix Köhler", "Mme Claire Girard").
+_SALUTATION = re.compile(
+    r"^(?:herrn?|frau|mr|mrs|ms|miss|mx|dr|m|mme|mlle|monsieur|madame|sr|sra|srta|dhr|mevr|"
+    r"sig|sig\.ra)\.?\s+(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def _squash(text: str) -> str:

@@ -172,7 +172,7 @@ def _short_label(text: str) -> bool:
     """A label, or up to three words ending in an abbreviation's dot ("Rechnungsnr.")."""
     if is_label(text):
         return True
-    return text.endswith(".") and len(tokens(text)) <= 3 and is_label(text[:-1])
+    return text.endswith(".") and len(tokens(text)) <= 3 and is_label(text.rstrip(". "))
 
 
 def _placed_pairs(lines: list[PLine]) -> list[Pair]:

@@ -65,6 +65,9 @@ POSTCODE = re.compile(
     r"|\b(?:[A-Z]-)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # DE/FR/ES/IT/MY: 69100 Villeurbanne
     r"|\b\d{2}-\d{3}\s+[A-ZŁŚŻ]"  # PL: 09-411 Płock
     r"|\b\d{3}\s\d{2}\s+[A-ZÅÄÖÉŠČŘŽ][a-zåäöéšěčřžý]+"  # SE/CZ/SK/GR: 111 22 Stockholm
+    r"|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b"  # AU: Sydney NSW 2000
+    r"|\b[A-Z]\d[A-Z]\s\d[A-Z]\d\b"  # CA: M5H 2M9
+    r"|\b\d{4}-\d{3}\s+[A-ZÀ-Ý]"  # PT: 1250-146 Lisboa
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK: SW1A 1AA
     r"|\b\d{3}\s?\d{3}\b"  # IN: 560067
     # BE/CH/AT/DK: "1000 Bruxelles", ", 8001 Zürich" (opening a line or a part, ending one)
@@ -103,7 +106,8 @@ def address_block(lines: Sequence[PLine], start: int) -> list[str]:
     then street, postcode and city lines, and a last short line (state, country)."""
     block: list[str] = []
     skipped = 0
-    for line in lines[start : start + 8]:
+    window = lines[start : start + 8]
+    for position, line in enumerate(window):
         cell = re.sub(
             r"^(?i:address|adres|adresse|anschrift|dirección|indirizzo)\s*:\s*", "", line.cells[0]
         )
@@ -111,7 +115,16 @@ def address_block(lines: Sequence[PLine], start: int) -> list[str]:
             skipped += 1
             continue
         ended = bool(block) and bool(POSTCODE.search(block[-1]) or COUNTRY.search(block[-1]))
-        if address_like(cell) and len(block) < 6 and not ended:
+        if ended and len(block) == 1 and not STREET.search(block[-1]) and POSTCODE.search(cell):
+            # "1200 Broadway" over "New York, NY 10001": a house number, not a postcode
+            ended = not _HOUSE.fullmatch(block[-1]) or bool(COUNTRY.search(block[-1]))
+        following = window[position + 1].cells[0] if position + 1 < len(window) else ""
+        # a street without a street word ("Markt 12", "Corso Buenos Aires 33", "172 bd
+        # Saint-Germain") over its postcode-and-city line
+        house = _HOUSE.fullmatch(cell) is not None and bool(POSTCODE.search(following))
+        if (address_like(cell) or house) and len(block) < 6 and not ended:
+            if house and not address_like(cell) and CONTACT.search(cell):
+                break
             block.append(cell)
             continue
         if block and POSTCODE.search(block[-1]) and _region_like(cell):
@@ -120,6 +133,12 @@ def address_block(lines: Sequence[PLine], start: int) -> list[str]:
     return block if any(POSTCODE.search(b) or STREET.search(b) for b in block) else []
 
 
+# A line of a house number and a few words, either way round ("Markt 12", "12, rue X").
+_HOUSE = re.compile(
+    r"\d{1,5}[a-zA-Z]?,?\s+[^\d\s][^\d]{1,40}|"
+    r"[^\d\s][^\d]{1,40}\s\d{1,5}[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?)?|"
+    r"[^\d\s][^\d]{1,20}\s\d{1,5}[a-zA-Z]?,\s+[^\d\s][^\d]{1,40}"  # "Unit 3, Riverside Park"
+)
 _REGISTRATION = re.compile(
     r"^\(?[\w\s-]{0,12}\d{4,}[\w\s-]{0,4}\)?$|\b(?:reg(?:istration)?|gst|co\.?\s*no|company\s+no|"
     r"roc|ssm|vat|tin|abn|kvk|siret|siren|ust-?id|tax\s+id)\b",

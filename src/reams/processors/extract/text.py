@@ -209,7 +209,9 @@ TRANSLATIONS = {
     **dict.fromkeys(
         [
             *("quittung", "reçu", "recibo", "ricevuta", "kassenbon", "bonnetje", "kassabon"),
-            *("beleg", "bon", "kassenzettel", "scontrino", "ticket", "tique"),
+            *("beleg", "bon", "kassenzettel", "scontrino", "ticket", "tique", "tiquet"),
+            # Spanish "Factura simplificada" (a till's receipt), Scandinavian, Polish
+            *("simplificada", "kvitto", "kvittering", "kvitterings", "paragon", "paragonu"),
         ],
         "receipt",
     ),
@@ -248,6 +250,8 @@ TRANSLATIONS = {
 EXPANSIONS: dict[str, tuple[str, ...]] = {
     "po": ("purchase", "order"),
     "txn": ("transaction",),
+    "tx": ("transaction",),
+    "trn": ("transaction",),
     "trx": ("transaction",),
     "zahltag": ("pay", "date"),  # German "pay day"
     "dn": ("delivery", "note"),  # "DN No."
@@ -255,7 +259,7 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
 }
 # Compound labels ("Factuurnummer", "Rechnungsnr", "Bestelldatum") split before their head.
 _COMPOUND = re.compile(r"^(?P<head>\w{3,}?)s?(?P<tail>nummer|nr|datum|betrag|adresse?)$")
-_OPERATION = re.compile(r"\b[Oo][Pp]\.(?=\s|$)")
+_OPERATION = re.compile(r"\b[Oo][Pp]\.+(?=\s|$)")
 _NUMBER_SIGN = re.compile(r"\b[nN]\s?[°º]|\b[nN]\.\s?[°º]")
 FURNITURE_REPEATS = 3
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

@@ -1,0 +1,111 @@
+"""Receipts and reports in more shapes: receipt-number labels in more languages and as OCR
+misreads them, shop addresses without a street word or with a postcode format of another
+country, a date whose dot OCR read as a colon, and a lab report numbered by its request.
+Written from how such documents look, with invented shops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from placed_docs import text_field
+from test_extract_document_kinds import PAYSLIP
+
+from reams.processors.extract.dates import find_dates
+
+RECEIPT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "company": {
+            "type": "string",
+            "description": "The shop or company that issued the receipt.",
+        },
+        "date": {"type": "string", "format": "date", "description": "The date of the purchase."},
+        "address": {"type": "string", "description": "The address of the shop or company."},
+        "total": {"type": "number", "description": "The total amount paid."},
+        "receipt_number": {
+            "type": "string",
+            "description": "The number of the receipt, order or transaction.",
+        },
+    },
+}
+REPORT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "report_id": {"type": "string", "description": "The identifier of the report."},
+    },
+}
+TAIL = "\nDate: 03/12/2024 10:22\nLatte 4.50\nTotal 4.50\nThank you!\n"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Tx: 4521",
+        "Factura simplificada Nº 4521",
+        "Kvitto nr 4521",
+        "Kvitteringsnr. 4521",
+        "Numer paragonu: 4521",
+        "Tiquet 4521",
+        "N` 'Op..\t4521",  # "Nº Op." as OCR reads it
+    ],
+)
+def test_receipt_number_labels(label: str) -> None:
+    text = "CAFE LUNA\n12 Main Street\nSpringfield, IL 62701\n" + label + TAIL
+    assert text_field(text, RECEIPT, "receipt_number") == "4521"
+
+
+@pytest.mark.parametrize(
+    ("head", "address"),
+    [
+        ("1200 Broadway\nNew York, NY 10001", "1200 Broadway, New York, NY 10001"),
+        ("Markt 12\n1012 AB Amsterdam", "Markt 12, 1012 AB Amsterdam"),
+        ("Shop 4, 22 George St\nSydney NSW 2000", "Shop 4, 22 George St, Sydney NSW 2000"),
+        ("Unit 3, Riverside Park\nLeeds LS1 4AB", "Unit 3, Riverside Park, Leeds LS1 4AB"),
+        ("123 Queen St W\nToronto ON M5H 2M9", "123 Queen St W, Toronto ON M5H 2M9"),
+        ("Av. da Liberdade 110\n1250-146 Lisboa", "Av. da Liberdade 110, 1250-146 Lisboa"),
+        ("ul. Marszałkowska 10\n00-590 Warszawa", "ul. Marszałkowska 10, 00-590 Warszawa"),
+        ("172 bd Saint-Germain\n75006 Paris", "172 bd Saint-Germain, 75006 Paris"),
+        ("Corso Buenos Aires 33\n20124 Milano (MI)", "Corso Buenos Aires 33, 20124 Milano (MI)"),
+        ("Drottninggatan 12\n111 51 Stockholm", "Drottninggatan 12, 111 51 Stockholm"),
+    ],
+)
+def test_shop_addresses(head: str, address: str) -> None:
+    text = "CAFE LUNA\n" + head + "\nReceipt No: 4521" + TAIL
+    assert text_field(text, RECEIPT, "address") == address
+    assert text_field(text, RECEIPT, "company") == "CAFE LUNA"
+
+
+def test_a_house_number_line_is_not_an_address_everywhere() -> None:
+    """A line of words and a number is a street only over a postcode line: a receipt's item
+    line ("Latte 4") under the shop's address is not part of it."""
+    text = "CAFE LUNA\n12 Main Street\nSpringfield, IL 62701\nLatte 4\nTotal 4.50\n"
+    assert text_field(text, RECEIPT, "address") == "12 Main Street, Springfield, IL 62701"
+
+
+def test_a_date_whose_dot_ocr_read_as_a_colon() -> None:
+    assert [d.iso for d in find_dates("04.02:2022 11:09:35 Kasse 12", dayfirst=True)] == [
+        "2022-02-04"
+    ]
+    assert [d.iso for d in find_dates("04:02.2022", dayfirst=True)] == ["2022-02-04"]
+    assert find_dates("11:09:35") == []
+
+
+@pytest.mark.parametrize("label", ["Nº de petición", "Request No.", "Sample ID"])
+def test_a_lab_report_numbered_by_its_request(label: str) -> None:
+    text = (
+        "Laboratorio Sánchez\nINFORME DE LABORATORIO\n"
+        f"Nombre del paciente\t{label}\nPaula Ibáñez\t25362498\n"
+        "Test\tResult\tUnit\nGlucose\t4.0\tmmol/L\n"
+    )
+    assert text_field(text, REPORT, "report_id") == "25362498"
+
+
+def test_a_payslip_addressed_to_herrn() -> None:
+    text = (
+        "Krüger Malerbetrieb\nHauptstraße 1\n10115 Berlin\n\nHerrn Felix Köhler\n"
+        "Bahnhofstr. 16\n80331 München\n\nGehaltsabrechnung Oktober 2023\nBrutto\t3.000,00\n"
+        "Überweisungsbetrag\t2.100,00\n"
+    )
+    assert text_field(text, PAYSLIP, "employee") == "Felix Köhler"
+    assert text_field(text, PAYSLIP, "net_pay") == 2100.0
