@@ -1188,6 +1188,236 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ gutters of table rows */
+
+typedef struct {
+    double left, right;
+} Extent;
+
+/* Python's order of (left, right) tuples of floats that are not NaN. */
+static int extent_order(const void *pa, const void *pb) {
+    const Extent *a = pa, *b = pb;
+    if (a->left != b->left)
+        return a->left < b->left ? -1 : 1;
+    if (a->right != b->right)
+        return a->right < b->right ? -1 : 1;
+    return 0;
+}
+
+/* A float attribute of a piece; 1 when it is an exact float that is not NaN, 0 when it is
+ * anything else (the caller then gives the question back to Python), -1 on an error. */
+static int float_attribute(PyObject *piece, PyObject *name, double *out) {
+    PyObject *value = PyObject_GetAttr(piece, name);
+    if (!value)
+        return -1;
+    int plain = PyFloat_CheckExact(value);
+    if (plain)
+        *out = PyFloat_AS_DOUBLE(value);
+    Py_DECREF(value);
+    return plain && !isnan(*out);
+}
+
+/* A float attribute of a piece, NaN allowed: 1 when it is an exact float, 0 when not, -1 on
+ * an error. */
+static int float_attribute_any(PyObject *piece, PyObject *name, double *out) {
+    PyObject *value = PyObject_GetAttr(piece, name);
+    if (!value)
+        return -1;
+    int plain = PyFloat_CheckExact(value);
+    if (plain)
+        *out = PyFloat_AS_DOUBLE(value);
+    Py_DECREF(value);
+    return plain;
+}
+
+/* The pieces of the rows with more than one, as (left, right); 0 when one of them is no plain
+ * float, -1 on an error. */
+static int row_extents(PyObject *rows, Extent **out, Py_ssize_t *count) {
+    static PyObject *pieces_name, *left_name, *right_name;
+    if (!pieces_name && !(pieces_name = PyUnicode_InternFromString("pieces")))
+        return -1;
+    if (!left_name && !(left_name = PyUnicode_InternFromString("left")))
+        return -1;
+    if (!right_name && !(right_name = PyUnicode_InternFromString("right")))
+        return -1;
+    Py_ssize_t used = 0, size = 64;
+    Extent *extents = PyMem_Malloc(size * sizeof(Extent));
+    if (!extents) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int status = 1;
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    for (Py_ssize_t i = 0; i < n && status == 1; i++) {
+        PyObject *pieces = PyObject_GetAttr(PyList_GET_ITEM(rows, i), pieces_name);
+        if (!pieces) {
+            status = -1;
+            break;
+        }
+        PyObject *fast = PySequence_Fast(pieces, "a row's pieces are a sequence");
+        Py_DECREF(pieces);
+        if (!fast) {
+            status = -1;
+            break;
+        }
+        Py_ssize_t m = PySequence_Fast_GET_SIZE(fast);
+        for (Py_ssize_t j = 0; m > 1 && j < m && status == 1; j++) {
+            PyObject *piece = PySequence_Fast_GET_ITEM(fast, j);
+            if (used == size) {
+                Extent *grown = PyMem_Realloc(extents, 2 * size * sizeof(Extent));
+                if (!grown) {
+                    PyErr_NoMemory();
+                    status = -1;
+                    break;
+                }
+                extents = grown;
+                size *= 2;
+            }
+            int left = float_attribute(piece, left_name, &extents[used].left);
+            int right = left == 1 ? float_attribute(piece, right_name, &extents[used].right) : left;
+            status = left < 0 || right < 0 ? -1 : right;
+            used++;
+        }
+        Py_DECREF(fast);
+    }
+    if (status != 1) {
+        PyMem_Free(extents);
+        return status;
+    }
+    *out = extents;
+    *count = used;
+    return 1;
+}
+
+/* tables._gutters: the empty vertical strips at least ``min_gutter`` wide between the pieces
+ * of the rows with more than one piece, left to right; None when a piece's edge is not a plain
+ * float (an int, NaN), which the Python loop then answers. */
+static PyObject *gutters(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *rows;
+    double min_gutter;
+    if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &rows, &min_gutter))
+        return NULL;
+    Extent *extents;
+    Py_ssize_t count;
+    int status = row_extents(rows, &extents, &count);
+    if (status < 0)
+        return NULL;
+    if (status == 0)
+        Py_RETURN_NONE;
+    PyObject *result = PyList_New(0);
+    if (!result || count == 0) {
+        PyMem_Free(extents);
+        return result;
+    }
+    qsort(extents, count, sizeof(Extent), extent_order);
+    double reach = extents[0].right;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (extents[i].left - reach >= min_gutter) {
+            PyObject *gutter = Py_BuildValue("(dd)", reach, extents[i].left);
+            if (!gutter || PyList_Append(result, gutter) < 0) {
+                Py_XDECREF(gutter);
+                Py_CLEAR(result);
+                break;
+            }
+            Py_DECREF(gutter);
+        }
+        if (extents[i].right > reach)
+            reach = extents[i].right;
+    }
+    PyMem_Free(extents);
+    return result;
+}
+
+/* tables._cells: the texts of a row's pieces by column (a piece goes to the first column whose
+ * right edge lies right of its left edge, or of its middle with by_middle; the last column
+ * takes the rest), the pieces of one column joined by spaces; None when an edge is not a plain
+ * float or a text not a plain str, or there are no columns (Python then answers). */
+static PyObject *row_cells(PyObject *Py_UNUSED(self), PyObject *args) {
+    static PyObject *left_name, *right_name, *text_name;
+    PyObject *pieces, *columns;
+    int by_middle;
+    if (!PyArg_ParseTuple(args, "OO!p", &pieces, &PyList_Type, &columns, &by_middle))
+        return NULL;
+    if (!left_name && !(left_name = PyUnicode_InternFromString("left")))
+        return NULL;
+    if (!right_name && !(right_name = PyUnicode_InternFromString("right")))
+        return NULL;
+    if (!text_name && !(text_name = PyUnicode_InternFromString("text")))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(columns);
+    if (n == 0)
+        Py_RETURN_NONE;
+    double *rights = PyMem_Malloc(n * sizeof(double));
+    if (!rights)
+        return PyErr_NoMemory();
+    PyObject *fast = NULL, *result = NULL, *empty = NULL;
+    int plain = 1;
+    for (Py_ssize_t c = 0; c < n && plain; c++) {
+        PyObject *column = PyList_GET_ITEM(columns, c);
+        PyObject *right;
+        plain = PyTuple_CheckExact(column) && PyTuple_GET_SIZE(column) == 2 &&
+                PyFloat_CheckExact(right = PyTuple_GET_ITEM(column, 1));
+        if (plain)
+            rights[c] = PyFloat_AS_DOUBLE(right);
+    }
+    if (!plain)
+        goto fallback;
+    if (!(fast = PySequence_Fast(pieces, "a row's pieces are a sequence")))
+        goto done;
+    if (!(empty = PyUnicode_FromStringAndSize(NULL, 0)) || !(result = PyList_New(n)))
+        goto done;
+    for (Py_ssize_t c = 0; c < n; c++)
+        PyList_SET_ITEM(result, c, Py_NewRef(empty));
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
+        PyObject *piece = PySequence_Fast_GET_ITEM(fast, i);
+        double left, right = 0.0;
+        int got = float_attribute_any(piece, left_name, &left);
+        if (got == 1 && by_middle)
+            got = float_attribute_any(piece, right_name, &right);
+        if (got < 0)
+            goto failed;
+        if (got == 0)
+            goto fallback;
+        PyObject *text = PyObject_GetAttr(piece, text_name);
+        if (!text)
+            goto failed;
+        if (!PyUnicode_CheckExact(text)) {
+            Py_DECREF(text);
+            goto fallback;
+        }
+        double at = by_middle ? (left + right) / 2 : left;
+        Py_ssize_t lo = 0, hi = n; /* bisect.bisect_right(rights, at) */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (at < rights[mid])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        Py_ssize_t column = lo < n - 1 ? lo : n - 1;
+        PyObject *held = PyList_GET_ITEM(result, column);
+        PyObject *joined = PyUnicode_GET_LENGTH(held) ? PyUnicode_FromFormat("%U %U", held, text)
+                                                      : Py_NewRef(text);
+        Py_DECREF(text);
+        if (!joined)
+            goto failed;
+        PyList_SET_ITEM(result, column, joined);
+        Py_DECREF(held);
+    }
+    goto done;
+failed:
+    Py_CLEAR(result);
+    goto done;
+fallback:
+    Py_CLEAR(result);
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(fast);
+    Py_XDECREF(empty);
+    PyMem_Free(rights);
+    return result;
+}
+
 /* ------------------------------------------------------------------ text direction */
 
 typedef int (*char_matrix_fn)(void *, int, FSMatrix *);
@@ -1363,6 +1593,12 @@ static PyMethodDef methods[] = {
      "sweep(lefts, rights) -> bytes: order._Sweep's edges, sorted, with their coverage."},
     {"strips", strips, METH_VARARGS,
      "strips(sweep, allowed, origin, end, wide) -> list: order._Sweep.strips."},
+    {"gutters", gutters, METH_VARARGS,
+     "gutters(rows, min_gutter) -> list | None: tables._gutters of rows whose pieces' edges "
+     "are plain floats (None otherwise)."},
+    {"row_cells", row_cells, METH_VARARGS,
+     "row_cells(pieces, columns, by_middle) -> list | None: tables._cells of a row's pieces "
+     "(None when an edge is not a plain float or a text not a plain str)."},
     {"direction_votes", direction_votes, METH_VARARGS,
      "direction_votes(textpage, count, unicode, matrix, sample) -> (4 counts) | None: "
      "text.text_direction's sample of the page's characters."},

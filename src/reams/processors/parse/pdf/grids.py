@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -220,7 +221,8 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     texts = _read_cells(boxes, text_in)
     if texts is None:
         return None  # lines of many cells in one box: rows drawn without their rules
-    if not any(texts.values()) or any(_RTL.search(line) for t in texts.values() for line in t):
+    # The cells' lines searched at once (the pattern matches single characters).
+    if not any(texts.values()) or _RTL.search("".join(itertools.chain(*texts.values()))):
         return None  # right-to-left text needs the line reader's shaping: it is read by lines
     if _crossed(texts.values(), whole):
         return Grid((), xs[0], xs[-1], ys[0], ys[-1])
@@ -310,7 +312,8 @@ def _crossed(cells: Iterable[list[str]], whole: str) -> bool:
     Text in a table stays inside its cells; the boxes and arrows of a diagram cut through
     words, whose characters then count in both cells they touch.
     """
-    inside = sum(len(_SPACE.sub("", line)) for lines in cells for line in lines)
+    # The characters of all the cells' lines counted at once: what each line's count adds up to.
+    inside = len(_SPACE.sub("", "".join(itertools.chain(*cells))))
     return inside > len(_SPACE.sub("", whole)) * (1 + _SHARED)
 
 

@@ -27,8 +27,10 @@ import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from reams.processors.parse.pdf import native
 from reams.processors.parse.pdf.grids import Grid
 from reams.processors.parse.pdf.lines import BULLET, NUMBERED, Line, Piece
 from reams.processors.parse.pdf.rules import PageRules
@@ -55,6 +57,8 @@ _ENTRY = re.compile(r"^(.*?)[\s.]*(?:\.\s?){3,}\s*(\S+)$")
 _BLOCK_WORDS = 3.0  # mean words per line of prose set beside a table (captions, sidebars)
 _LEADING = 1.7  # font sizes between the baselines of the lines of one block of prose
 _IN_STEP = 0.1  # font sizes: baselines this close are on one line
+
+_PIECE_LEFT = attrgetter("left")
 
 Rules = Callable[[], PageRules]
 """Gives the page's ruling lines; called only when a table candidate needs them."""
@@ -147,9 +151,11 @@ def _aligned(lines: list[Line], taken: set[int], rules: Rules | None) -> list[Ta
     """The tables found by the alignment of the lines not ``taken``."""
     rest = [index for index in range(len(lines)) if index not in taken]
     others = [lines[index] for index in rest]
-    rows = _rows(others)
-    if sum(1 for row in rows if len(row.pieces) > 1) < _MIN_ROWS:
-        return []  # the common case: running text, one piece per baseline
+    groups = _row_groups(others)
+    # A row has several pieces when it has several lines, or one line cut into pieces.
+    if sum(1 for g in groups if len(g) > 1 or len(others[g[0]].pieces) > 1) < _MIN_ROWS:
+        return []  # the common case: running text, one piece per baseline; no row is made
+    rows = _rows(others, groups)
     tables: list[Table] = []
     for run in _runs(rows):
         for table in _tables_in(run, others, rules, depth=0):
@@ -274,20 +280,36 @@ def _halves(rows: list[Row]) -> list[list[Row]]:
     return [rows[: widest + 1], rows[widest + 1 :]]
 
 
-def _rows(lines: list[Line]) -> list[Row]:
+def _row_groups(lines: list[Line]) -> list[list[int]]:
+    """The indices of ``lines`` by row, rows top down: a line joins the row above when its
+    baseline is within ``_ROW_TOLERANCE`` of its own size under the row's first line's."""
     order = sorted(range(len(lines)), key=lambda i: -lines[i].baseline)
-    rows: list[Row] = []
+    groups: list[list[int]] = []
+    baseline = 0.0
     for index in order:
         line = lines[index]
-        last = rows[-1] if rows else None
-        if last is not None and last.baseline - line.baseline <= _ROW_TOLERANCE * line.size:
-            last.lines.append(index)
-            last.pieces.extend(line.parts())
-            last.size = max(last.size, line.size)
+        if groups and baseline - line.baseline <= _ROW_TOLERANCE * line.size:
+            groups[-1].append(index)
         else:
-            rows.append(Row([index], list(line.parts()), line.baseline, line.size))
-    for row in rows:
-        row.pieces.sort(key=lambda piece: piece.left)
+            groups.append([index])
+            baseline = line.baseline
+    return groups
+
+
+def _rows(lines: list[Line], groups: list[list[int]]) -> list[Row]:
+    """The rows of ``lines`` grouped as :func:`_row_groups` gives them, pieces left to right."""
+    rows: list[Row] = []
+    for group in groups:
+        first = lines[group[0]]
+        if len(group) == 1:
+            pieces = list(first.parts())
+            size = first.size
+        else:
+            pieces = [piece for index in group for piece in lines[index].parts()]
+            size = max(lines[index].size for index in group)
+        if len(pieces) > 1:
+            pieces.sort(key=_PIECE_LEFT)
+        rows.append(Row(group, pieces, first.baseline, size))
     return rows
 
 
@@ -339,7 +361,17 @@ def _multi_rows(rows: list[Row]) -> int:
 
 
 def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
-    """The empty vertical strips between the pieces of the multi-piece rows, left to right."""
+    """The empty vertical strips between the pieces of the multi-piece rows, left to right.
+
+    In C when the native module is built (the same strips: the search for tables asks for the
+    gutters of every part of a run it tries, some 2,000 times a speed-set pass); the loop below
+    answers without it, and for pieces whose edges are not plain floats.
+    """
+    module = native.chars_module
+    if module is not None:
+        found: list[tuple[float, float]] | None = module.gutters(rows, _MIN_GUTTER)
+        if found is not None:
+            return found
     spans = [(p.left, p.right) for row in rows if len(row.pieces) > 1 for p in row.pieces]
     if not spans:
         return []
@@ -593,6 +625,11 @@ def _continued(rows: list[Row], grid: list[list[str]]) -> list[list[str]]:
 
 
 def _cells(row: Row, columns: list[tuple[float, float]], *, by_middle: bool = False) -> list[str]:
+    module = native.chars_module  # the same cells in C (every row of every part tried)
+    if module is not None:
+        found: list[str] | None = module.row_cells(row.pieces, columns, by_middle)
+        if found is not None:
+            return found
     cells = [""] * len(columns)
     rights = [right for _, right in columns]  # ascending, as the columns run left to right
     last = len(columns) - 1

@@ -52,6 +52,9 @@ _WORD = re.compile(r"\S+")
 _DIRECTION_SAMPLE = 64  # characters sampled for the page's text direction
 _DIRECTION_MAJORITY = 0.6  # of the sampled characters that must run one way to turn the page
 _UNCHECKED: dict[str, Any] = {}
+# The characters a bullet (``lines.BULLET``) starts with; a number (``lines.NUMBERED``) starts
+# with a digit or "(".
+_BULLET_FIRST = frozenset("•·▪◦‣●○■□➢►✓-–*")
 _LIMITS = (_PIECE_GAP, _NARROW_GAP, _STANDS_OUT)
 
 
@@ -101,6 +104,8 @@ def read_lines(
     lines: list[Line] = []
     spans: list[int] = []
     offset = 0
+    # Searched once on the page: a line can only hold what the page's text holds.
+    tangled = _LAM_ALEF.search(raw) is not None
     for segment in segments:
         clean = _NOISE.sub("", segment) if noisy else segment
         text = clean.strip()
@@ -108,13 +113,22 @@ def read_lines(
             first = offset + len(segment) - len(segment.lstrip())
             # Pieces and rows need text positions, which removed noise characters would shift.
             count = len(lines)
-            if clean == segment:
+            if clean != segment:
+                lines.append(locator.line(text, first, first + len(text) - 1))
+                spans.append(-1)
+            elif tangled or _maybe_letter_spaced(text):
                 for line, start in _located(locator, text, first):
                     lines.append(line)
                     spans.append(start)
-            else:
-                lines.append(locator.line(text, first, first + len(text) - 1))
-                spans.append(-1)
+            else:  # _located, written out for the common line (no lam-alef, not spaced out)
+                line = locator.line(text, first, first + len(text) - 1)
+                if locator.ends_off_baseline(line):
+                    for part, start in locator.rows(text, first, line.size):
+                        lines.append(locator.line(part, start, start + len(part) - 1))
+                        spans.append(start)
+                else:
+                    lines.append(line)
+                    spans.append(first)
             if marked:
                 mcid = locator.mcid(first)
                 for line in lines[count:]:
@@ -198,11 +212,16 @@ def _located(locator: _Locator, text: str, first: int) -> list[tuple[Line, int]]
     ]
 
 
-def _letter_spaced(text: str) -> bool:
-    """Whether PDFium put a space between most letters of ``text`` ("T h e  S o u t h")."""
+def _maybe_letter_spaced(text: str) -> bool:
+    """The cheap half of :func:`_letter_spaced`: whether ``text`` has enough spaces."""
     spaces = text.count(" ")
     # Mostly one-letter words: a space for every two or three characters at least.
-    if spaces < _MIN_SPACED_LETTERS or 3 * spaces < len(text):
+    return spaces >= _MIN_SPACED_LETTERS and 3 * spaces >= len(text)
+
+
+def _letter_spaced(text: str) -> bool:
+    """Whether PDFium put a space between most letters of ``text`` ("T h e  S o u t h")."""
+    if not _maybe_letter_spaced(text):
         return False
     tokens = text.split(" ")
     singles = sum(1 for token in tokens if len(token) == 1 and token.isalpha())
@@ -431,15 +450,22 @@ class _Locator:
             baseline,
             size,
             bold,
-            BULLET.match(text) is not None or NUMBERED.match(text) is not None,
+            _is_item(text),
             _is_leader(text),
             rtl=rtl,
             upright=self._upright,
         )
 
     def _native(self, text: str, first: int, first_char: int, last_char: int) -> Line:
-        """:meth:`line`, its PDFium calls made in one (``native``)."""
-        middle = self._char(first + _middle(text))
+        """:meth:`line`, its PDFium calls made in one (``native``).
+
+        This runs for every line of every page: :func:`_middle`, :meth:`_char`,
+        :meth:`_extent` (of a line reading left to right) and :meth:`_made` are written out.
+        """
+        offset, end = len(text) // 2, len(text) - 1
+        while offset < end and text[offset] == " ":
+            offset += 1
+        middle = first + offset if self._aligned else self._char(first + offset)
         assert self._native_line is not None
         left, baseline, box, size, matrix, font = self._native_line(
             self._native_page[0], first_char, last_char, middle, self._native_calls
@@ -455,15 +481,32 @@ class _Locator:
             span = None
         if span is None:
             self._last_vertical = (baseline, baseline)
-        left, right, rtl = self._extent(left, span, first_char)
-        self._upright = True
+            right = left
+        else:
+            right = span[1]
+        rtl = right < left
+        if rtl:
+            left, right, rtl = self._extent(left, span, first_char)
+        upright = True
         if matrix is not None:  # as :meth:`_size`
             a, b, c, d = matrix
             scale = abs(a * d - b * c) ** 0.5
             if scale > 0:
                 size *= scale
-            self._upright = self._reads_across(a, b)
-        return self._made(text, (left, right, baseline), size, self._font_bold(font, middle), rtl)
+            upright = self._reads_across(a, b)
+        self._upright = upright
+        return Line(
+            text,
+            left,
+            right,
+            baseline,
+            size,
+            self._font_bold(font, middle),
+            _is_item(text),
+            ("...." in text or ". . . ." in text) and _LEADER.search(text) is not None,
+            rtl=rtl,
+            upright=upright,
+        )
 
     def _turned_box(self, box: tuple[float, float, float, float]) -> Span:
         """:meth:`_span` of a box PDFium gave (left, right, bottom, top) on a turned page."""
@@ -713,6 +756,16 @@ def _piece(text: str, first: Span | None, last: Span | None, line: Line) -> Piec
 
 def _stripped(text: str, start: int) -> tuple[str, int]:
     return text.strip(), start + len(text) - len(text.lstrip())
+
+
+def _is_item(text: str) -> bool:
+    """Whether ``text`` starts with a bullet or a number (``lines.BULLET``, ``lines.NUMBERED``);
+    the patterns are tried only on a line whose first character can start either (one line in
+    a hundred, where both patterns were tried on every line)."""
+    first = text[:1]
+    if first in _BULLET_FIRST:
+        return BULLET.match(text) is not None
+    return (first == "(" or first.isdigit()) and NUMBERED.match(text) is not None
 
 
 def _is_leader(text: str) -> bool:
