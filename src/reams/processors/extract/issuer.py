@@ -545,7 +545,7 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
                 names.offer(above.text, 2.0, above, "name over a legal notice")
                 break
     if not customer:
-        _footer_names(line, names)
+        _footer_names(lines, position, names)
     cell = _after_title(line)
     column = line.cells.index(cell) if cell in line.cells else 0
     letterhead = head and len(line.cells) <= 2 and not cells[column] and name_like(cell)
@@ -553,6 +553,51 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         _offer_letterhead(lines, position, rank, cell, names)
     if position + 1 < len(lines):
         _under_issuer_label(line, lines[position + 1], names)
+
+
+def _sender_line(lines: Sequence[PLine], position: int) -> str | None:
+    """The sender's name of a one-line name and address printed just over the window's
+    addressee, its name and address block (DIN 5008: "Müller Elektrotechnik · Hauptstr. 5 ·
+    80331 München", or with commas, over "Schneider Bau GmbH" / "Lindenweg 3" / "70173
+    Stuttgart")."""
+    line = lines[position]
+    if len(line.cells) != 1 or position + 1 >= len(lines) or lines[position + 1].page != line.page:
+        return None
+    parts = _PART_SEP.split(line.text)
+    if len(parts) < 2:
+        parts = re.split(r",\s+", line.text)
+        if len(parts) < 3 or not POSTCODE.search(parts[-1]):
+            return None
+    if not _named_address(parts):
+        return None
+    below = lines[position + 1].cells[0]
+    if _ADDRESSEE_TITLE.fullmatch(below) and position + 2 < len(lines):
+        position, below = position + 1, lines[position + 2].cells[0]  # "Herrn" / "Max Weber"
+    return parts[0] if name_like(below) and address_block(lines, position + 2) else None
+
+
+_ADDRESSEE_TITLE = re.compile(
+    r"(?:herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|monsieur|madame|messrs\.?)\s*", re.IGNORECASE
+)
+
+
+def _side_by_side(lines: Sequence[PLine], position: int) -> int:
+    """Whether another name over its address is printed level with this line's block, to its
+    right (+1: this block is the left one, an addressee's window beside the issuer's block)
+    or to its left (-1: this is the right-hand block, the issuer's); 0 when none is (or the
+    lines have no boxes)."""
+    box = lines[position].box
+    if box is None:
+        return 0
+    for other_position, other in enumerate(lines[:HEAD]):
+        if other_position == position or other.box is None or other.page != lines[position].page:
+            continue
+        level = abs(other.box.y - box.y) <= 1.5 * max(box.h, other.box.h)
+        if not level or abs(other.box.x - box.x) < 150:
+            continue
+        if name_like(_after_title(other)) and address_block(lines, other_position + 1):
+            return 1 if other.box.x > box.x else -1
+    return 0
 
 
 def _behind_brand(line: PLine, names: _Names) -> None:
@@ -579,9 +624,14 @@ def _under_issuer_label(line: PLine, below: PLine, names: _Names) -> None:
     names.offer(below.cells[0], strong, below, f'under the label "{label}"')
 
 
-def _footer_names(line: PLine, names: _Names) -> None:
-    """Names printed anywhere: the payee of a cheque line, and a part of a line (a footer's
-    "Bright Spark Electrical · 0117 ...") that is the web or e-mail domain spelled out."""
+def _footer_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
+    """Names printed anywhere: the payee of a cheque line, a sender's line over the address
+    window, and a part of a line (a footer's "Bright Spark Electrical · 0117 ...") that is
+    the web or e-mail domain spelled out."""
+    line = lines[position]
+    sender = _sender_line(lines, position)
+    if sender:
+        names.offer(sender, 3.5, line, "sender line over the address window")
     payee = _PAYEE_NAME.search(line.text)
     if payee:
         name = _first_part(payee["rest"]).strip().rstrip(".")
@@ -683,6 +733,9 @@ def _letterhead_score(lines: Sequence[PLine], position: int, rank: int, names: _
     beside = lines[position].cells[1:]
     if address_block(lines, position + 1) or (beside and address_like(beside[0])):  # its address
         score += 0.5
+        # two name-and-address blocks side by side: the issuer's on the right, the window's
+        # (the addressee's) on the left
+        score += {1: -1.2, -1: 0.3}.get(_side_by_side(lines, position), 0.0)
     elif address_block(lines, position + 2):  # under a tagline
         score += 0.3
     return score

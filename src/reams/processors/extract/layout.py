@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reams.processors.extract.text import Pair, tokens
+from reams.processors.extract.text import Pair, key_value_rows, tokens
 
 __all__ = ["Box", "Layout", "PLine", "line_pairs", "physical_lines"]
 
@@ -155,9 +155,12 @@ def _colon_pairs(text: str) -> list[tuple[str, str]]:
 def line_pairs(lines: list[PLine]) -> list[Pair]:
     """Every label/value pair the lines' layout shows (see the module docstring)."""
     found: list[tuple[PLine, str, str, str]] = []
+    listed = key_value_rows([line.cells for line in lines])
     for position, line in enumerate(lines):
         found.extend(_beside(line))
         below = lines[position + 1] if position + 1 < len(lines) else None
+        if position in listed and position + 1 in listed:
+            continue  # a list of labels and values: each line pairs side by side
         if below is not None and below.page == line.page:
             found.extend(_under(line, below))
     pairs = [
@@ -311,13 +314,16 @@ def _label_runs(lines: list[PLine]) -> list[Pair]:
         ):
             end += 1
         size = end - position
-        if size >= 2 and position - size >= 0:
-            values = lines[position - size : position]
-            if all(len(v.cells) == 1 and not v.text.endswith(":") for v in values):
+        before = lines[position - size : position] if size >= 2 and position >= size else []
+        after = lines[end : end + size] if size >= 2 and end + size <= len(lines) else []
+        # the values' column, then the labels'; else the labels' column, then the values'
+        for values in (before, after):
+            if values and all(len(v.cells) == 1 and not v.text.endswith(":") for v in values):
                 for label, value in zip(lines[position:end], values, strict=True):
                     source = f"{label.text} {value.text}"
                     key = label.text.rstrip(" :")
                     pairs.append(Pair(value.page, key, value.text, source, value.index))
+                break
         position = max(end, position + 1)
     return pairs
 

@@ -121,7 +121,7 @@ def address_block(lines: Sequence[PLine], start: int) -> list[str]:
         following = window[position + 1].cells[0] if position + 1 < len(window) else ""
         # a street without a street word ("Markt 12", "Corso Buenos Aires 33", "172 bd
         # Saint-Germain") over its postcode-and-city line
-        house = _HOUSE.fullmatch(cell) is not None and bool(POSTCODE.search(following))
+        house = _house(cell) and bool(POSTCODE.search(following))
         if (address_like(cell) or house) and len(block) < 6 and not ended:
             if house and not address_like(cell) and CONTACT.search(cell):
                 break
@@ -138,6 +138,21 @@ _HOUSE = re.compile(
     r"\d{1,5}[a-zA-Z]?,?\s+[^\d\s][^\d]{1,40}|"
     r"[^\d\s][^\d]{1,40}\s\d{1,5}[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?)?|"
     r"[^\d\s][^\d]{1,20}\s\d{1,5}[a-zA-Z]?,\s+[^\d\s][^\d]{1,40}"  # "Unit 3, Riverside Park"
+)
+
+
+def _house(text: str) -> bool:
+    """A street line without a street word: a few words and a house number, no label words,
+    codes, legal forms or contact details."""
+    if _HOUSE.fullmatch(text) is None or re.search(r"[:#@]|\d{5}", text):
+        return False
+    return not set(content_stems(text)) & LABEL_STEMS and not _LEGAL_WORD.search(text)
+
+
+_LEGAL_WORD = re.compile(
+    r"\b(?:ltd|limited|gmbh|inc|llc|plc|corp|co|bv|nv|sa|sas|sarl|srl|spa|sl|ag|kg|oy|ab|as|"
+    r"pty|pte|pvt|bhd|kk)\b\.?",
+    re.IGNORECASE,
 )
 _REGISTRATION = re.compile(
     r"^\(?[\w\s-]{0,12}\d{4,}[\w\s-]{0,4}\)?$|\b(?:reg(?:istration)?|gst|co\.?\s*no|company\s+no|"

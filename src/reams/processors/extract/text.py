@@ -19,6 +19,7 @@ __all__ = [
     "Table",
     "content_stems",
     "field_terms",
+    "key_value_rows",
     "stem",
     "tokens",
 ]
@@ -172,7 +173,13 @@ TRANSLATIONS = {
         ],
         "employee",
     ),
-    **dict.fromkeys(["auszahlung", "auszahlungs", "paye", "payé", "uitbetaling", "paid"], "pay"),
+    **dict.fromkeys(
+        [
+            *("auszahlung", "auszahlungs", "paye", "payé", "uitbetaling", "paid"),
+            *("überweisung", "überweisungs"),
+        ],
+        "pay",
+    ),
     # "Payment date", "Date de paiement", "Fecha de pago", "Betaaldatum", "Zahlungsdatum"
     **dict.fromkeys(
         [
@@ -493,8 +500,11 @@ class DocView:
         heading is its value even though it looks like a heading."""
         for table in self.tables:
             labels: set[int] = set()
+            listed = key_value_rows(table.rows)
             for index, (above, below) in enumerate(itertools.pairwise(table.rows)):
                 if len(above) != len(below) or not all(not c or _is_heading_cell(c) for c in above):
+                    continue
+                if index in listed and index + 1 in listed:
                     continue
                 values = any(any(ch.isdigit() for ch in c) for c in below)
                 if values:
@@ -517,6 +527,8 @@ class DocView:
                 self.pairs.append(Pair(line.page, key, value, source, line.order))
             if not found and part.endswith(":") and index + 1 < len(physical):
                 below = physical[index + 1][1]
+                if below.endswith(":"):
+                    continue  # a run of labels over their run of values: see layout.py
                 source = f"{part} {below}"
                 self.pairs.append(Pair(line.page, part.rstrip(" :"), below, source, line.order))
         self.pairs.sort(key=lambda p: p.order)
@@ -556,6 +568,26 @@ def _split_labels(text: str) -> list[tuple[str, str]]:
         key, rest = embedded["key"], rest[embedded.end() :]
     pairs.append((key, rest.strip()))
     return [(k, v) for k, v in pairs if v]
+
+
+def key_value_rows(rows: Sequence[Sequence[str]]) -> set[int]:
+    """The rows of a two-column list of labels and their values ("Employee | Daniel Hughes",
+    "Employee no. | 00412", "Pay date | 31/10/2023"): runs of three or more two-cell rows,
+    each opening with a label, at least two of whose values have digits. Their rows pair
+    side by side, never column by column as a heading row over a row of values."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index, row in enumerate([*rows, ()]):
+        cells = [c for c in row if c]
+        if len(cells) == 2 and _is_heading_cell(cells[0]) and not cells[1].endswith(":"):
+            run.append(index)
+            continue
+        values = [rows[i] for i in run]
+        digits = sum(any(ch.isdigit() for ch in " ".join(r[1:])) for r in values)
+        if len(run) >= 3 and digits >= 2:
+            found.update(run)
+        run = []
+    return found
 
 
 def _row_pairs(table: Table, row: Sequence[str], order: int) -> list[Pair]:

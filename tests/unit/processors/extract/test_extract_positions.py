@@ -1,0 +1,100 @@
+"""Who issued a document by where its names are printed: the issuer's block on the right with
+the addressee's window on the left, a sender's small one-line name and address over the window
+(DIN 5008), and labels printed as a list or as a column before their values. Generated
+layouts with invented names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from placed_docs import INVOICE, Placed, pdf_field, text_field
+from test_extract_document_kinds import PAYSLIP
+
+
+def test_the_right_hand_block_beside_a_bigger_window_is_the_issuer(tmp_path: Path) -> None:
+    placed: list[Placed] = [
+        (40, 60, "HARBOUR HOLDINGS", 14),
+        (40, 76, "3 Church Road", 9),
+        (40, 88, "York YO1 7HH", 9),
+        (380, 60, "Corvid Print Works", 10),
+        (380, 72, "14 Mill Lane", 9),
+        (380, 84, "Leeds LS1 4AB", 9),
+        (40, 150, "INVOICE", 18),
+        (40, 180, "Invoice No. 2024-117", 9),
+        (40, 240, "Total due", 10),
+        (450, 240, "£480.00", 10),
+    ]
+    assert pdf_field(tmp_path, placed, INVOICE, "vendor") == "Corvid Print Works"
+
+
+def test_a_letterhead_on_the_left_with_a_labelled_customer_on_the_right(tmp_path: Path) -> None:
+    placed: list[Placed] = [
+        (40, 50, "ACME PLUMBING", 16),
+        (40, 68, "12 Dock Road", 9),
+        (40, 80, "Hull HU1 2AB", 9),
+        (350, 50, "Bill to:", 9),
+        (350, 62, "Greenfield Holdings Ltd", 10),
+        (350, 74, "3 Church Road", 9),
+        (350, 86, "York YO1 7HH", 9),
+        (40, 150, "INVOICE", 18),
+        (40, 180, "Invoice No. 2024-117", 9),
+        (40, 240, "Total due", 10),
+        (450, 240, "£480.00", 10),
+    ]
+    assert pdf_field(tmp_path, placed, INVOICE, "vendor") == "ACME PLUMBING"
+
+
+def _din(sender: str, addressee: list[str]) -> list[Placed]:
+    placed: list[Placed] = [(300, 50, "Logo", 8), (57, 120, sender, 6)]
+    placed += [(57, 135 + 12 * i, text, 10) for i, text in enumerate(addressee)]
+    placed += [
+        (57, 250, "Rechnung", 14),
+        (57, 270, "Rechnungsnr. 2024-117", 9),
+        (57, 340, "Gesamtbetrag", 10),
+        (450, 340, "480,00 €", 10),
+    ]
+    return placed
+
+
+def test_the_small_sender_line_over_the_window_is_the_issuer(tmp_path: Path) -> None:
+    window = ["Schneider Bau GmbH", "Lindenweg 3", "70173 Stuttgart"]
+    for sender in (
+        "Müller Elektrotechnik · Hauptstr. 5 · 80331 München",
+        "Müller Elektrotechnik, Hauptstr. 5, 80331 München",
+    ):
+        placed = _din(sender, window)
+        assert pdf_field(tmp_path, placed, INVOICE, "vendor") == "Müller Elektrotechnik"
+    placed = _din(
+        "Bäckerei Sommer · Marktplatz 2 · 04109 Leipzig", ["Herrn", "Max Weber", *window[1:]]
+    )
+    assert pdf_field(tmp_path, placed, INVOICE, "vendor") == "Bäckerei Sommer"
+
+
+def test_a_list_of_labels_and_values_pairs_side_by_side(tmp_path: Path) -> None:
+    """A two-column list ("Employee | Daniel Hughes", "Employee no. | 00412" ...) is not a
+    heading row over a row of values: the employee is not the next label."""
+    placed: list[Placed] = [
+        (40, 50, "Harbour Logistics Ltd", 14),
+        (40, 66, "1 Quay Street, Bristol BS1 4DJ", 8),
+        (400, 50, "PAYSLIP", 16),
+        (40, 110, "Employee", 9),
+        (40, 122, "Employee no.", 9),
+        (40, 134, "Tax code", 9),
+        (40, 146, "Pay date", 9),
+        (140, 110, "Daniel Hughes", 9),
+        (140, 122, "00412", 9),
+        (140, 134, "1257L", 9),
+        (140, 146, "31/10/2023", 9),
+        (300, 290, "Net pay", 11),
+        (460, 290, "£2,586.36", 11),
+    ]
+    assert pdf_field(tmp_path, placed, PAYSLIP, "employee") == "Daniel Hughes"
+    assert pdf_field(tmp_path, placed, PAYSLIP, "pay_date") == "2023-10-31"
+
+
+def test_a_column_of_labels_before_the_column_of_values() -> None:
+    text = (
+        "Harbour Logistics Ltd\nPAYSLIP\nEmployee:\nPay date:\nNet pay:\n"
+        "John Smith\n31/10/2023\n£2,586.36\n"
+    )
+    assert text_field(text, PAYSLIP, "employee") == "John Smith"
