@@ -31,7 +31,6 @@ _MERGE = 6.0  # points: rule positions closer than this are one border (double r
 _MAX_PAIRS = 250_000  # rule pairs compared per page: pages of vector art are not searched
 _MIN_CELLS = 2  # rows and columns a lattice needs (after empty ones are dropped)
 _SHARED = 0.01  # of the characters: more read twice means text crosses the rules
-_SPACE = re.compile(r"\s+")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NOISE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufeff]")
 _MAX_LINES = 4.0  # mean lines per filled cell: more is text set in boxes (frames, call-outs)
@@ -204,7 +203,8 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     xs, ys = lattice.xs, lattice.ys
     n_cols = len(xs) - 1
     whole = text_in((xs[0], xs[-1], ys[0], ys[-1]))
-    if len(_SPACE.sub("", whole)) < n_cols * (len(ys) - 1):
+    visible = _visible(whole)
+    if visible < n_cols * (len(ys) - 1):
         return None  # fewer characters than cells: a chart's grid, a frame around a picture
     if _RTL.search(_NOISE.sub("", whole)):
         # The cells tile the whole, so one of them would hold this text and be refused below:
@@ -224,7 +224,7 @@ def grid_of(lattice: Lattice, text_in: TextIn) -> Grid | None:
     # The cells' lines searched at once (the pattern matches single characters).
     if not any(texts.values()) or _RTL.search("".join(itertools.chain(*texts.values()))):
         return None  # right-to-left text needs the line reader's shaping: it is read by lines
-    if _crossed(texts.values(), whole):
+    if _crossed(texts.values(), visible):
         return Grid((), xs[0], xs[-1], ys[0], ys[-1])
     bands: list[list[list[str]]] = []
     for r in range(len(ys) - 1):
@@ -306,15 +306,22 @@ def _cells(lattice: Lattice) -> dict[int, list[int]]:
     return sets.groups()
 
 
-def _crossed(cells: Iterable[list[str]], whole: str) -> bool:
-    """Whether text runs across the rules: characters read in two cells at once.
+def _crossed(cells: Iterable[list[str]], visible: int) -> bool:
+    """Whether text runs across the rules: characters read in two cells at once (``visible``:
+    the characters of the lattice's whole text, spaces left out).
 
     Text in a table stays inside its cells; the boxes and arrows of a diagram cut through
     words, whose characters then count in both cells they touch.
     """
     # The characters of all the cells' lines counted at once: what each line's count adds up to.
-    inside = len(_SPACE.sub("", "".join(itertools.chain(*cells))))
-    return inside > len(_SPACE.sub("", whole)) * (1 + _SHARED)
+    inside = _visible("".join(itertools.chain(*cells)))
+    return inside > visible * (1 + _SHARED)
+
+
+def _visible(text: str) -> int:
+    """The characters of ``text`` that are not white space (what ``\\s`` matches, the same
+    set as ``str.split`` parts at)."""
+    return len("".join(text.split()))
 
 
 def _split_band(band: list[list[str]]) -> list[list[list[str]]]:
