@@ -20,10 +20,10 @@ from reams.processors.extract.dates import find_dates
 from reams.processors.extract.issuer import (
     DOC_TYPE,
     HEAD,
-    PURCHASE_ORDER,
     clean_name,
     issuer,
     name_like,
+    purchase_order,
 )
 from reams.processors.extract.labels import label_score, not_a_number
 from reams.processors.extract.layout import Layout, PLine, is_label
@@ -842,7 +842,7 @@ def customer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]
     A field asking who receives the goods (*recipient*, *ship to*, *consignee*) prefers the
     names under delivery labels (*Ship to*, *Deliver to*, *Lieferanschrift* …); any other
     customer field prefers the names under the other labels (*Bill to*, *Sold to* …)."""
-    if any(PURCHASE_ORDER.fullmatch(x.text) for x in layout.lines[:HEAD]):
+    if purchase_order(layout.lines):
         return issuer(layout)
     found: list[Candidate] = []
     for pair in layout.pairs:

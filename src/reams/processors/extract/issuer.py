@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from reams.processors.extract.layout import Layout, PLine
+from reams.processors.extract.layout import Layout, PLine, is_label
 from reams.processors.extract.model import Candidate
 from reams.processors.extract.postal import (
     CONTACT,
@@ -38,6 +38,7 @@ __all__ = [
     "clean_name",
     "issuer",
     "name_like",
+    "purchase_order",
 ]
 
 LEGAL_FORM = (  # the long forms in any case ("SDN BHD", "Pvt Ltd"), the short ones as written
@@ -418,7 +419,7 @@ def issuer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]:
     names.find_letterhead(lines)
     wants_seller = terms is not None and bool(set(content_stems(terms.phrase)) & SELLER_WORDS)
     # a purchase order's seller label names the supplier it is sent to, not its issuer
-    names.ordering = any(PURCHASE_ORDER.fullmatch(x.text) for x in lines[:HEAD])
+    names.ordering = purchase_order(lines)
     purchase = wants_seller and names.ordering
     # the issuer of a purchase order is the buyer: its supplier label names the addressee
     names.addressed_seller = names.ordering and not wants_seller
@@ -451,6 +452,28 @@ PURCHASE_ORDER = re.compile(
     r"orden\s+de\s+compra|pedido\s+de\s+compra|ordine\s+d'acquisto|zamówienie)\s*",
     re.IGNORECASE,
 )
+# The title with its number beside it, upper-case ("PURCHASE ORDER #4711", "BESTELLUNG Nr.
+# 4711"): a mixed-case "Purchase Order No. 4500012345" is an invoice's reference to it.
+_PO_NUMBERED = re.compile(
+    PURCHASE_ORDER.pattern + r"(?:no\.?|nr\.?|n[°º]|#)\s*[:.]?\s*[\w/-]*\d[\w/-]*\s*",
+    re.IGNORECASE,
+)
+
+
+def purchase_order(lines: Sequence[PLine]) -> bool:
+    """Whether the document is a purchase order: its title alone on a line (or in a line's
+    first cell, beside a page number or its date), or upper-case with its number, among the
+    first lines."""
+    for line in lines[:HEAD]:
+        first = PURCHASE_ORDER.fullmatch(line.cells[0]) and not is_label(line.cells[-1])
+        if PURCHASE_ORDER.fullmatch(line.text) or first:
+            return True
+        title = re.match(PURCHASE_ORDER.pattern, line.text, re.IGNORECASE)
+        if title and title.group().isupper() and _PO_NUMBERED.fullmatch(line.text):
+            return True
+    return False
+
+
 _TO_LABEL = re.compile(r"\s*(?:to|aan|an|à|a|para|per|do)\s*:?\s*", re.IGNORECASE)
 
 

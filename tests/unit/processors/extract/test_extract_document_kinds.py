@@ -371,3 +371,32 @@ def test_a_delivery_dated_after_its_number() -> None:
         "Delivery Note No. DN-12345 of 12/03/2024\n\nDeliver to:\nBrown & Sons Ltd\n"
     )
     assert text_field(text, schema, "delivery_date") == "2024-03-12"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "PURCHASE ORDER #PO-5521",
+        "PURCHASE ORDER\tPage 1 of 1",
+        "BESTELLUNG Nr. 4711",
+        "PURCHASE ORDER\t12/03/2024",
+    ],
+)
+def test_a_purchase_order_titled_beside_its_number(title: str) -> None:
+    """A purchase order is the buyer's: its customer is its letterhead, its seller the
+    supplier it is sent to, also when the title shares its line with a number or a page."""
+    text = (
+        f"Baltic Trading Ltd\n4 Mill Lane\nYork YO1 7HH\n\n{title}\nDate: 12/03/2024\n\n"
+        "Supplier:\nNordic Parts AB\nStorgatan 1\n111 22 Stockholm\n\n"
+        "Item\tQty\tAmount\nWidget\t4\t100.00\nTotal\t\t100.00\n"
+    )
+    assert text_field(text, ORDER, "customer") == "Baltic Trading Ltd"
+    assert text_field(text, ORDER, "seller") == "Nordic Parts AB"
+
+
+def test_an_invoice_quoting_a_purchase_order_is_not_one() -> None:
+    text = (
+        "Acme Ltd\n1 High St\nLeeds LS1 4AB\n\nINVOICE\nPurchase Order No. 4500012345\n"
+        "Invoice No: 123\nBill to:\nBaltic Trading Ltd\n4 Mill Lane\nYork YO1 7HH\nTotal 100.00\n"
+    )
+    assert text_field(text, ORDER, "customer") == "Baltic Trading Ltd"
