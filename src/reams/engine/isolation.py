@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
-import gc
 import hashlib
 import logging
 import os
@@ -143,9 +142,6 @@ def child_main(argv: list[str]) -> None:
     import reams.processors
     import reams.processors.parse.document  # noqa: F401
 
-    # The imported modules live as long as the child: frozen, they are not traversed again by
-    # every full collection among the documents' many short-lived objects.
-    gc.freeze()
     if early and not _receive_limits(inbound):
         return  # never adopted: its parent exited (or discarded it)
     if _answer(outbound, ("ready", None)):
