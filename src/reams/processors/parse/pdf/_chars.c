@@ -1139,6 +1139,116 @@ static PyObject *sweep(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
+/* An edge's place in edge_order as two integers: x as an unsigned key that orders as the
+ * doubles do (-0.0 as 0.0, NaN after every number), then the step (closing edges first) and
+ * the index. */
+typedef struct {
+    uint64_t x;
+    uint64_t rest;
+    Py_ssize_t at; /* the edge's slot in the output */
+} EdgeKey;
+
+static uint64_t x_key(double x) {
+    if (isnan(x))
+        return UINT64_MAX;
+    if (x == 0.0)
+        x = 0.0; /* -0.0 ties with 0.0, as the doubles compare */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return bits >> 63 ? ~bits : bits | ((uint64_t)1 << 63);
+}
+
+static inline int key_before(const EdgeKey *a, const EdgeKey *b) {
+    return a->x < b->x || (a->x == b->x && a->rest < b->rest);
+}
+
+/* A stable merge sort of n keys (using scratch of n), with the comparison inlined. */
+static void sort_keys(EdgeKey *keys, EdgeKey *scratch, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) { /* runs of 8 by insertion */
+        if (i % 8 == 0)
+            continue;
+        EdgeKey k = keys[i];
+        Py_ssize_t j = i;
+        while (j % 8 && key_before(&k, &keys[j - 1])) {
+            keys[j] = keys[j - 1];
+            j--;
+        }
+        keys[j] = k;
+    }
+    for (Py_ssize_t width = 8; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n;
+            Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t a = lo, b = mid, out = lo;
+            while (a < mid && b < hi)
+                scratch[out++] = key_before(&keys[b], &keys[a]) ? keys[b++] : keys[a++];
+            while (a < mid)
+                scratch[out++] = keys[a++];
+            while (b < hi)
+                scratch[out++] = keys[b++];
+        }
+        memcpy(keys, scratch, n * sizeof(EdgeKey));
+    }
+}
+
+/* order._Sweep.__init__ of boxes given as objects with ``left`` and ``right``: what sweep
+ * gives for their lists of edges, without making the lists, and sorted by integer keys. */
+static PyObject *sweep_boxes(PyObject *Py_UNUSED(self), PyObject *args) {
+    static PyObject *left_name, *right_name;
+    PyObject *boxes;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &boxes))
+        return NULL;
+    if (!left_name && !(left_name = PyUnicode_InternFromString("left")))
+        return NULL;
+    if (!right_name && !(right_name = PyUnicode_InternFromString("right")))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(boxes);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, 2 * n * (Py_ssize_t)sizeof(Edge));
+    EdgeKey *keys = PyMem_Malloc((4 * n + 1) * sizeof(EdgeKey));
+    if (!result || !keys) {
+        Py_XDECREF(result);
+        PyMem_Free(keys);
+        return PyErr_NoMemory();
+    }
+    Edge *edges = (Edge *)PyBytes_AS_STRING(result);
+    Edge *unsorted = PyMem_Malloc((2 * n + 1) * sizeof(Edge));
+    if (!unsorted) {
+        Py_DECREF(result);
+        PyMem_Free(keys);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < 2 * n; i++) {
+        PyObject *box = PyList_GET_ITEM(boxes, i % n);
+        PyObject *value = PyObject_GetAttr(box, i < n ? left_name : right_name);
+        double x = value ? PyFloat_AsDouble(value) : -1.0;
+        Py_XDECREF(value);
+        if (!value || (x == -1.0 && PyErr_Occurred())) {
+            Py_DECREF(result);
+            PyMem_Free(keys);
+            PyMem_Free(unsorted);
+            return NULL;
+        }
+        unsorted[i].x = x;
+        unsorted[i].step = i < n ? 1 : -1;
+        unsorted[i].index = i;
+        keys[i].x = x_key(x);
+        /* closing edges (step -1) first, then by index */
+        keys[i].rest = (uint64_t)(i < n ? 2 * n + i : i);
+        keys[i].at = i;
+    }
+    sort_keys(keys, keys + 2 * n, 2 * n);
+    long long covered = 0;
+    for (Py_ssize_t i = 0; i < 2 * n; i++) {
+        edges[i] = unsorted[keys[i].at];
+        edges[i].before = covered;
+        covered += edges[i].step;
+        edges[i].after = covered;
+    }
+    PyMem_Free(keys);
+    PyMem_Free(unsorted);
+    return result;
+}
+
 /* order._Sweep.strips: maximal x ranges at least ``wide`` covered by at most ``allowed``. */
 static PyObject *strips(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer buffer;
@@ -1591,6 +1701,8 @@ static PyMethodDef methods[] = {
      "height]) -> list: text._Locator.pieces, as (text, left, right)."},
     {"sweep", sweep, METH_VARARGS,
      "sweep(lefts, rights) -> bytes: order._Sweep's edges, sorted, with their coverage."},
+    {"sweep_boxes", sweep_boxes, METH_VARARGS,
+     "sweep_boxes(boxes) -> bytes: sweep(lefts, rights) of the boxes' left and right edges."},
     {"strips", strips, METH_VARARGS,
      "strips(sweep, allowed, origin, end, wide) -> list: order._Sweep.strips."},
     {"gutters", gutters, METH_VARARGS,

@@ -26,7 +26,6 @@ _MIN_PAGES = 2
 _MAX_CHARS = 200
 _DIGITS = re.compile(r"\d+")
 _ROMAN = re.compile(r"\b[ivxlcdm]{1,7}\b")
-_SPACES = re.compile(r"\s+")
 _PAGE_LABEL = re.compile(
     r"^(?:page\s+|p\.\s*)?[-–—]?\s*([a-z]{0,2}-?\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]?"
     r"(?:\s*(?:of|/)\s*\d+)?$",
@@ -115,7 +114,8 @@ def learn(pages: Sequence[PageLines]) -> Furniture:
 
 def key(text: str) -> str:
     """Text compared across pages: case-folded, numbers (arabic or roman) as ``#``."""
-    folded = _SPACES.sub(" ", text.strip().casefold())
+    # White space runs made one space: str.split parts at what ``\\s`` matches.
+    folded = " ".join(text.casefold().split())
     return _ROMAN.sub("#", _DIGITS.sub("#", folded))
 
 

@@ -293,7 +293,7 @@ class _Sweep:
         module = native.chars_module
         self._native: tuple[Any, bytes] | None = None
         if module is not None:
-            edges = module.sweep(list(map(_LEFT, boxes)), list(map(_RIGHT, boxes)))
+            edges = module.sweep_boxes(boxes if isinstance(boxes, list) else list(boxes))
             self._native = (module.strips, edges)
             return
         import numpy
