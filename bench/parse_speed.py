@@ -23,9 +23,10 @@ and time only the conversion call of a file already read into memory:
   file; the figure is the median over files of the per-file ratio. Files either converter fails
   on are left out of the timing (and counted).
 
-``python bench/parse_speed.py [--rounds 3] [--quick] [--speed-set]`` (``--quick``: one round,
-and the 619-page PDF left out of the pages/s comparison and of markitdown's big-document runs;
-``--speed-set``: only the speed set's figure)
+``python bench/parse_speed.py [--rounds 3] [--quick] [--speed-set] [--cpu]`` (``--quick``: one
+round, and the 619-page PDF left out of the pages/s comparison and of markitdown's big-document
+runs; ``--speed-set``: only the speed set's figure; ``--cpu``: the speed set's figure as CPU time
+in this very process instead, see :func:`cpu_speed_set_figure`)
 """
 
 from __future__ import annotations
@@ -228,6 +229,57 @@ def speed_set_figure(root: Path, *, rounds: int) -> Figure:
     )
 
 
+def cpu_speed_set_figure(root: Path, *, rounds: int) -> Figure:
+    """The speed set's ratio as CPU time (``time.process_time``) in this process: reams and the
+    bare loop on each file back to back, in alternating order, after one untimed pass of both;
+    the ratio of the totals over ``rounds`` rounds, with the dev and holdout halves.
+
+    Wall time in workers (:func:`speed_set_figure`) moves with the machine's load; CPU time in
+    one process moves much less, which makes it the measure to compare two versions of the
+    code with: run it once per version, alternating (``PYTHONPATH=<other checkout>/src``
+    imports the other one), and compare the ratios.
+    """
+    import time
+
+    from convert import _pdfium, _quiet, _reams
+
+    names = speed_set(root)
+    name = "reams parse pages/s / bare pypdfium2 text loop (speed set, CPU time in one process)"
+    target = f"≥ {TARGET_VS_PDFIUM:.1f}×"
+    if not names:
+        return Figure(name, target, "skipped: no speed set file present", None)
+    _quiet()
+    converters = {"reams": _reams(), "pdfium": _pdfium()}
+    files = [(n, (root / n).read_bytes()) for n in names]
+    seconds = {side: [0.0] * len(files) for side in converters}
+    for index in range(rounds + 1):  # the first pass untimed: lazy imports, caches
+        for turn, (file_name, data) in enumerate(files):
+            order = ("reams", "pdfium") if (index + turn) % 2 == 0 else ("pdfium", "reams")
+            for side in order:
+                started = time.process_time()
+                converters[side](data, Path(file_name).name)
+                if index:
+                    seconds[side][turn] += time.process_time() - started
+    halves = []
+    for split in ("dev", "holdout"):
+        chosen = [i for i, n in enumerate(names) if corpus_split(n) == split]
+        ours = sum(seconds["reams"][i] for i in chosen)
+        floor = sum(seconds["pdfium"][i] for i in chosen)
+        halves.append(f"{split} {len(chosen)} PDFs {ratio_text(floor / ours)}")
+    ratio = sum(seconds["pdfium"]) / sum(seconds["reams"])
+    import reams
+
+    return Figure(
+        name,
+        target,
+        ratio_text(ratio),
+        ratio >= TARGET_VS_PDFIUM,
+        f"{rounds_text(rounds)}, {len(files)} PDFs ({SPEED_SET.name}), reams from "
+        f"{Path(reams.__file__).parent}: reams {sum(seconds['reams']):.2f} s CPU, pypdfium2 "
+        f"{sum(seconds['pdfium']):.2f} s CPU; by split: " + ", ".join(halves),
+    )
+
+
 # ---------------------------------------------------------------------------- big documents
 
 
@@ -347,11 +399,15 @@ def fresh_runs(
     return {key: convert_fresh(*key, timeout_s=FRESH_TIMEOUT_S) for key in wanted}
 
 
-def measure(*, rounds: int = 3, quick: bool = False, set_only: bool = False) -> list[Figure]:
+def measure(
+    *, rounds: int = 3, quick: bool = False, set_only: bool = False, cpu: bool = False
+) -> list[Figure]:
     """Every speed figure; one "skipped" row when the corpus is absent."""
     root = corpus_root()
     if not root.is_dir():
         return [Figure("parse speed", "(info)", "skipped: no corpus", None, f"no {root}")]
+    if cpu:
+        return [cpu_speed_set_figure(root, rounds=rounds)]
     if set_only:
         return [speed_set_figure(root, rounds=rounds)]
     pdfs = present(root, TEXT_PDFS[1:] if quick else TEXT_PDFS)
@@ -372,9 +428,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip markitdown on the 619 pages")
     parser.add_argument("--speed-set", action="store_true", help="only the speed set's figure")
+    parser.add_argument(
+        "--cpu", action="store_true", help="only the speed set's figure, as CPU time in-process"
+    )
     args = parser.parse_args()
     rounds = 1 if args.quick else args.rounds
-    for figure in measure(rounds=rounds, quick=args.quick, set_only=args.speed_set):
+    figures = measure(rounds=rounds, quick=args.quick, set_only=args.speed_set, cpu=args.cpu)
+    for figure in figures:
         print(f"{figure.verdict:4}  {figure.name}: {figure.measured}")
         if figure.detail:
             print(f"      {figure.detail}")
