@@ -1528,6 +1528,184 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ a column of running text */
+
+static int by_double(const void *pa, const void *pb) {
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* order._is_text: whether boxes (with left, right and chars) are one column of running text:
+ * enough lines, of some length, most of them filling the column's width. None when a count is
+ * not a plain int or an edge not a plain float that is a number (Python then answers). */
+static PyObject *text_column(PyObject *Py_UNUSED(self), PyObject *args) {
+    static PyObject *left_name, *right_name, *chars_name;
+    PyObject *side;
+    long long min_lines, min_chars, min_mean;
+    double full_line, full_share;
+    if (!PyArg_ParseTuple(args, "O!LLLdd", &PyList_Type, &side, &min_lines, &min_chars,
+                          &min_mean, &full_line, &full_share))
+        return NULL;
+    if (!left_name && !(left_name = PyUnicode_InternFromString("left")))
+        return NULL;
+    if (!right_name && !(right_name = PyUnicode_InternFromString("right")))
+        return NULL;
+    if (!chars_name && !(chars_name = PyUnicode_InternFromString("chars")))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(side);
+    long long chars = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *value = PyObject_GetAttr(PyList_GET_ITEM(side, i), chars_name);
+        if (!value)
+            return NULL;
+        int overflow = 0;
+        long long count = PyLong_CheckExact(value) ? PyLong_AsLongLongAndOverflow(value, &overflow)
+                                                   : 0;
+        int plain = PyLong_CheckExact(value) && !overflow && count < ((long long)1 << 40) &&
+                    count > -((long long)1 << 40);
+        Py_DECREF(value);
+        if (!plain)
+            Py_RETURN_NONE;
+        chars += count;
+    }
+    if (n < min_lines || chars < min_chars)
+        Py_RETURN_FALSE;
+    if ((double)chars / (double)n < (double)min_mean)
+        Py_RETURN_FALSE;
+    double *lefts = PyMem_Malloc(3 * n * sizeof(double));
+    if (!lefts)
+        return PyErr_NoMemory();
+    double *rights = lefts + n, *widths = lefts + 2 * n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *box = PyList_GET_ITEM(side, i);
+        int left = float_attribute_any(box, left_name, &lefts[i]);
+        int right = left == 1 ? float_attribute_any(box, right_name, &rights[i]) : left;
+        if (right < 0) {
+            PyMem_Free(lefts);
+            return NULL;
+        }
+        if (right == 0 || isnan(lefts[i]) || isnan(rights[i])) {
+            PyMem_Free(lefts);
+            Py_RETURN_NONE;
+        }
+        widths[i] = rights[i] - lefts[i];
+    }
+    qsort(lefts, n, sizeof(double), by_double);
+    qsort(rights, n, sizeof(double), by_double);
+    double extent = rights[n * 9 / 10] - lefts[n / 10];
+    double least = full_line * extent;
+    Py_ssize_t full = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        full += widths[i] >= least;
+    PyMem_Free(lefts);
+    return PyBool_FromLong((double)full >= full_share * (double)n);
+}
+
+/* ------------------------------------------------------------------ crossing rules */
+
+/* The position, start and end of a rule; 0 when one is not a plain float, -1 on an error. */
+static int rule_floats(PyObject *rule, PyObject *const names[3], double out[3]) {
+    for (int k = 0; k < 3; k++) {
+        int got = float_attribute_any(rule, names[k], &out[k]);
+        if (got != 1)
+            return got;
+    }
+    return 1;
+}
+
+static Py_ssize_t find_root(Py_ssize_t *parent, Py_ssize_t i) {
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+/* grids.lattices' search for horizontal and vertical rules that meet (each reaching the other,
+ * within touch): the groups of rules joined by meeting, as lists of indices (horizontal rules
+ * 0..h-1, vertical ones h..h+v-1), each ascending, in the order of their first members: the
+ * groups grids._Sets gives. None when an edge is not a plain float (Python then answers). */
+static PyObject *meeting_groups(PyObject *Py_UNUSED(self), PyObject *args) {
+    static PyObject *names[3];
+    PyObject *horizontal, *vertical;
+    double touch;
+    if (!PyArg_ParseTuple(args, "O!O!d", &PyList_Type, &horizontal, &PyList_Type, &vertical,
+                          &touch))
+        return NULL;
+    const char *spelled[3] = {"position", "start", "end"};
+    for (int k = 0; k < 3; k++)
+        if (!names[k] && !(names[k] = PyUnicode_InternFromString(spelled[k])))
+            return NULL;
+    Py_ssize_t h = PyList_GET_SIZE(horizontal), v = PyList_GET_SIZE(vertical), n = h + v;
+    double *values = PyMem_Malloc((3 * n + 1) * sizeof(double));
+    Py_ssize_t *parent = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *group_of = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t)); /* by root */
+    PyObject *result = NULL;
+    if (!values || !parent || !group_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *rule = i < h ? PyList_GET_ITEM(horizontal, i) : PyList_GET_ITEM(vertical, i - h);
+        int got = rule_floats(rule, names, values + 3 * i);
+        if (got < 0)
+            goto done;
+        if (got == 0 || isnan(values[3 * i]) || isnan(values[3 * i + 1]) ||
+            isnan(values[3 * i + 2])) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        parent[i] = i;
+    }
+    for (Py_ssize_t i = 0; i < h; i++) {
+        double at = values[3 * i], low = values[3 * i + 1] - touch, high = values[3 * i + 2] + touch;
+        for (Py_ssize_t j = 0; j < v; j++) {
+            const double *r = values + 3 * (h + j);
+            if (r[1] - touch <= at && at <= r[2] + touch && low <= r[0] && r[0] <= high) {
+                Py_ssize_t a = find_root(parent, i), b = find_root(parent, h + j);
+                if (a < b)
+                    parent[b] = a;
+                else
+                    parent[a] = b;
+            }
+        }
+    }
+    if (!(result = PyList_New(0)))
+        goto done;
+    /* Each root is the smallest member of its set (a join hangs the larger root under the
+     * smaller): a group starts at its root, and its other members follow in order. */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t root = find_root(parent, i);
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (!index)
+            goto failed;
+        if (root == i) {
+            PyObject *group = PyList_New(1);
+            if (!group || PyList_Append(result, group) < 0) {
+                Py_XDECREF(group);
+                Py_DECREF(index);
+                goto failed;
+            }
+            PyList_SET_ITEM(group, 0, index);
+            Py_DECREF(group);
+            group_of[i] = PyList_GET_SIZE(result) - 1;
+        } else {
+            int failed = PyList_Append(PyList_GET_ITEM(result, group_of[root]), index);
+            Py_DECREF(index);
+            if (failed < 0)
+                goto failed;
+        }
+    }
+    goto done;
+failed:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(values);
+    PyMem_Free(parent);
+    PyMem_Free(group_of);
+    return result;
+}
+
 /* ------------------------------------------------------------------ text direction */
 
 typedef int (*char_matrix_fn)(void *, int, FSMatrix *);
@@ -1711,6 +1889,12 @@ static PyMethodDef methods[] = {
     {"row_cells", row_cells, METH_VARARGS,
      "row_cells(pieces, columns, by_middle) -> list | None: tables._cells of a row's pieces "
      "(None when an edge is not a plain float or a text not a plain str)."},
+    {"meeting_groups", meeting_groups, METH_VARARGS,
+     "meeting_groups(horizontal, vertical, touch) -> list | None: grids.lattices' groups of "
+     "rules that meet (None when an edge is not a plain float)."},
+    {"text_column", text_column, METH_VARARGS,
+     "text_column(side, min_lines, min_chars, min_mean, full_line, full_share) -> bool | None: "
+     "order._is_text (None when a count or an edge is not plain)."},
     {"direction_votes", direction_votes, METH_VARARGS,
      "direction_votes(textpage, count, unicode, matrix, sample) -> (4 counts) | None: "
      "text.text_direction's sample of the page's characters."},

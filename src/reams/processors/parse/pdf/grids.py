@@ -149,6 +149,32 @@ def lattices(horizontal: Sequence[_Rule], vertical: Sequence[_Rule]) -> list[Lat
     if not horizontal or not vertical or len(horizontal) * len(vertical) > _MAX_PAIRS:
         return []
     offset = len(horizontal)
+    module = native.chars_module  # the pairs tried in C when built (the same groups)
+    groups: Iterable[list[int]] | None = (
+        None if module is None else module.meeting_groups(list(horizontal), list(vertical), _TOUCH)
+    )
+    if groups is None:
+        groups = _meeting(horizontal, vertical).values()
+    found = []
+    for members in groups:
+        hs = [horizontal[i] for i in members if i < offset]
+        vs = [vertical[i - offset] for i in members if i >= offset]
+        if not hs or not vs:
+            continue
+        # A table open on its sides (no outer vertical rule) ends where its rules end.
+        xs = _borders([v.position for v in vs], min(h.start for h in hs), max(h.end for h in hs))
+        ys = _borders([h.position for h in hs], min(v.start for v in vs), max(v.end for v in vs))
+        ys.reverse()
+        if len(xs) >= 2 and len(ys) >= 2 and (len(xs) > 2 or len(ys) > 2):
+            found.append(Lattice(tuple(xs), tuple(ys), tuple(hs), tuple(vs)))
+    return found
+
+
+def _meeting(horizontal: Sequence[_Rule], vertical: Sequence[_Rule]) -> dict[int, list[int]]:
+    """The rules joined where a horizontal and a vertical one meet (each reaches the other,
+    ends within ``_TOUCH``), as :meth:`_Sets.groups` gives them (vertical rules numbered after
+    the horizontal ones)."""
+    offset = len(horizontal)
     sets = _Sets(offset + len(vertical))
     by_x = sorted(range(len(vertical)), key=lambda j: vertical[j].position)
     positions = [vertical[j].position for j in by_x]
@@ -163,19 +189,7 @@ def lattices(horizontal: Sequence[_Rule], vertical: Sequence[_Rule]) -> list[Lat
             # 40,000 pairs are tried in a speed-set pass.
             if v.start - _TOUCH <= at <= v.end + _TOUCH and low <= v.position <= high:
                 join(i, offset + j)
-    found = []
-    for members in sets.groups().values():
-        hs = [horizontal[i] for i in members if i < offset]
-        vs = [vertical[i - offset] for i in members if i >= offset]
-        if not hs or not vs:
-            continue
-        # A table open on its sides (no outer vertical rule) ends where its rules end.
-        xs = _borders([v.position for v in vs], min(h.start for h in hs), max(h.end for h in hs))
-        ys = _borders([h.position for h in hs], min(v.start for v in vs), max(v.end for v in vs))
-        ys.reverse()
-        if len(xs) >= 2 and len(ys) >= 2 and (len(xs) > 2 or len(ys) > 2):
-            found.append(Lattice(tuple(xs), tuple(ys), tuple(hs), tuple(vs)))
-    return found
+    return sets.groups()
 
 
 def _borders(positions: list[float], low: float, high: float) -> list[float]:

@@ -69,16 +69,13 @@ def read_rules(
     """
     import pypdfium2.raw as pdfium_c
 
-    reader = _Reader(pdfium_c)
-    _read_paths(pdfium_c, page, paths, reader)
+    lines = _read_paths(pdfium_c, page, paths)
     turn = Turn(rotation % 360, width, height)
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
     # Most pages are not turned: their strokes are taken as they are, without a call each.
     strokes = (
-        reader.lines
-        if not turn.rotation
-        else [(*turn(x0, y0), *turn(x1, y1)) for x0, y0, x1, y1 in reader.lines]
+        lines if not turn.rotation else [(*turn(x0, y0), *turn(x1, y1)) for x0, y0, x1, y1 in lines]
     )
     # ``abs`` written out as comparisons: this runs for every stroke of the page.
     thin, length = _THIN, _MIN_LENGTH
@@ -106,17 +103,23 @@ def read_rules(
     return PageRules(rules.horizontal, rules.vertical, grids)
 
 
-def _read_paths(pdfium_c: Any, page: Any, paths: Paths | None, reader: _Reader) -> None:
-    """The strokes of ``paths`` (of the whole page when None) into ``reader.lines``."""
+def _read_paths(
+    pdfium_c: Any, page: Any, paths: Paths | None
+) -> list[tuple[float, float, float, float]]:
+    """The strokes of ``paths`` (of the whole page when None). The native module reads given
+    paths without a :class:`_Reader` (whose ctypes buffers and bound functions it would not
+    use)."""
+    if paths is not None and native.chars_module is not None:
+        return _native_lines(pdfium_c, paths)
+    reader = _Reader(pdfium_c)
     if paths is None:
         count = pdfium_c.FPDFPage_CountObjects(page)
         get_object = unchecked(pdfium_c, "FPDFPage_GetObject")
         reader.walk((get_object(page, i) for i in range(count)), IDENTITY, 0)
-    elif native.chars_module is not None:
-        reader.lines = _native_lines(pdfium_c, paths)
     else:
         for obj, parent in paths:
             reader.path(ctypes.c_void_p(obj) if isinstance(obj, int) else obj, parent)
+    return reader.lines
 
 
 def _native_lines(pdfium_c: Any, paths: Paths) -> list[tuple[float, float, float, float]]:
