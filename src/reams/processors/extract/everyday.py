@@ -646,8 +646,12 @@ def _code_after_label(
 
             label = title + label
         score = _id_label_score(terms, label)
-        if score < 0.6 and not (score >= 0.5 and _NUMBER_WORD.search(label)):
-            continue  # a bare document word is a label only when it means the field
+        named = set(terms.desc_words) & DOC_WORDS
+        listed = score >= 0.5 and set(content_stems(label)) <= named and len(named) > 1
+        if score < 0.6 and not (score >= 0.5 and _NUMBER_WORD.search(label)) and not listed:
+            # a bare document word is a label only when it means the field, or is one of the
+            # documents its description lists ("the receipt, order or transaction")
+            continue
         code = _code(" ".join(words[size:]))
         if code:
             why = f'line starting "{label}" on page {line.page}'

@@ -4,7 +4,7 @@ value of the field's type out of the text beside the label."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reams.processors.extract.dates import find_dates
@@ -12,7 +12,7 @@ from reams.processors.extract.model import Candidate
 from reams.processors.extract.numbers import find_amounts
 from reams.processors.extract.text import DocView, FieldTerms, Pair, content_stems
 
-__all__ = ["label_score", "not_a_number", "pair_candidates", "typed_value"]
+__all__ = ["label_score", "label_words", "not_a_number", "pair_candidates", "typed_value"]
 
 MIN_LABEL_SCORE = 0.5
 IDENTIFIER_WORDS = frozenset({"numbe", "id", "code", "refer", "ident"})
@@ -20,19 +20,19 @@ IDENTIFIER_WORDS = frozenset({"numbe", "id", "code", "refer", "ident"})
 
 def label_score(terms: FieldTerms, label: str) -> float:
     """How well ``label`` names the field (0..1): best alias coverage, label words explained."""
-    key = set(content_stems(label))
+    key = _family(content_stems(label))
     if not key:
         return 0.0
     best = 0.0
     for alias in terms.aliases:
-        wanted = set(content_stems(alias))
+        wanted = _family(content_stems(alias))
         if not wanted:
             continue
         shared = len(wanted & key)
         best = max(best, (shared / len(wanted)) * (shared / len(key)) ** 0.5)
-    described = set(terms.desc_words) | set(content_stems(terms.phrase))
+    described = _family(terms.desc_words) | _family(content_stems(terms.phrase))
     if key <= described:
-        best = max(best, 0.4 * len(key & set(content_stems(terms.phrase))) / len(key) + 0.3)
+        best = max(best, 0.4 * len(key & _family(content_stems(terms.phrase))) / len(key) + 0.3)
     named = set(content_stems(terms.phrase))
     if key == _NAME and terms.desc_words[:1] == (*_NAME,) and named and not named & _NAME:
         best = max(best, 0.7)  # "The name of the employee": a "Name" / "Nom" label gives it
@@ -40,6 +40,18 @@ def label_score(terms: FieldTerms, label: str) -> float:
 
 
 _NAME = frozenset(content_stems("name"))
+# Stems one label word family shares ("Payment date", "Paid on" name a "pay date"): read as
+# one only in labels, so that contracts' clauses keep their plain stems.
+_FAMILIES = {"payme": "pay", "paid": "pay"}
+
+
+def _family(stems: Iterable[str]) -> set[str]:
+    return {_FAMILIES.get(s, s) for s in stems}
+
+
+def label_words(text: str) -> set[str]:
+    """The stems a label is scored by ("Payment date" → pay, dat)."""
+    return _family(content_stems(text))
 
 
 def typed_value(
@@ -130,7 +142,19 @@ _VAT_SHAPES = {
 
 def not_a_number(value: str) -> bool:
     """A telephone number, a VAT id or an IBAN where a document number was looked for."""
-    return bool(_PHONE_VALUE.match(value) or _vat_id(value) or _iban(value))
+    return bool(_phone(value) or _vat_id(value) or _iban(value))
+
+
+def _phone(value: str) -> bool:
+    """A telephone number; one with an international "00" prefix has at least ten digits
+    ("0049 89 123456"), so a receipt's "0021-4521" stays a number."""
+    match = _PHONE_VALUE.match(value)
+    if match is None:
+        return False
+    if not value.startswith("00"):
+        return True
+    number = re.match(r"[\d\s().\-/]+", value)
+    return number is not None and sum(c.isdigit() for c in number.group()) >= 10
 
 
 def _vat_id(value: str) -> bool:

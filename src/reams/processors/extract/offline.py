@@ -35,6 +35,7 @@ from reams.processors.extract.country import currency_of_country, settle_shared_
 from reams.processors.extract.labels import (
     IDENTIFIER_WORDS,
     label_score,
+    label_words,
     pair_candidates,
     typed_value,
 )
@@ -53,6 +54,7 @@ DURATION_WORDS = frozenset(content_stems("period duration term notice"))
 TITLE_WORDS = frozenset(content_stems("title"))
 MONEY_CONTEXT = frozenset(content_stems("invoice order sale pay bill"))
 PRINTED_CONFIDENCE = 0.8  # a layout pair's label must name the field well (score ≥ 0.67)
+FORM_CHARS = 8000  # characters of a form-sized document (a few pages of labels and values)
 TOTAL_WORDS = frozenset(content_stems("total amount due balance grand sum paid payable"))
 DOC_NAME_WORDS = frozenset(content_stems("document name"))
 
@@ -339,17 +341,27 @@ class _Engine:
         if node.get("format") in ("date", "date-time"):
             found = prose_dates(self.view, terms, dayfirst=self.dayfirst)
             labelled = pair_candidates(self.view, terms, kind, node, dayfirst=self.dayfirst)
-            # the printed lines' pairs too: an OCR'd page's items are paragraphs without pairs
-            printed = pair_candidates(
-                DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
-            )
-            printed = [c for c in printed[:1] if c.confidence >= PRINTED_CONFIDENCE]
+            printed = self._printed_date(terms, kind, node)
             found = sorted([*labelled[:1], *printed, *found[:1]], key=lambda c: -c.confidence)
         elif _is_duration(terms, kind, node):
             found = prose_durations(self.view, terms)
         else:
             return None
         return found[0] if found else None
+
+    def _printed_date(
+        self, terms: FieldTerms, kind: str, node: Mapping[str, Any]
+    ) -> list[Candidate]:
+        """The date beside a printed label that names the field beyond "date" ("Payé le",
+        "Zahltag"): an OCR'd page's items are paragraphs without pairs. Read on a form-sized
+        document (a contract's dates are read from its sentences; its printed lines would
+        cost a layout of every page)."""
+        if self._layout is None and sum(len(x.text) for x in self.view.lines) > FORM_CHARS:
+            return []
+        own = label_words(terms.phrase) - {"dat"}
+        pairs = [p for p in self.layout.pairs if own & label_words(p.key)]
+        found = pair_candidates(DocView(pairs=pairs), terms, kind, node, dayfirst=self.dayfirst)
+        return [c for c in found[:1] if c.confidence >= PRINTED_CONFIDENCE]
 
     def _enum(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         options = [o for o in node.get("enum") or [] if isinstance(o, str) and o.strip()]

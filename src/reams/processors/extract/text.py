@@ -175,15 +175,17 @@ TRANSLATIONS = {
     ),
     **dict.fromkeys(
         [
-            *("auszahlung", "auszahlungs", "paye", "payé", "uitbetaling", "paid"),
+            *("auszahlung", "auszahlungs", "paye", "payé", "uitbetaling"),
             *("überweisung", "überweisungs"),
         ],
         "pay",
     ),
-    # "Payment date", "Date de paiement", "Fecha de pago", "Betaaldatum", "Zahlungsdatum"
+    # "Date de paiement", "Fecha de pago", "Betaaldatum", "Zahlungsdatum" (English "payment"
+    # and "paid" stay as they are: contracts' clauses are read by unexpanded stems; label
+    # scores read them as "pay", see labels.py)
     **dict.fromkeys(
         [
-            *("payment", "paiement", "pago", "pagamento", "betaal", "betaling", "zahlung"),
+            *("paiement", "pago", "pagamento", "betaal", "betaling", "zahlung"),
             *("zahlungs", "płatności"),
         ],
         "pay",
@@ -219,6 +221,7 @@ TRANSLATIONS = {
             *("beleg", "bon", "kassenzettel", "scontrino", "ticket", "tique", "tiquet"),
             # Spanish "Factura simplificada" (a till's receipt), Scandinavian, Polish
             *("simplificada", "kvitto", "kvittering", "kvitterings", "paragon", "paragonu"),
+            *("kassenbeleg", "commerciale"),  # Italian "Documento commerciale n."
         ],
         "receipt",
     ),
@@ -259,6 +262,11 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "txn": ("transaction",),
     "tx": ("transaction",),
     "trn": ("transaction",),
+    "tran": ("transaction",),  # "TRAN#"
+    "ta": ("transaction",),  # German fuel receipts' "TA-Nr."
+    "transactie": ("transaction",),
+    "sale": ("transaction",),  # a till's "Sale #"
+    "chk": ("check",),  # a restaurant's "Chk 4521"
     "trx": ("transaction",),
     "zahltag": ("pay", "date"),  # German "pay day"
     "dn": ("delivery", "note"),  # "DN No."

@@ -48,6 +48,14 @@ TAIL = "\nDate: 03/12/2024 10:22\nLatte 4.50\nTotal 4.50\nThank you!\n"
         "Numer paragonu: 4521",
         "Tiquet 4521",
         "N` 'Op..\t4521",  # "Nº Op." as OCR reads it
+        "TRAN# 4521",
+        "TA-Nr. 4521",
+        "Sale # 4521",
+        "Chk# 4521",
+        "Transaction 4521",
+        "Transactie 4521",
+        "Documento commerciale n. 4521",
+        "Kassenbeleg Nr. 4521",
     ],
 )
 def test_receipt_number_labels(label: str) -> None:
@@ -109,3 +117,21 @@ def test_a_payslip_addressed_to_herrn() -> None:
     )
     assert text_field(text, PAYSLIP, "employee") == "Felix Köhler"
     assert text_field(text, PAYSLIP, "net_pay") == 2100.0
+
+
+def test_a_receipt_number_with_a_leading_double_zero_is_no_telephone() -> None:
+    """An international "00" prefix makes a telephone number only with ten digits or more."""
+    text = "CAFE LUNA\n12 Main Street\nSpringfield, IL 62701\nTicket 0021-4521" + TAIL
+    assert text_field(text, RECEIPT, "receipt_number") == "0021-4521"
+    phone = "CAFE LUNA\n12 Main Street\nSpringfield, IL 62701\nTicket 0049 89 123456" + TAIL
+    assert text_field(phone, RECEIPT, "receipt_number") is None
+
+
+def test_a_contracts_clause_words_keep_their_plain_stems() -> None:
+    """ "Payment" and "paid" read as "pay" only in labels ("Payment date"): a clause field's
+    description ("minimum payment") keeps the stems its sentences are read by."""
+    from reams.processors.extract.labels import label_words
+    from reams.processors.extract.text import content_stems
+
+    assert content_stems("minimum payment") == ["minim", "payme"]
+    assert label_words("Payment date") == label_words("Paid on date") == {"pay", "dat"}
