@@ -35,7 +35,7 @@ from reams.processors.extract.postal import (
     address_block,
     address_like,
 )
-from reams.processors.extract.text import FieldTerms, content_stems, tokens
+from reams.processors.extract.text import FieldTerms, Pair, content_stems, tokens
 
 __all__ = [
     "ISSUER_WORDS",
@@ -47,10 +47,12 @@ __all__ = [
     "document_date",
     "identifier",
     "issuer",
+    "person_name",
     "total",
     "wants_customer",
     "wants_issuer",
     "wants_person",
+    "wants_person_name",
 ]
 
 # Field words (stems) that ask for the party that issued the document.
@@ -743,12 +745,15 @@ _ANY_DOC = _THIS_DOC | frozenset(
     content_stems("ticket transaction check voucher folio slip statement")
 )
 _INVOICE_NUMBER = frozenset(content_stems("invoice number"))
-# What numbers a (lab) report when no label names the report: its request, sample or accession.
+# What numbers a report or a form when no label names the report: a lab's request, sample or
+# accession; a form's registration, application, file or case.
 _REPORT = frozenset(content_stems("report"))
 _REPORT_KEYS = frozenset(
     content_stems(
         "request sample specimen accession lab laboratory petición solicitud anforderung "
-        "demande aanvraag richiesta muestra probe échantillon monster campione labor"
+        "demande aanvraag richiesta muestra probe échantillon monster campione labor "
+        "registration application form file case dossier expediente antrag formular "
+        "formulier formulaire formulario anmeldung inscription inscripción aanmelding"
     )
 )
 _RECEIPT = frozenset(content_stems("receipt"))
@@ -975,6 +980,68 @@ _SALUTATION = re.compile(
     r"^(?:herrn?|frau|mr|mrs|ms|miss|mx|dr|m|mme|mlle|monsieur|madame|sr|sra|srta|dhr|mevr|"
     r"sig|sig\.ra)\.?\s+(?=\S)",
     re.IGNORECASE,
+)
+
+
+# Field words (stems) that ask for a person's name on a form, whatever the person's role.
+PERSON_NAME_WORDS = frozenset(content_stems("person individual applicant participant"))
+_FULL_NAME = re.compile(
+    r"(?:full\s+|complete\s+)?name|name\s+of\s+(?:the\s+)?(?:applicant|person|participant)|"
+    r"applicant|participant|nom\s+complet|nombre\s+completo|vollständiger\s+name|"
+    r"volledige\s+naam|nome\s+completo|naam|nombre|nome|nom",
+    re.IGNORECASE,
+)
+_FIRST_NAME = re.compile(
+    r"first\s+names?|given\s+names?|forenames?|vorname|prénom|prenom|voornaam|nome|nombre",
+    re.IGNORECASE,
+)
+_LAST_NAME = re.compile(
+    r"last\s+name|surname|family\s+name|nachname|familienname|nom(?:\s+de\s+famille)?|"
+    r"achternaam|apellidos?|cognome",
+    re.IGNORECASE,
+)
+
+
+def wants_person_name(terms: FieldTerms) -> bool:
+    """A field asking for a person named on a form ("person", "applicant")."""
+    return bool(set(content_stems(terms.phrase)) & PERSON_NAME_WORDS) and not wants_issuer(terms)
+
+
+def person_name(layout: Layout) -> list[Candidate]:
+    """A form's person: the first name and last name its labels give, joined ("First name:
+    Anna", "Last name: Weber"; "Nom : Weber", "Prénom : Anna"), else the value of a name label
+    (*Full name*, *Name*, *Applicant*, *Nom*, *Naam*)."""
+    roles: dict[str, Pair] = {}
+    for pair in layout.pairs:
+        key = pair.key.strip(" :*")
+        if not _person_like(pair.value.strip()):
+            continue
+        for role, pattern in (("first", _FIRST_NAME), ("last", _LAST_NAME), ("whole", _FULL_NAME)):
+            if role not in roles and pattern.fullmatch(key):
+                roles[role] = pair
+    first, last = roles.get("first"), roles.get("last")
+    if first is not None and last is not None and first is not last:
+        name = f"{first.value.strip()} {last.value.strip()}"
+        why = f'"{first.key}" and "{last.key}" on page {first.page}'
+        return [Candidate(name, first.page, f"{first.source} {last.source}", 0.6, why)]
+    return [_named(roles["whole"])] if "whole" in roles else []
+
+
+def _named(pair: Pair) -> Candidate:
+    why = f'name after "{pair.key}" on page {pair.page}'
+    return Candidate(pair.value.strip(), pair.page, pair.source, 0.55, why)
+
+
+def _person_like(value: str) -> bool:
+    """One to five capitalised words, no digits: a person's name or part of it."""
+    words = value.split()
+    if not 1 <= len(words) <= 5 or re.search(r"[\d:@_/]", value):
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
+_NAME_PARTICLES = frozenset(
+    ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "y"]
 )
 
 

@@ -87,8 +87,8 @@ def _amount(text: str, *, integer: bool, last: bool = False) -> float | int | No
 
 def _string_value(text: str, terms: FieldTerms) -> str | None:
     text = text.strip(" :|-–")
-    if not text:
-        return None
+    if not re.search(r"[^\W_]", text):
+        return None  # a blank to fill in ("Signature: ______")
     named = set(content_stems(terms.phrase)) | {s for a in terms.aliases for s in content_stems(a)}
     if IDENTIFIER_WORDS & named:
         return _identifier(text)

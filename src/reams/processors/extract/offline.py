@@ -215,6 +215,7 @@ class _Engine:
             self._prose,
             self._enum,
             self._printed,
+            self._person_name,
             self._addressee,
         ]
         if node.get("format") in ("date", "date-time"):  # _prose weighs labels against prose
@@ -327,6 +328,18 @@ class _Engine:
             DocView(pairs=self.layout.pairs), terms, kind, node, dayfirst=self.dayfirst
         )
         return found[0] if found and found[0].confidence >= PRINTED_CONFIDENCE else None
+
+    def _person_name(
+        self, terms: FieldTerms, kind: str, node: Mapping[str, Any]
+    ) -> Candidate | None:
+        """A person field of a form ("person", "applicant"): first and last name joined, or
+        a name label's value."""
+        if kind != "string" or "enum" in node or node.get("format"):
+            return None
+        if not everyday.wants_person_name(terms):
+            return None
+        found = everyday.person_name(self.layout)
+        return found[0] if found else None
 
     def _addressee(self, terms: FieldTerms, kind: str, node: Mapping[str, Any]) -> Candidate | None:
         """A person field no label names ("employee"): whom the document is addressed to."""
