@@ -46,6 +46,9 @@ POLL_FAR_S = 0.25  # how often the progress is read while the end is more than a
 # How often outputs of finished items are written while the job runs: often, so that they are
 # written beside the worker (the other core) rather than all after the job's last item.
 WRITE_EVERY_S = 0.25
+# Near the job's end the job row is read again as items are recorded, at most this often (a
+# run of skips or quick flushes must not turn into a read per item).
+SETTLED_GAP_S = 0.01
 STOP_GRACE_S = 5.0
 # The pages of finished items read while the job runs: what is new, a few more, at most this.
 POLL_PAGE_MAX = 128
@@ -315,12 +318,15 @@ class LocalRun:
         """Wait before reading the job again. Near its end (the short pause), an engine running
         in this process (the local one has ``wait_settled``) cuts the wait short as soon as
         an item is recorded: the job's last item completes it in the same transaction, so the
-        end is seen at once rather than up to ``POLL_S`` later."""
+        end is seen at once rather than up to ``POLL_S`` later (and the job row is read at most
+        every ``SETTLED_GAP_S``)."""
         wait_settled = getattr(self.services.engine, "wait_settled", None)
-        if seconds <= POLL_S and wait_settled is not None:
-            wait_settled(seconds)
-        else:
+        if seconds > POLL_S or wait_settled is None:
             time.sleep(seconds)
+            return
+        started = time.monotonic()
+        wait_settled(seconds)
+        time.sleep(max(0.0, SETTLED_GAP_S - (time.monotonic() - started)))
 
     def write_outputs(self, job: Job) -> tuple[Outcomes, OutputWriter]:
         """The outputs not written while following (all of them for a quick job), then
