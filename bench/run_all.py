@@ -214,7 +214,12 @@ BENCHMARKS = (
         "bad-inputs with ≤ 40 pages, ≥ 300 characters of text per page on average and no page "
         "under 20 characters, and every fourth CUAD contract): reams pages/s against the bare "
         "pypdfium2 loop, measured like the text PDFs, with the ratio of its dev and holdout "
-        "halves (issue 16: ≥ 0.40×).",
+        "halves (issue 16: ≥ 0.40×). To compare two versions of the code: "
+        "`parse_speed.py --cpu` (the speed set's ratio as CPU time in one process, reams and the "
+        "bare loop alternating) and `pdf_identity.py record OUT.json` / `compare A.json B.json` "
+        "(sha256 per corpus PDF of the Markdown, items and whole result), each run with the "
+        "other checkout's `src` on `PYTHONPATH`, or with `REAMS_PDF_NATIVE=0` for the ctypes "
+        "path.",
         _parse_speed,
     ),
     Benchmark(
