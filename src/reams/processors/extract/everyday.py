@@ -650,6 +650,8 @@ def _code_after_label(
         score = _id_label_score(terms, label)
         named = set(terms.desc_words) & DOC_WORDS
         listed = score >= 0.5 and set(content_stems(label)) <= named and len(named) > 1
+        # the document's title and its number: "PURCHASE ORDER PO-5521"
+        listed = listed or (score >= 0.5 and DOC_TYPE.fullmatch(label) is not None)
         if score < 0.6 and not (score >= 0.5 and _NUMBER_WORD.search(label)) and not listed:
             # a bare document word is a label only when it means the field, or is one of the
             # documents its description lists ("the receipt, order or transaction")
@@ -711,7 +713,9 @@ def _plain_id_score(terms: FieldTerms, key: str) -> float:
     score = label_score(terms, key)
     if score >= 0.5:
         return score
+    # a document word's qualifier is dropped: "Purchase order", "Sales order", "Tax invoice"
     stems = set(content_stems(key))
+    stems = stems - _QUALIFIERS if len(stems) > 1 and stems - _QUALIFIERS else stems
     named = (set(content_stems(terms.phrase)) | set(terms.desc_words)) & DOC_WORDS
     if len(stems) == 1 and stems <= named:
         return 0.55
@@ -723,6 +727,9 @@ def _plain_id_score(terms: FieldTerms, key: str) -> float:
     if stems - _OUR == {"refer"} and named and not _THEIR_REF.search(key):
         return max(score, 0.5)  # "Reference", "Our ref." (not "Your reference": the buyer's)
     return score
+
+
+_QUALIFIERS = frozenset(content_stems("purchase sales tax proforma commercial simplified"))
 
 
 def _numbered(kind: set[str], named: set[str]) -> float:
@@ -874,7 +881,9 @@ def customer(layout: Layout, terms: FieldTerms | None = None) -> list[Candidate]
                 why = f'name in the "{line.text}" block on page {line.page}'
                 found.append(Candidate(clean_name(below.value), line.page, below.source, 0.55, why))
                 break
-    return found
+    # no label names the addressee: the name over the address the document is sent to (the
+    # window beside or under the issuer's block)
+    return found or addressee(layout)
 
 
 def _names_under(lines: Sequence[PLine]) -> list[Candidate]:

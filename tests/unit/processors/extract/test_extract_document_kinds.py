@@ -400,3 +400,32 @@ def test_an_invoice_quoting_a_purchase_order_is_not_one() -> None:
         "Invoice No: 123\nBill to:\nBaltic Trading Ltd\n4 Mill Lane\nYork YO1 7HH\nTotal 100.00\n"
     )
     assert text_field(text, ORDER, "customer") == "Baltic Trading Ltd"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baltic Trading Ltd\n4 Mill Lane\nYork YO1 7HH\nPURCHASE ORDER PO-5521\nDate: 12/03/2024\n",
+        "Nordic Parts AB\nSALES ORDER PO-5521\nDate: 12/03/2024\n",
+        "Nordic Parts AB\nSales order: PO-5521\nDate: 12/03/2024\n",
+    ],
+)
+def test_an_order_numbered_beside_its_qualified_title(text: str) -> None:
+    assert text_field(text, ORDER, "order_number") == "PO-5521"
+
+
+def test_an_unlabelled_window_beside_the_issuers_block_is_the_customer(tmp_path: Path) -> None:
+    placed = [
+        (40, 60, "Baltic Trading Ltd", 10),
+        (40, 72, "4 Mill Lane", 9),
+        (40, 84, "York YO1 7HH", 9),
+        (380, 60, "Nordic Parts AB", 12),
+        (380, 74, "Storgatan 1", 9),
+        (380, 86, "111 22 Stockholm", 9),
+        (40, 150, "ORDER CONFIRMATION", 16),
+        (40, 180, "Order No. SO-5521", 9),
+        (300, 260, "Total", 10),
+        (450, 260, "€100.00", 10),
+    ]
+    assert pdf_field(tmp_path, placed, ORDER, "customer") == "Baltic Trading Ltd"
+    assert pdf_field(tmp_path, placed, ORDER, "seller") == "Nordic Parts AB"
