@@ -321,7 +321,9 @@ _PAYOUT = re.compile(
     r"netto\s+(?:uit\s+te\s+betalen|"
     r"te\s+betalen|in\s+busta|a\s+pagare|da\s+pagare|del\s+mese)|uit\s+te\s+betalen|"
     r"l[íi]quido\s+(?:a\s+percibir|total|a\s+pagar)|neto\s+a\s+(?:pagar|percibir)|"
-    r"(?:salario|sueldo|salaire)\s+net[oa]?|wynagrodzenie\s+netto|do\s+wypłaty)",
+    r"(?:salario|sueldo|salaire)\s+net[oa]?|wynagrodzenie\s+netto|do\s+wypłaty|"
+    r"(?:total|importe)\s+a\s+percibir|importe\s+l[íi]quido|net\s+to\s+bank|"
+    r"amount\s+transferred|virement|nettobezug|total\w*\s+nett?[oa]?\b)",
     re.IGNORECASE,
 )
 _GROSS = re.compile(
@@ -986,7 +988,7 @@ def addressee(layout: Layout) -> list[Candidate]:
 
 # A salutation before an addressee's name ("Herrn Felix Köhler", "Mme Claire Girard").
 _SALUTATION = re.compile(
-    r"^(?:herrn?|frau|mr|mrs|ms|miss|mx|dr|m|mme|mlle|monsieur|madame|sr|sra|srta|dhr|mevr|"
+    r"^(?:herrn?|frau|mr|mrs|ms|miss|mx|m|mme|mlle|monsieur|madame|sr|sra|srta|dhr|mevr|"
     r"sig|sig\.ra)\.?\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -1052,6 +1054,13 @@ def _person_like(value: str) -> bool:
 _NAME_PARTICLES = frozenset(
     ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "y"]
 )
+
+
+def without_salutation(name: str) -> str:
+    """A person's name without the salutation before it ("Mr Daniel Hughes", "Herrn Felix
+    Köhler", "Mme Claire Girard")."""
+    rest = _SALUTATION.sub("", name.strip())
+    return rest if rest else name
 
 
 def _squash(text: str) -> str:

@@ -225,8 +225,17 @@ class _Engine:
         for strategy in strategies:
             found = strategy(terms, kind, node)
             if found is not None:
-                return found
+                return self._person(terms, found)
         return None
+
+    def _person(self, terms: FieldTerms, found: Candidate) -> Candidate:
+        """A person's name without its salutation ("Mr Daniel Hughes" → "Daniel Hughes")."""
+        if not isinstance(found.value, str):
+            return found
+        if not (everyday.wants_person(terms) or everyday.wants_person_name(terms)):
+            return found
+        value = everyday.without_salutation(found.value)
+        return Candidate(value, found.page, found.source, found.confidence, found.reasoning)
 
     def _recognised(
         self, terms: FieldTerms, kind: str, node: Mapping[str, Any]

@@ -429,3 +429,31 @@ def test_an_unlabelled_window_beside_the_issuers_block_is_the_customer(tmp_path:
     ]
     assert pdf_field(tmp_path, placed, ORDER, "customer") == "Baltic Trading Ltd"
     assert pdf_field(tmp_path, placed, ORDER, "seller") == "Nordic Parts AB"
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Total a percibir", "Importe líquido", "Amount transferred", "Virement", "Nettobezug"],
+)
+def test_more_payout_labels(label: str) -> None:
+    text = (
+        "Talleres García S.L.\tNómina\nCalle Mayor 12\n28013 Madrid\n"
+        "Trabajador: Lucía Fernández\nSalario base\t2.000,00\nTotal devengado\t2.000,00\n"
+        f"Total deducciones\t300,00\n{label}\t1.700,00\n"
+    )
+    assert text_field(text, PAYSLIP, "net_pay") == 1700.0
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Mr Daniel Hughes", "Daniel Hughes"),
+        ("Mrs. Jane Doe", "Jane Doe"),
+        ("Herrn Felix Köhler", "Felix Köhler"),
+        ("Mme Claire Girard", "Claire Girard"),
+        ("Dr. Anna Weber", "Dr. Anna Weber"),
+    ],
+)
+def test_an_employees_name_without_its_salutation(printed: str, name: str) -> None:
+    text = f"Acme Ltd\nPayslip\nEmployee: {printed}\nNet pay\t2,000.00\n"
+    assert text_field(text, PAYSLIP, "employee") == name
