@@ -9,6 +9,8 @@ put a baseline checkout's ``src`` first on ``PYTHONPATH`` to record the baseline
 ``REAMS_PDF_NATIVE=0`` to record the ctypes path instead of the native module.
 
 ``python bench/pdf_identity.py record OUT.json [--only SUBSTRING]`` writes the hashes;
+``--ext docx,pptx,xlsx,html`` hashes those corpus files instead of the PDFs (the other formats
+go through the same items and assembly code);
 ``python bench/pdf_identity.py compare BEFORE.json AFTER.json`` lists the PDFs whose hashes
 differ (exit status 1 if any do, or if the two cover different files).
 """
@@ -34,8 +36,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-def corpus_pdfs(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+def corpus_pdfs(root: Path, suffixes: tuple[str, ...] = (".pdf",)) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
 
 
 def _sha(text: str) -> str:
@@ -59,14 +61,15 @@ def hashes(data: bytes, filename: str, parameters: dict[str, Any]) -> dict[str, 
     }
 
 
-def record(out: Path, only: str) -> None:
+def record(out: Path, only: str, ext: str = "pdf") -> None:
     warnings.simplefilter("ignore")
     logging.disable(logging.WARNING)
     import reams
     from reams.processors.parse.pdf import native
 
     root = corpus_root()
-    pdfs = [p for p in corpus_pdfs(root) if only in str(p.relative_to(root))]
+    suffixes = tuple(f".{e.strip().lower().lstrip('.')}" for e in ext.split(",") if e.strip())
+    pdfs = [p for p in corpus_pdfs(root, suffixes) if only in str(p.relative_to(root))]
     files: dict[str, dict[str, dict[str, str]]] = {}
     started = time.process_time()
     for path in pdfs:
@@ -117,12 +120,18 @@ def main() -> None:
     rec = commands.add_parser("record", help="hash this reams's output on every corpus PDF")
     rec.add_argument("out", type=Path)
     rec.add_argument("--only", default="", help="only PDFs whose corpus path contains this")
+    rec.add_argument(
+        "--ext",
+        default="pdf",
+        help="comma-separated file suffixes to hash instead of PDFs (e.g. docx,pptx,xlsx,html:"
+        " the other formats that share the parse items and assembly)",
+    )
     cmp = commands.add_parser("compare", help="the PDFs whose hashes differ between two records")
     cmp.add_argument("before", type=Path)
     cmp.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.command == "record":
-        record(args.out, args.only)
+        record(args.out, args.only, args.ext)
     else:
         sys.exit(compare(args.before, args.after))
 

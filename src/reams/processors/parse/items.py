@@ -124,10 +124,13 @@ class _Lines:
     last letter or digit (``printed``; empty when it has none), and its key
     (:func:`_squashed`), worked out on first use."""
 
-    __slots__ = ("_keys", "lines", "printed")
+    __slots__ = ("_keys", "lines", "printed", "rounded")
 
     def __init__(self, lines: tuple[LineBox, ...]) -> None:
         self.lines = lines
+        self.rounded: dict[float, float] = {}
+        """Edges rounded to 2 places, by edge: a page's lines share their left edge and height
+        (a quarter of them are different), and ``round`` is most of a box's cost."""
         self.printed = [
             text if text[:1].isalnum() and text[-1:].isalnum() else _alnum_run(text)
             for text in (line.text for line in lines)
@@ -139,6 +142,23 @@ class _Lines:
         if key is None:
             key = self._keys[index] = _squashed(self.lines[index].text)
         return key
+
+    def box(self, index: int) -> dict[str, object]:
+        """Line ``index``'s ``bbox`` entry: :func:`_box`, its edges rounded to 2 places."""
+        _text, x, y, w, h, _size = self.lines[index]
+        rounded = self.rounded
+        # A zero is rounded each time: 0.0 and -0.0 are one key, and round keeps the sign.
+        left = rounded.get(x) if x else None
+        if left is None:
+            left = round(x, 2)
+            if x:
+                rounded[x] = left
+        height = rounded.get(h) if h else None
+        if height is None:
+            height = round(h, 2)
+            if h:
+                rounded[h] = height
+        return {"x": left, "y": round(y, 2), "w": round(w, 2), "h": height}
 
 
 # A letter or digit: ``[^\W_]`` is exactly ``str.isalnum()`` (checked on every code point).
@@ -241,7 +261,7 @@ def _box_text(item: Item, page: _Lines, at: int) -> int:
     spans = item.get("type") in ("text", "heading", "code")
     boxes: list[dict[str, object]] = []
     while True:
-        box = _box(lines[at])
+        box = page.box(at)
         if spans:
             box["start_index"], box["end_index"] = _span(value, start, matcher.last)
         boxes.append(box)
@@ -271,7 +291,7 @@ def _box_keyed(item: Item, value: str, page: _Lines, at: int) -> int:
         found = _find_line(key, page.key(at), lines[at].text, cursor)
         if found is None:
             break
-        box = _box(lines[at])
+        box = page.box(at)
         if spans:
             box["start_index"], box["end_index"] = _span(
                 value, where[found[0]], where[found[1] - 1]
@@ -536,10 +556,17 @@ def _table_item(md: str, rows: list[list[str]], html_md: str | None) -> Item:
     }
 
 
+# A character plain_text acts on ("](" of a link, an emphasis or code mark, "<br>", an escape,
+# a quote); a row without one has every cell's text as it is, and no escaped pipe to split at.
+_INLINE_MARK = re.compile(r"[>\]*_`<\\]")
+
+
 def _pipe_cells(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    if _INLINE_MARK.search(body) is None:
+        return [cell.strip() for cell in body.split("|")]
     return [plain_text(cell.strip()) for cell in _PIPE_SPLIT.split(body)]
 
 
