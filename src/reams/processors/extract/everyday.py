@@ -166,7 +166,7 @@ def address(layout: Layout, terms: FieldTerms) -> list[Candidate]:
         at = [i for i, x in enumerate(lines) if x.text == candidate.source]
         at += [i for i, x in enumerate(lines) if first in x.text and i not in at]
         for position in at[:3]:
-            block = address_block(lines, position + 1)
+            block = address_block(lines, position + 1, subtitle=True)
             if block:
                 found.append(_address_candidate(block, lines[position], "address under the issuer"))
                 break

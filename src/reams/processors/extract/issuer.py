@@ -693,10 +693,14 @@ _FUNCTION_WORD = re.compile(
 )
 
 
+# A shop's number after its name ("CHEVRON #4521", "Starbucks Store #12345").
+_STORE_NUMBER = re.compile(r"\s+(?:(?:store|station|shop|branch|filiale)\s*)?#\s?\d+\s*$", re.I)
+
+
 def _after_title(line: PLine) -> str:
     """The line's first cell, or the name printed after the document's title on the same line
     ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
-    cell = line.cells[0]
+    cell = _STORE_NUMBER.sub("", line.cells[0]) or line.cells[0]
     if _ISSUER_LABEL.match(cell) and ":" in cell:
         return ""  # "Van: Bakkerij Smit" is a labelled name, read from its pair
     parts = _PART_SEP.split(cell)

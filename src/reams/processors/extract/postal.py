@@ -101,9 +101,11 @@ def address_like(text: str) -> bool:
     return bool(STREET.search(text) or POSTCODE.search(text) or COUNTRY.fullmatch(text.strip()))
 
 
-def address_block(lines: Sequence[PLine], start: int) -> list[str]:
+def address_block(lines: Sequence[PLine], start: int, *, subtitle: bool = False) -> list[str]:
     """The address lines from ``start``: registration numbers under a name are passed over,
-    then street, postcode and city lines, and a last short line (state, country)."""
+    then street, postcode and city lines, and a last short line (state, country). With
+    ``subtitle``, also one short line between a shop's name and its address (its owner or
+    branch: "M. Dupont, Pharmacien", "Filiale 4521", "Extra")."""
     block: list[str] = []
     skipped = 0
     window = lines[start : start + 8]
@@ -114,11 +116,14 @@ def address_block(lines: Sequence[PLine], start: int) -> list[str]:
         if not block and skipped < 3 and _preamble(cell):
             skipped += 1
             continue
+        following = window[position + 1].cells[0] if position + 1 < len(window) else ""
+        if subtitle and not block and not skipped and _subtitle(cell, following):
+            skipped += 1
+            continue
         ended = bool(block) and bool(POSTCODE.search(block[-1]) or COUNTRY.search(block[-1]))
         if ended and len(block) == 1 and not STREET.search(block[-1]) and POSTCODE.search(cell):
             # "1200 Broadway" over "New York, NY 10001": a house number, not a postcode
             ended = not _HOUSE.fullmatch(block[-1]) or bool(COUNTRY.search(block[-1]))
-        following = window[position + 1].cells[0] if position + 1 < len(window) else ""
         # a street without a street word ("Markt 12", "Corso Buenos Aires 33", "172 bd
         # Saint-Germain") over its postcode-and-city line
         house = _house(cell) and bool(POSTCODE.search(following))
@@ -139,6 +144,13 @@ _HOUSE = re.compile(
     r"[^\d\s][^\d]{1,40}\s\d{1,5}[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?)?|"
     r"[^\d\s][^\d]{1,20}\s\d{1,5}[a-zA-Z]?,\s+[^\d\s][^\d]{1,40}"  # "Unit 3, Riverside Park"
 )
+
+
+def _subtitle(text: str, following: str) -> bool:
+    """A short line that is no address over one that is: a shop's owner or branch line."""
+    if address_like(text) or len(text.split()) > 6 or len(text) > 50:
+        return False
+    return bool(STREET.search(following) or _house(following)) and not CONTACT.search(text)
 
 
 def _house(text: str) -> bool:

@@ -135,3 +135,31 @@ def test_a_contracts_clause_words_keep_their_plain_stems() -> None:
 
     assert content_stems("minimum payment") == ["minim", "payme"]
     assert label_words("Payment date") == label_words("Paid on date") == {"pay", "dat"}
+
+
+@pytest.mark.parametrize(
+    ("head", "company", "address"),
+    [
+        (
+            "PHARMACIE DU CENTRE\nM. Dupont, Pharmacien\n12 place de la Mairie\n69001 Lyon",
+            "PHARMACIE DU CENTRE",
+            "12 place de la Mairie, 69001 Lyon",
+        ),
+        (
+            "FARMACIA SAN JUAN\nLda. María López\nC/ Mayor, 5\n28013 Madrid",
+            "FARMACIA SAN JUAN",
+            "C/ Mayor, 5, 28013 Madrid",
+        ),
+        ("Tesco Stores Ltd\nExtra\nPeel Road\nBristol BS1 4DJ", "Tesco Stores Ltd", None),
+        ("CHEVRON #4521\n123 Main St\nSpringfield IL 62701", "CHEVRON", None),
+    ],
+)
+def test_a_shops_owner_or_branch_line_and_store_number(
+    head: str, company: str, address: str | None
+) -> None:
+    """A short owner or branch line between a shop's name and its address is passed over, and
+    a store number after the name is not part of it."""
+    text = head + "\nBon-Nr. 4521\nDatum: 03.12.2024 10:22\nAspirin 4,50\nSumme 4,50\n"
+    expected = address or ", ".join(head.split("\n")[-2:])
+    assert text_field(text, RECEIPT, "company") == company
+    assert text_field(text, RECEIPT, "address") == expected
