@@ -21,7 +21,7 @@ from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.drive import DriveHooks, ItemDriver
 from reams.engine.instance import EngineInstance
-from reams.engine.isolation import IsolatedWorker
+from reams.engine.isolation import IsolatedWorker, yield_to_children
 from reams.engine.steps import RunContext
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
@@ -128,6 +128,7 @@ class LocalEngine:
 
     # -- threads -----------------------------------------------------------------------------
     def _work_loop(self) -> None:
+        yield_to_children()  # the child parses; this thread's bookkeeping takes its turn
         worker = IsolatedWorker(
             memory_limit_mb=self.config.worker_memory_limit_mb,
             max_items=self.config.worker_max_items,
@@ -174,6 +175,7 @@ class LocalEngine:
         return settled
 
     def _housekeeping_loop(self) -> None:
+        yield_to_children()
         interval = max(0.2, self.config.lease_s / 3)
         while not self._stopping.wait(interval):
             try:
