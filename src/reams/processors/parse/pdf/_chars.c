@@ -1850,6 +1850,149 @@ static PyObject *rects(PyObject *Py_UNUSED(self), PyObject *args) {
     return result;
 }
 
+/* ------------------------------------------------------------------ rules of strokes */
+
+/* One stroke kept as a rule piece: its position across, its extent along, its place given. */
+typedef struct {
+    double rounded; /* round(position), half to even, as Python's round */
+    double position, start, end;
+    Py_ssize_t index;
+} Piece;
+
+static int piece_order(const void *a, const void *b) {
+    const Piece *p = a, *q = b;
+    if (p->rounded != q->rounded)
+        return p->rounded < q->rounded ? -1 : 1;
+    if (p->start != q->start)
+        return p->start < q->start ? -1 : 1;
+    return p->index < q->index ? -1 : (p->index > q->index);
+}
+
+/* A Rule (a frozen dataclass with slots and no __post_init__, checked by the caller) made as
+ * its generated __init__ makes it: object.__setattr__ of each field. */
+static PyObject *new_rule(PyTypeObject *type, PyObject *const names[3], const double v[3]) {
+    PyObject *rule = type->tp_alloc(type, 0);
+    if (!rule)
+        return NULL;
+    for (int i = 0; i < 3; i++) {
+        PyObject *value = PyFloat_FromDouble(v[i]);
+        int failed = !value || PyObject_GenericSetAttr(rule, names[i], value) < 0;
+        Py_XDECREF(value);
+        if (failed) {
+            Py_DECREF(rule);
+            return NULL;
+        }
+    }
+    return rule;
+}
+
+/* rules._joined of the pieces (sorted here), as a tuple of rules. */
+static PyObject *joined_rules(Piece *pieces, Py_ssize_t n, double thin, double join,
+                              PyTypeObject *type, PyObject *const names[3]) {
+    qsort(pieces, (size_t)n, sizeof(Piece), piece_order);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Piece *piece = &pieces[i];
+        if (kept) {
+            Piece *last = &pieces[kept - 1];
+            if (fabs(last->position - piece->position) <= thin &&
+                piece->start <= last->end + join) {
+                if (piece->end > last->end)
+                    last->end = piece->end;
+                continue;
+            }
+        }
+        pieces[kept++] = *piece;
+    }
+    PyObject *rules = PyTuple_New(kept);
+    if (!rules)
+        return NULL;
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        const double v[3] = {pieces[i].position, pieces[i].start, pieces[i].end};
+        PyObject *rule = new_rule(type, names, v);
+        if (!rule) {
+            Py_DECREF(rules);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(rules, i, rule);
+    }
+    return rules;
+}
+
+/* rules.read_rules' strokes to rules: each stroke (x0, y0, x1, y1) thin across and long
+ * enough along is a horizontal or a vertical piece, and collinear pieces that touch are joined
+ * (rules._joined). None when a stroke is no tuple of four plain floats, or a position cannot
+ * be rounded (Python then answers, or raises as it would). */
+static PyObject *stroke_rules(PyObject *Py_UNUSED(self), PyObject *args) {
+    static PyObject *names[3];
+    static const char *spelled[3] = {"position", "start", "end"};
+    PyObject *strokes;
+    PyTypeObject *type;
+    double thin, length, join;
+    if (!PyArg_ParseTuple(args, "O!O!ddd", &PyList_Type, &strokes, &PyType_Type, &type, &thin,
+                          &length, &join))
+        return NULL;
+    for (int i = 0; i < 3; i++)
+        if (!names[i] && !(names[i] = PyUnicode_InternFromString(spelled[i])))
+            return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(strokes);
+    Piece *across = PyMem_Malloc((n + 1) * sizeof(Piece));
+    Piece *up = PyMem_Malloc((n + 1) * sizeof(Piece));
+    if (!across || !up) {
+        PyMem_Free(across);
+        PyMem_Free(up);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t h = 0, v = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *stroke = PyList_GET_ITEM(strokes, i);
+        if (!PyTuple_CheckExact(stroke) || PyTuple_GET_SIZE(stroke) != 4)
+            goto plain;
+        double e[4];
+        for (int k = 0; k < 4; k++) {
+            PyObject *value = PyTuple_GET_ITEM(stroke, k);
+            if (!PyFloat_CheckExact(value))
+                goto plain;
+            e[k] = PyFloat_AS_DOUBLE(value);
+        }
+        double a = e[0], b = e[1], c = e[2], d = e[3];
+        double dx = a - c, dy = b - d;
+        Piece *piece;
+        if (-thin <= dy && dy <= thin && (dx >= length || dx <= -length)) {
+            piece = &across[h++];
+            piece->position = (b + d) / 2;
+            piece->start = dx > 0 ? c : a;
+            piece->end = dx > 0 ? a : c;
+        } else if (-thin <= dx && dx <= thin && (dy >= length || dy <= -length)) {
+            piece = &up[v++];
+            piece->position = (a + c) / 2;
+            piece->start = dy > 0 ? d : b;
+            piece->end = dy > 0 ? b : d;
+        } else
+            continue;
+        if (!isfinite(piece->position))
+            goto plain;
+        piece->rounded = nearbyint(piece->position);
+        piece->index = i;
+    }
+    PyObject *horizontal = joined_rules(across, h, thin, join, type, names);
+    PyObject *vertical = horizontal ? joined_rules(up, v, thin, join, type, names) : NULL;
+    PyMem_Free(across);
+    PyMem_Free(up);
+    if (!vertical) {
+        Py_XDECREF(horizontal);
+        return NULL;
+    }
+    PyObject *result = PyTuple_Pack(2, horizontal, vertical);
+    Py_DECREF(horizontal);
+    Py_DECREF(vertical);
+    return result;
+plain:
+    PyMem_Free(across);
+    PyMem_Free(up);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count, unicode, box, origin) -> bytes: the page's characters, "
@@ -1901,6 +2044,10 @@ static PyMethodDef methods[] = {
     {"line_facts", line_facts, METH_VARARGS,
      "line_facts(textpage, first, last, middle, functions) -> tuple: text._Locator.line's "
      "PDFium calls in one."},
+    {"stroke_rules", stroke_rules, METH_VARARGS,
+     "stroke_rules(strokes, rule_type, thin, length, join) -> (horizontal, vertical) | None: "
+     "rules.read_rules' rules of the page's strokes, joined (None when a stroke is not four "
+     "plain floats)."},
     {"rects", rects, METH_VARARGS,
      "rects(textpage, start, count, count_rects, get_rect) -> list: text._Locator.rects on a "
      "page not turned."},

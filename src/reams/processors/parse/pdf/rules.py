@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from reams.processors.parse.pdf import native
@@ -36,6 +36,15 @@ class Rule:
     position: float
     start: float
     end: float
+
+
+# The native module makes a Rule by setting its three slots, as the dataclass's own __init__
+# does: only while Rule stays exactly that (no other field, no __post_init__).
+_RULES_BUILT_NATIVELY = (
+    tuple(f.name for f in fields(Rule)) == ("position", "start", "end")
+    and not hasattr(Rule, "__post_init__")
+    and Rule.__slots__ == ("position", "start", "end")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +80,11 @@ def read_rules(
 
     lines = _read_paths(pdfium_c, page, paths)
     turn = Turn(rotation % 360, width, height)
-    horizontal: list[tuple[float, float, float]] = []
-    vertical: list[tuple[float, float, float]] = []
     # Most pages are not turned: their strokes are taken as they are, without a call each.
     strokes = (
         lines if not turn.rotation else [(*turn(x0, y0), *turn(x1, y1)) for x0, y0, x1, y1 in lines]
     )
-    # ``abs`` written out as comparisons: this runs for every stroke of the page.
-    thin, length = _THIN, _MIN_LENGTH
-    for a, b, c, d in strokes:
-        across, up = a - c, b - d
-        if -thin <= up <= thin and (across >= length or across <= -length):
-            horizontal.append(((b + d) / 2, c, a) if across > 0 else ((b + d) / 2, a, c))
-        elif -thin <= across <= thin and (up >= length or up <= -length):
-            vertical.append(((a + c) / 2, d, b) if up > 0 else ((a + c) / 2, b, d))
-    rules = PageRules(_joined(horizontal), _joined(vertical))
+    rules = _stroke_rules(strokes)
     found = lattices(rules.horizontal, rules.vertical)
     if not found:
         return rules
@@ -101,6 +100,30 @@ def read_rules(
         if loaded:
             pdfium_c.FPDFText_ClosePage(textpage)
     return PageRules(rules.horizontal, rules.vertical, grids)
+
+
+def _stroke_rules(strokes: list[tuple[float, float, float, float]]) -> PageRules:
+    """The rules of the page's strokes: each stroke thin across and long enough along is a
+    piece of a horizontal or vertical rule, and touching collinear pieces are joined. In C
+    when the native module is built (the same rules: ``_chars.stroke_rules``, which makes each
+    :class:`Rule` as its generated ``__init__`` does); this loop without it, or for a stroke
+    whose coordinates are no plain floats."""
+    module = native.chars_module
+    if module is not None and _RULES_BUILT_NATIVELY:
+        made = module.stroke_rules(strokes, Rule, _THIN, _MIN_LENGTH, _JOIN)
+        if made is not None:
+            return PageRules(*made)
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    # ``abs`` written out as comparisons: this runs for every stroke of the page.
+    thin, length = _THIN, _MIN_LENGTH
+    for a, b, c, d in strokes:
+        across, up = a - c, b - d
+        if -thin <= up <= thin and (across >= length or across <= -length):
+            horizontal.append(((b + d) / 2, c, a) if across > 0 else ((b + d) / 2, a, c))
+        elif -thin <= across <= thin and (up >= length or up <= -length):
+            vertical.append(((a + c) / 2, d, b) if up > 0 else ((a + c) / 2, b, d))
+    return PageRules(_joined(horizontal), _joined(vertical))
 
 
 def _read_paths(
