@@ -34,8 +34,9 @@ _SCRIPT_RANGES: tuple[tuple[str, str], ...] = (
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (code, re.compile(f"[{letters}]+")) for code, letters in _SCRIPT_RANGES
 )
-# Any letter of those scripts: a sample without one counts none of them.
-_ANY_SCRIPT = re.compile(f"[{''.join(letters for _, letters in _SCRIPT_RANGES)}]")
+# Runs of letters of any of those scripts: each script's letters are all in them, so they are
+# counted in the runs alone (a few letters in most Latin text); none, none of them.
+_ANY_SCRIPT = re.compile(f"[{''.join(letters for _, letters in _SCRIPT_RANGES)}]+")
 _LATIN_LETTERS = "A-Za-z\u00c0-\u024f"
 _LATIN = re.compile(f"[{_LATIN_LETTERS}]+")
 # At least _MIN_LETTERS Latin letters, told by one match from the start that stops at the last
@@ -81,19 +82,21 @@ def _script(sample: str) -> str | None:
     """The language a non-Latin script gives away, "latin", or None for too little text."""
     if sample.isascii():
         return "latin" if len(sample) >= _MIN_LETTERS else None
-    if _ANY_SCRIPT.search(sample) is None:
+    scripts = "".join(_ANY_SCRIPT.findall(sample))
+    if not scripts:
         # Every script counts 0 letters, short of _MIN_LETTERS: only the Latin ones tell.
         return "latin" if _ENOUGH_LATIN.match(sample) else None
-    latin = _letters(_LATIN, sample)
-    counts = [(_letters(pattern, sample), code) for code, pattern in _SCRIPTS]
+    counts = [(_letters(pattern, scripts), code) for code, pattern in _SCRIPTS]
     count, code = max(counts)
     # Kana mark Japanese even among many Han characters; Han alone is Chinese.
     kana = counts[1][0]
     if kana >= _MIN_LETTERS // 4 and count == counts[2][0]:
         code, count = "ja", count + kana
-    if count >= _MIN_LETTERS and count >= latin:
+    # The Latin letters are counted only when the script has enough to outnumber them: a
+    # stray Greek or Cyrillic letter in Latin text needs only the test for _MIN_LETTERS.
+    if count >= _MIN_LETTERS and count >= _letters(_LATIN, sample):
         return code
-    return "latin" if latin >= _MIN_LETTERS else None
+    return "latin" if _ENOUGH_LATIN.match(sample) else None
 
 
 def _letters(runs: re.Pattern[str], sample: str) -> int:
