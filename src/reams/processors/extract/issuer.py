@@ -380,7 +380,9 @@ class _Names:
         if len(name) < 2 or not re.search(r"[A-Za-z]", name.split()[0]):
             return
         base = re.sub(LEGAL_END, "", name).strip(" ,") or name
-        score += 0.6 * min(3, self.lowered.count(base.lower()) - 1)
+        # whole words only: a short name ("Sta", a cut wordmark) is no repeat inside "Stackly"
+        repeats = len(re.findall(rf"(?<!\w){re.escape(base.lower())}(?!\w)", self.lowered))
+        score += 0.6 * min(3, repeats - 1)
         first = re.sub(r"[\W_]+", "", base.split()[0].lower())
         words = {w for w in re.findall(r"\w+", base.lower()) if len(w) >= 4}
         if (len(first) >= 3 and first in self.domains) or words & self.mail_words:
@@ -562,6 +564,7 @@ def _line_names(lines: Sequence[PLine], position: int, names: _Names) -> None:
         names.offer(name, score, line, "company name with a legal form")
     if not customer:
         _behind_brand(line, names)
+        _label_after(line, names)
     if _CAPITAL.search(line.text) and not companies:
         for above in reversed(lines[max(0, position - 2) : position]):
             if name_like(above.text) and len(above.cells) == 1:
@@ -621,6 +624,24 @@ def _side_by_side(lines: Sequence[PLine], position: int) -> int:
         if name_like(_after_title(other)) and address_block(lines, other_position + 1):
             return 1 if other.box.x > box.x else -1
     return 0
+
+
+def _label_after(line: PLine, names: _Names) -> None:
+    """A seller label read after its value (OCR took the label column after the value
+    column: "Lange Gartenbau OG Herrengasse 194: Verkauft von:"): the company before it."""
+    if names.ordering:
+        return
+    for cell in line.cells:
+        label = _LABEL_AT_END.search(cell)
+        if label is None or not _SOLD_BY.search(label.group()):
+            continue
+        companies = _companies(cell[: label.start()])
+        if companies:
+            why = f'before the label "{label.group().strip(" :")}"'
+            names.offer(companies[0], _seller_weight(companies[0], label.group()), line, why)
+
+
+_LABEL_AT_END = re.compile(_SELLER_LABEL.pattern + r"\s*:\s*$", re.IGNORECASE)
 
 
 def _behind_brand(line: PLine, names: _Names) -> None:

@@ -98,3 +98,28 @@ def test_a_column_of_labels_before_the_column_of_values() -> None:
         "John Smith\n31/10/2023\n£2,586.36\n"
     )
     assert text_field(text, PAYSLIP, "employee") == "John Smith"
+
+
+def test_a_seller_label_read_after_its_company() -> None:
+    """OCR read the label column after the value column ("Lange Gartenbau OG Herrengasse 194:
+    Verkauft von:"): the company before the seller label is the seller, not the marketplace's
+    cut wordmark at the top."""
+    text = (
+        "Sta\tRECHNUNG\n\tRechnung Nr.\t5046-6527-2733\n"
+        "Lange Gartenbau OG Herrengasse 194: Verkauft von:\tRechnungsdatum\t2024-11-01\n"
+        "8010 Graz\nUID ATU05388056\nVersendet von Stackly\n\n"
+        "Rechnungsadresse\tLieferanschrift\nMatthias Schulz\tMatthias Schulz\n\n"
+        "Endbetrag\t1.321,14\n\n"
+        "Stackly tritt nur als Marktplatz auf; diese Rechnung wird vom Verkäufer ausgestellt.\n"
+        "Stackly EU GmbH · 5 Rue Plaetis · L-2338 Luxembourg\n"
+    )
+    assert text_field(text, INVOICE, "vendor") == "Lange Gartenbau OG"
+
+
+def test_a_short_name_is_no_repeat_inside_a_longer_word() -> None:
+    """A name's repeats are counted as whole words: "Sta" does not recur in "Stackly"."""
+    text = (
+        "Sta\nINVOICE\nInvoice No. 2024-117\nVersendet von Stackly\nStackly Stackly Stackly\n"
+        "From: Harbor Lane Bakery\nTotal due 48.00\n"
+    )
+    assert text_field(text, INVOICE, "vendor") == "Harbor Lane Bakery"
