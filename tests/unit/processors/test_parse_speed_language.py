@@ -72,3 +72,13 @@ def test_guesses_unchanged_on_plain_texts() -> None:
     assert guess_language("Привет мир, это пример текста на русском языке для проверки") == "ru"
     assert guess_language("café " * 5) is None
     assert guess_language("le la les des et est une dans pour que qui sur été " * 2) == "fr"
+
+
+def test_ascii_words_are_the_patterns_runs() -> None:
+    rng = random.Random(3)
+    alphabet = "abcXYZ 09_-'.,\t\n\x00\x7f\x1f"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))).lower()
+        assert text.translate(language._ASCII_WORDS).split() == language._WORD.findall(text)
+    every = "".join(map(chr, range(128))) * 2
+    assert every.translate(language._ASCII_WORDS).split() == language._WORD.findall(every)

@@ -43,6 +43,9 @@ _LATIN = re.compile(f"[{_LATIN_LETTERS}]+")
 # one needed (possessive, and the two classes are disjoint: nothing to backtrack).
 _ENOUGH_LATIN = re.compile(f"(?:[^{_LATIN_LETTERS}]*+[{_LATIN_LETTERS}]){{{_MIN_LETTERS}}}")
 _WORD = re.compile(r"[^\W\d_]+")
+# ASCII text's words (the runs of _WORD: in ASCII, the letters) by one C pass that makes every
+# other character a space, and a split: a quarter of the cost of the pattern's search.
+_ASCII_WORDS = str.maketrans({chr(c): chr(c) if chr(c).isalpha() else " " for c in range(128)})
 
 # The most frequent function words of each language, space-separated.
 _COMMON_WORDS = {
@@ -67,7 +70,8 @@ def guess_language(text: str) -> str | None:
     script = _script(sample)
     if script != "latin":
         return script
-    words = _WORD.findall(sample[:_WORD_SAMPLE_CHARS].lower())
+    low = sample[:_WORD_SAMPLE_CHARS].lower()
+    words = low.translate(_ASCII_WORDS).split() if low.isascii() else _WORD.findall(low)
     # One counting pass over every word's languages, in word order (ties break as they come).
     hits = Counter(chain.from_iterable(map(_LANGUAGES_OF.get, words, repeat(()))))
     if not hits:
