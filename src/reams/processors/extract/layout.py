@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reams.processors.extract.dates import find_dates
 from reams.processors.extract.text import Pair, key_value_rows, tokens
 
 __all__ = ["Box", "Layout", "PLine", "line_pairs", "physical_lines"]
@@ -220,8 +221,43 @@ def _placed_pairs(lines: list[PLine]) -> list[Pair]:
     return pairs
 
 
+_LABEL_RUN = re.compile(r"^(?P<labels>(?:[^:\d]{2,30}:+\s*){2,8})(?P<values>\S.*)$")
+
+
+def _run_of_labels(cell: str) -> list[tuple[str, str]]:
+    """A cell OCR joined from a column of labels and the column of their values ("Factuurnr.:
+    Datum: Klantnummer: EUINDE23-173973 6 december 2023 713753341739"): the labels, then as
+    many values — a date whole, else one word each — paired in order when the counts agree."""
+    match = _LABEL_RUN.match(cell)
+    if match is None:
+        return []
+    labels = [k.strip() for k in re.split(r":+", match["labels"]) if k.strip()]
+    if not all(_short_label(k) for k in labels):
+        return []
+    rest = match["values"]
+    dates = {d.start: d.end for d in find_dates(rest, partial=True)}
+    values: list[str] = []
+    at = 0
+    while at < len(rest):
+        if rest[at].isspace():
+            at += 1
+            continue
+        end = dates.get(at)
+        if end is None:
+            space = rest.find(" ", at)
+            end = len(rest) if space < 0 else space
+        values.append(rest[at:end])
+        at = end
+    if len(values) != len(labels):
+        return []
+    return list(zip(labels, values, strict=True))
+
+
 def _beside(line: PLine) -> list[tuple[PLine, str, str, str]]:
     """Values on the label's own line: after a colon, or in the next cell."""
+    runs = [(line, k, v, cell) for cell in line.cells for k, v in _run_of_labels(cell)]
+    if runs:
+        return runs
     found = [(line, k, v, cell) for cell in line.cells for k, v in _colon_pairs(cell)]
     if len(line.cells) > 1:
         found += [(line, k, v, line.text) for k, v in _colon_pairs(line.text)]

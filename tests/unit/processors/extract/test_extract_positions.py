@@ -123,3 +123,16 @@ def test_a_short_name_is_no_repeat_inside_a_longer_word() -> None:
         "From: Harbor Lane Bakery\nTotal due 48.00\n"
     )
     assert text_field(text, INVOICE, "vendor") == "Harbor Lane Bakery"
+
+
+def test_a_run_of_labels_joined_with_its_run_of_values_in_one_cell() -> None:
+    """OCR joined a column of labels and the column of their values into one cell: the
+    values pair in order, a date taken whole."""
+    text = (
+        "enerlis\tFactuur\ncloud platform\n"
+        "Mulder Drukwerk\tFactuurnr.: Datum: Klantnummer: Uiterste betaaldatum:: "
+        "EUINDE23-173973 6 december 2023 713753341739 5 januari 2024\n"
+        "Factuurbedrag:\t1.213,80\nTotaal\t1.213,80\n"
+    )
+    assert text_field(text, INVOICE, "invoice_number") == "EUINDE23-173973"
+    assert text_field(text, INVOICE, "invoice_date") == "2023-12-06"
