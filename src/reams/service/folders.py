@@ -294,7 +294,8 @@ RUN_RECORD_VERSION = 1
 # A path written less than this long before its signature is taken could be written again
 # within the same tick of the clock that stamps files (Linux stamps them from a coarse clock,
 # one tick is at most 10 ms) and keep its signature: a record waits that long, once, if needed.
-SETTLE_NS = 50_000_000
+# Twice the longest tick: every run pays it at its end (the outputs were just written).
+SETTLE_NS = 20_000_000
 
 
 @dataclass
