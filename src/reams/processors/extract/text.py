@@ -301,9 +301,24 @@ def _translated(word: str) -> tuple[str, ...]:
         return (TRANSLATIONS[word],)
     if word in EXPANSIONS:
         return EXPANSIONS[word]
+    dropped = _DROPPED.get(word)
+    if dropped is not None:  # OCR dropped a letter of a label word: "Recnung Nr."
+        return (dropped,)
     if len(word) <= 4 or not word.endswith(_TAILS):  # "bonnr" is a compound
         return (word,)
     return _compound(word)
+
+
+# The label words of seven letters or more with one inner letter dropped, as OCR misreads
+# them ("recnung" for "rechnung"); not the first or last letter, which would turn "commande",
+# "importe" or "informe" into English words.
+_DROPPED = {
+    key[:i] + key[i + 1 :]: english
+    for key, english in TRANSLATIONS.items()
+    if len(key) >= 7 and key.isalpha()
+    for i in range(1, len(key) - 1)
+}
+_DROPPED = {k: v for k, v in _DROPPED.items() if k not in TRANSLATIONS and k not in STOPWORDS}
 
 
 @lru_cache(maxsize=4096)

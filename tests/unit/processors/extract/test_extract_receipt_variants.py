@@ -163,3 +163,14 @@ def test_a_shops_owner_or_branch_line_and_store_number(
     expected = address or ", ".join(head.split("\n")[-2:])
     assert text_field(text, RECEIPT, "company") == company
     assert text_field(text, RECEIPT, "address") == expected
+
+
+def test_a_label_word_ocr_dropped_a_letter_of() -> None:
+    """OCR drops a letter inside a label word ("Recnung Nr." for "Rechnung Nr."): it still
+    reads as the word it stands for, but an English word is never made of a foreign one by
+    dropping its last letter ("Command" is not "commande")."""
+    from reams.processors.extract.text import content_stems
+
+    assert content_stems("Recnung Nr.") == content_stems("Rechnung Nr.")
+    assert content_stems("Command") == ["comma"]
+    assert content_stems("Import duty") == ["impor", "duty"]
