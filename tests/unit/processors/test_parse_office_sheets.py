@@ -166,3 +166,41 @@ def test_encrypted_xls_from_the_corpus(corpus_dir: Callable[[str], Path]) -> Non
     with pytest.raises(ProcessorError) as caught:
         _parse(source.read_bytes(), source.name)
     assert caught.value.code == "encrypted_document"
+
+
+def _with_core(data: bytes, core: bytes | None) -> bytes:
+    """The workbook with its core properties part replaced (None: without one)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename == "docProps/core.xml":
+                if core is not None:
+                    dst.writestr(info, core)
+            else:
+                dst.writestr(info, src.read(info))
+    return out.getvalue()
+
+
+def test_workbook_dates_are_only_the_ones_it_states() -> None:
+    # openpyxl gives a workbook without core dates the time of reading: two parses of the same
+    # file differed, and the "created" date was no fact of the document.
+    core = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        b'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:dcterms="http://purl.org/dc/terms/" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        b"<dc:creator>Ada</dc:creator>%s</cp:coreProperties>"
+    )
+    dated = b'<dcterms:created xsi:type="dcterms:W3CDTF">2021-05-04T10:00:00Z</dcterms:created>'
+    for part, expected in ((core % b"", None), (None, None), (core % dated, "2021-05-04T10:00:00")):
+        data = _with_core(make_xlsx(), part)
+        first = _parse(data, "budget.xlsx")["document"]["metadata"]  # type: ignore[index]
+        time.sleep(0.01)
+        second = _parse(data, "budget.xlsx")["document"]["metadata"]  # type: ignore[index]
+        assert first == second
+        assert first.get("created") == expected  # type: ignore[union-attr]
+        assert "modified" not in first  # type: ignore[operator]

@@ -44,6 +44,8 @@ _MERGE_CELL = re.compile(
 )
 _MERGE_OVERLAP = 256
 _CORE_PROPERTIES = ("title", "creator", "subject", "keywords", "created", "modified")
+_DATES = ("created", "modified")
+_CORE_PART = "docProps/core.xml"  # where openpyxl reads the core properties from
 
 
 def read_xlsx(data: bytes, *, as_html: bool, include_hidden: bool) -> StaticSource:
@@ -58,7 +60,7 @@ def read_xlsx(data: bytes, *, as_html: bool, include_hidden: bool) -> StaticSour
         warnings.simplefilter("ignore", UserWarning)
         book = _open(data)
         try:
-            workbook = Workbook(sheets=[], metadata=_metadata(book))
+            workbook = Workbook(sheets=[], metadata=_metadata(book, _stated_dates(archive)))
             for worksheet in book.worksheets:
                 if worksheet.sheet_state != "visible" and not include_hidden:
                     workbook.hidden_skipped.append(worksheet.title)
@@ -154,11 +156,24 @@ def _is_percent(number_format: str) -> bool:
     return "%" in number_format and "%" in _LITERALS.sub("", number_format)
 
 
-def _metadata(book: Any) -> Metadata:
+def _stated_dates(archive: zipfile.ZipFile) -> frozenset[str]:
+    """Which of the core dates (``created``, ``modified``) the package itself states: openpyxl
+    gives a missing one the time of reading, which is no fact of the document (and made two
+    parses of the same workbook differ)."""
+    try:
+        core = archive.read(_CORE_PART)
+    except KeyError:
+        return frozenset()
+    return frozenset(name for name in _DATES if re.search(rf"<(?:\w+:)?{name}[\s>]".encode(), core))
+
+
+def _metadata(book: Any, stated_dates: frozenset[str]) -> Metadata:
     metadata: Metadata = {}
     properties = getattr(book, "properties", None)
     for name in _CORE_PROPERTIES:
         value = getattr(properties, name, None)
+        if name in _DATES and name not in stated_dates:
+            continue
         if value:
             key = "author" if name == "creator" else name
             metadata[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
