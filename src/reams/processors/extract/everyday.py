@@ -597,6 +597,14 @@ def _captions(lines: Sequence[PLine]) -> list[tuple[str, str, PLine]]:
     return found
 
 
+def _spaced(text: str) -> str:
+    """A label's sign or colon set apart from the code glued to it ("Nº123", "Bon-Nr.:1914")."""
+    return _LABEL_COLON.sub(": ", _ID_SIGN.sub(r"\1 ", text))
+
+
+_LABEL_COLON = re.compile(r"(?<=[A-Za-z.]):(?=\d)")
+
+
 def _leading_codes(
     terms: FieldTerms, line: PLine, above: PLine | None
 ) -> list[tuple[float, int, Candidate]]:
@@ -605,11 +613,11 @@ def _leading_codes(
     may also start after an earlier value on the line: a PDF joins the cells of one baseline
     ("Customer No. 5521 Invoice No. 1093")."""
     # the whole line: a receipt prints "Receipt | # | 791945" in cells
-    words = _ID_SIGN.sub(r"\1 ", line.text).split()
+    words = _spaced(line.text).split()
     title = ""
     if above is not None and len(above.cells) == 1 and DOC_TYPE.fullmatch(above.text.strip()):
         title = above.text.strip() + " "
-    firsts = set(itertools.accumulate(len(_ID_SIGN.sub(r"\1 ", c).split()) for c in line.cells))
+    firsts = set(itertools.accumulate(len(_spaced(c).split()) for c in line.cells))
     starts = [0] + [
         i
         for i in range(1, len(words))

@@ -714,6 +714,9 @@ _FUNCTION_WORD = re.compile(
 )
 
 
+_NOT_A_SHOP = LABEL_STEMS | frozenset(
+    content_stems("check table guest ticket order receipt invoice bill transaction terminal")
+)
 # A shop's number after its name ("CHEVRON #4521", "Starbucks Store #12345").
 _STORE_NUMBER = re.compile(r"\s+(?:(?:store|station|shop|branch|filiale)\s*)?#\s?\d+\s*$", re.I)
 
@@ -721,7 +724,10 @@ _STORE_NUMBER = re.compile(r"\s+(?:(?:store|station|shop|branch|filiale)\s*)?#\s
 def _after_title(line: PLine) -> str:
     """The line's first cell, or the name printed after the document's title on the same line
     ("INVOICE | Fjordlight Studio", "INVOICE Fjordlight Studio")."""
-    cell = _STORE_NUMBER.sub("", line.cells[0]) or line.cells[0]
+    cell = line.cells[0]
+    shop = _STORE_NUMBER.sub("", cell)
+    if shop != cell and shop and not set(content_stems(shop)) & _NOT_A_SHOP:
+        cell = shop  # "CHEVRON #4521", not "Check #33822"
     if _ISSUER_LABEL.match(cell) and ":" in cell:
         return ""  # "Van: Bakkerij Smit" is a labelled name, read from its pair
     parts = _PART_SEP.split(cell)

@@ -56,7 +56,8 @@ STREET = re.compile(
     r"gracht|kade|dijk|steeg|gasse|platz|allee|ring|jalan|lorong|taman|box|p\.?o\.?)\b"
     r"|\w(?:stra(?:ß|ss|B)?e|str\.|straat|weg|laan|gasse|platz|plein|allee|damm)(?!\w)"
     r"|\w(?:gatan|gata|vägen|väg|gade|vej|veien|vei|gränd|torget)\s+\d"  # Storgatan 1
-    r"|(?<!\w)c/\s?(?!o\b)\w",  # Spanish "C/ Mayor" (calle), not "c/o"
+    r"|(?<!\w)c/\s?(?!o\b)\w"  # Spanish "C/ Mayor" (calle), not "c/o"
+    r"|\b(?:ctra\.?|carretera|RN\s?\d{1,4}|RD\s?\d{1,4}|N-\d{2,3})(?!\w)",  # roads: "RN 7"
     re.IGNORECASE,
 )
 POSTCODE = re.compile(
@@ -89,7 +90,8 @@ LABEL_STEMS = frozenset(
     )
 )
 ROLE = re.compile(
-    r"\b(?:manager|cashier|server|served\s+by|operator|clerk|host|table|guest|staff|"
+    r"\b(?:manager|cashier|server|served\s+by|operator|clerk|host|table(?=\s*[#:]?\s*\d)|guest|"
+    r"staff|"
     r"salesperson|sales\s+person|welcome|thank|member)\b",
     re.IGNORECASE,
 )
@@ -116,8 +118,8 @@ def address_block(lines: Sequence[PLine], start: int, *, subtitle: bool = False)
         if not block and skipped < 3 and _preamble(cell):
             skipped += 1
             continue
-        following = window[position + 1].cells[0] if position + 1 < len(window) else ""
-        if subtitle and not block and not skipped and _subtitle(cell, following):
+        after = [x.cells[0] for x in window[position + 1 : position + 3]]
+        if subtitle and not block and skipped < 2 and _subtitle(cell, after):
             skipped += 1
             continue
         ended = bool(block) and bool(POSTCODE.search(block[-1]) or COUNTRY.search(block[-1]))
@@ -126,7 +128,7 @@ def address_block(lines: Sequence[PLine], start: int, *, subtitle: bool = False)
             ended = not _HOUSE.fullmatch(block[-1]) or bool(COUNTRY.search(block[-1]))
         # a street without a street word ("Markt 12", "Corso Buenos Aires 33", "172 bd
         # Saint-Germain") over its postcode-and-city line
-        house = _house(cell) and bool(POSTCODE.search(following))
+        house = _house(cell) and bool(after) and bool(POSTCODE.search(after[0]))
         if (address_like(cell) or house) and len(block) < 6 and not ended:
             if house and not address_like(cell) and CONTACT.search(cell):
                 break
@@ -146,11 +148,17 @@ _HOUSE = re.compile(
 )
 
 
-def _subtitle(text: str, following: str) -> bool:
-    """A short line that is no address over one that is: a shop's owner or branch line."""
-    if address_like(text) or len(text.split()) > 6 or len(text) > 50:
+def _subtitle(text: str, after: Sequence[str]) -> bool:
+    """A short line that is no address over a street line (or over another such line and
+    then a street line): a shop's owner, branch or station line."""
+    if address_like(text) or len(text.split()) > 6 or len(text) > 50 or CONTACT.search(text):
         return False
-    return bool(STREET.search(following) or _house(following)) and not CONTACT.search(text)
+    for line in after:
+        if STREET.search(line) or _house(line):
+            return True
+        if address_like(line) or len(line.split()) > 6:
+            return False
+    return False
 
 
 def _house(text: str) -> bool:

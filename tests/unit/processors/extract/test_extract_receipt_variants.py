@@ -174,3 +174,38 @@ def test_a_label_word_ocr_dropped_a_letter_of() -> None:
     assert content_stems("Recnung Nr.") == content_stems("Rechnung Nr.")
     assert content_stems("Command") == ["comma"]
     assert content_stems("Import duty") == ["impor", "duty"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        (
+            "NAHKAUF\nNahkauf Meier\nMarktplatz 34\n24103 Kiel\nSUMME EUR 38,64\n"
+            "17.08.2023 08:35 Bon-Nr.:1914\n",
+            "receipt_number",
+            "1914",
+        ),
+        (
+            "PETROLIA\nRelais Saint-Jean\nSARL Garage Blanc\nRN 7\n87000 Limoges\n"
+            "TICKET N° 232632\nTOTAL TTC\t99,28\n",
+            "address",
+            "RN 7, 87000 Limoges",
+        ),
+        (
+            "ESSENCIA\nEstación Los Pinos\nCtra. N-340, km 12\n11201 Algeciras\nTOTAL\t63,23\n",
+            "address",
+            "Ctra. N-340, km 12, 11201 Algeciras",
+        ),
+        (
+            "JUNIPER TABLE KITCHEN\n292 Queen St W\nToronto, ON M5H 2N2\n(282) 257-9415\n"
+            "Server: Marco\tTable 30\nCheck #33822\tGuests: 4\nTotal Due\t$221.28\n",
+            "company",
+            "JUNIPER TABLE KITCHEN",
+        ),
+    ],
+)
+def test_till_and_station_receipts(text: str, field: str, expected: str) -> None:
+    """A code glued to its label's colon ("Bon-Nr.:1914"), a station's address on a road
+    without a house number under two subtitle lines, a restaurant whose name holds "Table"
+    (only "Table 30" is a role) and whose "Check #33822" is no shop name."""
+    assert text_field(text, RECEIPT, field) == expected
