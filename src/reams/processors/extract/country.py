@@ -76,7 +76,7 @@ _COUNTRY_NAME = {
     "DK": r"danmark|denmark",
     "NO": r"norge|norway",
     "PL": r"polska|poland",
-    "CA": r"canada",
+    "CA": r"canada|canadian|canadiens?|canadiennes?|qu[ée]bec|ontario|british columbia",
     "NZ": r"new zealand",
 }
 _NAMED = re.compile(
@@ -98,6 +98,8 @@ _REGISTRY = {
     "SE": r"bankgiro|plusgiro|org\.?\s?nr\.?\s*\d{6}-\d{4}",
     "DK": r"cvr(?:-nr)?\.?",
     "PL": r"nip|regon|krs",
+    # Canada's sales taxes and business number: "GST/HST No. … RT0001", "TPS", "TVQ"
+    "CA": r"gst/hst|hst|tps|tvq|qst|rt\s?0001",
 }
 _REGISTRY_WORD = re.compile(
     "|".join(rf"\b(?P<{cc.lower()}>{words})\b" for cc, words in _REGISTRY.items()),
@@ -106,6 +108,9 @@ _REGISTRY_WORD = re.compile(
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 _US_ZIP = re.compile(r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _AU_STATE_POSTCODE = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b")
+_CA_POSTCODE = re.compile(
+    r"\b(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
 # Languages written only in euro countries (or mostly: Swiss German and French documents
 # show their country by the evidence above, which outweighs this).
 _EURO_LANGUAGES = ("nl", "de", "fr", "es", "it", "pt", "fi", "el")
@@ -152,6 +157,7 @@ def _line_votes(text: str) -> list[tuple[str, float]]:
     found += [("GBP", 1.0) for _ in _UK_POSTCODE.finditer(text)]
     found += [("USD", 1.0) for _ in _US_ZIP.finditer(text)]
     found += [("AUD", 1.0) for _ in _AU_STATE_POSTCODE.finditer(text)]
+    found += [("CAD", 1.0) for _ in _CA_POSTCODE.finditer(text)]
     return found
 
 

@@ -145,7 +145,14 @@ HEAD = 12  # lines at the top of the first page where a letterhead is
 
 def clean_name(text: str) -> str:
     text = re.sub(r"\s+", " ", _GLUED_FORM.sub(" ", text)).strip(" ,:;|-–*")
-    return re.sub(r"^(?:the|by|of|to)\s+", "", text, flags=re.IGNORECASE)
+    text = _OCR_LEGAL.sub(lambda m: _OCR_LEGAL_FIX[m.group()], text)  # OCR's "I" for "l"
+    # "by X", "to X" in running text; a name's own article stays ("THE RUSTY ANCHOR")
+    text = re.sub(r"^(?:by|of|to)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"^the\s+", "", text) if not text.isupper() else text
+
+
+_OCR_LEGAL_FIX = {"Itd": "Ltd", "Itd.": "Ltd.", "Itée": "ltée", "Itee": "ltee", "Itda": "Ltda"}
+_OCR_LEGAL = re.compile(r"(?<=\s)(?:Itd\.?|Itée|Itee|Itda)(?!\w)")
 
 
 def _companies(text: str) -> list[str]:

@@ -98,9 +98,14 @@ ROLE = re.compile(
 
 
 def address_like(text: str) -> bool:
+    if _UNIT.fullmatch(text.strip()):
+        return True  # a Singapore unit number on its own line: "#01-7229"
     if CONTACT.search(text) or len(text) > 90 or re.search(r"[A-Z]{1,3}#", text):
         return False
     return bool(STREET.search(text) or POSTCODE.search(text) or COUNTRY.fullmatch(text.strip()))
+
+
+_UNIT = re.compile(r"#\d{1,3}-\d{1,5}[A-Z]?,?")
 
 
 def address_block(lines: Sequence[PLine], start: int, *, subtitle: bool = False) -> list[str]:

@@ -209,3 +209,39 @@ def test_till_and_station_receipts(text: str, field: str, expected: str) -> None
     without a house number under two subtitle lines, a restaurant whose name holds "Table"
     (only "Table 30" is a role) and whose "Check #33822" is no shop name."""
     assert text_field(text, RECEIPT, field) == expected
+
+
+def test_singapore_unit_line_and_a_names_own_article() -> None:
+    text = (
+        "THE KOPI CORNER PTE LTD\nBLK 408 ANG MO KIO AVE 4\n#01-7229\nSINGAPORE 314777\n"
+        "Receipt No: INV-50985\nTOTAL\t100.69\n"
+    )
+    assert text_field(text, RECEIPT, "address") == (
+        "BLK 408 ANG MO KIO AVE 4, #01-7229, SINGAPORE 314777"
+    )
+    assert text_field(text, RECEIPT, "company") == "THE KOPI CORNER PTE LTD"
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        "All amounts are in Canadian dollars.",
+        "GST/HST No. 819822554 RT0001",
+        "Kelowna, BC V1Y 6H2",
+        "TPS 123456789 RT0001 TVQ 1234567890 TQ0001",
+    ],
+)
+def test_a_dollar_sign_on_a_canadian_invoice(evidence: str) -> None:
+    from placed_docs import INVOICE
+
+    schema = {"type": "object", "properties": {"currency": {"type": "string"}}}
+    text = f"Prairie Sky Electric\nINVOICE\nInvoice No. 7057\n{evidence}\nTotal Due\t$7,044.97\n"
+    assert text_field(text, schema, "currency") == "CAD"
+    assert INVOICE
+
+
+def test_ocr_capital_i_for_a_legal_forms_l() -> None:
+    from placed_docs import INVOICE
+
+    text = "Informatique Bouchard Itée\n12 rue X\nINVOICE\nInvoice No. 7057\nTotal\t$10.00\n"
+    assert text_field(text, INVOICE, "vendor") == "Informatique Bouchard ltée"
