@@ -256,6 +256,7 @@ _ROUNDING = re.compile(
     r"\b(?:rounding|round(?:ed)?\s+off|afronding|arrondi\w*|rundung|redondeo|arrotondamento)\b",
     re.IGNORECASE,
 )
+_TIP = re.compile(r"\b(?:tip|gratuity|pourboire|trinkgeld|propina|fooi|mancia)\b", re.IGNORECASE)
 NET_WORDS = frozenset(content_stems("untaxed subtotal net excluding before pretax"))
 
 
@@ -284,6 +285,10 @@ def total(layout: Layout, terms: FieldTerms) -> list[Candidate]:
     found_amounts = _amounts(layout.lines)
     # the total printed just after a rounding adjustment is the one paid
     rounded = [line.index for line, label, _ in found_amounts if _ROUNDING.search(label)]
+    # and so is the total printed just after a tip added on the card slip ("Tip: | 20.30")
+    rounded += [
+        line.index for line, label, amount in found_amounts if _TIP.search(label) and amount.value
+    ]
     for line, label, amount in found_amounts:
         kind = _total_kind(label)
         if kind in ("net", "sub"):

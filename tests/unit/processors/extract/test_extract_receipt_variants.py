@@ -245,3 +245,14 @@ def test_ocr_capital_i_for_a_legal_forms_l() -> None:
 
     text = "Informatique Bouchard Itée\n12 rue X\nINVOICE\nInvoice No. 7057\nTotal\t$10.00\n"
     assert text_field(text, INVOICE, "vendor") == "Informatique Bouchard ltée"
+
+
+def test_the_total_after_a_tip_on_the_card_slip() -> None:
+    """The check's TOTAL, then the card slip's Amount / Tip / Total: what was paid is the
+    total after the tip; a slip left blank keeps the check's total."""
+    check = (
+        "MAPLE & RYE KITCHEN\n262 Harbor Blvd\nSavannah, GA 31401\nSubtotal\t125.04\n"
+        "Sales Tax\t10.32\nTOTAL\t$135.36\n-- CUSTOMER COPY --\nAmount:\t$135.36\n"
+    )
+    assert text_field(check + "Tip:\t$20.30\nTotal:\t$155.66\n", RECEIPT, "total") == 155.66
+    assert text_field(check + "Tip:\nTotal:\n", RECEIPT, "total") == 135.36
