@@ -4,7 +4,8 @@ value of the field's type out of the text beside the label."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from reams.processors.extract.dates import find_dates
@@ -20,20 +21,20 @@ IDENTIFIER_WORDS = frozenset({"numbe", "id", "code", "refer", "ident"})
 
 def label_score(terms: FieldTerms, label: str) -> float:
     """How well ``label`` names the field (0..1): best alias coverage, label words explained."""
-    key = _family(content_stems(label))
+    key = label_words(label)
     if not key:
         return 0.0
     best = 0.0
     for alias in terms.aliases:
-        wanted = _family(content_stems(alias))
+        wanted = label_words(alias)
         if not wanted:
             continue
         shared = len(wanted & key)
         best = max(best, (shared / len(wanted)) * (shared / len(key)) ** 0.5)
-    described = _family(terms.desc_words) | _family(content_stems(terms.phrase))
+    named = label_words(terms.phrase)
+    described = _family(terms.desc_words) | named
     if key <= described:
-        best = max(best, 0.4 * len(key & _family(content_stems(terms.phrase))) / len(key) + 0.3)
-    named = set(content_stems(terms.phrase))
+        best = max(best, 0.4 * len(key & named) / len(key) + 0.3)
     if key == _NAME and terms.desc_words[:1] == (*_NAME,) and named and not named & _NAME:
         best = max(best, 0.7)  # "The name of the employee": a "Name" / "Nom" label gives it
     return min(best, 1.0)
@@ -45,13 +46,14 @@ _NAME = frozenset(content_stems("name"))
 _FAMILIES = {"payme": "pay", "paid": "pay"}
 
 
-def _family(stems: Iterable[str]) -> set[str]:
-    return {_FAMILIES.get(s, s) for s in stems}
+@lru_cache(maxsize=8192)
+def _family(stems: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_FAMILIES.get(s, s) for s in stems)
 
 
-def label_words(text: str) -> set[str]:
+def label_words(text: str) -> frozenset[str]:
     """The stems a label is scored by ("Payment date" → pay, dat)."""
-    return _family(content_stems(text))
+    return _family(tuple(content_stems(text)))
 
 
 def typed_value(

@@ -228,6 +228,9 @@ def _run_of_labels(cell: str) -> list[tuple[str, str]]:
     """A cell OCR joined from a column of labels and the column of their values ("Factuurnr.:
     Datum: Klantnummer: EUINDE23-173973 6 december 2023 713753341739"): the labels, then as
     many values — a date whole, else one word each — paired in order when the counts agree."""
+    first = cell.find(":")
+    if not 2 <= first <= 31 or cell.count(":") < 2:
+        return []  # cheap tests first: a contract's long lines never open with a label run
     match = _LABEL_RUN.match(cell)
     if match is None:
         return []
