@@ -39,13 +39,15 @@ Dutch/Belgian factuur under a wordmark, a UK VAT invoice with a tax point, Canad
 a subscription invoice, a marketplace "Sold by" invoice, a Swiss QR-bill Rechnung) and 20
 receipts in 4 (till roll, restaurant with tip, fuel station, Malaysian/Singapore GST/SST),
 written and first scored before any rule was changed for them, since the fresh split had been
-tuned on. ``--set fresh2`` scores only those.
+tuned on: number 42/45, date 43/45, total 44/45, vendor 38/45, currency 41/45; receipt company
+18/20, date 20/20, total 18/20, address 7/20. Its misses were then fixed as classes, so it is no
+longer untouched either. ``--set fresh2`` scores only those.
 
 The issue's targets (invoice number, date, total, vendor; receipt total, date, company) apply
 to the **field set as a whole**: with both sets scored, a row per targeted field pools the
 corpus's holdout documents with the generated holdout (the corpus alone has 22 documents, 5 of
-them holdout invoices: one document moves a figure by 0.20), with the untouched fresh2 figure
-beside it; the per-set rows are then its parts, shown without a verdict. One set alone
+them holdout invoices: one document moves a figure by 0.20), with the fresh2 figure beside
+it; the per-set rows are then its parts, shown without a verdict. One set alone
 (``--set corpus`` / ``generated``) is judged on its own holdout.
 
 ``--show`` prints the dev mismatches (never holdout's); ``--show-fresh`` the fresh split's,
@@ -299,7 +301,8 @@ def field_figures(prefix: str, scores: Scores, *, judged: bool = True) -> list[F
 def combined_figures(corpus: Scores, generated: Scores) -> list[Figure]:
     """The issue's targets on the field set as a whole: the corpus's documents and the
     generated ones, holdout pooled (the corpus alone holds 22 documents, 5 holdout invoices);
-    the untouched fresh2 split beside it, as the check on layouts nobody tuned on."""
+    the fresh2 split beside it (layouts written by someone who had not read the rules; its
+    first figure, before any rule change, is in the docstring above)."""
     out = []
     for (schema, name), target in TARGETS.items():
         parts = [scores.get((schema, name, "holdout"), Score()) for scores in (corpus, generated)]
