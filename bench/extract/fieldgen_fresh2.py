@@ -61,7 +61,7 @@ from fieldgen_fresh import (
     sheet,
     table,
 )
-from fieldgen_locale import Locale
+from fieldgen_locale import Locale, month_name
 
 LOCALES = {
     "en_CA": Locale("en_CA", "en", "CAD", "$", False, ".", ",", "HST", ("13",), "YMD", "-", "+1"),
@@ -73,18 +73,9 @@ LOCALES = {
     "en_IE": Locale("en_IE", "en", "EUR", "€", False, ".", ",", "VAT", ("23",), "DMY", "/", "+353"),
 }
 
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-}
-
 
 def month(lang: str, day: date, short: bool = False) -> str:
-    name = MONTHS[lang].split()[day.month - 1]
+    name = month_name(lang, day.month)
     return name[:3] if short else name
 
 
