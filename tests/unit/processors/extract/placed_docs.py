@@ -24,6 +24,37 @@ INVOICE: dict[str, Any] = {
         "vendor": {"type": "string", "description": "The company that issued the invoice."},
     },
 }
+# A payslip's and a delivery note's fields, described as a user would.
+PAYSLIP: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "employer": {
+            "type": "string",
+            "description": "The company that employs the person and issued the payslip.",
+        },
+        "employee": {"type": "string", "description": "The name of the employee who is paid."},
+        "pay_date": {
+            "type": "string",
+            "format": "date",
+            "description": "The date the salary is paid.",
+        },
+        "net_pay": {
+            "type": "number",
+            "description": "The net amount paid to the employee, after deductions.",
+        },
+    },
+}
+DELIVERY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "delivery_number": {"type": "string", "description": "The number of the delivery note."},
+        "supplier": {"type": "string", "description": "The company that sends the goods."},
+        "recipient": {
+            "type": "string",
+            "description": "The company or person the goods are delivered to.",
+        },
+    },
+}
 
 # A place on the page: x and y from the top-left corner in points, the text, its type size.
 Placed = tuple[float, float, str, float]

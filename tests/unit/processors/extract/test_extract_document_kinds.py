@@ -11,41 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from placed_docs import pdf_field, text_field
+from placed_docs import DELIVERY, PAYSLIP, pdf_field, text_field
 
 from reams import processors
 from reams.processors.extract.offline import extract_offline
 
-PAYSLIP: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "employer": {
-            "type": "string",
-            "description": "The company that employs the person and issued the payslip.",
-        },
-        "employee": {"type": "string", "description": "The name of the employee who is paid."},
-        "pay_date": {
-            "type": "string",
-            "format": "date",
-            "description": "The date the salary is paid.",
-        },
-        "net_pay": {
-            "type": "number",
-            "description": "The net amount paid to the employee, after deductions.",
-        },
-    },
-}
-DELIVERY: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "delivery_number": {"type": "string", "description": "The number of the delivery note."},
-        "supplier": {"type": "string", "description": "The company that sends the goods."},
-        "recipient": {
-            "type": "string",
-            "description": "The company or person the goods are delivered to.",
-        },
-    },
-}
 ORDER: dict[str, Any] = {
     "type": "object",
     "properties": {

@@ -4,25 +4,8 @@ German and French payslips, with other names."""
 
 from __future__ import annotations
 
-from typing import Any
+from placed_docs import PAYSLIP, text_field
 
-from placed_docs import text_field
-
-PAYSLIP: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "employer": {
-            "type": "string",
-            "description": "The company that employs the person and issued the payslip.",
-        },
-        "employee": {"type": "string", "description": "The name of the employee who is paid."},
-        "pay_date": {
-            "type": "string",
-            "format": "date",
-            "description": "The date the salary is paid.",
-        },
-    },
-}
 TEXT = (
     "Brandt Malerbetrieb GmbH\tGehaltsabrechnung\nHauptstraße 178\n"
     "10115 Berlin\tZeitraum\t01.11.2023 - 28.11.2023\nDE290155927\tZahltag\t25.11.2023\n"

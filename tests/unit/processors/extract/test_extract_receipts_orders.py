@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from placed_docs import text_field
+from placed_docs import DELIVERY, text_field
 
 from reams.processors.extract import postal
 
@@ -32,17 +32,6 @@ ORDER: dict[str, Any] = {
     "properties": {
         "seller": {"type": "string", "description": "The company that sells the goods."},
         "customer": {"type": "string", "description": "The name of the customer."},
-    },
-}
-DELIVERY: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "delivery_number": {"type": "string", "description": "The number of the delivery note."},
-        "supplier": {"type": "string", "description": "The company that sends the goods."},
-        "recipient": {
-            "type": "string",
-            "description": "The company or person the goods are delivered to.",
-        },
     },
 }
 
