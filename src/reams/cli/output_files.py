@@ -7,6 +7,7 @@ deleting OUT and re-running rebuilds it from earlier results without parsing any
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,38 +16,10 @@ from typing import Any
 
 from reams.domain.records import Item
 from reams.domain.states import ItemStatus
-from reams.service.results import output_names, output_texts
+from reams.service.results import output_names, output_texts, write_atomically
 
 NO_TYPE = "(no rule fits)"
 KNOWN_TARGETS = 1024  # items whose targets are remembered (a page of finished items is 128)
-
-
-def _atomic_write(target: str, text: str, made: set[str]) -> None:
-    # A Ctrl-C mid-write must not leave a truncated file that a re-run would then keep.
-    # Plain os calls on str paths: for thousands of small files, pathlib's parsing and a text
-    # wrapper per file cost more than the write (the bytes are the same, UTF-8, no newline
-    # translation on POSIX).
-    parent, name = os.path.split(target)
-    if parent not in made:  # ``made``: the folders this writer already created
-        os.makedirs(parent, exist_ok=True)
-        made.add(parent)
-    tmp = f"{parent}/.{name}.tmp"
-    data = text.encode("utf-8")
-    try:
-        fd = os.open(tmp, _WRITE_FLAGS, 0o666)
-    except FileNotFoundError:  # the folder was removed meanwhile
-        os.makedirs(parent, exist_ok=True)
-        fd = os.open(tmp, _WRITE_FLAGS, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
-
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass
@@ -94,6 +67,10 @@ class OutputWriter:
     # The targets of the items of the page being written: asked by needs_output, then by write.
     _known: dict[str, list[tuple[str, bool]] | None] = field(init=False, default_factory=dict)
     _made: set[str] = field(init=False, default_factory=set)
+    # Items whose outputs a worker wrote (``targets``, ``worker_wrote``: the engine's route),
+    # with the result id they name; asked from the engine's threads while this one writes.
+    _by_worker: dict[str, str] = field(init=False, default_factory=dict)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.root = self.out.resolve()  # once: a re-run asks for every file's targets
@@ -102,6 +79,17 @@ class OutputWriter:
     def _count_label(self, output: dict[str, Any]) -> None:
         if output.get("type") == "classify":
             self.labels[(output.get("result") or {}).get("type") or NO_TYPE] += 1
+
+    # -- the engine's route (``engine.steps.OutputRoute``) ------------------------------------
+    def targets(self, item: Item) -> tuple[str, ...]:
+        """Where a worker that keeps the item's large result writes its outputs: the files
+        :meth:`write` would write, found the same way (inside OUT, links followed)."""
+        with self._lock:
+            found = self._targets(item)
+        return () if found is None else tuple(path for path, _ in found)
+
+    def worker_wrote(self, item: Item, result_id: str) -> None:
+        self._by_worker[item.id] = result_id
 
     def _targets(self, item: Item) -> list[tuple[str, bool]] | None:
         if item.id in self._known:
@@ -138,19 +126,32 @@ class OutputWriter:
         label): the others need no result row loaded."""
         if item.result_id is None:
             return False
-        if item.status == ItemStatus.COMPLETED or self.job_type == "classify":
+        if self.job_type == "classify":
             return True
-        found = self._targets(item)
+        if item.status == ItemStatus.COMPLETED:
+            return self._by_worker.get(item.id) != item.result_id
+        with self._lock:
+            found = self._targets(item)
         return found is not None and not all(exists for _, exists in found)
 
     def write(self, item: Item) -> None:
-        """A new result is always written; an earlier one only where OUT lacks it."""
-        found = self._targets(item)
+        """A new result is always written (here, or by the worker that made it); an earlier
+        one only where OUT lacks it."""
+        with self._lock:
+            found = self._targets(item)
         if item.result_id is None or found is None:
             self.outputs = None
             return
         if self.outputs is not None:
             self.outputs.extend(path for path, _ in found)
+        if (
+            item.status == ItemStatus.COMPLETED
+            and self._by_worker.pop(item.id, None) == item.result_id
+        ):
+            self.written += 1
+            if self.job_type == "classify":
+                self._count_label(self.load(item.result_id))
+            return
         if item.status != ItemStatus.COMPLETED and all(exists for _, exists in found):
             self.kept += 1
             if self.job_type == "classify":  # small: read for the per-type summary
@@ -159,6 +160,7 @@ class OutputWriter:
         output = self.load(item.result_id)
         self._count_label(output)
         names = [path for path, _ in found]
-        for path, text in reversed(output_texts(names, item, output)):  # the JSON first
-            _atomic_write(path, text, self._made)
+        texts = output_texts(names, item.item_name, item.result_id, output)
+        for path, text in reversed(texts):  # the JSON first
+            write_atomically(path, text, self._made)
         self.written += 1

@@ -384,14 +384,20 @@ class LiveOutputs:
 
     @classmethod
     def start(cls, services: Services, job: Job, out: Path) -> LiveOutputs:
+        """Outputs of ``job`` into ``out``; an engine in this process (the local one) lets its
+        workers write those of large results themselves, found as the writer finds them."""
         load = ResultLoader(services.catalog, services.blobs)
+        writer = OutputWriter(out, load, job_type=job.job_type)
+        route = getattr(services.engine, "route_outputs", None)
+        if route is not None:
+            route(job.id, writer)
         return cls(
             services=services,
             job=job,
             out=out,
             finished=FinishedItems(services.catalog, job.id),
             load=load,
-            writer=OutputWriter(out, load, job_type=job.job_type),
+            writer=writer,
         )
 
     def write_finished(

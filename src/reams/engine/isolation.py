@@ -22,13 +22,18 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from reams.domain.errors import ProcessorError
+from reams.domain.outputs import output_texts
 from reams.engine.processor_output import ProcessorOutput, encode, encoded
+from reams.store.blobs import LocalBlobStore
+from reams.store.files import write_atomically
 
 if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig
@@ -53,6 +58,12 @@ FILE_CHANGED_MESSAGE = (
     "The file changed after it was scanned (its content no longer matches); "
     "run again to process its new content."
 )
+# A result this large is put into the blob store by the worker that made it, not handed to
+# the engine's process: a 300-page PDF's 4.7 MB crossed the pipe, was hashed and written by the
+# parent (and its page parts' too), a fifth of all the CPU of a run, taken from the workers
+# on two cores. Small results still go over the pipe: the parent's write then runs beside
+# the child, on the other core, instead of after each item in the child.
+KEEP_LARGE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,14 @@ class Task:
     # When ``path`` is a user's file standing in for its blob (store.blobs): the sha256 its
     # bytes must hash to (it may have changed since it was scanned).
     sha256: str = ""
+    # The blob store's folder when the worker may write into it (``BlobStore.shared_root``):
+    # a result of ``KEEP_LARGE_BYTES`` or more is then stored by the worker (``keep_large``).
+    blob_root: str = ""
+    # ``reams run --out``: the item's output files (absolute paths, as ``domain.outputs``
+    # names them), written here when the worker stored the result itself (a large one), under
+    # ``result_id``, the id its result will be recorded with.
+    outputs: tuple[str, ...] = ()
+    result_id: str = ""
 
 
 def _limit_memory(limit_mb: int) -> None:
@@ -98,7 +117,8 @@ def _run_task(task: Task) -> tuple[str, Any]:
         if task.merge:
             parts = [Path(path).read_bytes() for path in task.merge]
             blob, document = processors.merge(task.job_type, parts, task.parameters)
-            return "ok", encoded(blob, document, duration_s=time.perf_counter() - started)
+            merged = encoded(blob, document, duration_s=time.perf_counter() - started)
+            return "ok", keep_large(task, merged)
         else:
             data = Path(task.path).read_bytes()
             if task.sha256 and hashlib.sha256(data).hexdigest() != task.sha256:
@@ -113,7 +133,8 @@ def _run_task(task: Task) -> tuple[str, Any]:
                 split_above=task.split_above,
                 pages=task.pages,
             )
-        return "ok", encode(output, duration_s=time.perf_counter() - started)
+        encoded_output = encode(output, duration_s=time.perf_counter() - started)
+        return "ok", keep_large(task, encoded_output, output)
     except ProcessorError as exc:
         return "error", (exc.code, exc.message, exc.retryable)
     except MemoryError:
@@ -125,6 +146,51 @@ def _run_task(task: Task) -> tuple[str, Any]:
             f"Unexpected {type(exc).__name__} in processor.",
             False,
         )
+
+
+def keep_large(
+    task: Task, output: ProcessorOutput, result: dict[str, Any] | None = None
+) -> ProcessorOutput:
+    """``output`` with a blob of ``KEEP_LARGE_BYTES`` or more put into the task's blob store
+    (``stored``, the bytes dropped), when the task allows it; else as it is. A blob that cannot
+    be written here (a full disk) goes to the parent, whose write says why. Then the item's
+    output files too, when the task names them (``result``: the decoded blob, if at hand)."""
+    if not task.blob_root or len(output.blob) < KEEP_LARGE_BYTES:
+        return output
+    store = _stores.get(task.blob_root)
+    try:
+        if store is None:
+            store = _stores[task.blob_root] = LocalBlobStore(Path(task.blob_root))
+        digest = store.put(output.blob)
+    except OSError:
+        log.warning("could not store a result blob in the worker; the engine stores it")
+        return output
+    kept = replace(output, blob=b"", stored=digest)
+    if task.outputs and _write_outputs(task, output.blob, result):
+        return replace(kept, result_id=task.result_id)
+    return kept
+
+
+def _write_outputs(task: Task, blob: bytes, result: dict[str, Any] | None) -> bool:
+    """Write the item's output files from its result; False (the engine's process writes
+    them) when that fails."""
+    if result is None:
+        result = orjson.loads(blob)
+    try:
+        for path, text in reversed(
+            output_texts(list(task.outputs), task.filename, task.result_id, result)
+        ):  # the JSON first
+            write_atomically(path, text, _made)
+    except OSError as exc:
+        log.warning("could not write the output files of %s: %s", task.filename, exc)
+        return False
+    return True
+
+
+# The worker's blob stores, by folder (one a process, in practice).
+_stores: dict[str, LocalBlobStore] = {}
+# The output folders this worker created.
+_made: set[str] = set()
 
 
 def child_main(argv: list[str]) -> None:
@@ -481,6 +547,14 @@ def _widen(fd: int, size: int) -> None:
     if setting is not None:
         with contextlib.suppress(OSError):
             fcntl.fcntl(fd, setting, size)
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity; a container's cpuset shows here)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def yield_to_children() -> None:

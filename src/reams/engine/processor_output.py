@@ -1,7 +1,9 @@
 """What a worker process hands back: the encoded result blob and a little metadata.
 
 Encoding happens in the worker, so the engine's own process only hashes and stores bytes; on
-two cores that keeps the parent from competing with the workers for CPU.
+two cores that keeps the parent from competing with the workers for CPU. A large blob the
+worker stores itself (``stored``), so that it never crosses the pipe nor is hashed and written
+by the parent (:func:`reams.engine.isolation.keep_large`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ class ProcessorOutput:
     duration_s: float = 0.0  # the processor's own time, measured in the worker
     # Not parsed: a PDF of this many pages, to parse in page parts (docs/slices.md).
     split_pages: int = 0
+    # The sha256 of the blob when the worker put it into the blob store itself (``blob`` is
+    # then empty); "" when the bytes are in ``blob``.
+    stored: str = ""
+    # The result id the worker wrote into the item's output files, when it wrote them
+    # (``Task.outputs``); "" when they are left to the engine's process.
+    result_id: str = ""
 
 
 def encode(output: dict[str, Any], *, duration_s: float) -> ProcessorOutput:

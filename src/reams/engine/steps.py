@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from reams.domain import ids
 from reams.domain.errors import ProcessorError
@@ -40,6 +40,21 @@ STATUS_CHECK_ITEMS = 4
 ENDED = frozenset({JobStatus.CANCELLED, JobStatus.FAILED})
 
 
+class OutputRoute(Protocol):
+    """Where a job's items' output files go (``reams run --out``, in the engine's process): a
+    worker that stored a large result itself writes them, so that the result is neither
+    decoded nor written again by the engine's process, whose CPU the workers need."""
+
+    def targets(self, item: Item) -> tuple[str, ...]:
+        """The item's output files, absolute (``domain.outputs`` names); () for none."""
+        ...
+
+    def worker_wrote(self, item: Item, result_id: str) -> None:
+        """The worker wrote them, naming ``result_id``: the result the item is about to be
+        recorded with (unless its lease was lost, and another attempt records another)."""
+        ...
+
+
 @dataclass
 class RunContext:
     """What the item steps need: the store, the blobs, the engine config and the lease owner."""
@@ -55,6 +70,14 @@ class RunContext:
     _checked: dict[str, tuple[float, int]] = field(default_factory=dict)
     # Earlier results of claimed items' content, looked up for a whole claim at once.
     _priors: dict[str, Result | None] = field(default_factory=dict)
+    # Where the worker processes put large results themselves ("": they hand them over).
+    blob_root: str = field(init=False)
+    # Jobs whose output files the workers write for large results (``reams run --out``).
+    routes: dict[str, OutputRoute] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        root = self.blobs.shared_root()
+        self.blob_root = "" if root is None else str(root)
 
     def _job(self, job_id: str) -> tuple[JobSettings, dict[str, Any]]:
         # The settings resolved at creation; caching them keeps no state of our own.
@@ -158,11 +181,23 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     path, sha256 = _source(ctx, item)
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     if settings.job_type is JobType.PARSE:
-        return Task("parse", path, item.item_name, settings.parameters, timeout,
-                    split_above=ctx.config.slice_pages, sha256=sha256)  # fmt: skip
-    llm = ctx.config.llm
-    return Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout, llm,
-                sha256=sha256)  # fmt: skip
+        task = Task("parse", path, item.item_name, settings.parameters, timeout,
+                    split_above=ctx.config.slice_pages, sha256=sha256,
+                    blob_root=ctx.blob_root)  # fmt: skip
+    else:
+        task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout,
+                    ctx.config.llm, sha256=sha256, blob_root=ctx.blob_root)  # fmt: skip
+    return _routed(ctx, settings, item, task)
+
+
+def _routed(ctx: RunContext, settings: JobSettings, item: Item, task: Task) -> Task:
+    """``task`` with the item's output files and its result's id, when its job has a route."""
+    route = ctx.routes.get(item.job_id)
+    targets = () if route is None or not ctx.blob_root else route.targets(item)
+    if not targets:
+        return task
+    prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
+    return replace(task, outputs=targets, result_id=ids.new_id(prefix))
 
 
 def _source(ctx: RunContext, item: Item) -> tuple[str, str]:
@@ -180,11 +215,13 @@ def _part_task(ctx: RunContext, settings: JobSettings, item: Item, part: PagePar
     """A page part's task (its pages of the document), or the merge of an item's parts."""
     path, sha256 = _source(ctx, item)
     timeout = timeout_budget(ctx.config, settings, size=item.size)
-    task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout)
+    task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout,
+                blob_root=ctx.blob_root)  # fmt: skip
     if part.kind is PartKind.PAGES:
         return replace(task, pages=(part.first_page, part.last_page), sha256=sha256)
     outputs = ctx.store.part_outputs(item.id)
-    return replace(task, merge=tuple(str(ctx.blobs.path(sha)) for sha in outputs))
+    merge = replace(task, merge=tuple(str(ctx.blobs.path(sha)) for sha in outputs))
+    return _routed(ctx, settings, item, merge)
 
 
 def end_item(
@@ -211,7 +248,7 @@ def _end_page_part(
     part = item.part
     assert part is not None
     if isinstance(output, ProcessorOutput):
-        sha = ctx.blobs.put(output.blob)
+        sha = output.stored or ctx.blobs.put(output.blob)
         return (
             Outcome.PARTS
             if store.finish_part(item, owner=owner, output_sha256=sha)
@@ -270,12 +307,16 @@ def _success(
     ctx: RunContext, settings: JobSettings, item: Item, output: ProcessorOutput
 ) -> Settlement:
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
+    result_id = output.result_id or ids.new_id(prefix)
+    route = ctx.routes.get(item.job_id)
+    if output.result_id and route is not None:
+        route.worker_wrote(item, result_id)
     completion = Completion(
-        result_id=ids.new_id(prefix),
+        result_id=result_id,
         job_type=settings.job_type.value,
         job_config=ctx.job_config(item.job_id),
         parameters_hash=settings.parameters_hash,
-        output_sha256=ctx.blobs.put(output.blob),
+        output_sha256=output.stored or ctx.blobs.put(output.blob),
         output_metadata=output.metadata,
         cacheable=not settings.do_not_cache,
         duration_s=round(output.duration_s, 4),

@@ -24,15 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reams.domain.outputs import Output, output_names, output_texts
 from reams.domain.records import Item, Job
 from reams.domain.states import TERMINAL_ITEM
-from reams.service.results import (
-    PAGE,
-    Output,
-    ResultLoader,
-    output_names,
-    output_texts,
-)
+from reams.service.results import PAGE, ResultLoader
 from reams.store.blobs import BlobStore
 from reams.store.protocols import Catalog
 
@@ -310,7 +305,9 @@ def zip_entries(job: Job, items: Iterator[ExportItem]) -> Iterator[tuple[str, by
         names = output_names(found.item.item_name, job.job_type)
         if found.output is None or names is None:
             continue
-        for name, text in output_texts(names, found.item, found.output):
+        for name, text in output_texts(
+            names, found.item.item_name, found.item.result_id, found.output
+        ):
             yield name, text.encode()
 
 

@@ -6,21 +6,19 @@ result blob is decoded one way and a missing one means the same thing everywhere
 
 from __future__ import annotations
 
-import json
-import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 
 from reams.domain.errors import NotFound
+from reams.domain.outputs import Output, output_names, output_texts, pretty_json
 from reams.domain.records import Item, Result
 from reams.domain.states import TERMINAL_ITEM
 from reams.store.blobs import BlobStore
+from reams.store.files import write_atomically
 from reams.store.protocols import Catalog
 
-Output = dict[str, Any]
 PAGE = 500
 
 
@@ -70,49 +68,19 @@ class ResultLoader:
         return load_output(self.blobs.get, result, "result output")
 
 
-# The files ``reams run --out`` writes and ``…/export?format=zip`` packs: one naming and
-# serialising rule for both, so an exported zip unpacks into what a local run writes.
-ANALYSIS_KEYS = ("result", "extract_result", "extract_metadata", "scores", "engine", "usage")
-
-
-def output_names(item_name: str, job_type: str) -> list[str] | None:
-    """The relative (POSIX) paths of an item's output files: ``<name>.md`` and ``<name>.json``
-    for parse, ``<name>.json`` otherwise; None when the name would lead outside the output
-    folder (absolute, or climbing with ``..``)."""
-    name = posixpath.normpath(item_name.replace("\\", "/"))
-    if not item_name or name.startswith("/") or name in (".", "..") or name.startswith("../"):
-        return None
-    return [f"{name}.md", f"{name}.json"] if job_type == "parse" else [f"{name}.json"]
-
-
-def output_document(item: Item, output: Output) -> dict[str, Any]:
-    """The ``<name>.json`` document of an item: its file, result id and the result output."""
-    document = {"file": item.item_name, "result_id": item.result_id, "type": output.get("type")}
-    if output.get("type") in ("classify", "extract"):
-        return (
-            document
-            | {k: output[k] for k in ANALYSIS_KEYS if k in output}
-            | {"document": output.get("document")}
-        )
-    return document | {"document": output.get("document"), "pages": output.get("pages", [])}
-
-
-def pretty_json(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, several times
-    faster (the standard encoder drops to pure Python as soon as it indents): the output
-    files ``reams run`` writes for every item, and the export's."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
-    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (huge ints, odd keys)
-        return json.dumps(value, ensure_ascii=False, indent=2)
-
-
-def output_texts(names: list[str], item: Item, output: Output) -> list[tuple[str, str]]:
-    """(relative path, text) of each output file named by :func:`output_names`, JSON last."""
-    document = pretty_json(output_document(item, output))
-    if len(names) == 2:
-        return [(names[0], str(output.get("markdown_full") or "")), (names[1], document)]
-    return [(names[0], document)]
+# The files of an item's result (``reams run --out``, the zip export): named and written by
+# the one rule of ``domain.outputs`` and ``store.files``, offered here to the commands.
+__all__ = [
+    "FinishedItems",
+    "ResultLoader",
+    "job_item_pages",
+    "load_output",
+    "output_names",
+    "output_texts",
+    "pretty_json",
+    "result_of_type",
+    "write_atomically",
+]
 
 
 @dataclass

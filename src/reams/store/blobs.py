@@ -106,6 +106,12 @@ class BlobStore(Protocol):
         blob: whoever reads it checks its bytes against the sha256."""
         ...
 
+    def shared_root(self) -> Path | None:
+        """The folder of a store that other processes on this machine may write into as
+        ``LocalBlobStore(root)`` (the engine's worker processes store large results
+        themselves), or None when blobs must be handed to this object."""
+        ...
+
     def refer(self, sha256: str, path: str, st: os.stat_result) -> None:
         """Let the local file ``path`` (read with this ``stat``, hashed to ``sha256``) stand in
         for the blob, while its signature holds (a store without references copies it)."""
@@ -160,6 +166,9 @@ class LocalBlobStore:
 
     def uri(self, sha256: str) -> str:
         return f"reams-blob://sha256/{sha256}"
+
+    def shared_root(self) -> Path:
+        return self.root
 
     def exists(self, sha256: str) -> bool:
         """A stored blob, or a reference whose file still has the signature it was read with."""
