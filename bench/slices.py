@@ -2,15 +2,15 @@
 
 One generated 5,000-page PDF (running headers and footers, a text layer on every page) is
 parsed by whole ``reams run`` commands, each with a fresh ``REAMS_DATA_DIR``, in alternating
-order every round: with 2 workers and with 1 (page parts of ``REAMS_SLICE_PAGES`` = 200
-pages), and with 1 worker unsliced (``REAMS_SLICE_PAGES=0``) as the reference. The ratio is
-of the medians of the job's own time (``reams run`` prints it: claim to last outcome) and,
-as information, of the whole command. Every run's Markdown and JSON output must equal the
+order every round: with 2 workers and with 1 (in page parts of ``REAMS_SLICE_PART_PAGES`` = 250
+pages, the default), and with 1 worker unsliced (``REAMS_SLICE_PAGES=0``) as the reference. The
+ratio is of the medians of the job's own time (``reams run`` prints it: claim to last outcome)
+and, as information, of the whole command. Every run's Markdown and JSON output must equal the
 unsliced run's. In the same rounds, the machine's own parallel capacity is measured as the
 ceiling: fresh interpreters parsing the PDF in a plain loop, all pages in one process against
 half the pages in each of two processes started together (a shared machine gives less than 2×).
 
-``python bench/slices.py [--pages 5000] [--rounds 3] [--slice-pages 200]``
+``python bench/slices.py [--pages 5000] [--rounds 3] [--part-pages 250]``
 """
 
 from __future__ import annotations
@@ -89,11 +89,12 @@ def run_once(src: Path, work: Path, *, workers: int, slice_pages: int) -> Run:
     out = run_dir / "out"
     command = [*reams_command(), "run", str(src), "--job", "parse", "--out", str(out)]
     command += ["--workers", str(workers)]
-    env = os.environ | {
-        "REAMS_DATA_DIR": str(run_dir / "data"),
-        "REAMS_SLICE_PAGES": str(slice_pages),
-        "COLUMNS": "120",
-    }
+    env = os.environ | {"REAMS_DATA_DIR": str(run_dir / "data"), "COLUMNS": "120"}
+    env.pop("REAMS_SLICE_PAGES", None)  # sliced: the default threshold (the PDF is over it)
+    if slice_pages:
+        env["REAMS_SLICE_PART_PAGES"] = str(slice_pages)
+    else:
+        env["REAMS_SLICE_PAGES"] = "0"
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, timeout=CLI_TIMEOUT_S, check=False)
     wall = time.perf_counter() - started
@@ -163,7 +164,7 @@ class Samples:
 CONFIGS = {"2 workers": (2, True), "1 worker": (1, True), "unsliced": (1, False)}
 
 
-def measure(*, pages: int = 5000, rounds: int = 3, slice_pages: int = 200) -> list[Figure]:
+def measure(*, pages: int = 5000, rounds: int = 3, slice_pages: int = 250) -> list[Figure]:
     samples = Samples()
     with tempfile.TemporaryDirectory(prefix="reams-bench-slices-") as tmp:
         work = Path(tmp)
@@ -256,7 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--slice-pages", type=int, default=200)
+    parser.add_argument("--part-pages", dest="slice_pages", type=int, default=250)
     parser.add_argument("--bare", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:  # the child side of bare_capacity

@@ -22,6 +22,7 @@ from docgen_pdf import make_running_heads_pdf
 from reams import processors
 from reams.bootstrap import Services, build
 from reams.domain.records import Job
+from reams.engine.steps import part_pages
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest
 from reams.settings import Settings
@@ -109,7 +110,7 @@ def test_a_huge_pdf_in_parts_equals_its_unsliced_parse(make: Any, tmp_path: Path
     make_running_heads_pdf(folder / "small.pdf", _pages(9))  # under the threshold: whole
     make_text(folder / "note.txt", "a note")
     parameters = {"page_separator": "\n\n<!-- page {pageNumber} -->\n\n"}
-    services = make(slice_pages=10)
+    services = make(slice_pages=10, slice_part_pages=10)
     job = _wait(services, _submit(services, folder, parameters).id)
     assert job.status == "completed" and job.counts.completed == 3
     items = _items(services, job)
@@ -136,7 +137,7 @@ def test_cancel_while_parts_run_cancels_the_item(make: Any, tmp_path: Path) -> N
     folder = tmp_path / "docs"
     folder.mkdir()
     make_running_heads_pdf(folder / "big.pdf", _pages(600, words=120))
-    services = make(slice_pages=10, workers=1)
+    services = make(slice_pages=10, slice_part_pages=10, workers=1)
     job = _submit(services, folder)
     deadline = time.monotonic() + 60
     while services.store.get_job(job.id, project_id=None).pages_total == 0:
@@ -169,3 +170,14 @@ def test_a_part_that_fails_fails_the_item_with_its_pages(make: Any, tmp_path: Pa
     assert big.error_message.startswith("Pages ")
     assert items["note.txt"].status == "completed"
     assert job.counts.failed == 1 and job.counts.completed == 1
+
+
+@pytest.mark.parametrize(
+    ("pages", "wanted", "size"),
+    [(5000, 250, 250), (1001, 250, 250), (301, 250, 151), (2, 250, 1), (95, 10, 10), (11, 10, 6)],
+)
+def test_parts_are_about_the_wanted_size_and_at_least_two(
+    pages: int, wanted: int, size: int
+) -> None:
+    assert part_pages(pages, wanted) == size
+    assert -(-pages // size) >= 2

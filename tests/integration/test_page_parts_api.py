@@ -22,7 +22,8 @@ API = "/api/v1/beta"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running = start_server(
-        tmp_path_factory.mktemp("reams-data"), env={"REAMS_SLICE_PAGES": "5", "REAMS_WORKERS": "2"}
+        tmp_path_factory.mktemp("reams-data"),
+        env={"REAMS_SLICE_PAGES": "5", "REAMS_SLICE_PART_PAGES": "5", "REAMS_WORKERS": "2"},
     )
     yield running
     running.stop()

@@ -315,7 +315,7 @@ def test_a_huge_pdf_is_parsed_in_page_parts_by_the_workers(cluster: Any, tmp_pat
     pages = [f"Section {n}\n\n" + f"Paragraph {n} of the long report. " * 30 for n in range(23)]
     big = make_pdf(folder / "big.pdf", pages)
     make_pdf(folder / "small.pdf", pages[:3])  # under the threshold: parsed whole
-    c = cluster(slice_pages=5)
+    c = cluster(slice_pages=5, slice_part_pages=5)
     c.add_worker()
     c.add_worker()
     job = c.wait(c.create(folder).id, until=lambda j: done(j) and not j.counts.processing)

@@ -32,9 +32,10 @@ class EngineConfig:
     # server; `reams run` has neither and runs them at 0, like any foreground command.
     worker_niceness: int = 10
     poll_interval_s: float = 1.0
-    # A parse of a PDF with more pages runs as page parts of this many pages on any worker,
-    # merged into one result (docs/slices.md); 0: never.
+    # A parse of a PDF with more pages runs as page parts of ``slice_part_pages`` pages on any
+    # worker, merged into one result (docs/slices.md); 0: never.
     slice_pages: int = 0
+    slice_part_pages: int = 250
     # Where the local engine keeps its instance locks (engine.instance); None: a temp dir.
     data_dir: Path | None = None
     # The LLM endpoint for classify/extract, or None: offline engines.

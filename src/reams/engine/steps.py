@@ -234,10 +234,17 @@ def end_item(
     if isinstance(output, ProcessorError):
         return _failure(ctx, item, output)
     if output.split_pages:
-        pages, size = output.split_pages, ctx.config.slice_pages
+        pages = output.split_pages
+        size = part_pages(pages, ctx.config.slice_part_pages)
         split = ctx.store.split_item(item, owner=ctx.owner, pages=pages, part_pages=size)
         return Outcome.PARTS if split else Outcome.LOST
     return _success(ctx, ctx.job_settings(item.job_id), item, output)
+
+
+def part_pages(pages: int, wanted: int) -> int:
+    """The pages of each part of a document of ``pages`` split in parts of about ``wanted``:
+    never more than half of them (a split always makes two parts or more)."""
+    return max(1, min(wanted, -(-pages // 2)))
 
 
 def _end_page_part(
