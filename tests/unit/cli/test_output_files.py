@@ -93,3 +93,33 @@ def test_a_symlink_to_an_existing_output_inside_out_counts_as_there(tmp_path: Pa
     writer = _writer(out, [])
     assert not writer.needs_output(_item("c.txt", ItemStatus.SKIPPED, 1))
     assert writer.needs_output(_item("d.txt", ItemStatus.SKIPPED, 2))
+
+
+def test_outputs_a_worker_wrote_are_counted_not_loaded_unless_its_result_lost(
+    tmp_path: Path,
+) -> None:
+    """The engine's route: a worker wrote the outputs of items 1 and 2 naming a result id;
+    item 1 was recorded with it (nothing to load or write here), item 2 with another (its
+    lease was lost and another attempt won: written here from the recorded result)."""
+    out = tmp_path / "out"
+    loads: list[str] = []
+    writer = _writer(out, loads)
+    done = [_item("a.txt", ItemStatus.COMPLETED, 1), _item("b.txt", ItemStatus.COMPLETED, 2)]
+    assert writer.targets(done[0]) == (
+        str(out.resolve() / "a.txt.md"),
+        str(out.resolve() / "a.txt.json"),
+    )
+    writer.worker_wrote(done[0], "res-1")
+    writer.worker_wrote(done[1], "res-lost")
+    assert [writer.needs_output(item) for item in done] == [False, True]
+    for item in done:
+        writer.write(item)
+    assert (writer.written, writer.kept, loads) == (2, 0, ["res-2"])
+    assert not (out / "a.txt.md").exists()  # the worker's to write, not this writer's
+    assert (out / "b.txt.md").read_text(encoding="utf-8") == ""
+    assert writer.outputs is not None and len(writer.outputs) == 4
+
+
+def test_no_route_for_a_name_leading_outside_out(tmp_path: Path) -> None:
+    writer = _writer(tmp_path / "out", [])
+    assert writer.targets(_item("../escape.txt", ItemStatus.COMPLETED, 1)) == ()
