@@ -1,12 +1,11 @@
-"""Large results stay in the worker: it stores the blob and, for ``reams run`` with the workers
-on every core, writes the output files — the same files the command writes (real store, real
-worker processes, real PDFs)."""
+"""Large results stay in the worker that made them: it stores their blobs and, for ``reams run``
+with the workers on every core, writes their output files: the same files the command writes
+(real store, real worker processes, real PDFs)."""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from docgen import make_pdf
 from reams.bootstrap import Services, build
 from reams.cli.run import LiveOutputs
 from reams.domain.outputs import output_names, output_texts
-from reams.engine.isolation import KEEP_LARGE_BYTES, Task, keep_large, usable_cores
+from reams.engine.isolation import KEEP_LARGE_BYTES, Keep, Task, keep_large, usable_cores
 from reams.engine.processor_output import ProcessorOutput
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest
@@ -27,12 +26,8 @@ from reams.store.blobs import LocalBlobStore
 PARSE = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 
 
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    # As many workers as cores: the command's process then leaves large results' outputs to them.
-    built = build(Settings(data_dir=tmp_path / "data", workers=usable_cores(), lease_s=30))
-    yield built
-    built.close()
+def _services(tmp_path: Path, workers: int) -> Services:
+    return build(Settings(data_dir=tmp_path / "data", workers=workers, lease_s=30))
 
 
 def _big_pdf(path: Path, seed: int) -> None:
@@ -43,9 +38,21 @@ def _big_pdf(path: Path, seed: int) -> None:
     )
 
 
-def test_workers_write_large_results_outputs_as_the_command_would(
-    services: Services, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("every_core", [True, False])
+def test_outputs_are_the_same_whoever_writes_them(every_core: bool, tmp_path: Path) -> None:
+    """Workers on every core: they write the outputs of large results, this process decodes
+    only the small one. With a core to spare (1 worker), this process writes them all beside
+    the worker."""
+    if not every_core and usable_cores() < 2:
+        pytest.skip("one core: one worker takes every core")
+    services = _services(tmp_path, usable_cores() if every_core else 1)
+    try:
+        _run_and_check(services, tmp_path, every_core=every_core)
+    finally:
+        services.close()
+
+
+def _run_and_check(services: Services, tmp_path: Path, *, every_core: bool) -> None:
     folder, out = tmp_path / "docs", tmp_path / "out"
     folder.mkdir()
     _big_pdf(folder / "big-a.pdf", 1)
@@ -84,12 +91,14 @@ def test_workers_write_large_results_outputs_as_the_command_would(
             assert Path(path).read_text(encoding="utf-8") == text, path
         big = name.startswith("big")
         assert (len(services.blobs.get(result.output_sha256)) >= KEEP_LARGE_BYTES) == big
-    # This process decoded only the small result: the large ones were written where made.
-    assert loaded == [by_name["note.md"].result_id]
+    small = [str(by_name["note.md"].result_id)]
+    written_here = small if every_core else sorted(str(item.result_id) for item in items)
+    assert sorted(loaded) == written_here
 
 
 def _task(root: str, **extra: Any) -> Task:
-    return Task("parse", "/nonexistent", "doc.pdf", {}, 10.0, blob_root=root, **extra)
+    keep = Keep(root) if root else None
+    return Task("parse", "/nonexistent", "doc.pdf", {}, 10.0, keep=keep, **extra)
 
 
 def test_keep_large_stores_only_large_blobs_and_hands_over_when_it_cannot(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
 from reams.engine.drive import DriveHooks, ItemDriver
 from reams.engine.instance import EngineInstance
-from reams.engine.isolation import IsolatedWorker, usable_cores, yield_to_children
+from reams.engine.isolation import IsolatedWorker, yield_to_children
 from reams.engine.steps import OutputRoute, RunContext
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
@@ -168,14 +168,15 @@ class LocalEngine:
 
     def route_outputs(self, job_id: str, route: OutputRoute | None) -> bool:
         """Let the workers write the output files of ``job_id``'s large results themselves
-        (``steps.OutputRoute``; None: no more); whether they will.
+        (those they store: ``isolation.Keep``; ``steps.OutputRoute``; None: no more); whether
+        they will.
 
         Only when the workers take every core: then this process's decoding and writing of
         each large result took CPU from them (a fifth of the run's on 20 PDFs of 300 pages,
         2 workers on 2 cores). With a core to spare, this process writes them beside the
         workers, off their critical path.
         """
-        if route is None or self.config.workers < usable_cores():
+        if route is None or not self.ctx.every_core:
             self.ctx.routes.pop(job_id, None)
             return False
         self.ctx.routes[job_id] = route
