@@ -117,3 +117,18 @@ def test_children_are_recycled_after_max_items(docs: dict[str, Path]) -> None:
     # After every second item the child is replaced: never more than two items per pid.
     assert len(set(pids)) >= 2
     assert all(pids.count(p) <= 1 for p in set(pids))
+
+
+def test_a_child_asked_to_stop_exits_cleanly_and_quietly(
+    docs: dict[str, Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Asked to stop, the child exits at once (no teardown of its modules) with status 0,
+    its answers all given; a PDF it kept open for more page parts leaves no warning."""
+    worker = IsolatedWorker(memory_limit_mb=2048, max_items=10, max_rss_mb=1024)
+    part = Task("parse", str(docs["big"]), "big.pdf", {}, 30.0, pages=(0, 9))
+    assert json.loads(worker.run(part).blob)["count"] == 10
+    proc = worker._proc
+    assert proc is not None
+    worker.close()
+    assert proc.returncode == 0
+    assert capfd.readouterr().err == ""

@@ -254,8 +254,21 @@ def _serve(inbound: Connection, outbound: Connection) -> None:
             task = inbound.recv()
         except (EOFError, KeyboardInterrupt):
             return
-        if task is None or not _answer(outbound, _run_task(task)):
+        if task is None:
+            _leave()
+        if not _answer(outbound, _run_task(task)):
             return
+
+
+def _leave() -> None:
+    """Asked to stop, with every answer sent and every file written (atomically): exit now,
+    without the interpreter's teardown of the parsers' modules, which the parent waited out
+    at the end of every run (about 60 ms)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    logging.shutdown()
+    os._exit(0)
 
 
 def _answer(outbound: Connection, message: object) -> bool:
