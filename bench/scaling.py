@@ -114,7 +114,9 @@ def figures(
             f"≥ {TARGET_SPEEDUP:.1f}×",
             ratio_text(speedup),
             speedup >= TARGET_SPEEDUP,
-            f"{basis}: 1 worker {seconds_text(one)}, 2 workers {seconds_text(two)}",
+            f"{basis}: 1 worker {seconds_text(one)}, 2 workers {seconds_text(two)} (medians "
+            f"of each; the figure is the median of the rounds' own ratios, paired: "
+            f"{', '.join(ratio_text(a.wall_s / b.wall_s) for a, b in pairs)})",
         )
     ]
     job_pairs = [(a.job_s, b.job_s) for a, b in pairs if a.job_s and b.job_s]
