@@ -32,7 +32,7 @@ from reams.cli.summary import SKIP_EXAMPLES, Outcomes, print_summary
 from reams.cli.unchanged import data_dir, record_path, run_key
 from reams.domain.errors import Conflict, InvalidRequest
 from reams.domain.fairness import PRIORITY_MAX, PRIORITY_MIN
-from reams.domain.records import Job, JobApi, JobOrigin
+from reams.domain.records import Item, Job, JobApi, JobOrigin
 from reams.domain.states import JobStatus, SkipReason
 from reams.service.export import export_job
 from reams.service.folders import Scan, last_folder_job, mirror_folder, save_run_record
@@ -381,6 +381,9 @@ class LiveOutputs:
     writer: OutputWriter
     outcomes: Outcomes = field(default_factory=Outcomes)
     handed_out: int = 0
+    # Items the poll handed out whose outputs were not written yet: a Ctrl-C (or a failed
+    # write) between two items of a page leaves the rest here, for the next call.
+    unwritten: list[Item] = field(default_factory=list)
 
     @classmethod
     def start(cls, services: Services, job: Job, out: Path) -> LiveOutputs:
@@ -419,14 +422,28 @@ class LiveOutputs:
             self.finished.page = min(POLL_PAGE_MAX, fresh + POLL_PAGE_MARGIN)
         else:
             self.finished.page = POLL_PAGE_MAX
+        if self.unwritten:
+            self._write(self.unwritten, advance)
         for page in self.finished.poll(final=final):
-            self.load.prefetch([item for item in page if self.writer.needs_output(item)])
-            for item in page:
+            self.unwritten = list(page)
+            self._write(self.unwritten, advance)
+
+    def _write(self, items: list[Item], advance: Callable[[int], object] | None) -> None:
+        """Write ``items`` (this page's, not written yet) in order, taking each off the list as
+        it is written: an interruption leaves exactly those still to write."""
+        self.load.prefetch([item for item in items if self.writer.needs_output(item)])
+        written = 0
+        try:
+            while items:
+                item = items[0]
                 self.writer.write(item)
                 self.outcomes.add(item)
-            self.handed_out += len(page)
-            if advance is not None:
-                advance(len(page))
+                del items[0]
+                written += 1
+        finally:
+            self.handed_out += written
+            if advance is not None and written:
+                advance(written)
 
     def write_summary(self) -> None:
         if self.job.job_type not in ("classify", "extract"):

@@ -112,18 +112,22 @@ class FinishedItems:
             after, scanned = rows[-1][0], scanned + len(rows)
             fresh: list[Item] = []
             any_done = False
+            # Worked out aside and taken on just before the page is handed out: a Ctrl-C
+            # meanwhile loses no item (the next poll reads the same rows again).
+            frontier, ahead = self.after, set(self.ahead)
             for seq, item, _ in rows:
                 done = final or item.status in TERMINAL_ITEM
                 any_done |= done
-                if done and item.id not in self.ahead:
+                if done and item.id not in ahead:
                     fresh.append(item)
                     if not contiguous:
-                        self.ahead.add(item.id)
+                        ahead.add(item.id)
                 if contiguous and done:
-                    self.after = seq
-                    self.ahead.discard(item.id)
+                    frontier = seq
+                    ahead.discard(item.id)
                 elif not done:
                     contiguous = False
+            self.after, self.ahead = frontier, ahead
             if fresh:
                 yield fresh
             if len(rows) < self.page or not any_done:

@@ -3,6 +3,7 @@ command's process, or by the worker process that made a large result)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -28,9 +29,14 @@ def write_atomically(target: str, text: str, made: set[str]) -> None:
         os.makedirs(parent, exist_ok=True)
         fd = os.open(tmp, _WRITE_FLAGS, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:  # a full disk, or Ctrl-C mid-write: no temporary file left behind
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
