@@ -91,6 +91,8 @@ def _run_and_check(services: Services, tmp_path: Path, *, every_core: bool) -> N
             assert Path(path).read_text(encoding="utf-8") == text, path
         big = name.startswith("big")
         assert (len(services.blobs.get(result.output_sha256)) >= KEEP_LARGE_BYTES) == big
+        # A small result is packed (``store.blob_pack``): no file of its own.
+        assert services.blobs.stored_path(result.output_sha256).exists() == big
     small = [str(by_name["note.md"].result_id)]
     written_here = small if every_core else sorted(str(item.result_id) for item in items)
     assert sorted(loaded) == written_here

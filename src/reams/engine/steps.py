@@ -330,7 +330,7 @@ def _success(
         job_type=settings.job_type.value,
         job_config=ctx.job_config(item.job_id),
         parameters_hash=settings.parameters_hash,
-        output_sha256=output.stored or ctx.blobs.put(output.blob),
+        output_sha256=output.stored or ctx.blobs.put(output.blob, packed=True),
         output_metadata=output.metadata,
         cacheable=not settings.do_not_cache,
         duration_s=round(output.duration_s, 4),

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO, Protocol
 import orjson
 
 from reams.domain.errors import TooLarge
+from reams.store.blob_pack import PACK_BELOW, BlobPack
 
 CHUNK = 1024 * 1024
 # A writer holds this much in memory before it writes to its temporary file (a tiny upload
@@ -81,7 +82,11 @@ class BlobWriter(Protocol):
 class BlobStore(Protocol):
     """Immutable blobs by sha256. ``put`` is idempotent; ``get`` raises KeyError if absent."""
 
-    def put(self, data: bytes) -> str: ...
+    def put(self, data: bytes, *, packed: bool = False) -> str:
+        """Store ``data``; its sha256. ``packed``: a small blob may be kept without a file of
+        its own (:meth:`path` then has none; ``get`` reads it): a result, never something a
+        worker process reads by path."""
+        ...
 
     def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]: ...
 
@@ -140,6 +145,7 @@ class LocalBlobStore:
         self._saved: dict[str, list[list[Any]]] = {}
         self._refs_loaded: int | None = None
         self._refs_lock = threading.Lock()
+        self._pack = BlobPack(root)
 
     def path(self, sha256: str) -> Path:
         """The blob's file, or the local file a reference points at (read it through
@@ -171,8 +177,9 @@ class LocalBlobStore:
         return self.root
 
     def exists(self, sha256: str) -> bool:
-        """A stored blob, or a reference whose file still has the signature it was read with."""
-        return self._stored(sha256) or self._live_ref(sha256) is not None
+        """A stored blob (a file, or packed), or a reference whose file still has the signature
+        it was read with."""
+        return self._stored(sha256) or self._pack.has(sha256) or self._live_ref(sha256) is not None
 
     def _stored(self, sha256: str) -> bool:
         return os.path.exists(self._name(sha256))
@@ -183,15 +190,21 @@ class LocalBlobStore:
                 return fh.read()
         except FileNotFoundError:
             pass
+        data = self._pack.get(sha256)
+        if data is not None:
+            return data
         path = self._live_ref(sha256)
         data = None if path is None else read_verified(path, sha256)
         if data is None:
             raise KeyError(sha256)
         return data
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, *, packed: bool = False) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        if not self._stored(digest):  # a reference is no copy: what is put is kept
+        if packed and len(data) < PACK_BELOW:
+            if not os.path.exists(self._name(digest)):
+                self._pack.put(digest, data)
+        elif not self._stored(digest):  # a reference is no copy: what is put is kept
             self._write(digest, [data])
         return digest
 
@@ -305,10 +318,11 @@ class LocalBlobStore:
         """Remove a blob nothing refers to anymore (the caller checks); False when absent.
         A reference is forgotten, never followed: the file it points at is the user's."""
         self._refs.pop(sha256, None)
+        packed = self._pack.delete(sha256)
         try:
             os.unlink(self._name(sha256))
         except FileNotFoundError:
-            return False
+            return packed
         return True
 
 
