@@ -179,7 +179,7 @@ class LocalBlobStore:
     def exists(self, sha256: str) -> bool:
         """A stored blob (a file, or packed), or a reference whose file still has the signature
         it was read with."""
-        return self._stored(sha256) or self._pack.has(sha256) or self._live_ref(sha256) is not None
+        return self._stored(sha256) or self._live_ref(sha256) is not None or self._pack.has(sha256)
 
     def _stored(self, sha256: str) -> bool:
         return os.path.exists(self._name(sha256))
