@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reams.engine.base import DEFAULT_SLICE_PAGES
+
 if TYPE_CHECKING:  # the llm package imports httpx: loaded only when an endpoint is set
     from reams.processors.llm.config import LlmConfig
 
@@ -76,7 +78,7 @@ class Settings(BaseSettings):
     )
     poll_interval_s: float = Field(default=1.0, gt=0)
     slice_pages: int = Field(
-        default=1000,
+        default=DEFAULT_SLICE_PAGES,
         ge=0,
         description="A PDF of more pages is parsed in page parts (slice_part_pages each) on "
         "several workers at once and merged into one result (both engines); 0: never. Below "

@@ -33,7 +33,7 @@ class Reams:
             # Its worker boots while this process imports the store and the engine.
             from reams.service.folders import start_worker_early
 
-            start_worker_early()
+            start_worker_early(plain_run(sys.argv[1:] if args is None else list(args)))
         from reams.cli.commands import app as typer_app
 
         # What the imports made lives as long as the process: out of the collector's sight, it
@@ -49,6 +49,35 @@ def runs_here(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     if not argv or argv[0] != "run" or any(a in ("--help", "-h") for a in argv):
         return False
     return environ.get("REAMS_ENGINE", "local").strip().lower() == "local"
+
+
+# Options of a ``reams run`` that leave its parse parameters as they are by default.
+_PLAIN = ("--out", "--workers", "--priority", "--job")
+
+
+def plain_run(argv: Sequence[str]) -> tuple[str, str] | None:
+    """(folder, OUT) of ``reams run DIR --out OUT`` with nothing that changes how files are
+    parsed (only ``--workers``, ``--priority``, ``--job parse``): its early worker may parse
+    ahead (``engine.prefetch``). None for anything else (a miss would only waste its time)."""
+    folder, out = None, ""
+    words = list(argv[1:])
+    while words:
+        word = words.pop(0)
+        name, eq, value = word.partition("=")
+        if name in _PLAIN:
+            if not eq:
+                if not words:
+                    return None
+                value = words.pop(0)
+            if name == "--out":
+                out = value
+            elif name == "--job" and value != "parse":
+                return None
+        elif word.startswith("-") or folder is not None:
+            return None
+        else:
+            folder = word
+    return None if folder is None or not out else (folder, out)
 
 
 app = Reams()

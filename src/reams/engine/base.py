@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from reams.processors.llm.config import LlmConfig
 
 
+# A PDF of more pages is parsed in page parts (``REAMS_SLICE_PAGES``): below, a split costs
+# more than it gives (docs/slices.md).
+DEFAULT_SLICE_PAGES = 1000
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     """Engine knobs, filled from Settings by the composition root."""

@@ -31,6 +31,7 @@ import orjson
 
 from reams.domain.errors import ProcessorError
 from reams.domain.outputs import output_texts
+from reams.engine.prefetch import Prefetch
 from reams.engine.processor_output import ProcessorOutput, encode, encoded
 from reams.store.blobs import LocalBlobStore
 from reams.store.files import write_atomically
@@ -124,6 +125,9 @@ def _llm_slot(config: LlmConfig) -> AbstractContextManager[None]:
 def _run_task(task: Task) -> tuple[str, Any]:
     from reams import processors
 
+    parsed = _ahead.take(task) if _ahead is not None and _ahead.parsed else None
+    if parsed is not None:
+        return "ok", keep_large(task, parsed.encoded, parsed.output)
     try:
         started = time.perf_counter()
         if task.merge:
@@ -222,10 +226,20 @@ def child_main(argv: list[str]) -> None:
     import reams.processors
     import reams.processors.parse.document  # noqa: F401
 
+    global _ahead
+    if early and len(argv) > 4:  # ``reams run``'s folder (and OUT): parse ahead while idle
+        _ahead = Prefetch(argv[4], argv[5] if len(argv) > 5 else "")
+        _ahead.run_while(lambda: not inbound.poll(0))
     if early and not _receive_limits(inbound):
         return  # never adopted: its parent exited (or discarded it)
     if _answer(outbound, ("ready", None)):
+        if _ahead is not None:  # on until the first task comes
+            _ahead.run_while(lambda: not inbound.poll(0))
         _serve(inbound, outbound)
+
+
+# What this early child parsed ahead (``engine.prefetch``), if it was given a folder.
+_ahead: Prefetch | None = None
 
 
 def _apply_limits(limit_mb: int, niceness: int) -> None:
@@ -482,19 +496,21 @@ _early: list[Child] = []
 _early_lock = threading.Lock()
 
 
-def start_early() -> None:
+def start_early(prefetch: tuple[str, str] | None = None) -> None:
     """Start a worker child now, before this process has imported what its engine needs.
 
     ``reams run`` calls it first thing: the child's interpreter start-up and the processors'
     imports (a few tenths of a second) overlap the command's own imports and the folder's
     scan, instead of following them. The first worker to start a child adopts this one and
     sends it its limits (memory cap, niceness); one never adopted is stopped at exit.
+    ``prefetch``: the folder of a plain ``reams run DIR`` and its OUT, whose first files the
+    child parses while it waits (``engine.prefetch``).
     """
     with _early_lock:
         if _early:
             return
         try:
-            _early.append(_launch(EARLY, 0))
+            _early.append(_launch(EARLY, 0, extra=prefetch or ()))
         except OSError:  # the engine's workers start their own, and say why if they cannot
             return
     atexit.register(discard_early)
@@ -535,7 +551,7 @@ def _stop(proc: subprocess.Popen[bytes], io: tuple[Connection, Connection]) -> N
     io[1].close()
 
 
-def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
+def _launch(memory_limit_mb: int | str, niceness: int, extra: tuple[str, ...] = ()) -> Child:
     """Start a child interpreter that serves tasks over two pipes.
 
     A fresh interpreter (not fork) because the engine is multi-threaded, and not
@@ -552,6 +568,7 @@ def _launch(memory_limit_mb: int | str, niceness: int) -> Child:
         str(result_w),
         str(memory_limit_mb),
         str(niceness),
+        *extra,
     ]
     # One BLAS thread per child (unless set otherwise): workers already run one per core, and
     # numpy's and OpenCV's OpenBLAS each start a thread per core at import, whose buffers take

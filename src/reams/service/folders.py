@@ -381,13 +381,14 @@ def save_run_record(
     return True
 
 
-def start_worker_early() -> None:
+def start_worker_early(prefetch: tuple[str, str] | None = None) -> None:
     """Start the worker child that a local run of a folder will need, now: its start-up then
-    overlaps the command's own imports and the scan (``engine.isolation.start_early``).
+    overlaps the command's own imports and the scan (``engine.isolation.start_early``);
+    ``prefetch`` (folder, OUT): it parses the first files meanwhile (``engine.prefetch``).
     Imported here, not at the top: the shortcut of an unchanged run never needs it."""
     from reams.engine.isolation import start_early
 
-    start_early()
+    start_early(prefetch)
 
 
 def unchanged_run(
