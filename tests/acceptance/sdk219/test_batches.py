@@ -144,7 +144,10 @@ def test_list_filters_and_pages(client: LlamaCloud) -> None:
 
 
 def test_cancel_and_cancelling_a_finished_batch(client: LlamaCloud, reams_url: str) -> None:
-    directory_id, _ = _directory(client, _texts(40, uuid.uuid4().hex[:6]))
+    # More notes than the workers can hold in flight at once (fast items are claimed in
+    # batches): the cancel always finds pending ones. With 40, both workers had claimed them
+    # all by the time it came, and none ended cancelled.
+    directory_id, _ = _directory(client, _texts(300, uuid.uuid4().hex[:6]))
     batch = client.batches.create(
         source_directory_id=directory_id,
         config={"job": {"type": "parse_v2", "configuration_id": PRESET}},
