@@ -16,7 +16,7 @@ from docgen import make_pdf
 from reams.bootstrap import Services, build
 from reams.cli.run import LiveOutputs
 from reams.domain.outputs import output_names, output_texts
-from reams.engine.isolation import KEEP_LARGE_BYTES, Keep, Task, keep_large, usable_cores
+from reams.engine.isolation import KEEP_LARGE_BYTES, Task, keep_large, usable_cores
 from reams.engine.processor_output import ProcessorOutput
 from reams.service.folders import mirror_folder
 from reams.service.jobs import JobRequest
@@ -99,8 +99,7 @@ def _run_and_check(services: Services, tmp_path: Path, *, every_core: bool) -> N
 
 
 def _task(root: str, **extra: Any) -> Task:
-    keep = Keep(root) if root else None
-    return Task("parse", "/nonexistent", "doc.pdf", {}, 10.0, keep=keep, **extra)
+    return Task("parse", "/nonexistent", "doc.pdf", {}, 10.0, blob_root=root, **extra)
 
 
 def test_keep_large_stores_only_large_blobs_and_hands_over_when_it_cannot(tmp_path: Path) -> None:

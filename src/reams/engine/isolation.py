@@ -62,22 +62,12 @@ FILE_CHANGED_MESSAGE = (
 # A result this large is put into the blob store by the worker that made it, not handed to
 # the engine's process: a 300-page PDF's 4.7 MB crossed the pipe, was hashed and written by the
 # parent (and its page parts' too), a fifth of all the CPU of a run, taken from the workers
-# on two cores. With a core to spare, smaller results still go over the pipe: the parent's
-# write then runs beside the child instead of after each item in the child.
+# on two cores. Smaller results still go over the pipe, even when the workers take every
+# core: creating a file is what a small result costs (0.3–0.8 ms of kernel time each on an
+# ext4 volume after many deletions), and two workers creating files at once in the same
+# folders spent half as much again as the engine's one thread did for the same files (1,000
+# small files, 2 workers: 3.0 s of system time against 2.0).
 KEEP_LARGE_BYTES = 256 * 1024
-
-
-@dataclass(frozen=True)
-class Keep:
-    """Which results the worker stores itself: in the blob store folder ``root`` (a
-    ``LocalBlobStore``), those of ``above`` bytes or more. Not the small ones, even when the
-    workers take every core: creating a file is what a small result costs (0.3–0.8 ms of
-    kernel time each on an ext4 volume after many deletions), and two workers creating
-    files at once in the same folders spent half as much again as the engine's one thread
-    did for the same files (1,000 small files, 2 workers: 3.0 s of system time against 2.0)."""
-
-    root: str
-    above: int = KEEP_LARGE_BYTES
 
 
 @dataclass(frozen=True)
@@ -96,8 +86,9 @@ class Task:
     # When ``path`` is a user's file standing in for its blob (store.blobs): the sha256 its
     # bytes must hash to (it may have changed since it was scanned).
     sha256: str = ""
-    # The results the worker stores itself (``keep_large``); None: it hands every one over.
-    keep: Keep | None = None
+    # The blob store's folder when the worker may write into it (``BlobStore.shared_root``):
+    # a result of ``KEEP_LARGE_BYTES`` or more is then stored by the worker (``keep_large``).
+    blob_root: str = ""
     # ``reams run --out``: the item's output files (absolute paths, as ``domain.outputs``
     # names them), written here when the worker stored the result itself (a large one), under
     # ``result_id``, the id its result will be recorded with.
@@ -167,17 +158,16 @@ def _run_task(task: Task) -> tuple[str, Any]:
 def keep_large(
     task: Task, output: ProcessorOutput, result: dict[str, Any] | None = None
 ) -> ProcessorOutput:
-    """``output`` with its blob put into the task's blob store (``stored``, the bytes dropped)
-    when the task keeps results of its size (``Task.keep``); else as it is. A blob that cannot
+    """``output`` with a blob of ``KEEP_LARGE_BYTES`` or more put into the task's blob store
+    (``stored``, the bytes dropped), when the task allows it; else as it is. A blob that cannot
     be written here (a full disk) goes to the parent, whose write says why. Then the item's
     output files too, when the task names them (``result``: the decoded blob, if at hand)."""
-    keep = task.keep
-    if keep is None or len(output.blob) < keep.above:
+    if not task.blob_root or len(output.blob) < KEEP_LARGE_BYTES:
         return output
-    store = _stores.get(keep.root)
+    store = _stores.get(task.blob_root)
     try:
         if store is None:
-            store = _stores[keep.root] = LocalBlobStore(Path(keep.root))
+            store = _stores[task.blob_root] = LocalBlobStore(Path(task.blob_root))
         digest = store.put(output.blob)
     except OSError:
         log.warning("could not store a result blob in the worker; the engine stores it")

@@ -168,7 +168,7 @@ class LocalEngine:
 
     def route_outputs(self, job_id: str, route: OutputRoute | None) -> bool:
         """Let the workers write the output files of ``job_id``'s large results themselves
-        (those they store: ``isolation.Keep``; ``steps.OutputRoute``; None: no more); whether
+        (those they store: ``isolation.keep_large``; ``steps.OutputRoute``; None: no more); whether
         they will.
 
         Only when the workers take every core: then this process's decoding and writing of

@@ -21,7 +21,7 @@ from reams.domain.jobconfig import JobSettings
 from reams.domain.records import Item, PagePart, Result
 from reams.domain.states import JobStatus, JobType, Outcome, PartKind, SkipReason
 from reams.engine.base import EngineConfig
-from reams.engine.isolation import NOT_STARTED, Keep, Task, usable_cores
+from reams.engine.isolation import NOT_STARTED, Task, usable_cores
 from reams.engine.processor_output import ProcessorOutput
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Completion, Settlement, Store
@@ -70,15 +70,14 @@ class RunContext:
     _checked: dict[str, tuple[float, int]] = field(default_factory=dict)
     # Earlier results of claimed items' content, looked up for a whole claim at once.
     _priors: dict[str, Result | None] = field(default_factory=dict)
-    # Which results the worker processes store themselves (None: they hand them over): the
-    # large ones (``isolation.Keep``).
-    keep: Keep | None = field(init=False)
+    # Where the worker processes put large results themselves ("": they hand them over).
+    blob_root: str = field(init=False)
     # Jobs whose output files the workers write for the results they store (``reams run``).
     routes: dict[str, OutputRoute] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         root = self.blobs.shared_root()
-        self.keep = None if root is None else Keep(str(root))
+        self.blob_root = "" if root is None else str(root)
 
     @property
     def every_core(self) -> bool:
@@ -190,17 +189,17 @@ def begin_item(ctx: RunContext, item: Item) -> Task | Outcome:
     if settings.job_type is JobType.PARSE:
         task = Task("parse", path, item.item_name, settings.parameters, timeout,
                     split_above=ctx.config.slice_pages, sha256=sha256,
-                    keep=ctx.keep)  # fmt: skip
+                    blob_root=ctx.blob_root)  # fmt: skip
     else:
         task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout,
-                    ctx.config.llm, sha256=sha256, keep=ctx.keep)  # fmt: skip
+                    ctx.config.llm, sha256=sha256, blob_root=ctx.blob_root)  # fmt: skip
     return _routed(ctx, settings, item, task)
 
 
 def _routed(ctx: RunContext, settings: JobSettings, item: Item, task: Task) -> Task:
     """``task`` with the item's output files and its result's id, when its job has a route."""
     route = ctx.routes.get(item.job_id)
-    targets = () if route is None or ctx.keep is None else route.targets(item)
+    targets = () if route is None or not ctx.blob_root else route.targets(item)
     if not targets:
         return task
     prefix = ids.RESULT_PREFIX_BY_JOB_TYPE[settings.job_type.value]
@@ -223,7 +222,7 @@ def _part_task(ctx: RunContext, settings: JobSettings, item: Item, part: PagePar
     path, sha256 = _source(ctx, item)
     timeout = timeout_budget(ctx.config, settings, size=item.size)
     task = Task(settings.job_type.value, path, item.item_name, settings.parameters, timeout,
-                keep=ctx.keep)  # fmt: skip
+                blob_root=ctx.blob_root)  # fmt: skip
     if part.kind is PartKind.PAGES:
         return replace(task, pages=(part.first_page, part.last_page), sha256=sha256)
     outputs = ctx.store.part_outputs(item.id)
