@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import update
-from test_store_contract import _job_with_files
+from test_store_contract import _job_with_files, _outcome
 
 from reams.api.present import batch_status_model
 from reams.domain.workers import WorkerInfo, WorkerState
@@ -131,3 +131,22 @@ def test_an_ended_job_shows_no_dispatch_error(store: Store) -> None:
     assert batch_status_model(ended).job.dispatch_error is None
     store.record_dispatch_error(job.id, "down again")  # ended jobs are not written
     assert store.get_job(job.id, project_id=None).dispatch_error == "down"
+
+
+def test_a_start_that_failed_late_is_forgotten_once_the_job_ran(store: Store) -> None:
+    """Two attempts to start a workflow can overlap (the API's own, still retrying, and the
+    sweeper's): the one that fails may write its error after the other succeeded. Whoever
+    succeeds clears it whatever its snapshot of the job said, and a completed job keeps none."""
+    job = _job_with_files(store, 2)
+    store.mark_dispatched(job.id)
+    claimed = store.claim(owner="w", lease_s=30, limit=10)
+    store.record_dispatch_error(job.id, "Temporal at x:7233 did not start the workflow: late")
+    assert store.get_job(job.id, project_id=None).dispatch_error is not None  # still running
+    assert store.clear_dispatch_error(job.id) and not store.clear_dispatch_error(job.id)
+
+    store.record_dispatch_error(job.id, "Temporal at x:7233 did not start the workflow: late")
+    for item in claimed:
+        assert store.complete(item, owner="w", completion=_outcome(job))
+    done = store.get_job(job.id, project_id=None)
+    assert done.status == "completed"
+    assert (done.dispatch_error, done.dispatch_error_at) == (None, None)

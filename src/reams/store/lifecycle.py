@@ -63,8 +63,14 @@ class LifecycleStore(PartStore):
             )
 
     def clear_dispatch_error(self, job_id: str) -> bool:
-        """The orchestration started: forget why it could not before (True if there was)."""
+        """The orchestration started: forget why it could not before (True if there was).
+        Callers need not know whether the job holds an error (another attempt may have
+        recorded one meanwhile): a read first, so the usual answer takes no write lock."""
         jc = t.jobs.c
+        with self.read() as conn:
+            held = conn.execute(select(jc.dispatch_error).where(jc.id == job_id)).scalar()
+        if held is None:
+            return False
         with self.tx() as conn:
             cleared = conn.execute(
                 update(t.jobs)

@@ -220,5 +220,13 @@ def _finalize_statement() -> Any:
         update(t.jobs)
         .where(jc.id == bindparam("f_job"), jc.n_pending == 0, jc.n_processing == 0)
         .where(jc.status.in_([s.value for s in job_sources(JobStatus.COMPLETED)]))
-        .values(status=JobStatus.COMPLETED.value, completed_at=now, updated_at=now)
+        # A job that completed was orchestrated: a start attempt that failed late (while
+        # another had succeeded) leaves no "could not start" behind on it.
+        .values(
+            status=JobStatus.COMPLETED.value,
+            completed_at=now,
+            updated_at=now,
+            dispatch_error=None,
+            dispatch_error_at=None,
+        )
     )

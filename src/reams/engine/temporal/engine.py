@@ -221,8 +221,10 @@ class TemporalEngine:
                 f"Temporal at {self.temporal.address} did not start the workflow: {_reason(exc)}",
             )
             raise
-        if job.dispatch_error is not None and self.store.clear_dispatch_error(job.id):
-            log.info("started the workflow of job %s (before: %s)", job.id, job.dispatch_error)
+        # Not only when this snapshot of the job held an error: another attempt (the API's
+        # own start, still retrying, while the sweeper's succeeds) may have recorded one since.
+        if self.store.clear_dispatch_error(job.id):
+            log.info("started the workflow of job %s (it could not be started before)", job.id)
 
     async def _start_workflow(self, job: Job) -> None:
         client = await self._client(self._namespace(job))
