@@ -15,6 +15,10 @@ in each round, in alternating order, by:
   (``reams.cli.unchanged``) without creating a job; the check reads the summary it prints
   (every file skipped, none completed).
 
+Before each command, a probe times the creation of new small files in the work folder
+(:func:`creation_cost`): the command writes two output files per item and the bare loop none,
+and on some volumes that cost swings twentyfold with what was deleted nearby minutes before.
+
 Beside the wall times, the CPU time of each command (user + system, the worker child included:
 ``getrusage`` of the waited children) is compared too: on a shared, loaded machine wall times
 mostly measure the other tenants, CPU time what reams itself spends.
@@ -80,6 +84,26 @@ def bare_loop(src: Path) -> float:
     return time.perf_counter() - started
 
 
+def creation_cost(work: Path, files: int = 200) -> float:
+    """Milliseconds of one new small file in a new folder of ``work``, as ``reams run`` writes
+    its outputs (open, write, close; the files are kept until the benchmark ends).
+
+    A probe of the volume, not of reams: on ext4 without a journal (this machine's root
+    volume), allocating an inode skips, one by one, every inode of its block group freed in
+    the last 1-6 minutes (``recently_deleted`` in ``find_inode_bit``), so after a test run or
+    benchmark has deleted thousands of files nearby, a create costs up to ~1 ms of kernel
+    time instead of ~0.03 ms, and ``reams run`` creates two files per item."""
+    folder = Path(tempfile.mkdtemp(dir=work, prefix="probe-"))
+    payload = b"x" * 600
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    started = time.perf_counter()
+    for n in range(files):
+        fd = os.open(folder / f"f{n}", flags, 0o644)
+        os.write(fd, payload)
+        os.close(fd)
+    return (time.perf_counter() - started) * 1000 / files
+
+
 def children_cpu() -> float:
     """CPU seconds (user + system) of every child process waited for so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -107,6 +131,8 @@ class Samples:
     cold_cpu: list[float] = field(default_factory=list)
     cli_cpu: list[float] = field(default_factory=list)
     rerun_cpu: list[float] = field(default_factory=list)
+    # ms per new file in the work folder, probed just before each command's run
+    create_ms: list[float] = field(default_factory=list)
 
 
 def one_round(src: Path, work: Path, samples: Samples, *, cli_first: bool) -> None:
@@ -120,6 +146,7 @@ def one_round(src: Path, work: Path, samples: Samples, *, cli_first: bool) -> No
 
     def cli() -> None:
         data, out = Path(tempfile.mkdtemp(dir=work)), Path(tempfile.mkdtemp(dir=work))
+        samples.create_ms.append(creation_cost(work))
         cpu = children_cpu()
         first = reams_run(src, out=out, data_dir=data, workers=1)
         samples.cli_cpu.append(children_cpu() - cpu)
@@ -228,6 +255,17 @@ def figures(samples: Samples, *, label: str, files: int, rounds: int) -> list[Fi
             f"{basis}: command {seconds_text(median(samples.cli_cpu))} "
             f"(worker child included), bare loop {seconds_text(median(samples.cold_cpu))}; "
             f"re-run {seconds_text(median(samples.rerun_cpu))}",
+        ),
+        Figure(
+            "volume probe: one new small file in the work folder, just before each command",
+            "(info)",
+            f"{median(samples.create_ms):.3f} ms",
+            None,
+            f"{basis}; per round {', '.join(f'{ms:.3f}' for ms in samples.create_ms)} ms; "
+            f"the command creates {2 * files:,} output files (`.md` and `.json` per item), the "
+            "bare loop none: at ~0.03 ms a file that is ~0.06 s, at ~0.8 ms (ext4 without a "
+            "journal, after thousands of nearby deletions) ~1.6 s of kernel time, which the "
+            "command's process spends beside its worker",
         ),
         Figure(
             f"re-run, all {files} files skipped as already_processed (generated)",
