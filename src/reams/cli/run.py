@@ -46,6 +46,10 @@ POLL_FAR_S = 0.25  # how often the progress is read while the end is more than a
 # How often outputs of finished items are written while the job runs: often, so that they are
 # written beside the worker (the other core) rather than all after the job's last item.
 WRITE_EVERY_S = 0.25
+# A round of writing that took this long was behind the workers (items finished meanwhile):
+# the next round starts at once, not WRITE_EVERY_S later, for every pause of the writer then
+# is paid again after the job's last item, as outputs still to write.
+BEHIND_S = 0.05
 # Near the job's end the job row is read again as items are recorded, at most this often (a
 # run of skips or quick flushes must not turn into a read per item).
 SETTLED_GAP_S = 0.01
@@ -308,11 +312,21 @@ class LocalRun:
                 show(bar, task, tally)
                 if job.status in TERMINAL:
                     return job
+                poll_s = pace.next_poll_s(tally.done, tally.total)
                 if self.outputs is not None and time.monotonic() >= next_write:
                     # as items finish: Ctrl-C keeps them
+                    began = time.monotonic()
                     self.outputs.write_finished(done=tally.done)
-                    next_write = time.monotonic() + WRITE_EVERY_S
-                self.pause(pace.next_poll_s(tally.done, tally.total))
+                    now = time.monotonic()
+                    if now - began >= BEHIND_S:
+                        continue  # behind the workers: the next round at once
+                    next_write = now + WRITE_EVERY_S
+                if poll_s <= POLL_S:
+                    # The end is near: write what finished at every read of the job (the
+                    # reads follow the items as they are recorded), so that little is left
+                    # to write once the job ends.
+                    next_write = 0.0
+                self.pause(poll_s)
 
     def pause(self, seconds: float) -> None:
         """Wait before reading the job again. Near its end (the short pause), an engine running
