@@ -15,7 +15,7 @@ import pytest
 from docgen import make_pdf
 from reams.bootstrap import Services, build
 from reams.cli.run import LiveOutputs
-from reams.domain.outputs import output_names, output_texts
+from reams.domain.outputs import output_contents, output_names
 from reams.engine.isolation import KEEP_LARGE_BYTES, Task, keep_large, usable_cores
 from reams.engine.processor_output import ProcessorOutput
 from reams.service.folders import mirror_folder
@@ -87,8 +87,8 @@ def _run_and_check(services: Services, tmp_path: Path, *, every_core: bool) -> N
         result = services.catalog.get_result(str(item.result_id), project_id=None)
         stored = orjson.loads(services.blobs.get(result.output_sha256))
         names = [str(out / n) for n in output_names(name, "parse") or []]
-        for path, text in output_texts(names, name, item.result_id, stored):
-            assert Path(path).read_text(encoding="utf-8") == text, path
+        for path, data in output_contents(names, name, item.result_id, stored):
+            assert Path(path).read_bytes() == data, path
         big = name.startswith("big")
         assert (len(services.blobs.get(result.output_sha256)) >= KEEP_LARGE_BYTES) == big
         # A small result is packed (``store.blob_pack``): no file of its own.

@@ -16,7 +16,7 @@ from typing import Any
 
 from reams.domain.records import Item
 from reams.domain.states import ItemStatus
-from reams.service.results import output_names, output_texts, write_atomically
+from reams.service.results import output_contents, output_names, write_atomically
 
 NO_TYPE = "(no rule fits)"
 KNOWN_TARGETS = 1024  # items whose targets are remembered (a page of finished items is 128)
@@ -160,7 +160,7 @@ class OutputWriter:
         output = self.load(item.result_id)
         self._count_label(output)
         names = [path for path, _ in found]
-        texts = output_texts(names, item.item_name, item.result_id, output)
-        for path, text in reversed(texts):  # the JSON first
-            write_atomically(path, text, self._made)
+        contents = output_contents(names, item.item_name, item.result_id, output)
+        for path, data in reversed(contents):  # the JSON first
+            write_atomically(path, data, self._made)
         self.written += 1

@@ -39,22 +39,24 @@ def output_document(item_name: str, result_id: str | None, output: Output) -> di
     return document | {"document": output.get("document"), "pages": output.get("pages", [])}
 
 
-def pretty_json(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, several times
+def pretty_json_bytes(value: Any) -> bytes:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` encoded as UTF-8, several times
     faster (the standard encoder drops to pure Python as soon as it indents): the output
-    files ``reams run`` writes for every item, and the export's."""
+    files ``reams run`` writes for every item, and the export's. Bytes, as the files take them
+    (a 5 MB document is not decoded to text to be encoded back)."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (huge ints, odd keys)
-        return json.dumps(value, ensure_ascii=False, indent=2)
+        return json.dumps(value, ensure_ascii=False, indent=2).encode()
 
 
-def output_texts(
+def output_contents(
     names: list[str], item_name: str, result_id: str | None, output: Output
-) -> list[tuple[str, str]]:
-    """(path, text) of each output file named by :func:`output_names` (or the same names
-    made absolute), JSON last."""
-    document = pretty_json(output_document(item_name, result_id, output))
+) -> list[tuple[str, bytes]]:
+    """(path, UTF-8 content) of each output file named by :func:`output_names` (or the same
+    names made absolute), JSON last."""
+    document = pretty_json_bytes(output_document(item_name, result_id, output))
     if len(names) == 2:
-        return [(names[0], str(output.get("markdown_full") or "")), (names[1], document)]
+        markdown = str(output.get("markdown_full") or "").encode()
+        return [(names[0], markdown), (names[1], document)]
     return [(names[0], document)]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from reams.domain.errors import ProcessorError
-from reams.domain.outputs import output_texts
+from reams.domain.outputs import output_contents
 from reams.engine.prefetch import Prefetch
 from reams.engine.processor_output import ProcessorOutput, encode, encoded
 from reams.store.blobs import LocalBlobStore
@@ -184,10 +184,10 @@ def _write_outputs(task: Task, blob: bytes, result: dict[str, Any] | None) -> bo
     if result is None:
         result = orjson.loads(blob)
     try:
-        for path, text in reversed(
-            output_texts(list(task.outputs), task.filename, task.result_id, result)
+        for path, data in reversed(
+            output_contents(list(task.outputs), task.filename, task.result_id, result)
         ):  # the JSON first
-            write_atomically(path, text, _made)
+            write_atomically(path, data, _made)
     except OSError as exc:
         log.warning("could not write the output files of %s: %s", task.filename, exc)
         return False

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reams.domain.outputs import Output, output_names, output_texts
+from reams.domain.outputs import Output, output_contents, output_names
 from reams.domain.records import Item, Job
 from reams.domain.states import TERMINAL_ITEM
 from reams.service.results import PAGE, ResultLoader
@@ -305,10 +305,7 @@ def zip_entries(job: Job, items: Iterator[ExportItem]) -> Iterator[tuple[str, by
         names = output_names(found.item.item_name, job.job_type)
         if found.output is None or names is None:
             continue
-        for name, text in output_texts(
-            names, found.item.item_name, found.item.result_id, found.output
-        ):
-            yield name, text.encode()
+        yield from output_contents(names, found.item.item_name, found.item.result_id, found.output)
 
 
 def zip_chunks(job: Job, items: Iterator[ExportItem]) -> Iterator[bytes]:

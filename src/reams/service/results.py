@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from reams.domain.errors import NotFound
-from reams.domain.outputs import Output, output_names, output_texts, pretty_json
+from reams.domain.outputs import Output, output_contents, output_names
 from reams.domain.records import Item, Result
 from reams.domain.states import TERMINAL_ITEM
 from reams.store.blobs import BlobStore
@@ -75,9 +75,8 @@ __all__ = [
     "ResultLoader",
     "job_item_pages",
     "load_output",
+    "output_contents",
     "output_names",
-    "output_texts",
-    "pretty_json",
     "result_of_type",
     "write_atomically",
 ]

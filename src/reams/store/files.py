@@ -9,8 +9,8 @@ import os
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(target: str, text: str, made: set[str]) -> None:
-    """Write ``text`` (UTF-8) to ``target`` through a temporary file renamed into place.
+def write_atomically(target: str, data: bytes, made: set[str]) -> None:
+    """Write ``data`` to ``target`` through a temporary file renamed into place.
 
     A Ctrl-C or a killed process mid-write must not leave a truncated file that a re-run would
     then keep. Plain os calls on str paths: for thousands of small files, pathlib's parsing and
@@ -22,7 +22,6 @@ def write_atomically(target: str, text: str, made: set[str]) -> None:
         os.makedirs(parent, exist_ok=True)
         made.add(parent)
     tmp = f"{parent}/.{name}.{os.getpid()}.tmp"
-    data = text.encode("utf-8")
     try:
         fd = os.open(tmp, _WRITE_FLAGS, 0o666)
     except FileNotFoundError:  # the folder was removed meanwhile
