@@ -13,11 +13,17 @@ from pathlib import Path
 import pytest
 
 from reams import processors
+from reams.bootstrap import build
 from reams.cli.main import plain_run
 from reams.engine import isolation
 from reams.engine.base import DEFAULT_SLICE_PAGES
 from reams.engine.isolation import IsolatedWorker, Task
 from reams.engine.prefetch import MAX_FILE_BYTES, PARAMETERS, Prefetch
+from reams.service.folders import mirror_folder
+from reams.service.jobs import JobRequest
+from reams.settings import Settings
+
+PARSE_JOB = {"job_name": "parse_raw_file_job", "parameters": {"type": "parse"}}
 
 
 def _task(path: Path, name: str) -> Task:
@@ -45,6 +51,8 @@ def test_files_are_parsed_ahead_in_the_scans_order_and_only_small_ones(tmp_path:
     ahead = Prefetch(str(root), str(root / "out"))
     ahead.run_while(lambda: True)
     assert [p.name for p in ahead.parsed.values()] == ["a.md", "z.md", "b/c.md"]
+    # a.md, big.txt (left to its task), z.md, b/c.md: the job's first four items
+    assert ahead.ahead == 4
     task = _task(root / "a.md", "a.md")
     parsed = ahead.take(task)
     assert parsed is not None and parsed.output == processors.run(
@@ -108,9 +116,43 @@ def test_the_early_worker_answers_from_what_it_parsed_ahead(tmp_path: Path) -> N
     task = _task(root / "a.md", "a.md")
     worker = _early_worker(root)
     try:
+        worker.warm()
+        assert worker.adopted_early and worker.ahead() == 4  # its "ready" says how far it got
         # Gone since: only the output parsed ahead (of exactly this content) can answer.
         (root / "a.md").unlink()
         output = worker.run(task)
     finally:
         worker.close()
     assert "first" in json.loads(output.blob)["markdown_full"]
+
+
+def test_the_items_parsed_ahead_go_to_the_worker_holding_the_early_child(tmp_path: Path) -> None:
+    """With two workers, the one that adopted the early child claims the items it parsed
+    ahead in its first claim, before the other claims anything (which would parse them again):
+    items claimed together share their start time."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    for n in range(12):
+        (root / f"note-{n:02d}.md").write_text(f"# Note {n}\n\nnumber {n}\n")
+    services = build(Settings(data_dir=tmp_path / "data", workers=2, lease_s=30))
+    try:
+        project = services.catalog.ensure_project("default")
+        directory_id = mirror_folder(
+            services.catalog, services.blobs, project_id=project.id, root=root
+        )
+        job = services.jobs.submit(
+            JobRequest(project_id=project.id, job_config=PARSE_JOB, directory_id=directory_id)
+        )
+        isolation.start_early((str(root), str(tmp_path / "out")))
+        time.sleep(5)  # booted, and every file parsed ahead
+        services.start()
+        deadline = time.monotonic() + 60
+        while (final := services.catalog.get_job(job.id, project_id=None)).status != "completed":
+            assert time.monotonic() < deadline, final
+            time.sleep(0.05)
+        items, _ = services.catalog.list_items(job.id, project_id=None, limit=20, offset=0)
+    finally:
+        services.close()
+        isolation.discard_early()
+    assert final.counts.completed == 12
+    assert len({item.started_at for item in items}) == 1, sorted(i.started_at for i in items)

@@ -56,7 +56,7 @@ def test_a_child_working_when_its_parent_exits_ends_quietly(tmp_path: Path) -> N
     doc.write_text("# A document\n\n" + "Some text. " * 2000)
     child = Child()
     assert child.results is not None and child.tasks is not None
-    assert child.results.poll(60) and child.results.recv() == ("ready", None)
+    assert child.results.poll(60) and child.results.recv() == ("ready", 0)  # nothing parsed ahead
     child.results.close()  # the parent exited (Ctrl-C) before the answer: nobody reads it
     child.results = None
     child.tasks.send(Task("parse", str(doc), doc.name, {}, 60.0))
@@ -80,7 +80,7 @@ def test_ctrl_c_reaching_a_starting_child_prints_nothing() -> None:
     time.sleep(0.3)  # importing the processors by now
     child.proc.send_signal(signal.SIGINT)
     assert child.results is not None
-    assert child.results.poll(60) and child.results.recv() == ("ready", None)
+    assert child.results.poll(60) and child.results.recv() == ("ready", 0)  # nothing parsed ahead
     child.parent_gone()  # then the parent goes, as after Ctrl-C
     code, stderr = child.finish()
     assert code == 0, stderr

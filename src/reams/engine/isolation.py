@@ -222,9 +222,14 @@ def child_main(argv: list[str]) -> None:
         _ahead.run_while(lambda: not inbound.poll(0))
     if early and not _receive_limits(inbound):
         return  # never adopted: its parent exited (or discarded it)
-    if _answer(outbound, ("ready", None)):
-        if _ahead is not None:  # on until the first task comes
-            _ahead.run_while(lambda: not inbound.poll(0))
+    # Adopted: the parse ahead ends, and "ready" says how many of the job's first items it may
+    # answer, so that the worker holding this child claims them (another worker's child would
+    # parse them again).
+    ahead = 0
+    if _ahead is not None:
+        _ahead.stop()
+        ahead = _ahead.ahead
+    if _answer(outbound, ("ready", ahead)):
         _serve(inbound, outbound)
 
 
@@ -314,14 +319,18 @@ class IsolatedWorker:
         self._done = 0
         self._rss_checked = float("-inf")
         self._ready = False
+        # How many of the job's first items the child parsed ahead (its "ready" says it).
+        self._ahead = 0
+        # Whether the child was the early one (``start_early``), adopted rather than launched.
+        self.adopted_early = False
         self._queue: deque[tuple[Task, str]] = deque()  # (task, HANDED | REFUSED | DROPPED)
 
     def _ensure(self) -> tuple[Connection, Connection]:
         if self._proc is None or self._proc.poll() is not None or self._io is None:
             self.close()
-            self._proc, self._io = _adopt_early(self.memory_limit_mb, self.niceness) or _launch(
-                self.memory_limit_mb, self.niceness
-            )
+            early = _adopt_early(self.memory_limit_mb, self.niceness)
+            self.adopted_early = early is not None
+            self._proc, self._io = early or _launch(self.memory_limit_mb, self.niceness)
             self._done = 0
             # Not waited for here: the child starts up while the engine records the previous
             # item, and collect() waits for "ready" before the task's timeout starts.
@@ -340,12 +349,28 @@ class IsolatedWorker:
         self.submit(task)
         return self.collect()
 
+    def ahead(self) -> int:
+        """Wait for the child to be ready; how many of the job's first items it parsed ahead
+        (``engine.prefetch``: an adopted early child's), 0 for any other child or if it failed
+        to start (the first task then says so)."""
+        if self._io is None:
+            return 0
+        if not self._ready:
+            try:
+                self._await_ready(self._io[1])
+            except ProcessorError:
+                return 0
+        return self._ahead
+
     def _await_ready(self, inbound: Connection) -> None:
         try:
-            if inbound.poll(STARTUP_TIMEOUT_S) and inbound.recv()[0] == "ready":
-                self._ready = True
-                return
-        except (EOFError, OSError):
+            if inbound.poll(STARTUP_TIMEOUT_S):
+                kind, ahead = inbound.recv()
+                if kind == "ready":
+                    self._ready = True
+                    self._ahead = ahead if isinstance(ahead, int) else 0
+                    return
+        except (EOFError, OSError, TypeError, ValueError):  # gone, or not a child's answer
             pass
         self.close(kill=True)
         raise ProcessorError(
@@ -483,6 +508,7 @@ Child = tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]
 _batched = threading.local()
 # The early child (``start_early``), until a worker adopts it; guarded by ``_early_lock``.
 _early: list[Child] = []
+_early_prefetch = [False]  # whether the early child was given a folder to parse ahead
 _early_lock = threading.Lock()
 
 
@@ -501,9 +527,17 @@ def start_early(prefetch: tuple[str, str] | None = None) -> None:
             return
         try:
             _early.append(_launch(EARLY, 0, extra=prefetch or ()))
+            _early_prefetch[0] = prefetch is not None
         except OSError:  # the engine's workers start their own, and say why if they cannot
             return
     atexit.register(discard_early)
+
+
+def early_prefetching() -> bool:
+    """Whether an early child that parses ahead (``start_early`` with a folder) waits to be
+    adopted."""
+    with _early_lock:
+        return bool(_early) and _early_prefetch[0]
 
 
 def _adopt_early(memory_limit_mb: int, niceness: int) -> Child | None:

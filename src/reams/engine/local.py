@@ -13,20 +13,25 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from reams.domain.records import Item, Job
 from reams.domain.states import JobStatus, Outcome, PartKind
 from reams.engine import instance
 from reams.engine.base import EngineConfig
 from reams.engine.dispatch import prepare_job
-from reams.engine.drive import DriveHooks, ItemDriver
+from reams.engine.drive import CLAIM_BATCH, Claim, DriveHooks, ItemDriver
 from reams.engine.instance import EngineInstance
-from reams.engine.isolation import IsolatedWorker, yield_to_children
+from reams.engine.isolation import IsolatedWorker, early_prefetching, yield_to_children
 from reams.engine.steps import OutputRoute, RunContext
 from reams.store.blobs import BlobStore
 from reams.store.transitions import Store
 
 log = logging.getLogger(__name__)
+
+# How long the other workers wait for the first claim of the one holding ``reams run``'s early
+# child (it waits for that child to finish the file it is parsing ahead: at most ~0.5 s).
+LEAD_WAIT_S = 2.0
 
 
 class LocalEngine:
@@ -45,6 +50,9 @@ class LocalEngine:
         self._inflight: dict[str, Item] = {}
         self._lock = threading.Lock()
         self._item_settled = threading.Event()
+        # Set once the worker holding ``reams run``'s early child made its first claim (the
+        # items that child parsed ahead); the other workers claim after it. None: no such child.
+        self._lead: threading.Event | None = None
         self.on_item_done: Callable[[Item, Outcome], None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -55,8 +63,13 @@ class LocalEngine:
         self.store.reclaim_expired(max_losses=self.config.max_losses)
         for job_id in self.store.active_job_ids():
             self._prepare(job_id)
+        first = None
+        if early_prefetching():  # ``reams run``'s early child: the first worker adopts it now
+            first = self._new_worker()
+            first.warm()
+        self._lead = threading.Event() if first is not None and first.adopted_early else None
         for n in range(self.config.workers):
-            self._spawn(self._work_loop, f"reams-worker-{n}")
+            self._spawn(partial(self._work_loop, first if n == 0 else None), f"reams-worker-{n}")
         self._spawn(self._housekeeping_loop, "reams-housekeeping")
 
     def _take_instance(self) -> None:
@@ -127,29 +140,58 @@ class LocalEngine:
         return job
 
     # -- threads -----------------------------------------------------------------------------
-    def _work_loop(self) -> None:
-        yield_to_children()  # the child parses; this thread's bookkeeping takes its turn
-        worker = IsolatedWorker(
+    def _new_worker(self) -> IsolatedWorker:
+        return IsolatedWorker(
             memory_limit_mb=self.config.worker_memory_limit_mb,
             max_items=self.config.worker_max_items,
             max_rss_mb=self.config.worker_max_rss_mb,
             niceness=self.config.worker_niceness,
         )
+
+    def _work_loop(self, worker: IsolatedWorker | None = None) -> None:
+        """One worker's loop; ``worker``: the one that adopted ``reams run``'s early child."""
+        yield_to_children()  # the child parses; this thread's bookkeeping takes its turn
+        lead = self._lead
+        leading = worker is not None and lead is not None
+        if worker is None:
+            worker = self._new_worker()
+            worker.warm()  # interpreter start-up and imports overlap what comes before a job
+        claim: Claim = self._claim
+        if leading and lead is not None:
+            claim = self._leading_claim(lead)
         hooks = DriveHooks(
-            claim=self._claim,
+            claim=claim,
             stopping=self._stopping.is_set,
             pause=self._stopping.wait,
             settled=self._settled,
         )
         driver = ItemDriver(ctx=self.ctx, worker=worker, hooks=hooks)
-        worker.warm()  # interpreter start-up and imports overlap whatever comes before a job
         try:
+            if leading:
+                # Its first claim takes the items its child parsed ahead, at once.
+                driver.lane.batch = max(driver.lane.batch, min(worker.ahead(), CLAIM_BATCH))
+            elif lead is not None:
+                lead.wait(LEAD_WAIT_S)
             while not self._stopping.is_set():
                 if not driver.run():
                     self._wake.wait(self.config.poll_interval_s)
                     self._wake.clear()
         finally:
+            if leading and lead is not None:
+                lead.set()  # never leave the others waiting on a worker that stopped
             worker.close()
+
+    def _leading_claim(self, lead: threading.Event) -> Claim:
+        """``_claim`` for the worker holding the early child: the others go on after its
+        first claim (whatever it found)."""
+
+        def claim(limit: int) -> list[Item]:
+            try:
+                return self._claim(limit)
+            finally:
+                lead.set()
+
+        return claim
 
     def _claim(self, limit: int) -> list[Item]:
         claimed = self.store.claim(owner=self.owner, lease_s=self.config.lease_s, limit=limit)

@@ -61,6 +61,10 @@ class Prefetch:
         self.out = Path(out).resolve() if out else None
         self.split_above = _split_above()
         self.parsed: dict[str, Parsed] = {}
+        # How many of the folder's files, in the scan's order, the prefetch has gone past (large
+        # ones it leaves to their tasks included): the items its parses may answer are among
+        # the job's first ``position`` (``ahead``).
+        self.position = 0
         self._files = self._walk()
         self._bytes = 0
         self._done = self.split_above is None
@@ -75,11 +79,12 @@ class Prefetch:
         try:
             while idle():
                 try:
-                    path, name = next(self._files)
+                    path, name, small = next(self._files)
                 except StopIteration:
                     self._done = True
                     return
-                if not self._parse(processors.run, path, name):
+                self.position += 1
+                if small and not self._parse(processors.run, path, name):
                     self._done = True
                     return
         finally:
@@ -128,13 +133,24 @@ class Prefetch:
         )
         return found if same else None
 
-    def _walk(self) -> Iterator[tuple[Path, str]]:
+    @property
+    def ahead(self) -> int:
+        """How many of the job's first items the work parsed ahead may answer: 0 when none."""
+        return self.position if self.parsed else 0
+
+    def stop(self) -> None:
+        """Parse nothing more (what was parsed stays, for the tasks it answers)."""
+        self._done = True
+
+    def _walk(self) -> Iterator[tuple[Path, str, bool]]:
+        """The folder's files in the scan's order, each with whether it is small enough to
+        parse ahead."""
         if self.root.is_file():
-            yield self.root, self.root.name
+            yield self.root, self.root.name, _small(self.root)
             return
         yield from self._folder(self.root)
 
-    def _folder(self, here: Path) -> Iterator[tuple[Path, str]]:
+    def _folder(self, here: Path) -> Iterator[tuple[Path, str, bool]]:
         try:
             with os.scandir(here) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -149,12 +165,20 @@ class Prefetch:
                 if entry.is_dir():
                     if path != self.out:
                         folders.append(path)
-                elif entry.is_file() and entry.stat().st_size <= MAX_FILE_BYTES:
-                    yield path, path.relative_to(self.root).as_posix()
+                elif entry.is_file():
+                    small = entry.stat().st_size <= MAX_FILE_BYTES
+                    yield path, path.relative_to(self.root).as_posix(), small
             except OSError:
                 continue
         for folder in folders:
             yield from self._folder(folder)
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= MAX_FILE_BYTES
+    except OSError:
+        return False
 
 
 def _split_above() -> int | None:
