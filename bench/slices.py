@@ -29,7 +29,7 @@ from harness import CLI_TIMEOUT_S, Figure, median, ratio_text, reams_command, se
 
 MEASURES = (
     "a generated 5,000-page PDF parsed by whole `reams run` commands (fresh data directory "
-    "each), alternating rounds: 2 workers vs 1 with page parts of 200 pages, and 1 worker "
+    "each), alternating rounds: 2 workers vs 1 with page parts of 250 pages, and 1 worker "
     "unsliced as the reference; ratio of the median job times (whole command as information); "
     "every run's Markdown and JSON must equal the unsliced run's; the ceiling, in the same "
     "rounds: a bare parse loop in one process against two processes parsing half each"
