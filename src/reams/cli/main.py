@@ -51,33 +51,17 @@ def runs_here(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     return environ.get("REAMS_ENGINE", "local").strip().lower() == "local"
 
 
-# Options of a ``reams run`` that leave its parse parameters as they are by default.
-_PLAIN = ("--out", "--workers", "--priority", "--job")
-
-
 def plain_run(argv: Sequence[str]) -> tuple[str, str] | None:
     """(folder, OUT) of ``reams run DIR --out OUT`` with nothing that changes how files are
-    parsed (only ``--workers``, ``--priority``, ``--job parse``): its early worker may parse
-    ahead (``engine.prefetch``). None for anything else (a miss would only waste its time)."""
-    folder, out = None, ""
-    words = list(argv[1:])
-    while words:
-        word = words.pop(0)
-        name, eq, value = word.partition("=")
-        if name in _PLAIN:
-            if not eq:
-                if not words:
-                    return None
-                value = words.pop(0)
-            if name == "--out":
-                out = value
-            elif name == "--job" and value != "parse":
-                return None
-        elif word.startswith("-") or folder is not None:
-            return None
-        else:
-            folder = word
-    return None if folder is None or not out else (folder, out)
+    parsed (only ``--workers``, ``--priority``, ``--job parse``), read as
+    ``cli.unchanged.read_run_args`` reads a command line: its early worker may parse ahead
+    (``engine.prefetch``). None for anything else (a miss would only waste its time)."""
+    from reams.cli.unchanged import RunOptions, read_run_args
+
+    options = read_run_args(argv)
+    if options is None or options != RunOptions(path=options.path, out=options.out):
+        return None
+    return options.path, options.out
 
 
 app = Reams()
