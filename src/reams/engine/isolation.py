@@ -508,7 +508,7 @@ Child = tuple[subprocess.Popen[bytes], tuple[Connection, Connection]]
 _batched = threading.local()
 # The early child (``start_early``), until a worker adopts it; guarded by ``_early_lock``.
 _early: list[Child] = []
-_early_prefetch = [False]  # whether the early child was given a folder to parse ahead
+_early_prefetch = False  # whether the early child was given a folder to parse ahead
 _early_lock = threading.Lock()
 
 
@@ -522,12 +522,13 @@ def start_early(prefetch: tuple[str, str] | None = None) -> None:
     ``prefetch``: the folder of a plain ``reams run DIR`` and its OUT, whose first files the
     child parses while it waits (``engine.prefetch``).
     """
+    global _early_prefetch
     with _early_lock:
         if _early:
             return
         try:
             _early.append(_launch(EARLY, 0, extra=prefetch or ()))
-            _early_prefetch[0] = prefetch is not None
+            _early_prefetch = prefetch is not None
         except OSError:  # the engine's workers start their own, and say why if they cannot
             return
     atexit.register(discard_early)
@@ -537,7 +538,7 @@ def early_prefetching() -> bool:
     """Whether an early child that parses ahead (``start_early`` with a folder) waits to be
     adopted."""
     with _early_lock:
-        return bool(_early) and _early_prefetch[0]
+        return bool(_early) and _early_prefetch
 
 
 def _adopt_early(memory_limit_mb: int, niceness: int) -> Child | None:

@@ -151,34 +151,31 @@ class LocalEngine:
     def _work_loop(self, worker: IsolatedWorker | None = None) -> None:
         """One worker's loop; ``worker``: the one that adopted ``reams run``'s early child."""
         yield_to_children()  # the child parses; this thread's bookkeeping takes its turn
-        lead = self._lead
-        leading = worker is not None and lead is not None
+        # The early child's worker lets the others claim once it has; they wait for that.
+        leads, follows = (self._lead, None) if worker is not None else (None, self._lead)
         if worker is None:
             worker = self._new_worker()
             worker.warm()  # interpreter start-up and imports overlap what comes before a job
-        claim: Claim = self._claim
-        if leading and lead is not None:
-            claim = self._leading_claim(lead)
         hooks = DriveHooks(
-            claim=claim,
+            claim=self._claim if leads is None else self._leading_claim(leads),
             stopping=self._stopping.is_set,
             pause=self._stopping.wait,
             settled=self._settled,
         )
         driver = ItemDriver(ctx=self.ctx, worker=worker, hooks=hooks)
         try:
-            if leading:
+            if leads is not None:
                 # Its first claim takes the items its child parsed ahead, at once.
                 driver.lane.batch = max(driver.lane.batch, min(worker.ahead(), CLAIM_BATCH))
-            elif lead is not None:
-                lead.wait(LEAD_WAIT_S)
+            elif follows is not None:
+                follows.wait(LEAD_WAIT_S)
             while not self._stopping.is_set():
                 if not driver.run():
                     self._wake.wait(self.config.poll_interval_s)
                     self._wake.clear()
         finally:
-            if leading and lead is not None:
-                lead.set()  # never leave the others waiting on a worker that stopped
+            if leads is not None:
+                leads.set()  # never leave the others waiting on a worker that stopped
             worker.close()
 
     def _leading_claim(self, lead: threading.Event) -> Claim:
